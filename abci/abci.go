@@ -1,0 +1,187 @@
+package abci
+
+import (
+	"context"
+	"fmt"
+
+	abcitypes "github.com/cometbft/cometbft/abci/types"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
+
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Version is reported in Info; cmd sets it from the build.
+type Version struct {
+	// Software is the govchain version string.
+	Software string
+	// AppVersion is the state-machine protocol version; it changes only when
+	// the rules change.
+	AppVersion uint64
+}
+
+// Application is the abcitypes.Application that CometBFT drives.
+type Application struct {
+	abcitypes.BaseApplication
+	app     *app.App
+	logger  cmtlog.Logger
+	version Version
+}
+
+var _ abcitypes.Application = (*Application)(nil)
+
+// New wraps an App for CometBFT.
+func New(a *app.App, logger cmtlog.Logger, v Version) *Application {
+	return &Application{app: a, logger: logger, version: v}
+}
+
+// Info reports exactly the last committed height and app hash, so that
+// CometBFT's handshake replays whatever blocks the app is missing.
+func (s *Application) Info(_ context.Context, _ *abcitypes.RequestInfo) (*abcitypes.ResponseInfo, error) {
+	h, hash := s.app.Info()
+	return &abcitypes.ResponseInfo{
+		Data:             "govchain",
+		Version:          s.version.Software,
+		AppVersion:       s.version.AppVersion,
+		LastBlockHeight:  h,
+		LastBlockAppHash: hash,
+	}, nil
+}
+
+// InitChain writes the genesis state. The validators CometBFT passes (from
+// genesis.json) must be exactly the agencies' validators.
+func (s *Application) InitChain(_ context.Context, req *abcitypes.RequestInitChain) (*abcitypes.ResponseInitChain, error) {
+	hash, vals, err := s.app.InitChain(req.ChainId, req.Time, req.InitialHeight, req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	updates := make([]abcitypes.ValidatorUpdate, 0, len(vals))
+	for _, v := range vals {
+		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))
+	}
+	if len(req.Validators) > 0 {
+		if err := sameValidators(req.Validators, updates); err != nil {
+			return nil, err
+		}
+	}
+	return &abcitypes.ResponseInitChain{AppHash: hash, Validators: updates}, nil
+}
+
+func sameValidators(a, b []abcitypes.ValidatorUpdate) error {
+	key := func(v abcitypes.ValidatorUpdate) string {
+		return fmt.Sprintf("%x/%d", v.PubKey.GetEd25519(), v.Power)
+	}
+	want := map[string]bool{}
+	for _, v := range b {
+		want[key(v)] = true
+	}
+	if len(a) != len(b) {
+		return fmt.Errorf("abci: genesis.json lists %d validators, the agencies in app_state define %d", len(a), len(b))
+	}
+	for _, v := range a {
+		if !want[key(v)] {
+			return fmt.Errorf("abci: genesis validator %X (power %d) is not an agency's validator", v.PubKey.GetEd25519(), v.Power)
+		}
+	}
+	return nil
+}
+
+// CheckTx admits a transaction to the mempool only if it would execute
+// successfully against the last committed state.
+func (s *Application) CheckTx(_ context.Context, req *abcitypes.RequestCheckTx) (*abcitypes.ResponseCheckTx, error) {
+	res := s.app.CheckTx(req.Tx)
+	return &abcitypes.ResponseCheckTx{Code: Code(res.Err), Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
+}
+
+// PrepareProposal drops transactions that fail the shared validity check.
+func (s *Application) PrepareProposal(_ context.Context, req *abcitypes.RequestPrepareProposal) (*abcitypes.ResponsePrepareProposal, error) {
+	return &abcitypes.ResponsePrepareProposal{Txs: s.app.PrepareProposal(req.Txs, req.MaxTxBytes)}, nil
+}
+
+// ProcessProposal rejects a block carrying any transaction that fails the
+// shared validity check (a byzantine proposer's block).
+func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestProcessProposal) (*abcitypes.ResponseProcessProposal, error) {
+	if err := s.app.ProcessProposal(req.Txs); err != nil {
+		s.logger.Info("rejected proposal", "height", req.Height, "reason", err)
+		return &abcitypes.ResponseProcessProposal{Status: abcitypes.ResponseProcessProposal_REJECT}, nil
+	}
+	return &abcitypes.ResponseProcessProposal{Status: abcitypes.ResponseProcessProposal_ACCEPT}, nil
+}
+
+// FinalizeBlock executes the decided block. An error stops the node.
+func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFinalizeBlock) (*abcitypes.ResponseFinalizeBlock, error) {
+	results, hash, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs)
+	if err != nil {
+		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
+		return nil, err
+	}
+	out := make([]*abcitypes.ExecTxResult, len(results))
+	for i, r := range results {
+		out[i] = &abcitypes.ExecTxResult{
+			Code:      Code(r.Err),
+			Log:       Log(r.Err),
+			Codespace: codespace(r.Err),
+			Events:    events(r.Events),
+		}
+	}
+	return &abcitypes.ResponseFinalizeBlock{TxResults: out, AppHash: hash}, nil
+}
+
+// Commit persists the block durably. An error stops the node.
+func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*abcitypes.ResponseCommit, error) {
+	if _, err := s.app.Commit(); err != nil {
+		s.logger.Error("cannot commit; stopping", "err", err)
+		return nil, err
+	}
+	return &abcitypes.ResponseCommit{}, nil
+}
+
+// Query answers a query path. With prove=true, ProofOps holds one
+// "ics23:iavl" op per key the answer rests on (op key = exact store key,
+// data = the CommitmentProof), all against the app hash in header
+// Height+1; a not-found answer carries an absence proof of its key.
+func (s *Application) Query(_ context.Context, req *abcitypes.RequestQuery) (*abcitypes.ResponseQuery, error) {
+	r := s.app.Query(req.Path, req.Height, req.Prove)
+	resp := &abcitypes.ResponseQuery{
+		Code:      Code(r.Err),
+		Log:       Log(r.Err),
+		Codespace: codespace(r.Err),
+		Key:       r.Key,
+		Value:     r.Value,
+		Height:    r.Height,
+	}
+	if len(r.Proofs) > 0 {
+		ops := &cmtcrypto.ProofOps{}
+		for _, p := range r.Proofs {
+			data, err := p.Proof.Marshal()
+			if err != nil {
+				resp.Code, resp.Log = CodeInternal, "internal error: encode proof: "+err.Error()
+				return resp, nil
+			}
+			ops.Ops = append(ops.Ops, cmtcrypto.ProofOp{Type: state.ProofOpType, Key: p.Key, Data: data})
+		}
+		resp.ProofOps = ops
+	}
+	return resp, nil
+}
+
+func codespace(err error) string {
+	if err == nil {
+		return ""
+	}
+	return Codespace
+}
+
+func events(evs []core.Event) []abcitypes.Event {
+	out := make([]abcitypes.Event, 0, len(evs))
+	for _, e := range evs {
+		ae := abcitypes.Event{Type: e.Type}
+		for _, a := range e.Attrs {
+			ae.Attributes = append(ae.Attributes, abcitypes.EventAttribute{Key: a.Key, Value: a.Value, Index: a.Index})
+		}
+		out = append(out, ae)
+	}
+	return out
+}

@@ -1,0 +1,261 @@
+package agency
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Name is the registry's type prefix and query path prefix.
+const Name = "agency"
+
+// Message types (frozen).
+const (
+	TypeGrantRole  = "agency/grant_role"
+	TypeRevokeRole = "agency/revoke_role"
+)
+
+// Sentinels, in the order the abci code table lists them.
+var (
+	ErrRoleNotGrantable = core.NewError(core.ErrUnauthorized, "agency: this agency may not grant that role")
+	ErrAlreadyGranted   = core.NewError(core.ErrConflict, "agency: account already holds the role")
+	ErrNotGranted       = core.NewError(core.ErrConflict, "agency: account does not hold the role")
+	ErrNotGrantor       = core.NewError(core.ErrUnauthorized, "agency: only the agency that granted the role may revoke it")
+	ErrUnknownRole      = core.NewError(core.ErrInvalid, "agency: unknown role")
+	ErrAgencyNotFound   = core.NewError(core.ErrNotFound, "agency: agency not found")
+	ErrUnknownPath      = core.NewError(core.ErrInvalid, "agency: unknown query path")
+)
+
+// Types lists the message types of this registry, sorted.
+func Types() []string { return []string{TypeGrantRole, TypeRevokeRole} }
+
+// NewMsg returns a zero message of the given type.
+func NewMsg(typ string) (core.Msg, bool) {
+	switch typ {
+	case TypeGrantRole:
+		return &GrantRole{}, true
+	case TypeRevokeRole:
+		return &RevokeRole{}, true
+	}
+	return nil, false
+}
+
+// GrantRole gives an account a role on behalf of the signer's agency.
+type GrantRole struct {
+	Account core.Address `json:"account"`
+	Role    core.Role    `json:"role"`
+}
+
+// Type implements core.Msg.
+func (m *GrantRole) Type() string { return TypeGrantRole }
+
+// Validate implements core.Msg.
+func (m *GrantRole) Validate() error { return validateRoleMsg(m.Account, m.Role) }
+
+// Exec grants the role if the signer is an admin of an agency that the role
+// policy allows to grant it.
+func (m *GrantRole) Exec(ctx *core.Context) error {
+	agencyID, err := adminOf(ctx)
+	if err != nil {
+		return err
+	}
+	pol, err := core.GetRolePolicy(ctx.KV, m.Role)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(pol.Agencies, agencyID) {
+		return core.Wrapf(ErrRoleNotGrantable, "agency %s, role %s", agencyID, m.Role)
+	}
+	if ok, err := core.HasRole(ctx.KV, m.Account, m.Role); err != nil {
+		return err
+	} else if ok {
+		return core.Wrapf(ErrAlreadyGranted, "%s holds %s", m.Account, m.Role)
+	}
+	if err := Grant(ctx, m.Account, m.Role, agencyID); err != nil {
+		return err
+	}
+	ctx.Emit(Name, "action", "grant_role", "account", m.Account.String(), "role", string(m.Role), "agency_id", agencyID)
+	return nil
+}
+
+// RevokeRole takes a role away from an account. Only an admin of the
+// agency that granted it may revoke it.
+type RevokeRole struct {
+	Account core.Address `json:"account"`
+	Role    core.Role    `json:"role"`
+	Reason  string       `json:"reason"`
+}
+
+// Type implements core.Msg.
+func (m *RevokeRole) Type() string { return TypeRevokeRole }
+
+// Validate implements core.Msg.
+func (m *RevokeRole) Validate() error {
+	if err := validateRoleMsg(m.Account, m.Role); err != nil {
+		return err
+	}
+	if err := core.Printable(m.Reason, 500); err != nil {
+		return core.Wrapf(core.ErrInvalid, "agency: reason %v", err)
+	}
+	return nil
+}
+
+// Exec revokes the role; it is effective from the next transaction.
+func (m *RevokeRole) Exec(ctx *core.Context) error {
+	agencyID, err := adminOf(ctx)
+	if err != nil {
+		return err
+	}
+	var g core.RoleGrant
+	found, err := core.GetJSON(ctx.KV, core.RoleGrantKey(m.Account, m.Role), &g)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return core.Wrapf(ErrNotGranted, "%s does not hold %s", m.Account, m.Role)
+	}
+	if g.Agency != agencyID {
+		return core.Wrapf(ErrNotGrantor, "granted by %s", g.Agency)
+	}
+	if err := ctx.KV.Delete(core.RoleGrantKey(m.Account, m.Role)); err != nil {
+		return err
+	}
+	if err := appendRoleHistory(ctx, m.Account, func(roles []core.Role) []core.Role {
+		return slices.DeleteFunc(roles, func(r core.Role) bool { return r == m.Role })
+	}, "revoke_role", map[string]string{"role": string(m.Role), "agency": agencyID, "reason": m.Reason}); err != nil {
+		return err
+	}
+	ctx.Emit(Name, "action", "revoke_role", "account", m.Account.String(), "role", string(m.Role), "agency_id", agencyID)
+	return nil
+}
+
+// Grant writes a role grant and its history entry. It does no
+// authorisation: GrantRole.Exec and genesis call it after their checks.
+func Grant(ctx *core.Context, account core.Address, role core.Role, agencyID string) error {
+	g := core.RoleGrant{Account: account, Role: role, Agency: agencyID, Height: ctx.Height, Time: ctx.BlockTime.UTC()}
+	if err := core.SetJSON(ctx.KV, core.RoleGrantKey(account, role), g); err != nil {
+		return err
+	}
+	return appendRoleHistory(ctx, account, func(roles []core.Role) []core.Role {
+		roles = append(roles, role)
+		slices.Sort(roles)
+		return slices.Compact(roles)
+	}, "grant_role", map[string]string{"role": string(role), "agency": agencyID})
+}
+
+func appendRoleHistory(ctx *core.Context, account core.Address, update func([]core.Role) []core.Role, action string, details any) error {
+	ra := core.RoleAccount{Account: account}
+	if _, err := core.GetJSON(ctx.KV, core.RoleAccountKey(account), &ra); err != nil {
+		return err
+	}
+	ra.Roles = update(ra.Roles)
+	if ra.Roles == nil {
+		ra.Roles = []core.Role{}
+	}
+	if err := ctx.AppendHistory(state.PrefixRole, core.RoleHistoryTable, account[:], ra.HistoryCount, action, details); err != nil {
+		return err
+	}
+	ra.HistoryCount++
+	return core.SetJSON(ctx.KV, core.RoleAccountKey(account), ra)
+}
+
+func adminOf(ctx *core.Context) (string, error) {
+	id, err := core.AdminAgency(ctx.KV, ctx.Signer)
+	if err != nil {
+		return "", err
+	}
+	if id == "" {
+		return "", core.Wrapf(core.ErrNotAgencyAdmin, "%s is no agency's admin", ctx.Signer)
+	}
+	return id, nil
+}
+
+func validateRoleMsg(account core.Address, role core.Role) error {
+	if account.IsZero() {
+		return core.Wrapf(core.ErrInvalid, "agency: account is required")
+	}
+	if !core.ValidRole(role) {
+		return core.Wrapf(ErrUnknownRole, "%q", string(role))
+	}
+	return nil
+}
+
+// Query answers the agency registry's paths:
+//
+//	agency/list                         the chain info (listing the member
+//	                                    agency ids) then every agency, by id
+//	agency/id/{id}                      one agency
+//	agency/account/{address}/roles      the roles an account holds now
+//	agency/account/{address}/history    its role history (anchor first)
+//	agency/policy/{role}                which agencies may grant a role
+func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	switch {
+	case len(path) == 1 && path[0] == "list":
+		anchor, err := single(r, core.ChainInfoKey(), core.NewError(core.ErrNotFound, "agency: no chain info"))
+		if err != nil {
+			return nil, err
+		}
+		entries, err := scan(r, core.AgenciesPrefix())
+		if err != nil {
+			return nil, err
+		}
+		anchor.Entries = append([]core.KVPair{{Key: anchor.Key, Value: anchor.Value}}, entries...)
+		return anchor, nil
+	case len(path) == 2 && path[0] == "id":
+		return single(r, core.AgencyKey(path[1]), ErrAgencyNotFound)
+	case len(path) == 3 && path[0] == "account":
+		addr, err := core.ParseAddress(path[1])
+		if err != nil {
+			return nil, err
+		}
+		switch path[2] {
+		case "roles":
+			return single(r, core.RoleAccountKey(addr), core.NewError(core.ErrNotFound, "agency: account has never held a role"))
+		case "history":
+			res, err := single(r, core.RoleAccountKey(addr), core.NewError(core.ErrNotFound, "agency: account has never held a role"))
+			if err != nil {
+				return nil, err
+			}
+			entries, err := scan(r, state.Key(state.PrefixRole, core.RoleHistoryTable, addr[:]))
+			if err != nil {
+				return nil, err
+			}
+			res.Entries = append([]core.KVPair{{Key: res.Key, Value: res.Value}}, entries...)
+			return res, nil
+		}
+	case len(path) == 2 && path[0] == "policy":
+		if !core.ValidRole(core.Role(path[1])) {
+			return nil, core.Wrapf(ErrUnknownRole, "%q", path[1])
+		}
+		return single(r, core.RolePolicyKey(core.Role(path[1])), core.NewError(core.ErrNotFound, "agency: no agency may grant this role"))
+	}
+	return nil, core.Wrapf(ErrUnknownPath, "/%s/%s", Name, strings.Join(path, "/"))
+}
+
+func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
+	v, err := r.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: key, Err: notFound}
+	}
+	return &core.QueryResult{Key: key, Value: v}, nil
+}
+
+func scan(r state.Reader, prefix []byte) ([]core.KVPair, error) {
+	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []core.KVPair
+	for ; it.Valid(); it.Next() {
+		out = append(out, core.KVPair{Key: bytes(it.Key()), Value: bytes(it.Value())})
+	}
+	return out, it.Error()
+}
+
+func bytes(b []byte) []byte { return append([]byte(nil), b...) }

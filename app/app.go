@@ -1,0 +1,431 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// ErrStorage marks a failure of the store itself (disk, corruption). It is
+// never a transaction error: the node must stop.
+var ErrStorage = errors.New("app: storage failure")
+
+// ErrHeight is returned when blocks arrive out of order.
+var ErrHeight = errors.New("app: block height does not follow the committed version")
+
+// App is the govchain state machine. It is driven by the abci package:
+// InitChain once, then for each block FinalizeBlock and Commit; CheckTx,
+// ProcessProposal and Query at any time between them.
+//
+// Contract: App is safe for concurrent use; block execution (InitChain,
+// FinalizeBlock, Commit) must be called from one goroutine in order, while
+// CheckTx and Query read the last committed version only.
+type App struct {
+	store state.Store
+
+	blockMu sync.Mutex // serialises InitChain/FinalizeBlock/Commit
+	info    ChainInfo  // loaded at genesis or from committed state
+	pending bool       // a finalized block awaits Commit
+
+	viewMu sync.RWMutex
+	view   state.View // last committed version; nil before the first commit
+}
+
+// New returns an App over an opened store. If the store holds committed
+// state, the chain information is read from it.
+func New(store state.Store) (*App, error) {
+	a := &App{store: store}
+	if store.Version() > 0 {
+		if _, err := core.GetJSON(store, ChainInfoKey(), &a.info); err != nil {
+			return nil, fmt.Errorf("app: read chain info: %w", err)
+		}
+		if a.info.ChainID == "" {
+			return nil, fmt.Errorf("app: committed state at version %d has no chain info", store.Version())
+		}
+		v, err := store.ViewAt(0)
+		if err != nil {
+			return nil, fmt.Errorf("app: open committed view: %w", err)
+		}
+		a.view = v
+	}
+	return a, nil
+}
+
+// Info returns the last committed height (= state version) and app hash.
+func (a *App) Info() (height int64, appHash []byte) {
+	return a.store.Version(), a.store.LastHash()
+}
+
+// ChainID returns the chain id (empty before InitChain).
+func (a *App) ChainID() string { return a.info.ChainID }
+
+// InitChain writes the genesis state and returns the app hash it leads to
+// and the validator set the agencies define. The state is committed with the
+// first block.
+func (a *App) InitChain(chainID string, genesisTime time.Time, initialHeight int64, appState []byte) ([]byte, []core.Validator, error) {
+	a.blockMu.Lock()
+	defer a.blockMu.Unlock()
+	if a.store.Version() != 0 {
+		return nil, nil, fmt.Errorf("app: InitChain on a store at version %d", a.store.Version())
+	}
+	if initialHeight > 1 {
+		return nil, nil, fmt.Errorf("app: initial_height %d is not supported; the state version must equal the block height", initialHeight)
+	}
+	g, err := ParseGenesis(appState)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.store.Rollback(); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	if err := g.write(a.store, chainID, genesisTime.UTC(), 0); err != nil {
+		return nil, nil, fmt.Errorf("%w: write genesis: %v", ErrStorage, err)
+	}
+	a.info = ChainInfo{ChainID: chainID, Params: g.Params}
+	vals := make([]core.Validator, 0, len(g.Agencies))
+	for _, ag := range g.Agencies {
+		if ag.HasValidator() {
+			vals = append(vals, ag.Validator)
+		}
+	}
+	return a.store.WorkingHash(), vals, nil
+}
+
+// TxResult is the outcome of one transaction. Err is nil on success; its
+// kind and sentinel decide the result code.
+type TxResult struct {
+	Err    error
+	Events []core.Event
+	// Signer and Type are set when the transaction decoded.
+	Signer core.Address
+	Type   string
+}
+
+// ValidateTx is the validity check shared by CheckTx and ProcessProposal:
+// size, canonical encoding, known message type, the message's stateless
+// check, chain id and signature. It reads no state.
+func (a *App) ValidateTx(raw []byte) (*DecodedTx, error) {
+	d, err := Decode(raw, a.maxTxBytes())
+	if err != nil {
+		return nil, err
+	}
+	if err := VerifySignature(d, a.info.ChainID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (a *App) maxTxBytes() int {
+	if a.info.Params.MaxTxBytes > 0 {
+		return a.info.Params.MaxTxBytes
+	}
+	return DefaultMaxTxBytes
+}
+
+// CheckTx decides whether a transaction may enter the mempool: ValidateTx,
+// then the sequence and the message itself, run against the last committed
+// state on a branch that is thrown away.
+func (a *App) CheckTx(raw []byte) TxResult {
+	d, err := a.ValidateTx(raw)
+	if err != nil {
+		return TxResult{Err: err}
+	}
+	res := TxResult{Signer: d.Signer, Type: d.Msg.Type()}
+	a.viewMu.RLock()
+	defer a.viewMu.RUnlock()
+	if a.view == nil {
+		res.Err = fmt.Errorf("app: no committed state yet")
+		return res
+	}
+	branch := state.NewBranch(readOnly{a.view})
+	defer branch.Discard()
+	var last BlockInfo
+	if _, err := core.GetJSON(a.view, BlockInfoKey(), &last); err != nil {
+		res.Err = err
+		return res
+	}
+	// The next block's time is not known yet; the last block's time is the
+	// best estimate, and FinalizeBlock checks again with the real one.
+	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: last.Height + 1, BlockTime: last.Time, TxHash: d.Hash, Signer: d.Signer}
+	if err := checkSequence(branch, d); err != nil {
+		res.Err = err
+		return res
+	}
+	res.Err = runMsg(ctx, d.Msg)
+	return res
+}
+
+// ProcessProposal accepts a proposed block only if every transaction passes
+// ValidateTx. Transactions that are valid but fail against the state are
+// accepted: FinalizeBlock records their failure.
+func (a *App) ProcessProposal(txs [][]byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("app: proposal check panicked: %v", r)
+		}
+	}()
+	for i, d := range a.decodeAll(txs) {
+		if d.err != nil {
+			return fmt.Errorf("tx %d: %w", i, d.err)
+		}
+	}
+	return nil
+}
+
+// PrepareProposal returns, in mempool order, the transactions that pass
+// ValidateTx and fit in maxBytes.
+func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
+	out := make([][]byte, 0, len(txs))
+	var total int64
+	for i, d := range a.decodeAll(txs) {
+		if d.err != nil {
+			continue
+		}
+		if total+int64(len(txs[i])) > maxBytes {
+			break
+		}
+		total += int64(len(txs[i]))
+		out = append(out, txs[i])
+	}
+	return out
+}
+
+type decoded struct {
+	tx  *DecodedTx
+	err error
+}
+
+// decodeAll runs ValidateTx over txs on all cores. The work is pure, and
+// results are returned in block order, so parallelism cannot affect state.
+func (a *App) decodeAll(txs [][]byte) []decoded {
+	out := make([]decoded, len(txs))
+	workers := min(runtime.GOMAXPROCS(0), len(txs))
+	var wg sync.WaitGroup
+	next := make(chan int, len(txs))
+	for i := range txs {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				d, err := a.ValidateTx(txs[i])
+				out[i] = decoded{tx: d, err: err}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// FinalizeBlock executes a decided block's transactions in order and
+// returns each result and the app hash of the resulting working state. An
+// error means the node cannot go on (storage failure, height out of order).
+func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte) ([]TxResult, []byte, error) {
+	a.blockMu.Lock()
+	defer a.blockMu.Unlock()
+	if height != a.store.Version()+1 {
+		return nil, nil, fmt.Errorf("%w: block %d, committed version %d", ErrHeight, height, a.store.Version())
+	}
+	if a.pending {
+		// CometBFT re-executes a block after a crash before Commit; start
+		// from the committed state again.
+		if err := a.store.Rollback(); err != nil {
+			return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+		}
+	}
+	a.pending = true
+	fkv := &faultKV{KV: a.store}
+	if err := core.SetJSON(fkv, BlockInfoKey(), BlockInfo{Height: height, Time: blockTime.UTC()}); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	results := make([]TxResult, len(txs))
+	for i, d := range a.decodeAll(txs) {
+		results[i] = a.deliver(fkv, height, blockTime.UTC(), d)
+		if fkv.err != nil {
+			return nil, nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
+		}
+	}
+	return results, a.store.WorkingHash(), nil
+}
+
+// deliver executes one transaction. A transaction that passes the
+// signature and sequence checks consumes its sequence number whatever the
+// message's outcome, so its bytes can never be replayed; every other effect
+// of a refused message is discarded.
+func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded) TxResult {
+	if d.err != nil {
+		return TxResult{Err: d.err}
+	}
+	res := TxResult{Signer: d.tx.Signer, Type: d.tx.Msg.Type()}
+	if err := checkSequence(kv, d.tx); err != nil {
+		res.Err = err
+		return res
+	}
+	branch := state.NewBranch(kv)
+	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: height, BlockTime: blockTime, TxHash: d.tx.Hash, Signer: d.tx.Signer}
+	res.Err = runMsg(ctx, d.tx.Msg)
+	if res.Err == nil && kv.err == nil {
+		if err := branch.Write(); err != nil {
+			kv.fail(err)
+		}
+		res.Events = append(ctx.Events(), core.Event{Type: "message", Attrs: []core.Attr{
+			{Key: "action", Value: d.tx.Msg.Type(), Index: true},
+			{Key: "signer", Value: d.tx.Signer.String(), Index: true},
+		}})
+	} else {
+		branch.Discard()
+	}
+	acc, _, err := core.GetAccount(kv, d.tx.Signer)
+	if err != nil {
+		kv.fail(err)
+		return res
+	}
+	acc.PubKey = d.tx.Tx.Signer
+	acc.Sequence++
+	if err := core.SetAccount(kv, acc); err != nil {
+		kv.fail(err)
+	}
+	return res
+}
+
+// runMsg runs a message's Exec, turning a panic into an internal error so
+// that a handler bug refuses the transaction on every node alike.
+func runMsg(ctx *core.Context, m core.Msg) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("app: %s panicked: %v", m.Type(), r)
+		}
+	}()
+	return m.Exec(ctx)
+}
+
+func checkSequence(r state.Reader, d *DecodedTx) error {
+	acc, _, err := core.GetAccount(r, d.Signer)
+	if err != nil {
+		return err
+	}
+	switch {
+	case d.Tx.Sequence < acc.Sequence:
+		return core.Wrapf(core.ErrWrongSequence, "sequence %d already used by %s (replay?); next is %d", d.Tx.Sequence, d.Signer, acc.Sequence)
+	case d.Tx.Sequence > acc.Sequence:
+		return core.Wrapf(core.ErrWrongSequence, "sequence %d is ahead of %s's next sequence %d", d.Tx.Sequence, d.Signer, acc.Sequence)
+	}
+	return nil
+}
+
+// Commit persists the finalized block durably and returns its version. On
+// return the new state is what CheckTx and Query see.
+func (a *App) Commit() (int64, error) {
+	a.blockMu.Lock()
+	defer a.blockMu.Unlock()
+	_, version, err := a.store.Commit()
+	if err != nil {
+		return 0, fmt.Errorf("%w: commit: %v", ErrStorage, err)
+	}
+	a.pending = false
+	v, err := a.store.ViewAt(0)
+	if err != nil {
+		return 0, fmt.Errorf("%w: open view at %d: %v", ErrStorage, version, err)
+	}
+	a.viewMu.Lock()
+	old := a.view
+	a.view = v
+	a.viewMu.Unlock()
+	if old != nil {
+		_ = old.Close()
+	}
+	return version, nil
+}
+
+// Close closes the committed view and the store.
+func (a *App) Close() error {
+	a.viewMu.Lock()
+	if a.view != nil {
+		_ = a.view.Close()
+		a.view = nil
+	}
+	a.viewMu.Unlock()
+	return a.store.Close()
+}
+
+// faultKV passes reads and writes to the store and remembers the first
+// storage error, so that FinalizeBlock stops the node instead of turning a
+// disk failure into a transaction result.
+type faultKV struct {
+	state.KV
+	err error
+}
+
+func (f *faultKV) fail(err error) {
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *faultKV) Get(k []byte) ([]byte, error) {
+	v, err := f.KV.Get(k)
+	if err != nil {
+		f.fail(err)
+	}
+	return v, err
+}
+
+func (f *faultKV) Has(k []byte) (bool, error) {
+	v, err := f.KV.Has(k)
+	if err != nil {
+		f.fail(err)
+	}
+	return v, err
+}
+
+func (f *faultKV) Iterator(s, e []byte, asc bool) (state.Iterator, error) {
+	it, err := f.KV.Iterator(s, e, asc)
+	if err != nil {
+		f.fail(err)
+	}
+	return it, err
+}
+
+func (f *faultKV) Set(k, v []byte) error {
+	err := f.KV.Set(k, v)
+	if err != nil {
+		f.fail(err)
+	}
+	return err
+}
+
+func (f *faultKV) Delete(k []byte) error {
+	err := f.KV.Delete(k)
+	if err != nil {
+		f.fail(err)
+	}
+	return err
+}
+
+// errReadOnly is returned by writes to a committed view; CheckTx's branch
+// is discarded, so they are never reached.
+var errReadOnly = errors.New("app: committed state is read-only")
+
+type readOnly struct{ state.Reader }
+
+func (readOnly) Set([]byte, []byte) error { return errReadOnly }
+func (readOnly) Delete([]byte) error      { return errReadOnly }
+
+// BlockInfo is the height and header time of the last executed block, kept
+// in state so that a version's time is provable and CheckTx can judge
+// deadlines after a restart.
+type BlockInfo struct {
+	Height int64     `json:"height"`
+	Time   time.Time `json:"time"`
+}
+
+// BlockInfoKey is the store key of the BlockInfo record.
+func BlockInfoKey() []byte { return state.Key(state.PrefixMeta, 0x02) }

@@ -1,0 +1,177 @@
+package app
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/agency"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+func TestGenesisValidate(t *testing.T) {
+	base := func() *Genesis {
+		c := map[string]ed25519.PrivKey{}
+		for _, n := range testNames {
+			c[n] = testKey(n)
+		}
+		return testGenesis(c)
+	}
+	require.NoError(t, base().Validate())
+	cases := map[string]func(g *Genesis){
+		"no agencies":           func(g *Genesis) { g.Agencies = nil },
+		"duplicate agency":      func(g *Genesis) { g.Agencies = append(g.Agencies, g.Agencies[0]) },
+		"no validator":          func(g *Genesis) { g.Agencies = g.Agencies[1:] },
+		"shared admin":          func(g *Genesis) { g.Agencies[1].Admins = g.Agencies[0].Admins },
+		"bad agency id":         func(g *Genesis) { g.Agencies[0].ID = "a b" },
+		"power without key":     func(g *Genesis) { g.Agencies[1].Validator.Power = 5 },
+		"unknown role":          func(g *Genesis) { g.RolePolicy[0].Role = "king" },
+		"policy unknown agency": func(g *Genesis) { g.RolePolicy[0].Agencies = []string{"nowhere"} },
+		"grant not allowed":     func(g *Genesis) { g.Roles[0].Agency = "finance" },
+		"grant twice":           func(g *Genesis) { g.Roles = append(g.Roles, g.Roles[0]) },
+		"tiny max tx":           func(g *Genesis) { g.Params.MaxTxBytes = 10 },
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			g := base()
+			mutate(g)
+			require.Error(t, g.Validate())
+		})
+	}
+	_, err := ParseGenesis([]byte(`{"agencies":[],"surprise":1}`))
+	require.ErrorContains(t, err, "unknown field")
+}
+
+func TestAgencyRolesAndAuth(t *testing.T) {
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		t.Run(engine, func(t *testing.T) {
+			c := newTestChain(t, engine, t.TempDir())
+			c.block() // genesis committed with block 1
+
+			// An admin grants a role its agency may grant.
+			r := c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
+			require.Equal(t, "agency", r.Events[0].Type)
+
+			// Not allowed by policy, not an admin, already granted.
+			require.ErrorIs(t, c.exec("admin-finance", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary}), agency.ErrRoleNotGrantable)
+			require.ErrorIs(t, c.exec("alice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary}), core.ErrNotAgencyAdmin)
+			require.ErrorIs(t, c.exec("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary}), agency.ErrAlreadyGranted)
+			// Only the granting agency revokes.
+			require.ErrorIs(t, c.exec("admin-finance", &agency.RevokeRole{Account: c.addr("alice"), Role: core.RoleNotary}), agency.ErrNotGrantor)
+			c.mustExec("admin-justice", &agency.RevokeRole{Account: c.addr("alice"), Role: core.RoleNotary, Reason: "left office"})
+			require.ErrorIs(t, c.exec("admin-justice", &agency.RevokeRole{Account: c.addr("alice"), Role: core.RoleNotary}), agency.ErrNotGranted)
+
+			// The account's roles and history are provable.
+			q := c.query("/agency/account/" + c.addr("alice").String() + "/history")
+			require.NoError(t, q.Err)
+			require.Len(t, q.Entries, 3) // anchor + grant + revoke
+			var ra core.RoleAccount
+			require.NoError(t, json.Unmarshal(q.Entries[0].Value, &ra))
+			require.Equal(t, uint64(2), ra.HistoryCount)
+			require.Empty(t, ra.Roles)
+
+			q = c.query("/agency/list")
+			require.NoError(t, q.Err)
+			require.Len(t, q.Entries, 3) // chain info + 2 agencies
+
+			q = c.query("/agency/account/" + c.addr("dave").String() + "/roles")
+			require.ErrorIs(t, q.Err, core.ErrNotFound)
+			require.Len(t, q.Proofs, 1)
+			require.False(t, q.Proofs[0].Exists)
+		})
+	}
+}
+
+func TestSequenceReplayAndFailedTx(t *testing.T) {
+	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+	c.block()
+	grant := c.sign("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
+	require.NoError(t, c.app.CheckTx(grant).Err)
+	require.NoError(t, c.block(grant)[0].Err)
+
+	// The same bytes again: refused in CheckTx and in FinalizeBlock, state unchanged.
+	require.ErrorIs(t, c.app.CheckTx(grant).Err, core.ErrWrongSequence)
+	before := c.store.LastHash()
+	res := c.block(grant)
+	require.ErrorIs(t, res[0].Err, core.ErrWrongSequence)
+	after := c.store.LastHash()
+	// Only the block info record changes with an empty-effect block.
+	acc, _, err := core.GetAccount(c.store, c.addr("admin-justice"))
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), acc.Sequence)
+	require.NotEqual(t, before, after)
+
+	// A future sequence is refused too.
+	a := c.addr("alice")
+	future, err := NewTx(c.chainID, c.keys["alice"], 5, &agency.GrantRole{Account: a, Role: core.RoleBank})
+	require.NoError(t, err)
+	require.ErrorIs(t, c.app.CheckTx(future).Err, core.ErrWrongSequence)
+
+	// An unauthorised message passes the signature and sequence checks, so
+	// in a block it consumes its sequence and changes nothing else.
+	bad := c.sign("alice", &agency.GrantRole{Account: a, Role: core.RoleBank})
+	require.ErrorIs(t, c.app.CheckTx(bad).Err, core.ErrNotAgencyAdmin)
+	require.ErrorIs(t, c.block(bad)[0].Err, core.ErrNotAgencyAdmin)
+	acc, _, err = core.GetAccount(c.store, a)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), acc.Sequence)
+	ok, err := core.HasRole(c.store, a, core.RoleBank)
+	require.NoError(t, err)
+	require.False(t, ok)
+	// ... and can never be replayed.
+	require.ErrorIs(t, c.block(bad)[0].Err, core.ErrWrongSequence)
+}
+
+func TestProcessProposalRejectsInvalidTx(t *testing.T) {
+	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+	c.block()
+	good := c.sign("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
+	require.NoError(t, c.app.ProcessProposal([][]byte{good}))
+	require.Error(t, c.app.ProcessProposal([][]byte{good, []byte("garbage")}))
+	var tx Tx
+	require.NoError(t, json.Unmarshal(good, &tx))
+	tx.Signature[3] ^= 0x40
+	forged, err := json.Marshal(&tx)
+	require.NoError(t, err)
+	require.ErrorIs(t, c.app.ProcessProposal([][]byte{forged}), core.ErrBadSignature)
+	// PrepareProposal drops what ProcessProposal would reject and respects the size limit.
+	require.Equal(t, [][]byte{good}, c.app.PrepareProposal([][]byte{[]byte("garbage"), good, forged}, 1<<20))
+	require.Empty(t, c.app.PrepareProposal([][]byte{good}, int64(len(good)-1)))
+	// A byzantine proposer's forged tx reaching FinalizeBlock is refused there too.
+	require.ErrorIs(t, c.block(forged)[0].Err, core.ErrBadSignature)
+}
+
+func TestRestartReopensCommittedState(t *testing.T) {
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			c := newTestChain(t, engine, dir)
+			c.block()
+			c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
+			h, hash := c.app.Info()
+			// A finalized but uncommitted block is lost on restart; CometBFT replays it.
+			_, _, err := c.app.FinalizeBlock(h+1, c.time.Add(10e9), [][]byte{c.sign("admin-justice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary})})
+			require.NoError(t, err)
+			require.NoError(t, c.app.Close())
+
+			cfg := state.DefaultConfig()
+			cfg.Engine = engine
+			st, err := state.Open(dir, cfg)
+			require.NoError(t, err)
+			a, err := New(st)
+			require.NoError(t, err)
+			defer a.Close()
+			h2, hash2 := a.Info()
+			require.Equal(t, h, h2)
+			require.Equal(t, hash, hash2)
+			require.Equal(t, c.chainID, a.ChainID())
+			q := a.Query("/agency/account/"+c.addr("alice").String()+"/roles", 0, false)
+			require.NoError(t, q.Err)
+			q = a.Query("/agency/account/"+c.addr("bob").String()+"/roles", 0, false)
+			require.ErrorIs(t, q.Err, core.ErrNotFound)
+		})
+	}
+}

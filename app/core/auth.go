@@ -1,0 +1,277 @@
+package core
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/govchain/govchain/state"
+)
+
+// Role is a capability an agency grants to an account. Role names are frozen.
+type Role string
+
+// The roles of the registries. Which agency may grant which role is set in
+// genesis.
+const (
+	RoleLandRegistrar     Role = "land_registrar"
+	RoleNotary            Role = "notary"
+	RoleBank              Role = "bank"
+	RoleAuditor           Role = "auditor"
+	RoleCourt             Role = "court"
+	RoleVehicleRegistrar  Role = "vehicle_registrar"
+	RoleInspectionStation Role = "inspection_station"
+	RoleWorkshop          Role = "workshop"
+	RoleInsurer           Role = "insurer"
+	RoleCivilRegistrar    Role = "civil_registrar"
+	RoleCredentialIssuer  Role = "credential_issuer"
+	RoleTaxAuthority      Role = "tax_authority"
+	RoleBusiness          Role = "business"
+)
+
+// Roles lists every role in sorted order.
+var Roles = []Role{
+	RoleAuditor, RoleBank, RoleBusiness, RoleCivilRegistrar, RoleCourt,
+	RoleCredentialIssuer, RoleInspectionStation, RoleInsurer, RoleLandRegistrar,
+	RoleNotary, RoleTaxAuthority, RoleVehicleRegistrar, RoleWorkshop,
+}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r Role) bool { _, ok := slices.BinarySearch(Roles, r); return ok }
+
+// Tables under state.PrefixAccount, state.PrefixAgency and state.PrefixRole.
+const (
+	tableAccount     byte = 0x01 // address -> Account
+	tableAgency      byte = 0x01 // agency id -> Agency
+	tableAgencyAdmin byte = 0x02 // admin address -> agency id
+	tableRolePolicy  byte = 0x01 // role -> RolePolicy
+	tableRoleGrant   byte = 0x02 // address, role -> RoleGrant
+	tableRoleHistory byte = 0x03 // address, seq -> HistoryEntry
+	tableRoleAccount byte = 0x04 // address -> RoleAccount (history count)
+)
+
+// Account is an account's public key and next sequence number. It is
+// created the first time the account signs a transaction.
+type Account struct {
+	Address  Address  `json:"address"`
+	PubKey   HexBytes `json:"pub_key"`
+	Sequence uint64   `json:"sequence"`
+}
+
+// AccountKey is the store key of an account.
+func AccountKey(a Address) []byte { return state.Key(state.PrefixAccount, tableAccount, a[:]) }
+
+// GetAccount reads an account; a missing account is returned with sequence
+// 0 and found false.
+func GetAccount(r state.Reader, a Address) (Account, bool, error) {
+	var acc Account
+	found, err := GetJSON(r, AccountKey(a), &acc)
+	if !found {
+		acc = Account{Address: a}
+	}
+	return acc, found, err
+}
+
+// SetAccount writes an account.
+func SetAccount(w state.Writer, acc Account) error { return SetJSON(w, AccountKey(acc.Address), acc) }
+
+// Validator is an agency's CometBFT validator: its ed25519 consensus public
+// key (32 bytes, hex) and voting power.
+type Validator struct {
+	PubKey HexBytes `json:"pub_key"`
+	Power  int64    `json:"power"`
+}
+
+// Agency is a ministry taking part in the network.
+type Agency struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Validator Validator `json:"validator"`
+	Admins    []Address `json:"admins"`
+}
+
+// AgencyKey is the store key of an agency.
+func AgencyKey(id string) []byte {
+	return state.Key(state.PrefixAgency, tableAgency, []byte(id))
+}
+
+// AgencyAdminKey is the store key naming the agency an address administers.
+func AgencyAdminKey(a Address) []byte {
+	return state.Key(state.PrefixAgency, tableAgencyAdmin, a[:])
+}
+
+// AgenciesPrefix is the key prefix under which every agency is stored.
+func AgenciesPrefix() []byte { return state.Key(state.PrefixAgency, tableAgency) }
+
+// GetAgency reads an agency.
+func GetAgency(r state.Reader, id string) (Agency, bool, error) {
+	var ag Agency
+	found, err := GetJSON(r, AgencyKey(id), &ag)
+	return ag, found, err
+}
+
+// AdminAgency returns the id of the agency that a administers, or "" if
+// a is no agency's admin.
+func AdminAgency(r state.Reader, a Address) (string, error) {
+	b, err := r.Get(AgencyAdminKey(a))
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// RolePolicy names the agencies that may grant a role, sorted.
+type RolePolicy struct {
+	Role     Role     `json:"role"`
+	Agencies []string `json:"agencies"`
+}
+
+// RolePolicyKey is the store key of a role's policy.
+func RolePolicyKey(r Role) []byte {
+	return state.Key(state.PrefixRole, tableRolePolicy, []byte(r))
+}
+
+// GetRolePolicy reads the policy of a role (empty if no agency may grant it).
+func GetRolePolicy(r state.Reader, role Role) (RolePolicy, error) {
+	p := RolePolicy{Role: role}
+	_, err := GetJSON(r, RolePolicyKey(role), &p)
+	return p, err
+}
+
+// RoleGrant records that an agency granted a role to an account.
+type RoleGrant struct {
+	Account Address   `json:"account"`
+	Role    Role      `json:"role"`
+	Agency  string    `json:"agency"`
+	Height  int64     `json:"height"`
+	Time    time.Time `json:"time"`
+}
+
+// RoleGrantKey is the store key of an account's grant of one role.
+func RoleGrantKey(a Address, role Role) []byte {
+	return state.Key(state.PrefixRole, tableRoleGrant, a[:], []byte(role))
+}
+
+// RoleGrantsPrefix is the key prefix of all of an account's grants.
+func RoleGrantsPrefix(a Address) []byte {
+	return state.Key(state.PrefixRole, tableRoleGrant, a[:])
+}
+
+// RoleAccount is the provable summary of an account's roles: the roles it
+// holds now (sorted) and how many role history entries it has.
+type RoleAccount struct {
+	Account      Address `json:"account"`
+	Roles        []Role  `json:"roles"`
+	HistoryCount uint64  `json:"history_count"`
+}
+
+// RoleAccountKey is the key of an account's role-history counter.
+func RoleAccountKey(a Address) []byte {
+	return state.Key(state.PrefixRole, tableRoleAccount, a[:])
+}
+
+// RoleHistoryTable is the table (under state.PrefixRole) of role history
+// entries, keyed by address and sequence.
+const RoleHistoryTable = tableRoleHistory
+
+// HasRole reports whether account a currently holds role.
+func HasRole(r state.Reader, a Address, role Role) (bool, error) {
+	return r.Has(RoleGrantKey(a, role))
+}
+
+// RequireRole refuses (ErrMissingRole) unless the signer holds one of the
+// roles. Roles are read from ctx.KV, so a revocation takes effect from the
+// next transaction.
+func (c *Context) RequireRole(roles ...Role) error {
+	for _, role := range roles {
+		ok, err := HasRole(c.KV, c.Signer, role)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	return Wrapf(ErrMissingRole, "account %s needs role %s", c.Signer, joinRoles(roles))
+}
+
+func joinRoles(roles []Role) string {
+	s := ""
+	for i, r := range roles {
+		if i > 0 {
+			s += " or "
+		}
+		s += string(r)
+	}
+	return s
+}
+
+// HasValidator reports whether the agency runs a validator. An agency
+// without one takes part in role grants and, later, governance, but not in
+// consensus.
+func (ag Agency) HasValidator() bool { return len(ag.Validator.PubKey) > 0 }
+
+// Validate checks an agency definition statelessly.
+func (ag Agency) Validate() error {
+	if err := ValidateID("agency id", ag.ID); err != nil {
+		return err
+	}
+	if ag.Name == "" || len(ag.Name) > 200 {
+		return Wrapf(ErrInvalid, "agency %s: name must be 1-200 bytes", ag.ID)
+	}
+	if ag.HasValidator() {
+		if len(ag.Validator.PubKey) != 32 {
+			return Wrapf(ErrInvalid, "agency %s: validator pub_key must be 32 bytes", ag.ID)
+		}
+		if ag.Validator.Power <= 0 {
+			return Wrapf(ErrInvalid, "agency %s: validator power must be positive", ag.ID)
+		}
+	} else if ag.Validator.Power != 0 {
+		return Wrapf(ErrInvalid, "agency %s: validator power without a pub_key", ag.ID)
+	}
+	if len(ag.Admins) == 0 {
+		return Wrapf(ErrInvalid, "agency %s: needs at least one admin", ag.ID)
+	}
+	for _, a := range ag.Admins {
+		if a.IsZero() {
+			return Wrapf(ErrInvalid, "agency %s: zero admin address", ag.ID)
+		}
+	}
+	return nil
+}
+
+// ValidateID checks an identifier (agency id, parcel id, ...): 1-64 bytes of
+// letters, digits and - _ . : /-free punctuation, so it can stand in a query
+// path and a key part.
+func ValidateID(what, id string) error {
+	if len(id) == 0 || len(id) > 64 {
+		return Wrapf(ErrInvalid, "%s must be 1-64 characters, got %d", what, len(id))
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == ':'
+		if !ok {
+			return Wrapf(ErrInvalid, "%s %q: only letters, digits and - _ . : are allowed", what, id)
+		}
+	}
+	return nil
+}
+
+// Printable reports whether s is valid text of at most max bytes with no
+// control characters, for free-text fields.
+func Printable(s string, max int) error {
+	if len(s) > max {
+		return fmt.Errorf("longer than %d bytes", max)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == 0xfffd {
+			return fmt.Errorf("contains a control or invalid character")
+		}
+	}
+	return nil
+}
+
+// ChainInfoKey is the store key of the chain information record (chain id,
+// parameters, member agency ids), written at genesis.
+func ChainInfoKey() []byte { return state.Key(state.PrefixMeta, 0x01) }

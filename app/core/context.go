@@ -1,0 +1,132 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/govchain/govchain/state"
+)
+
+// Context is what a message executes against: the transaction's own branch
+// of the state, the block it is in, and who signed it. A Context is used by
+// one message on one goroutine.
+type Context struct {
+	// KV is the transaction's branch: writes become visible to later
+	// transactions only if the message succeeds.
+	KV state.KV
+	// ChainID is the chain the transaction was signed for.
+	ChainID string
+	// Height is the height of the block being executed.
+	Height int64
+	// BlockTime is the time in the block header: the only clock a message may
+	// read.
+	BlockTime time.Time
+	// TxHash is SHA-256 of the raw transaction bytes (CometBFT's tx hash).
+	TxHash []byte
+	// Signer is the address of the account that signed the transaction.
+	Signer Address
+
+	events []Event
+}
+
+// Event is an ABCI event: a type (the registry name) and attributes. Indexed
+// attributes can be searched with CometBFT's tx_search and subscriptions as
+// "<type>.<key>='<value>'".
+type Event struct {
+	Type  string
+	Attrs []Attr
+}
+
+// Attr is one event attribute.
+type Attr struct {
+	Key   string
+	Value string
+	Index bool
+}
+
+// Emit appends an event of the given type. Attributes are given as
+// alternating keys and values and are all indexed.
+func (c *Context) Emit(typ string, kv ...string) {
+	if len(kv)%2 != 0 {
+		panic("core: Emit needs key/value pairs")
+	}
+	ev := Event{Type: typ}
+	for i := 0; i < len(kv); i += 2 {
+		ev.Attrs = append(ev.Attrs, Attr{Key: kv[i], Value: kv[i+1], Index: true})
+	}
+	c.events = append(c.events, ev)
+}
+
+// Events returns the events emitted so far, in emission order.
+func (c *Context) Events() []Event { return c.events }
+
+// GetJSON reads key and decodes its JSON value into v. It reports whether
+// the key was present.
+func GetJSON(r state.Reader, key []byte, v any) (bool, error) {
+	b, err := r.Get(key)
+	if err != nil {
+		return false, err
+	}
+	if b == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return true, fmt.Errorf("core: stored value under %x does not decode: %w", key, err)
+	}
+	return true, nil
+}
+
+// SetJSON encodes v as compact JSON (encoding/json: struct fields in
+// declaration order, map keys sorted, so the bytes are deterministic) and
+// writes it under key.
+func SetJSON(w state.Writer, key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("core: encode value for %x: %w", key, err)
+	}
+	return w.Set(key, b)
+}
+
+// HistoryEntry is one change to a record, appended and never rewritten. It
+// is stored in the Merkle tree, so a record's history is provable.
+type HistoryEntry struct {
+	Seq     uint64          `json:"seq"`
+	Action  string          `json:"action"`
+	Actor   Address         `json:"actor"`
+	TxHash  HexBytes        `json:"tx_hash"`
+	Height  int64           `json:"height"`
+	Time    time.Time       `json:"time"`
+	Details json.RawMessage `json:"details,omitempty"`
+}
+
+// AppendHistory writes entry number seq (counted from 0) of a record's
+// history under state.Key(prefix, table, id, seq) with the context's actor,
+// tx hash, height and block time. The caller keeps the count in the record,
+// so a verifier knows how many entries exist.
+func (c *Context) AppendHistory(prefix, table byte, id []byte, seq uint64, action string, details any) error {
+	var raw json.RawMessage
+	if details != nil {
+		b, err := json.Marshal(details)
+		if err != nil {
+			return fmt.Errorf("core: encode history details: %w", err)
+		}
+		raw = b
+	}
+	e := HistoryEntry{
+		Seq:     seq,
+		Action:  action,
+		Actor:   c.Signer,
+		TxHash:  c.TxHash,
+		Height:  c.Height,
+		Time:    c.BlockTime.UTC(),
+		Details: raw,
+	}
+	return SetJSON(c.KV, HistoryKey(prefix, table, id, seq), e)
+}
+
+// HistoryKey is the key of entry seq of record id in a registry's history
+// table.
+func HistoryKey(prefix, table byte, id []byte, seq uint64) []byte {
+	return state.Key(prefix, table, id, state.Uint64(seq))
+}

@@ -1,0 +1,59 @@
+package core
+
+import (
+	"github.com/govchain/govchain/state"
+)
+
+// Msg is one message: the body of a transaction.
+//
+// Contract:
+//   - Type returns the frozen type string "registry/verb_noun"; it never
+//     changes once released.
+//   - Validate is the stateless check: it never reads the store and returns
+//     an error of kind ErrInvalid.
+//   - Exec is deterministic: same state, same context, same result. It
+//     checks authorisation first (kind ErrUnauthorized), reads and writes
+//     only through ctx.KV, and returns an error to refuse the message; the
+//     caller then discards every write it made.
+type Msg interface {
+	Type() string
+	Validate() error
+	Exec(ctx *Context) error
+}
+
+// KVPair is a store key and the exact bytes stored under it.
+type KVPair struct {
+	Key   []byte
+	Value []byte
+}
+
+// QueryResult is a registry's answer to a query path.
+//
+// A single-record answer sets Key and Value (the exact stored bytes). An
+// answer that rests on several keys (a history, a list) sets Key to its
+// anchor key (the record that states how many entries exist) and Entries to
+// every key it rests on with its exact value, anchor first, so that each can
+// be proven against the same app hash.
+type QueryResult struct {
+	Key     []byte
+	Value   []byte
+	Entries []KVPair
+}
+
+// NotFound is returned (with a kind-ErrNotFound error) by registry queries
+// for a missing record; Key is the key whose absence proves it.
+type NotFound struct {
+	Key []byte
+	Err error
+}
+
+// Error implements error.
+func (n *NotFound) Error() string { return n.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (n *NotFound) Unwrap() error { return n.Err }
+
+// Querier answers a registry's query paths from a read-only committed view.
+// path is the query path split on "/" without the registry name, e.g.
+// ["parcel", "P-1", "history"].
+type Querier func(r state.Reader, path []string) (*QueryResult, error)

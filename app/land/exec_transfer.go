@@ -1,0 +1,376 @@
+package land
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+// transferDetails is the history detail of a transfer step.
+type transferDetails struct {
+	TransferID uint64 `json:"transfer_id"`
+}
+
+// proposeDetails is the history detail of a proposal.
+type proposeDetails struct {
+	TransferID  uint64    `json:"transfer_id"`
+	Denominator uint64    `json:"denominator"`
+	Sellers     []Share   `json:"sellers"`
+	Buyers      []Share   `json:"buyers"`
+	Price       int64     `json:"price"`
+	Currency    string    `json:"currency"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// certifyDetails is the history detail of a notary certification.
+type certifyDetails struct {
+	TransferID uint64    `json:"transfer_id"`
+	DeedHash   core.Hash `json:"deed_hash"`
+}
+
+// consentDetails is the history detail of a bank's consent.
+type consentDetails struct {
+	TransferID uint64 `json:"transfer_id"`
+	LienID     uint64 `json:"lien_id"`
+}
+
+// registerTransferDetails is the history detail of a registered transfer:
+// what moved, the certified deed, the liens released and the resulting
+// ownership.
+type registerTransferDetails struct {
+	TransferID    uint64    `json:"transfer_id"`
+	Denominator   uint64    `json:"denominator"`
+	Sellers       []Share   `json:"sellers"`
+	Buyers        []Share   `json:"buyers"`
+	Price         int64     `json:"price"`
+	Currency      string    `json:"currency"`
+	DeedHash      core.Hash `json:"deed_hash"`
+	ReleasedLiens []uint64  `json:"released_liens"`
+	Owners        []Share   `json:"owners"`
+	OwnersDenom   uint64    `json:"owners_denominator"`
+}
+
+// cancelDetails is the history detail of a cancellation.
+type cancelDetails struct {
+	TransferID uint64 `json:"transfer_id"`
+	Reason     string `json:"reason"`
+}
+
+// Exec implements core.Msg: the signer must be one of the sellers and an
+// owner; the parcel must be active and undisputed; the deadline within the
+// horizon; every seller must hold what it sells; the result must have at
+// most MaxOwners owners. The new transfer's id is emitted as transfer_id.
+func (m ProposeTransfer) Exec(ctx *core.Context) error {
+	p, err := getParcel(ctx.KV, m.ParcelID)
+	if err != nil {
+		return err
+	}
+	if _, ok := findShare(m.Sellers, ctx.Signer); !ok {
+		return core.Wrapf(ErrNotSeller, "signer %s", ctx.Signer)
+	}
+	if !isOwner(p, ctx.Signer) {
+		return core.Wrapf(ErrNotOwner, "signer %s, parcel %s", ctx.Signer, p.ID)
+	}
+	if p.Status == ParcelRetired {
+		return core.Wrapf(ErrParcelRetired, "parcel %s", p.ID)
+	}
+	if len(p.OpenDisputes) > 0 {
+		return core.Wrapf(ErrParcelDisputed, "parcel %s", p.ID)
+	}
+	if !m.ExpiresAt.After(ctx.BlockTime) || m.ExpiresAt.Sub(ctx.BlockTime) > MaxTransferHorizon {
+		return core.Wrapf(ErrDeadlineOutOfRange, "expires_at %s, block time %s", m.ExpiresAt.Format(time.RFC3339), ctx.BlockTime.UTC().Format(time.RFC3339))
+	}
+	t := &Transfer{
+		ParcelID:       p.ID,
+		Status:         TransferPending,
+		Proposer:       ctx.Signer,
+		Denominator:    m.Denominator,
+		Sellers:        slices.Clone(m.Sellers),
+		Buyers:         slices.Clone(m.Buyers),
+		Price:          m.Price,
+		Currency:       m.Currency,
+		ExpiresAt:      m.ExpiresAt.UTC(),
+		ProposedHeight: ctx.Height,
+		ProposedAt:     ctx.BlockTime.UTC(),
+		Acceptances:    []Acceptance{acceptanceOf(ctx)},
+	}
+	owners, _, err := applyTransfer(p.Owners, p.Denominator, t)
+	if err != nil {
+		return err
+	}
+	if len(owners) > MaxOwners {
+		return core.Wrapf(ErrTooManyOwners, "parcel %s would have %d owners", p.ID, len(owners))
+	}
+	if t.ID, err = nextID(ctx.KV, counterTransfer); err != nil {
+		return err
+	}
+	if err := putTransfer(ctx.KV, t); err != nil {
+		return err
+	}
+	p.PendingTransfers = append(p.PendingTransfers, t.ID)
+	if err := appendHistory(ctx, p, "propose_transfer", proposeDetails{
+		TransferID: t.ID, Denominator: t.Denominator, Sellers: t.Sellers, Buyers: t.Buyers,
+		Price: t.Price, Currency: t.Currency, ExpiresAt: t.ExpiresAt,
+	}); err != nil {
+		return err
+	}
+	if err := putParcel(ctx.KV, p); err != nil {
+		return err
+	}
+	kv := []string{"transfer_id", itoa(t.ID)}
+	kv = append(kv, ownerAttrs("seller", t.Sellers)...)
+	kv = append(kv, ownerAttrs("buyer", t.Buyers)...)
+	emit(ctx, "propose_transfer", []string{p.ID}, kv...)
+	return nil
+}
+
+// pendingTransfer reads a transfer that is pending and not expired.
+func pendingTransfer(ctx *core.Context, t *Transfer) error {
+	if t.Status != TransferPending {
+		return core.Wrapf(ErrTransferNotPending, "transfer %d is %s", t.ID, t.Status)
+	}
+	if t.expired(ctx) {
+		return core.Wrapf(ErrTransferExpired, "transfer %d expired at %s", t.ID, t.ExpiresAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// recordStep saves t, appends a history entry to its parcel and emits the
+// event of a workflow step.
+func recordStep(ctx *core.Context, t *Transfer, action string, details any, kv ...string) error {
+	if err := putTransfer(ctx.KV, t); err != nil {
+		return err
+	}
+	p, err := getParcel(ctx.KV, t.ParcelID)
+	if err != nil {
+		return err
+	}
+	if err := appendHistory(ctx, p, action, details); err != nil {
+		return err
+	}
+	if err := putParcel(ctx.KV, p); err != nil {
+		return err
+	}
+	emit(ctx, action, []string{p.ID}, append([]string{"transfer_id", itoa(t.ID)}, kv...)...)
+	return nil
+}
+
+// Exec implements core.Msg: the signer must be a seller or buyer who has
+// not accepted yet; the transfer must be pending and not expired.
+func (m AcceptTransfer) Exec(ctx *core.Context) error {
+	t, err := getTransfer(ctx.KV, m.TransferID)
+	if err != nil {
+		return err
+	}
+	if !t.isParty(ctx.Signer) {
+		return core.Wrapf(ErrNotParty, "signer %s, transfer %d", ctx.Signer, t.ID)
+	}
+	if err := pendingTransfer(ctx, t); err != nil {
+		return err
+	}
+	if accepted(t.Acceptances, ctx.Signer) {
+		return core.Wrapf(ErrAlreadyAccepted, "signer %s, transfer %d", ctx.Signer, t.ID)
+	}
+	t.Acceptances = append(t.Acceptances, acceptanceOf(ctx))
+	return recordStep(ctx, t, "accept_transfer", transferDetails{TransferID: t.ID})
+}
+
+// Exec implements core.Msg: the signer must be a notary not party to the
+// transfer; the transfer must be pending, not expired, accepted by every
+// party and not yet certified.
+func (m CertifyTransfer) Exec(ctx *core.Context) error {
+	if err := ctx.RequireRole(core.RoleNotary); err != nil {
+		return err
+	}
+	t, err := getTransfer(ctx.KV, m.TransferID)
+	if err != nil {
+		return err
+	}
+	if t.isParty(ctx.Signer) {
+		return core.Wrapf(ErrNotaryIsParty, "notary %s, transfer %d", ctx.Signer, t.ID)
+	}
+	if err := pendingTransfer(ctx, t); err != nil {
+		return err
+	}
+	if t.Certification != nil {
+		return core.Wrapf(ErrAlreadyCertified, "transfer %d", t.ID)
+	}
+	if who, ok := t.allAccepted(); !ok {
+		return core.Wrapf(ErrAcceptanceMissing, "transfer %d awaits %s", t.ID, who)
+	}
+	t.Certification = &Certification{Notary: ctx.Signer, DeedHash: m.DeedHash, Height: ctx.Height, Time: ctx.BlockTime.UTC()}
+	return recordStep(ctx, t, "certify_transfer", certifyDetails{TransferID: t.ID, DeedHash: m.DeedHash},
+		"notary", ctx.Signer.String())
+}
+
+// Exec implements core.Msg: the signer must be the bank holding the lien;
+// the transfer must be pending and not expired; the lien must be active on
+// the transfer's parcel and not yet consented.
+func (m ConsentTransfer) Exec(ctx *core.Context) error {
+	t, err := getTransfer(ctx.KV, m.TransferID)
+	if err != nil {
+		return err
+	}
+	l, err := getLien(ctx.KV, m.LienID)
+	if err != nil {
+		return err
+	}
+	if l.Bank != ctx.Signer {
+		return core.Wrapf(ErrNotLienBank, "signer %s, lien %d", ctx.Signer, l.ID)
+	}
+	if err := pendingTransfer(ctx, t); err != nil {
+		return err
+	}
+	if l.ParcelID != t.ParcelID {
+		return core.Wrapf(ErrLienNotOnParcel, "lien %d is on parcel %s, transfer %d on %s", l.ID, l.ParcelID, t.ID, t.ParcelID)
+	}
+	if l.Status != LienActive {
+		return core.Wrapf(ErrLienNotActive, "lien %d is %s", l.ID, l.Status)
+	}
+	if slices.ContainsFunc(t.Consents, func(c Consent) bool { return c.LienID == l.ID }) {
+		return core.Wrapf(ErrAlreadyConsented, "lien %d, transfer %d", l.ID, t.ID)
+	}
+	t.Consents = append(t.Consents, Consent{LienID: l.ID, Bank: ctx.Signer, Height: ctx.Height, Time: ctx.BlockTime.UTC()})
+	return recordStep(ctx, t, "consent_transfer", consentDetails{TransferID: t.ID, LienID: l.ID},
+		"lien_id", itoa(l.ID), "bank", ctx.Signer.String())
+}
+
+// Exec implements core.Msg: the signer must be a land registrar; the
+// transfer must be pending and not expired; the parcel active and
+// undisputed; every party accepted; a notary certified; every active lien's
+// bank consented; and the sellers must still hold their shares. Ownership,
+// owner indexes and consented liens change together.
+func (m RegisterTransfer) Exec(ctx *core.Context) error {
+	if err := ctx.RequireRole(core.RoleLandRegistrar); err != nil {
+		return err
+	}
+	t, err := getTransfer(ctx.KV, m.TransferID)
+	if err != nil {
+		return err
+	}
+	if err := pendingTransfer(ctx, t); err != nil {
+		return err
+	}
+	p, err := getActiveParcel(ctx.KV, t.ParcelID)
+	if err != nil {
+		return err
+	}
+	if len(p.OpenDisputes) > 0 {
+		return core.Wrapf(ErrParcelDisputed, "parcel %s", p.ID)
+	}
+	if who, ok := t.allAccepted(); !ok {
+		return core.Wrapf(ErrAcceptanceMissing, "transfer %d awaits %s", t.ID, who)
+	}
+	if t.Certification == nil {
+		return core.Wrapf(ErrNotCertified, "transfer %d", t.ID)
+	}
+	for _, id := range p.ActiveLiens {
+		if !slices.ContainsFunc(t.Consents, func(c Consent) bool { return c.LienID == id }) {
+			return core.Wrapf(ErrConsentMissing, "lien %d on parcel %s", id, p.ID)
+		}
+	}
+	owners, den, err := applyTransfer(p.Owners, p.Denominator, t)
+	if errors.Is(err, ErrInsufficientShares) || errors.Is(err, ErrDenominatorMismatch) {
+		return core.Wrapf(ErrOwnershipChanged, "transfer %d: %v", t.ID, err)
+	}
+	if err != nil {
+		return err
+	}
+	if len(owners) > MaxOwners {
+		return core.Wrapf(ErrTooManyOwners, "parcel %s would have %d owners", p.ID, len(owners))
+	}
+	released := slices.Clone(p.ActiveLiens)
+	for _, id := range released {
+		l, err := getLien(ctx.KV, id)
+		if err != nil {
+			return err
+		}
+		signer := ctx.Signer
+		l.Status = LienReleased
+		l.ReleasedBy = &signer
+		l.ReleasedHeight = ctx.Height
+		l.ReleasedByTransfer = t.ID
+		if err := putLien(ctx.KV, l); err != nil {
+			return err
+		}
+	}
+	if err := updateOwnerIndex(ctx.KV, p.ID, p.Owners, p.Denominator, owners, den); err != nil {
+		return err
+	}
+	p.Owners, p.Denominator = owners, den
+	p.ActiveLiens = []uint64{}
+	p.PendingTransfers = removeID(p.PendingTransfers, t.ID)
+	if err := appendHistory(ctx, p, "register_transfer", registerTransferDetails{
+		TransferID: t.ID, Denominator: t.Denominator, Sellers: t.Sellers, Buyers: t.Buyers,
+		Price: t.Price, Currency: t.Currency, DeedHash: t.Certification.DeedHash,
+		ReleasedLiens: released, Owners: owners, OwnersDenom: den,
+	}); err != nil {
+		return err
+	}
+	if err := putParcel(ctx.KV, p); err != nil {
+		return err
+	}
+	closeTransfer(ctx, t, TransferRegistered)
+	t.ReleasedLiens = released
+	if err := putTransfer(ctx.KV, t); err != nil {
+		return err
+	}
+	kv := []string{"transfer_id", itoa(t.ID)}
+	for _, id := range released {
+		kv = append(kv, "lien_id", itoa(id))
+	}
+	kv = append(kv, ownerAttrs("owner", owners)...)
+	emit(ctx, "register_transfer", []string{p.ID}, kv...)
+	return nil
+}
+
+func closeTransfer(ctx *core.Context, t *Transfer, status string) {
+	signer := ctx.Signer
+	at := ctx.BlockTime.UTC()
+	t.Status = status
+	t.ClosedBy = &signer
+	t.ClosedHeight = ctx.Height
+	t.ClosedAt = &at
+}
+
+// Exec implements core.Msg: the signer must be a seller or buyer, or a
+// land registrar once the transfer has expired; the transfer must be
+// pending. Cancelling is the one step allowed after expiry.
+func (m CancelTransfer) Exec(ctx *core.Context) error {
+	t, err := getTransfer(ctx.KV, m.TransferID)
+	if err != nil {
+		return err
+	}
+	if !t.isParty(ctx.Signer) {
+		registrar, err := core.HasRole(ctx.KV, ctx.Signer, core.RoleLandRegistrar)
+		if err != nil {
+			return err
+		}
+		if !registrar || t.Status != TransferPending || !t.expired(ctx) {
+			return core.Wrapf(ErrNotParty, "signer %s, transfer %d", ctx.Signer, t.ID)
+		}
+	}
+	if t.Status != TransferPending {
+		return core.Wrapf(ErrTransferNotPending, "transfer %d is %s", t.ID, t.Status)
+	}
+	closeTransfer(ctx, t, TransferCancelled)
+	t.CancelReason = m.Reason
+	if err := putTransfer(ctx.KV, t); err != nil {
+		return err
+	}
+	p, err := getParcel(ctx.KV, t.ParcelID)
+	if err != nil {
+		return err
+	}
+	p.PendingTransfers = removeID(p.PendingTransfers, t.ID)
+	if err := appendHistory(ctx, p, "cancel_transfer", cancelDetails{TransferID: t.ID, Reason: m.Reason}); err != nil {
+		return err
+	}
+	if err := putParcel(ctx.KV, p); err != nil {
+		return err
+	}
+	emit(ctx, "cancel_transfer", []string{p.ID}, "transfer_id", itoa(t.ID))
+	return nil
+}

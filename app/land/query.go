@@ -1,0 +1,192 @@
+package land
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Query answers a land query path (without the leading "land") from a
+// read-only view. Values are the exact stored bytes. The paths are:
+//
+//	parcel/{id}                 the parcel record (Key, Value)
+//	parcel/{id}/history         anchor: the parcel record (history_count),
+//	                            then every history entry in order
+//	parcel/{id}/transfers       anchor: the parcel record (pending_transfers),
+//	                            then each pending transfer in that order
+//	parcel/{id}/liens           anchor: the parcel record, then each pending
+//	                            lien, then each active lien, in list order
+//	parcel/{id}/disputes        anchor: the parcel record, then each open
+//	                            dispute in list order
+//	owner/{account}/parcels     anchor: the Owner record (parcel_count), then
+//	                            one OwnerParcel entry per parcel, in key
+//	                            order (shorter parcel ids first, then bytes)
+//	transfer/{id}, lien/{id}, dispute/{id}
+//	                            the record (ids in decimal)
+//
+// For a list answer, Key and Value are the anchor's and Entries holds the
+// anchor first, then every entry. A missing record is a *core.NotFound with
+// the key whose absence proves it and the registry's not-found sentinel. A
+// path not listed here, or a malformed id in it, is ErrUnknownQuery (kind
+// core.ErrInvalid).
+func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	switch {
+	case len(path) == 2 && path[0] == "parcel":
+		id, err := parcelIDOf(path[1])
+		if err != nil {
+			return nil, err
+		}
+		return single(r, ParcelKey(id), ErrParcelNotFound)
+	case len(path) == 3 && path[0] == "parcel":
+		id, err := parcelIDOf(path[1])
+		if err != nil {
+			return nil, err
+		}
+		switch path[2] {
+		case "history":
+			return parcelList(r, id, func(p *Parcel) [][]byte {
+				keys := make([][]byte, 0, p.HistoryCount)
+				for seq := uint64(0); seq < p.HistoryCount; seq++ {
+					keys = append(keys, HistoryKey(id, seq))
+				}
+				return keys
+			})
+		case "transfers":
+			return parcelList(r, id, func(p *Parcel) [][]byte {
+				return idKeys(TransferKey, p.PendingTransfers)
+			})
+		case "liens":
+			return parcelList(r, id, func(p *Parcel) [][]byte {
+				return idKeys(LienKey, slices.Concat(p.PendingLiens, p.ActiveLiens))
+			})
+		case "disputes":
+			return parcelList(r, id, func(p *Parcel) [][]byte {
+				return idKeys(DisputeKey, p.OpenDisputes)
+			})
+		}
+	case len(path) == 3 && path[0] == "owner" && path[2] == "parcels":
+		a, err := core.ParseAddress(path[1])
+		if err != nil || a.String() != path[1] {
+			return nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+		}
+		return ownerParcels(r, a)
+	case len(path) == 2 && path[0] == "transfer":
+		id, err := numericID(path[1])
+		if err != nil {
+			return nil, err
+		}
+		return single(r, TransferKey(id), ErrTransferNotFound)
+	case len(path) == 2 && path[0] == "lien":
+		id, err := numericID(path[1])
+		if err != nil {
+			return nil, err
+		}
+		return single(r, LienKey(id), ErrLienNotFound)
+	case len(path) == 2 && path[0] == "dispute":
+		id, err := numericID(path[1])
+		if err != nil {
+			return nil, err
+		}
+		return single(r, DisputeKey(id), ErrDisputeNotFound)
+	}
+	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+}
+
+func parcelIDOf(s string) (string, error) {
+	if err := core.ValidateID("parcel id", s); err != nil {
+		return "", core.Wrapf(ErrUnknownQuery, "%v", err)
+	}
+	return s, nil
+}
+
+// numericID parses a positive decimal id in canonical form (no sign, no
+// leading zeros).
+func numericID(s string) (uint64, error) {
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n == 0 || strconv.FormatUint(n, 10) != s {
+		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
+	}
+	return n, nil
+}
+
+func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
+	v, err := r.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: key, Err: notFound}
+	}
+	return &core.QueryResult{Key: key, Value: v}, nil
+}
+
+func idKeys(keyOf func(uint64) []byte, ids []uint64) [][]byte {
+	keys := make([][]byte, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, keyOf(id))
+	}
+	return keys
+}
+
+// parcelList answers a list anchored on a parcel record: the parcel, then
+// the value of every key that keysOf derives from it. A listed key that is
+// missing means the state is inconsistent and is an internal error.
+func parcelList(r state.Reader, id string, keysOf func(*Parcel) [][]byte) (*core.QueryResult, error) {
+	anchor := ParcelKey(id)
+	v, err := r.Get(anchor)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: anchor, Err: ErrParcelNotFound}
+	}
+	var p Parcel
+	if _, err := core.GetJSON(r, anchor, &p); err != nil {
+		return nil, err
+	}
+	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
+	for _, k := range keysOf(&p) {
+		ev, err := r.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		if ev == nil {
+			return nil, fmt.Errorf("land: parcel %s lists key %x that is missing", id, k)
+		}
+		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: ev})
+	}
+	return res, nil
+}
+
+// ownerParcels answers owner/{account}/parcels.
+func ownerParcels(r state.Reader, a core.Address) (*core.QueryResult, error) {
+	anchor := OwnerKey(a)
+	v, err := r.Get(anchor)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: anchor, Err: ErrOwnerNotFound}
+	}
+	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
+	prefix := OwnerParcelsPrefix(a)
+	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		res.Entries = append(res.Entries, core.KVPair{
+			Key:   slices.Clone(it.Key()),
+			Value: slices.Clone(it.Value()),
+		})
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,291 @@
+package land
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// getParcel reads a parcel; a missing parcel is ErrParcelNotFound.
+func getParcel(r state.Reader, id string) (*Parcel, error) {
+	var p Parcel
+	found, err := core.GetJSON(r, ParcelKey(id), &p)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, core.Wrapf(ErrParcelNotFound, "parcel %s", id)
+	}
+	return &p, nil
+}
+
+// getActiveParcel reads a parcel that is not retired.
+func getActiveParcel(r state.Reader, id string) (*Parcel, error) {
+	p, err := getParcel(r, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == ParcelRetired {
+		return nil, core.Wrapf(ErrParcelRetired, "parcel %s", id)
+	}
+	return p, nil
+}
+
+func putParcel(w state.Writer, p *Parcel) error {
+	for _, s := range []*[]string{&p.Parents, &p.Children} {
+		if *s == nil {
+			*s = []string{}
+		}
+	}
+	for _, s := range []*[]uint64{&p.PendingTransfers, &p.PendingLiens, &p.ActiveLiens, &p.OpenDisputes} {
+		if *s == nil {
+			*s = []uint64{}
+		}
+	}
+	if p.Owners == nil {
+		p.Owners = []Share{}
+	}
+	return core.SetJSON(w, ParcelKey(p.ID), p)
+}
+
+func getTransfer(r state.Reader, id uint64) (*Transfer, error) {
+	var t Transfer
+	found, err := core.GetJSON(r, TransferKey(id), &t)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, core.Wrapf(ErrTransferNotFound, "transfer %d", id)
+	}
+	return &t, nil
+}
+
+func putTransfer(w state.Writer, t *Transfer) error {
+	if t.Acceptances == nil {
+		t.Acceptances = []Acceptance{}
+	}
+	if t.Consents == nil {
+		t.Consents = []Consent{}
+	}
+	if t.ReleasedLiens == nil {
+		t.ReleasedLiens = []uint64{}
+	}
+	return core.SetJSON(w, TransferKey(t.ID), t)
+}
+
+func getLien(r state.Reader, id uint64) (*Lien, error) {
+	var l Lien
+	found, err := core.GetJSON(r, LienKey(id), &l)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, core.Wrapf(ErrLienNotFound, "lien %d", id)
+	}
+	return &l, nil
+}
+
+func putLien(w state.Writer, l *Lien) error {
+	if l.Acceptances == nil {
+		l.Acceptances = []Acceptance{}
+	}
+	return core.SetJSON(w, LienKey(l.ID), l)
+}
+
+func getDispute(r state.Reader, id uint64) (*Dispute, error) {
+	var d Dispute
+	found, err := core.GetJSON(r, DisputeKey(id), &d)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, core.Wrapf(ErrDisputeNotFound, "dispute %d", id)
+	}
+	return &d, nil
+}
+
+func putDispute(w state.Writer, d *Dispute) error { return core.SetJSON(w, DisputeKey(d.ID), d) }
+
+// nextID increments and returns a sequential counter; the first id is 1.
+func nextID(kv state.KV, name string) (uint64, error) {
+	key := counterKey(name)
+	b, err := kv.Get(key)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	if b != nil {
+		if len(b) != 8 {
+			return 0, fmt.Errorf("land: counter %s is corrupt", name)
+		}
+		n = binary.BigEndian.Uint64(b)
+	}
+	n++
+	return n, kv.Set(key, state.Uint64(n))
+}
+
+// appendHistory appends an entry to p's history and bumps its count; the
+// caller saves p.
+func appendHistory(ctx *core.Context, p *Parcel, action string, details any) error {
+	if err := ctx.AppendHistory(state.PrefixLand, tableHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
+		return err
+	}
+	p.HistoryCount++
+	return nil
+}
+
+// updateOwnerIndex moves the owner index of a parcel from (old, oldDen) to
+// (nu, nuDen): entries of accounts that no longer own are deleted, new and
+// changed entries written, and per-owner counts adjusted. Both lists are
+// sorted by account; an empty list means the parcel is not (or no longer)
+// active.
+func updateOwnerIndex(kv state.KV, parcelID string, old []Share, oldDen uint64, nu []Share, nuDen uint64) error {
+	for _, o := range old {
+		if _, ok := findShare(nu, o.Account); ok {
+			continue
+		}
+		if err := kv.Delete(OwnerParcelKey(o.Account, parcelID)); err != nil {
+			return err
+		}
+		if err := addOwnerCount(kv, o.Account, -1); err != nil {
+			return err
+		}
+	}
+	for _, n := range nu {
+		prev, had := findShare(old, n.Account)
+		if had && prev == n.Shares && oldDen == nuDen {
+			continue
+		}
+		entry := OwnerParcel{ParcelID: parcelID, Shares: n.Shares, Denominator: nuDen}
+		if err := core.SetJSON(kv, OwnerParcelKey(n.Account, parcelID), entry); err != nil {
+			return err
+		}
+		if !had {
+			if err := addOwnerCount(kv, n.Account, 1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addOwnerCount adds delta (+1 or -1) to an account's parcel count,
+// deleting the owner record when the count reaches zero.
+func addOwnerCount(kv state.KV, a core.Address, delta int) error {
+	o := Owner{Account: a}
+	if _, err := core.GetJSON(kv, OwnerKey(a), &o); err != nil {
+		return err
+	}
+	switch {
+	case delta > 0:
+		o.ParcelCount++
+	case o.ParcelCount == 0:
+		return fmt.Errorf("land: owner count of %s would go negative", a)
+	default:
+		o.ParcelCount--
+	}
+	if o.ParcelCount == 0 {
+		return kv.Delete(OwnerKey(a))
+	}
+	return core.SetJSON(kv, OwnerKey(a), o)
+}
+
+// sortShares returns a copy of list sorted by account.
+func sortShares(list []Share) []Share {
+	out := slices.Clone(list)
+	slices.SortFunc(out, func(a, b Share) int { return compareAddr(a.Account, b.Account) })
+	return out
+}
+
+// applyTransfer computes the ownership that results from t on owners (over
+// den): every seller must hold its shares. The result is sorted by account,
+// without zero shares, in lowest terms. It returns ErrDenominatorMismatch
+// if t's denominator is not a multiple of den and ErrInsufficientShares if
+// a seller holds too little.
+func applyTransfer(owners []Share, den uint64, t *Transfer) ([]Share, uint64, error) {
+	if den == 0 || t.Denominator%den != 0 {
+		return nil, 0, core.Wrapf(ErrDenominatorMismatch, "transfer denominator %d, parcel denominator %d", t.Denominator, den)
+	}
+	k := t.Denominator / den
+	out := make([]Share, 0, len(owners)+len(t.Buyers))
+	for _, o := range owners {
+		out = append(out, Share{Account: o.Account, Shares: o.Shares * k})
+	}
+	idx := func(a core.Address) int {
+		return slices.IndexFunc(out, func(s Share) bool { return s.Account == a })
+	}
+	for _, s := range t.Sellers {
+		i := idx(s.Account)
+		if i < 0 || out[i].Shares < s.Shares {
+			held := uint64(0)
+			if i >= 0 {
+				held = out[i].Shares
+			}
+			return nil, 0, core.Wrapf(ErrInsufficientShares, "seller %s holds %d/%d, sells %d/%d", s.Account, held, t.Denominator, s.Shares, t.Denominator)
+		}
+		out[i].Shares -= s.Shares
+	}
+	for _, b := range t.Buyers {
+		if i := idx(b.Account); i >= 0 {
+			out[i].Shares += b.Shares
+		} else {
+			out = append(out, b)
+		}
+	}
+	out = slices.DeleteFunc(out, func(s Share) bool { return s.Shares == 0 })
+	out = sortShares(out)
+	g := t.Denominator
+	for _, s := range out {
+		g = gcd(g, s.Shares)
+	}
+	for i := range out {
+		out[i].Shares /= g
+	}
+	return out, t.Denominator / g, nil
+}
+
+func sameShares(a, b []Share) bool { return slices.Equal(a, b) }
+
+func removeID(list []uint64, id uint64) []uint64 {
+	return slices.DeleteFunc(slices.Clone(list), func(x uint64) bool { return x == id })
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+func isOwner(p *Parcel, a core.Address) bool {
+	_, ok := findShare(p.Owners, a)
+	return ok
+}
+
+func accepted(list []Acceptance, a core.Address) bool {
+	return slices.ContainsFunc(list, func(x Acceptance) bool { return x.Account == a })
+}
+
+func (t *Transfer) isParty(a core.Address) bool {
+	_, s := findShare(t.Sellers, a)
+	_, b := findShare(t.Buyers, a)
+	return s || b
+}
+
+// allAccepted reports whether every seller and buyer accepted, and the
+// first who has not.
+func (t *Transfer) allAccepted() (core.Address, bool) {
+	for _, list := range [][]Share{t.Sellers, t.Buyers} {
+		for _, s := range list {
+			if !accepted(t.Acceptances, s.Account) {
+				return s.Account, false
+			}
+		}
+	}
+	return core.Address{}, true
+}
+
+func (t *Transfer) expired(ctx *core.Context) bool { return ctx.BlockTime.After(t.ExpiresAt) }
+
+func acceptanceOf(ctx *core.Context) Acceptance {
+	return Acceptance{Account: ctx.Signer, Height: ctx.Height, Time: ctx.BlockTime.UTC()}
+}

@@ -1,0 +1,168 @@
+package app
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+// DefaultMaxTxBytes is the largest transaction accepted unless genesis sets
+// another limit. Registries keep hashes, not documents, so 32 KiB is ample.
+const DefaultMaxTxBytes = 32 * 1024
+
+// signDomain prefixes the sign bytes so a govchain signature can never be
+// mistaken for a signature over anything else (a vote, another protocol).
+const signDomain = "govchain/tx/v1\n"
+
+// Tx is the transaction envelope. Its canonical encoding is the compact JSON
+// that encoding/json produces for this struct; any other encoding of the
+// same content is refused (see Decode).
+type Tx struct {
+	ChainID   string        `json:"chain_id"`
+	Signer    core.HexBytes `json:"signer"`
+	Sequence  uint64        `json:"sequence"`
+	Msg       MsgEnvelope   `json:"msg"`
+	Signature core.HexBytes `json:"signature"`
+}
+
+// MsgEnvelope carries one message: its frozen type string and its body.
+type MsgEnvelope struct {
+	Type string          `json:"type"`
+	Body json.RawMessage `json:"body"`
+}
+
+// signDoc is what the signature covers: everything but the signature.
+type signDoc struct {
+	ChainID  string        `json:"chain_id"`
+	Signer   core.HexBytes `json:"signer"`
+	Sequence uint64        `json:"sequence"`
+	Msg      MsgEnvelope   `json:"msg"`
+}
+
+// SignBytes returns the bytes the signer signs: a domain prefix and the
+// canonical JSON of chain id, signer, sequence and message.
+func (tx *Tx) SignBytes() []byte {
+	b, err := json.Marshal(signDoc{ChainID: tx.ChainID, Signer: tx.Signer, Sequence: tx.Sequence, Msg: tx.Msg})
+	if err != nil {
+		// Every field is a plain string, number or pre-validated raw JSON.
+		panic(fmt.Sprintf("app: encode sign bytes: %v", err))
+	}
+	return append([]byte(signDomain), b...)
+}
+
+// SignerAddress is the address of the signing key.
+func (tx *Tx) SignerAddress() core.Address { return core.AddressOf(ed25519.PubKey(tx.Signer)) }
+
+// NewTx builds and signs a transaction carrying msg. The message is
+// validated first, so a client never signs what the chain would refuse
+// statelessly.
+func NewTx(chainID string, key ed25519.PrivKey, sequence uint64, msg core.Msg) ([]byte, error) {
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return nil, fmt.Errorf("app: encode message: %w", err)
+	}
+	tx := &Tx{
+		ChainID:  chainID,
+		Signer:   core.HexBytes(key.PubKey().Bytes()),
+		Sequence: sequence,
+		Msg:      MsgEnvelope{Type: msg.Type(), Body: body},
+	}
+	sig, err := key.Sign(tx.SignBytes())
+	if err != nil {
+		return nil, fmt.Errorf("app: sign: %w", err)
+	}
+	tx.Signature = sig
+	return json.Marshal(tx)
+}
+
+// DecodedTx is a transaction that passed the stateless checks: size,
+// canonical encoding, known message type, message Validate, chain id and
+// signature.
+type DecodedTx struct {
+	Tx     *Tx
+	Msg    core.Msg
+	Signer core.Address
+	Hash   []byte
+	Size   int
+}
+
+// Decode parses raw transaction bytes into the envelope and message, and
+// refuses anything that is not the canonical encoding: unknown fields,
+// trailing data, other spacing or field order, upper-case hex. It does not
+// check the chain id or the signature (see Validator.Check).
+func Decode(raw []byte, maxBytes int) (*DecodedTx, error) {
+	if len(raw) > maxBytes {
+		return nil, core.Wrapf(core.ErrTxTooLarge, "%d bytes, limit %d", len(raw), maxBytes)
+	}
+	var tx Tx
+	if err := strictUnmarshal(raw, &tx); err != nil {
+		return nil, core.Wrapf(core.ErrMalformedTx, "%v", err)
+	}
+	if len(tx.Signer) != ed25519.PubKeySize {
+		return nil, core.Wrapf(core.ErrMalformedTx, "signer must be a %d-byte ed25519 public key", ed25519.PubKeySize)
+	}
+	if len(tx.Signature) != ed25519.SignatureSize {
+		return nil, core.Wrapf(core.ErrMalformedTx, "signature must be %d bytes", ed25519.SignatureSize)
+	}
+	msg, err := newMsg(tx.Msg.Type)
+	if err != nil {
+		return nil, err
+	}
+	if err := strictUnmarshal(tx.Msg.Body, msg); err != nil {
+		return nil, core.Wrapf(core.ErrMalformedTx, "body of %s: %v", tx.Msg.Type, err)
+	}
+	// Canonical check: re-encoding the decoded message and envelope must
+	// give back exactly the bytes that were signed and sent.
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return nil, core.Wrapf(core.ErrMalformedTx, "body of %s does not re-encode: %v", tx.Msg.Type, err)
+	}
+	if !bytes.Equal(body, tx.Msg.Body) {
+		return nil, core.Wrapf(core.ErrNonCanonical, "body of %s", tx.Msg.Type)
+	}
+	again, err := json.Marshal(&tx)
+	if err != nil || !bytes.Equal(again, raw) {
+		return nil, core.Wrapf(core.ErrNonCanonical, "envelope")
+	}
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(raw)
+	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: h[:], Size: len(raw)}, nil
+}
+
+// strictUnmarshal decodes exactly one JSON value with unknown fields
+// refused and nothing after it.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
+// VerifySignature checks the chain id and the signature of a decoded
+// transaction. It is pure and safe to call from many goroutines.
+func VerifySignature(d *DecodedTx, chainID string) error {
+	if d.Tx.ChainID != chainID {
+		return core.Wrapf(core.ErrWrongChainID, "transaction is for %q, this chain is %q", d.Tx.ChainID, chainID)
+	}
+	if !ed25519.PubKey(d.Tx.Signer).VerifySignature(d.Tx.SignBytes(), d.Tx.Signature) {
+		return core.Wrapf(core.ErrBadSignature, "signer %s", d.Signer)
+	}
+	return nil
+}

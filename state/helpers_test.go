@@ -1,0 +1,5 @@
+package state
+
+import "os"
+
+func removeFile(name string) error { return os.Remove(name) }

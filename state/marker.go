@@ -1,0 +1,106 @@
+package state
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// markerFile is the name, inside the store directory, of the file naming the
+// last committed version and its hash. It is written after the engine has
+// made the version durable, so it never names a version the engine lacks.
+const markerFile = "LAST_COMMIT"
+
+const markerMagic = "govchain-state-marker-v1"
+
+// marker is the last version Commit returned, and its root hash.
+type marker struct {
+	Version int64
+	Hash    []byte
+}
+
+// readMarker returns the marker in dir; ok is false if there is none.
+func readMarker(dir string) (m marker, ok bool, err error) {
+	bz, err := os.ReadFile(filepath.Join(dir, markerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return marker{}, false, nil
+	}
+	if err != nil {
+		return marker{}, false, fmt.Errorf("state: read marker: %w", err)
+	}
+	fields := strings.Fields(string(bz))
+	if len(fields) != 3 || fields[0] != markerMagic {
+		return marker{}, false, fmt.Errorf("%w: malformed marker file %s", ErrCorrupt, markerFile)
+	}
+	v, err := strconv.ParseInt(fields[1], 10, 64)
+	if err != nil || v < 0 {
+		return marker{}, false, fmt.Errorf("%w: malformed version in marker file %s", ErrCorrupt, markerFile)
+	}
+	h, err := hex.DecodeString(fields[2])
+	if err != nil {
+		return marker{}, false, fmt.Errorf("%w: malformed hash in marker file %s", ErrCorrupt, markerFile)
+	}
+	return marker{Version: v, Hash: h}, true, nil
+}
+
+// writeMarker atomically and durably replaces the marker in dir: it writes a
+// temporary file, fsyncs it, renames it over the marker and fsyncs dir.
+func writeMarker(dir string, m marker) error {
+	tmp := filepath.Join(dir, markerFile+".tmp")
+	data := fmt.Sprintf("%s %d %x\n", markerMagic, m.Version, m.Hash)
+	if err := writeFileSync(tmp, []byte(data)); err != nil {
+		return fmt.Errorf("state: write marker: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, markerFile)); err != nil {
+		return fmt.Errorf("state: write marker: %w", err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("state: write marker: %w", err)
+	}
+	return nil
+}
+
+// writeFileSync creates or truncates name, writes data and fsyncs it.
+func writeFileSync(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+// syncPath fsyncs a file or directory. On Linux an fsync through any file
+// descriptor, even a read-only one, flushes the inode's dirty pages.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
+}
+
+// syncDir fsyncs a directory so that entries created, renamed or removed in
+// it are durable.
+func syncDir(dir string) error { return syncPath(dir) }
+
+// syncTree fsyncs every directory under root (root included) and every
+// regular file in them.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || d.Type().IsRegular() {
+			return syncPath(path)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,702 @@
+package state
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	ics23 "github.com/cosmos/ics23/go"
+	"github.com/crypto-org-chain/cronos/memiavl"
+	"github.com/tidwall/wal"
+)
+
+// treeName is the one tree of the memiavl DB; its root hash is the app hash.
+const treeName = "state"
+
+// memiavl keeps its files as described in memiavl/db.go: snapshot-N
+// directories (mmap-ed by the trees), a "current" symlink naming the newest,
+// and a tidwall/wal write-ahead log whose segment files are named by the
+// 20-digit index of their first entry; the index of version v is v.
+const (
+	memSnapshotPrefix = "snapshot-"
+	memCurrent        = "current"
+	memWALDir         = "wal"
+	walSegmentNameLen = 20
+)
+
+// generation guards the memory maps of one memiavl DB instance. A tree copy
+// (a view, a snapshot writer) holds a read lock for as long as it reads; the
+// DB is only closed (which unmaps its snapshot) under the write lock.
+type generation struct{ mu sync.RWMutex }
+
+// memEngine is the memiavl engine. The DB's own snapshot rewriting is off
+// (its interval is set beyond any version): the engine rewrites snapshots
+// itself so that it can switch to a new one only when no view still reads
+// the old one's memory maps.
+type memEngine struct {
+	dir  string
+	cfg  Config
+	db   *memiavl.DB
+	tree *memiavl.Tree // the working tree
+	// committed is a copy of the tree as of the last commit, for views.
+	committed *memiavl.Tree
+	gen       *generation
+	dirty     bool
+
+	// rewrite receives the result of the running snapshot rewrite; nil when
+	// none runs. switchReady is set once a rewrite finished.
+	rewrite       chan error
+	cancelRewrite context.CancelFunc
+	switchReady   bool
+}
+
+// openMemIAVL opens the memiavl DB in dir at exactly version target, rolling
+// back later versions, and returns the engine and that version's hash.
+func openMemIAVL(dir string, cfg Config, target int64) (engine, []byte, error) {
+	if target > math.MaxUint32 {
+		return nil, nil, fmt.Errorf("state: version %d exceeds memiavl's limit", target)
+	}
+	m := &memEngine{dir: dir, cfg: cfg}
+	if err := m.load(target); err != nil {
+		return nil, nil, err
+	}
+	return m, m.committed.RootHash(), nil
+}
+
+// load opens the DB at version target (rolling back later versions) and
+// starts a new generation. The DB must be closed.
+func (m *memEngine) load(target int64) error {
+	w, err := readMemWAL(m.dir)
+	if err != nil {
+		return fmt.Errorf("%w: memiavl: %v", ErrCorrupt, err)
+	}
+	if w.latest < target {
+		return fmt.Errorf("%w: memiavl holds versions up to %d, behind the marker's %d", ErrCorrupt, w.latest, target)
+	}
+	overwrite := target > 0 && w.latest > target
+	if overwrite && w.index(target) == 0 {
+		// target is the version of an imported snapshot and the log holds
+		// only later versions: memiavl cannot truncate the log to nothing.
+		if err := m.resetToImport(target); err != nil {
+			return fmt.Errorf("state: memiavl: roll back to imported version %d: %w", target, err)
+		}
+		overwrite = false
+	}
+	opts := memiavl.Options{
+		CreateIfMissing:    target == 0,
+		InitialStores:      []string{treeName},
+		AsyncCommitBuffer:  -1,
+		SnapshotInterval:   math.MaxUint32,
+		SnapshotKeepRecent: m.cfg.KeepRecent,
+		CacheSize:          m.cfg.CacheSize,
+		TargetVersion:      uint32(target),
+		LoadForOverwriting: overwrite,
+	}
+	db, err := memiavl.Load(m.dir, opts)
+	if err != nil {
+		return fmt.Errorf("state: memiavl: load version %d: %w", target, err)
+	}
+	if v := db.Version(); v != target {
+		return errors.Join(fmt.Errorf("%w: memiavl loaded version %d, want %d", ErrCorrupt, v, target), db.Close())
+	}
+	tree := db.TreeByName(treeName)
+	if tree == nil {
+		return errors.Join(fmt.Errorf("%w: memiavl has no %q tree", ErrCorrupt, treeName), db.Close())
+	}
+	// Creating, rolling back and truncating touched directories that
+	// memiavl does not fsync.
+	if err := errors.Join(syncWAL(m.dir), syncDir(m.dir)); err != nil {
+		return errors.Join(fmt.Errorf("state: memiavl: %w", err), db.Close())
+	}
+	if target == 0 {
+		if err := syncTree(m.dir); err != nil {
+			return errors.Join(fmt.Errorf("state: memiavl: %w", err), db.Close())
+		}
+	}
+	m.db, m.tree, m.dirty = db, tree, false
+	m.committed = tree.Copy(0)
+	m.gen = &generation{}
+	return nil
+}
+
+// resetToImport removes the log and any snapshot after the imported
+// snapshot-<version>, and points "current" back at it.
+func (m *memEngine) resetToImport(version int64) error {
+	if err := m.removeSnapshots(func(v int64) bool { return v > version }); err != nil {
+		return err
+	}
+	if err := setCurrent(m.dir, snapshotDirName(version)); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(filepath.Join(m.dir, memWALDir)); err != nil {
+		return err
+	}
+	return syncDir(m.dir)
+}
+
+// memWAL describes memiavl's files in a directory. Version v is WAL index
+// v-initial+1 when the DB has an initial version above 1 (an imported
+// snapshot at height h has initial version h+1), otherwise index v.
+type memWAL struct {
+	initial     int64
+	first, last uint64
+	latest      int64
+}
+
+func (w memWAL) index(v int64) uint64 {
+	if w.initial > 1 {
+		return uint64(max(v-w.initial+1, 0))
+	}
+	return uint64(v)
+}
+
+// readMemWAL reads the current snapshot's metadata and the WAL's bounds;
+// latest is the newest version memiavl could load.
+func readMemWAL(dir string) (memWAL, error) {
+	var w memWAL
+	bz, err := os.ReadFile(filepath.Join(dir, memCurrent, memiavl.MetadataFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return w, nil // not created yet
+	}
+	if err != nil {
+		return w, err
+	}
+	var md memiavl.MultiTreeMetadata
+	if err := md.Unmarshal(bz); err != nil {
+		return w, fmt.Errorf("snapshot metadata: %w", err)
+	}
+	w.initial = md.InitialVersion
+	if md.CommitInfo != nil {
+		w.latest = md.CommitInfo.Version
+	}
+	walDir := filepath.Join(dir, memWALDir)
+	if _, err := os.Stat(walDir); errors.Is(err, os.ErrNotExist) {
+		return w, nil
+	}
+	log, err := memiavl.OpenWAL(walDir, &wal.Options{NoCopy: true, NoSync: true})
+	if err != nil {
+		return w, err
+	}
+	first, err1 := log.FirstIndex()
+	last, err2 := log.LastIndex()
+	if err := errors.Join(err1, err2, log.Close()); err != nil {
+		return w, err
+	}
+	w.first, w.last = first, last
+	if last > 0 {
+		v := int64(last)
+		if w.initial > 1 {
+			v += w.initial - 1
+		}
+		w.latest = max(w.latest, v)
+	}
+	return w, nil
+}
+
+func parseSnapshotName(name string) (int64, error) {
+	if !strings.HasPrefix(name, memSnapshotPrefix) || len(name) != len(memSnapshotPrefix)+20 {
+		return 0, fmt.Errorf("not a snapshot name: %q", name)
+	}
+	return strconv.ParseInt(name[len(memSnapshotPrefix):], 10, 64)
+}
+
+func snapshotDirName(v int64) string { return fmt.Sprintf("%s%020d", memSnapshotPrefix, v) }
+
+// syncWAL makes memiavl's write-ahead log durable. memiavl opens it with
+// NoSync; tidwall/wal appends only to the last segment (it fsyncs a segment
+// before starting the next), so fsyncing the last segment file and the
+// directory (a new segment may have been created) covers every entry.
+func syncWAL(dir string) error {
+	walDir := filepath.Join(dir, memWALDir)
+	entries, err := os.ReadDir(walDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	last := ""
+	for _, e := range entries {
+		if n := e.Name(); len(n) == walSegmentNameLen && !e.IsDir() && n > last {
+			last = n
+		}
+	}
+	if last != "" {
+		if err := syncPath(filepath.Join(walDir, last)); err != nil {
+			return err
+		}
+	}
+	return syncDir(walDir)
+}
+
+func (m *memEngine) get(key []byte) ([]byte, error) { return m.tree.Get(key), nil }
+
+func (m *memEngine) has(key []byte) (bool, error) { return m.tree.Has(key), nil }
+
+func (m *memEngine) iterator(start, end []byte, ascending bool) (Iterator, error) {
+	return m.tree.Iterator(start, end, ascending), nil
+}
+
+func (m *memEngine) set(key, value []byte) error {
+	m.dirty = true
+	return m.db.ApplyChangeSet(treeName, memiavl.ChangeSet{Pairs: []*memiavl.KVPair{{Key: key, Value: value}}})
+}
+
+func (m *memEngine) remove(key []byte) error {
+	if !m.tree.Has(key) {
+		return nil
+	}
+	m.dirty = true
+	return m.db.ApplyChangeSet(treeName, memiavl.ChangeSet{Pairs: []*memiavl.KVPair{{Key: key, Delete: true}}})
+}
+
+func (m *memEngine) workingHash() []byte { return m.tree.RootHash() }
+
+// commit saves the version into the tree and the WAL, then fsyncs the WAL.
+func (m *memEngine) commit() ([]byte, int64, error) {
+	v, err := m.db.Commit()
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := syncWAL(m.dir); err != nil {
+		return nil, 0, fmt.Errorf("fsync wal: %w", err)
+	}
+	m.dirty = false
+	m.committed = m.tree.Copy(0)
+	return m.committed.RootHash(), v, nil
+}
+
+// afterCommit collects a finished snapshot rewrite, switches to the new
+// snapshot when no view reads the old one, and starts a rewrite every
+// SnapshotInterval versions.
+func (m *memEngine) afterCommit(version int64) error {
+	if m.rewrite != nil {
+		select {
+		case err := <-m.rewrite:
+			m.rewrite, m.cancelRewrite = nil, nil
+			if err != nil {
+				return fmt.Errorf("memiavl snapshot rewrite: %w", err)
+			}
+			m.switchReady = true
+		default:
+		}
+	}
+	if m.switchReady && m.gen.mu.TryLock() {
+		return m.reload()
+	}
+	if m.rewrite == nil && !m.switchReady && version%int64(m.cfg.SnapshotInterval) == 0 {
+		m.startRewrite(version)
+	}
+	return nil
+}
+
+// startRewrite writes the committed tree as snapshot-<version> in the
+// background and points "current" at it once it is durable.
+func (m *memEngine) startRewrite(version int64) {
+	g := m.gen
+	g.mu.RLock()
+	cp := m.db.Copy()
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan error, 1)
+	m.rewrite, m.cancelRewrite = ch, cancel
+	dir := m.dir
+	go func() {
+		defer g.mu.RUnlock()
+		// cp shares the DB's snapshot: it must never be closed.
+		ch <- writeMemSnapshot(ctx, cp, dir, version)
+	}()
+}
+
+func writeMemSnapshot(ctx context.Context, cp *memiavl.DB, dir string, version int64) error {
+	name := snapshotDirName(version)
+	tmp := filepath.Join(dir, name+memiavl.TmpSuffix)
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	if err := cp.WriteSnapshotWithContext(ctx, tmp); err != nil {
+		return errors.Join(err, os.RemoveAll(tmp))
+	}
+	if err := syncTree(tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	return setCurrent(dir, name)
+}
+
+// setCurrent atomically and durably points the "current" symlink at name.
+func setCurrent(dir, name string) error {
+	tmp := filepath.Join(dir, memCurrent+memiavl.TmpSuffix)
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Symlink(name, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, memCurrent)); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// reload closes the DB, prunes snapshots and the WAL, and reopens the DB at
+// the last committed version; uncommitted writes are lost. The caller holds
+// m.gen.mu for writing (no view reads the old DB's memory maps).
+func (m *memEngine) reload() error {
+	old := m.gen
+	defer old.mu.Unlock()
+	version := m.db.Version()
+	if m.rewrite != nil {
+		// The writer released its read lock before we got the write lock,
+		// so its result is waiting.
+		err := <-m.rewrite
+		m.rewrite, m.cancelRewrite = nil, nil
+		if err != nil {
+			return fmt.Errorf("memiavl snapshot rewrite: %w", err)
+		}
+	}
+	m.switchReady = false
+	if err := m.db.Close(); err != nil {
+		return fmt.Errorf("close memiavl: %w", err)
+	}
+	if err := m.prune(version); err != nil {
+		return fmt.Errorf("prune memiavl: %w", err)
+	}
+	return m.load(version)
+}
+
+// prune removes all but the newest snapshot at or below version and the
+// KeepRecent snapshots before it, then the WAL entries older than the oldest
+// snapshot kept. The DB must be closed.
+func (m *memEngine) prune(version int64) error {
+	snaps, err := m.snapshots()
+	if err != nil {
+		return err
+	}
+	var upTo []int64
+	for _, v := range snaps {
+		if v <= version {
+			upTo = append(upTo, v)
+		}
+	}
+	keep := 1 + int(m.cfg.KeepRecent)
+	if len(upTo) <= keep {
+		return nil
+	}
+	oldest := upTo[len(upTo)-keep]
+	if err := m.removeSnapshots(func(v int64) bool { return v < oldest }); err != nil {
+		return err
+	}
+	w, err := readMemWAL(m.dir)
+	if err != nil {
+		return err
+	}
+	// Keep the entry of the oldest snapshot's own version, so that rolling
+	// back to exactly that version can still truncate the log behind it.
+	idx := w.index(oldest)
+	if idx <= w.first || idx > w.last {
+		return nil
+	}
+	log, err := memiavl.OpenWAL(filepath.Join(m.dir, memWALDir), &wal.Options{NoCopy: true, NoSync: true})
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(log.TruncateFront(idx), log.Close()); err != nil {
+		return err
+	}
+	return syncDir(filepath.Join(m.dir, memWALDir))
+}
+
+// snapshots lists the snapshot versions in the directory, ascending.
+func (m *memEngine) snapshots() ([]int64, error) {
+	entries, err := os.ReadDir(m.dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, e := range entries {
+		if v, err := parseSnapshotName(e.Name()); err == nil && e.IsDir() {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, nil
+}
+
+// removeSnapshots removes the snapshots whose version matches. Each is
+// renamed first, as memiavl does: Load removes *-tmp leftovers, and a
+// half-removed snapshot must never be picked up.
+func (m *memEngine) removeSnapshots(match func(int64) bool) error {
+	snaps, err := m.snapshots()
+	if err != nil {
+		return err
+	}
+	for _, v := range snaps {
+		if !match(v) {
+			continue
+		}
+		p := filepath.Join(m.dir, snapshotDirName(v))
+		if err := os.Rename(p, p+memiavl.TmpSuffix); err != nil {
+			return err
+		}
+		if err := syncDir(m.dir); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(p + memiavl.TmpSuffix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollback reloads the tree from disk if anything was written since the
+// last commit. It waits until open views of the current tree are closed.
+func (m *memEngine) rollback() error {
+	if !m.dirty {
+		return nil
+	}
+	m.gen.mu.Lock()
+	return m.reload()
+}
+
+// view returns version v: a copy of the committed tree for the latest
+// version, otherwise a separate read-only memiavl DB loaded at v (which
+// needs a snapshot at or below v and the WAL after it).
+func (m *memEngine) view(v, latest int64) (View, error) {
+	if v == latest {
+		m.gen.mu.RLock()
+		return &memView{tree: m.committed.Copy(0), version: v, hash: m.committed.RootHash(), gen: m.gen}, nil
+	}
+	db, err := memiavl.Load(m.dir, memiavl.Options{ReadOnly: true, TargetVersion: uint32(v)})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %d: %v", ErrVersionNotFound, v, err)
+	}
+	tree := db.TreeByName(treeName)
+	if db.Version() != v || tree == nil {
+		return nil, errors.Join(fmt.Errorf("%w: %d", ErrVersionNotFound, v), db.Close())
+	}
+	// RootHash computes missing hashes in place: do it once, here, so the
+	// view's readers never write.
+	return &memView{tree: tree, version: v, hash: tree.RootHash(), db: db}, nil
+}
+
+func (m *memEngine) close() error {
+	if m.cancelRewrite != nil {
+		m.cancelRewrite()
+	}
+	// Wait for the snapshot writer and for open views: closing the DB
+	// unmaps the files they read.
+	m.gen.mu.Lock()
+	defer m.gen.mu.Unlock()
+	if m.rewrite != nil {
+		<-m.rewrite
+		m.rewrite = nil
+	}
+	return m.db.Close()
+}
+
+// memView is a read-only version of a memiavl tree. Its tree has no cache,
+// so concurrent reads are safe.
+type memView struct {
+	mu      sync.Mutex
+	tree    *memiavl.Tree
+	version int64
+	hash    []byte
+	gen     *generation // set for a copy of the live tree
+	db      *memiavl.DB // set for a separately loaded old version
+	closed  bool
+}
+
+func (v *memView) isClosed() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.closed
+}
+
+func (v *memView) Get(key []byte) ([]byte, error) {
+	if v.isClosed() {
+		return nil, ErrClosed
+	}
+	return v.tree.Get(key), nil
+}
+
+func (v *memView) Has(key []byte) (bool, error) {
+	if v.isClosed() {
+		return false, ErrClosed
+	}
+	return v.tree.Has(key), nil
+}
+
+func (v *memView) Iterator(start, end []byte, ascending bool) (Iterator, error) {
+	if v.isClosed() {
+		return nil, ErrClosed
+	}
+	return v.tree.Iterator(start, end, ascending), nil
+}
+
+func (v *memView) Version() int64 { return v.version }
+
+func (v *memView) Hash() []byte { return bytes.Clone(v.hash) }
+
+func (v *memView) ProveExistence(key []byte) (*ics23.CommitmentProof, error) {
+	if v.isClosed() {
+		return nil, ErrClosed
+	}
+	if !v.tree.Has(key) {
+		return nil, ErrKeyMissing
+	}
+	p, err := v.tree.GetMembershipProof(key)
+	return cloneProof(p), err
+}
+
+func (v *memView) ProveAbsence(key []byte) (*ics23.CommitmentProof, error) {
+	if v.isClosed() {
+		return nil, ErrClosed
+	}
+	if v.tree.Has(key) {
+		return nil, ErrKeyExists
+	}
+	if v.tree.IsEmpty() {
+		return nil, errEmptyTreeAbsence
+	}
+	p, err := v.tree.GetNonMembershipProof(key)
+	return cloneProof(p), err
+}
+
+func (v *memView) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return nil
+	}
+	v.closed = true
+	if v.gen != nil {
+		v.gen.mu.RUnlock()
+		return nil
+	}
+	return v.db.Close()
+}
+
+// export streams the view's nodes; closing the exporter closes the view.
+func (v *memView) export() (Exporter, error) {
+	return &memExporter{ex: v.tree.Export(), view: v}, nil
+}
+
+type memExporter struct {
+	ex   *memiavl.Exporter
+	view *memView
+}
+
+func (e *memExporter) Next() (*ExportNode, error) {
+	n, err := e.ex.Next()
+	if errors.Is(err, memiavl.ErrorExportDone) {
+		return nil, ErrExportDone
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Snapshot exports point into memory maps that Close unmaps.
+	return &ExportNode{Key: bytes.Clone(n.Key), Value: bytes.Clone(n.Value), Version: n.Version, Height: n.Height}, nil
+}
+
+func (e *memExporter) Close() error {
+	e.ex.Close()
+	return e.view.Close()
+}
+
+// importer closes the DB and replaces its directory with the imported
+// snapshot. It waits for open views to close.
+func (m *memEngine) importer(version int64) (engineImporter, error) {
+	if version > math.MaxUint32 {
+		return nil, fmt.Errorf("version %d exceeds memiavl's limit", version)
+	}
+	m.gen.mu.Lock()
+	if err := m.db.Close(); err != nil {
+		m.gen.mu.Unlock()
+		return nil, err
+	}
+	if err := errors.Join(os.RemoveAll(m.dir), os.MkdirAll(m.dir, 0o755)); err != nil {
+		m.gen.mu.Unlock()
+		return nil, err
+	}
+	mti, err := memiavl.NewMultiTreeImporter(m.dir, uint64(version))
+	if err == nil {
+		err = mti.AddTree(treeName)
+	}
+	if err != nil {
+		m.gen.mu.Unlock()
+		return nil, err
+	}
+	return &memImporter{m: m, mti: mti, version: version, check: importCheck{version: version}}, nil
+}
+
+type memImporter struct {
+	m       *memEngine
+	mti     *memiavl.MultiTreeImporter
+	version int64
+	check   importCheck
+}
+
+func (im *memImporter) add(n *ExportNode) error {
+	// memiavl's importer stops reading on a malformed stream and would then
+	// block; refuse such nodes before handing them over.
+	if err := im.check.add(n); err != nil {
+		return err
+	}
+	im.mti.AddNode(&memiavl.ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height})
+	return nil
+}
+
+// commit writes the snapshot and loads it. memiavl records the imported
+// version + 1 as the DB's initial version: the next commit is WAL index 1.
+func (im *memImporter) commit() ([]byte, error) {
+	m := im.m
+	if err := im.check.done(); err != nil {
+		return nil, errors.Join(err, im.close())
+	}
+	if err := im.finalize(); err != nil {
+		return nil, errors.Join(err, im.close())
+	}
+	defer m.gen.mu.Unlock()
+	if err := m.load(im.version); err != nil {
+		return nil, err
+	}
+	return m.committed.RootHash(), nil
+}
+
+func (im *memImporter) finalize() error {
+	err := im.mti.Finalize()
+	err = errors.Join(err, im.mti.Close())
+	im.mti = nil
+	if err != nil {
+		return err
+	}
+	return syncTree(im.m.dir)
+}
+
+// close abandons the import and reopens an empty DB.
+func (im *memImporter) close() error {
+	m := im.m
+	defer m.gen.mu.Unlock()
+	var err error
+	if im.mti != nil {
+		err = im.mti.Close()
+		im.mti = nil
+	}
+	if err := errors.Join(err, os.RemoveAll(m.dir)); err != nil {
+		return err
+	}
+	return m.load(0)
+}

@@ -1,0 +1,564 @@
+package state
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var engines = []string{EngineMemIAVL, EngineIAVL}
+
+func testConfig(engine string) Config {
+	cfg := DefaultConfig()
+	cfg.Engine = engine
+	cfg.CacheSize = 1000
+	cfg.SnapshotInterval = 4
+	return cfg
+}
+
+func openTest(t *testing.T, dir string, cfg Config) Store {
+	t.Helper()
+	s, err := Open(dir, cfg)
+	require.NoError(t, err)
+	return s
+}
+
+// op is one random write; value nil means delete.
+type op struct{ key, value []byte }
+
+// randomBlocks returns n blocks of random writes over a small key space,
+// so that keys are overwritten and deleted often.
+func randomBlocks(seed uint64, n, perBlock int) [][]op {
+	r := rand.New(rand.NewPCG(seed, 1))
+	blocks := make([][]op, n)
+	for i := range blocks {
+		for j := 0; j < perBlock; j++ {
+			k := []byte(fmt.Sprintf("k%04d", r.IntN(500)))
+			if r.IntN(4) == 0 {
+				blocks[i] = append(blocks[i], op{key: k})
+				continue
+			}
+			v := make([]byte, 1+r.IntN(40))
+			for x := range v {
+				v[x] = byte(r.Uint32())
+			}
+			blocks[i] = append(blocks[i], op{key: k, value: v})
+		}
+	}
+	return blocks
+}
+
+func apply(t *testing.T, kv KV, ops []op) {
+	t.Helper()
+	for _, o := range ops {
+		if o.value == nil {
+			require.NoError(t, kv.Delete(o.key))
+		} else {
+			require.NoError(t, kv.Set(o.key, o.value))
+		}
+	}
+}
+
+func collect(t *testing.T, r Reader, start, end []byte, ascending bool) []string {
+	t.Helper()
+	it, err := r.Iterator(start, end, ascending)
+	require.NoError(t, err)
+	defer it.Close()
+	var out []string
+	for ; it.Valid(); it.Next() {
+		out = append(out, string(it.Key())+"="+fmt.Sprintf("%x", it.Value()))
+	}
+	require.NoError(t, it.Error())
+	return out
+}
+
+func TestEmptyStoreHash(t *testing.T) {
+	var first []byte
+	for _, eng := range engines {
+		s := openTest(t, t.TempDir(), testConfig(eng))
+		require.Equal(t, int64(0), s.Version())
+		require.Equal(t, emptyHash, s.LastHash())
+		require.Equal(t, emptyHash, s.WorkingHash())
+		h, v, err := s.Commit()
+		require.NoError(t, err)
+		require.Equal(t, int64(1), v)
+		if first == nil {
+			first = h
+		}
+		require.Equal(t, first, h, eng)
+		require.NoError(t, s.Close())
+	}
+}
+
+func TestCrossEngineDeterminism(t *testing.T) {
+	blocks := randomBlocks(7, 40, 150)
+	dirs := map[string]string{}
+	stores := map[string]Store{}
+	for _, eng := range engines {
+		dirs[eng] = t.TempDir()
+		stores[eng] = openTest(t, dirs[eng], testConfig(eng))
+	}
+	for i, b := range blocks {
+		var want []byte
+		for _, eng := range engines {
+			s := stores[eng]
+			apply(t, s, b)
+			wh := s.WorkingHash()
+			h, v, err := s.Commit()
+			require.NoError(t, err)
+			require.Equal(t, int64(i+1), v)
+			require.Equal(t, wh, h, "working hash equals committed hash")
+			if want == nil {
+				want = h
+			}
+			require.Equal(t, want, h, "engine %s at version %d", eng, v)
+		}
+		if i == 20 { // reopen both midway
+			for _, eng := range engines {
+				require.NoError(t, stores[eng].Close())
+				stores[eng] = openTest(t, dirs[eng], testConfig(eng))
+			}
+		}
+	}
+	a, b := stores[EngineMemIAVL], stores[EngineIAVL]
+	require.Equal(t, collect(t, a, nil, nil, true), collect(t, b, nil, nil, true))
+	require.Equal(t, collect(t, a, []byte("k01"), []byte("k03"), false), collect(t, b, []byte("k01"), []byte("k03"), false))
+	for _, s := range stores {
+		require.NoError(t, s.Close())
+	}
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng, func(t *testing.T) {
+			dir := t.TempDir()
+			s := openTest(t, dir, testConfig(eng))
+			blocks := randomBlocks(3, 10, 50)
+			hashes := map[int64][]byte{}
+			for _, b := range blocks {
+				apply(t, s, b)
+				h, v, err := s.Commit()
+				require.NoError(t, err)
+				hashes[v] = h
+			}
+			all := collect(t, s, nil, nil, true)
+			require.NoError(t, s.Close())
+			require.ErrorIs(t, s.Close(), ErrClosed)
+			_, err := s.Get([]byte("k"))
+			require.ErrorIs(t, err, ErrClosed)
+
+			s = openTest(t, dir, testConfig(eng))
+			defer s.Close()
+			require.Equal(t, int64(10), s.Version())
+			require.Equal(t, hashes[10], s.LastHash())
+			require.Equal(t, all, collect(t, s, nil, nil, true))
+			// An older retained version is still readable.
+			v, err := s.ViewAt(9)
+			require.NoError(t, err)
+			require.Equal(t, hashes[9], v.Hash())
+			require.Equal(t, int64(9), v.Version())
+			require.NoError(t, v.Close())
+			_, err = s.ViewAt(11)
+			require.ErrorIs(t, err, ErrVersionNotFound)
+		})
+	}
+}
+
+// TestMarkerRollback commits versions 1..5, moves the marker back to 3 (as
+// if the process died after the engine saved 4 and 5 but before the marker
+// named them) and checks that Open returns version 3 and can go on.
+func TestMarkerRollback(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := testConfig(eng)
+			cfg.SnapshotInterval = 2 // memiavl: a snapshot beyond the marker too
+			s := openTest(t, dir, cfg)
+			hashes := map[int64][]byte{}
+			var state3 []string
+			for i, b := range randomBlocks(11, 5, 40) {
+				apply(t, s, b)
+				h, v, err := s.Commit()
+				require.NoError(t, err)
+				hashes[v] = h
+				if i == 2 {
+					state3 = collect(t, s, nil, nil, true)
+				}
+			}
+			require.NoError(t, s.Close())
+			require.NoError(t, writeMarker(dir, marker{Version: 3, Hash: hashes[3]}))
+
+			s = openTest(t, dir, cfg)
+			require.Equal(t, int64(3), s.Version())
+			require.Equal(t, hashes[3], s.LastHash())
+			require.Equal(t, state3, collect(t, s, nil, nil, true))
+			// Continue with different writes: version 4 is new.
+			require.NoError(t, s.Set([]byte("fresh"), []byte("v")))
+			h4, v, err := s.Commit()
+			require.NoError(t, err)
+			require.Equal(t, int64(4), v)
+			require.NotEqual(t, hashes[4], h4)
+			require.NoError(t, s.Close())
+
+			s = openTest(t, dir, cfg)
+			require.Equal(t, int64(4), s.Version())
+			require.Equal(t, h4, s.LastHash())
+			require.NoError(t, s.Close())
+
+			// Back to the empty version: the engine's data is discarded.
+			require.NoError(t, writeMarker(dir, marker{Version: 0, Hash: emptyHash}))
+			s = openTest(t, dir, cfg)
+			require.Equal(t, int64(0), s.Version())
+			require.Equal(t, emptyHash, s.LastHash())
+			require.NoError(t, s.Close())
+		})
+	}
+}
+
+func TestCorruptMarker(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := testConfig(eng)
+			s := openTest(t, dir, cfg)
+			require.NoError(t, s.Set([]byte("a"), []byte("1")))
+			h, _, err := s.Commit()
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+
+			// Engine behind the marker.
+			require.NoError(t, writeMarker(dir, marker{Version: 9, Hash: h}))
+			_, err = Open(dir, cfg)
+			require.ErrorIs(t, err, ErrCorrupt)
+			// Right version, wrong hash.
+			require.NoError(t, writeMarker(dir, marker{Version: 1, Hash: emptyHash}))
+			_, err = Open(dir, cfg)
+			require.ErrorIs(t, err, ErrCorrupt)
+			// Other engine's data only.
+			other := EngineIAVL
+			if eng == EngineIAVL {
+				other = EngineMemIAVL
+			}
+			require.NoError(t, writeMarker(dir, marker{Version: 1, Hash: h}))
+			_, err = Open(dir, testConfig(other))
+			require.ErrorIs(t, err, ErrCorrupt)
+			// Engine data without a marker.
+			require.NoError(t, removeFile(filepath.Join(dir, markerFile)))
+			_, err = Open(dir, cfg)
+			require.ErrorIs(t, err, ErrCorrupt)
+		})
+	}
+}
+
+func TestRollbackDiscardsWrites(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng, func(t *testing.T) {
+			s := openTest(t, t.TempDir(), testConfig(eng))
+			defer s.Close()
+			require.NoError(t, s.Set([]byte("a"), []byte("1")))
+			h1, _, err := s.Commit()
+			require.NoError(t, err)
+			require.NoError(t, s.Set([]byte("b"), []byte("2")))
+			require.NoError(t, s.Delete([]byte("a")))
+			require.NotEqual(t, h1, s.WorkingHash())
+			require.NoError(t, s.Rollback())
+			require.Equal(t, h1, s.WorkingHash())
+			got, err := s.Get([]byte("a"))
+			require.NoError(t, err)
+			require.Equal(t, []byte("1"), got)
+			ok, err := s.Has([]byte("b"))
+			require.NoError(t, err)
+			require.False(t, ok)
+			h2, v, err := s.Commit()
+			require.NoError(t, err)
+			require.Equal(t, int64(2), v)
+			require.Equal(t, h1, h2)
+		})
+	}
+}
+
+func TestWriteArguments(t *testing.T) {
+	for _, eng := range engines {
+		s := openTest(t, t.TempDir(), testConfig(eng))
+		require.ErrorIs(t, s.Set(nil, []byte("x")), ErrEmptyKey)
+		require.ErrorIs(t, s.Set([]byte("k"), nil), ErrNilValue)
+		require.ErrorIs(t, s.Delete([]byte{}), ErrEmptyKey)
+		// Empty values are values; Set copies its arguments.
+		k, v := []byte("k"), []byte{}
+		require.NoError(t, s.Set(k, v))
+		k[0] = 'x'
+		got, err := s.Get([]byte("k"))
+		require.NoError(t, err)
+		require.NotNil(t, got, eng)
+		require.Empty(t, got)
+		ok, err := s.Has([]byte("k"))
+		require.NoError(t, err)
+		require.True(t, ok)
+		_, _, err = s.Commit()
+		require.NoError(t, err)
+		view, err := s.ViewAt(0)
+		require.NoError(t, err)
+		got, err = view.Get([]byte("k"))
+		require.NoError(t, err)
+		require.NotNil(t, got, eng)
+		require.NoError(t, view.Close())
+		require.NoError(t, s.Close())
+	}
+}
+
+// TestViewsBesideWrites reads a view from other goroutines while blocks are
+// executed and committed (run with -race), across memiavl snapshot
+// rewrites.
+func TestViewsBesideWrites(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng, func(t *testing.T) {
+			cfg := testConfig(eng)
+			cfg.SnapshotInterval = 2
+			dir := t.TempDir()
+			s := openTest(t, dir, cfg)
+			apply(t, s, randomBlocks(5, 1, 100)[0])
+			h1, _, err := s.Commit()
+			require.NoError(t, err)
+			want := collect(t, s, nil, nil, true)
+
+			view, err := s.ViewAt(0)
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			for g := 0; g < 2; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < 20; i++ {
+						it, err := view.Iterator(nil, nil, true)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						n := 0
+						for ; it.Valid(); it.Next() {
+							n++
+						}
+						_ = it.Close()
+						if n != len(want) {
+							t.Errorf("view changed: %d keys, want %d", n, len(want))
+						}
+						if _, err := view.ProveExistence([]byte("k0001")); err != nil && !errors.Is(err, ErrKeyMissing) {
+							t.Error(err)
+						}
+					}
+				}()
+			}
+			for _, b := range randomBlocks(6, 12, 100) {
+				apply(t, s, b)
+				_, _, err := s.Commit()
+				require.NoError(t, err)
+			}
+			wg.Wait()
+			require.Equal(t, h1, view.Hash())
+			require.Equal(t, want, collect(t, view, nil, nil, true))
+			require.NoError(t, view.Close())
+			_, err = view.Get([]byte("a"))
+			require.ErrorIs(t, err, ErrClosed)
+
+			// With the view closed, more commits let memiavl switch to a
+			// new snapshot; reopening must find everything.
+			for _, b := range randomBlocks(8, 5, 50) {
+				apply(t, s, b)
+				_, _, err := s.Commit()
+				require.NoError(t, err)
+			}
+			last, all := s.LastHash(), collect(t, s, nil, nil, true)
+			require.NoError(t, s.Close())
+			s = openTest(t, dir, cfg)
+			require.Equal(t, last, s.LastHash())
+			require.Equal(t, all, collect(t, s, nil, nil, true))
+			require.NoError(t, s.Close())
+		})
+	}
+}
+
+func TestExportImportAcrossEngines(t *testing.T) {
+	for _, from := range engines {
+		for _, to := range engines {
+			t.Run(from+"->"+to, func(t *testing.T) {
+				src := openTest(t, t.TempDir(), testConfig(from))
+				defer src.Close()
+				for _, b := range randomBlocks(9, 6, 80) {
+					apply(t, src, b)
+					_, _, err := src.Commit()
+					require.NoError(t, err)
+				}
+				ex, err := src.Export(5)
+				require.NoError(t, err)
+				dstDir := t.TempDir()
+				dst := openTest(t, dstDir, testConfig(to))
+				im, err := dst.Import(5)
+				require.NoError(t, err)
+				require.Error(t, dst.Set([]byte("x"), []byte("y")), "no writes during import")
+				for {
+					n, err := ex.Next()
+					if errors.Is(err, ErrExportDone) {
+						break
+					}
+					require.NoError(t, err)
+					require.NoError(t, im.Add(n))
+				}
+				require.NoError(t, ex.Close())
+				require.NoError(t, im.Commit())
+				require.NoError(t, im.Close())
+
+				view, err := src.ViewAt(5)
+				require.NoError(t, err)
+				require.Equal(t, int64(5), dst.Version())
+				require.Equal(t, view.Hash(), dst.LastHash())
+				require.Equal(t, collect(t, view, nil, nil, true), collect(t, dst, nil, nil, true))
+				require.NoError(t, view.Close())
+
+				// The imported store goes on committing and reopens.
+				require.NoError(t, dst.Set([]byte("after"), []byte("import")))
+				h6, v, err := dst.Commit()
+				require.NoError(t, err)
+				require.Equal(t, int64(6), v)
+				require.NoError(t, dst.Close())
+				dst = openTest(t, dstDir, testConfig(to))
+				require.Equal(t, h6, dst.LastHash())
+				require.NoError(t, dst.Close())
+			})
+		}
+	}
+}
+
+func TestImportRefusesMalformedStream(t *testing.T) {
+	for _, eng := range engines {
+		s := openTest(t, t.TempDir(), testConfig(eng))
+		im, err := s.Import(3)
+		require.NoError(t, err)
+		require.NoError(t, im.Add(&ExportNode{Key: []byte("a"), Value: []byte("1"), Version: 1}))
+		require.Error(t, im.Add(&ExportNode{Key: []byte("a"), Version: 2, Height: 1}), "branch over one subtree")
+		require.Error(t, im.Add(&ExportNode{Key: []byte("b"), Value: []byte("1"), Version: 4}), "version beyond import")
+		require.NoError(t, im.Close())
+		// The store is empty and usable again.
+		require.Equal(t, int64(0), s.Version())
+		require.NoError(t, s.Set([]byte("a"), []byte("1")))
+		_, _, err = s.Commit()
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	require.NoError(t, DefaultConfig().Validate())
+	require.Equal(t, EngineMemIAVL, DefaultConfig().Engine)
+	cases := map[string]func(*Config){
+		"unknown engine":  func(c *Config) { c.Engine = "rocks" },
+		"empty engine":    func(c *Config) { c.Engine = "" },
+		"negative cache":  func(c *Config) { c.CacheSize = -1 },
+		"memiavl no snap": func(c *Config) { c.SnapshotInterval = 0 },
+	}
+	for name, mutate := range cases {
+		c := DefaultConfig()
+		mutate(&c)
+		err := c.Validate()
+		require.Error(t, err, name)
+		require.Contains(t, err.Error(), "state: ", name)
+		require.NotContains(t, err.Error(), "\n", name)
+	}
+	c := DefaultConfig()
+	c.Engine, c.SnapshotInterval = EngineIAVL, 0
+	require.NoError(t, c.Validate())
+	_, err := Open(t.TempDir(), Config{Engine: "rocks"})
+	require.ErrorContains(t, err, "unknown engine")
+}
+
+func TestProofs(t *testing.T) {
+	for _, eng := range engines {
+		t.Run(eng, func(t *testing.T) {
+			s := openTest(t, t.TempDir(), testConfig(eng))
+			defer s.Close()
+			empty, err := s.ViewAt(0)
+			require.NoError(t, err)
+			_, err = empty.ProveAbsence([]byte("a"))
+			require.Error(t, err)
+			require.NoError(t, empty.Close())
+			for i := 0; i < 50; i++ {
+				require.NoError(t, s.Set([]byte(fmt.Sprintf("key%03d", i*2)), []byte(fmt.Sprintf("value%d", i))))
+			}
+			root, _, err := s.Commit()
+			require.NoError(t, err)
+			// Write more so the view is not the working version.
+			require.NoError(t, s.Set([]byte("key001"), []byte("later")))
+			view, err := s.ViewAt(0)
+			require.NoError(t, err)
+			defer view.Close()
+			require.Equal(t, root, view.Hash())
+
+			key, value := []byte("key010"), []byte("value5")
+			p, err := view.ProveExistence(key)
+			require.NoError(t, err)
+			require.NoError(t, VerifyExistence(root, p, key, value))
+			require.Error(t, VerifyExistence(root, p, key, []byte("value6")))
+			require.Error(t, VerifyExistence(root, p, []byte("key012"), value))
+			require.Error(t, VerifyAbsence(root, p, key))
+			other := bytes.Clone(root)
+			other[0] ^= 1
+			require.Error(t, VerifyExistence(other, p, key, value))
+			bz, err := EncodeProof(p)
+			require.NoError(t, err)
+			p2, err := DecodeProof(bz)
+			require.NoError(t, err)
+			require.NoError(t, VerifyExistence(root, p2, key, value))
+			p2.GetExist().Value = []byte("value6")
+			require.Error(t, VerifyExistence(root, p2, key, []byte("value6")))
+			_, err = view.ProveExistence([]byte("key001"))
+			require.ErrorIs(t, err, ErrKeyMissing)
+
+			for _, absent := range []string{"key001", "a", "zzz", "key0101"} {
+				p, err := view.ProveAbsence([]byte(absent))
+				require.NoError(t, err, absent)
+				require.NoError(t, VerifyAbsence(root, p, []byte(absent)), absent)
+				require.Error(t, VerifyAbsence(root, p, []byte("key003")), "proof for another key")
+				require.Error(t, VerifyAbsence(other, p, []byte(absent)))
+				require.Error(t, VerifyExistence(root, p, []byte(absent), []byte("x")))
+			}
+			_, err = view.ProveAbsence(key)
+			require.ErrorIs(t, err, ErrKeyExists)
+			// A non-existence proof whose neighbour is the key itself.
+			np, err := view.ProveAbsence([]byte("key011"))
+			require.NoError(t, err)
+			np.GetNonexist().Key = key
+			require.Error(t, VerifyAbsence(root, np, key))
+		})
+	}
+}
+
+func TestProofsAgreeAcrossEngines(t *testing.T) {
+	var encoded [][]byte
+	for _, eng := range engines {
+		s := openTest(t, t.TempDir(), testConfig(eng))
+		for _, b := range randomBlocks(21, 5, 60) {
+			apply(t, s, b)
+			_, _, err := s.Commit()
+			require.NoError(t, err)
+		}
+		view, err := s.ViewAt(0)
+		require.NoError(t, err)
+		it, err := view.Iterator(nil, nil, true)
+		require.NoError(t, err)
+		key := it.Key()
+		require.NoError(t, it.Close())
+		p, err := view.ProveExistence(key)
+		require.NoError(t, err)
+		bz, err := EncodeProof(p)
+		require.NoError(t, err)
+		encoded = append(encoded, bz)
+		require.NoError(t, view.Close())
+		require.NoError(t, s.Close())
+	}
+	require.Equal(t, encoded[0], encoded[1])
+}
