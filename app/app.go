@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
 )
@@ -108,7 +110,8 @@ type TxResult struct {
 
 // ValidateTx is the validity check shared by CheckTx and ProcessProposal:
 // size, canonical encoding, known message type, the message's stateless
-// check, chain id and signature. It reads no state.
+// check, chain id and signature. It reads no state. decodeAll applies the
+// same checks to a whole block, verifying signatures in batches.
 func (a *App) ValidateTx(raw []byte) (*DecodedTx, error) {
 	d, err := Decode(raw, a.maxTxBytes())
 	if err != nil {
@@ -200,29 +203,61 @@ type decoded struct {
 	err error
 }
 
-// decodeAll runs ValidateTx over txs on all cores. The work is pure, and
-// results are returned in block order, so parallelism cannot affect state.
+// decodeAll runs the checks of ValidateTx over txs on all cores: each
+// worker decodes a contiguous chunk and verifies its signatures as one
+// ed25519 batch (about twice as fast as one by one), falling back to single
+// verification to name the bad ones if the batch fails. The work is pure
+// and results are returned in block order, so parallelism cannot affect
+// state.
 func (a *App) decodeAll(txs [][]byte) []decoded {
 	out := make([]decoded, len(txs))
-	workers := min(runtime.GOMAXPROCS(0), len(txs))
-	var wg sync.WaitGroup
-	next := make(chan int, len(txs))
-	for i := range txs {
-		next <- i
+	if len(txs) == 0 {
+		return out
 	}
-	close(next)
-	for w := 0; w < workers; w++ {
+	workers := min(runtime.GOMAXPROCS(0), len(txs))
+	chunk := (len(txs) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(txs); lo += chunk {
+		hi := min(lo+chunk, len(txs))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				d, err := a.ValidateTx(txs[i])
-				out[i] = decoded{tx: d, err: err}
-			}
+			a.decodeChunk(txs[lo:hi], out[lo:hi])
 		}()
 	}
 	wg.Wait()
 	return out
+}
+
+func (a *App) decodeChunk(txs [][]byte, out []decoded) {
+	bv := ed25519.NewBatchVerifier()
+	var idx []int
+	for i, raw := range txs {
+		d, err := Decode(raw, a.maxTxBytes())
+		if err == nil {
+			err = CheckChainID(d, a.info.ChainID)
+		}
+		if err != nil {
+			out[i] = decoded{err: err}
+			continue
+		}
+		out[i] = decoded{tx: d}
+		if bv.Add(ed25519.PubKey(d.Tx.Signer), d.Tx.SignBytes(), d.Tx.Signature) != nil {
+			out[i] = decoded{err: errBadSignature(d)}
+			continue
+		}
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 {
+		return
+	}
+	if ok, valid := bv.Verify(); !ok {
+		for j, i := range idx {
+			if !valid[j] {
+				out[i] = decoded{err: errBadSignature(out[i].tx)}
+			}
+		}
+	}
 }
 
 // FinalizeBlock executes a decided block's transactions in order and

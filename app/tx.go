@@ -158,11 +158,23 @@ func strictUnmarshal(b []byte, v any) error {
 // VerifySignature checks the chain id and the signature of a decoded
 // transaction. It is pure and safe to call from many goroutines.
 func VerifySignature(d *DecodedTx, chainID string) error {
+	if err := CheckChainID(d, chainID); err != nil {
+		return err
+	}
+	if !ed25519.PubKey(d.Tx.Signer).VerifySignature(d.Tx.SignBytes(), d.Tx.Signature) {
+		return errBadSignature(d)
+	}
+	return nil
+}
+
+// CheckChainID refuses a transaction signed for another chain.
+func CheckChainID(d *DecodedTx, chainID string) error {
 	if d.Tx.ChainID != chainID {
 		return core.Wrapf(core.ErrWrongChainID, "transaction is for %q, this chain is %q", d.Tx.ChainID, chainID)
 	}
-	if !ed25519.PubKey(d.Tx.Signer).VerifySignature(d.Tx.SignBytes(), d.Tx.Signature) {
-		return core.Wrapf(core.ErrBadSignature, "signer %s", d.Signer)
-	}
 	return nil
+}
+
+func errBadSignature(d *DecodedTx) error {
+	return core.Wrapf(core.ErrBadSignature, "signer %s", d.Signer)
 }

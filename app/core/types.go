@@ -2,7 +2,6 @@ package core
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
@@ -41,16 +40,15 @@ func (a Address) String() string { return hex.EncodeToString(a[:]) }
 // IsZero reports whether a is the zero address (never a valid signer).
 func (a Address) IsZero() bool { return a == Address{} }
 
-// MarshalJSON encodes the address as a lower-case hex string.
-func (a Address) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+// MarshalText encodes the address as lower-case hex (JSON: a string).
+func (a Address) MarshalText() ([]byte, error) {
+	return hex.AppendEncode(nil, a[:]), nil
+}
 
-// UnmarshalJSON accepts only lower-case hex, so every address has one
+// UnmarshalText accepts only lower-case hex, so every address has one
 // encoding.
-func (a *Address) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return Wrapf(ErrInvalidAddress, "address must be a string")
-	}
+func (a *Address) UnmarshalText(b []byte) error {
+	s := string(b)
 	p, err := ParseAddress(s)
 	if err != nil {
 		return err
@@ -68,21 +66,18 @@ type HexBytes []byte
 // String returns the lower-case hex form.
 func (h HexBytes) String() string { return hex.EncodeToString(h) }
 
-// MarshalJSON encodes as a lower-case hex string.
-func (h HexBytes) MarshalJSON() ([]byte, error) { return json.Marshal(hex.EncodeToString(h)) }
+// MarshalText encodes as lower-case hex (JSON: a string).
+func (h HexBytes) MarshalText() ([]byte, error) { return hex.AppendEncode(nil, h), nil }
 
-// UnmarshalJSON accepts only lower-case hex, so every value has one encoding.
-func (h *HexBytes) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("hex value must be a string")
-	}
-	d, err := hex.DecodeString(s)
+// UnmarshalText accepts only lower-case hex, so every value has one
+// encoding.
+func (h *HexBytes) UnmarshalText(b []byte) error {
+	d, err := hex.DecodeString(string(b))
 	if err != nil {
-		return fmt.Errorf("%q is not hex", s)
+		return fmt.Errorf("%q is not hex", b)
 	}
-	if hex.EncodeToString(d) != s {
-		return fmt.Errorf("%q must be lower-case hex", s)
+	if hex.EncodeToString(d) != string(b) {
+		return fmt.Errorf("%q must be lower-case hex", b)
 	}
 	*h = d
 	return nil
@@ -109,15 +104,12 @@ func ParseHash(s string) (Hash, error) {
 	return h, nil
 }
 
-// MarshalJSON encodes as a lower-case hex string.
-func (h Hash) MarshalJSON() ([]byte, error) { return json.Marshal(h.String()) }
+// MarshalText encodes as lower-case hex (JSON: a string).
+func (h Hash) MarshalText() ([]byte, error) { return hex.AppendEncode(nil, h[:]), nil }
 
-// UnmarshalJSON accepts only 64 lower-case hex digits.
-func (h *Hash) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return Wrapf(ErrInvalid, "hash must be a string")
-	}
+// UnmarshalText accepts only 64 lower-case hex digits.
+func (h *Hash) UnmarshalText(b []byte) error {
+	s := string(b)
 	p, err := ParseHash(s)
 	if err != nil {
 		return err
