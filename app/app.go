@@ -131,8 +131,9 @@ func (a *App) maxTxBytes() int {
 }
 
 // CheckTx decides whether a transaction may enter the mempool: ValidateTx,
-// then the sequence and the message itself, run against the last committed
-// state on a branch that is thrown away.
+// then the sequence (the next one, or up to MaxSequenceAhead past it) and
+// the message itself, run against the last committed state on a branch
+// that is thrown away.
 func (a *App) CheckTx(raw []byte) TxResult {
 	d, err := a.ValidateTx(raw)
 	if err != nil {
@@ -155,13 +156,21 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	// The next block's time is not known yet; the last block's time is the
 	// best estimate, and FinalizeBlock checks again with the real one.
 	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: last.Height + 1, BlockTime: last.Time, TxHash: d.Hash, Signer: d.Signer}
-	if err := checkSequence(branch, d); err != nil {
+	if err := checkSequence(branch, d, MaxSequenceAhead); err != nil {
 		res.Err = err
 		return res
 	}
 	res.Err = runMsg(ctx, d.Msg)
 	return res
 }
+
+// MaxSequenceAhead is how far past an account's committed sequence CheckTx
+// accepts a transaction, so a back office can submit a batch signed with
+// consecutive sequences without waiting a block for each. FinalizeBlock
+// accepts only the exact next sequence; a transaction that arrives out of
+// order there is refused without consuming its sequence and can be sent
+// again.
+const MaxSequenceAhead = 256
 
 // ProcessProposal accepts a proposed block only if every transaction passes
 // ValidateTx. Transactions that are valid but fail against the state are
@@ -300,7 +309,7 @@ func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded)
 		return TxResult{Err: d.err}
 	}
 	res := TxResult{Signer: d.tx.Signer, Type: d.tx.Msg.Type()}
-	if err := checkSequence(kv, d.tx); err != nil {
+	if err := checkSequence(kv, d.tx, 0); err != nil {
 		res.Err = err
 		return res
 	}
@@ -342,7 +351,9 @@ func runMsg(ctx *core.Context, m core.Msg) (err error) {
 	return m.Exec(ctx)
 }
 
-func checkSequence(r state.Reader, d *DecodedTx) error {
+// checkSequence accepts the account's next sequence, or up to ahead
+// sequences past it.
+func checkSequence(r state.Reader, d *DecodedTx, ahead uint64) error {
 	acc, _, err := core.GetAccount(r, d.Signer)
 	if err != nil {
 		return err
@@ -350,7 +361,7 @@ func checkSequence(r state.Reader, d *DecodedTx) error {
 	switch {
 	case d.Tx.Sequence < acc.Sequence:
 		return core.Wrapf(core.ErrWrongSequence, "sequence %d already used by %s (replay?); next is %d", d.Tx.Sequence, d.Signer, acc.Sequence)
-	case d.Tx.Sequence > acc.Sequence:
+	case d.Tx.Sequence > acc.Sequence+ahead:
 		return core.Wrapf(core.ErrWrongSequence, "sequence %d is ahead of %s's next sequence %d", d.Tx.Sequence, d.Signer, acc.Sequence)
 	}
 	return nil

@@ -104,11 +104,21 @@ func TestSequenceReplayAndFailedTx(t *testing.T) {
 	require.Equal(t, uint64(1), acc.Sequence)
 	require.NotEqual(t, before, after)
 
-	// A future sequence is refused too.
+	// A sequence a little ahead may wait in the mempool; too far ahead is
+	// refused; in a block only the exact next sequence executes, and a
+	// refused one is not consumed.
 	a := c.addr("alice")
-	future, err := NewTx(c.chainID, c.keys["alice"], 5, &agency.GrantRole{Account: a, Role: core.RoleBank})
+	grantBank := &agency.GrantRole{Account: a, Role: core.RoleBank}
+	ahead, err := NewTx(c.chainID, c.keys["admin-finance"], 1, grantBank)
 	require.NoError(t, err)
-	require.ErrorIs(t, c.app.CheckTx(future).Err, core.ErrWrongSequence)
+	require.NoError(t, c.app.CheckTx(ahead).Err)
+	tooFar, err := NewTx(c.chainID, c.keys["admin-finance"], MaxSequenceAhead+1, grantBank)
+	require.NoError(t, err)
+	require.ErrorIs(t, c.app.CheckTx(tooFar).Err, core.ErrWrongSequence)
+	require.ErrorIs(t, c.block(ahead)[0].Err, core.ErrWrongSequence)
+	acc, _, err = core.GetAccount(c.store, c.addr("admin-finance"))
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), acc.Sequence)
 
 	// An unauthorised message passes the signature and sequence checks, so
 	// in a block it consumes its sequence and changes nothing else.
