@@ -252,12 +252,15 @@ func (im *iavlImporter) add(n *ExportNode) error {
 	return im.im.Add(&iavl.ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height})
 }
 
-// commit writes the imported version with a synced batch and loads it.
+// commit writes the imported version with a synced batch and loads it; on
+// failure the import is abandoned.
 func (im *iavlImporter) commit() ([]byte, error) {
 	if err := im.check.done(); err != nil {
+		im.im.Close()
 		return nil, err
 	}
 	if err := im.im.Commit(); err != nil {
+		im.im.Close()
 		return nil, err
 	}
 	return im.e.tree.Hash(), nil

@@ -163,7 +163,9 @@ type Config struct {
 	// SnapshotInterval (memiavl) is how many versions between on-disk
 	// snapshots; the write-ahead log covers the versions in between.
 	SnapshotInterval uint32 `mapstructure:"snapshot_interval" toml:"snapshot_interval"`
-	// KeepRecent is how many old versions stay queryable (0 keeps all for
-	// iavl; memiavl keeps snapshots per SnapshotKeepRecent semantics).
+	// KeepRecent is how much history stays readable through ViewAt. iavl:
+	// the number of latest versions kept (0 keeps all). memiavl: the number
+	// of snapshots kept besides the newest; every version from the oldest
+	// kept snapshot on stays readable.
 	KeepRecent uint32 `mapstructure:"keep_recent" toml:"keep_recent"`
 }

@@ -343,7 +343,8 @@ func (im *importer) Add(node *ExportNode) error {
 }
 
 // Commit implements Importer: the imported version becomes the committed
-// version, durably, and the marker names it.
+// version, durably, and the marker names it. On failure the import is
+// abandoned and the store should be closed.
 func (im *importer) Commit() error {
 	if im.done {
 		return errors.New("state: importer is closed")
