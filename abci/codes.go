@@ -113,3 +113,23 @@ func Log(err error) string {
 	}
 	return err.Error()
 }
+
+// CodeInfo is one released result code and the error it stands for.
+type CodeInfo struct {
+	Code    uint32
+	Meaning string
+}
+
+// Codes lists every released result code in table order: the specific
+// sentinels, then the kind fallbacks. Codes 0 (success) and 1 (internal
+// error) are not listed.
+func Codes() []CodeInfo {
+	out := make([]CodeInfo, 0, len(codeTable)+len(kindTable))
+	for _, e := range codeTable {
+		out = append(out, CodeInfo{e.code, e.err.Error()})
+	}
+	for _, e := range kindTable {
+		out = append(out, CodeInfo{e.code, "other refusal of kind " + e.err.Error()})
+	}
+	return out
+}

@@ -9,9 +9,10 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// newMsg returns a zero message for a frozen type string. The switch is the
-// whole routing table: adding a registry adds a case here.
-func newMsg(typ string) (core.Msg, error) {
+// NewMsg returns a zero message for a frozen type string, or an error of
+// kind core.ErrUnknownMsgType. The switch is the whole routing table:
+// adding a registry adds a case here.
+func NewMsg(typ string) (core.Msg, error) {
 	registry, _, _ := strings.Cut(typ, "/")
 	var (
 		m  core.Msg

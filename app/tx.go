@@ -114,7 +114,7 @@ func Decode(raw []byte, maxBytes int) (*DecodedTx, error) {
 	if len(tx.Signature) != ed25519.SignatureSize {
 		return nil, core.Wrapf(core.ErrMalformedTx, "signature must be %d bytes", ed25519.SignatureSize)
 	}
-	msg, err := newMsg(tx.Msg.Type)
+	msg, err := NewMsg(tx.Msg.Type)
 	if err != nil {
 		return nil, err
 	}

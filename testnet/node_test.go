@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -51,14 +52,13 @@ func freePort(t *testing.T) int {
 
 // node is one govchain process with its home.
 type node struct {
-	t     *testing.T
-	home  string
-	rpc   string // http://127.0.0.1:port
-	rpcL  string
-	p2pL  string
-	cmd   *exec.Cmd
-	log   *os.File
-	exits int
+	t    *testing.T
+	home string
+	rpc  string // http://127.0.0.1:port
+	rpcL string
+	p2pL string
+	cmd  *exec.Cmd
+	log  *os.File
 }
 
 // newDevNode initialises a development home (one validator, demo keys
@@ -159,7 +159,10 @@ func (n *node) height() (int64, error) {
 // exit code.
 func (n *node) cli(args ...string) (string, string, int) {
 	n.t.Helper()
-	args = append(args, "--home", n.home, "--node", n.rpc)
+	args = append(args, "--home", n.home)
+	if !slices.Contains(args, "--node") { // a test may aim at another node
+		args = append(args, "--node", n.rpc)
+	}
 	cmd := exec.Command(binary, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

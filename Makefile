@@ -1,0 +1,89 @@
+# govchain developer commands. README.md names the two that matter:
+#   make run    a single-validator development chain (needs only Go)
+#   make test   lint + every test + a short run of every fuzz target
+# CI runs exactly `make test` (.ci/run).
+
+GO          ?= go
+BIN         := bin/govchain
+DEV_HOME    ?= .govchain-dev
+DEV_CHAIN   ?= govchain-dev
+
+# Pinned tools, fetched by the go command itself (no other installer).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# Build information for `govchain version`.
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT      ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+COMETBFT    ?= $(shell $(GO) list -m -f '{{.Version}}' github.com/cometbft/cometbft 2>/dev/null)
+LDFLAGS     := -X main.buildVersion=$(VERSION) -X main.buildCommit=$(COMMIT) -X main.buildCometBFT=$(COMETBFT)
+
+# Test budgets: the whole of `make test` must stay well under 15 minutes on
+# 2 cores.
+TEST_TIMEOUT ?= 10m
+FUZZTIME     ?= 10s
+FUZZTIME_LONG ?= 5m
+
+
+.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-app e2e clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/govchain
+
+# Initialise the development home once, then run the node in the
+# foreground (Ctrl-C stops it cleanly). `make clean` or `rm -rf
+# $(DEV_HOME)` starts a fresh chain.
+run: build
+	@if [ ! -d $(DEV_HOME) ]; then \
+		./$(BIN) init --dev --home $(DEV_HOME) --chain-id $(DEV_CHAIN) --moniker dev; \
+	fi
+	./$(BIN) start --home $(DEV_HOME)
+
+test: lint unit fuzz-short
+
+lint: fmt-check vet staticcheck
+
+# Every Go file git would track (committed or new, not ignored) that exists.
+fmt-check:
+	@files=$$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null | while read -r f; do [ -f "$$f" ] && echo "$$f"; done); \
+	[ -n "$$files" ] || files=$$(find . -name '*.go' -not -path './.git/*'); \
+	out=$$(gofmt -l $$files) || exit 1; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
+
+unit:
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# Every Fuzz target in the tree, briefly (fuzz-short) or for longer (fuzz).
+fuzz-short:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
+
+fuzz:
+	FUZZTIME=$(FUZZTIME_LONG) GO=$(GO) ./scripts/fuzz.sh
+
+# Benchmarks at 1,000,000 keys / parcels (GOVCHAIN_BENCH_KEYS and
+# GOVCHAIN_BENCH_PARCELS make them smaller). Not part of `make test`: the
+# iavl engine alone needs about ten minutes to fill a million keys.
+bench: bench-state bench-app
+
+bench-state:
+	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./state/
+
+bench-app:
+	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
+
+# The end-to-end tests alone, verbose: the land sale and kill -9 under load
+# against the real binary (testnet/), and the in-process CLI test (also all
+# part of `make test`).
+e2e:
+	$(GO) test -count=1 -v ./testnet/
+	$(GO) test -count=1 -run 'TestEndToEnd' -v ./cmd/govchain/
+
+clean:
+	rm -rf bin $(DEV_HOME)

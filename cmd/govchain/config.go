@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/template"
+
+	"github.com/spf13/viper"
+
+	"github.com/govchain/govchain/state"
+)
+
+// AppConfigFile is the application's configuration file inside
+// <home>/config, beside CometBFT's config.toml.
+const AppConfigFile = "app.toml"
+
+// Config is the application's own node configuration (app.toml); CometBFT's
+// is config.toml.
+type Config struct {
+	// State configures the state store under <home>/data/state.
+	State state.Config `mapstructure:"state" toml:"state"`
+}
+
+// DefaultConfig returns the configuration init writes unless told
+// otherwise.
+func DefaultConfig() Config {
+	return Config{State: state.DefaultConfig()}
+}
+
+// Validate reports the first problem in the configuration as a one-line
+// error.
+func (c Config) Validate() error {
+	if err := c.State.Validate(); err != nil {
+		return fmt.Errorf("%s: [state] %w", AppConfigFile, err)
+	}
+	return nil
+}
+
+const appConfigTemplate = `# govchain application configuration. CometBFT's own settings are in
+# config.toml beside this file.
+
+[state]
+# Storage engine of the Merkle state: "memiavl" (default) or "iavl"
+# (cosmos/iavl on cosmos-db). Both give identical app hashes. Changing it
+# on an existing node needs a fresh data/state (state sync or replay).
+engine = "{{.State.Engine}}"
+# Node cache size, in nodes.
+cache_size = {{.State.CacheSize}}
+# memiavl: versions between on-disk snapshots; the write-ahead log
+# covers the versions in between.
+snapshot_interval = {{.State.SnapshotInterval}}
+# How many old versions stay queryable (0 keeps all, iavl only).
+keep_recent = {{.State.KeepRecent}}
+`
+
+// WriteConfig writes c to path (mode 0644), refusing an invalid c.
+func WriteConfig(path string, c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	t, err := template.New(AppConfigFile).Parse(appConfigTemplate)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, c); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// LoadConfig reads app.toml from <home>/config with viper over the
+// defaults, and validates it. A missing file is an error: init writes it.
+func LoadConfig(home string) (Config, error) {
+	path := filepath.Join(home, "config", AppConfigFile)
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("toml")
+	if err := v.ReadInConfig(); err != nil {
+		return Config{}, fmt.Errorf("read %s: %w (run govchain init first)", path, err)
+	}
+	c := DefaultConfig()
+	if err := v.UnmarshalExact(&c); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}

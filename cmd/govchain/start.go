@@ -1,0 +1,164 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/govchain/govchain/abci"
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/state"
+)
+
+// Flags of start.
+const (
+	flagRPCLaddr = "rpc-laddr"
+	flagP2PLaddr = "p2p-laddr"
+	flagLogLevel = "log-level"
+)
+
+func (c *cli) startCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Run the node: CometBFT and the govchain state machine in one process",
+		Long: `Run the node in the foreground until SIGINT or SIGTERM, then stop
+CometBFT and close the state store cleanly.
+
+Reads <home>/config/config.toml (CometBFT) and <home>/config/app.toml
+(govchain); the state is kept under <home>/data/state. Logs go to stdout.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return c.runStart(cmd) },
+	}
+	addHomeFlag(cmd)
+	f := cmd.Flags()
+	f.String(flagRPCLaddr, "", "override config.toml's rpc.laddr (e.g. tcp://127.0.0.1:36657)")
+	f.String(flagP2PLaddr, "", "override config.toml's p2p.laddr (e.g. tcp://127.0.0.1:36656)")
+	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
+	return cmd
+}
+
+// loadNodeConfig reads CometBFT's config.toml under home with viper, the
+// way CometBFT's own command does, and applies the command-line overrides.
+func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
+	path := filepath.Join(home, cmtcfg.DefaultConfigDir, cmtcfg.DefaultConfigFileName)
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("toml")
+	if err := v.ReadInConfig(); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s does not exist (run govchain init --home %s first)", path, home)
+		}
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	conf := cmtcfg.DefaultConfig()
+	if err := v.Unmarshal(conf); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	conf.SetRoot(home)
+	if s := c.v.GetString(flagRPCLaddr); s != "" {
+		conf.RPC.ListenAddress = s
+	}
+	if s := c.v.GetString(flagP2PLaddr); s != "" {
+		conf.P2P.ListenAddress = s
+	}
+	if s := c.v.GetString(flagLogLevel); s != "" {
+		conf.LogLevel = s
+	}
+	if err := conf.ValidateBasic(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return conf, nil
+}
+
+func (c *cli) runStart(cmd *cobra.Command) error {
+	home, err := filepath.Abs(c.home())
+	if err != nil {
+		return err
+	}
+	conf, err := c.loadNodeConfig(home)
+	if err != nil {
+		return err
+	}
+	appCfg, err := LoadConfig(home)
+	if err != nil {
+		return err
+	}
+	logger, err := cmtflags.ParseLogLevel(conf.LogLevel, cmtlog.NewTMLogger(cmtlog.NewSyncWriter(c.out)), cmtcfg.DefaultLogLevel)
+	if err != nil {
+		return fmt.Errorf("log_level: %w", err)
+	}
+	// privval.LoadFilePV exits the process on a missing file: check first.
+	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile(), conf.NodeKeyFile(), conf.GenesisFile()} {
+		if _, err := os.Stat(f); err != nil {
+			return fmt.Errorf("%w (is %s a node home made by govchain init?)", err, home)
+		}
+	}
+	nodeKey, err := p2p.LoadNodeKey(conf.NodeKeyFile())
+	if err != nil {
+		return fmt.Errorf("node key: %w", err)
+	}
+	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
+
+	store, err := state.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
+	if err != nil {
+		return fmt.Errorf("open state: %w", err)
+	}
+	a, err := app.New(store)
+	if err != nil {
+		_ = store.Close()
+		return err
+	}
+	bi := buildInfo()
+	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
+	mainLog := logger.With("module", "main")
+	n, err := node.NewNodeWithContext(cmd.Context(), conf, pv, nodeKey,
+		proxy.NewLocalClientCreator(abciApp),
+		node.DefaultGenesisDocProviderFunc(conf),
+		cmtcfg.DefaultDBProvider,
+		node.DefaultMetricsProvider(conf.Instrumentation),
+		logger,
+	)
+	if err != nil {
+		_ = a.Close()
+		return fmt.Errorf("create node: %w", err)
+	}
+	if err := n.Start(); err != nil {
+		_ = a.Close()
+		return fmt.Errorf("start node: %w", err)
+	}
+	mainLog.Info("govchain node started", "version", bi.Version, "home", home, "engine", store.Engine(),
+		"rpc", conf.RPC.ListenAddress, "p2p", conf.P2P.ListenAddress, "node_id", nodeKey.ID())
+	var stopErr error
+	select {
+	case <-cmd.Context().Done():
+		mainLog.Info("stopping on signal")
+	case <-n.Quit():
+		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
+	}
+	if n.IsRunning() {
+		if err := n.Stop(); err != nil {
+			mainLog.Error("stop node", "err", err)
+		}
+	}
+	n.Wait()
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("close state: %w", err)
+	}
+	if stopErr != nil {
+		return stopErr
+	}
+	mainLog.Info("stopped cleanly")
+	return nil
+}
