@@ -44,6 +44,7 @@ var coreCodes = []codeEntry{
 	{core.ErrAccountDisabled, 11},
 	{core.ErrInvalidAddress, 12},
 	{core.ErrInvalidPublicKey, 13},
+	{core.ErrReplay, 14},
 	// Queries: 20-29.
 	{app.ErrUnknownQueryPath, 20},
 	{app.ErrNoState, 21},

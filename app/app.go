@@ -360,7 +360,7 @@ func checkSequence(r state.Reader, d *DecodedTx, ahead uint64) error {
 	}
 	switch {
 	case d.Tx.Sequence < acc.Sequence:
-		return core.Wrapf(core.ErrWrongSequence, "sequence %d already used by %s (replay?); next is %d", d.Tx.Sequence, d.Signer, acc.Sequence)
+		return core.Wrapf(core.ErrReplay, "sequence %d of %s; next is %d", d.Tx.Sequence, d.Signer, acc.Sequence)
 	case d.Tx.Sequence > acc.Sequence+ahead:
 		return core.Wrapf(core.ErrWrongSequence, "sequence %d is ahead of %s's next sequence %d", d.Tx.Sequence, d.Signer, acc.Sequence)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"testing"
 
@@ -54,6 +55,7 @@ func TestAgencyRolesAndAuth(t *testing.T) {
 			// An admin grants a role its agency may grant.
 			r := c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
 			require.Equal(t, "agency", r.Events[0].Type)
+			grantedAt := c.height
 
 			// Not allowed by policy, not an admin, already granted.
 			require.ErrorIs(t, c.exec("admin-finance", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary}), agency.ErrRoleNotGrantable)
@@ -72,6 +74,18 @@ func TestAgencyRolesAndAuth(t *testing.T) {
 			require.NoError(t, json.Unmarshal(q.Entries[0].Value, &ra))
 			require.Equal(t, uint64(2), ra.HistoryCount)
 			require.Empty(t, ra.Roles)
+
+			// The state at an older height stays queryable and provable
+			// against that height's app hash.
+			old := c.app.Query("/agency/account/"+c.addr("alice").String()+"/roles", grantedAt, true)
+			require.NoError(t, old.Err)
+			require.Equal(t, grantedAt, old.Height)
+			require.NoError(t, json.Unmarshal(old.Value, &ra))
+			require.Equal(t, []core.Role{core.RoleNotary}, ra.Roles)
+			oldHash, err := hex.DecodeString(c.hashes[grantedAt-1])
+			require.NoError(t, err)
+			require.NoError(t, state.VerifyExistence(oldHash, old.Proofs[0].Proof, old.Key, old.Value))
+			require.ErrorIs(t, c.app.Query("/agency/list", c.height+5, false).Err, ErrVersionUnavailable)
 
 			q = c.query("/agency/list")
 			require.NoError(t, q.Err)
@@ -93,10 +107,10 @@ func TestSequenceReplayAndFailedTx(t *testing.T) {
 	require.NoError(t, c.block(grant)[0].Err)
 
 	// The same bytes again: refused in CheckTx and in FinalizeBlock, state unchanged.
-	require.ErrorIs(t, c.app.CheckTx(grant).Err, core.ErrWrongSequence)
+	require.ErrorIs(t, c.app.CheckTx(grant).Err, core.ErrReplay)
 	before := c.store.LastHash()
 	res := c.block(grant)
-	require.ErrorIs(t, res[0].Err, core.ErrWrongSequence)
+	require.ErrorIs(t, res[0].Err, core.ErrReplay)
 	after := c.store.LastHash()
 	// Only the block info record changes with an empty-effect block.
 	acc, _, err := core.GetAccount(c.store, c.addr("admin-justice"))
@@ -132,7 +146,7 @@ func TestSequenceReplayAndFailedTx(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok)
 	// ... and can never be replayed.
-	require.ErrorIs(t, c.block(bad)[0].Err, core.ErrWrongSequence)
+	require.ErrorIs(t, c.block(bad)[0].Err, core.ErrReplay)
 }
 
 func TestProcessProposalRejectsInvalidTx(t *testing.T) {

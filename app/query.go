@@ -44,12 +44,19 @@ type QueryResponse struct {
 // absence proof of the key a not-found answer rests on.
 func (a *App) Query(path string, height int64, prove bool) QueryResponse {
 	a.viewMu.RLock()
-	defer a.viewMu.RUnlock()
 	view := a.view
 	if view == nil {
+		a.viewMu.RUnlock()
 		return QueryResponse{Err: ErrNoState}
 	}
-	if height != 0 && height != view.Version() {
+	if height == 0 || height == view.Version() {
+		// Commit swaps the latest view under the write lock; hold the read
+		// lock while reading it.
+		defer a.viewMu.RUnlock()
+	} else {
+		// An older version is opened on its own (slowly, for memiavl), so
+		// Commit is not kept waiting.
+		a.viewMu.RUnlock()
 		v, err := a.store.ViewAt(height)
 		if err != nil {
 			return QueryResponse{Err: core.Wrapf(ErrVersionUnavailable, "height %d: %v", height, err)}

@@ -55,6 +55,7 @@ var (
 	ErrWrongChainID     = NewError(ErrInvalid, "tx: wrong chain id")
 	ErrBadSignature     = NewError(ErrUnauthorized, "tx: signature does not verify")
 	ErrWrongSequence    = NewError(ErrConflict, "tx: wrong sequence")
+	ErrReplay           = NewError(ErrConflict, "tx: sequence already used (replay)")
 	ErrUnknownMsgType   = NewError(ErrInvalid, "tx: unknown message type")
 	ErrMissingRole      = NewError(ErrUnauthorized, "auth: signer lacks the required role")
 	ErrNotAgencyAdmin   = NewError(ErrUnauthorized, "auth: signer is not an admin of the agency")
