@@ -73,7 +73,7 @@
 //	iavl     random 32-byte ids             2,086          457         1,203
 //	iavl     sequential 8-byte BE          32,783          514         1,152
 //
-// (go test -run XXX -bench '^BenchmarkLoad$' -benchtime=1x ./state/, with
+// (go test -run '^$' -bench '^BenchmarkLoad$' -benchtime=1x ./state/, with
 // GOVCHAIN_BENCH_KEYS unset.) memiavl with random ids meets the goal
 // (>= 30,000 key writes/s including commit, proofs < 50 µs), though with
 // little margin (26,000 keys/s was seen with another process sharing the
