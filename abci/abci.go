@@ -112,13 +112,13 @@ func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestP
 
 // FinalizeBlock executes the decided block. An error stops the node.
 func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFinalizeBlock) (*abcitypes.ResponseFinalizeBlock, error) {
-	results, hash, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs)
+	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
 		return nil, err
 	}
-	out := make([]*abcitypes.ExecTxResult, len(results))
-	for i, r := range results {
+	out := make([]*abcitypes.ExecTxResult, len(block.Txs))
+	for i, r := range block.Txs {
 		out[i] = &abcitypes.ExecTxResult{
 			Code:      Code(r.Err),
 			Log:       Log(r.Err),
@@ -126,7 +126,11 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 			Events:    events(r.Events),
 		}
 	}
-	return &abcitypes.ResponseFinalizeBlock{TxResults: out, AppHash: hash}, nil
+	var updates []abcitypes.ValidatorUpdate
+	for _, v := range block.ValidatorUpdates {
+		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))
+	}
+	return &abcitypes.ResponseFinalizeBlock{TxResults: out, ValidatorUpdates: updates, AppHash: block.AppHash}, nil
 }
 
 // Commit persists the block durably. An error stops the node.

@@ -45,6 +45,10 @@ var coreCodes = []codeEntry{
 	{core.ErrInvalidAddress, 12},
 	{core.ErrInvalidPublicKey, 13},
 	{core.ErrReplay, 14},
+	{core.ErrKeyRotated, 15},
+	{core.ErrKeyInUse, 16},
+	{core.ErrSameKey, 17},
+	{core.ErrNoSuchSigner, 18},
 	// Queries: 20-29.
 	{app.ErrUnknownQueryPath, 20},
 	{app.ErrNoState, 21},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -156,10 +157,12 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	// The next block's time is not known yet; the last block's time is the
 	// best estimate, and FinalizeBlock checks again with the real one.
 	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: last.Height + 1, BlockTime: last.Time, TxHash: d.Hash, Signer: d.Signer}
-	if err := checkSequence(branch, d, MaxSequenceAhead); err != nil {
+	acc, err := authenticate(branch, d, MaxSequenceAhead)
+	if err != nil {
 		res.Err = err
 		return res
 	}
+	ctx.Signer, res.Signer = acc.Address, acc.Address
 	res.Err = runMsg(ctx, d.Msg)
 	return res
 }
@@ -269,70 +272,119 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 	}
 }
 
+// BlockResult is the outcome of a finalized block.
+type BlockResult struct {
+	// Txs holds each transaction's result, in block order.
+	Txs []TxResult
+	// ValidatorUpdates are the validator power changes the block's messages
+	// requested, one per key (the last request wins), sorted by key.
+	ValidatorUpdates []core.Validator
+	// AppHash is the root of the state after the block.
+	AppHash []byte
+}
+
 // FinalizeBlock executes a decided block's transactions in order and
-// returns each result and the app hash of the resulting working state. An
-// error means the node cannot go on (storage failure, height out of order).
-func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte) ([]TxResult, []byte, error) {
+// returns their results, the validator updates they requested and the app
+// hash of the resulting working state. An error means the node cannot go
+// on (storage failure, height out of order).
+func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte) (*BlockResult, error) {
 	a.blockMu.Lock()
 	defer a.blockMu.Unlock()
 	if height != a.store.Version()+1 {
-		return nil, nil, fmt.Errorf("%w: block %d, committed version %d", ErrHeight, height, a.store.Version())
+		return nil, fmt.Errorf("%w: block %d, committed version %d", ErrHeight, height, a.store.Version())
 	}
 	if a.pending {
 		// CometBFT re-executes a block after a crash before Commit; start
 		// from the committed state again.
 		if err := a.store.Rollback(); err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+			return nil, fmt.Errorf("%w: %v", ErrStorage, err)
 		}
 	}
 	a.pending = true
 	fkv := &faultKV{KV: a.store}
 	if err := core.SetJSON(fkv, BlockInfoKey(), BlockInfo{Height: height, Time: blockTime.UTC()}); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+		return nil, fmt.Errorf("%w: %v", ErrStorage, err)
 	}
-	results := make([]TxResult, len(txs))
+	out := &BlockResult{Txs: make([]TxResult, len(txs))}
+	var vals validatorSet
 	for i, d := range a.decodeAll(txs) {
-		results[i] = a.deliver(fkv, height, blockTime.UTC(), d)
+		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)
 		if fkv.err != nil {
-			return nil, nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
+			return nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
 		}
 	}
-	return results, a.store.WorkingHash(), nil
+	out.ValidatorUpdates = vals.sorted()
+	out.AppHash = a.store.WorkingHash()
+	return out, nil
+}
+
+// validatorSet collects a block's validator updates, the last per key.
+type validatorSet struct {
+	byKey map[string]core.Validator
+}
+
+func (v *validatorSet) add(updates []core.Validator) {
+	for _, u := range updates {
+		if v.byKey == nil {
+			v.byKey = map[string]core.Validator{}
+		}
+		v.byKey[string(u.PubKey)] = u
+	}
+}
+
+func (v *validatorSet) sorted() []core.Validator {
+	keys := make([]string, 0, len(v.byKey))
+	for k := range v.byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]core.Validator, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, v.byKey[k])
+	}
+	return out
 }
 
 // deliver executes one transaction. A transaction that passes the
 // signature and sequence checks consumes its sequence number whatever the
 // message's outcome, so its bytes can never be replayed; every other effect
 // of a refused message is discarded.
-func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded) TxResult {
+func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded, vals *validatorSet) TxResult {
 	if d.err != nil {
 		return TxResult{Err: d.err}
 	}
 	res := TxResult{Signer: d.tx.Signer, Type: d.tx.Msg.Type()}
-	if err := checkSequence(kv, d.tx, 0); err != nil {
+	acc, err := authenticate(kv, d.tx, 0)
+	if err != nil {
 		res.Err = err
 		return res
 	}
+	res.Signer = acc.Address
 	branch := state.NewBranch(kv)
-	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: height, BlockTime: blockTime, TxHash: d.tx.Hash, Signer: d.tx.Signer}
+	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: height, BlockTime: blockTime, TxHash: d.tx.Hash, Signer: acc.Address}
 	res.Err = runMsg(ctx, d.tx.Msg)
 	if res.Err == nil && kv.err == nil {
 		if err := branch.Write(); err != nil {
 			kv.fail(err)
 		}
+		vals.add(ctx.ValidatorUpdates())
 		res.Events = append(ctx.Events(), core.Event{Type: "message", Attrs: []core.Attr{
 			{Key: "action", Value: d.tx.Msg.Type(), Index: true},
-			{Key: "signer", Value: d.tx.Signer.String(), Index: true},
+			{Key: "signer", Value: acc.Address.String(), Index: true},
 		}})
 	} else {
 		branch.Discard()
 	}
-	acc, _, err := core.GetAccount(kv, d.tx.Signer)
+	// Re-read the account: the message may have changed it (a key
+	// rotation); the sequence is consumed either way.
+	acc, _, err = core.GetAccount(kv, acc.Address)
 	if err != nil {
 		kv.fail(err)
 		return res
 	}
-	acc.PubKey = d.tx.Tx.Signer
+	if len(acc.PubKey) == 0 {
+		acc.PubKey = d.tx.Tx.Signer
+	}
 	acc.Sequence++
 	if err := core.SetAccount(kv, acc); err != nil {
 		kv.fail(err)
@@ -351,20 +403,21 @@ func runMsg(ctx *core.Context, m core.Msg) (err error) {
 	return m.Exec(ctx)
 }
 
-// checkSequence accepts the account's next sequence, or up to ahead
-// sequences past it.
-func checkSequence(r state.Reader, d *DecodedTx, ahead uint64) error {
-	acc, _, err := core.GetAccount(r, d.Signer)
+// authenticate resolves the account the transaction's key signs for
+// (refusing rotated-out keys and accounts that can no longer sign) and
+// accepts the account's next sequence, or up to ahead sequences past it.
+func authenticate(r state.Reader, d *DecodedTx, ahead uint64) (core.Account, error) {
+	acc, err := core.ResolveSigner(r, ed25519.PubKey(d.Tx.Signer))
 	if err != nil {
-		return err
+		return acc, err
 	}
 	switch {
 	case d.Tx.Sequence < acc.Sequence:
-		return core.Wrapf(core.ErrReplay, "sequence %d of %s; next is %d", d.Tx.Sequence, d.Signer, acc.Sequence)
+		return acc, core.Wrapf(core.ErrReplay, "sequence %d of %s; next is %d", d.Tx.Sequence, acc.Address, acc.Sequence)
 	case d.Tx.Sequence > acc.Sequence+ahead:
-		return core.Wrapf(core.ErrWrongSequence, "sequence %d is ahead of %s's next sequence %d", d.Tx.Sequence, d.Signer, acc.Sequence)
+		return acc, core.Wrapf(core.ErrWrongSequence, "sequence %d is ahead of %s's next sequence %d", d.Tx.Sequence, acc.Address, acc.Sequence)
 	}
-	return nil
+	return acc, nil
 }
 
 // Commit persists the finalized block durably and returns its version. On

@@ -177,7 +177,7 @@ func TestRestartReopensCommittedState(t *testing.T) {
 			c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
 			h, hash := c.app.Info()
 			// A finalized but uncommitted block is lost on restart; CometBFT replays it.
-			_, _, err := c.app.FinalizeBlock(h+1, c.time.Add(10e9), [][]byte{c.sign("admin-justice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary})})
+			_, err := c.app.FinalizeBlock(h+1, c.time.Add(10e9), [][]byte{c.sign("admin-justice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary})})
 			require.NoError(t, err)
 			require.NoError(t, c.app.Close())
 
@@ -198,4 +198,38 @@ func TestRestartReopensCommittedState(t *testing.T) {
 			require.ErrorIs(t, q.Err, core.ErrNotFound)
 		})
 	}
+}
+
+// TestRotatedAndDisabledSigners checks signer resolution in blocks: a
+// rotated-out key is refused without consuming a sequence, the new key signs
+// for the same account, and a disabled account cannot sign.
+func TestRotatedAndDisabledSigners(t *testing.T) {
+	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+	c.block()
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
+	admin := c.addr("admin-justice")
+
+	// Rotate admin-justice's key (as the identity registry will) between blocks.
+	newKey := testKey("admin-justice-2")
+	require.NoError(t, core.RotateKey(c.store, admin, newKey.PubKey().(ed25519.PubKey)))
+	c.block()
+
+	old := c.sign("admin-justice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary})
+	require.ErrorIs(t, c.app.CheckTx(old).Err, core.ErrKeyRotated)
+	require.ErrorIs(t, c.block(old)[0].Err, core.ErrKeyRotated)
+
+	raw, err := NewTx(c.chainID, newKey, 1, &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary})
+	require.NoError(t, err)
+	r := c.block(raw)[0]
+	require.NoError(t, r.Err, "the new key keeps the account's admin rights")
+	require.Equal(t, admin, r.Signer)
+	acc, _, err := core.GetAccount(c.store, admin)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), acc.Sequence)
+
+	require.NoError(t, core.SetAccountStatus(c.store, core.AccountStatus{Account: c.addr("alice"), Status: core.StatusDisabled, Reason: "test"}))
+	c.block()
+	dis := c.sign("alice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleBank})
+	require.ErrorIs(t, c.app.CheckTx(dis).Err, core.ErrAccountDisabled)
+	require.ErrorIs(t, c.block(dis)[0].Err, core.ErrAccountDisabled)
 }

@@ -99,8 +99,9 @@ func (c *testChain) block(txs ...[]byte) []TxResult {
 	c.t.Helper()
 	c.height++
 	c.time = c.time.Add(10 * time.Second)
-	res, hash, err := c.app.FinalizeBlock(c.height, c.time, txs)
+	block, err := c.app.FinalizeBlock(c.height, c.time, txs)
 	require.NoError(c.t, err)
+	res, hash := block.Txs, block.AppHash
 	v, err := c.app.Commit()
 	require.NoError(c.t, err)
 	require.Equal(c.t, c.height, v)

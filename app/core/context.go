@@ -24,11 +24,23 @@ type Context struct {
 	BlockTime time.Time
 	// TxHash is SHA-256 of the raw transaction bytes (CometBFT's tx hash).
 	TxHash []byte
-	// Signer is the address of the account that signed the transaction.
+	// Signer is the account the transaction signs for (see ResolveSigner):
+	// the signing key's own address, or the account it was rotated into.
 	Signer Address
 
-	events []Event
+	events     []Event
+	validators []Validator
 }
+
+// UpdateValidator asks CometBFT to set a validator's power (0 removes it)
+// from the block after next. It takes effect only if the message succeeds;
+// within a block, the last update of a key wins.
+func (c *Context) UpdateValidator(v Validator) {
+	c.validators = append(c.validators, v)
+}
+
+// ValidatorUpdates returns the updates requested so far, in order.
+func (c *Context) ValidatorUpdates() []Validator { return c.validators }
 
 // Event is an ABCI event: a type (the registry name) and attributes. Indexed
 // attributes can be searched with CometBFT's tx_search and subscriptions as
