@@ -47,13 +47,11 @@ func (p Params) Validate() error {
 	return nil
 }
 
-// ChainInfo is the record under core.ChainInfoKey: the chain id,
-// parameters and the ids of the member agencies, sorted. It anchors the
-// agency list.
+// ChainInfo is the record under core.ChainInfoKey: the chain id and
+// parameters. The member agencies are listed in core.AgencySet.
 type ChainInfo struct {
-	ChainID   string   `json:"chain_id"`
-	Params    Params   `json:"params"`
-	AgencyIDs []string `json:"agency_ids"`
+	ChainID string `json:"chain_id"`
+	Params  Params `json:"params"`
 }
 
 // ChainInfoKey is the store key of the ChainInfo record.
@@ -160,9 +158,10 @@ func (g *Genesis) mayGrant(agencyID string, role core.Role) bool {
 func (g *Genesis) write(kv state.KV, chainID string, genesisTime time.Time, height int64) error {
 	agencies := slices.Clone(g.Agencies)
 	slices.SortFunc(agencies, func(a, b core.Agency) int { return bytes.Compare([]byte(a.ID), []byte(b.ID)) })
-	info := ChainInfo{ChainID: chainID, Params: g.Params, AgencyIDs: []string{}}
+	info := ChainInfo{ChainID: chainID, Params: g.Params}
+	var set core.AgencySet
 	for _, ag := range agencies {
-		info.AgencyIDs = append(info.AgencyIDs, ag.ID)
+		set.AgencyIDs = append(set.AgencyIDs, ag.ID)
 		if err := core.SetJSON(kv, core.AgencyKey(ag.ID), ag); err != nil {
 			return err
 		}
@@ -173,6 +172,9 @@ func (g *Genesis) write(kv state.KV, chainID string, genesisTime time.Time, heig
 		}
 	}
 	if err := core.SetJSON(kv, ChainInfoKey(), info); err != nil {
+		return err
+	}
+	if err := core.SetAgencySet(kv, set); err != nil {
 		return err
 	}
 	for _, p := range g.RolePolicy {

@@ -307,7 +307,7 @@ func PathKey(path string) (key []byte, ok bool) {
 			return k, true
 		}
 	case len(p) == 2 && p[0] == "agency" && p[1] == "list":
-		return core.ChainInfoKey(), true
+		return core.AgencySetKey(), true
 	case len(p) == 3 && p[0] == "agency" && p[1] == "id":
 		return core.AgencyKey(p[2]), true
 	case len(p) == 3 && p[0] == "agency" && p[1] == "policy":

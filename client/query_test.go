@@ -150,7 +150,7 @@ func TestPathKey(t *testing.T) {
 	cases := map[string][]byte{
 		"/account/" + addr:                   core.AccountKey(a),
 		"/chain/info":                        core.ChainInfoKey(),
-		"/agency/list":                       core.ChainInfoKey(),
+		"/agency/list":                       core.AgencySetKey(),
 		"/agency/id/justice":                 core.AgencyKey("justice"),
 		"/agency/account/" + addr + "/roles": core.RoleAccountKey(a),
 		"/land/parcel/P-1/transfers":         land.ParcelKey("P-1"),

@@ -184,8 +184,8 @@ func validateRoleMsg(account core.Address, role core.Role) error {
 
 // Query answers the agency registry's paths:
 //
-//	agency/list                         the chain info (listing the member
-//	                                    agency ids) then every agency, by id
+//	agency/list                         the agency set (the member agency
+//	                                    ids) then every agency, by id
 //	agency/id/{id}                      one agency
 //	agency/account/{address}/roles      the roles an account holds now
 //	agency/account/{address}/history    its role history (anchor first)
@@ -193,7 +193,7 @@ func validateRoleMsg(account core.Address, role core.Role) error {
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
 	switch {
 	case len(path) == 1 && path[0] == "list":
-		anchor, err := single(r, core.ChainInfoKey(), core.NewError(core.ErrNotFound, "agency: no chain info"))
+		anchor, err := single(r, core.AgencySetKey(), core.NewError(core.ErrNotFound, "agency: no agency set"))
 		if err != nil {
 			return nil, err
 		}

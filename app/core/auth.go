@@ -44,6 +44,7 @@ const (
 	tableAccount     byte = 0x01 // address -> Account
 	tableAgency      byte = 0x01 // agency id -> Agency
 	tableAgencyAdmin byte = 0x02 // admin address -> agency id
+	tableAgencySet   byte = 0x03 // the ids of the member agencies
 	tableRolePolicy  byte = 0x01 // role -> RolePolicy
 	tableRoleGrant   byte = 0x02 // address, role -> RoleGrant
 	tableRoleHistory byte = 0x03 // address, seq -> HistoryEntry
@@ -275,3 +276,30 @@ func Printable(s string, max int) error {
 // ChainInfoKey is the store key of the chain information record (chain id,
 // parameters, member agency ids), written at genesis.
 func ChainInfoKey() []byte { return state.Key(state.PrefixMeta, 0x01) }
+
+// AgencySet lists the member agencies' ids, sorted. It anchors the agency
+// list: an answer listing agencies is complete when it holds one record per
+// id here.
+type AgencySet struct {
+	AgencyIDs []string `json:"agency_ids"`
+}
+
+// AgencySetKey is the store key of the AgencySet record.
+func AgencySetKey() []byte { return state.Key(state.PrefixAgency, tableAgencySet) }
+
+// GetAgencySet reads the member agencies' ids.
+func GetAgencySet(r state.Reader) (AgencySet, error) {
+	var s AgencySet
+	_, err := GetJSON(r, AgencySetKey(), &s)
+	return s, err
+}
+
+// SetAgencySet writes the member agencies' ids, sorted and never nil.
+func SetAgencySet(w state.Writer, s AgencySet) error {
+	ids := slices.Clone(s.AgencyIDs)
+	if ids == nil {
+		ids = []string{}
+	}
+	slices.Sort(ids)
+	return SetJSON(w, AgencySetKey(), AgencySet{AgencyIDs: ids})
+}
