@@ -2,11 +2,17 @@ package abci
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/identity"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/vehicle"
 )
 
 // Codespace is the codespace of every non-zero result code.
@@ -28,7 +34,14 @@ type codeEntry struct {
 // codeTable is append-only: a code, once released, keeps its meaning
 // forever. Entries are matched in order with errors.Is, so specific
 // sentinels come before the kinds they wrap.
-var codeTable = append(coreCodes, registryCodes(200, land.Errors)...)
+var codeTable = slices.Concat(coreCodes,
+	registryCodes(200, land.Errors),
+	registryCodes(300, vehicle.Errors),
+	registryCodes(400, identity.Errors),
+	registryCodes(500, invoice.Errors),
+	registryCodes(600, notary.Errors),
+	registryCodes(700, gov.Errors),
+)
 
 var coreCodes = []codeEntry{
 	// Envelope and authorisation: 2-19.

@@ -58,6 +58,13 @@ func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 
 func newTestChain(t testing.TB, engine string, dir string) *testChain {
 	t.Helper()
+	return newTestChainWith(t, engine, dir, nil)
+}
+
+// newTestChainWith is newTestChain with a chance to change the genesis
+// (given the chain's keys) before InitChain.
+func newTestChainWith(t testing.TB, engine string, dir string, mutate func(*testChain, *Genesis)) *testChain {
+	t.Helper()
 	cfg := state.DefaultConfig()
 	cfg.Engine = engine
 	st, err := state.Open(dir, cfg)
@@ -69,11 +76,15 @@ func newTestChain(t testing.TB, engine string, dir string) *testChain {
 	for _, n := range testNames {
 		c.keys[n] = testKey(n)
 	}
-	g, err := json.Marshal(testGenesis(c.keys))
+	gen := testGenesis(c.keys)
+	if mutate != nil {
+		mutate(c, gen)
+	}
+	g, err := json.Marshal(gen)
 	require.NoError(t, err)
 	_, vals, err := a.InitChain(c.chainID, c.time, 1, g)
 	require.NoError(t, err)
-	require.Len(t, vals, 1)
+	require.NotEmpty(t, vals)
 	t.Cleanup(func() { _ = a.Close() })
 	return c
 }

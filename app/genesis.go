@@ -10,6 +10,8 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
 
@@ -21,6 +23,12 @@ type Genesis struct {
 	Agencies   []core.Agency     `json:"agencies"`
 	RolePolicy []core.RolePolicy `json:"role_policy"`
 	Roles      []GenesisRole     `json:"roles"`
+	// Vehicle are the vehicle registry's parameters (whether a registrar
+	// must approve each sale).
+	Vehicle vehicle.Params `json:"vehicle"`
+	// Gov are the governance parameters (voting period, threshold basis);
+	// zero means gov.DefaultParams().
+	Gov gov.Params `json:"gov"`
 }
 
 // GenesisRole is a role granted at genesis on behalf of an agency.
@@ -64,21 +72,37 @@ func ParseGenesis(appState []byte) (*Genesis, error) {
 	if err := strictUnmarshal(appState, &g); err != nil {
 		return nil, fmt.Errorf("genesis: app_state does not decode: %w", err)
 	}
-	if g.Params == (Params{}) {
-		g.Params = DefaultParams()
-	}
+	g.fillDefaults()
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
 	return &g, nil
 }
 
-// Validate checks the genesis: unique agencies, admins and validator keys,
-// known roles, policies naming existing agencies, and initial grants that
-// the policy allows.
+// fillDefaults replaces zero parameter sections by their defaults.
+func (g *Genesis) fillDefaults() {
+	if g.Params == (Params{}) {
+		g.Params = DefaultParams()
+	}
+	if g.Gov == (gov.Params{}) {
+		g.Gov = gov.DefaultParams()
+	}
+}
+
+// Validate checks the genesis: parameters, unique agencies, admins and
+// validator keys, known roles, policies naming existing agencies, and
+// initial grants that the policy allows.
 func (g *Genesis) Validate() error {
 	if err := g.Params.Validate(); err != nil {
 		return err
+	}
+	if err := g.Vehicle.Validate(); err != nil {
+		return fmt.Errorf("genesis: %w", err)
+	}
+	if g.Gov != (gov.Params{}) { // zero means the defaults
+		if err := g.Gov.Validate(); err != nil {
+			return fmt.Errorf("genesis: %w", err)
+		}
 	}
 	if len(g.Agencies) == 0 {
 		return fmt.Errorf("genesis: at least one agency is required")
@@ -183,6 +207,16 @@ func (g *Genesis) write(kv state.KV, chainID string, genesisTime time.Time, heig
 		if err := core.SetJSON(kv, core.RolePolicyKey(p.Role), p); err != nil {
 			return err
 		}
+	}
+	if err := vehicle.InitGenesis(kv, g.Vehicle); err != nil {
+		return err
+	}
+	govParams := g.Gov
+	if govParams == (gov.Params{}) {
+		govParams = gov.DefaultParams()
+	}
+	if err := gov.InitGenesis(kv, govParams); err != nil {
+		return err
 	}
 	ctx := &core.Context{KV: kv, ChainID: chainID, Height: height, BlockTime: genesisTime, TxHash: []byte{}}
 	for _, r := range g.Roles {

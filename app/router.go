@@ -1,11 +1,17 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/identity"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
 
@@ -23,6 +29,16 @@ func NewMsg(typ string) (core.Msg, error) {
 		m, ok = agency.NewMsg(typ)
 	case land.Name:
 		m, ok = land.NewMsg(typ)
+	case vehicle.Name:
+		m, ok = vehicle.NewMsg(typ)
+	case identity.Name:
+		m, ok = identity.NewMsg(typ)
+	case invoice.Name:
+		m, ok = invoice.NewMsg(typ)
+	case notary.Name:
+		m, ok = notary.NewMsg(typ)
+	case gov.Name:
+		m, ok = gov.NewMsg(typ)
 	}
 	if !ok {
 		return nil, core.Wrapf(core.ErrUnknownMsgType, "%q", typ)
@@ -32,7 +48,7 @@ func NewMsg(typ string) (core.Msg, error) {
 
 // MsgTypes lists every message type the chain accepts, grouped by registry.
 func MsgTypes() []string {
-	return append(agency.Types(), land.Types()...)
+	return slices.Concat(agency.Types(), land.Types(), vehicle.Types(), identity.Types(), invoice.Types(), notary.Types(), gov.Types())
 }
 
 // ErrUnknownQueryPath is returned for a query path no registry serves.
@@ -51,6 +67,16 @@ func route(r state.Reader, path string) (*core.QueryResult, error) {
 		return agency.Query(r, parts[1:])
 	case land.Name:
 		return land.Query(r, parts[1:])
+	case vehicle.Name:
+		return vehicle.Query(r, parts[1:])
+	case identity.Name:
+		return identity.Query(r, parts[1:])
+	case invoice.Name:
+		return invoice.Query(r, parts[1:])
+	case notary.Name:
+		return notary.Query(r, parts[1:])
+	case gov.Name:
+		return gov.Query(r, parts[1:])
 	case "store":
 		return queryStoreKey(r, parts[1:])
 	case "account":

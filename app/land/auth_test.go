@@ -117,6 +117,7 @@ func authCases() map[string]authCase {
 			e.ok(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
 			return MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 2000, DocumentHash: hashOf("m")}
 		}},
+		TypeTransferInheritance: inheritanceAuthCase(),
 	}
 }
 

@@ -95,6 +95,20 @@ var (
 	ErrAreaMismatch = core.NewError(core.ErrConflict, "land: areas do not add up")
 	// ErrOwnershipMismatch: parcels to merge are not owned identically.
 	ErrOwnershipMismatch = core.NewError(core.ErrConflict, "land: parcels are not owned identically")
+
+	// ErrOwnerNotDeceased: an inheritance names an owner whose account is
+	// not marked deceased (core.StatusDeceased) by the civil registry.
+	ErrOwnerNotDeceased = core.NewError(core.ErrConflict, "land: owner is not recorded as deceased")
+	// ErrDeceasedNotOwner: the deceased holds no shares in the parcel.
+	ErrDeceasedNotOwner = core.NewError(core.ErrConflict, "land: the deceased holds no shares in the parcel")
+	// ErrEstateMismatch: the heirs' shares do not add up to exactly the
+	// deceased's shares.
+	ErrEstateMismatch = core.NewError(core.ErrConflict, "land: heirs' shares do not equal the deceased's shares")
+	// ErrHeirDeceased: an heir's account is itself marked deceased.
+	ErrHeirDeceased = core.NewError(core.ErrConflict, "land: an heir's account is deceased")
+	// ErrPartyDeceased: a seller or buyer of the transfer has died; the
+	// estate passes by land/transfer_inheritance.
+	ErrPartyDeceased = core.NewError(core.ErrConflict, "land: a party to the transfer is deceased")
 )
 
 // Errors lists every sentinel of this package in its fixed order, for the
@@ -109,6 +123,7 @@ var Errors = []*core.Error{
 	ErrAlreadyCertified, ErrNotCertified, ErrAlreadyConsented, ErrConsentMissing, ErrLienNotOnParcel,
 	ErrLienNotPending, ErrLienNotActive, ErrLienReleased, ErrDisputeCleared,
 	ErrAreaMismatch, ErrOwnershipMismatch,
+	ErrOwnerNotDeceased, ErrDeceasedNotOwner, ErrEstateMismatch, ErrHeirDeceased, ErrPartyDeceased,
 }
 
 // invalidf returns ErrInvalidMessage with a detail.

@@ -266,6 +266,17 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	if t.Certification == nil {
 		return core.Wrapf(ErrNotCertified, "transfer %d", t.ID)
 	}
+	// A party who died after accepting cannot complete a sale: the estate
+	// passes by land/transfer_inheritance instead.
+	for _, s := range slices.Concat(t.Sellers, t.Buyers) {
+		st, found, err := core.GetAccountStatus(ctx.KV, s.Account)
+		if err != nil {
+			return err
+		}
+		if found && st.Status == core.StatusDeceased {
+			return core.Wrapf(ErrPartyDeceased, "transfer %d: %s", t.ID, s.Account)
+		}
+	}
 	for _, id := range p.ActiveLiens {
 		if !slices.ContainsFunc(t.Consents, func(c Consent) bool { return c.LienID == id }) {
 			return core.Wrapf(ErrConsentMissing, "lien %d on parcel %s", id, p.ID)

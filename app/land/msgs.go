@@ -27,6 +27,8 @@ const (
 	TypeClearDispute     = "land/clear_dispute"
 	TypeSubdivideParcel  = "land/subdivide_parcel"
 	TypeMergeParcels     = "land/merge_parcels"
+	// TypeTransferInheritance is appended; see exec_inheritance.go.
+	TypeTransferInheritance = "land/transfer_inheritance"
 )
 
 // Bounds enforced by Validate (and, for owners, by Exec).
@@ -84,6 +86,8 @@ func NewMsg(typ string) (core.Msg, bool) {
 		return &SubdivideParcel{}, true
 	case TypeMergeParcels:
 		return &MergeParcels{}, true
+	case TypeTransferInheritance:
+		return &TransferInheritance{}, true
 	}
 	return nil, false
 }
@@ -94,7 +98,7 @@ func Types() []string {
 		TypeAcceptLien, TypeAcceptTransfer, TypeCancelTransfer, TypeCertifyTransfer,
 		TypeClearDispute, TypeConsentTransfer, TypeCreateLien, TypeFlagDispute,
 		TypeMergeParcels, TypeProposeTransfer, TypeRegisterParcel, TypeRegisterTransfer,
-		TypeReleaseLien, TypeSubdivideParcel,
+		TypeReleaseLien, TypeSubdivideParcel, TypeTransferInheritance,
 	}
 }
 
@@ -450,6 +454,48 @@ func (m MergeParcels) Validate() error {
 		seen[id] = true
 	}
 	return validateHash("document_hash", m.DocumentHash)
+}
+
+// TransferInheritance (land/transfer_inheritance, notary not an heir)
+// moves every share of a deceased owner (an account the civil registry
+// marked core.StatusDeceased) to the heirs named in a certified inheritance
+// certificate or deed, by its SHA-256. Heirs' shares are over Denominator,
+// a multiple of the parcel's, and sum to exactly the deceased's shares over
+// it. Liens stay on the parcel; pending transfers the deceased is party to
+// are cancelled.
+type TransferInheritance struct {
+	ParcelID        string       `json:"parcel_id"`
+	Deceased        core.Address `json:"deceased"`
+	Denominator     uint64       `json:"denominator"`
+	Heirs           []Share      `json:"heirs"`
+	CertificateHash core.Hash    `json:"certificate_hash"`
+}
+
+// Type implements core.Msg.
+func (TransferInheritance) Type() string { return TypeTransferInheritance }
+
+// Validate implements core.Msg.
+func (m TransferInheritance) Validate() error {
+	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
+		return invalidf("%v", err)
+	}
+	if m.Deceased.IsZero() {
+		return invalidf("deceased must not be the zero account")
+	}
+	if err := validateDenominator(m.Denominator); err != nil {
+		return err
+	}
+	sum, err := validateShares("heirs", m.Heirs, m.Denominator)
+	if err != nil {
+		return err
+	}
+	if sum > m.Denominator {
+		return invalidf("heirs' shares (%d) exceed the denominator %d", sum, m.Denominator)
+	}
+	if _, ok := findShare(m.Heirs, m.Deceased); ok {
+		return invalidf("the deceased %s cannot be an heir", m.Deceased)
+	}
+	return validateHash("certificate_hash", m.CertificateHash)
 }
 
 func validateParcelFields(id, ref string, area int64, location, description string) error {

@@ -262,6 +262,7 @@ func validMsgs() []core.Msg {
 		RegisterTransfer{TransferID: 1},
 		ReleaseLien{LienID: 1},
 		validSubdivide(),
+		validInheritance(),
 	}
 }
 

@@ -154,6 +154,8 @@ func TestRefusals(t *testing.T) {
 		e.seen[q.err] = true
 	}
 
+	inheritanceRefusals(e, c)
+
 	for i, s := range Errors {
 		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
 	}

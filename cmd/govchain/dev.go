@@ -25,9 +25,9 @@ type devAgency struct {
 func devAgencies() []devAgency {
 	return []devAgency{
 		{"justice", "Ministry of Justice", true, []core.Role{core.RoleLandRegistrar, core.RoleNotary, core.RoleCourt, core.RoleAuditor}},
-		{"finance", "Ministry of Finance", false, []core.Role{core.RoleBank, core.RoleTaxAuthority, core.RoleAuditor, core.RoleBusiness}},
+		{"finance", "Ministry of Finance", false, []core.Role{core.RoleBank, core.RoleTaxAuthority, core.RoleAuditor, core.RoleBusiness, core.RoleInsurer}},
 		{"interior", "Ministry of the Interior", false, []core.Role{core.RoleCivilRegistrar, core.RoleVehicleRegistrar, core.RoleCredentialIssuer}},
-		{"transport", "Ministry of Transport", false, []core.Role{core.RoleInspectionStation, core.RoleWorkshop, core.RoleInsurer}},
+		{"transport", "Ministry of Transport", false, []core.Role{core.RoleInspectionStation, core.RoleWorkshop}},
 	}
 }
 
@@ -51,6 +51,11 @@ func devHolders() []devHolder {
 		{"civil-registrar", core.RoleCivilRegistrar, "interior"},
 		{"vehicle-registrar", core.RoleVehicleRegistrar, "interior"},
 		{"inspector", core.RoleInspectionStation, "transport"},
+		{"workshop", core.RoleWorkshop, "transport"},
+		{"insurer", core.RoleInsurer, "finance"},
+		{"issuer", core.RoleCredentialIssuer, "interior"},
+		{"shop", core.RoleBusiness, "finance"},
+		{"employer", core.RoleBusiness, "finance"},
 	}
 }
 

@@ -64,7 +64,8 @@ Accounts (--account, --owner, ...) are 40 hex digits or a keyring key name.`,
 	pf.Bool(flagGenerateOnly, false, "print the signed transaction; send nothing")
 	pf.Duration(flagTimeout, 30*time.Second, "how long to wait for the node and for the block")
 	pf.StringP(flagOutput, "o", outputText, "output: text or json")
-	cmd.AddCommand(c.txAgencyCmd(), c.txLandCmd(), c.txRawCmd(), c.txBroadcastCmd())
+	cmd.AddCommand(c.txAgencyCmd(), c.txLandCmd(), c.txVehicleCmd(), c.txIdentityCmd(), c.txInvoiceCmd(), c.txNotaryCmd(), c.txGovCmd(),
+		c.txRawCmd(), c.txBroadcastCmd())
 	return cmd
 }
 

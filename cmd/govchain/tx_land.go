@@ -228,6 +228,7 @@ func (c *cli) txLandCmd() *cobra.Command {
 				addHashFlags(cmd, flagDocument, "merger plan")
 			}),
 	)
+	cmd.AddCommand(c.txLandInheritanceCmd())
 	return cmd
 }
 

@@ -1,0 +1,48 @@
+package gov
+
+import (
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Tables under state.PrefixGov. Each table byte is used by exactly one table
+// and is never reused, even if the table is retired.
+const (
+	// tableParams: (no parts) -> Params, written at genesis.
+	tableParams byte = 0x01
+	// tableProposal: proposal id (8 bytes big-endian) -> Proposal.
+	tableProposal byte = 0x02
+	// tableHistory: proposal id (8 bytes), seq (8 bytes) -> core.HistoryEntry.
+	tableHistory byte = 0x03
+	// tableVote: proposal id (8 bytes), agency id -> Vote.
+	tableVote byte = 0x04
+	// tableIndex: (no parts) -> Index (last id, open proposal ids).
+	tableIndex byte = 0x05
+)
+
+// ParamsKey is the store key of the governance parameters.
+func ParamsKey() []byte { return state.Key(state.PrefixGov, tableParams) }
+
+// IndexKey is the store key of the proposal index: the anchor of the open
+// proposals.
+func IndexKey() []byte { return state.Key(state.PrefixGov, tableIndex) }
+
+// ProposalKey is the store key of a proposal.
+func ProposalKey(id uint64) []byte {
+	return state.Key(state.PrefixGov, tableProposal, state.Uint64(id))
+}
+
+// HistoryKey is the store key of entry seq (from 0) of a proposal's history.
+func HistoryKey(id, seq uint64) []byte {
+	return core.HistoryKey(state.PrefixGov, tableHistory, state.Uint64(id), seq)
+}
+
+// VoteKey is the store key of an agency's vote on a proposal.
+func VoteKey(id uint64, agencyID string) []byte {
+	return state.Key(state.PrefixGov, tableVote, state.Uint64(id), []byte(agencyID))
+}
+
+// VotesPrefix is the prefix of every vote on a proposal.
+func VotesPrefix(id uint64) []byte {
+	return state.Key(state.PrefixGov, tableVote, state.Uint64(id))
+}

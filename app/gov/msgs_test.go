@@ -1,0 +1,236 @@
+package gov
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
+)
+
+type validateCase struct {
+	name   string
+	mutate func(m core.Msg) core.Msg
+}
+
+// checkValidate requires base to be valid and every mutation of it to be
+// refused with ErrInvalidMessage (and so core.ErrInvalid).
+func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
+	t.Helper()
+	require.NoError(t, base.Validate(), "base %s", base.Type())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.mutate(base).Validate()
+			require.ErrorIs(t, err, ErrInvalidMessage)
+			require.ErrorIs(t, err, core.ErrInvalid)
+			require.True(t, strings.HasPrefix(err.Error(), "gov: "), err.Error())
+		})
+	}
+}
+
+// submitWith returns a mutation of a SubmitProposal carrying change c
+// (deep-copied) changed by fn.
+func submitWith(fn func(m *SubmitProposal)) func(core.Msg) core.Msg {
+	return func(m core.Msg) core.Msg {
+		c := m.(SubmitProposal)
+		if a := c.Change.AddAgency; a != nil {
+			cp := *a
+			cp.Admins = slices.Clone(a.Admins)
+			cp.Validator.PubKey = slices.Clone(a.Validator.PubKey)
+			c.Change.AddAgency = &cp
+		}
+		if r := c.Change.RemoveAgency; r != nil {
+			cp := *r
+			c.Change.RemoveAgency = &cp
+		}
+		if s := c.Change.SetValidatorPower; s != nil {
+			cp := *s
+			cp.PubKey = slices.Clone(s.PubKey)
+			c.Change.SetValidatorPower = &cp
+		}
+		if s := c.Change.SetRolePolicy; s != nil {
+			cp := *s
+			cp.Agencies = slices.Clone(s.Agencies)
+			c.Change.SetRolePolicy = &cp
+		}
+		fn(&c)
+		return c
+	}
+}
+
+func TestValidateSubmitProposal(t *testing.T) {
+	t.Run("add_agency", func(t *testing.T) {
+		base := SubmitProposal{Summary: "Health joins", Change: addAgency("health", 10)}
+		noVal := SubmitProposal{Summary: "s", Change: addAgency("health", 0)}
+		require.NoError(t, noVal.Validate(), "an agency without a validator")
+		checkValidate(t, base, []validateCase{
+			{"empty summary", submitWith(func(m *SubmitProposal) { m.Summary = "" })},
+			{"long summary", submitWith(func(m *SubmitProposal) { m.Summary = strings.Repeat("x", MaxSummaryLen+1) })},
+			{"control char in summary", submitWith(func(m *SubmitProposal) { m.Summary = "a\nb" })},
+			{"no change", submitWith(func(m *SubmitProposal) { m.Change = Change{} })},
+			{"two changes", submitWith(func(m *SubmitProposal) { m.Change.RemoveAgency = &RemoveAgency{AgencyID: "x"} })},
+			{"bad id", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.ID = "a/b" })},
+			{"empty name", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Name = "" })},
+			{"no admin", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Admins = nil })},
+			{"zero admin", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Admins[0] = core.Address{} })},
+			{"duplicate admin", submitWith(func(m *SubmitProposal) {
+				m.Change.AddAgency.Admins = append(m.Change.AddAgency.Admins, m.Change.AddAgency.Admins[0])
+			})},
+			{"too many admins", submitWith(func(m *SubmitProposal) {
+				m.Change.AddAgency.Admins = nil
+				for i := 0; i <= MaxAdmins; i++ {
+					m.Change.AddAgency.Admins = append(m.Change.AddAgency.Admins, coretest.Address(string(rune('a'+i))))
+				}
+			})},
+			{"short key", submitWith(func(m *SubmitProposal) {
+				m.Change.AddAgency.Validator.PubKey = m.Change.AddAgency.Validator.PubKey[:31]
+			})},
+			{"zero power", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Validator.Power = 0 })},
+			{"negative power", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Validator.Power = -1 })},
+			{"huge power", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Validator.Power = MaxPower + 1 })},
+			{"power without key", submitWith(func(m *SubmitProposal) { m.Change.AddAgency.Validator.PubKey = nil })},
+		})
+	})
+	t.Run("remove_agency", func(t *testing.T) {
+		checkValidate(t, SubmitProposal{Summary: "s", Change: removeAgency("a")}, []validateCase{
+			{"empty id", submitWith(func(m *SubmitProposal) { m.Change.RemoveAgency.AgencyID = "" })},
+			{"bad id", submitWith(func(m *SubmitProposal) { m.Change.RemoveAgency.AgencyID = "a b" })},
+		})
+	})
+	t.Run("set_validator_power", func(t *testing.T) {
+		require.NoError(t, SubmitProposal{Summary: "s", Change: setPower("a", 0, nil)}.Validate(), "power 0 removes")
+		require.NoError(t, SubmitProposal{Summary: "s", Change: setPower("a", 5, valKey("n"))}.Validate(), "new key")
+		checkValidate(t, SubmitProposal{Summary: "s", Change: setPower("a", 5, nil)}, []validateCase{
+			{"bad id", submitWith(func(m *SubmitProposal) { m.Change.SetValidatorPower.AgencyID = "" })},
+			{"negative power", submitWith(func(m *SubmitProposal) { m.Change.SetValidatorPower.Power = -1 })},
+			{"huge power", submitWith(func(m *SubmitProposal) { m.Change.SetValidatorPower.Power = MaxPower + 1 })},
+			{"short key", submitWith(func(m *SubmitProposal) { m.Change.SetValidatorPower.PubKey = valKey("n")[:5] })},
+			{"new key with power 0", submitWith(func(m *SubmitProposal) {
+				m.Change.SetValidatorPower.PubKey = valKey("n")
+				m.Change.SetValidatorPower.Power = 0
+			})},
+		})
+	})
+	t.Run("set_role_policy", func(t *testing.T) {
+		require.NoError(t, SubmitProposal{Summary: "s", Change: setPolicy(core.RoleBank)}.Validate(), "nobody may grant")
+		checkValidate(t, SubmitProposal{Summary: "s", Change: setPolicy(core.RoleBank, "a", "b")}, []validateCase{
+			{"unknown role", submitWith(func(m *SubmitProposal) { m.Change.SetRolePolicy.Role = "pilot" })},
+			{"unsorted", submitWith(func(m *SubmitProposal) { m.Change.SetRolePolicy.Agencies = []string{"b", "a"} })},
+			{"duplicate", submitWith(func(m *SubmitProposal) { m.Change.SetRolePolicy.Agencies = []string{"a", "a"} })},
+			{"bad id", submitWith(func(m *SubmitProposal) { m.Change.SetRolePolicy.Agencies = []string{""} })},
+			{"too many", submitWith(func(m *SubmitProposal) {
+				m.Change.SetRolePolicy.Agencies = nil
+				for i := 0; i <= MaxPolicyAgencies; i++ {
+					m.Change.SetRolePolicy.Agencies = append(m.Change.SetRolePolicy.Agencies, "a"+uintString(uint64(1000+i)))
+				}
+			})},
+		})
+	})
+}
+
+func TestValidateVoteAndClose(t *testing.T) {
+	f := func(fn func(m *CastVote)) func(core.Msg) core.Msg {
+		return func(m core.Msg) core.Msg { c := m.(CastVote); fn(&c); return c }
+	}
+	require.NoError(t, CastVote{ProposalID: 1, Option: OptionNo}.Validate())
+	checkValidate(t, CastVote{ProposalID: 1, Option: OptionYes}, []validateCase{
+		{"zero id", f(func(m *CastVote) { m.ProposalID = 0 })},
+		{"no option", f(func(m *CastVote) { m.Option = "" })},
+		{"abstain", f(func(m *CastVote) { m.Option = "abstain" })},
+		{"upper case", f(func(m *CastVote) { m.Option = "YES" })},
+	})
+	checkValidate(t, CloseProposal{ProposalID: 1}, []validateCase{
+		{"zero id", func(core.Msg) core.Msg { return CloseProposal{} }},
+	})
+}
+
+func TestParams(t *testing.T) {
+	require.NoError(t, DefaultParams().Validate())
+	require.NoError(t, Params{VotingPeriodSeconds: 1, Threshold: ThresholdPower}.Validate())
+	require.NoError(t, Params{VotingPeriodSeconds: MaxVotingPeriodSeconds, Threshold: ThresholdAgencies}.Validate())
+	for _, p := range []Params{
+		{},
+		{VotingPeriodSeconds: 0, Threshold: ThresholdAgencies},
+		{VotingPeriodSeconds: -5, Threshold: ThresholdAgencies},
+		{VotingPeriodSeconds: MaxVotingPeriodSeconds + 1, Threshold: ThresholdAgencies},
+		{VotingPeriodSeconds: 60, Threshold: ""},
+		{VotingPeriodSeconds: 60, Threshold: "validators"},
+	} {
+		err := p.Validate()
+		require.Error(t, err, "%+v", p)
+		require.True(t, strings.HasPrefix(err.Error(), "gov: params."), err.Error())
+		require.Error(t, InitGenesis(coretest.NewMemKV(), p))
+	}
+	kv := coretest.NewMemKV()
+	require.NoError(t, InitGenesis(kv, DefaultParams()))
+	got, err := getParams(kv)
+	require.NoError(t, err)
+	require.Equal(t, DefaultParams(), got)
+	v, _ := kv.Get(IndexKey())
+	require.JSONEq(t, `{"last_id":0,"open":[]}`, string(v))
+	// A chain without governance parameters in state uses the defaults.
+	got, err = getParams(coretest.NewMemKV())
+	require.NoError(t, err)
+	require.Equal(t, DefaultParams(), got)
+}
+
+// validMsgs holds valid messages of every type, sorted by type, with every
+// change kind.
+func validMsgs() []core.Msg {
+	return []core.Msg{
+		CastVote{ProposalID: 1, Option: OptionYes},
+		CloseProposal{ProposalID: 7},
+		SubmitProposal{Summary: "add", Change: addAgency("health", 10)},
+		SubmitProposal{Summary: "add without validator", Change: addAgency("health", 0)},
+		SubmitProposal{Summary: "remove", Change: removeAgency("a")},
+		SubmitProposal{Summary: "power", Change: setPower("a", 3, nil)},
+		SubmitProposal{Summary: "rotate", Change: setPower("a", 3, valKey("x"))},
+		SubmitProposal{Summary: "policy", Change: setPolicy(core.RoleNotary, "a", "b")},
+		SubmitProposal{Summary: "empty policy", Change: setPolicy(core.RoleNotary)},
+		SubmitProposal{Summary: "empty policy", Change: Change{SetRolePolicy: &SetRolePolicy{Role: core.RoleNotary, Agencies: []string{}}}},
+	}
+}
+
+// TestNewMsgAndCanonicalJSON checks the router contract: Types is sorted
+// and complete, NewMsg returns a zero pointer for each, and every message
+// decodes strictly and re-encodes to the same bytes.
+func TestNewMsgAndCanonicalJSON(t *testing.T) {
+	types := Types()
+	require.True(t, slices.IsSorted(types))
+	seen := map[string]bool{}
+	for _, m := range validMsgs() {
+		seen[m.Type()] = true
+		require.True(t, strings.HasPrefix(m.Type(), Name+"/"))
+		require.NoError(t, m.Validate())
+		raw, err := json.Marshal(m)
+		require.NoError(t, err)
+		zero, ok := NewMsg(m.Type())
+		require.True(t, ok, m.Type())
+		require.Equal(t, m.Type(), zero.Type())
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(zero), m.Type())
+		again, err := json.Marshal(zero)
+		require.NoError(t, err)
+		require.Equal(t, string(raw), string(again), m.Type())
+		require.NoError(t, zero.Validate())
+	}
+	require.Len(t, seen, len(types))
+	for _, typ := range types {
+		require.True(t, seen[typ], typ)
+	}
+	_, ok := NewMsg("gov/unknown")
+	require.False(t, ok)
+	_, ok = NewMsg("")
+	require.False(t, ok)
+
+	// The wire form of a change names its kind.
+	raw, err := json.Marshal(SubmitProposal{Summary: "s", Change: removeAgency("a")})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"summary":"s","change":{"remove_agency":{"agency_id":"a"}}}`, string(raw))
+}

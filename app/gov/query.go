@@ -1,0 +1,131 @@
+package gov
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Query answers a gov query path (without the leading "gov") from a
+// read-only view. Values are the exact stored bytes. The paths are:
+//
+//	params                  the governance parameters (Key, Value)
+//	proposals               anchor: the Index record (last_id, open ids),
+//	                        then each open proposal in the index's order
+//	proposal/{id}           the proposal: change, status, tally, electorate,
+//	                        deadline (id in decimal)
+//	proposal/{id}/votes     anchor: the proposal (vote_count), then every
+//	                        Vote in key order (agency id length, then bytes)
+//	proposal/{id}/history   anchor: the proposal (history_count), then every
+//	                        history entry in order
+//
+// The agency set itself is served by the agency registry (/agency/list). A
+// missing record is a *core.NotFound with the key whose absence proves it.
+// A path not listed here, or a malformed id in it, is ErrUnknownQuery.
+func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	switch {
+	case len(path) == 1 && path[0] == "params":
+		return single(r, ParamsKey(), core.NewError(core.ErrNotFound, "gov: no governance parameters in state"))
+	case len(path) == 1 && path[0] == "proposals":
+		res, err := single(r, IndexKey(), core.NewError(core.ErrNotFound, "gov: no proposal index in state"))
+		if err != nil {
+			return nil, err
+		}
+		var idx Index
+		if _, err := core.GetJSON(r, IndexKey(), &idx); err != nil {
+			return nil, err
+		}
+		keys := make([][]byte, 0, len(idx.Open))
+		for _, id := range idx.Open {
+			keys = append(keys, ProposalKey(id))
+		}
+		return withEntries(r, res, keys)
+	case (len(path) == 2 || len(path) == 3) && path[0] == "proposal":
+		id, err := numericID(path[1])
+		if err != nil {
+			return nil, err
+		}
+		res, err := single(r, ProposalKey(id), ErrProposalNotFound)
+		if err != nil || len(path) == 2 {
+			return res, err
+		}
+		var p Proposal
+		if _, err := core.GetJSON(r, ProposalKey(id), &p); err != nil {
+			return nil, err
+		}
+		switch path[2] {
+		case "votes":
+			return votes(r, res, &p)
+		case "history":
+			keys := make([][]byte, 0, p.HistoryCount)
+			for seq := uint64(0); seq < p.HistoryCount; seq++ {
+				keys = append(keys, HistoryKey(id, seq))
+			}
+			return withEntries(r, res, keys)
+		}
+	}
+	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+}
+
+// numericID parses a positive decimal id in canonical form.
+func numericID(s string) (uint64, error) {
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n == 0 || strconv.FormatUint(n, 10) != s {
+		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
+	}
+	return n, nil
+}
+
+func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
+	v, err := r.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: key, Err: notFound}
+	}
+	return &core.QueryResult{Key: key, Value: v}, nil
+}
+
+// withEntries turns a single answer into an anchored list: the anchor, then
+// the value of every key. A listed key that is missing means the state is
+// inconsistent and is an internal error.
+func withEntries(r state.Reader, anchor *core.QueryResult, keys [][]byte) (*core.QueryResult, error) {
+	anchor.Entries = []core.KVPair{{Key: anchor.Key, Value: anchor.Value}}
+	for _, k := range keys {
+		v, err := r.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, fmt.Errorf("gov: %x lists key %x that is missing", anchor.Key, k)
+		}
+		anchor.Entries = append(anchor.Entries, core.KVPair{Key: k, Value: v})
+	}
+	return anchor, nil
+}
+
+// votes answers proposal/{id}/votes: the proposal, then every vote.
+func votes(r state.Reader, anchor *core.QueryResult, p *Proposal) (*core.QueryResult, error) {
+	anchor.Entries = []core.KVPair{{Key: anchor.Key, Value: anchor.Value}}
+	prefix := VotesPrefix(p.ID)
+	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		anchor.Entries = append(anchor.Entries, core.KVPair{Key: slices.Clone(it.Key()), Value: slices.Clone(it.Value())})
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	if uint64(len(anchor.Entries)-1) != p.VoteCount {
+		return nil, fmt.Errorf("gov: proposal %d counts %d votes, %d stored", p.ID, p.VoteCount, len(anchor.Entries)-1)
+	}
+	return anchor, nil
+}

@@ -1,0 +1,100 @@
+package gov
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
+)
+
+// TestRefusals triggers every sentinel of the package at least once and
+// checks that each refusal leaves the state unchanged.
+func TestRefusals(t *testing.T) {
+	e := newEnv(t, ThresholdPower)
+	e.agencies(10, 10, 10, 10, 10, 0) // a-e run validators, f does not
+	sub := func(c Change) SubmitProposal { return SubmitProposal{Summary: "s", Change: c} }
+
+	// Stateless and authorisation refusals.
+	e.refuse(admin("a"), sub(Change{}), ErrInvalidMessage)
+	e.refuse(admin("a"), CastVote{ProposalID: 1, Option: "maybe"}, ErrInvalidMessage)
+	e.refuse(coretest.Address("outsider"), sub(removeAgency("f")), core.ErrNotAgencyAdmin)
+
+	// Submission refusals, one per rule.
+	e.refuse(admin("a"), sub(addAgency("b", 0)), ErrAgencyExists)
+	dupAdmin := newAgency("g", 0)
+	dupAdmin.Admins = append(dupAdmin.Admins, admin("c"))
+	e.refuse(admin("a"), sub(Change{AddAgency: &dupAdmin}), ErrAdminInUse)
+	dupKey := newAgency("g", 10)
+	dupKey.Validator.PubKey = valKey("d")
+	e.refuse(admin("a"), sub(Change{AddAgency: &dupKey}), ErrValidatorKeyInUse)
+	e.refuse(admin("a"), sub(removeAgency("zz")), ErrAgencyNotFound)
+	e.refuse(admin("a"), sub(setPower("zz", 1, nil)), ErrAgencyNotFound)
+	e.refuse(admin("a"), sub(setPolicy(core.RoleBank, "a", "zz")), ErrAgencyNotFound)
+	e.refuse(admin("a"), sub(setPower("f", 10, nil)), ErrNoValidator)
+	e.refuse(admin("a"), sub(setPower("f", 0, nil)), ErrNoValidator)
+	e.refuse(admin("a"), sub(setPower("a", 20, nil)), ErrPowerConcentration) // 20 of 60
+	e.refuse(admin("a"), sub(addAgency("g", 30)), ErrPowerConcentration)     // 30 of 80
+	e.ok(admin("a"), sub(removeAgency("e")))                                 // proposal 1
+	e.ok(admin("b"), sub(removeAgency("d")))                                 // proposal 2
+
+	// Voting refusals.
+	e.refuse(admin("a"), CastVote{ProposalID: 99, Option: OptionYes}, ErrProposalNotFound)
+	e.refuse(admin("a"), CloseProposal{ProposalID: 99}, ErrProposalNotFound)
+	e.refuse(admin("f"), CastVote{ProposalID: 1, Option: OptionYes}, ErrNotElector) // no validator, no vote
+	e.refuse(coretest.Address("outsider"), CastVote{ProposalID: 1, Option: OptionYes}, core.ErrNotAgencyAdmin)
+	e.ok(admin("a"), CastVote{ProposalID: 1, Option: OptionYes})
+	e.refuse(admin("a"), CastVote{ProposalID: 1, Option: OptionNo}, ErrAlreadyVoted)
+	e.refuse(admin("a"), CloseProposal{ProposalID: 1}, ErrVotingOpen)
+	for _, ag := range []string{"b", "c", "d"} {
+		e.ok(admin(ag), CastVote{ProposalID: 1, Option: OptionYes}) // 40 of 50 passes
+	}
+	require.Equal(t, StatusPassed, e.proposal(1).Status)
+	e.refuse(admin("b"), CastVote{ProposalID: 1, Option: OptionYes}, ErrProposalClosed)
+	e.refuse(admin("b"), CloseProposal{ProposalID: 1}, ErrProposalClosed)
+	// Now 4 validators remain: proposal 2 can no longer be submitted.
+	e.refuse(admin("a"), sub(removeAgency("c")), ErrTooFewValidators)
+
+	// After the deadline: no vote, and closing expires it.
+	e.height += testPeriod + 1
+	e.refuse(admin("a"), CastVote{ProposalID: 2, Option: OptionYes}, ErrVotingEnded)
+	e.ok(admin("f"), CloseProposal{ProposalID: 2})
+	require.Equal(t, StatusExpired, e.proposal(2).Status)
+
+	// Query-only sentinels.
+	for _, q := range []struct {
+		path []string
+		err  error
+	}{
+		{[]string{"proposal", "x"}, ErrUnknownQuery},
+		{[]string{"proposal", "9"}, ErrProposalNotFound},
+	} {
+		_, err := Query(e.kv, q.path)
+		require.ErrorIs(t, err, q.err)
+		e.seen[q.err] = true
+	}
+
+	for i, s := range Errors {
+		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+	}
+}
+
+// TestSentinels checks that every sentinel has one kind, a "gov: " message,
+// and that no two share a message.
+func TestSentinels(t *testing.T) {
+	msgs := map[string]bool{}
+	for _, s := range Errors {
+		require.Regexp(t, `^gov: [a-z]`, s.Error())
+		require.False(t, msgs[s.Error()], "duplicate %q", s.Error())
+		msgs[s.Error()] = true
+		n := 0
+		for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
+			if errors.Is(s, k) {
+				n++
+			}
+		}
+		require.Equal(t, 1, n, "%v", s)
+	}
+}

@@ -1,0 +1,133 @@
+package identity
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+func TestQueries(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	e.ok(c.registrar, registerMsg("P-1"))
+	e.ok(c.registrar, registerMsg("P-2"))
+	acct := e.signed("acct")
+	e.ok(c.registrar, LinkAccount{PersonID: "P-1", Account: acct})
+	org := e.signed("org")
+	e.ok(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{org}})
+	until := blockTime(e.height).Add(24 * time.Hour)
+	for _, id := range []string{"CR-2", "CR-10"} {
+		e.ok(c.issuer, IssueCredential{CredentialID: id, CredentialType: "permit", Subject: "P-1",
+			ClaimsHash: hashOf(id), ValidFrom: t0, ValidUntil: until})
+	}
+	e.ok(c.issuer, RevokeCredential{CredentialID: "CR-2", Reason: "r"})
+	e.ok(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("n")), Reason: "lost",
+		DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.height).Add(time.Hour)})
+
+	// Single records: the exact stored bytes.
+	for _, q := range []struct {
+		path []string
+		key  []byte
+	}{
+		{[]string{"person", "P-1"}, PersonKey("P-1")},
+		{[]string{"account", acct.String()}, AccountLinkKey(acct)},
+		{[]string{"account", org.String()}, AccountLinkKey(org)},
+		{[]string{"org", "O-1"}, OrgKey("O-1")},
+		{[]string{"credential", "CR-2"}, CredentialKey("CR-2")},
+		{[]string{"recovery", "1"}, RecoveryKey(1)},
+	} {
+		res, err := Query(e.kv, q.path)
+		require.NoError(t, err, "%v", q.path)
+		require.Equal(t, q.key, res.Key)
+		stored, _ := e.kv.Get(q.key)
+		require.Equal(t, stored, res.Value)
+		require.Empty(t, res.Entries)
+	}
+
+	// The credential answer carries status and validity for the verifier.
+	res, err := Query(e.kv, []string{"credential", "CR-10"})
+	require.NoError(t, err)
+	var cr map[string]any
+	require.NoError(t, json.Unmarshal(res.Value, &cr))
+	require.Equal(t, CredentialActive, cr["status"])
+	require.Equal(t, until.Format(time.RFC3339), cr["valid_until"])
+	require.Equal(t, t0.Format(time.RFC3339), cr["valid_from"])
+
+	// Histories: anchor then history_count entries, with exact keys.
+	require.Equal(t, []string{"registration", "link_account"}, e.history("person", "P-1"))
+	require.Equal(t, []string{"register_org"}, e.history("org", "O-1"))
+	require.Equal(t, []string{"issue_credential", "revoke_credential"}, e.history("credential", "CR-2"))
+	require.Equal(t, []string{"propose_recovery"}, e.history("recovery", "1"))
+	res, err = Query(e.kv, []string{"person", "P-1", "history"})
+	require.NoError(t, err)
+	require.Equal(t, PersonKey("P-1"), res.Key)
+	require.Equal(t, PersonHistoryKey("P-1", 1), res.Entries[2].Key)
+	res, err = Query(e.kv, []string{"recovery", "1", "history"})
+	require.NoError(t, err)
+	require.Equal(t, RecoveryHistoryKey(1, 0), res.Entries[1].Key)
+
+	// A person's credentials: anchor with the count, then every entry in
+	// key order (shorter ids first).
+	res, err = Query(e.kv, []string{"person", "P-1", "credentials"})
+	require.NoError(t, err)
+	require.Equal(t, PersonCredentialsKey("P-1"), res.Key)
+	require.Equal(t, res.Key, res.Entries[0].Key)
+	var idx PersonCredentials
+	require.NoError(t, json.Unmarshal(res.Value, &idx))
+	require.Equal(t, PersonCredentials{PersonID: "P-1", CredentialCount: 2}, idx)
+	require.Len(t, res.Entries, 3)
+	for i, id := range []string{"CR-2", "CR-10"} {
+		require.Equal(t, PersonCredentialKey("P-1", id), res.Entries[i+1].Key)
+		var pc PersonCredential
+		require.NoError(t, json.Unmarshal(res.Entries[i+1].Value, &pc))
+		require.Equal(t, PersonCredential{CredentialID: id, CredentialType: "permit", Issuer: c.issuer}, pc)
+	}
+	// A person without credentials: the anchor with count 0.
+	res, err = Query(e.kv, []string{"person", "P-2", "credentials"})
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	require.JSONEq(t, `{"person_id":"P-2","credential_count":0}`, string(res.Value))
+
+	// Not found: the key whose absence proves it.
+	nobody := e.account("nobody")
+	for _, q := range []struct {
+		path []string
+		key  []byte
+		err  error
+	}{
+		{[]string{"person", "NOPE"}, PersonKey("NOPE"), ErrPersonNotFound},
+		{[]string{"person", "NOPE", "history"}, PersonKey("NOPE"), ErrPersonNotFound},
+		{[]string{"person", "NOPE", "credentials"}, PersonCredentialsKey("NOPE"), ErrPersonNotFound},
+		{[]string{"account", nobody.String()}, AccountLinkKey(nobody), ErrAccountNotLinked},
+		{[]string{"org", "NOPE"}, OrgKey("NOPE"), ErrOrgNotFound},
+		{[]string{"org", "NOPE", "history"}, OrgKey("NOPE"), ErrOrgNotFound},
+		{[]string{"credential", "NOPE"}, CredentialKey("NOPE"), ErrCredentialNotFound},
+		{[]string{"credential", "NOPE", "history"}, CredentialKey("NOPE"), ErrCredentialNotFound},
+		{[]string{"recovery", "9"}, RecoveryKey(9), ErrRecoveryNotFound},
+		{[]string{"recovery", "9", "history"}, RecoveryKey(9), ErrRecoveryNotFound},
+	} {
+		_, err := Query(e.kv, q.path)
+		var nf *core.NotFound
+		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
+		require.Equal(t, q.key, nf.Key)
+		require.ErrorIs(t, err, q.err)
+		require.ErrorIs(t, err, core.ErrNotFound)
+	}
+
+	// Malformed paths.
+	for _, p := range [][]string{
+		nil, {"person"}, {"person", "P-1", "nope"}, {"person", "P/1"}, {"person", "P-1", "history", "x"},
+		{"account", "XYZ"}, {"account", acct.String(), "history"}, {"account", "AB" + acct.String()[2:]},
+		{"recovery", "0"}, {"recovery", "01"}, {"recovery", "-1"}, {"recovery", "x"},
+		{"credential", ""}, {"org", "O-1", "credentials"}, {"nope", "x"},
+	} {
+		_, err := Query(e.kv, p)
+		require.ErrorIs(t, err, ErrUnknownQuery, "%v", p)
+		require.ErrorIs(t, err, core.ErrInvalid)
+	}
+}

@@ -1,0 +1,230 @@
+package invoice
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
+)
+
+// t0 is the block time of height 0 in coretest.Context (period 2026-01).
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
+
+// env is a chain of one-transaction blocks over a MemKV: each message runs
+// Validate, then Exec on a state.Branch that is written only on success.
+type env struct {
+	t      *testing.T
+	kv     *coretest.MemKV
+	height int64
+	seen   map[error]bool
+}
+
+func newEnv(t *testing.T) *env {
+	return &env{t: t, kv: coretest.NewMemKV(), seen: map[error]bool{}}
+}
+
+// account returns a test address and grants it the given roles.
+func (e *env) account(name string, roles ...core.Role) core.Address {
+	a := coretest.Address(name)
+	for _, r := range roles {
+		require.NoError(e.t, coretest.Grant(e.kv, a, r))
+	}
+	return a
+}
+
+func (e *env) revoke(a core.Address, r core.Role) {
+	require.NoError(e.t, e.kv.Delete(core.RoleGrantKey(a, r)))
+}
+
+// run executes m as the next block's only transaction.
+func (e *env) run(signer core.Address, m core.Msg) ([]core.Event, error) {
+	e.height++
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	br := state.NewBranch(e.kv)
+	ctx := coretest.Context(br, signer, e.height)
+	if err := m.Exec(ctx); err != nil {
+		br.Discard()
+		return nil, err
+	}
+	require.NoError(e.t, br.Write())
+	return ctx.Events(), nil
+}
+
+// ok runs m and requires success.
+func (e *env) ok(signer core.Address, m core.Msg) []core.Event {
+	e.t.Helper()
+	ev, err := e.run(signer, m)
+	require.NoError(e.t, err, "%s", m.Type())
+	require.NotEmpty(e.t, ev)
+	return ev
+}
+
+// refuse runs m, requires it to fail with sentinel and leave the state
+// byte-for-byte unchanged.
+func (e *env) refuse(signer core.Address, m core.Msg, sentinel error) error {
+	e.t.Helper()
+	before := e.snapshot()
+	_, err := e.run(signer, m)
+	require.Error(e.t, err, "%s should be refused with %v", m.Type(), sentinel)
+	require.ErrorIs(e.t, err, sentinel, "%s", m.Type())
+	require.Equal(e.t, before, e.snapshot(), "refused %s changed state", m.Type())
+	e.seen[sentinel] = true
+	return err
+}
+
+func (e *env) snapshot() map[string]string {
+	it, err := e.kv.Iterator(nil, nil, true)
+	require.NoError(e.t, err)
+	defer it.Close()
+	out := map[string]string{}
+	for ; it.Valid(); it.Next() {
+		out[string(it.Key())] = string(it.Value())
+	}
+	return out
+}
+
+// doc reads a document through Query and checks the answer is the stored
+// record.
+func (e *env) doc(issuer core.Address, number string) Invoice {
+	res, err := Query(e.kv, []string{"invoice", issuer.String(), number})
+	require.NoError(e.t, err)
+	require.Equal(e.t, InvoiceKey(issuer, number), res.Key)
+	var inv Invoice
+	require.NoError(e.t, json.Unmarshal(res.Value, &inv))
+	return inv
+}
+
+// history returns the actions of a document's history, via Query.
+func (e *env) history(issuer core.Address, number string) []string {
+	res, err := Query(e.kv, []string{"invoice", issuer.String(), number, "history"})
+	require.NoError(e.t, err)
+	var inv Invoice
+	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &inv))
+	require.Len(e.t, res.Entries, int(inv.HistoryCount)+1)
+	var actions []string
+	for i, kv := range res.Entries[1:] {
+		var h core.HistoryEntry
+		require.NoError(e.t, json.Unmarshal(kv.Value, &h))
+		require.Equal(e.t, uint64(i), h.Seq)
+		require.Equal(e.t, HistoryKey(issuer, number, uint64(i)), kv.Key)
+		actions = append(actions, h.Action)
+	}
+	return actions
+}
+
+// totals reads an issuer's totals for a period, or ok=false.
+func (e *env) totals(issuer core.Address, period string) (Totals, bool) {
+	res, err := Query(e.kv, []string{"totals", issuer.String(), period})
+	var nf *core.NotFound
+	if errors.As(err, &nf) {
+		require.ErrorIs(e.t, err, ErrTotalsNotFound)
+		require.Equal(e.t, TotalsKey(issuer, period), nf.Key)
+		return Totals{}, false
+	}
+	require.NoError(e.t, err)
+	var t Totals
+	require.NoError(e.t, json.Unmarshal(res.Value, &t))
+	return t, true
+}
+
+// buyerIndex returns every entry of a buyer's index, paging through it.
+func (e *env) buyerIndex(a core.Address) (Buyer, []BuyerEntry) {
+	var b Buyer
+	var out []BuyerEntry
+	for start := uint64(0); ; start += PageSize {
+		path := []string{"buyer", a.String(), "invoices"}
+		if start > 0 {
+			path = append(path, itoa(int64(start)))
+		}
+		res, err := Query(e.kv, path)
+		require.NoError(e.t, err)
+		require.Equal(e.t, BuyerKey(a), res.Entries[0].Key)
+		require.NoError(e.t, json.Unmarshal(res.Value, &b))
+		for i, kv := range res.Entries[1:] {
+			var be BuyerEntry
+			require.NoError(e.t, json.Unmarshal(kv.Value, &be))
+			require.Equal(e.t, start+uint64(i), be.Seq)
+			require.Equal(e.t, BuyerEntryKey(a, be.Seq), kv.Key)
+			out = append(out, be)
+		}
+		if start+PageSize >= b.DocumentCount {
+			require.Len(e.t, out, int(b.DocumentCount), "buyer index complete")
+			return b, out
+		}
+	}
+}
+
+// attr returns every value of an attribute of the first invoice event.
+func attr(t *testing.T, evs []core.Event, key string) []string {
+	require.NotEmpty(t, evs)
+	require.Equal(t, EventType, evs[0].Type)
+	var vals []string
+	for _, a := range evs[0].Attrs {
+		require.True(t, a.Index)
+		if a.Key == key {
+			vals = append(vals, a.Value)
+		}
+	}
+	return vals
+}
+
+// line builds a line with correctly computed amounts: qty in thousandths,
+// price in minor units, rate in basis points.
+func line(desc string, qty, price, rate int64) Line {
+	net, ok := roundDiv(qty, price, QuantityScale)
+	if !ok {
+		panic("line too large")
+	}
+	tax, _ := roundDiv(net, rate, BasisPoints)
+	return Line{Description: desc, Quantity: qty, UnitPrice: price, NetAmount: net, TaxRateBP: rate, TaxAmount: tax}
+}
+
+func sums(lines []Line) (net, tax int64) {
+	for _, l := range lines {
+		net += l.NetAmount
+		tax += l.TaxAmount
+	}
+	return net, tax
+}
+
+// issue builds a valid invoice with correct totals.
+func issue(number string, buyer core.Address, lines ...Line) IssueInvoice {
+	net, tax := sums(lines)
+	return IssueInvoice{Number: number, Buyer: buyer, Currency: "EUR", Lines: lines,
+		NetTotal: net, TaxTotal: tax, GrossTotal: net + tax, DocumentHash: hashOf("invoice " + number)}
+}
+
+// credit builds a valid credit note with correct totals.
+func credit(number, original string, lines ...Line) IssueCreditNote {
+	net, tax := sums(lines)
+	return IssueCreditNote{Number: number, OriginalNumber: original, Reason: "returned goods", Currency: "EUR",
+		Lines: lines, NetTotal: net, TaxTotal: tax, GrossTotal: net + tax, DocumentHash: hashOf("credit note " + number)}
+}
+
+// cast holds the accounts of the tests.
+type cast struct {
+	shop, shop2, taxAuthority, alice, bob, employer, insurer core.Address
+}
+
+func newCast(e *env) cast {
+	return cast{
+		shop:         e.account("shop", core.RoleBusiness),
+		shop2:        e.account("shop2", core.RoleBusiness),
+		taxAuthority: e.account("tax", core.RoleTaxAuthority),
+		alice:        e.account("alice"),
+		bob:          e.account("bob"),
+		employer:     e.account("employer", core.RoleBusiness),
+		insurer:      e.account("insurer", core.RoleInsurer),
+	}
+}

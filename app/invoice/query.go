@@ -1,0 +1,186 @@
+package invoice
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// PageSize is the most entries a list answer carries after its anchor. A
+// client pages with the {start} segment: entries start .. start+PageSize-1,
+// bounded by the anchor's count.
+const PageSize = 100
+
+// Query answers an invoice query path (without the leading "invoice") from
+// a read-only view. Values are the exact stored bytes. The paths are:
+//
+//	invoice/{issuer}/{number}           the invoice or credit note (Key, Value)
+//	invoice/{issuer}/{number}/history   anchor: the document (history_count),
+//	                                    then every history entry in order
+//	buyer/{account}/invoices[/{start}]  anchor: the Buyer record
+//	                                    (document_count), then BuyerEntry
+//	                                    start, start+1, ... (at most PageSize;
+//	                                    start defaults to 0)
+//	totals/{issuer}/{period}            the issuer's Totals for a tax period
+//	                                    ("2026-11")
+//	totals/{issuer}/{period}/entries[/{start}]
+//	                                    anchor: the Totals (entry_count), then
+//	                                    the history entries naming each
+//	                                    counted document, paged like buyer
+//
+// Accounts are 40 lower-case hex digits. A list's entries are derived from
+// its anchor's count, so a verifier knows the page is complete. A missing
+// record is a *core.NotFound with the key whose absence proves it. A path
+// not listed here, a malformed segment, or a start beyond the anchor's
+// count is ErrUnknownQuery (kind core.ErrInvalid).
+func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	switch {
+	case len(path) >= 3 && path[0] == "invoice":
+		issuer, err := accountOf(path[1])
+		if err != nil {
+			return nil, err
+		}
+		if err := core.ValidateID("number", path[2]); err != nil {
+			return nil, core.Wrapf(ErrUnknownQuery, "%v", err)
+		}
+		key := InvoiceKey(issuer, path[2])
+		switch {
+		case len(path) == 3:
+			return single(r, key, ErrInvoiceNotFound)
+		case len(path) == 4 && path[3] == "history":
+			return list(r, key, ErrInvoiceNotFound, func(v []byte) ([][]byte, error) {
+				var inv Invoice
+				if err := decode(v, &inv); err != nil {
+					return nil, err
+				}
+				return seqKeys(0, inv.HistoryCount, inv.HistoryCount, func(s uint64) []byte { return HistoryKey(issuer, path[2], s) })
+			})
+		}
+	case (len(path) == 3 || len(path) == 4) && path[0] == "buyer" && path[2] == "invoices":
+		buyer, err := accountOf(path[1])
+		if err != nil {
+			return nil, err
+		}
+		start, err := startOf(path[3:])
+		if err != nil {
+			return nil, err
+		}
+		return list(r, BuyerKey(buyer), ErrBuyerNotFound, func(v []byte) ([][]byte, error) {
+			var b Buyer
+			if err := decode(v, &b); err != nil {
+				return nil, err
+			}
+			return seqKeys(start, b.DocumentCount, PageSize, func(s uint64) []byte { return BuyerEntryKey(buyer, s) })
+		})
+	case len(path) >= 3 && path[0] == "totals":
+		issuer, err := accountOf(path[1])
+		if err != nil {
+			return nil, err
+		}
+		period := path[2]
+		if !validPeriod(period) {
+			return nil, core.Wrapf(ErrUnknownQuery, "period %q must be YYYY-MM", period)
+		}
+		key := TotalsKey(issuer, period)
+		switch {
+		case len(path) == 3:
+			return single(r, key, ErrTotalsNotFound)
+		case (len(path) == 4 || len(path) == 5) && path[3] == "entries":
+			start, err := startOf(path[4:])
+			if err != nil {
+				return nil, err
+			}
+			return list(r, key, ErrTotalsNotFound, func(v []byte) ([][]byte, error) {
+				var t Totals
+				if err := decode(v, &t); err != nil {
+					return nil, err
+				}
+				return seqKeys(start, t.EntryCount, PageSize, func(s uint64) []byte { return TotalsEntryKey(issuer, period, s) })
+			})
+		}
+	}
+	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+}
+
+// accountOf parses an account in canonical form.
+func accountOf(s string) (core.Address, error) {
+	a, err := core.ParseAddress(s)
+	if err != nil || a.String() != s {
+		return core.Address{}, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", s)
+	}
+	return a, nil
+}
+
+// startOf parses an optional page start: a canonical decimal number.
+func startOf(rest []string) (uint64, error) {
+	if len(rest) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(rest[0], 10, 64)
+	if err != nil || strconv.FormatUint(n, 10) != rest[0] {
+		return 0, core.Wrapf(ErrUnknownQuery, "start %q must be a decimal number", rest[0])
+	}
+	return n, nil
+}
+
+// seqKeys returns the keys of entries start .. min(count, start+max)-1. A
+// start beyond count is ErrUnknownQuery.
+func seqKeys(start, count, max uint64, keyOf func(uint64) []byte) ([][]byte, error) {
+	if start > count {
+		return nil, core.Wrapf(ErrUnknownQuery, "start %d is beyond the %d entries", start, count)
+	}
+	end := start + min(max, count-start)
+	keys := make([][]byte, 0, end-start)
+	for s := start; s < end; s++ {
+		keys = append(keys, keyOf(s))
+	}
+	return keys, nil
+}
+
+func decode(v []byte, out any) error {
+	if err := json.Unmarshal(v, out); err != nil {
+		return fmt.Errorf("invoice: stored anchor does not decode: %w", err)
+	}
+	return nil
+}
+
+func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
+	v, err := r.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: key, Err: notFound}
+	}
+	return &core.QueryResult{Key: key, Value: v}, nil
+}
+
+// list answers the anchor under key followed by the value of every key
+// that keysOf derives from the anchor's value. A derived key that is missing
+// means the state is inconsistent and is an internal error.
+func list(r state.Reader, key []byte, notFound error, keysOf func([]byte) ([][]byte, error)) (*core.QueryResult, error) {
+	res, err := single(r, key, notFound)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := keysOf(res.Value)
+	if err != nil {
+		return nil, err
+	}
+	res.Entries = append(make([]core.KVPair, 0, len(keys)+1), core.KVPair{Key: key, Value: res.Value})
+	for _, k := range keys {
+		v, err := r.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, fmt.Errorf("invoice: anchor %x lists key %x that is missing", key, k)
+		}
+		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: v})
+	}
+	return res, nil
+}

@@ -1,0 +1,126 @@
+package invoice
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+// TestRefusals triggers every sentinel of the package at least once and
+// checks that each refusal leaves the state unchanged.
+func TestRefusals(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+
+	// Stateless refusals.
+	bad := issue("INV-1", c.alice, line("x", 1000, 100, 0))
+	bad.Currency = "eur"
+	e.refuse(c.shop, bad, ErrInvalidMessage)
+	bad = issue("INV-1", c.alice, line("x", 1000, 100, 0))
+	bad.GrossTotal++
+	e.refuse(c.shop, bad, ErrAmountMismatch)
+
+	// Issue refusals.
+	e.refuse(c.alice, issue("INV-1", c.bob, line("x", 1000, 100, 0)), core.ErrMissingRole)
+	e.refuse(c.shop, issue("INV-1", c.shop, line("x", 1000, 100, 0)), ErrBuyerIsIssuer)
+	inv := issue("INV-1", c.alice, line("x", 10000, 100, 2000)) // 10.00 + 2.00
+	e.ok(c.shop, inv)
+	e.refuse(c.shop, issue("INV-1", c.bob, line("other", 1000, 5, 0)), ErrInvoiceExists)
+	e.ok(c.shop2, issue("INV-1", c.bob, line("other", 1000, 5, 0))) // numbers are per issuer
+
+	// Acknowledgement.
+	e.refuse(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "NOPE"}, ErrInvoiceNotFound)
+	e.refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrNotBuyer)
+	e.refuse(c.shop, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrNotBuyer)
+	e.ok(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
+	e.refuse(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrAlreadyAcknowledged)
+
+	// Claims.
+	claim := ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: inv.DocumentHash}
+	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "NOPE", DocumentHash: inv.DocumentHash}, ErrInvoiceNotFound)
+	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: hashOf("forged")}, ErrDocumentMismatch)
+	e.ok(c.employer, claim)
+	e.refuse(c.insurer, claim, ErrAlreadyClaimed)
+
+	// Credit notes.
+	e.refuse(c.shop, credit("CN-1", "NOPE", line("x", 1000, 1, 0)), ErrInvoiceNotFound)
+	e.refuse(c.shop2, credit("CN-1", "NOPE", line("x", 1000, 1, 0)), ErrInvoiceNotFound)
+	e.refuse(c.shop, credit("INV-1", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceExists)
+	usd := credit("CN-1", "INV-1", line("x", 1000, 1, 0))
+	usd.Currency = "USD"
+	e.refuse(c.shop, usd, ErrCurrencyMismatch)
+	e.refuse(c.shop, credit("CN-1", "INV-1", line("x", 10010, 100, 2000)), ErrExceedsRemaining)
+	e.refuse(c.alice, credit("CN-1", "INV-1", line("x", 1000, 1, 0)), core.ErrMissingRole)
+	e.ok(c.shop, credit("CN-1", "INV-1", line("x", 1000, 100, 2000))) // 1.00 + 0.20
+	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "CN-1", DocumentHash: hashOf("credit note CN-1")}, ErrNotAnInvoice)
+	e.refuse(c.shop, credit("CN-2", "CN-1", line("x", 1000, 1, 0)), ErrNotAnInvoice)
+
+	// Only the tax may exceed what remains: an untaxed invoice cannot be
+	// credited with tax.
+	e.ok(c.shop, issue("INV-3", c.alice, line("untaxed", 1000, 1000, 0)))
+	e.refuse(c.shop, credit("CN-3", "INV-3", line("taxed", 1000, 100, 2000)), ErrExceedsRemaining)
+
+	// Cancelled: no acknowledgement, no claim, no further credit.
+	e.ok(c.shop, issue("INV-2", c.bob, line("x", 1000, 100, 0)))
+	e.ok(c.shop, credit("CN-2", "INV-2", line("x", 1000, 100, 0)))
+	e.refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-2"}, ErrInvoiceCancelled)
+	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-2", DocumentHash: hashOf("invoice INV-2")}, ErrInvoiceCancelled)
+	e.refuse(c.shop, credit("CN-9", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceCancelled)
+
+	// At most MaxCreditNotes credit notes per invoice.
+	e.ok(c.shop, issue("INV-4", c.alice, line("many", 1000, 1000, 0)))
+	for i := range MaxCreditNotes {
+		e.ok(c.shop, credit("M-"+itoa(int64(i)), "INV-4", line("one", 1000, 1, 0)))
+	}
+	e.refuse(c.shop, credit("M-X", "INV-4", line("one", 1000, 1, 0)), ErrTooManyCreditNotes)
+
+	// A period's totals cannot overflow: seed a total near the limit.
+	require.NoError(t, core.SetJSON(e.kv, TotalsKey(c.shop2, periodOf(t0)), Totals{
+		Issuer: c.shop2, Period: periodOf(t0), EntryCount: 1,
+		Currencies: []CurrencyTotals{{Currency: "EUR", InvoiceCount: 1, IssuedNet: 1<<63 - 10, IssuedGross: 1<<63 - 10}},
+	}))
+	e.refuse(c.shop2, issue("BIG", c.alice, line("x", 1000, 10, 0)), ErrTotalsOverflow)
+
+	// A business whose role was revoked can no longer issue.
+	e.revoke(c.shop, core.RoleBusiness)
+	e.refuse(c.shop, issue("INV-5", c.alice, line("x", 1000, 1, 0)), core.ErrMissingRole)
+
+	// Query-only sentinels.
+	for _, q := range []struct {
+		path []string
+		err  error
+	}{
+		{[]string{"buyer", c.alice.String(), "nope"}, ErrUnknownQuery},
+		{[]string{"buyer", c.employer.String(), "invoices"}, ErrBuyerNotFound},
+		{[]string{"totals", c.employer.String(), "2026-01"}, ErrTotalsNotFound},
+	} {
+		_, err := Query(e.kv, q.path)
+		require.ErrorIs(t, err, q.err)
+		e.seen[q.err] = true
+	}
+
+	for i, s := range Errors {
+		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+	}
+}
+
+// TestSentinels checks that every sentinel has one kind, an "invoice: "
+// message, and that no two share a message.
+func TestSentinels(t *testing.T) {
+	msgs := map[string]bool{}
+	for _, s := range Errors {
+		require.Regexp(t, `^invoice: [a-z]`, s.Error())
+		require.False(t, msgs[s.Error()], "duplicate %q", s.Error())
+		msgs[s.Error()] = true
+		n := 0
+		for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
+			if errors.Is(s, k) {
+				n++
+			}
+		}
+		require.Equal(t, 1, n, "%v", s)
+	}
+}

@@ -1,0 +1,260 @@
+package land
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+// die marks an account deceased, as the identity registry's death record
+// does.
+func (e *env) die(a core.Address) {
+	require.NoError(e.t, core.SetAccountStatus(e.kv, core.AccountStatus{
+		Account: a, Status: core.StatusDeceased, Reason: "death record", Height: e.height,
+	}))
+}
+
+func validInheritance() TransferInheritance {
+	return TransferInheritance{ParcelID: "P-1", Deceased: va, Denominator: 4,
+		Heirs: []Share{sh(vb, 1), sh(vc, 1)}, CertificateHash: hashOf("certificate")}
+}
+
+func TestValidateTransferInheritance(t *testing.T) {
+	f := func(fn func(m *TransferInheritance)) func(core.Msg) core.Msg {
+		return func(m core.Msg) core.Msg {
+			c := m.(TransferInheritance)
+			c.Heirs = slices.Clone(c.Heirs)
+			fn(&c)
+			return c
+		}
+	}
+	checkValidate(t, validInheritance(), []validateCase{
+		{"bad parcel id", f(func(m *TransferInheritance) { m.ParcelID = "a b" })},
+		{"empty parcel id", f(func(m *TransferInheritance) { m.ParcelID = "" })},
+		{"zero deceased", f(func(m *TransferInheritance) { m.Deceased = core.Address{} })},
+		{"zero denominator", f(func(m *TransferInheritance) { m.Denominator = 0 })},
+		{"huge denominator", f(func(m *TransferInheritance) { m.Denominator = MaxDenominator + 1 })},
+		{"no heirs", f(func(m *TransferInheritance) { m.Heirs = nil })},
+		{"zero heir share", f(func(m *TransferInheritance) { m.Heirs[0].Shares = 0 })},
+		{"heir share above denominator", f(func(m *TransferInheritance) { m.Heirs[0].Shares = 5 })},
+		{"zero heir account", f(func(m *TransferInheritance) { m.Heirs[1].Account = core.Address{} })},
+		{"duplicate heir", f(func(m *TransferInheritance) { m.Heirs[1].Account = vb })},
+		{"heirs exceed the whole", f(func(m *TransferInheritance) { m.Heirs = []Share{sh(vb, 3), sh(vc, 3)} })},
+		{"deceased is an heir", f(func(m *TransferInheritance) { m.Heirs[0].Account = va })},
+		{"zero certificate hash", f(func(m *TransferInheritance) { m.CertificateHash = core.Hash{} })},
+	})
+}
+
+// TestInheritance: alice dies owning half of P-1, which carries an active
+// lien and pending transfers; a notary moves her half to carol and dave.
+func TestInheritance(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	day := 24 * time.Hour
+
+	e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.ok(c.bank, CreateLien{ParcelID: "P-1", Amount: 1_000, Currency: "EUR", Reference: "M", DocumentHash: hashOf("m")})
+	e.ok(c.alice, AcceptLien{LienID: 1})
+	e.ok(c.bob, AcceptLien{LienID: 1})
+	e.ok(c.bank2, CreateLien{ParcelID: "P-1", Amount: 5, Currency: "EUR", Reference: "N", DocumentHash: hashOf("n")})
+	// Transfer 1: alice sells to carol. Transfer 2: bob sells to dave.
+	// Transfer 3: bob sells to alice.
+	for _, s := range [][2]core.Address{{c.alice, c.carol}, {c.bob, c.dave}, {c.bob, c.alice}} {
+		e.ok(s[0], ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(s[0], 1)},
+			Buyers: []Share{sh(s[1], 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
+	}
+	require.Equal(t, []uint64{1, 2, 3}, e.parcel("P-1").PendingTransfers)
+
+	// While alice lives, no inheritance.
+	m := TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 4,
+		Heirs: []Share{sh(c.dave, 1), sh(c.carol, 1)}, CertificateHash: hashOf("certificate")}
+	e.refuse(c.notary, m, ErrOwnerNotDeceased)
+	e.die(c.alice)
+
+	before := e.parcel("P-1")
+	ev := e.ok(c.notary, m)
+	require.Equal(t, []string{"transfer_inheritance"}, attr(t, ev, "action"))
+	require.Equal(t, []string{"P-1"}, attr(t, ev, "parcel_id"))
+	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "deceased"))
+	require.Equal(t, []string{c.notary.String()}, attr(t, ev, "notary"))
+	require.Equal(t, []string{"1", "3"}, attr(t, ev, "transfer_id"))
+	heirs := sortShares([]Share{sh(c.carol, 1), sh(c.dave, 1)})
+	require.Equal(t, []string{heirs[0].Account.String(), heirs[1].Account.String()}, attr(t, ev, "heir"))
+
+	p := e.parcel("P-1")
+	require.Equal(t, uint64(4), p.Denominator)
+	require.Equal(t, sortShares([]Share{sh(c.bob, 2), sh(c.carol, 1), sh(c.dave, 1)}), p.Owners)
+	require.Equal(t, before.ActiveLiens, p.ActiveLiens, "liens stay: an inheritance does not discharge debts")
+	require.Equal(t, []uint64{1}, p.ActiveLiens)
+	require.Equal(t, []uint64{2}, p.PendingLiens)
+	require.Equal(t, LienActive, e.lien(1).Status)
+	require.Equal(t, []uint64{2}, p.PendingTransfers, "bob's sale to dave stays")
+	for _, id := range []uint64{1, 3} {
+		tr := e.transfer(id)
+		require.Equal(t, TransferCancelled, tr.Status)
+		require.Equal(t, inheritanceCancelReason, tr.CancelReason)
+		require.Equal(t, c.notary, *tr.ClosedBy)
+	}
+	require.Equal(t, TransferPending, e.transfer(2).Status)
+	require.Equal(t, []string{"register_parcel", "create_lien", "accept_lien", "accept_lien", "create_lien",
+		"propose_transfer", "propose_transfer", "propose_transfer",
+		"cancel_transfer", "cancel_transfer", "transfer_inheritance"}, e.history("P-1"))
+
+	// Owner indexes moved with the shares.
+	_, _, ok := e.ownerIndex(c.alice)
+	require.False(t, ok)
+	for _, who := range []core.Address{c.carol, c.dave} {
+		o, entries, ok := e.ownerIndex(who)
+		require.True(t, ok)
+		require.Equal(t, uint64(1), o.ParcelCount)
+		require.Equal(t, []OwnerParcel{{ParcelID: "P-1", Shares: 1, Denominator: 4}}, entries)
+	}
+	_, entries, _ := e.ownerIndex(c.bob)
+	require.Equal(t, []OwnerParcel{{ParcelID: "P-1", Shares: 2, Denominator: 4}}, entries)
+
+	// The new owners must accept the pending lien; the heirs can sell.
+	e.ok(c.bob, AcceptLien{LienID: 2})
+	e.ok(c.carol, AcceptLien{LienID: 2})
+	require.Equal(t, LienPending, e.lien(2).Status)
+	e.ok(c.dave, AcceptLien{LienID: 2})
+	require.Equal(t, LienActive, e.lien(2).Status)
+
+	// A second inheritance of the same estate finds nothing left.
+	e.refuse(c.notary, m, ErrDeceasedNotOwner)
+
+	// An heir dies in turn; the estate of dave goes to bob, merging shares.
+	e.die(c.dave)
+	e.ok(c.notaryBuyer, TransferInheritance{ParcelID: "P-1", Deceased: c.dave, Denominator: 4,
+		Heirs: []Share{sh(c.bob, 1)}, CertificateHash: hashOf("dave")})
+	p = e.parcel("P-1")
+	require.Equal(t, uint64(4), p.Denominator)
+	require.Equal(t, sortShares([]Share{sh(c.bob, 3), sh(c.carol, 1)}), p.Owners)
+	// Bob's pending sale to dave (transfer 2) was cancelled with dave's death.
+	require.Equal(t, TransferCancelled, e.transfer(2).Status)
+	require.Empty(t, e.parcel("P-1").PendingTransfers)
+}
+
+// TestInheritanceLowestTerms: the result is reduced to lowest terms.
+func TestInheritanceLowestTerms(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.die(c.alice)
+	e.ok(c.notary, TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 6,
+		Heirs: []Share{sh(c.bob, 3)}, CertificateHash: hashOf("c")})
+	p := e.parcel("P-1")
+	require.Equal(t, uint64(1), p.Denominator)
+	require.Equal(t, []Share{sh(c.bob, 1)}, p.Owners)
+	_, _, ok := e.ownerIndex(c.alice)
+	require.False(t, ok)
+	_, entries, _ := e.ownerIndex(c.bob)
+	require.Equal(t, []OwnerParcel{{ParcelID: "P-1", Shares: 1, Denominator: 1}}, entries)
+}
+
+// inheritanceRefusals triggers every refusal of land/transfer_inheritance,
+// including each of the sentinels it added, and marks them seen. It uses
+// parcels I-1 and I-2 and accounts of its own, so that it can run inside
+// TestRefusals.
+func inheritanceRefusals(e *env, c cast) {
+	t := e.t
+	heirA, heirB := e.account("heir-a"), e.account("heir-b")
+	dead, living := e.account("dead-owner"), e.account("living-owner")
+	e.ok(c.registrar, registerMsg("I-1", 2, sh(dead, 1), sh(living, 1)))
+	e.ok(c.registrar, registerMsg("I-2", 1, sh(living, 1)))
+	inh := func(parcel string, deceased core.Address, den uint64, heirs ...Share) TransferInheritance {
+		return TransferInheritance{ParcelID: parcel, Deceased: deceased, Denominator: den, Heirs: heirs, CertificateHash: hashOf("cert")}
+	}
+	ok := inh("I-1", dead, 2, sh(heirA, 1))
+
+	bad := ok
+	bad.CertificateHash = core.Hash{}
+	e.refuse(c.notary, bad, ErrInvalidMessage)
+	e.refuse(c.notary, ok, ErrOwnerNotDeceased)
+	e.die(dead)
+	e.refuse(c.registrar, ok, core.ErrMissingRole)
+	e.refuse(c.notary, inh("I-1", dead, 2, sh(c.notary, 1)), ErrNotaryIsParty)
+	e.refuse(c.notary, inh("NOPE", dead, 2, sh(heirA, 1)), ErrParcelNotFound)
+	e.refuse(c.notary, inh("I-2", dead, 1, sh(heirA, 1)), ErrDeceasedNotOwner)
+	e.refuse(c.notary, inh("I-1", dead, 3, sh(heirA, 1)), ErrDenominatorMismatch)
+	e.refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1)), ErrEstateMismatch)
+	e.refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 2), sh(heirB, 1)), ErrEstateMismatch)
+	e.die(heirB)
+	e.refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1), sh(heirB, 1)), ErrHeirDeceased)
+	many := make([]Share, MaxOwners)
+	for i := range many {
+		many[i] = sh(e.account("estate-heir-"+itoa(uint64(i))), 1)
+	}
+	e.refuse(c.notary, inh("I-1", dead, 128, many...), ErrTooManyOwners)
+
+	e.ok(c.court, FlagDispute{ParcelID: "I-1", Reason: "will contested", DocumentHash: hashOf("w")})
+	e.refuse(c.notary, ok, ErrParcelDisputed)
+	disputes := e.parcel("I-1").OpenDisputes
+	require.Len(t, disputes, 1)
+	e.ok(c.court, ClearDispute{DisputeID: disputes[0], Resolution: "will upheld", DocumentHash: hashOf("u")})
+
+	e.ok(c.registrar, SubdivideParcel{ParentID: "I-1", DocumentHash: hashOf("s"), Children: []NewParcel{
+		{ParcelID: "I-1a", CadastralRef: "a", AreaM2: 500}, {ParcelID: "I-1b", CadastralRef: "b", AreaM2: 500}}})
+	e.refuse(c.notary, ok, ErrParcelRetired)
+	// The children carry the estate; the inheritance applies to each.
+	e.ok(c.notary, inh("I-1a", dead, 2, sh(heirA, 1)))
+
+	// A sale ready for registration whose buyer dies meanwhile cannot be
+	// registered.
+	seller, buyer := e.account("sale-seller"), e.account("sale-buyer")
+	e.ok(c.registrar, registerMsg("I-3", 1, sh(seller, 1)))
+	e.ok(seller, ProposeTransfer{ParcelID: "I-3", Denominator: 1, Sellers: []Share{sh(seller, 1)},
+		Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(24 * time.Hour)})
+	id := e.parcel("I-3").PendingTransfers[0]
+	e.ok(buyer, AcceptTransfer{TransferID: id})
+	e.ok(c.notary, CertifyTransfer{TransferID: id, DeedHash: hashOf("deed-3")})
+	e.die(buyer)
+	e.refuse(c.registrar, RegisterTransfer{TransferID: id}, ErrPartyDeceased)
+}
+
+func TestInheritanceRefusals(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	inheritanceRefusals(e, c)
+	for _, s := range []error{ErrOwnerNotDeceased, ErrDeceasedNotOwner, ErrEstateMismatch, ErrHeirDeceased, ErrPartyDeceased} {
+		require.True(t, e.seen[s], "%v", s)
+	}
+}
+
+// inheritanceAuthCase is the authorisation case of land/transfer_inheritance:
+// only a notary may certify it.
+func inheritanceAuthCase() authCase {
+	return authCase{[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
+		e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+		e.die(c.alice)
+		return TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 1,
+			Heirs: []Share{sh(c.carol, 1)}, CertificateHash: hashOf("certificate")}
+	}}
+}
+
+// TestInheritanceAuthorisation runs land/transfer_inheritance as a signer
+// holding each role (and none).
+func TestInheritanceAuthorisation(t *testing.T) {
+	ac := inheritanceAuthCase()
+	for _, role := range append([]core.Role{""}, core.Roles...) {
+		t.Run(string(role), func(t *testing.T) {
+			e := newEnv(t)
+			c := newCast(e)
+			s := e.account("signer-under-test")
+			if role != "" {
+				require.NoError(t, grant(e, s, role))
+			}
+			m := ac.setup(e, c, s, true)
+			require.Equal(t, TypeTransferInheritance, m.Type())
+			_, err := e.run(s, m)
+			if slices.Contains(ac.roles, role) {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, core.ErrUnauthorized)
+			}
+		})
+	}
+}

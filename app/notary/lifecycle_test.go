@@ -1,0 +1,202 @@
+package notary
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+func TestAnchorLifecycle(t *testing.T) {
+	e := newEnv(t)
+	notary := e.account("notary", core.RoleNotary)
+	registrar := e.account("registrar", core.RoleLandRegistrar)
+	deed := hashOf("signed sale deed")
+
+	// Unknown: the not-found answer carries the key whose absence proves it.
+	_, err := Query(e.kv, []string{"document", deed.String()})
+	var nf *core.NotFound
+	require.True(t, errors.As(err, &nf))
+	require.Equal(t, DocumentKey(deed), nf.Key)
+	require.ErrorIs(t, err, ErrDocumentNotFound)
+	require.ErrorIs(t, err, core.ErrNotFound)
+
+	// The notary anchors it.
+	ctx := e.ok(notary, AnchorDocument{DocumentHash: deed, DocType: "deed", Reference: "land/parcel/P-1"})
+	first := ctx
+	a := attrs(t, ctx)
+	require.Equal(t, map[string]string{
+		"action": "anchor_document", "document_hash": deed.String(), "signer": notary.String(),
+		"status": StatusNew, "anchored_by": notary.String(), "anchored_height": "1",
+		"anchored_at": "2026-01-01T00:00:01Z", "anchored_tx": core.HexBytes(ctx.TxHash).String(),
+		"doc_type": "deed", "reference": "land/parcel/P-1",
+	}, a)
+
+	res, err := Query(e.kv, []string{"document", deed.String()})
+	require.NoError(t, err)
+	require.Equal(t, DocumentKey(deed), res.Key)
+	stored, _ := e.kv.Get(DocumentKey(deed))
+	require.Equal(t, stored, res.Value)
+	var d Document
+	require.NoError(t, json.Unmarshal(res.Value, &d))
+	require.Equal(t, Document{
+		DocumentHash: deed, DocType: "deed", Reference: "land/parcel/P-1", AnchoredBy: notary,
+		Height: 1, Time: time.Date(2026, 1, 1, 0, 0, 1, 0, time.UTC), TxHash: first.TxHash, HistoryCount: 1,
+	}, d)
+
+	// Anchoring it again, by anyone, with any type: success, nothing
+	// changes, and the event reports the first anchoring.
+	before := e.snapshot()
+	e.height += 100
+	ctx = e.ok(registrar, AnchorDocument{DocumentHash: deed, DocType: "copy", Reference: "land/parcel/P-2"})
+	require.Equal(t, before, e.snapshot(), "a second anchoring changes nothing")
+	a = attrs(t, ctx)
+	require.Equal(t, StatusExisting, a["status"])
+	require.Equal(t, registrar.String(), a["signer"])
+	require.Equal(t, notary.String(), a["anchored_by"])
+	require.Equal(t, "1", a["anchored_height"])
+	require.Equal(t, "2026-01-01T00:00:01Z", a["anchored_at"])
+	require.Equal(t, core.HexBytes(first.TxHash).String(), a["anchored_tx"])
+	require.Equal(t, "deed", a["doc_type"])
+	require.Equal(t, "land/parcel/P-1", a["reference"])
+	require.NotEqual(t, core.HexBytes(first.TxHash).String(), core.HexBytes(ctx.TxHash).String())
+
+	// History: anchor then its one entry.
+	res, err = Query(e.kv, []string{"document", deed.String(), "history"})
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 2)
+	require.Equal(t, DocumentKey(deed), res.Entries[0].Key)
+	require.Equal(t, HistoryKey(deed, 0), res.Entries[1].Key)
+	var h core.HistoryEntry
+	require.NoError(t, json.Unmarshal(res.Entries[1].Value, &h))
+	require.Equal(t, "anchor_document", h.Action)
+	require.Equal(t, notary, h.Actor)
+	require.Equal(t, int64(1), h.Height)
+	require.JSONEq(t, `{"doc_type":"deed","reference":"land/parcel/P-1"}`, string(h.Details))
+
+	// A document without a reference has no reference attribute.
+	ctx = e.ok(registrar, AnchorDocument{DocumentHash: hashOf("survey"), DocType: "survey"})
+	_, has := attrs(t, ctx)["reference"]
+	require.False(t, has)
+	require.Equal(t, strconv.FormatInt(e.height, 10), attrs(t, ctx)["anchored_height"])
+}
+
+// TestRefusals triggers every sentinel and the role refusal, and checks
+// that each refusal leaves the state unchanged.
+func TestRefusals(t *testing.T) {
+	e := newEnv(t)
+	citizen := e.account("citizen")
+	bank := e.account("bank", core.RoleBank)
+
+	e.refuse(bank, AnchorDocument{DocumentHash: core.Hash{}, DocType: "deed"}, ErrInvalidMessage)
+	e.refuse(citizen, AnchorDocument{DocumentHash: hashOf("x"), DocType: "deed"}, core.ErrMissingRole)
+	e.ok(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"})
+	// An account whose last role was revoked can no longer anchor, not even
+	// a hash that is already anchored.
+	e.revokeAll(bank)
+	e.refuse(bank, AnchorDocument{DocumentHash: hashOf("y"), DocType: "loan"}, core.ErrMissingRole)
+	e.refuse(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"}, core.ErrMissingRole)
+
+	for _, q := range []struct {
+		path []string
+		err  error
+	}{
+		{[]string{"document", "xyz"}, ErrUnknownQuery},
+		{[]string{"document", hashOf("never").String()}, ErrDocumentNotFound},
+	} {
+		_, err := Query(e.kv, q.path)
+		require.ErrorIs(t, err, q.err)
+		e.seen[q.err] = true
+	}
+	for i, s := range Errors {
+		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+	}
+}
+
+// TestAuthorisationMatrix: every role (and no role) times the one message
+// type. Any role authorises anchoring; no role is ErrUnauthorized.
+func TestAuthorisationMatrix(t *testing.T) {
+	require.Len(t, Types(), 1)
+	for _, role := range append([]core.Role{""}, core.Roles...) {
+		t.Run(string(role), func(t *testing.T) {
+			e := newEnv(t)
+			var s core.Address
+			if role == "" {
+				s = e.account("signer")
+			} else {
+				s = e.account("signer", role)
+			}
+			_, err := e.run(s, AnchorDocument{DocumentHash: hashOf("doc"), DocType: "contract"})
+			if role == "" {
+				require.ErrorIs(t, err, core.ErrUnauthorized)
+				require.ErrorIs(t, err, core.ErrMissingRole)
+			} else {
+				require.NoError(t, err)
+			}
+		})
+	}
+}
+
+func TestQueries(t *testing.T) {
+	e := newEnv(t)
+	n := e.account("notary", core.RoleNotary)
+	h := hashOf("doc")
+	e.ok(n, AnchorDocument{DocumentHash: h, DocType: "contract"})
+
+	res, err := Query(e.kv, []string{"document", h.String()})
+	require.NoError(t, err)
+	require.Equal(t, DocumentKey(h), res.Key)
+	require.Empty(t, res.Entries)
+	res, err = Query(e.kv, []string{"document", h.String(), "history"})
+	require.NoError(t, err)
+	require.Equal(t, res.Key, res.Entries[0].Key)
+	require.Equal(t, res.Value, res.Entries[0].Value)
+
+	for _, path := range [][]string{{"document", hashOf("other").String()}, {"document", hashOf("other").String(), "history"}} {
+		_, err := Query(e.kv, path)
+		var nf *core.NotFound
+		require.True(t, errors.As(err, &nf), "%v", path)
+		require.Equal(t, DocumentKey(hashOf("other")), nf.Key)
+		require.ErrorIs(t, err, ErrDocumentNotFound)
+		has, _ := e.kv.Has(nf.Key)
+		require.False(t, has)
+	}
+
+	upper := []byte(h.String())
+	upper[0] = 'A'
+	if h.String()[0] >= '0' && h.String()[0] <= '9' {
+		upper[0] = 'F'
+	}
+	for _, path := range [][]string{
+		nil, {}, {"document"}, {"document", ""}, {"document", h.String()[:63]}, {"document", h.String() + "00"},
+		{"document", "zz" + h.String()[2:]}, {"document", string(upper)}, {"document", core.Hash{}.String()},
+		{"document", h.String(), "owners"}, {"document", h.String(), "history", "0"}, {"hash", h.String()},
+	} {
+		_, err := Query(e.kv, path)
+		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
+		require.ErrorIs(t, err, core.ErrInvalid)
+	}
+}
+
+// TestDeterministicReplay runs the same transactions on two fresh stores
+// and requires byte-identical states and events.
+func TestDeterministicReplay(t *testing.T) {
+	play := func() (map[string]string, [][]core.Event) {
+		e := newEnv(t)
+		n := e.account("notary", core.RoleNotary)
+		var evs [][]core.Event
+		for i := range 10 {
+			evs = append(evs, e.ok(n, AnchorDocument{DocumentHash: hashOf(strconv.Itoa(i % 7)), DocType: "deed"}).Events())
+		}
+		return e.snapshot(), evs
+	}
+	s1, ev1 := play()
+	s2, ev2 := play()
+	require.Equal(t, s1, s2)
+	require.Equal(t, ev1, ev2)
+}

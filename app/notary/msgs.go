@@ -1,0 +1,96 @@
+package notary
+
+import (
+	"strings"
+	"time"
+
+	"github.com/govchain/govchain/app/core"
+)
+
+// Name is the registry's name: the prefix of its message types and of its
+// query paths.
+const Name = "notary"
+
+// TypeAnchorDocument is the frozen type string of AnchorDocument.
+const TypeAnchorDocument = "notary/anchor_document"
+
+// Bounds enforced by Validate.
+const (
+	// MaxReferenceLen is the longest reference, in bytes.
+	MaxReferenceLen = 200
+	// MaxReferenceSegments is the most "/"-separated segments of a reference.
+	MaxReferenceSegments = 8
+)
+
+// NewMsg returns a pointer to the zero message of a type string, or false
+// for a type this registry does not know.
+func NewMsg(typ string) (core.Msg, bool) {
+	switch typ {
+	case TypeAnchorDocument:
+		return &AnchorDocument{}, true
+	}
+	return nil, false
+}
+
+// Types returns every message type string of the registry, sorted.
+func Types() []string { return []string{TypeAnchorDocument} }
+
+// Document is an anchored document, stored under DocumentKey and never
+// changed after it is written (HistoryCount stays 1).
+type Document struct {
+	DocumentHash core.Hash     `json:"document_hash"`
+	DocType      string        `json:"doc_type"`
+	Reference    string        `json:"reference"`
+	AnchoredBy   core.Address  `json:"anchored_by"`
+	Height       int64         `json:"height"`
+	Time         time.Time     `json:"time"`
+	TxHash       core.HexBytes `json:"tx_hash"`
+	HistoryCount uint64        `json:"history_count"`
+}
+
+// AnchorDocument (notary/anchor_document, any account holding at least one
+// role) anchors the SHA-256 of a document. DocType names the kind of
+// document (1-64 letters, digits and - _ . :, e.g. "deed"). Reference is
+// empty or names a registry record as "/"-separated segments of the same
+// characters, the first being the registry ("land/parcel/P-1"). Anchoring
+// a hash twice changes nothing (see the package doc).
+type AnchorDocument struct {
+	DocumentHash core.Hash `json:"document_hash"`
+	DocType      string    `json:"doc_type"`
+	Reference    string    `json:"reference"`
+}
+
+// Type implements core.Msg.
+func (AnchorDocument) Type() string { return TypeAnchorDocument }
+
+// Validate implements core.Msg.
+func (m AnchorDocument) Validate() error {
+	if m.DocumentHash.IsZero() {
+		return invalidf("document_hash must not be zero")
+	}
+	if err := core.ValidateID("doc_type", m.DocType); err != nil {
+		return invalidf("%v", err)
+	}
+	return validateReference(m.Reference)
+}
+
+// validateReference accepts "" or 2..MaxReferenceSegments segments, each a
+// valid id, joined by "/", at most MaxReferenceLen bytes.
+func validateReference(ref string) error {
+	if ref == "" {
+		return nil
+	}
+	if len(ref) > MaxReferenceLen {
+		return invalidf("reference longer than %d bytes", MaxReferenceLen)
+	}
+	segs := strings.Split(ref, "/")
+	if len(segs) < 2 || len(segs) > MaxReferenceSegments {
+		return invalidf("reference %q must be registry/kind/id with 2-%d segments", ref, MaxReferenceSegments)
+	}
+	for _, s := range segs {
+		if err := core.ValidateID("reference segment", s); err != nil {
+			return invalidf("reference %q: %v", ref, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package notary
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Query answers a notary query path (without the leading "notary") from a
+// read-only view. Values are the exact stored bytes. The paths are:
+//
+//	document/{sha256}           the anchored Document (Key, Value): a proof
+//	                            of existence at its height and time
+//	document/{sha256}/history   anchor: the Document (history_count), then
+//	                            every history entry in order
+//
+// {sha256} is 64 lower-case hex digits. An unknown hash is a
+// *core.NotFound (ErrDocumentNotFound) whose Key is DocumentKey(hash): with
+// --prove, its absence proof shows the hash was never anchored. Any other
+// path, or a malformed hash, is ErrUnknownQuery.
+func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	if (len(path) == 2 || len(path) == 3 && path[2] == "history") && path[0] == "document" {
+		var h core.Hash
+		if err := h.UnmarshalText([]byte(path[1])); err != nil || h.IsZero() {
+			return nil, core.Wrapf(ErrUnknownQuery, "hash %q must be 64 lower-case hex digits", path[1])
+		}
+		key := DocumentKey(h)
+		v, err := r.Get(key)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, &core.NotFound{Key: key, Err: core.Wrapf(ErrDocumentNotFound, "%s", h)}
+		}
+		res := &core.QueryResult{Key: key, Value: v}
+		if len(path) == 2 {
+			return res, nil
+		}
+		var d Document
+		if _, err := core.GetJSON(r, key, &d); err != nil {
+			return nil, err
+		}
+		res.Entries = []core.KVPair{{Key: key, Value: v}}
+		for seq := uint64(0); seq < d.HistoryCount; seq++ {
+			k := HistoryKey(h, seq)
+			hv, err := r.Get(k)
+			if err != nil {
+				return nil, err
+			}
+			if hv == nil {
+				return nil, fmt.Errorf("notary: document %s lists history entry %d that is missing", h, seq)
+			}
+			res.Entries = append(res.Entries, core.KVPair{Key: k, Value: hv})
+		}
+		return res, nil
+	}
+	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+}
