@@ -29,7 +29,8 @@ type testChain struct {
 
 // Named test identities. Admins administer the agencies; the others get
 // roles in genesis.
-var testNames = []string{"admin-justice", "admin-finance", "registrar", "notary", "bank", "court", "auditor", "alice", "bob", "carol", "dave"}
+var testNames = []string{"admin-justice", "admin-finance", "registrar", "notary", "bank", "court", "auditor",
+	"vreg", "inspector", "shop", "employer", "civil", "issuer", "alice", "bob", "carol", "dave"}
 
 func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 	addr := func(n string) core.Address { return core.AddressOf(keys[n].PubKey().(ed25519.PubKey)) }
@@ -45,6 +46,11 @@ func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 			{Role: core.RoleCourt, Agencies: []string{"justice"}},
 			{Role: core.RoleBank, Agencies: []string{"finance"}},
 			{Role: core.RoleAuditor, Agencies: []string{"finance", "justice"}},
+			{Role: core.RoleVehicleRegistrar, Agencies: []string{"justice"}},
+			{Role: core.RoleInspectionStation, Agencies: []string{"justice"}},
+			{Role: core.RoleBusiness, Agencies: []string{"finance"}},
+			{Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}},
+			{Role: core.RoleCredentialIssuer, Agencies: []string{"justice"}},
 		},
 		Roles: []GenesisRole{
 			{Account: addr("registrar"), Role: core.RoleLandRegistrar, Agency: "justice"},
@@ -52,6 +58,12 @@ func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 			{Account: addr("court"), Role: core.RoleCourt, Agency: "justice"},
 			{Account: addr("bank"), Role: core.RoleBank, Agency: "finance"},
 			{Account: addr("auditor"), Role: core.RoleAuditor, Agency: "finance"},
+			{Account: addr("vreg"), Role: core.RoleVehicleRegistrar, Agency: "justice"},
+			{Account: addr("inspector"), Role: core.RoleInspectionStation, Agency: "justice"},
+			{Account: addr("shop"), Role: core.RoleBusiness, Agency: "finance"},
+			{Account: addr("employer"), Role: core.RoleBusiness, Agency: "finance"},
+			{Account: addr("civil"), Role: core.RoleCivilRegistrar, Agency: "justice"},
+			{Account: addr("issuer"), Role: core.RoleCredentialIssuer, Agency: "justice"},
 		},
 	}
 }

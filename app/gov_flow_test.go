@@ -36,6 +36,16 @@ func TestGovernanceThroughApp(t *testing.T) {
 	q := c.query(fmt.Sprintf("/gov/proposal/%d/votes", id))
 	require.NoError(t, q.Err)
 	require.Len(t, q.Entries, 3)
+	// Justice's own grants stay justice's to revoke while it is a member...
+	revoke := &agency.RevokeRole{Account: c.addr("notary"), Role: core.RoleNotary, Reason: "office closed"}
+	require.ErrorIs(t, c.exec("admin-finance", revoke), agency.ErrNotGrantor)
+	// ...and once it has left (as a passed remove_agency would do; here
+	// written directly, since the last validator agency cannot leave), an
+	// agency allowed to grant the role may revoke them.
+	require.NoError(t, c.store.Delete(core.AgencyKey("justice")))
+	c.block()
+	c.mustExec("admin-finance", revoke)
+
 	q = c.query("/agency/policy/notary")
 	require.NoError(t, q.Err)
 	var pol core.RolePolicy

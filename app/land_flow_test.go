@@ -17,7 +17,11 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/identity"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
 
@@ -120,10 +124,12 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 	}
 	var steps []step
 	n, registered := 0, 0
+	other := &otherRegistries{}
+	succeeded, refused := map[string]int{}, map[string]int{}
 	for b := 0; b < blocks; b++ {
 		var txs [][]byte
 		for i := 0; i < 1+rng.IntN(6); i++ {
-			switch k := rng.IntN(10); {
+			switch k := rng.IntN(16); {
 			case k < 4 || len(parcels) == 0:
 				n++
 				id := fmt.Sprintf("P-%d", n)
@@ -149,9 +155,11 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 			case k < 9:
 				txs = append(txs, c.sign("court", &land.FlagDispute{ParcelID: parcels[rng.IntN(len(parcels))],
 					Reason: "claim", DocumentHash: docHash("claim")}))
-			default:
-				// Refused: a citizen trying the registrar's job, and a role grant by a non-admin.
+			case k < 10:
+				// Refused: a role grant by a non-admin.
 				txs = append(txs, c.sign(citizens[rng.IntN(len(citizens))], &agency.GrantRole{Account: c.addr("dave"), Role: core.RoleNotary}))
+			default:
+				txs = append(txs, other.next(c, rng))
 			}
 		}
 		// Carry every successful proposal of the previous block one step
@@ -195,10 +203,22 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 			if r.Err == nil && r.Type == land.TypeRegisterTransfer {
 				registered++
 			}
+			if r.Err == nil {
+				succeeded[r.Type]++
+			} else {
+				refused[r.Type]++
+			}
 		}
 		steps = next
 	}
 	require.Positive(t, registered, "the generator must complete some sales")
+	for _, typ := range []string{vehicle.TypeRegisterVehicle, vehicle.TypeRecordOdometer, vehicle.TypeOfferTransfer,
+		invoice.TypeIssueInvoice, invoice.TypeClaimReimbursement, notary.TypeAnchorDocument,
+		identity.TypeRegisterPerson, identity.TypeIssueCredential} {
+		require.Positive(t, succeeded[typ], "the generator must run %s successfully", typ)
+	}
+	require.Positive(t, refused[invoice.TypeIssueInvoice], "a duplicate invoice number must be refused")
+	require.Positive(t, refused[invoice.TypeClaimReimbursement], "a second claim must be refused")
 	return out
 }
 
@@ -207,7 +227,7 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 // the final hash to equal the golden one in testdata (go test -update
 // rewrites it after an intended change of the state layout).
 func TestDeterminismAcrossEngines(t *testing.T) {
-	blocks := genBlocks(t, 40)
+	blocks := genBlocks(t, 60)
 	var runs [][]string
 	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
 		c := newTestChain(t, engine, t.TempDir())

@@ -81,7 +81,8 @@ func (m *GrantRole) Exec(ctx *core.Context) error {
 }
 
 // RevokeRole takes a role away from an account. Only an admin of the
-// agency that granted it may revoke it.
+// agency that granted it may revoke it, or, once that agency has been
+// removed from the network, an admin of an agency allowed to grant the role.
 type RevokeRole struct {
 	Account core.Address `json:"account"`
 	Role    core.Role    `json:"role"`
@@ -117,7 +118,19 @@ func (m *RevokeRole) Exec(ctx *core.Context) error {
 		return core.Wrapf(ErrNotGranted, "%s does not hold %s", m.Account, m.Role)
 	}
 	if g.Agency != agencyID {
-		return core.Wrapf(ErrNotGrantor, "granted by %s", g.Agency)
+		// Only the granting agency revokes, unless it has left the network:
+		// then an agency the policy allows to grant the role may.
+		_, grantorExists, err := core.GetAgency(ctx.KV, g.Agency)
+		if err != nil {
+			return err
+		}
+		pol, err := core.GetRolePolicy(ctx.KV, m.Role)
+		if err != nil {
+			return err
+		}
+		if grantorExists || !slices.Contains(pol.Agencies, agencyID) {
+			return core.Wrapf(ErrNotGrantor, "granted by %s", g.Agency)
+		}
 	}
 	if err := ctx.KV.Delete(core.RoleGrantKey(m.Account, m.Role)); err != nil {
 		return err
