@@ -77,6 +77,7 @@ bench-state:
 
 bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
+	$(GO) test -run '^$$' -bench '^BenchmarkMixedBlocks$$' -benchtime 20x -timeout 60m ./app/
 
 # The end-to-end tests alone, verbose: the land sale and kill -9 under load
 # against the real binary (testnet/), and the in-process CLI test (also all

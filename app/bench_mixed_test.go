@@ -1,0 +1,135 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/invoice"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/vehicle"
+	"github.com/govchain/govchain/state"
+)
+
+// BenchmarkMixedBlocks measures signed transactions of three registries
+// through FinalizeBlock+Commit on a state of GOVCHAIN_BENCH_PARCELS records
+// per registry (1,000,000 by default: parcels, vehicles and invoices), in
+// blocks of 999: a third land (new parcels), a third vehicles (new vehicles
+// and odometer readings), a third invoices (new invoices). Beside it, the
+// ed25519 batch-verification rate of the same signatures, same run.
+//
+//	go test ./app -run '^$' -bench MixedBlocks -benchtime 20x -timeout 60m
+func BenchmarkMixedBlocks(b *testing.B) {
+	records := benchParcels(b)
+	c := newTestChain(b, state.EngineMemIAVL, b.TempDir())
+	c.block()
+	owners := make([]ed25519.PrivKey, benchOwners)
+	for i := range owners {
+		owners[i] = ownerKey(i)
+	}
+	ownerAddr := func(i int) core.Address { return core.AddressOf(owners[i%benchOwners].PubKey().(ed25519.PubKey)) }
+	parcel := func(p int) *land.RegisterParcel {
+		return &land.RegisterParcel{ParcelID: fmt.Sprintf("MP-%09d-%x", p, uint32(p*2654435761)), CadastralRef: "CAD-" + strconv.Itoa(p),
+			AreaM2: int64(100 + p%5000), Location: "bench district", Denominator: 1,
+			Owners: []land.Share{{Account: ownerAddr(p), Shares: 1}}, DocumentHash: docHash(strconv.Itoa(p))}
+	}
+	car := func(v int) *vehicle.RegisterVehicle {
+		vin := []byte(fmt.Sprintf("1HGCM8263%c%07d", "ABCDEFGHJKLMNPRSTUVWXYZ"[(v/10_000_000)%23], v%10_000_000))
+		vin[8] = vehicle.VINCheckDigit(string(vin))
+		return &vehicle.RegisterVehicle{VIN: string(vin), CheckDigitScheme: "north_american", Make: "Skoda", Model: "Octavia",
+			Year: 2021, Colour: "blue", Plate: fmt.Sprintf("B-%08d", v), Owner: ownerAddr(v), OdometerKM: 10}
+	}
+	line, err := invoice.NewLine("services", 1000, 12_345, 2100)
+	require.NoError(b, err)
+	net, tax, gross := invoice.SumLines([]invoice.Line{line})
+	bill := func(i int) *invoice.IssueInvoice {
+		return &invoice.IssueInvoice{Number: fmt.Sprintf("F-%09d", i), Buyer: ownerAddr(i), Currency: "EUR",
+			Lines: []invoice.Line{line}, NetTotal: net, TaxTotal: tax, GrossTotal: gross, DocumentHash: docHash("inv" + strconv.Itoa(i))}
+	}
+
+	// Fill each registry through its own handler, 10,000 records per version.
+	start := time.Now()
+	fill := func(signer string, msg func(int) core.Msg) {
+		for i := 0; i < records; {
+			c.height++
+			c.time = c.time.Add(time.Second)
+			for end := min(i+10_000, records); i < end; i++ {
+				ctx := &core.Context{KV: c.store, ChainID: c.chainID, Height: c.height, BlockTime: c.time, TxHash: []byte{1}, Signer: c.addr(signer)}
+				require.NoError(b, msg(i).Exec(ctx))
+			}
+			_, _, err := c.store.Commit()
+			require.NoError(b, err)
+		}
+	}
+	fill("registrar", func(i int) core.Msg { return parcel(i) })
+	fill("vreg", func(i int) core.Msg { return car(i) })
+	fill("shop", func(i int) core.Msg { return bill(i) })
+	c.height = c.store.Version()
+	b.Logf("filled %d parcels, %d vehicles, %d invoices in %s", records, records, records, time.Since(start).Round(time.Second))
+
+	const perBlock = 999
+	next := records
+	blocks := make([][][]byte, b.N)
+	for i := range blocks {
+		txs := make([][]byte, 0, perBlock)
+		for j := 0; j < perBlock/3; j++ {
+			txs = append(txs, c.sign("registrar", parcel(next)))
+			if j%2 == 0 {
+				txs = append(txs, c.sign("vreg", car(next)))
+			} else {
+				txs = append(txs, c.sign("inspector", &vehicle.RecordOdometer{VIN: car((next*7919)%records).VIN, OdometerKM: int64(100 + next)}))
+			}
+			txs = append(txs, c.sign("shop", bill(next)))
+			next++
+		}
+		blocks[i] = txs
+	}
+
+	b.ResetTimer()
+	failed := 0
+	for i := 0; i < b.N; i++ {
+		c.height++
+		c.time = c.time.Add(time.Second)
+		block, err := c.app.FinalizeBlock(c.height, c.time, blocks[i])
+		require.NoError(b, err)
+		_, err = c.app.Commit()
+		require.NoError(b, err)
+		for _, r := range block.Txs {
+			if r.Err != nil {
+				failed++
+				if failed == 1 {
+					b.Logf("first failure: %s: %v", r.Type, r.Err)
+				}
+			}
+		}
+	}
+	b.StopTimer()
+	require.Zero(b, failed, "every benchmark transaction must succeed")
+	b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "tx/s")
+
+	type sig struct{ pub, msg, sig []byte }
+	var sigs []sig
+	for _, blk := range blocks {
+		for _, raw := range blk {
+			var tx Tx
+			require.NoError(b, json.Unmarshal(raw, &tx))
+			sigs = append(sigs, sig{tx.Signer, tx.SignBytes(), tx.Signature})
+		}
+	}
+	vstart := time.Now()
+	for i := 0; i < len(sigs); i += perBlock {
+		bv := ed25519.NewBatchVerifier()
+		for _, s := range sigs[i:min(i+perBlock, len(sigs))] {
+			require.NoError(b, bv.Add(ed25519.PubKey(s.pub), s.msg, s.sig))
+		}
+		ok, _ := bv.Verify()
+		require.True(b, ok)
+	}
+	b.ReportMetric(float64(len(sigs))/time.Since(vstart).Seconds(), "batch-verify/s")
+}
