@@ -68,6 +68,7 @@ var coreCodes = []codeEntry{
 	{app.ErrVersionUnavailable, 22},
 	{app.ErrKeyNotFound, 23},
 	{app.ErrAccountNotFound, 24},
+	{app.ErrKeyNotBound, 25},
 	// Agency registry: 100-199.
 	{agency.ErrRoleNotGrantable, 100},
 	{agency.ErrAlreadyGranted, 101},

@@ -163,8 +163,23 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		return res
 	}
 	ctx.Signer, res.Signer = acc.Address, acc.Address
+	if err := recordNewAccount(branch, acc, d); err != nil {
+		res.Err = err
+		return res
+	}
 	res.Err = runMsg(ctx, d.Msg)
 	return res
+}
+
+// recordNewAccount writes the account record of a first-time signer into
+// the transaction's branch before its message runs, so the message sees the
+// account it is signed by (a key rotation as the first transaction, say).
+func recordNewAccount(kv state.KV, acc core.Account, d *DecodedTx) error {
+	if len(acc.PubKey) > 0 {
+		return nil
+	}
+	acc.PubKey = d.Tx.Signer
+	return core.SetAccount(kv, acc)
 }
 
 // MaxSequenceAhead is how far past an account's committed sequence CheckTx
@@ -361,6 +376,10 @@ func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded,
 	}
 	res.Signer = acc.Address
 	branch := state.NewBranch(kv)
+	if err := recordNewAccount(branch, acc, d.tx); err != nil {
+		kv.fail(err)
+		return res
+	}
 	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: height, BlockTime: blockTime, TxHash: d.tx.Hash, Signer: acc.Address}
 	res.Err = runMsg(ctx, d.tx.Msg)
 	if res.Err == nil && kv.err == nil {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/identity"
+	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/state"
 )
 
@@ -233,3 +235,37 @@ func TestRotatedAndDisabledSigners(t *testing.T) {
 	require.ErrorIs(t, c.app.CheckTx(dis).Err, core.ErrAccountDisabled)
 	require.ErrorIs(t, c.block(dis)[0].Err, core.ErrAccountDisabled)
 }
+
+// TestRotateKeyAsFirstTransaction rotates the key of an account whose very
+// first transaction is the rotation, then signs with the new key, which the
+// /key path reports bound to the account.
+func TestRotateKeyAsFirstTransaction(t *testing.T) {
+	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+	c.block()
+	carol := c.addr("carol")
+	newKey := testKey("carol-2")
+	c.mustExec("carol", &identity.RotateKey{NewPubKey: core.HexBytes(newKey.PubKey().Bytes())})
+
+	acc, found, err := core.GetAccount(c.store, carol)
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, uint64(1), acc.Sequence)
+	require.Equal(t, core.HexBytes(newKey.PubKey().Bytes()), acc.PubKey)
+
+	q := c.query("/key/" + core.AddressOf(newKey.PubKey().(ed25519.PubKey)).String())
+	require.NoError(t, q.Err)
+	var b core.KeyBinding
+	require.NoError(t, json.Unmarshal(q.Value, &b))
+	require.Equal(t, carol, b.Account)
+	require.ErrorIs(t, c.query("/key/"+carol.String()).Err, ErrKeyNotBound)
+
+	raw, err := NewTx(c.chainID, newKey, acc.Sequence, &notaryAnchorProbe)
+	require.NoError(t, err)
+	// carol holds no role, so the anchoring is refused for that reason, not
+	// for her key or sequence: the new key signs for her account.
+	r := c.block(raw)[0]
+	require.ErrorIs(t, r.Err, core.ErrMissingRole)
+	require.Equal(t, carol, r.Signer)
+}
+
+var notaryAnchorProbe = notary.AnchorDocument{DocumentHash: docHash("probe"), DocType: "deed"}

@@ -83,7 +83,7 @@ func BenchmarkMixedBlocks(b *testing.B) {
 			if j%2 == 0 {
 				txs = append(txs, c.sign("vreg", car(next)))
 			} else {
-				txs = append(txs, c.sign("inspector", &vehicle.RecordOdometer{VIN: car((next*7919)%records).VIN, OdometerKM: int64(100 + next)}))
+				txs = append(txs, c.sign("inspector", &vehicle.RecordOdometer{VIN: car((next * 7919) % records).VIN, OdometerKM: int64(100 + next)}))
 			}
 			txs = append(txs, c.sign("shop", bill(next)))
 			next++

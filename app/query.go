@@ -136,12 +136,9 @@ func EntriesJSON(entries []core.KVPair) []byte {
 // queryStoreKey serves /store/{hex key}: the raw value under any key, so an
 // auditor can fetch and prove exactly the key they name.
 func queryStoreKey(r state.Reader, path []string) (*core.QueryResult, error) {
-	if len(path) != 1 {
-		return nil, core.Wrapf(ErrUnknownQueryPath, "use /store/<hex key>")
-	}
-	key, err := hex.DecodeString(path[0])
-	if err != nil || len(key) == 0 {
-		return nil, core.Wrapf(ErrUnknownQueryPath, "/store/%s: key must be non-empty hex", path[0])
+	key, err := storeKeyOf(path)
+	if err != nil {
+		return nil, err
 	}
 	v, err := r.Get(key)
 	if err != nil {
@@ -156,15 +153,21 @@ func queryStoreKey(r state.Reader, path []string) (*core.QueryResult, error) {
 // ErrKeyNotFound is the not-found answer of /store/{key}.
 var ErrKeyNotFound = core.NewError(core.ErrNotFound, "query: key not found")
 
-func queryChainInfo(r state.Reader) (*core.QueryResult, error) {
-	v, err := r.Get(ChainInfoKey())
+// queryChain serves /chain/info: the chain id, parameters and member
+// agencies written at genesis.
+func queryChain(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, err := chainKeyOf(path)
+	if err != nil {
+		return nil, err
+	}
+	v, err := r.Get(key)
 	if err != nil {
 		return nil, err
 	}
 	if v == nil {
-		return nil, &core.NotFound{Key: ChainInfoKey(), Err: ErrNoState}
+		return nil, &core.NotFound{Key: key, Err: ErrNoState}
 	}
-	return &core.QueryResult{Key: ChainInfoKey(), Value: v}, nil
+	return &core.QueryResult{Key: key, Value: v}, nil
 }
 
 // ErrAccountNotFound is the not-found answer of /account/{address}: the
@@ -173,20 +176,37 @@ var ErrAccountNotFound = core.NewError(core.ErrNotFound, "query: account has nev
 
 // queryAccount serves /account/{address}: public key and next sequence.
 func queryAccount(r state.Reader, path []string) (*core.QueryResult, error) {
-	if len(path) != 1 {
-		return nil, core.Wrapf(ErrUnknownQueryPath, "use /account/<address>")
-	}
-	addr, err := core.ParseAddress(path[0])
+	key, err := accountKeyOf(path)
 	if err != nil {
 		return nil, err
 	}
-	key := core.AccountKey(addr)
 	v, err := r.Get(key)
 	if err != nil {
 		return nil, err
 	}
 	if v == nil {
 		return nil, &core.NotFound{Key: key, Err: ErrAccountNotFound}
+	}
+	return &core.QueryResult{Key: key, Value: v}, nil
+}
+
+// ErrKeyNotBound is the not-found answer of /key/{key address}: the key
+// was never rotated into an account, so it signs for its own address.
+var ErrKeyNotBound = core.NewError(core.ErrNotFound, "query: key is not bound to another account")
+
+// queryKey serves /key/{key address}: the account a rotated-in key signs
+// for (a core.KeyBinding).
+func queryKey(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, err := keyIndexKeyOf(path)
+	if err != nil {
+		return nil, err
+	}
+	v, err := r.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, &core.NotFound{Key: key, Err: ErrKeyNotBound}
 	}
 	return &core.QueryResult{Key: key, Value: v}, nil
 }

@@ -56,35 +56,65 @@ var ErrUnknownQueryPath = core.NewError(core.ErrInvalid, "query: unknown path")
 
 // route sends a query path ("/land/parcel/P-1") to its registry.
 func route(r state.Reader, path string) (*core.QueryResult, error) {
+	parts, err := splitQueryPath(path)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := queryHandlerOf(parts[0])
+	if !ok {
+		return nil, core.Wrapf(ErrUnknownQueryPath, "%q", path)
+	}
+	return h.query(r, parts[1:])
+}
+
+// splitQueryPath splits a query path on "/" (leading and trailing slashes
+// ignored) and refuses an empty segment.
+func splitQueryPath(path string) ([]string, error) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	for _, p := range parts {
 		if p == "" {
 			return nil, core.Wrapf(ErrUnknownQueryPath, "%q has an empty segment", path)
 		}
 	}
-	switch parts[0] {
+	return parts, nil
+}
+
+// queryHandler serves the query paths under one first segment: query
+// answers them, and pathKey names the key each answer rests on without
+// reading the store (see PathKey). Both take the path without its first
+// segment.
+type queryHandler struct {
+	query   core.Querier
+	pathKey func(path []string) ([]byte, bool)
+}
+
+// queryHandlerOf returns the handler of a query path's first segment. The
+// switch is the whole query routing table, shared by route and PathKey:
+// adding a registry adds a case here.
+func queryHandlerOf(name string) (queryHandler, bool) {
+	switch name {
 	case agency.Name:
-		return agency.Query(r, parts[1:])
+		return queryHandler{agency.Query, agency.PathKey}, true
 	case land.Name:
-		return land.Query(r, parts[1:])
+		return queryHandler{land.Query, land.PathKey}, true
 	case vehicle.Name:
-		return vehicle.Query(r, parts[1:])
+		return queryHandler{vehicle.Query, vehicle.PathKey}, true
 	case identity.Name:
-		return identity.Query(r, parts[1:])
+		return queryHandler{identity.Query, identity.PathKey}, true
 	case invoice.Name:
-		return invoice.Query(r, parts[1:])
+		return queryHandler{invoice.Query, invoice.PathKey}, true
 	case notary.Name:
-		return notary.Query(r, parts[1:])
+		return queryHandler{notary.Query, notary.PathKey}, true
 	case gov.Name:
-		return gov.Query(r, parts[1:])
+		return queryHandler{gov.Query, gov.PathKey}, true
 	case "store":
-		return queryStoreKey(r, parts[1:])
+		return queryHandler{queryStoreKey, pathKeyOf(storeKeyOf)}, true
 	case "account":
-		return queryAccount(r, parts[1:])
+		return queryHandler{queryAccount, pathKeyOf(accountKeyOf)}, true
+	case "key":
+		return queryHandler{queryKey, pathKeyOf(keyIndexKeyOf)}, true
 	case "chain":
-		if len(parts) == 2 && parts[1] == "info" {
-			return queryChainInfo(r)
-		}
+		return queryHandler{queryChain, pathKeyOf(chainKeyOf)}, true
 	}
-	return nil, core.Wrapf(ErrUnknownQueryPath, "%q", path)
+	return queryHandler{}, false
 }

@@ -130,9 +130,31 @@ func (c *Client) NextSequence(ctx context.Context, addr core.Address) (uint64, e
 	return acc.Sequence, nil
 }
 
-// codeAccountNotFound is the result code of app.ErrAccountNotFound (see
-// the abci package's code table; codes never change once released).
-const codeAccountNotFound = 24
+// SignerAccount returns the account a key (named by its own address)
+// signs for: the account it was rotated into, or else its own address.
+func (c *Client) SignerAccount(ctx context.Context, keyAddr core.Address) (core.Address, error) {
+	res, err := c.Query(ctx, "/key/"+keyAddr.String(), QueryOptions{})
+	var qe *QueryError
+	if errors.As(err, &qe) && qe.Code == codeKeyNotBound {
+		return keyAddr, nil
+	}
+	if err != nil {
+		return core.Address{}, err
+	}
+	var b core.KeyBinding
+	if err := json.Unmarshal(res.Value, &b); err != nil {
+		return core.Address{}, fmt.Errorf("client: key binding does not decode: %w", err)
+	}
+	return b.Account, nil
+}
+
+// Result codes the client relies on (see the abci package's code table;
+// codes never change once released): app.ErrAccountNotFound and
+// app.ErrKeyNotBound.
+const (
+	codeAccountNotFound = 24
+	codeKeyNotBound     = 25
+)
 
 // Build signs msg for chainID with key at sequence and returns the
 // transaction bytes. The message's stateless check runs first.
@@ -274,7 +296,11 @@ func (c *Client) BuildTx(ctx context.Context, key *Key, msg core.Msg, opts Submi
 	if opts.Sequence != nil {
 		seq = *opts.Sequence
 	} else {
-		s, err := c.NextSequence(ctx, key.Address())
+		acct, err := c.SignerAccount(ctx, key.Address())
+		if err != nil {
+			return nil, err
+		}
+		s, err := c.NextSequence(ctx, acct)
 		if err != nil {
 			return nil, err
 		}

@@ -3,11 +3,9 @@ package client
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,8 +13,8 @@ import (
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	ics23 "github.com/cosmos/ics23/go"
 
+	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
 )
 
@@ -286,56 +284,5 @@ func checkPathKey(path string, key []byte) (bool, error) {
 // record, or the anchor of a multi-key answer), for the paths whose key
 // layout this client knows; ok is false for the others.
 func PathKey(path string) (key []byte, ok bool) {
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	addr := func(s string) (core.Address, bool) {
-		a, err := core.ParseAddress(s)
-		return a, err == nil
-	}
-	id := func(s string) (uint64, bool) {
-		n, err := strconv.ParseUint(s, 10, 64)
-		return n, err == nil
-	}
-	switch {
-	case len(p) == 2 && p[0] == "account":
-		if a, ok := addr(p[1]); ok {
-			return core.AccountKey(a), true
-		}
-	case len(p) == 2 && p[0] == "chain" && p[1] == "info":
-		return core.ChainInfoKey(), true
-	case len(p) == 2 && p[0] == "store":
-		if k, err := hex.DecodeString(p[1]); err == nil && len(k) > 0 {
-			return k, true
-		}
-	case len(p) == 2 && p[0] == "agency" && p[1] == "list":
-		return core.AgencySetKey(), true
-	case len(p) == 3 && p[0] == "agency" && p[1] == "id":
-		return core.AgencyKey(p[2]), true
-	case len(p) == 3 && p[0] == "agency" && p[1] == "policy":
-		return core.RolePolicyKey(core.Role(p[2])), true
-	case len(p) == 4 && p[0] == "agency" && p[1] == "account" && (p[3] == "roles" || p[3] == "history"):
-		if a, ok := addr(p[2]); ok {
-			return core.RoleAccountKey(a), true
-		}
-	case len(p) >= 3 && len(p) <= 4 && p[0] == "land" && p[1] == "parcel":
-		// The record itself, or the anchor of its history, transfers,
-		// liens and disputes lists.
-		return land.ParcelKey(p[2]), true
-	case len(p) == 4 && p[0] == "land" && p[1] == "owner" && p[3] == "parcels":
-		if a, ok := addr(p[2]); ok {
-			return land.OwnerKey(a), true
-		}
-	case len(p) == 3 && p[0] == "land" && p[1] == "transfer":
-		if n, ok := id(p[2]); ok {
-			return land.TransferKey(n), true
-		}
-	case len(p) == 3 && p[0] == "land" && p[1] == "lien":
-		if n, ok := id(p[2]); ok {
-			return land.LienKey(n), true
-		}
-	case len(p) == 3 && p[0] == "land" && p[1] == "dispute":
-		if n, ok := id(p[2]); ok {
-			return land.DisputeKey(n), true
-		}
-	}
-	return nil, false
+	return app.PathKey(path)
 }

@@ -2,7 +2,6 @@ package agency
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
@@ -76,7 +75,7 @@ func (m *GrantRole) Exec(ctx *core.Context) error {
 	if err := Grant(ctx, m.Account, m.Role, agencyID); err != nil {
 		return err
 	}
-	ctx.Emit(Name, "action", "grant_role", "account", m.Account.String(), "role", string(m.Role), "agency_id", agencyID)
+	ctx.Emit(Name, "action", "grant_role", "account", m.Account.String(), "role", string(m.Role), "agency_id", agencyID, "signer", ctx.Signer.String())
 	return nil
 }
 
@@ -140,7 +139,7 @@ func (m *RevokeRole) Exec(ctx *core.Context) error {
 	}, "revoke_role", map[string]string{"role": string(m.Role), "agency": agencyID, "reason": m.Reason}); err != nil {
 		return err
 	}
-	ctx.Emit(Name, "action", "revoke_role", "account", m.Account.String(), "role", string(m.Role), "agency_id", agencyID)
+	ctx.Emit(Name, "action", "revoke_role", "account", m.Account.String(), "role", string(m.Role), "agency_id", agencyID, "signer", ctx.Signer.String())
 	return nil
 }
 
@@ -204,47 +203,11 @@ func validateRoleMsg(account core.Address, role core.Role) error {
 //	agency/account/{address}/history    its role history (anchor first)
 //	agency/policy/{role}                which agencies may grant a role
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	switch {
-	case len(path) == 1 && path[0] == "list":
-		anchor, err := single(r, core.AgencySetKey(), core.NewError(core.ErrNotFound, "agency: no agency set"))
-		if err != nil {
-			return nil, err
-		}
-		entries, err := scan(r, core.AgenciesPrefix())
-		if err != nil {
-			return nil, err
-		}
-		anchor.Entries = append([]core.KVPair{{Key: anchor.Key, Value: anchor.Value}}, entries...)
-		return anchor, nil
-	case len(path) == 2 && path[0] == "id":
-		return single(r, core.AgencyKey(path[1]), ErrAgencyNotFound)
-	case len(path) == 3 && path[0] == "account":
-		addr, err := core.ParseAddress(path[1])
-		if err != nil {
-			return nil, err
-		}
-		switch path[2] {
-		case "roles":
-			return single(r, core.RoleAccountKey(addr), core.NewError(core.ErrNotFound, "agency: account has never held a role"))
-		case "history":
-			res, err := single(r, core.RoleAccountKey(addr), core.NewError(core.ErrNotFound, "agency: account has never held a role"))
-			if err != nil {
-				return nil, err
-			}
-			entries, err := scan(r, state.Key(state.PrefixRole, core.RoleHistoryTable, addr[:]))
-			if err != nil {
-				return nil, err
-			}
-			res.Entries = append([]core.KVPair{{Key: res.Key, Value: res.Value}}, entries...)
-			return res, nil
-		}
-	case len(path) == 2 && path[0] == "policy":
-		if !core.ValidRole(core.Role(path[1])) {
-			return nil, core.Wrapf(ErrUnknownRole, "%q", path[1])
-		}
-		return single(r, core.RolePolicyKey(core.Role(path[1])), core.NewError(core.ErrNotFound, "agency: no agency may grant this role"))
+	key, answer, err := resolve(path)
+	if err != nil {
+		return nil, err
 	}
-	return nil, core.Wrapf(ErrUnknownPath, "/%s/%s", Name, strings.Join(path, "/"))
+	return answer(r, key)
 }
 
 func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {

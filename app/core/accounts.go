@@ -37,8 +37,15 @@ type AccountStatus struct {
 	Height  int64   `json:"height"`
 }
 
-// KeyIndexKey is the key naming the account that a rotated-in key (by the
-// key's own address) signs for.
+// KeyBinding records that a rotated-in key (named by the key's own
+// address) signs for an account. Bindings are never deleted: a key rotated
+// out again stays bound, and refused.
+type KeyBinding struct {
+	Key     Address `json:"key"`
+	Account Address `json:"account"`
+}
+
+// KeyIndexKey is the store key of the KeyBinding of a key address.
 func KeyIndexKey(keyAddr Address) []byte {
 	return state.Key(state.PrefixAccount, tableKeyIndex, keyAddr[:])
 }
@@ -73,15 +80,16 @@ func ClearAccountStatus(w state.Writer, a Address) error {
 // it signs for that account. It refuses a key that was rotated out of its
 // account (ErrKeyRotated) and an account that can no longer sign
 // (ErrAccountDisabled). An account that never signed is returned with
-// sequence 0 and no public key.
+// sequence 0 and no public key (the caller records the key).
 func ResolveSigner(r state.Reader, pub ed25519.PubKey) (Account, error) {
 	addr := AddressOf(pub)
-	v, err := r.Get(KeyIndexKey(addr))
+	var b KeyBinding
+	bound, err := GetJSON(r, KeyIndexKey(addr), &b)
 	if err != nil {
 		return Account{}, err
 	}
-	if v != nil {
-		copy(addr[:], v)
+	if bound {
+		addr = b.Account
 	}
 	acc, _, err := GetAccount(r, addr)
 	if err != nil {
@@ -97,7 +105,6 @@ func ResolveSigner(r state.Reader, pub ed25519.PubKey) (Account, error) {
 	if disabled {
 		return Account{}, Wrapf(ErrAccountDisabled, "account %s is %s: %s", addr, st.Status, st.Reason)
 	}
-	acc.PubKey = HexBytes(pub)
 	return acc, nil
 }
 
@@ -132,7 +139,7 @@ func RotateKey(kv state.KV, a Address, newPub ed25519.PubKey) error {
 	}
 	// An old key's index entry stays: it keeps resolving to this account,
 	// where it no longer matches, so it stays refused and is never reused.
-	if err := kv.Set(KeyIndexKey(newAddr), a[:]); err != nil {
+	if err := SetJSON(kv, KeyIndexKey(newAddr), KeyBinding{Key: newAddr, Account: a}); err != nil {
 		return err
 	}
 	acc.PubKey = HexBytes(newPub)

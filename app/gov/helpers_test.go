@@ -187,7 +187,7 @@ func (e *env) setPolicy(r core.Role, ids ...string) {
 
 // openIDs returns the open proposal ids, via Query.
 func (e *env) openIDs() []uint64 {
-	res, err := Query(e.kv, []string{"proposals"})
+	res, err := boundQuery(e.t, e.kv, []string{"proposals"})
 	require.NoError(e.t, err)
 	var idx Index
 	require.NoError(e.t, json.Unmarshal(res.Value, &idx))
@@ -197,7 +197,7 @@ func (e *env) openIDs() []uint64 {
 
 // history returns the actions of a proposal's history, via Query.
 func (e *env) history(id uint64) []string {
-	res, err := Query(e.kv, []string{"proposal", uintString(id), "history"})
+	res, err := boundQuery(e.t, e.kv, []string{"proposal", uintString(id), "history"})
 	require.NoError(e.t, err)
 	var p Proposal
 	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &p))

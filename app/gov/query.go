@@ -27,48 +27,83 @@ import (
 // missing record is a *core.NotFound with the key whose absence proves it.
 // A path not listed here, or a malformed id in it, is ErrUnknownQuery.
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, answer, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return answer(r, key)
+}
+
+// answerFunc answers a resolved path from the key it rests on.
+type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
+
+// resolve parses a query path into the key its answer rests on (the
+// record, or the list's anchor) and the function that answers it from that
+// key. A malformed or unknown path is the error Query refuses it with,
+// before anything is read. Query and PathKey both resolve through here, so
+// the key a node answers with and the key a client expects cannot differ.
+func resolve(path []string) ([]byte, answerFunc, error) {
 	switch {
 	case len(path) == 1 && path[0] == "params":
-		return single(r, ParamsKey(), core.NewError(core.ErrNotFound, "gov: no governance parameters in state"))
+		return ParamsKey(), singleOf(core.NewError(core.ErrNotFound, "gov: no governance parameters in state")), nil
 	case len(path) == 1 && path[0] == "proposals":
-		res, err := single(r, IndexKey(), core.NewError(core.ErrNotFound, "gov: no proposal index in state"))
-		if err != nil {
-			return nil, err
-		}
-		var idx Index
-		if _, err := core.GetJSON(r, IndexKey(), &idx); err != nil {
-			return nil, err
-		}
-		keys := make([][]byte, 0, len(idx.Open))
-		for _, id := range idx.Open {
-			keys = append(keys, ProposalKey(id))
-		}
-		return withEntries(r, res, keys)
+		return IndexKey(), openProposals, nil
 	case (len(path) == 2 || len(path) == 3) && path[0] == "proposal":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		res, err := single(r, ProposalKey(id), ErrProposalNotFound)
-		if err != nil || len(path) == 2 {
-			return res, err
-		}
-		var p Proposal
-		if _, err := core.GetJSON(r, ProposalKey(id), &p); err != nil {
-			return nil, err
+		if len(path) == 2 {
+			return ProposalKey(id), singleOf(ErrProposalNotFound), nil
 		}
 		switch path[2] {
 		case "votes":
-			return votes(r, res, &p)
+			return ProposalKey(id), proposalList(votes), nil
 		case "history":
-			keys := make([][]byte, 0, p.HistoryCount)
-			for seq := uint64(0); seq < p.HistoryCount; seq++ {
-				keys = append(keys, HistoryKey(id, seq))
-			}
-			return withEntries(r, res, keys)
+			return ProposalKey(id), proposalList(func(r state.Reader, res *core.QueryResult, p *Proposal) (*core.QueryResult, error) {
+				keys := make([][]byte, 0, p.HistoryCount)
+				for seq := uint64(0); seq < p.HistoryCount; seq++ {
+					keys = append(keys, HistoryKey(id, seq))
+				}
+				return withEntries(r, res, keys)
+			}), nil
 		}
 	}
-	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+}
+
+// openProposals answers proposals from the Index under key: the index,
+// then each open proposal in its order.
+func openProposals(r state.Reader, key []byte) (*core.QueryResult, error) {
+	res, err := single(r, key, core.NewError(core.ErrNotFound, "gov: no proposal index in state"))
+	if err != nil {
+		return nil, err
+	}
+	var idx Index
+	if _, err := core.GetJSON(r, key, &idx); err != nil {
+		return nil, err
+	}
+	keys := make([][]byte, 0, len(idx.Open))
+	for _, id := range idx.Open {
+		keys = append(keys, ProposalKey(id))
+	}
+	return withEntries(r, res, keys)
+}
+
+// proposalList answers a list anchored on the proposal under the resolved
+// key: entries turns the proposal's answer into the list.
+func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*core.QueryResult, error)) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		res, err := single(r, key, ErrProposalNotFound)
+		if err != nil {
+			return nil, err
+		}
+		var p Proposal
+		if _, err := core.GetJSON(r, key, &p); err != nil {
+			return nil, err
+		}
+		return entries(r, res, &p)
+	}
 }
 
 // numericID parses a positive decimal id in canonical form.
@@ -78,6 +113,13 @@ func numericID(s string) (uint64, error) {
 		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
 	}
 	return n, nil
+}
+
+// singleOf answers a single record, notFound if it is missing.
+func singleOf(notFound error) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		return single(r, key, notFound)
+	}
 }
 
 func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {

@@ -24,13 +24,13 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, StatusPassed, e.proposal(p1).Status)
 
 	// params: the exact stored bytes.
-	res, err := Query(e.kv, []string{"params"})
+	res, err := boundQuery(t, e.kv, []string{"params"})
 	require.NoError(t, err)
 	require.Equal(t, ParamsKey(), res.Key)
 	require.JSONEq(t, `{"voting_period_seconds":100,"threshold":"agencies"}`, string(res.Value))
 
 	// proposals: the index, then each open proposal in submission order.
-	res, err = Query(e.kv, []string{"proposals"})
+	res, err = boundQuery(t, e.kv, []string{"proposals"})
 	require.NoError(t, err)
 	require.Equal(t, IndexKey(), res.Key)
 	require.JSONEq(t, `{"last_id":3,"open":[2,3]}`, string(res.Value))
@@ -43,7 +43,7 @@ func TestQueries(t *testing.T) {
 	}
 
 	// proposal/{id}: tally, status, deadline, electorate.
-	res, err = Query(e.kv, []string{"proposal", "2"})
+	res, err = boundQuery(t, e.kv, []string{"proposal", "2"})
 	require.NoError(t, err)
 	require.Equal(t, ProposalKey(2), res.Key)
 	require.Empty(t, res.Entries)
@@ -58,7 +58,7 @@ func TestQueries(t *testing.T) {
 
 	// proposal/{id}/votes: the proposal, then one entry per vote in key
 	// order.
-	res, err = Query(e.kv, []string{"proposal", "2", "votes"})
+	res, err = boundQuery(t, e.kv, []string{"proposal", "2", "votes"})
 	require.NoError(t, err)
 	require.Equal(t, ProposalKey(2), res.Key)
 	require.Len(t, res.Entries, 3)
@@ -73,7 +73,7 @@ func TestQueries(t *testing.T) {
 		require.Equal(t, admin(want.agency), v.Voter)
 		require.Equal(t, int64(1), v.Weight)
 	}
-	res, err = Query(e.kv, []string{"proposal", "3", "votes"})
+	res, err = boundQuery(t, e.kv, []string{"proposal", "3", "votes"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1, "no votes yet: the anchor alone")
 
@@ -89,7 +89,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"proposal", "9", "votes"}, ProposalKey(9)},
 		{[]string{"proposal", "9", "history"}, ProposalKey(9)},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -103,7 +103,7 @@ func TestQueries(t *testing.T) {
 		path []string
 		key  []byte
 	}{{[]string{"params"}, ParamsKey()}, {[]string{"proposals"}, IndexKey()}} {
-		_, err := Query(empty.kv, q.path)
+		_, err := boundQuery(t, empty.kv, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -113,10 +113,10 @@ func TestQueries(t *testing.T) {
 	// Unknown paths and malformed ids are invalid.
 	for _, path := range [][]string{
 		nil, {}, {"proposal"}, {"proposal", "0"}, {"proposal", "01"}, {"proposal", "-1"}, {"proposal", "x"},
-		{"proposal", "1", "tally"}, {"proposal", "1", "votes", "a"}, {"proposals", "1"}, {"params", "x"},
+		{"proposal", "1", "tally"}, {"proposal", "9", "tally"}, {"proposal", "1", "votes", "a"}, {"proposals", "1"}, {"params", "x"},
 		{"agencies"}, {"proposal", "18446744073709551616"},
 	} {
-		_, err := Query(e.kv, path)
+		_, err := boundQuery(t, e.kv, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

@@ -71,7 +71,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"proposal", "x"}, ErrUnknownQuery},
 		{[]string{"proposal", "9"}, ErrProposalNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		require.ErrorIs(t, err, q.err)
 		e.seen[q.err] = true
 	}

@@ -154,7 +154,7 @@ func (e *env) status(a core.Address) (core.AccountStatus, bool) {
 // history returns the actions of a record's history, via Query, checking
 // that the answer holds the anchor and exactly history_count entries.
 func (e *env) history(path ...string) []string {
-	res, err := Query(e.kv, append(path, "history"))
+	res, err := boundQuery(e.t, e.kv, append(path, "history"))
 	require.NoError(e.t, err)
 	var anchor struct {
 		HistoryCount uint64 `json:"history_count"`

@@ -51,7 +51,7 @@ func TestCivilLifecycle(t *testing.T) {
 	require.Equal(t, []string{a2.String()}, attr(t, ev, "account"))
 	e.ok(c.registrar, LinkAccount{PersonID: "P-91c2", Account: b1})
 	require.Equal(t, sortedAddrs([]core.Address{a1, a2}), e.person("P-7f3a").Accounts)
-	res, err := Query(e.kv, []string{"account", a1.String()})
+	res, err := boundQuery(t, e.kv, []string{"account", a1.String()})
 	require.NoError(t, err)
 	require.JSONEq(t, `{"account":"`+a1.String()+`","owner_kind":"person","owner_id":"P-7f3a","linked_by":"`+
 		c.registrar.String()+`","linked_height":`+itoa(uint64(e.height-2))+`,"linked_at":"`+
@@ -124,7 +124,7 @@ func TestCivilLifecycle(t *testing.T) {
 	e.ok(c.registrar, UnlinkAccount{Account: a2, Reason: "closed"})
 	_, found = e.status(a2)
 	require.True(t, found)
-	_, err = Query(e.kv, []string{"account", a2.String()})
+	_, err = boundQuery(t, e.kv, []string{"account", a2.String()})
 	require.ErrorIs(t, err, ErrAccountNotLinked)
 	require.Equal(t, []core.Address{a1}, e.person("P-7f3a").Accounts)
 }

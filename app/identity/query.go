@@ -38,8 +38,24 @@ import (
 // path not listed here, or a malformed id in it, is ErrUnknownQuery (kind
 // core.ErrInvalid).
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, answer, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return answer(r, key)
+}
+
+// answerFunc answers a resolved path from the key it rests on.
+type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
+
+// resolve parses a query path into the key its answer rests on (the
+// record, or the list's anchor) and the function that answers it from that
+// key. A malformed or unknown path is the error Query refuses it with.
+// Query and PathKey both resolve through here, so the key a node answers
+// with and the key a client expects cannot differ.
+func resolve(path []string) ([]byte, answerFunc, error) {
 	if len(path) < 2 || len(path) > 3 {
-		return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+		return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 	}
 	sub := ""
 	if len(path) == 3 {
@@ -49,18 +65,22 @@ func Query(r state.Reader, path []string) (*core.QueryResult, error) {
 	case "person":
 		id, err := idOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		switch sub {
 		case "":
-			return single(r, PersonKey(id), ErrPersonNotFound)
+			return PersonKey(id), singleOf(ErrPersonNotFound), nil
 		case "history":
-			var p Person
-			return historyList(r, PersonKey(id), ErrPersonNotFound, &p, func() [][]byte {
-				return seqKeys(p.HistoryCount, func(s uint64) []byte { return PersonHistoryKey(id, s) })
-			})
+			return PersonKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				var p Person
+				return historyList(r, key, ErrPersonNotFound, &p, func() [][]byte {
+					return seqKeys(p.HistoryCount, func(s uint64) []byte { return PersonHistoryKey(id, s) })
+				})
+			}, nil
 		case "credentials":
-			return personCredentials(r, id)
+			return PersonCredentialsKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				return personCredentials(r, key, id)
+			}, nil
 		}
 	case "account":
 		if sub != "" {
@@ -68,53 +88,59 @@ func Query(r state.Reader, path []string) (*core.QueryResult, error) {
 		}
 		a, err := core.ParseAddress(path[1])
 		if err != nil || a.String() != path[1] {
-			return nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
 		}
-		return single(r, AccountLinkKey(a), ErrAccountNotLinked)
+		return AccountLinkKey(a), singleOf(ErrAccountNotLinked), nil
 	case "org":
 		id, err := idOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		switch sub {
 		case "":
-			return single(r, OrgKey(id), ErrOrgNotFound)
+			return OrgKey(id), singleOf(ErrOrgNotFound), nil
 		case "history":
-			var o Organisation
-			return historyList(r, OrgKey(id), ErrOrgNotFound, &o, func() [][]byte {
-				return seqKeys(o.HistoryCount, func(s uint64) []byte { return OrgHistoryKey(id, s) })
-			})
+			return OrgKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				var o Organisation
+				return historyList(r, key, ErrOrgNotFound, &o, func() [][]byte {
+					return seqKeys(o.HistoryCount, func(s uint64) []byte { return OrgHistoryKey(id, s) })
+				})
+			}, nil
 		}
 	case "credential":
 		id, err := idOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		switch sub {
 		case "":
-			return single(r, CredentialKey(id), ErrCredentialNotFound)
+			return CredentialKey(id), singleOf(ErrCredentialNotFound), nil
 		case "history":
-			var c Credential
-			return historyList(r, CredentialKey(id), ErrCredentialNotFound, &c, func() [][]byte {
-				return seqKeys(c.HistoryCount, func(s uint64) []byte { return CredentialHistoryKey(id, s) })
-			})
+			return CredentialKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				var c Credential
+				return historyList(r, key, ErrCredentialNotFound, &c, func() [][]byte {
+					return seqKeys(c.HistoryCount, func(s uint64) []byte { return CredentialHistoryKey(id, s) })
+				})
+			}, nil
 		}
 	case "recovery":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		switch sub {
 		case "":
-			return single(r, RecoveryKey(id), ErrRecoveryNotFound)
+			return RecoveryKey(id), singleOf(ErrRecoveryNotFound), nil
 		case "history":
-			var rc Recovery
-			return historyList(r, RecoveryKey(id), ErrRecoveryNotFound, &rc, func() [][]byte {
-				return seqKeys(rc.HistoryCount, func(s uint64) []byte { return RecoveryHistoryKey(id, s) })
-			})
+			return RecoveryKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				var rc Recovery
+				return historyList(r, key, ErrRecoveryNotFound, &rc, func() [][]byte {
+					return seqKeys(rc.HistoryCount, func(s uint64) []byte { return RecoveryHistoryKey(id, s) })
+				})
+			}, nil
 		}
 	}
-	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
 func idOf(s string) (string, error) {
@@ -132,6 +158,13 @@ func numericID(s string) (uint64, error) {
 		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
 	}
 	return n, nil
+}
+
+// singleOf answers a single record, notFound if it is missing.
+func singleOf(notFound error) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		return single(r, key, notFound)
+	}
 }
 
 func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
@@ -182,9 +215,9 @@ func historyList(r state.Reader, anchor []byte, notFound error, rec any, keysOf 
 	return res, nil
 }
 
-// personCredentials answers person/{id}/credentials.
-func personCredentials(r state.Reader, id string) (*core.QueryResult, error) {
-	anchor := PersonCredentialsKey(id)
+// personCredentials answers person/{id}/credentials from the person's
+// PersonCredentials record under anchor.
+func personCredentials(r state.Reader, anchor []byte, id string) (*core.QueryResult, error) {
 	v, err := r.Get(anchor)
 	if err != nil {
 		return nil, err

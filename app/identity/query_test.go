@@ -41,7 +41,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"credential", "CR-2"}, CredentialKey("CR-2")},
 		{[]string{"recovery", "1"}, RecoveryKey(1)},
 	} {
-		res, err := Query(e.kv, q.path)
+		res, err := boundQuery(t, e.kv, q.path)
 		require.NoError(t, err, "%v", q.path)
 		require.Equal(t, q.key, res.Key)
 		stored, _ := e.kv.Get(q.key)
@@ -50,7 +50,7 @@ func TestQueries(t *testing.T) {
 	}
 
 	// The credential answer carries status and validity for the verifier.
-	res, err := Query(e.kv, []string{"credential", "CR-10"})
+	res, err := boundQuery(t, e.kv, []string{"credential", "CR-10"})
 	require.NoError(t, err)
 	var cr map[string]any
 	require.NoError(t, json.Unmarshal(res.Value, &cr))
@@ -63,17 +63,17 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"register_org"}, e.history("org", "O-1"))
 	require.Equal(t, []string{"issue_credential", "revoke_credential"}, e.history("credential", "CR-2"))
 	require.Equal(t, []string{"propose_recovery"}, e.history("recovery", "1"))
-	res, err = Query(e.kv, []string{"person", "P-1", "history"})
+	res, err = boundQuery(t, e.kv, []string{"person", "P-1", "history"})
 	require.NoError(t, err)
 	require.Equal(t, PersonKey("P-1"), res.Key)
 	require.Equal(t, PersonHistoryKey("P-1", 1), res.Entries[2].Key)
-	res, err = Query(e.kv, []string{"recovery", "1", "history"})
+	res, err = boundQuery(t, e.kv, []string{"recovery", "1", "history"})
 	require.NoError(t, err)
 	require.Equal(t, RecoveryHistoryKey(1, 0), res.Entries[1].Key)
 
 	// A person's credentials: anchor with the count, then every entry in
 	// key order (shorter ids first).
-	res, err = Query(e.kv, []string{"person", "P-1", "credentials"})
+	res, err = boundQuery(t, e.kv, []string{"person", "P-1", "credentials"})
 	require.NoError(t, err)
 	require.Equal(t, PersonCredentialsKey("P-1"), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -88,7 +88,7 @@ func TestQueries(t *testing.T) {
 		require.Equal(t, PersonCredential{CredentialID: id, CredentialType: "permit", Issuer: c.issuer}, pc)
 	}
 	// A person without credentials: the anchor with count 0.
-	res, err = Query(e.kv, []string{"person", "P-2", "credentials"})
+	res, err = boundQuery(t, e.kv, []string{"person", "P-2", "credentials"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 	require.JSONEq(t, `{"person_id":"P-2","credential_count":0}`, string(res.Value))
@@ -111,7 +111,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"recovery", "9"}, RecoveryKey(9), ErrRecoveryNotFound},
 		{[]string{"recovery", "9", "history"}, RecoveryKey(9), ErrRecoveryNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -126,7 +126,7 @@ func TestQueries(t *testing.T) {
 		{"recovery", "0"}, {"recovery", "01"}, {"recovery", "-1"}, {"recovery", "x"},
 		{"credential", ""}, {"org", "O-1", "credentials"}, {"nope", "x"},
 	} {
-		_, err := Query(e.kv, p)
+		_, err := boundQuery(t, e.kv, p)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%v", p)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

@@ -129,7 +129,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"person", "A", "nope"}, ErrUnknownQuery},
 		{[]string{"org", "NOPE"}, ErrOrgNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		require.ErrorIs(t, err, q.err)
 		e.seen[q.err] = true
 	}

@@ -97,7 +97,7 @@ func (e *env) snapshot() map[string]string {
 // doc reads a document through Query and checks the answer is the stored
 // record.
 func (e *env) doc(issuer core.Address, number string) Invoice {
-	res, err := Query(e.kv, []string{"invoice", issuer.String(), number})
+	res, err := boundQuery(e.t, e.kv, []string{"invoice", issuer.String(), number})
 	require.NoError(e.t, err)
 	require.Equal(e.t, InvoiceKey(issuer, number), res.Key)
 	var inv Invoice
@@ -107,7 +107,7 @@ func (e *env) doc(issuer core.Address, number string) Invoice {
 
 // history returns the actions of a document's history, via Query.
 func (e *env) history(issuer core.Address, number string) []string {
-	res, err := Query(e.kv, []string{"invoice", issuer.String(), number, "history"})
+	res, err := boundQuery(e.t, e.kv, []string{"invoice", issuer.String(), number, "history"})
 	require.NoError(e.t, err)
 	var inv Invoice
 	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &inv))
@@ -125,7 +125,7 @@ func (e *env) history(issuer core.Address, number string) []string {
 
 // totals reads an issuer's totals for a period, or ok=false.
 func (e *env) totals(issuer core.Address, period string) (Totals, bool) {
-	res, err := Query(e.kv, []string{"totals", issuer.String(), period})
+	res, err := boundQuery(e.t, e.kv, []string{"totals", issuer.String(), period})
 	var nf *core.NotFound
 	if errors.As(err, &nf) {
 		require.ErrorIs(e.t, err, ErrTotalsNotFound)
@@ -147,7 +147,7 @@ func (e *env) buyerIndex(a core.Address) (Buyer, []BuyerEntry) {
 		if start > 0 {
 			path = append(path, itoa(int64(start)))
 		}
-		res, err := Query(e.kv, path)
+		res, err := boundQuery(e.t, e.kv, path)
 		require.NoError(e.t, err)
 		require.Equal(e.t, BuyerKey(a), res.Entries[0].Key)
 		require.NoError(e.t, json.Unmarshal(res.Value, &b))

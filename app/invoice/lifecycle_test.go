@@ -141,7 +141,7 @@ func TestTotalsAcrossPeriodsAndCurrencies(t *testing.T) {
 
 	// The period's entries name each counted document; their sums are the
 	// totals.
-	res, err := Query(e.kv, []string{"totals", c.shop.String(), "2026-02", "entries"})
+	res, err := boundQuery(t, e.kv, []string{"totals", c.shop.String(), "2026-02", "entries"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 3)
 	var gross int64
@@ -185,10 +185,10 @@ func TestBuyerIndexPaging(t *testing.T) {
 		require.Equal(t, "N-"+itoa(int64(i)), be.Number)
 		require.Equal(t, int64(i+1), be.GrossTotal)
 	}
-	res, err := Query(e.kv, []string{"buyer", c.bob.String(), "invoices", itoa(int64(n))})
+	res, err := boundQuery(t, e.kv, []string{"buyer", c.bob.String(), "invoices", itoa(int64(n))})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1, "a page at the end holds only the anchor")
-	res, err = Query(e.kv, []string{"totals", c.shop.String(), "2026-01", "entries", "200"})
+	res, err = boundQuery(t, e.kv, []string{"totals", c.shop.String(), "2026-01", "entries", "200"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 6)
 }

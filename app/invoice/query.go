@@ -38,72 +38,91 @@ const PageSize = 100
 // not listed here, a malformed segment, or a start beyond the anchor's
 // count is ErrUnknownQuery (kind core.ErrInvalid).
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, answer, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return answer(r, key)
+}
+
+// answerFunc answers a resolved path from the key it rests on.
+type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
+
+// resolve parses a query path into the key its answer rests on (the
+// record, or the list's anchor, the same for every page) and the function
+// that answers it from that key. A malformed or unknown path is the error
+// Query refuses it with; a start beyond the anchor's count is refused only
+// by the answer, which reads the count. Query and PathKey both resolve
+// through here, so the key a node answers with and the key a client
+// expects cannot differ.
+func resolve(path []string) ([]byte, answerFunc, error) {
 	switch {
 	case len(path) >= 3 && path[0] == "invoice":
 		issuer, err := accountOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if err := core.ValidateID("number", path[2]); err != nil {
-			return nil, core.Wrapf(ErrUnknownQuery, "%v", err)
+		number := path[2]
+		if err := core.ValidateID("number", number); err != nil {
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "%v", err)
 		}
-		key := InvoiceKey(issuer, path[2])
+		key := InvoiceKey(issuer, number)
 		switch {
 		case len(path) == 3:
-			return single(r, key, ErrInvoiceNotFound)
+			return key, singleOf(ErrInvoiceNotFound), nil
 		case len(path) == 4 && path[3] == "history":
-			return list(r, key, ErrInvoiceNotFound, func(v []byte) ([][]byte, error) {
+			return key, listOf(ErrInvoiceNotFound, func(v []byte) ([][]byte, error) {
 				var inv Invoice
 				if err := decode(v, &inv); err != nil {
 					return nil, err
 				}
-				return seqKeys(0, inv.HistoryCount, inv.HistoryCount, func(s uint64) []byte { return HistoryKey(issuer, path[2], s) })
-			})
+				return seqKeys(0, inv.HistoryCount, inv.HistoryCount, func(s uint64) []byte { return HistoryKey(issuer, number, s) })
+			}), nil
 		}
 	case (len(path) == 3 || len(path) == 4) && path[0] == "buyer" && path[2] == "invoices":
 		buyer, err := accountOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		start, err := startOf(path[3:])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return list(r, BuyerKey(buyer), ErrBuyerNotFound, func(v []byte) ([][]byte, error) {
+		return BuyerKey(buyer), listOf(ErrBuyerNotFound, func(v []byte) ([][]byte, error) {
 			var b Buyer
 			if err := decode(v, &b); err != nil {
 				return nil, err
 			}
 			return seqKeys(start, b.DocumentCount, PageSize, func(s uint64) []byte { return BuyerEntryKey(buyer, s) })
-		})
+		}), nil
 	case len(path) >= 3 && path[0] == "totals":
 		issuer, err := accountOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		period := path[2]
 		if !validPeriod(period) {
-			return nil, core.Wrapf(ErrUnknownQuery, "period %q must be YYYY-MM", period)
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "period %q must be YYYY-MM", period)
 		}
 		key := TotalsKey(issuer, period)
 		switch {
 		case len(path) == 3:
-			return single(r, key, ErrTotalsNotFound)
+			return key, singleOf(ErrTotalsNotFound), nil
 		case (len(path) == 4 || len(path) == 5) && path[3] == "entries":
 			start, err := startOf(path[4:])
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			return list(r, key, ErrTotalsNotFound, func(v []byte) ([][]byte, error) {
+			return key, listOf(ErrTotalsNotFound, func(v []byte) ([][]byte, error) {
 				var t Totals
 				if err := decode(v, &t); err != nil {
 					return nil, err
 				}
 				return seqKeys(start, t.EntryCount, PageSize, func(s uint64) []byte { return TotalsEntryKey(issuer, period, s) })
-			})
+			}), nil
 		}
 	}
-	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
 // accountOf parses an account in canonical form.
@@ -146,6 +165,21 @@ func decode(v []byte, out any) error {
 		return fmt.Errorf("invoice: stored anchor does not decode: %w", err)
 	}
 	return nil
+}
+
+// singleOf answers a single record, notFound if it is missing.
+func singleOf(notFound error) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		return single(r, key, notFound)
+	}
+}
+
+// listOf answers a list anchored on the record under the resolved key (see
+// list).
+func listOf(notFound error, keysOf func([]byte) ([][]byte, error)) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		return list(r, key, notFound, keysOf)
+	}
 }
 
 func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {

@@ -97,7 +97,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"buyer", c.employer.String(), "invoices"}, ErrBuyerNotFound},
 		{[]string{"totals", c.employer.String(), "2026-01"}, ErrTotalsNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		require.ErrorIs(t, err, q.err)
 		e.seen[q.err] = true
 	}

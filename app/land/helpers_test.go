@@ -124,7 +124,7 @@ func (e *env) dispute(id uint64) Dispute {
 
 // history returns the actions of a parcel's history, via Query.
 func (e *env) history(id string) []string {
-	res, err := Query(e.kv, []string{"parcel", id, "history"})
+	res, err := boundQuery(e.t, e.kv, []string{"parcel", id, "history"})
 	require.NoError(e.t, err)
 	var p Parcel
 	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &p))
@@ -143,7 +143,7 @@ func (e *env) history(id string) []string {
 // ownerIndex returns an account's owner record and index entries, or
 // ok=false when it owns nothing.
 func (e *env) ownerIndex(a core.Address) (Owner, []OwnerParcel, bool) {
-	res, err := Query(e.kv, []string{"owner", a.String(), "parcels"})
+	res, err := boundQuery(e.t, e.kv, []string{"owner", a.String(), "parcels"})
 	var nf *core.NotFound
 	if errors.As(err, &nf) {
 		require.ErrorIs(e.t, err, ErrOwnerNotFound)

@@ -34,66 +34,90 @@ import (
 // path not listed here, or a malformed id in it, is ErrUnknownQuery (kind
 // core.ErrInvalid).
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, answer, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return answer(r, key)
+}
+
+// answerFunc answers a resolved path from the key it rests on.
+type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
+
+// resolve parses a query path into the key its answer rests on (the
+// record, or the list's anchor) and the function that answers it from that
+// key. A malformed or unknown path is the error Query refuses it with.
+// Query and PathKey both resolve through here, so the key a node answers
+// with and the key a client expects cannot differ.
+func resolve(path []string) ([]byte, answerFunc, error) {
 	switch {
 	case len(path) == 2 && path[0] == "parcel":
 		id, err := parcelIDOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, ParcelKey(id), ErrParcelNotFound)
+		return ParcelKey(id), singleOf(ErrParcelNotFound), nil
 	case len(path) == 3 && path[0] == "parcel":
 		id, err := parcelIDOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		var keysOf func(*Parcel) [][]byte
 		switch path[2] {
 		case "history":
-			return parcelList(r, id, func(p *Parcel) [][]byte {
+			keysOf = func(p *Parcel) [][]byte {
 				keys := make([][]byte, 0, p.HistoryCount)
 				for seq := uint64(0); seq < p.HistoryCount; seq++ {
 					keys = append(keys, HistoryKey(id, seq))
 				}
 				return keys
-			})
+			}
 		case "transfers":
-			return parcelList(r, id, func(p *Parcel) [][]byte {
+			keysOf = func(p *Parcel) [][]byte {
 				return idKeys(TransferKey, p.PendingTransfers)
-			})
+			}
 		case "liens":
-			return parcelList(r, id, func(p *Parcel) [][]byte {
+			keysOf = func(p *Parcel) [][]byte {
 				return idKeys(LienKey, slices.Concat(p.PendingLiens, p.ActiveLiens))
-			})
+			}
 		case "disputes":
-			return parcelList(r, id, func(p *Parcel) [][]byte {
+			keysOf = func(p *Parcel) [][]byte {
 				return idKeys(DisputeKey, p.OpenDisputes)
-			})
+			}
+		}
+		if keysOf != nil {
+			return ParcelKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				return parcelList(r, key, id, keysOf)
+			}, nil
 		}
 	case len(path) == 3 && path[0] == "owner" && path[2] == "parcels":
 		a, err := core.ParseAddress(path[1])
 		if err != nil || a.String() != path[1] {
-			return nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
 		}
-		return ownerParcels(r, a)
+		return OwnerKey(a), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+			return ownerParcels(r, key, a)
+		}, nil
 	case len(path) == 2 && path[0] == "transfer":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, TransferKey(id), ErrTransferNotFound)
+		return TransferKey(id), singleOf(ErrTransferNotFound), nil
 	case len(path) == 2 && path[0] == "lien":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, LienKey(id), ErrLienNotFound)
+		return LienKey(id), singleOf(ErrLienNotFound), nil
 	case len(path) == 2 && path[0] == "dispute":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, DisputeKey(id), ErrDisputeNotFound)
+		return DisputeKey(id), singleOf(ErrDisputeNotFound), nil
 	}
-	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
 func parcelIDOf(s string) (string, error) {
@@ -111,6 +135,13 @@ func numericID(s string) (uint64, error) {
 		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
 	}
 	return n, nil
+}
+
+// singleOf answers a single record, notFound if it is missing.
+func singleOf(notFound error) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		return single(r, key, notFound)
+	}
 }
 
 func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
@@ -132,11 +163,11 @@ func idKeys(keyOf func(uint64) []byte, ids []uint64) [][]byte {
 	return keys
 }
 
-// parcelList answers a list anchored on a parcel record: the parcel, then
-// the value of every key that keysOf derives from it. A listed key that is
-// missing means the state is inconsistent and is an internal error.
-func parcelList(r state.Reader, id string, keysOf func(*Parcel) [][]byte) (*core.QueryResult, error) {
-	anchor := ParcelKey(id)
+// parcelList answers a list anchored on the record of parcel id under
+// anchor: the parcel, then the value of every key that keysOf derives from
+// it. A listed key that is missing means the state is inconsistent and is
+// an internal error.
+func parcelList(r state.Reader, anchor []byte, id string, keysOf func(*Parcel) [][]byte) (*core.QueryResult, error) {
 	v, err := r.Get(anchor)
 	if err != nil {
 		return nil, err
@@ -162,9 +193,9 @@ func parcelList(r state.Reader, id string, keysOf func(*Parcel) [][]byte) (*core
 	return res, nil
 }
 
-// ownerParcels answers owner/{account}/parcels.
-func ownerParcels(r state.Reader, a core.Address) (*core.QueryResult, error) {
-	anchor := OwnerKey(a)
+// ownerParcels answers owner/{account}/parcels from the Owner record of
+// a under anchor.
+func ownerParcels(r state.Reader, anchor []byte, a core.Address) (*core.QueryResult, error) {
 	v, err := r.Get(anchor)
 	if err != nil {
 		return nil, err

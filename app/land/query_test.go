@@ -24,7 +24,7 @@ func TestQueries(t *testing.T) {
 	e.ok(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
 
 	// parcel/{id}: the exact stored bytes.
-	res, err := Query(e.kv, []string{"parcel", "P-1"})
+	res, err := boundQuery(t, e.kv, []string{"parcel", "P-1"})
 	require.NoError(t, err)
 	require.Equal(t, ParcelKey("P-1"), res.Key)
 	stored, _ := e.kv.Get(ParcelKey("P-1"))
@@ -35,7 +35,7 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"register_parcel", "propose_transfer", "propose_transfer", "create_lien", "flag_dispute"}, e.history("P-1"))
 
 	// Pending transfers: anchor then each transfer, in the parcel's order.
-	res, err = Query(e.kv, []string{"parcel", "P-1", "transfers"})
+	res, err = boundQuery(t, e.kv, []string{"parcel", "P-1", "transfers"})
 	require.NoError(t, err)
 	require.Equal(t, ParcelKey("P-1"), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -48,15 +48,15 @@ func TestQueries(t *testing.T) {
 		require.Equal(t, id, tr.ID)
 		require.Equal(t, TransferPending, tr.Status)
 	}
-	res, err = Query(e.kv, []string{"parcel", "P-1", "liens"})
+	res, err = boundQuery(t, e.kv, []string{"parcel", "P-1", "liens"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, LienKey(1), res.Entries[1].Key)
-	res, err = Query(e.kv, []string{"parcel", "P-1", "disputes"})
+	res, err = boundQuery(t, e.kv, []string{"parcel", "P-1", "disputes"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, DisputeKey(1), res.Entries[1].Key)
-	res, err = Query(e.kv, []string{"parcel", "P-2", "transfers"})
+	res, err = boundQuery(t, e.kv, []string{"parcel", "P-2", "transfers"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 
@@ -75,7 +75,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "1"}, LienKey(1)},
 		{[]string{"dispute", "1"}, DisputeKey(1)},
 	} {
-		res, err := Query(e.kv, q.path)
+		res, err := boundQuery(t, e.kv, q.path)
 		require.NoError(t, err)
 		require.Equal(t, q.key, res.Key)
 		stored, _ := e.kv.Get(q.key)
@@ -98,7 +98,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "9"}, LienKey(9), ErrLienNotFound},
 		{[]string{"dispute", "9"}, DisputeKey(9), ErrDisputeNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -116,7 +116,7 @@ func TestQueries(t *testing.T) {
 		{"transfer", "0"}, {"transfer", "01"}, {"transfer", "-1"}, {"transfer", "x"}, {"lien", ""},
 		{"dispute", "18446744073709551616"}, {"vehicle", "1"},
 	} {
-		_, err := Query(e.kv, path)
+		_, err := boundQuery(t, e.kv, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

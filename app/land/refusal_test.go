@@ -149,7 +149,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"owner", c.alice.String(), "nope"}, ErrUnknownQuery},
 		{[]string{"owner", c.carol.String(), "parcels"}, ErrOwnerNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		require.ErrorIs(t, err, q.err)
 		e.seen[q.err] = true
 	}

@@ -19,7 +19,7 @@ func TestAnchorLifecycle(t *testing.T) {
 	deed := hashOf("signed sale deed")
 
 	// Unknown: the not-found answer carries the key whose absence proves it.
-	_, err := Query(e.kv, []string{"document", deed.String()})
+	_, err := boundQuery(t, e.kv, []string{"document", deed.String()})
 	var nf *core.NotFound
 	require.True(t, errors.As(err, &nf))
 	require.Equal(t, DocumentKey(deed), nf.Key)
@@ -37,7 +37,7 @@ func TestAnchorLifecycle(t *testing.T) {
 		"doc_type": "deed", "reference": "land/parcel/P-1",
 	}, a)
 
-	res, err := Query(e.kv, []string{"document", deed.String()})
+	res, err := boundQuery(t, e.kv, []string{"document", deed.String()})
 	require.NoError(t, err)
 	require.Equal(t, DocumentKey(deed), res.Key)
 	stored, _ := e.kv.Get(DocumentKey(deed))
@@ -67,7 +67,7 @@ func TestAnchorLifecycle(t *testing.T) {
 	require.NotEqual(t, core.HexBytes(first.TxHash).String(), core.HexBytes(ctx.TxHash).String())
 
 	// History: anchor then its one entry.
-	res, err = Query(e.kv, []string{"document", deed.String(), "history"})
+	res, err = boundQuery(t, e.kv, []string{"document", deed.String(), "history"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, DocumentKey(deed), res.Entries[0].Key)
@@ -109,7 +109,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"document", "xyz"}, ErrUnknownQuery},
 		{[]string{"document", hashOf("never").String()}, ErrDocumentNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		require.ErrorIs(t, err, q.err)
 		e.seen[q.err] = true
 	}
@@ -148,17 +148,17 @@ func TestQueries(t *testing.T) {
 	h := hashOf("doc")
 	e.ok(n, AnchorDocument{DocumentHash: h, DocType: "contract"})
 
-	res, err := Query(e.kv, []string{"document", h.String()})
+	res, err := boundQuery(t, e.kv, []string{"document", h.String()})
 	require.NoError(t, err)
 	require.Equal(t, DocumentKey(h), res.Key)
 	require.Empty(t, res.Entries)
-	res, err = Query(e.kv, []string{"document", h.String(), "history"})
+	res, err = boundQuery(t, e.kv, []string{"document", h.String(), "history"})
 	require.NoError(t, err)
 	require.Equal(t, res.Key, res.Entries[0].Key)
 	require.Equal(t, res.Value, res.Entries[0].Value)
 
 	for _, path := range [][]string{{"document", hashOf("other").String()}, {"document", hashOf("other").String(), "history"}} {
-		_, err := Query(e.kv, path)
+		_, err := boundQuery(t, e.kv, path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v", path)
 		require.Equal(t, DocumentKey(hashOf("other")), nf.Key)
@@ -177,7 +177,7 @@ func TestQueries(t *testing.T) {
 		{"document", "zz" + h.String()[2:]}, {"document", string(upper)}, {"document", core.Hash{}.String()},
 		{"document", h.String(), "owners"}, {"document", h.String(), "history", "0"}, {"hash", h.String()},
 	} {
-		_, err := Query(e.kv, path)
+		_, err := boundQuery(t, e.kv, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

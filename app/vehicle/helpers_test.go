@@ -143,7 +143,7 @@ func (e *env) lien(id uint64) Lien {
 
 // history returns the entries of a vehicle's history, via Query.
 func (e *env) history(vin string) []core.HistoryEntry {
-	res, err := Query(e.kv, []string{"vehicle", vin, "history"})
+	res, err := boundQuery(e.t, e.kv, []string{"vehicle", vin, "history"})
 	require.NoError(e.t, err)
 	var v Vehicle
 	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &v))
@@ -171,7 +171,7 @@ func (e *env) actions(vin string) []string {
 // ownerIndex returns an account's owner record and index entries, or
 // ok=false when it owns nothing.
 func (e *env) ownerIndex(a core.Address) (Owner, []OwnerVehicle, bool) {
-	res, err := Query(e.kv, []string{"owner", a.String(), "vehicles"})
+	res, err := boundQuery(e.t, e.kv, []string{"owner", a.String(), "vehicles"})
 	var nf *core.NotFound
 	if errors.As(err, &nf) {
 		require.ErrorIs(e.t, err, ErrOwnerNotFound)

@@ -32,7 +32,7 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	require.Equal(t, []string{vin1}, e.ownedVINs(c.alice))
 
 	// The plate index points to the VIN.
-	res, err := Query(e.kv, []string{"plate", "AB-123"})
+	res, err := boundQuery(t, e.kv, []string{"plate", "AB-123"})
 	require.NoError(t, err)
 	var p Plate
 	require.NoError(t, json.Unmarshal(res.Value, &p))
@@ -246,7 +246,7 @@ func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 	require.Equal(t, []string{"AB-123"}, attr(t, ev, "old_plate"))
 	require.Equal(t, []string{"ZZ-9"}, attr(t, ev, "plate"))
 	require.Equal(t, "ZZ-9", e.vehicle(vin1).Plate)
-	_, err := Query(e.kv, []string{"plate", "AB-123"})
+	_, err := boundQuery(t, e.kv, []string{"plate", "AB-123"})
 	require.ErrorIs(t, err, ErrPlateNotFound, "the old plate is freed")
 	e.ok(c.registrar, registerMsg(vin2, "AB-123", c.bob)) // and can be reused
 
@@ -260,7 +260,7 @@ func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 	require.Equal(t, ReasonStolen, v.DeregReason)
 	require.Zero(t, v.OpenTransfer)
 	require.Equal(t, TransferCancelled, e.transfer(1).Status)
-	res, err := Query(e.kv, []string{"plate", "ZZ-9"})
+	res, err := boundQuery(t, e.kv, []string{"plate", "ZZ-9"})
 	require.NoError(t, err, "a stolen vehicle is still found by plate")
 	require.Contains(t, string(res.Value), vin1)
 

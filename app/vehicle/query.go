@@ -31,61 +31,85 @@ import (
 // path not listed here, or a malformed VIN, plate, account or id in it, is
 // ErrUnknownQuery (kind core.ErrInvalid).
 func Query(r state.Reader, path []string) (*core.QueryResult, error) {
+	key, answer, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return answer(r, key)
+}
+
+// answerFunc answers a resolved path from the key it rests on.
+type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
+
+// resolve parses a query path into the key its answer rests on (the
+// record, or the list's anchor) and the function that answers it from that
+// key. A malformed or unknown path is the error Query refuses it with.
+// Query and PathKey both resolve through here, so the key a node answers
+// with and the key a client expects cannot differ.
+func resolve(path []string) ([]byte, answerFunc, error) {
 	switch {
 	case len(path) == 2 && path[0] == "vehicle":
 		vin, err := vinOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, VehicleKey(vin), ErrVehicleNotFound)
+		return VehicleKey(vin), singleOf(ErrVehicleNotFound), nil
 	case len(path) == 3 && path[0] == "vehicle":
 		vin, err := vinOf(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		var keysOf func(*Vehicle) [][]byte
 		switch path[2] {
 		case "history":
-			return vehicleList(r, vin, func(v *Vehicle) [][]byte {
+			keysOf = func(v *Vehicle) [][]byte {
 				keys := make([][]byte, 0, v.HistoryCount)
 				for seq := uint64(0); seq < v.HistoryCount; seq++ {
 					keys = append(keys, HistoryKey(vin, seq))
 				}
 				return keys
-			})
+			}
 		case "liens":
-			return vehicleList(r, vin, func(v *Vehicle) [][]byte {
+			keysOf = func(v *Vehicle) [][]byte {
 				keys := make([][]byte, 0, len(v.ActiveLiens))
 				for _, id := range v.ActiveLiens {
 					keys = append(keys, LienKey(id))
 				}
 				return keys
-			})
+			}
+		}
+		if keysOf != nil {
+			return VehicleKey(vin), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				return vehicleList(r, key, vin, keysOf)
+			}, nil
 		}
 	case len(path) == 2 && path[0] == "plate":
 		if err := ValidatePlate(path[1]); err != nil {
-			return nil, core.Wrapf(ErrUnknownQuery, "plate %q must be 1-%d upper-case letters, digits and -", path[1], MaxPlateLen)
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "plate %q must be 1-%d upper-case letters, digits and -", path[1], MaxPlateLen)
 		}
-		return single(r, PlateKey(path[1]), ErrPlateNotFound)
+		return PlateKey(path[1]), singleOf(ErrPlateNotFound), nil
 	case len(path) == 3 && path[0] == "owner" && path[2] == "vehicles":
 		a, err := core.ParseAddress(path[1])
 		if err != nil || a.String() != path[1] {
-			return nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
 		}
-		return ownerVehicles(r, a)
+		return OwnerKey(a), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+			return ownerVehicles(r, key, a)
+		}, nil
 	case len(path) == 2 && path[0] == "transfer":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, TransferKey(id), ErrTransferNotFound)
+		return TransferKey(id), singleOf(ErrTransferNotFound), nil
 	case len(path) == 2 && path[0] == "lien":
 		id, err := numericID(path[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return single(r, LienKey(id), ErrLienNotFound)
+		return LienKey(id), singleOf(ErrLienNotFound), nil
 	}
-	return nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
+	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
 func vinOf(s string) (string, error) {
@@ -105,6 +129,13 @@ func numericID(s string) (uint64, error) {
 	return n, nil
 }
 
+// singleOf answers a single record, notFound if it is missing.
+func singleOf(notFound error) answerFunc {
+	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
+		return single(r, key, notFound)
+	}
+}
+
 func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
 	v, err := r.Get(key)
 	if err != nil {
@@ -116,11 +147,11 @@ func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, erro
 	return &core.QueryResult{Key: key, Value: v}, nil
 }
 
-// vehicleList answers a list anchored on a vehicle record: the vehicle,
-// then the value of every key that keysOf derives from it. A listed key
-// that is missing means the state is inconsistent and is an internal error.
-func vehicleList(r state.Reader, vin string, keysOf func(*Vehicle) [][]byte) (*core.QueryResult, error) {
-	anchor := VehicleKey(vin)
+// vehicleList answers a list anchored on the record of vehicle vin under
+// anchor: the vehicle, then the value of every key that keysOf derives
+// from it. A listed key that is missing means the state is inconsistent
+// and is an internal error.
+func vehicleList(r state.Reader, anchor []byte, vin string, keysOf func(*Vehicle) [][]byte) (*core.QueryResult, error) {
 	val, err := r.Get(anchor)
 	if err != nil {
 		return nil, err
@@ -146,9 +177,9 @@ func vehicleList(r state.Reader, vin string, keysOf func(*Vehicle) [][]byte) (*c
 	return res, nil
 }
 
-// ownerVehicles answers owner/{account}/vehicles.
-func ownerVehicles(r state.Reader, a core.Address) (*core.QueryResult, error) {
-	anchor := OwnerKey(a)
+// ownerVehicles answers owner/{account}/vehicles from the Owner record of
+// a under anchor.
+func ownerVehicles(r state.Reader, anchor []byte, a core.Address) (*core.QueryResult, error) {
 	v, err := r.Get(anchor)
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func TestQueries(t *testing.T) {
 	e.ok(c.bank, ReleaseLien{LienID: 1})
 
 	// vehicle/{vin}: the exact stored bytes.
-	res, err := Query(e.kv, []string{"vehicle", vin1})
+	res, err := boundQuery(t, e.kv, []string{"vehicle", vin1})
 	require.NoError(t, err)
 	require.Equal(t, VehicleKey(vin1), res.Key)
 	stored, _ := e.kv.Get(VehicleKey(vin1))
@@ -34,19 +34,19 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"register_vehicle", "create_lien", "create_lien", "release_lien"}, e.actions(vinE))
 
 	// Liens: anchor then each active lien.
-	res, err = Query(e.kv, []string{"vehicle", vinE, "liens"})
+	res, err = boundQuery(t, e.kv, []string{"vehicle", vinE, "liens"})
 	require.NoError(t, err)
 	require.Equal(t, VehicleKey(vinE), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
 	require.Equal(t, res.Value, res.Entries[0].Value)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, LienKey(2), res.Entries[1].Key)
-	res, err = Query(e.kv, []string{"vehicle", vin1, "liens"})
+	res, err = boundQuery(t, e.kv, []string{"vehicle", vin1, "liens"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 
 	// plate/{plate}: the index record naming the VIN.
-	res, err = Query(e.kv, []string{"plate", "EU-1"})
+	res, err = boundQuery(t, e.kv, []string{"plate", "EU-1"})
 	require.NoError(t, err)
 	require.Equal(t, PlateKey("EU-1"), res.Key)
 	var p Plate
@@ -69,7 +69,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "1"}, LienKey(1)},
 		{[]string{"lien", "2"}, LienKey(2)},
 	} {
-		res, err := Query(e.kv, q.path)
+		res, err := boundQuery(t, e.kv, q.path)
 		require.NoError(t, err)
 		require.Equal(t, q.key, res.Key)
 		stored, _ := e.kv.Get(q.key)
@@ -90,7 +90,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"transfer", "9"}, TransferKey(9), ErrTransferNotFound},
 		{[]string{"lien", "9"}, LienKey(9), ErrLienNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -109,7 +109,7 @@ func TestQueries(t *testing.T) {
 		{"transfer", "0"}, {"transfer", "01"}, {"transfer", "-1"}, {"transfer", "x"}, {"lien", ""},
 		{"lien", "18446744073709551616"}, {"parcel", "P-1"},
 	} {
-		_, err := Query(e.kv, path)
+		_, err := boundQuery(t, e.kv, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

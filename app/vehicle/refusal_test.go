@@ -110,7 +110,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"plate", "NONE-1"}, ErrPlateNotFound},
 		{[]string{"owner", c.carol.String(), "vehicles"}, ErrOwnerNotFound},
 	} {
-		_, err := Query(e.kv, q.path)
+		_, err := boundQuery(t, e.kv, q.path)
 		require.ErrorIs(t, err, q.err)
 		e.seen[q.err] = true
 	}
