@@ -10,6 +10,7 @@ import (
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
 
@@ -28,6 +29,9 @@ type Application struct {
 	app     *app.App
 	logger  cmtlog.Logger
 	version Version
+	// snapshots serves and restores state-sync snapshots (snapshot.go);
+	// nil when none is attached.
+	snapshots *snapshot.Manager
 }
 
 var _ abcitypes.Application = (*Application)(nil)
@@ -135,10 +139,12 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 
 // Commit persists the block durably. An error stops the node.
 func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*abcitypes.ResponseCommit, error) {
-	if _, err := s.app.Commit(); err != nil {
+	version, err := s.app.Commit()
+	if err != nil {
 		s.logger.Error("cannot commit; stopping", "err", err)
 		return nil, err
 	}
+	s.afterCommit(version)
 	return &abcitypes.ResponseCommit{}, nil
 }
 

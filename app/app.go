@@ -44,17 +44,9 @@ type App struct {
 func New(store state.Store) (*App, error) {
 	a := &App{store: store}
 	if store.Version() > 0 {
-		if _, err := core.GetJSON(store, ChainInfoKey(), &a.info); err != nil {
-			return nil, fmt.Errorf("app: read chain info: %w", err)
+		if err := a.Reload(); err != nil {
+			return nil, err
 		}
-		if a.info.ChainID == "" {
-			return nil, fmt.Errorf("app: committed state at version %d has no chain info", store.Version())
-		}
-		v, err := store.ViewAt(0)
-		if err != nil {
-			return nil, fmt.Errorf("app: open committed view: %w", err)
-		}
-		a.view = v
 	}
 	return a, nil
 }

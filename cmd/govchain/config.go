@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
 
@@ -21,12 +22,15 @@ const AppConfigFile = "app.toml"
 type Config struct {
 	// State configures the state store under <home>/data/state.
 	State state.Config `mapstructure:"state" toml:"state"`
+	// Snapshot configures the state-sync snapshots under
+	// <home>/data/snapshots.
+	Snapshot snapshot.Config `mapstructure:"snapshot" toml:"snapshot"`
 }
 
 // DefaultConfig returns the configuration init writes unless told
 // otherwise.
 func DefaultConfig() Config {
-	return Config{State: state.DefaultConfig()}
+	return Config{State: state.DefaultConfig(), Snapshot: snapshot.DefaultConfig()}
 }
 
 // Validate reports the first problem in the configuration as a one-line
@@ -34,6 +38,9 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	if err := c.State.Validate(); err != nil {
 		return fmt.Errorf("%s: [state] %w", AppConfigFile, err)
+	}
+	if err := c.Snapshot.Validate(); err != nil {
+		return fmt.Errorf("%s: [snapshot] %w", AppConfigFile, err)
 	}
 	return nil
 }
@@ -53,6 +60,15 @@ cache_size = {{.State.CacheSize}}
 snapshot_interval = {{.State.SnapshotInterval}}
 # How many old versions stay queryable (0 keeps all, iavl only).
 keep_recent = {{.State.KeepRecent}}
+
+[snapshot]
+# State-sync snapshots served to new nodes (CometBFT's [statesync] in
+# config.toml restores one): a snapshot of every version that is a
+# multiple of interval, in blocks (0 takes none), written in the
+# background under data/snapshots.
+interval = {{.Snapshot.Interval}}
+# How many of the newest snapshots are kept.
+keep_recent = {{.Snapshot.KeepRecent}}
 `
 
 // WriteConfig writes c to path (mode 0644), refusing an invalid c.

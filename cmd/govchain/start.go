@@ -19,6 +19,7 @@ import (
 
 	"github.com/govchain/govchain/abci"
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
 
@@ -37,7 +38,8 @@ func (c *cli) startCmd() *cobra.Command {
 CometBFT and close the state store cleanly.
 
 Reads <home>/config/config.toml (CometBFT) and <home>/config/app.toml
-(govchain); the state is kept under <home>/data/state. Logs go to stdout.`,
+(govchain); the state is kept under <home>/data/state and state-sync
+snapshots under <home>/data/snapshots. Logs go to stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return c.runStart(cmd) },
 	}
@@ -120,8 +122,17 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = store.Close()
 		return err
 	}
+	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), store, appCfg.Snapshot,
+		snapshot.Options{Logger: logger.With("module", "snapshot")})
+	if err != nil {
+		_ = a.Close()
+		return err
+	}
+	// The manager reads the store in the background: close it first.
+	closeApp := func() error { return errors.Join(snaps.Close(), a.Close()) }
 	bi := buildInfo()
 	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
+	abciApp.SetSnapshots(snaps)
 	mainLog := logger.With("module", "main")
 	n, err := node.NewNodeWithContext(cmd.Context(), conf, pv, nodeKey,
 		proxy.NewLocalClientCreator(abciApp),
@@ -131,11 +142,11 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		logger,
 	)
 	if err != nil {
-		_ = a.Close()
+		_ = closeApp()
 		return fmt.Errorf("create node: %w", err)
 	}
 	if err := n.Start(); err != nil {
-		_ = a.Close()
+		_ = closeApp()
 		return fmt.Errorf("start node: %w", err)
 	}
 	mainLog.Info("govchain node started", "version", bi.Version, "home", home, "engine", store.Engine(),
@@ -153,7 +164,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		}
 	}
 	n.Wait()
-	if err := a.Close(); err != nil {
+	if err := closeApp(); err != nil {
 		return fmt.Errorf("close state: %w", err)
 	}
 	if stopErr != nil {
