@@ -90,6 +90,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.keysCmd(),
 		c.txCmd(),
 		c.queryCmd(),
+		c.certificateCmd(),
 	)
 	return root
 }

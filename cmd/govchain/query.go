@@ -37,11 +37,17 @@ every proof against it; it prints
 on stderr, and fails (status 1) if any check fails. A not-found answer is
 proven absent the same way, then reported as an error.
 
-What --prove does NOT check yet: the header's validator signatures. The
-AppHash is taken from the header the same node serves, so the proof shows
-the answer is consistent with that node's chain, not that >2/3 of the
-validators signed it. Light-client verification of the header is a later
-step; until then, compare the header with other ministries' nodes.
+--prove alone takes header H+1 from the node it asks. --prove --verify also
+checks that header's commit: more than 2/3 of the voting power of a
+validator set you trust signed exactly that block, and prints
+  VERIFIED height H+1 time T app hash <hex>
+on stderr, or exits 1 with the reason. The trust root is either
+  --trust FILE      the chain's genesis.json or a validator-set file (the
+                    validator changes since genesis are followed), or
+  --trust-height N --trust-hash HEX --witness URL [--witness URL ...]
+                    CometBFT's light client from a header you trust,
+                    following validator-set changes and cross-checking the
+                    node against the witnesses (other ministries' nodes).
 
 Accounts are 40 hex digits or a keyring key name.`,
 	}
@@ -52,6 +58,7 @@ Accounts are 40 hex digits or a keyring key name.`,
 	pf.Int64(flagHeight, 0, "state version to read (0 = latest)")
 	pf.Bool(flagProve, false, "fetch and verify proofs against the AppHash of header H+1")
 	pf.Duration(flagTimeout, 30*time.Second, "how long to wait for the node (and for header H+1)")
+	addVerifyFlags(cmd)
 
 	path := func(use, short string, args cobra.PositionalArgs, p func(cmd *cobra.Command, args []string) (string, error)) *cobra.Command {
 		return &cobra.Command{
@@ -132,6 +139,9 @@ Accounts are 40 hex digits or a keyring key name.`,
 }
 
 func (c *cli) runQuery(cmd *cobra.Command, path string) error {
+	if c.v.GetBool(flagVerify) {
+		return c.runVerifiedQuery(cmd, path)
+	}
 	cl, err := c.client()
 	if err != nil {
 		return err

@@ -1,0 +1,55 @@
+// Package verify checks govchain certificates: self-contained files that
+// prove what a registry held at a height (a record, a record with its full
+// history or list, or the absence of a record) without trusting the node
+// that produced them, offline and years later.
+//
+// A Certificate bundles the query path, the exact stored values, one ICS23
+// proof per key (CometBFT ProofOps of type "ics23:iavl"), the signed header
+// of block H+1 (whose AppHash is the root of the state after block H) with
+// its commit, the validator set that signed it and, if the validators have
+// changed since the trust root, the chain of signed headers that hands trust
+// from the trusted set to that one. Verify checks, in order and failing
+// closed:
+//
+//  1. the encoding: Decode accepts only the canonical encoding Encode writes
+//     (up to insignificant JSON whitespace), with no unknown fields, so that
+//     no two different files carry the same certificate;
+//  2. the chain id of the certificate, the trust root and every header;
+//  3. the validator set: the trust root's set, handed on by each validator
+//     change (a header signed by >2/3 of the current set whose
+//     NextValidatorsHash names the next one), must be exactly the set whose
+//     hash header H+1 carries;
+//  4. the commit: for exactly header H+1's block id, every signature valid,
+//     and more than 2/3 of that set's voting power for the block;
+//  5. the heights: the proofs are of state version H, the header is H+1;
+//  6. the proofs, hardened after the 2022 ICS23 forgery ("Dragonberry"):
+//     exactly one op per entry (one for an absence), every op of type
+//     "ics23:iavl", its key equal to the entry's key, the value the exact
+//     stored bytes, and the proof verified under ics23.IavlSpec exactly
+//     against header H+1's AppHash (the root comes only from the verified
+//     header);
+//  7. the key binding: the key the certificate rests on (the record, the
+//     anchor of a history or list, the absent key) must be the key the
+//     path names. This package knows no key layout: the caller passes a
+//     PathKeyFunc (govchain's app.PathKey, or FixedKey for a key computed
+//     elsewhere).
+//
+// What Verify does not decide, and the reader of a history or list must: a
+// multi-key certificate proves that every entry it carries is in the state
+// under the same root, not that no entry was left out. Its first entry is
+// the anchor (a parcel, an owner's index, ...) whose count field says how
+// many entries follow; completeness is that count equal to the number of
+// entries, a check on the registry's JSON that belongs to the client. The
+// entries' keys are checked to be distinct; their layout is the registry's.
+//
+// Trust: a certificate is as good as the validator keys of the trust root.
+// Like any light client it assumes that no more than 1/3 of the voting
+// power of any set in the chain of trust signed a conflicting header; an
+// offline verifier has no trusting period to bound that assumption in time,
+// so a verifier should take its trust root (genesis.json, or a validator
+// set file) from the ministries themselves.
+//
+// This package must never import node, RPC, application, ABCI, state or
+// database code: only CometBFT's types, crypto and protobuf packages, ics23
+// and the standard library, so that other software can embed it.
+package verify

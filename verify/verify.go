@@ -1,0 +1,350 @@
+package verify
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	cmtypes "github.com/cometbft/cometbft/types"
+	ics23 "github.com/cosmos/ics23/go"
+)
+
+// Reasons a certificate is refused. Every error Verify returns wraps
+// exactly one of these (or ErrFormat).
+var (
+	// ErrChainID: the certificate, its headers and the trust root name
+	// different chains.
+	ErrChainID = errors.New("verify: wrong chain")
+	// ErrValidatorSet: the set that signed a header is not the trusted one
+	// (nor reached from it by the certificate's validator changes).
+	ErrValidatorSet = errors.New("verify: unknown validator set")
+	// ErrCommit: a commit does not carry valid signatures of more than 2/3
+	// of the voting power for its header.
+	ErrCommit = errors.New("verify: insufficient or invalid signatures")
+	// ErrHeader: a header is malformed, its commit is for another block id
+	// (a forked header), or it is not header H+1 (a stale header).
+	ErrHeader = errors.New("verify: wrong header")
+	// ErrProof: a proof op is missing, extra, of an unknown type or for
+	// another key, or a proof does not verify against header H+1's AppHash.
+	ErrProof = errors.New("verify: proof mismatch")
+	// ErrKey: the key the certificate rests on is not the key its path
+	// names, or the kind does not fit the entries.
+	ErrKey = errors.New("verify: key mismatch")
+)
+
+// PathKeyFunc returns the store key a query path's answer rests on (the
+// record, the anchor of a multi-key answer, the key an absence proves);
+// ok is false for a path it does not know. govchain's app.PathKey is one.
+type PathKeyFunc func(path string) (key []byte, ok bool)
+
+// FixedKey returns a PathKeyFunc that expects key whatever the path: for
+// software that computes the expected key itself.
+func FixedKey(key []byte) PathKeyFunc {
+	key = bytes.Clone(key)
+	return func(string) ([]byte, bool) { return key, true }
+}
+
+// Result is what a verified certificate proves.
+type Result struct {
+	Kind    Kind
+	ChainID string
+	Path    string
+	// Height is the state version H the answer is of.
+	Height int64
+	// HeaderHeight is H+1, the block whose header was verified.
+	HeaderHeight int64
+	// Time is header H+1's block time.
+	Time time.Time
+	// AppHash is header H+1's AppHash, the root the proofs verify under.
+	AppHash []byte
+	// Key is the record, anchor or absent key.
+	Key []byte
+	// Entries are the proven keys with their exact stored values (compact
+	// JSON), the anchor first; empty for an absence.
+	Entries []ProvenEntry
+}
+
+// ProvenEntry is a proven key and its exact stored value.
+type ProvenEntry struct {
+	Key   []byte
+	Value []byte
+}
+
+// String renders the line the command line prints for a verified
+// certificate.
+func (r *Result) String() string {
+	return fmt.Sprintf("VERIFIED height %d time %s app hash %X", r.HeaderHeight, r.Time.UTC().Format(time.RFC3339Nano), r.AppHash)
+}
+
+// VerifyBytes decodes a certificate file (see Decode) and verifies it.
+func VerifyBytes(data []byte, trust *Trust, pathKey PathKeyFunc) (*Result, error) {
+	c, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return Verify(c, trust, pathKey)
+}
+
+// Verify checks c against trust (see the package documentation for the
+// checks and their order) and returns what it proves. pathKey binds the
+// certificate's key to its path and must not be nil. Verify does not
+// check that c is in canonical form; Decode does.
+func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) {
+	if trust == nil || trust.Validators == nil || trust.Validators.IsNilOrEmpty() {
+		return nil, fmt.Errorf("%w: no trusted validator set", ErrValidatorSet)
+	}
+	if pathKey == nil {
+		return nil, fmt.Errorf("%w: no key binding for the path", ErrKey)
+	}
+	if c.Format != Format {
+		return nil, fmt.Errorf("%w: format %q, want %q", ErrFormat, c.Format, Format)
+	}
+	if c.ChainID != trust.ChainID {
+		return nil, fmt.Errorf("%w: certificate is of chain %q, trust root of %q", ErrChainID, c.ChainID, trust.ChainID)
+	}
+	if c.Height < 1 {
+		return nil, fmt.Errorf("%w: state version %d", ErrHeader, c.Height)
+	}
+
+	// The cheap checks come first and the signatures last, so that a
+	// damaged certificate is refused quickly; all must pass either way.
+	var commits []signedBy
+
+	// The validator set that signs header H+1, from the trust root.
+	vals := trust.Validators
+	last := int64(0)
+	for i, ch := range c.ValidatorChanges {
+		sh, err := signedHeader(ch.SignedHeader, c.ChainID)
+		if err != nil {
+			return nil, fmt.Errorf("validator change %d: %w", i, err)
+		}
+		if sh.Height <= last || sh.Height >= c.Height+1 {
+			return nil, fmt.Errorf("%w: validator change %d at height %d is out of order (after %d, before %d)", ErrHeader, i, sh.Height, last, c.Height+1)
+		}
+		last = sh.Height
+		if err := checkValidatorsHash(sh, vals); err != nil {
+			return nil, fmt.Errorf("validator change %d: %w", i, err)
+		}
+		commits = append(commits, signedBy{sh, vals, fmt.Sprintf("validator change %d (height %d): ", i, sh.Height)})
+		next, err := validatorSet(ch.NextValidators)
+		if err != nil {
+			return nil, fmt.Errorf("validator change %d: next validators: %w", i, err)
+		}
+		if !bytes.Equal(next.Hash(), sh.NextValidatorsHash) {
+			return nil, fmt.Errorf("%w: validator change %d: next validators hash to %X, header names %X", ErrValidatorSet, i, next.Hash(), []byte(sh.NextValidatorsHash))
+		}
+		vals = next
+	}
+
+	sh, err := signedHeader(c.Block.SignedHeader, c.ChainID)
+	if err != nil {
+		return nil, err
+	}
+	blockVals, err := validatorSet(c.Block.Validators)
+	if err != nil {
+		return nil, fmt.Errorf("block validators: %w", err)
+	}
+	if !bytes.Equal(blockVals.Hash(), vals.Hash()) {
+		return nil, fmt.Errorf("%w: header %d is signed by validator set %X, the trusted set is %X", ErrValidatorSet, sh.Height, blockVals.Hash(), vals.Hash())
+	}
+	if err := checkValidatorsHash(sh, blockVals); err != nil {
+		return nil, err
+	}
+	commits = append(commits, signedBy{sh, blockVals, ""})
+	if sh.Height != c.Height+1 {
+		return nil, fmt.Errorf("%w: proofs are of state %d, whose root is in header %d, not header %d", ErrHeader, c.Height, c.Height+1, sh.Height)
+	}
+	if c.Block.Height != sh.Height || !c.Block.Time.Equal(sh.Time) || !bytes.Equal(c.Block.AppHash, sh.AppHash) {
+		return nil, fmt.Errorf("%w: block height, time or app hash differ from the signed header's", ErrHeader)
+	}
+
+	entries, err := checkProofs(c, sh.AppHash)
+	if err != nil {
+		return nil, err
+	}
+	want, ok := pathKey(c.Path)
+	if !ok {
+		return nil, fmt.Errorf("%w: path %q names no key this verifier knows", ErrKey, c.Path)
+	}
+	if !bytes.Equal(want, c.Key) {
+		return nil, fmt.Errorf("%w: the certificate rests on key %x, but %s is stored under %x", ErrKey, []byte(c.Key), c.Path, want)
+	}
+	for _, s := range commits {
+		if err := verifyCommit(s.sh, s.vals, c.ChainID); err != nil {
+			return nil, fmt.Errorf("%s%w", s.what, err)
+		}
+	}
+	return &Result{
+		Kind:         c.Kind,
+		ChainID:      c.ChainID,
+		Path:         c.Path,
+		Height:       c.Height,
+		HeaderHeight: sh.Height,
+		Time:         sh.Time,
+		AppHash:      bytes.Clone(sh.AppHash),
+		Key:          bytes.Clone(c.Key),
+		Entries:      entries,
+	}, nil
+}
+
+// signedHeader decodes a protobuf SignedHeader, refusing any encoding but
+// the canonical one, and checks it is well formed, of chainID, and that its
+// commit is for this header's block id.
+func signedHeader(bz []byte, chainID string) (*cmtypes.SignedHeader, error) {
+	var p cmtproto.SignedHeader
+	if err := p.Unmarshal(bz); err != nil {
+		return nil, fmt.Errorf("%w: signed header: %v", ErrHeader, err)
+	}
+	sh, err := cmtypes.SignedHeaderFromProto(&p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: signed header: %v", ErrHeader, err)
+	}
+	if sh.Header == nil || sh.Commit == nil {
+		return nil, fmt.Errorf("%w: signed header without header or commit", ErrHeader)
+	}
+	re, err := sh.ToProto().Marshal()
+	if err != nil || !bytes.Equal(re, bz) {
+		return nil, fmt.Errorf("%w: signed header is not canonically encoded", ErrFormat)
+	}
+	if sh.ChainID != chainID {
+		return nil, fmt.Errorf("%w: header %d is of chain %q, not %q", ErrChainID, sh.Height, sh.ChainID, chainID)
+	}
+	if err := sh.ValidateBasic(chainID); err != nil {
+		return nil, fmt.Errorf("%w: header %d: %v", ErrHeader, sh.Height, err)
+	}
+	return sh, nil
+}
+
+// signedBy is a header whose commit is still to be verified against vals.
+type signedBy struct {
+	sh   *cmtypes.SignedHeader
+	vals *cmtypes.ValidatorSet
+	what string
+}
+
+// checkValidatorsHash checks that sh's header names vals as its validator
+// set.
+func checkValidatorsHash(sh *cmtypes.SignedHeader, vals *cmtypes.ValidatorSet) error {
+	if !bytes.Equal(sh.ValidatorsHash, vals.Hash()) {
+		return fmt.Errorf("%w: header %d names validator set %X, the trusted set is %X", ErrValidatorSet, sh.Height, []byte(sh.ValidatorsHash), vals.Hash())
+	}
+	return nil
+}
+
+// verifyCommit checks that every signature of sh's commit is valid and
+// that more than 2/3 of vals' power signed this header's block id.
+func verifyCommit(sh *cmtypes.SignedHeader, vals *cmtypes.ValidatorSet, chainID string) error {
+	blockID := cmtypes.BlockID{Hash: sh.Hash(), PartSetHeader: sh.Commit.BlockID.PartSetHeader}
+	if err := cmtypes.VerifyCommit(chainID, vals, blockID, sh.Height, sh.Commit); err != nil {
+		return fmt.Errorf("%w: commit of header %d: %v", ErrCommit, sh.Height, err)
+	}
+	return nil
+}
+
+// checkProofs checks c's kind, entries and proof ops and verifies every
+// proof against root.
+func checkProofs(c *Certificate, root []byte) ([]ProvenEntry, error) {
+	switch c.Kind {
+	case KindAbsence:
+		if len(c.Entries) != 0 {
+			return nil, fmt.Errorf("%w: an absence certificate carries no entries", ErrKey)
+		}
+		if len(c.ProofOps) != 1 {
+			return nil, fmt.Errorf("%w: an absence needs exactly one proof op, got %d", ErrProof, len(c.ProofOps))
+		}
+		op := c.ProofOps[0]
+		p, err := proofOf(op, c.Key)
+		if err != nil {
+			return nil, err
+		}
+		np := p.GetNonexist()
+		if np == nil {
+			return nil, fmt.Errorf("%w: not a non-existence proof", ErrProof)
+		}
+		if !bytes.Equal(np.Key, c.Key) {
+			return nil, fmt.Errorf("%w: non-existence proof is for another key", ErrProof)
+		}
+		for _, side := range []*ics23.ExistenceProof{np.Left, np.Right} {
+			if side != nil && bytes.Equal(side.Key, c.Key) {
+				return nil, fmt.Errorf("%w: non-existence proof contains the key", ErrProof)
+			}
+		}
+		if err := np.Verify(ics23.IavlSpec, root, c.Key); err != nil {
+			return nil, fmt.Errorf("%w: absence of %x: %v", ErrProof, []byte(c.Key), err)
+		}
+		return []ProvenEntry{}, nil
+	case KindRecord:
+		if len(c.Entries) != 1 {
+			return nil, fmt.Errorf("%w: a record certificate carries one entry, got %d", ErrKey, len(c.Entries))
+		}
+		if strings.HasSuffix(c.Path, "/history") {
+			return nil, fmt.Errorf("%w: a history path needs a history certificate", ErrKey)
+		}
+	case KindHistory, KindList:
+		if len(c.Entries) == 0 {
+			return nil, fmt.Errorf("%w: a %s certificate carries the anchor and its entries", ErrKey, c.Kind)
+		}
+		if isHistory := strings.HasSuffix(c.Path, "/history"); isHistory != (c.Kind == KindHistory) {
+			return nil, fmt.Errorf("%w: kind %s does not fit path %s", ErrKey, c.Kind, c.Path)
+		}
+	default:
+		return nil, fmt.Errorf("%w: unknown kind %q", ErrFormat, c.Kind)
+	}
+	if len(c.ProofOps) != len(c.Entries) {
+		return nil, fmt.Errorf("%w: %d entries but %d proof ops", ErrProof, len(c.Entries), len(c.ProofOps))
+	}
+	if !bytes.Equal(c.Entries[0].Key, c.Key) {
+		return nil, fmt.Errorf("%w: first entry %x is not the certificate's key %x", ErrKey, []byte(c.Entries[0].Key), []byte(c.Key))
+	}
+	seen := make(map[string]bool, len(c.Entries))
+	out := make([]ProvenEntry, 0, len(c.Entries))
+	for i, e := range c.Entries {
+		if len(e.Key) == 0 || seen[string(e.Key)] {
+			return nil, fmt.Errorf("%w: entry %d: empty or repeated key %x", ErrKey, i, []byte(e.Key))
+		}
+		seen[string(e.Key)] = true
+		value, err := storedValue(e.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%w: entry %d: value: %v", ErrFormat, i, err)
+		}
+		p, err := proofOf(c.ProofOps[i], e.Key)
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", i, err)
+		}
+		ep := p.GetExist()
+		if ep == nil {
+			return nil, fmt.Errorf("%w: entry %d: not an existence proof", ErrProof, i)
+		}
+		if !bytes.Equal(ep.Key, e.Key) || !bytes.Equal(ep.Value, value) {
+			return nil, fmt.Errorf("%w: entry %d: the proof is for another key or value", ErrProof, i)
+		}
+		if err := ep.Verify(ics23.IavlSpec, root, e.Key, value); err != nil {
+			return nil, fmt.Errorf("%w: entry %d (key %x): %v", ErrProof, i, []byte(e.Key), err)
+		}
+		out = append(out, ProvenEntry{Key: bytes.Clone(e.Key), Value: value})
+	}
+	return out, nil
+}
+
+// proofOf decodes an op that must be an ics23:iavl proof of key, refusing
+// a non-canonical encoding.
+func proofOf(op ProofOp, key []byte) (*ics23.CommitmentProof, error) {
+	if op.Type != ProofOpType {
+		return nil, fmt.Errorf("%w: proof op type %q, want %q", ErrProof, op.Type, ProofOpType)
+	}
+	if !bytes.Equal(op.Key, key) {
+		return nil, fmt.Errorf("%w: proof op is for key %x, want %x", ErrProof, []byte(op.Key), key)
+	}
+	var p ics23.CommitmentProof
+	if err := p.Unmarshal(op.Data); err != nil {
+		return nil, fmt.Errorf("%w: proof op data: %v", ErrProof, err)
+	}
+	re, err := p.Marshal()
+	if err != nil || !bytes.Equal(re, op.Data) {
+		return nil, fmt.Errorf("%w: proof op data is not canonically encoded", ErrProof)
+	}
+	return &p, nil
+}
