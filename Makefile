@@ -24,7 +24,7 @@ FUZZTIME     ?= 10s
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-app e2e clean
+.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-proofs bench-app e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -70,21 +70,42 @@ fuzz:
 # Benchmarks at 1,000,000 keys / parcels (GOVCHAIN_BENCH_KEYS and
 # GOVCHAIN_BENCH_PARCELS make them smaller). Not part of `make test`: the
 # iavl engine alone needs about ten minutes to fill a million keys.
-bench: bench-state bench-app
+bench: bench-state bench-proofs bench-app
 
 bench-state:
 	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./state/
+
+# Proofs per second, proof bytes and verifications per second at 1,000,000
+# and 10,000,000 keys (GOVCHAIN_BENCH_PROOF_KEYS=n,m sets the sizes).
+bench-proofs:
+	$(GO) test -run '^$$' -bench '^BenchmarkProofs$$' -benchtime 1x -timeout 90m ./state/
 
 bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkMixedBlocks$$' -benchtime 20x -timeout 60m ./app/
 
 # The end-to-end tests alone, verbose: the land sale and kill -9 under load
-# against the real binary (testnet/), and the in-process CLI test (also all
-# part of `make test`).
+# against the real binary (testnet/), the fault scenarios in their long
+# versions (GOVCHAIN_E2E_FULL=1; `make test` runs the short ones), and the
+# in-process CLI test.
 e2e:
-	$(GO) test -count=1 -v ./testnet/
+	GOVCHAIN_E2E_FULL=1 $(GO) test -count=1 -timeout 60m -v ./testnet/
 	$(GO) test -count=1 -run 'TestEndToEnd' -v ./cmd/govchain/
+
+# A 4-ministry network plus one full node on 127.0.0.1-127.0.0.5 (RPC
+# port 26657, P2P 26656), in the background: initialised once in
+# $(TESTNET_DIR), logs in $(TESTNET_DIR)/nodeK/node.log. testnet-stop stops
+# it and keeps the data; testnet-clean removes it.
+TESTNET_DIR ?= .testnet
+
+testnet: build
+	./scripts/testnet.sh start $(TESTNET_DIR) ./$(BIN)
+
+testnet-stop:
+	./scripts/testnet.sh stop $(TESTNET_DIR)
+
+testnet-clean: testnet-stop
+	rm -rf $(TESTNET_DIR)
 
 clean:
 	rm -rf bin $(DEV_HOME)

@@ -91,6 +91,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.txCmd(),
 		c.queryCmd(),
 		c.certificateCmd(),
+		c.testnetCmd(),
 	)
 	return root
 }

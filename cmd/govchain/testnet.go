@@ -1,0 +1,447 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/state"
+)
+
+// Flags of testnet init (--chain-id and --engine are init's, --output is
+// shared).
+const (
+	flagValidators     = "validators"
+	flagFullNodes      = "full-nodes"
+	flagEngines        = "engines"
+	flagFirstIP        = "first-ip"
+	flagP2PPort        = "p2p-port"
+	flagRPCPort        = "rpc-port"
+	flagTimeoutPropose = "timeout-propose"
+	flagTimeoutCommit  = "timeout-commit"
+)
+
+// TestnetFile is the description of a generated network, written at the
+// root of the output directory.
+const TestnetFile = "testnet.json"
+
+// TestnetConfig describes the network testnet init generates.
+type TestnetConfig struct {
+	// ChainID of the network.
+	ChainID string
+	// Validators is the number of ministries, each running one validator
+	// node; FullNodes the number of non-validating nodes after them.
+	Validators, FullNodes int
+	// Engines is the state engine of every node (one entry), or of each
+	// node in order (Validators+FullNodes entries).
+	Engines []string
+	// FirstIP is node 0's address; node i listens on FirstIP+i.
+	FirstIP string
+	// P2PPort and RPCPort are the same on every node (each has its own IP).
+	P2PPort, RPCPort int
+	// TimeoutPropose and TimeoutCommit are CometBFT's consensus timeouts.
+	TimeoutPropose, TimeoutCommit time.Duration
+}
+
+// DefaultTestnetConfig returns the defaults of testnet init: four
+// ministries, no full node, 127.0.0.1 upwards on CometBFT's usual ports,
+// half-second blocks.
+func DefaultTestnetConfig() TestnetConfig {
+	return TestnetConfig{
+		ChainID:        "govchain-testnet",
+		Validators:     4,
+		Engines:        []string{state.EngineMemIAVL},
+		FirstIP:        "127.0.0.1",
+		P2PPort:        26656,
+		RPCPort:        26657,
+		TimeoutPropose: time.Second,
+		TimeoutCommit:  500 * time.Millisecond,
+	}
+}
+
+// Validate reports the first problem of c as a one-line error.
+func (c TestnetConfig) Validate() error {
+	if c.ChainID == "" {
+		return errors.New("testnet: --chain-id must not be empty")
+	}
+	if c.Validators < 1 {
+		return fmt.Errorf("testnet: --validators must be at least 1, not %d", c.Validators)
+	}
+	if c.FullNodes < 0 {
+		return fmt.Errorf("testnet: --full-nodes must not be negative, not %d", c.FullNodes)
+	}
+	n := c.Validators + c.FullNodes
+	if len(c.Engines) != 1 && len(c.Engines) != n {
+		return fmt.Errorf("testnet: %d engines given for %d nodes (give one, or one per node)", len(c.Engines), n)
+	}
+	for _, e := range c.Engines {
+		cfg := state.DefaultConfig()
+		cfg.Engine = e
+		if err := cfg.Validate(); err != nil {
+			return fmt.Errorf("testnet: %w", err)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		port int
+	}{{flagP2PPort, c.P2PPort}, {flagRPCPort, c.RPCPort}} {
+		if p.port < 1 || p.port > 65535 {
+			return fmt.Errorf("testnet: --%s %d is not a TCP port", p.name, p.port)
+		}
+	}
+	if c.P2PPort == c.RPCPort {
+		return fmt.Errorf("testnet: --%s and --%s must differ", flagP2PPort, flagRPCPort)
+	}
+	first := net.ParseIP(c.FirstIP).To4()
+	if first == nil || first[0] != 127 {
+		return fmt.Errorf("testnet: --%s %q must be an IPv4 loopback address (127.x.y.z)", flagFirstIP, c.FirstIP)
+	}
+	last := binary.BigEndian.Uint32(first) + uint32(n) - 1
+	if last>>24 != 127 || last&0xff == 0xff {
+		return fmt.Errorf("testnet: %d nodes from %s run past the loopback range", n, c.FirstIP)
+	}
+	if c.TimeoutPropose <= 0 || c.TimeoutCommit <= 0 {
+		return errors.New("testnet: consensus timeouts must be positive")
+	}
+	return nil
+}
+
+// nodeIP is node i's loopback address.
+func (c TestnetConfig) nodeIP(i int) string {
+	ip := make(net.IP, 4)
+	binary.BigEndian.PutUint32(ip, binary.BigEndian.Uint32(net.ParseIP(c.FirstIP).To4())+uint32(i))
+	return ip.String()
+}
+
+func (c TestnetConfig) engine(i int) string {
+	if len(c.Engines) == 1 {
+		return c.Engines[0]
+	}
+	return c.Engines[i]
+}
+
+// Testnet is testnet.json: what a generated network is made of. Paths
+// are relative to the directory holding the file.
+type Testnet struct {
+	ChainID string `json:"chain_id"`
+	// Keyring holds every client key of the network (admins, role holders,
+	// citizens), for load generators and tests.
+	Keyring string        `json:"keyring"`
+	Nodes   []TestnetNode `json:"nodes"`
+}
+
+// TestnetNode is one node of a Testnet.
+type TestnetNode struct {
+	Name      string `json:"name"`
+	Home      string `json:"home"`
+	Validator bool   `json:"validator"`
+	// Agency is the ministry running the node's validator ("" for a full
+	// node).
+	Agency string `json:"agency,omitempty"`
+	Engine string `json:"engine"`
+	NodeID string `json:"node_id"`
+	// RPC is the URL clients use; RPCLaddr and P2PLaddr are the
+	// listeners in config.toml; P2P is the address peers dial
+	// (nodeid@host:port).
+	RPC      string `json:"rpc"`
+	RPCLaddr string `json:"rpc_laddr"`
+	P2PLaddr string `json:"p2p_laddr"`
+	P2P      string `json:"p2p"`
+}
+
+func (c *cli) testnetCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "testnet",
+		Short: "Generate multi-node networks on this machine",
+	}
+	cmd.AddCommand(c.testnetInitCmd())
+	return cmd
+}
+
+func (c *cli) testnetInitCmd() *cobra.Command {
+	d := DefaultTestnetConfig()
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write the homes of an N-ministry network on loopback addresses",
+		Long: `Write one node home per node under --output (node0, node1, ...), for a
+network that runs on this machine only.
+
+Nodes 0..N-1 are validators, one per ministry (agency ministry-K, power 10,
+admin key admin-ministry-K, role holders registrar-ministry-K,
+notary-ministry-K and bank-ministry-K); every ministry may grant every
+role. Nodes N..N+M-1 are full nodes. Citizens citizen-0 .. citizen-(2N-1)
+hold no role. Each validator's home keyring holds its ministry's keys;
+<output>/keyring holds every client key, for load generators.
+
+Node i listens on address --first-ip + i (127.0.0.1, 127.0.0.2, ... by
+default; Linux routes all of 127.0.0.0/8 to the loopback interface) with
+P2P on --p2p-port (26656) and RPC on --rpc-port (26657). persistent_peers
+lists every other node; PEX is off. <output>/testnet.json describes the
+nodes. Start each with: govchain start --home <output>/nodeK.
+
+The keyrings hold plaintext keys: for tests and demonstrations only.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return c.runTestnetInit() },
+	}
+	f := cmd.Flags()
+	f.Int(flagValidators, d.Validators, "number of ministries, each running one validator")
+	f.Int(flagFullNodes, d.FullNodes, "number of full nodes (no validator key in genesis)")
+	f.String(flagOutput, "", "directory to create (must not exist)")
+	f.String(flagChainID, d.ChainID, "chain id")
+	f.String(flagEngine, d.Engines[0], "state engine of every node: memiavl or iavl")
+	f.String(flagEngines, "", "state engine per node, comma-separated (e.g. memiavl,iavl,memiavl,iavl); overrides --engine")
+	f.String(flagFirstIP, d.FirstIP, "loopback address of node 0; node i uses the i-th next one")
+	f.Int(flagP2PPort, d.P2PPort, "P2P port of every node")
+	f.Int(flagRPCPort, d.RPCPort, "RPC port of every node")
+	f.Duration(flagTimeoutPropose, d.TimeoutPropose, "consensus timeout_propose")
+	f.Duration(flagTimeoutCommit, d.TimeoutCommit, "consensus timeout_commit (about the block interval)")
+	return cmd
+}
+
+func (c *cli) runTestnetInit() (err error) {
+	cfg := TestnetConfig{
+		ChainID:        c.v.GetString(flagChainID),
+		Validators:     c.v.GetInt(flagValidators),
+		FullNodes:      c.v.GetInt(flagFullNodes),
+		Engines:        []string{c.v.GetString(flagEngine)},
+		FirstIP:        c.v.GetString(flagFirstIP),
+		P2PPort:        c.v.GetInt(flagP2PPort),
+		RPCPort:        c.v.GetInt(flagRPCPort),
+		TimeoutPropose: c.v.GetDuration(flagTimeoutPropose),
+		TimeoutCommit:  c.v.GetDuration(flagTimeoutCommit),
+	}
+	if s := c.v.GetString(flagEngines); s != "" {
+		cfg.Engines = strings.Split(s, ",")
+	}
+	out := c.v.GetString(flagOutput)
+	if out == "" {
+		return fmt.Errorf("--%s is required", flagOutput)
+	}
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("%w: %s exists; choose another --%s or remove it", ErrHomeExists, out, flagOutput)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	tn, err := WriteTestnet(out, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "initialised %d validator(s) and %d full node(s) of chain %s in %s\n", cfg.Validators, cfg.FullNodes, cfg.ChainID, out)
+	for _, n := range tn.Nodes {
+		role := "full node"
+		if n.Validator {
+			role = "validator of " + n.Agency
+		}
+		fmt.Fprintf(c.out, "%-6s %-8s rpc %-24s p2p %-16s %s\n", n.Name, n.Engine, n.RPC, strings.TrimPrefix(n.P2PLaddr, "tcp://"), role)
+	}
+	fmt.Fprintf(c.out, "client keys: %s\n", filepath.Join(out, tn.Keyring))
+	return nil
+}
+
+// WriteTestnet creates dir and writes the network cfg describes into it:
+// the node homes, the client keyring and testnet.json. dir must not exist;
+// on failure it is removed again.
+func WriteTestnet(dir string, cfg TestnetConfig) (tn *Testnet, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.RemoveAll(dir)
+		}
+	}()
+	n := cfg.Validators + cfg.FullNodes
+	tn = &Testnet{ChainID: cfg.ChainID, Keyring: "keyring"}
+	confs := make([]*cmtcfg.Config, n)
+	valKeys := make([]ed25519.PubKey, cfg.Validators)
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("node%d", i)
+		home, err := filepath.Abs(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		ip := cfg.nodeIP(i)
+		conf := testnetNodeConfig(cfg, home, name, ip)
+		if err := writeNodeFiles(conf, cfg.engine(i)); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
+		nodeKey, err := p2p.LoadNodeKey(conf.NodeKeyFile())
+		if err != nil {
+			return nil, err
+		}
+		node := TestnetNode{
+			Name: name, Home: name, Validator: i < cfg.Validators, Engine: cfg.engine(i), NodeID: string(nodeKey.ID()),
+			RPC:      fmt.Sprintf("http://%s:%d", ip, cfg.RPCPort),
+			RPCLaddr: conf.RPC.ListenAddress,
+			P2PLaddr: conf.P2P.ListenAddress,
+			P2P:      fmt.Sprintf("%s@%s:%d", nodeKey.ID(), ip, cfg.P2PPort),
+		}
+		if node.Validator {
+			node.Agency = testnetAgency(i)
+			valKeys[i] = pv.Key.PubKey.(ed25519.PubKey)
+		}
+		tn.Nodes = append(tn.Nodes, node)
+		confs[i] = conf
+	}
+	g, err := testnetGenesis(dir, tn, valKeys)
+	if err != nil {
+		return nil, err
+	}
+	genesis, err := genesisDoc(cfg.ChainID, g)
+	if err != nil {
+		return nil, err
+	}
+	for i, conf := range confs {
+		var peers []string
+		for j, other := range tn.Nodes {
+			if j != i {
+				peers = append(peers, other.P2P)
+			}
+		}
+		conf.P2P.PersistentPeers = strings.Join(peers, ",")
+		if err := conf.ValidateBasic(); err != nil {
+			return nil, fmt.Errorf("%s config.toml: %w", tn.Nodes[i].Name, err)
+		}
+		if err := catch(func() {
+			cmtcfg.WriteConfigFile(filepath.Join(conf.RootDir, cmtcfg.DefaultConfigDir, "config.toml"), conf)
+		}); err != nil {
+			return nil, fmt.Errorf("write config.toml: %w", err)
+		}
+		if err := os.WriteFile(conf.GenesisFile(), genesis, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	b, err := json.MarshalIndent(tn, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, TestnetFile), append(b, '\n'), 0o644); err != nil {
+		return nil, err
+	}
+	return tn, nil
+}
+
+// testnetAgency is the id of the ministry running validator i.
+func testnetAgency(i int) string { return fmt.Sprintf("ministry-%d", i) }
+
+// testnetNodeConfig is node name's CometBFT configuration: listeners on
+// ip, PEX off, duplicate IPs allowed (every node dials from loopback),
+// quick consensus and quick redialling of restarted peers. Persistent
+// peers are set once every node id is known.
+func testnetNodeConfig(cfg TestnetConfig, home, name, ip string) *cmtcfg.Config {
+	conf := cmtcfg.DefaultConfig()
+	conf.SetRoot(home)
+	conf.Moniker = name
+	conf.RPC.ListenAddress = fmt.Sprintf("tcp://%s:%d", ip, cfg.RPCPort)
+	conf.P2P.ListenAddress = fmt.Sprintf("tcp://%s:%d", ip, cfg.P2PPort)
+	conf.P2P.PexReactor = false
+	conf.P2P.AddrBookStrict = false
+	conf.P2P.AllowDuplicateIP = true
+	conf.P2P.PersistentPeersMaxDialPeriod = 5 * time.Second
+	conf.Consensus.TimeoutPropose = cfg.TimeoutPropose
+	conf.Consensus.TimeoutCommit = cfg.TimeoutCommit
+	conf.Consensus.CreateEmptyBlocks = true
+	conf.Consensus.CreateEmptyBlocksInterval = 0
+	conf.LogLevel = "main:info,state:info,*:warn"
+	return conf
+}
+
+// writeNodeFiles creates a node home's directories, app.toml and keys
+// (config.toml and genesis.json are written later).
+func writeNodeFiles(conf *cmtcfg.Config, engine string) error {
+	appCfg := DefaultConfig()
+	appCfg.State.Engine = engine
+	for _, d := range []string{conf.RootDir, filepath.Join(conf.RootDir, cmtcfg.DefaultConfigDir), filepath.Join(conf.RootDir, cmtcfg.DefaultDataDir)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return err
+		}
+	}
+	if err := WriteConfig(filepath.Join(conf.RootDir, cmtcfg.DefaultConfigDir, AppConfigFile), appCfg); err != nil {
+		return err
+	}
+	pv := privval.GenFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
+	if err := catch(pv.Save); err != nil {
+		return fmt.Errorf("write validator key: %w", err)
+	}
+	if _, err := p2p.LoadOrGenNodeKey(conf.NodeKeyFile()); err != nil {
+		return fmt.Errorf("write node key: %w", err)
+	}
+	return nil
+}
+
+// testnetHolders are the role holders of each ministry, by key-name
+// prefix.
+var testnetHolders = []struct {
+	prefix string
+	role   core.Role
+}{
+	{"registrar", core.RoleLandRegistrar},
+	{"notary", core.RoleNotary},
+	{"bank", core.RoleBank},
+}
+
+// testnetGenesis creates the client keys (in dir/keyring, and each
+// ministry's also in its validator's home keyring) and returns the
+// genesis: one agency per validator, each may grant every role.
+func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey) (*app.Genesis, error) {
+	all := client.NewKeyring(filepath.Join(dir, tn.Keyring))
+	g := &app.Genesis{Params: app.DefaultParams(), Roles: []app.GenesisRole{}}
+	var ids []string
+	for i, vk := range valKeys {
+		id := testnetAgency(i)
+		ids = append(ids, id)
+		home := client.NewKeyring(filepath.Join(dir, tn.Nodes[i].Home, "keyring"))
+		create := func(name string) (*client.Key, error) {
+			k, err := all.Create(name)
+			if err != nil {
+				return nil, err
+			}
+			return k, home.Add(k)
+		}
+		admin, err := create("admin-" + id)
+		if err != nil {
+			return nil, err
+		}
+		g.Agencies = append(g.Agencies, core.Agency{
+			ID: id, Name: fmt.Sprintf("Ministry %d", i),
+			Validator: core.Validator{PubKey: core.HexBytes(vk), Power: 10},
+			Admins:    []core.Address{admin.Address()},
+		})
+		for _, h := range testnetHolders {
+			k, err := create(h.prefix + "-" + id)
+			if err != nil {
+				return nil, err
+			}
+			g.Roles = append(g.Roles, app.GenesisRole{Account: k.Address(), Role: h.role, Agency: id})
+		}
+	}
+	for _, r := range core.Roles {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: r, Agencies: ids})
+	}
+	for i := 0; i < 2*len(valKeys); i++ {
+		if _, err := all.Create(fmt.Sprintf("citizen-%d", i)); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}

@@ -1,0 +1,415 @@
+package testnet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/client"
+)
+
+// The fault-injection harness. A network is the output of `govchain
+// testnet init` run into the test's temporary directory, on its own
+// loopback addresses (127.0.X.1 upwards, X random) so that it collides
+// neither with `make testnet` nor with other tests. Every peer link goes
+// through a proxy the test controls: node i's persistent_peers name, for
+// each other node j, a proxy on node i's address that forwards to j's P2P
+// listener. Cutting or slowing the proxies of both directions of a pair
+// cuts or slows the link between those two nodes; nothing else changes.
+//
+// Node processes run in their own process group and are killed with it
+// when the test ends, failed or not. Every wait is bounded.
+
+// netConfig is what startNetwork builds.
+type netConfig struct {
+	validators, fullNodes int
+	// engines is testnet init's --engines (empty: memiavl everywhere).
+	engines string
+	// timeoutCommit is the consensus timeout_commit (default 300ms).
+	timeoutCommit time.Duration
+}
+
+// network is a running testnet under the test's control.
+type network struct {
+	t       *testing.T
+	dir     string
+	chainID string
+	nodes   []*netNode
+	// proxies[i][j] carries the connections node i dials to node j.
+	proxies [][]*linkProxy
+	keys    *client.Keyring
+}
+
+// testnetJSON mirrors the fields of testnet.json the harness reads.
+type testnetJSON struct {
+	ChainID string `json:"chain_id"`
+	Keyring string `json:"keyring"`
+	Nodes   []struct {
+		Name      string `json:"name"`
+		Home      string `json:"home"`
+		Validator bool   `json:"validator"`
+		Agency    string `json:"agency"`
+		NodeID    string `json:"node_id"`
+		RPC       string `json:"rpc"`
+		P2P       string `json:"p2p"`
+	} `json:"nodes"`
+}
+
+// pickAddresses chooses a loopback block 127.0.X.1.. and two ports that
+// every node address can bind right now.
+func pickAddresses(t *testing.T, n int) (firstIP string, p2pPort, rpcPort int) {
+	t.Helper()
+	for attempt := 0; attempt < 20; attempt++ {
+		x := 10 + rand.IntN(240)
+		firstIP = fmt.Sprintf("127.0.%d.1", x)
+		p2pPort, rpcPort = freePort(t), freePort(t)
+		if p2pPort == rpcPort {
+			continue
+		}
+		ok := true
+		for i := 0; i < n && ok; i++ {
+			for _, port := range []int{p2pPort, rpcPort} {
+				l, err := net.Listen("tcp", fmt.Sprintf("127.0.%d.%d:%d", x, i+1, port))
+				if err != nil {
+					ok = false
+					break
+				}
+				_ = l.Close()
+			}
+		}
+		if ok {
+			return firstIP, p2pPort, rpcPort
+		}
+	}
+	t.Fatal("no free loopback block for the network")
+	return "", 0, 0
+}
+
+// startNetwork generates a network with govchain testnet init, puts a
+// proxy on every peer link, starts every node and waits until each RPC
+// answers and the chain has made a block.
+func startNetwork(t *testing.T, cfg netConfig) *network {
+	t.Helper()
+	if cfg.timeoutCommit == 0 {
+		cfg.timeoutCommit = 300 * time.Millisecond
+	}
+	n := cfg.validators + cfg.fullNodes
+	firstIP, p2pPort, rpcPort := pickAddresses(t, n)
+	dir := filepath.Join(t.TempDir(), "net")
+	args := []string{"testnet", "init", "--output", dir, "--chain-id", "e2e-net",
+		"--validators", strconv.Itoa(cfg.validators), "--full-nodes", strconv.Itoa(cfg.fullNodes),
+		"--first-ip", firstIP, "--p2p-port", strconv.Itoa(p2pPort), "--rpc-port", strconv.Itoa(rpcPort),
+		"--timeout-commit", cfg.timeoutCommit.String()}
+	if cfg.engines != "" {
+		args = append(args, "--engines", cfg.engines)
+	}
+	out, err := exec.Command(binary, args...).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	b, err := os.ReadFile(filepath.Join(dir, "testnet.json"))
+	require.NoError(t, err)
+	var spec testnetJSON
+	require.NoError(t, json.Unmarshal(b, &spec))
+	require.Len(t, spec.Nodes, n)
+
+	nw := &network{t: t, dir: dir, chainID: spec.ChainID, keys: client.NewKeyring(filepath.Join(dir, spec.Keyring))}
+	for i, s := range spec.Nodes {
+		nw.nodes = append(nw.nodes, &netNode{t: t, idx: i, name: s.Name, home: filepath.Join(dir, s.Home),
+			rpc: s.RPC, nodeID: s.NodeID, validator: s.Validator, agency: s.Agency,
+			p2pAddr: s.P2P[strings.IndexByte(s.P2P, '@')+1:]})
+	}
+	// Proxies, then each node's persistent peers through them.
+	nw.proxies = make([][]*linkProxy, n)
+	for i, from := range nw.nodes {
+		nw.proxies[i] = make([]*linkProxy, n)
+		var peers []string
+		for j, to := range nw.nodes {
+			if i == j {
+				continue
+			}
+			host := from.p2pAddr[:strings.LastIndexByte(from.p2pAddr, ':')]
+			p, err := newLinkProxy(host+":0", to.p2pAddr)
+			require.NoError(t, err)
+			t.Cleanup(p.Close)
+			nw.proxies[i][j] = p
+			peers = append(peers, to.nodeID+"@"+p.Addr())
+		}
+		editNodeConfig(t, from.home, func(c *cmtcfg.Config) { c.P2P.PersistentPeers = strings.Join(peers, ",") })
+	}
+	t.Cleanup(nw.killAll)
+	for _, nd := range nw.nodes {
+		nd.Start()
+	}
+	nw.waitHeight(1, 60*time.Second)
+	return nw
+}
+
+// killAll kills every node still running; it is the test's cleanup.
+func (nw *network) killAll() {
+	for _, nd := range nw.nodes {
+		nd.signalAndWait(syscall.SIGKILL, 10*time.Second)
+	}
+}
+
+// validators returns the validator nodes.
+func (nw *network) validators() []*netNode {
+	var out []*netNode
+	for _, nd := range nw.nodes {
+		if nd.validator {
+			out = append(out, nd)
+		}
+	}
+	return out
+}
+
+// running returns the nodes whose process runs and is not frozen.
+func (nw *network) running() []*netNode {
+	var out []*netNode
+	for _, nd := range nw.nodes {
+		if nd.Running() {
+			out = append(out, nd)
+		}
+	}
+	return out
+}
+
+// maxHeight is the highest latest height any running node reports.
+func (nw *network) maxHeight() int64 {
+	var best int64
+	for _, nd := range nw.running() {
+		if h, err := nd.Height(); err == nil && h > best {
+			best = h
+		}
+	}
+	return best
+}
+
+// waitHeight waits until every running node has reached height h.
+func (nw *network) waitHeight(h int64, timeout time.Duration) {
+	nw.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for _, nd := range nw.running() {
+		for {
+			got, err := nd.Height()
+			if err == nil && got >= h {
+				break
+			}
+			if time.Now().After(deadline) {
+				nw.t.Fatalf("%s did not reach height %d in %s (at %d, %v); log:\n%s", nd.name, h, timeout, got, err, nd.Tail())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+}
+
+// waitTip waits until nd has caught up with the highest height the other
+// running nodes had when waitTip was called, and returns how long it took.
+func (nw *network) waitTip(nd *netNode, timeout time.Duration) time.Duration {
+	nw.t.Helper()
+	start := time.Now()
+	tip := nw.maxHeight()
+	for {
+		h, err := nd.Height()
+		if err == nil && h >= tip {
+			return time.Since(start)
+		}
+		if time.Since(start) > timeout {
+			nw.t.Fatalf("%s did not reach the tip %d within %s (at %d, %v); log:\n%s", nd.name, tip, timeout, h, err, nd.Tail())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// CutLink drops every connection between nodes i and j and refuses new
+// ones, in both directions.
+func (nw *network) CutLink(i, j int) {
+	nw.proxies[i][j].SetCut(true)
+	nw.proxies[j][i].SetCut(true)
+}
+
+// RestoreLink undoes CutLink and SlowLink between i and j.
+func (nw *network) RestoreLink(i, j int) {
+	for _, p := range []*linkProxy{nw.proxies[i][j], nw.proxies[j][i]} {
+		p.SetCut(false)
+		p.SetDelay(0)
+	}
+}
+
+// SlowLink delays all traffic between i and j by d in each direction.
+func (nw *network) SlowLink(i, j int, d time.Duration) {
+	nw.proxies[i][j].SetDelay(d)
+	nw.proxies[j][i].SetDelay(d)
+}
+
+// Isolate cuts every link of node i.
+func (nw *network) Isolate(i int) {
+	for j := range nw.nodes {
+		if j != i {
+			nw.CutLink(i, j)
+		}
+	}
+}
+
+// netNode is one node process of a network.
+type netNode struct {
+	t         *testing.T
+	idx       int
+	name      string
+	home      string
+	rpc       string
+	nodeID    string
+	p2pAddr   string // the node's real P2P listener, host:port
+	validator bool
+	agency    string
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	done   chan struct{} // closed when the process has been reaped
+	frozen bool
+	log    *os.File
+}
+
+// Start runs the node's process (in its own process group) and waits
+// until its RPC answers.
+func (nd *netNode) Start() {
+	nd.t.Helper()
+	nd.mu.Lock()
+	require.Nil(nd.t, nd.cmd, "%s is already running", nd.name)
+	logf, err := os.OpenFile(filepath.Join(nd.home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	require.NoError(nd.t, err)
+	cmd := exec.Command(binary, "start", "--home", nd.home)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(nd.t, cmd.Start())
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	nd.cmd, nd.done, nd.log, nd.frozen = cmd, done, logf, false
+	nd.mu.Unlock()
+
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := nd.Height(); err == nil {
+			return
+		}
+		select {
+		case <-done:
+			nd.t.Fatalf("%s exited while starting; log:\n%s", nd.name, nd.Tail())
+		default:
+		}
+		if time.Now().After(deadline) {
+			nd.t.Fatalf("%s's RPC did not answer in 60s; log:\n%s", nd.name, nd.Tail())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// Running reports whether the process runs and is not frozen.
+func (nd *netNode) Running() bool {
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	return nd.cmd != nil && !nd.frozen
+}
+
+// signalAndWait sends sig to the process group and waits up to timeout
+// for the process to end; then it kills the group. It does nothing if the
+// node is not running.
+func (nd *netNode) signalAndWait(sig syscall.Signal, timeout time.Duration) {
+	nd.mu.Lock()
+	if nd.cmd == nil {
+		nd.mu.Unlock()
+		return
+	}
+	pgid, done, frozen := nd.cmd.Process.Pid, nd.done, nd.frozen
+	// From now on the node counts as not running; the lock is not held
+	// while the process shuts down.
+	nd.frozen = true
+	nd.mu.Unlock()
+	if frozen && sig != syscall.SIGKILL {
+		_ = syscall.Kill(-pgid, syscall.SIGCONT)
+	}
+	_ = syscall.Kill(-pgid, sig)
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-done
+	}
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	_ = nd.log.Close()
+	nd.cmd, nd.done, nd.log, nd.frozen = nil, nil, nil, false
+}
+
+// Kill stops the node with SIGKILL, as a power cut would.
+func (nd *netNode) Kill() { nd.signalAndWait(syscall.SIGKILL, 10*time.Second) }
+
+// Stop stops the node with SIGTERM, and SIGKILL if it has not exited
+// within 30 s.
+func (nd *netNode) Stop() { nd.signalAndWait(syscall.SIGTERM, 30*time.Second) }
+
+// Restart stops the node cleanly and starts it again.
+func (nd *netNode) Restart() {
+	nd.t.Helper()
+	nd.Stop()
+	nd.Start()
+}
+
+// Freeze suspends the process (SIGSTOP): it keeps its sockets but
+// answers nothing.
+func (nd *netNode) Freeze() { nd.signalFrozen(syscall.SIGSTOP, true) }
+
+// Thaw resumes a frozen process (SIGCONT).
+func (nd *netNode) Thaw() { nd.signalFrozen(syscall.SIGCONT, false) }
+
+func (nd *netNode) signalFrozen(sig syscall.Signal, frozen bool) {
+	nd.t.Helper()
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	require.NotNil(nd.t, nd.cmd, "%s is not running", nd.name)
+	require.NoError(nd.t, syscall.Kill(-nd.cmd.Process.Pid, sig))
+	nd.frozen = frozen
+}
+
+// Client returns an RPC client of the node.
+func (nd *netNode) Client() *client.Client {
+	c, err := client.New(nd.rpc)
+	require.NoError(nd.t, err)
+	return c
+}
+
+// Height is the node's latest block height (0 before the first block).
+func (nd *netNode) Height() (int64, error) {
+	c, err := client.New(nd.rpc)
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st, err := c.RPC().Status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.SyncInfo.LatestBlockHeight, nil
+}
+
+// Tail returns the end of the node's log.
+func (nd *netNode) Tail() string {
+	b, _ := os.ReadFile(filepath.Join(nd.home, "node.log"))
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	return string(b)
+}
