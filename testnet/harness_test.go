@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,13 @@ type netConfig struct {
 	engines string
 	// timeoutCommit is the consensus timeout_commit (default 300ms).
 	timeoutCommit time.Duration
+	// startLater lists node indices startNetwork does not start (a late
+	// joiner, a second copy of a key); the test starts them itself.
+	startLater []int
+	// before, if set, runs after the homes and proxies exist and before
+	// any node starts: to edit configs, copy keys, or set a node's
+	// binary or environment.
+	before func(nw *network)
 }
 
 // network is a running testnet under the test's control.
@@ -150,8 +158,13 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 		editNodeConfig(t, from.home, func(c *cmtcfg.Config) { c.P2P.PersistentPeers = strings.Join(peers, ",") })
 	}
 	t.Cleanup(nw.killAll)
-	for _, nd := range nw.nodes {
-		nd.Start()
+	if cfg.before != nil {
+		cfg.before(nw)
+	}
+	for i, nd := range nw.nodes {
+		if !slices.Contains(cfg.startLater, i) {
+			nd.Start()
+		}
 	}
 	nw.waitHeight(1, 60*time.Second)
 	return nw
@@ -274,6 +287,11 @@ type netNode struct {
 	p2pAddr   string // the node's real P2P listener, host:port
 	validator bool
 	agency    string
+	// bin is the binary the node runs (empty: the one TestMain built);
+	// env is added to the process environment. Both apply at the next
+	// Start.
+	bin string
+	env []string
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -286,19 +304,7 @@ type netNode struct {
 // until its RPC answers.
 func (nd *netNode) Start() {
 	nd.t.Helper()
-	nd.mu.Lock()
-	require.Nil(nd.t, nd.cmd, "%s is already running", nd.name)
-	logf, err := os.OpenFile(filepath.Join(nd.home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	require.NoError(nd.t, err)
-	cmd := exec.Command(binary, "start", "--home", nd.home)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	require.NoError(nd.t, cmd.Start())
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	nd.cmd, nd.done, nd.log, nd.frozen = cmd, done, logf, false
-	nd.mu.Unlock()
-
+	done := nd.Spawn()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if _, err := nd.Height(); err == nil {
@@ -314,6 +320,54 @@ func (nd *netNode) Start() {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// Spawn runs the node's process (in its own process group) without
+// waiting for it, and returns a channel closed when the process has ended
+// and been reaped (see Exited).
+func (nd *netNode) Spawn() <-chan struct{} {
+	nd.t.Helper()
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	require.Nil(nd.t, nd.cmd, "%s is already running", nd.name)
+	logf, err := os.OpenFile(filepath.Join(nd.home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	require.NoError(nd.t, err)
+	bin := binary
+	if nd.bin != "" {
+		bin = nd.bin
+	}
+	cmd := exec.Command(bin, "start", "--home", nd.home)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), nd.env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(nd.t, cmd.Start())
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	nd.cmd, nd.done, nd.log, nd.frozen = cmd, done, logf, false
+	return done
+}
+
+// Exited waits up to timeout for a spawned process to end by itself and
+// reports whether it did, with its exit code; a process that ended is
+// cleared so that the node can be started again.
+func (nd *netNode) Exited(timeout time.Duration) (bool, int) {
+	nd.mu.Lock()
+	cmd, done := nd.cmd, nd.done
+	nd.mu.Unlock()
+	if cmd == nil {
+		return false, 0
+	}
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		return false, 0
+	}
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	_ = nd.log.Close()
+	code := cmd.ProcessState.ExitCode()
+	nd.cmd, nd.done, nd.log, nd.frozen = nil, nil, nil, false
+	return true, code
 }
 
 // Running reports whether the process runs and is not frozen.
