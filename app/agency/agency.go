@@ -209,29 +209,3 @@ func Query(r state.Reader, path []string) (*core.QueryResult, error) {
 	}
 	return answer(r, key)
 }
-
-func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: notFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
-func scan(r state.Reader, prefix []byte) ([]core.KVPair, error) {
-	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	var out []core.KVPair
-	for ; it.Valid(); it.Next() {
-		out = append(out, core.KVPair{Key: bytes(it.Key()), Value: bytes(it.Value())})
-	}
-	return out, it.Error()
-}
-
-func bytes(b []byte) []byte { return append([]byte(nil), b...) }

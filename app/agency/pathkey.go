@@ -42,7 +42,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return core.RoleAccountKey(addr), singleOf(errNoRoles), nil
 		case "history":
 			return core.RoleAccountKey(addr), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return withScan(r, key, errNoRoles, state.Key(state.PrefixRole, core.RoleHistoryTable, addr[:]))
+				return core.QueryPrefix(r, key, errNoRoles, state.Key(state.PrefixRole, core.RoleHistoryTable, addr[:]))
 			}, nil
 		}
 	case len(path) == 2 && path[0] == "policy":
@@ -64,27 +64,12 @@ var (
 // agencyList answers list from the agency set under key: the set, then
 // every agency by id.
 func agencyList(r state.Reader, key []byte) (*core.QueryResult, error) {
-	return withScan(r, key, errNoAgencySet, core.AgenciesPrefix())
-}
-
-// withScan answers the record under key (notFound if it is missing)
-// followed by every key under prefix, in key order.
-func withScan(r state.Reader, key []byte, notFound error, prefix []byte) (*core.QueryResult, error) {
-	res, err := single(r, key, notFound)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := scan(r, prefix)
-	if err != nil {
-		return nil, err
-	}
-	res.Entries = append([]core.KVPair{{Key: res.Key, Value: res.Value}}, entries...)
-	return res, nil
+	return core.QueryPrefix(r, key, errNoAgencySet, core.AgenciesPrefix())
 }
 
 // singleOf answers a single record, notFound if it is missing.
 func singleOf(notFound error) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return single(r, key, notFound)
+		return core.QuerySingle(r, key, notFound)
 	}
 }

@@ -3,7 +3,6 @@ package gov
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
@@ -60,13 +59,11 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		case "votes":
 			return ProposalKey(id), proposalList(votes), nil
 		case "history":
-			return ProposalKey(id), proposalList(func(r state.Reader, res *core.QueryResult, p *Proposal) (*core.QueryResult, error) {
-				keys := make([][]byte, 0, p.HistoryCount)
-				for seq := uint64(0); seq < p.HistoryCount; seq++ {
-					keys = append(keys, HistoryKey(id, seq))
-				}
-				return withEntries(r, res, keys)
-			}), nil
+			return ProposalKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+				return core.QueryListOf(r, key, ErrProposalNotFound, func(p *Proposal) [][]byte {
+					return core.SeqKeys(p.HistoryCount, func(seq uint64) []byte { return HistoryKey(id, seq) })
+				})
+			}, nil
 		}
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
@@ -75,26 +72,16 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 // openProposals answers proposals from the Index under key: the index,
 // then each open proposal in its order.
 func openProposals(r state.Reader, key []byte) (*core.QueryResult, error) {
-	res, err := single(r, key, core.NewError(core.ErrNotFound, "gov: no proposal index in state"))
-	if err != nil {
-		return nil, err
-	}
-	var idx Index
-	if _, err := core.GetJSON(r, key, &idx); err != nil {
-		return nil, err
-	}
-	keys := make([][]byte, 0, len(idx.Open))
-	for _, id := range idx.Open {
-		keys = append(keys, ProposalKey(id))
-	}
-	return withEntries(r, res, keys)
+	return core.QueryListOf(r, key, core.NewError(core.ErrNotFound, "gov: no proposal index in state"), func(idx *Index) [][]byte {
+		return core.IDKeys(ProposalKey, idx.Open)
+	})
 }
 
 // proposalList answers a list anchored on the proposal under the resolved
 // key: entries turns the proposal's answer into the list.
 func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*core.QueryResult, error)) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		res, err := single(r, key, ErrProposalNotFound)
+		res, err := core.QuerySingle(r, key, ErrProposalNotFound)
 		if err != nil {
 			return nil, err
 		}
@@ -106,49 +93,14 @@ func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*cor
 	}
 }
 
-// numericID parses a positive decimal id in canonical form.
-func numericID(s string) (uint64, error) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 || strconv.FormatUint(n, 10) != s {
-		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
-	}
-	return n, nil
-}
+// numericID parses a numeric record id of a query path.
+func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
 
 // singleOf answers a single record, notFound if it is missing.
 func singleOf(notFound error) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return single(r, key, notFound)
+		return core.QuerySingle(r, key, notFound)
 	}
-}
-
-func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: notFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
-// withEntries turns a single answer into an anchored list: the anchor, then
-// the value of every key. A listed key that is missing means the state is
-// inconsistent and is an internal error.
-func withEntries(r state.Reader, anchor *core.QueryResult, keys [][]byte) (*core.QueryResult, error) {
-	anchor.Entries = []core.KVPair{{Key: anchor.Key, Value: anchor.Value}}
-	for _, k := range keys {
-		v, err := r.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			return nil, fmt.Errorf("gov: %x lists key %x that is missing", anchor.Key, k)
-		}
-		anchor.Entries = append(anchor.Entries, core.KVPair{Key: k, Value: v})
-	}
-	return anchor, nil
 }
 
 // votes answers proposal/{id}/votes: the proposal, then every vote.

@@ -1,9 +1,6 @@
 package identity
 
 import (
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
@@ -72,14 +69,13 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return PersonKey(id), singleOf(ErrPersonNotFound), nil
 		case "history":
 			return PersonKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				var p Person
-				return historyList(r, key, ErrPersonNotFound, &p, func() [][]byte {
-					return seqKeys(p.HistoryCount, func(s uint64) []byte { return PersonHistoryKey(id, s) })
+				return core.QueryListOf(r, key, ErrPersonNotFound, func(p *Person) [][]byte {
+					return core.SeqKeys(p.HistoryCount, func(s uint64) []byte { return PersonHistoryKey(id, s) })
 				})
 			}, nil
 		case "credentials":
 			return PersonCredentialsKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return personCredentials(r, key, id)
+				return core.QueryPrefix(r, key, ErrPersonNotFound, PersonCredentialsPrefix(id))
 			}, nil
 		}
 	case "account":
@@ -101,9 +97,8 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return OrgKey(id), singleOf(ErrOrgNotFound), nil
 		case "history":
 			return OrgKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				var o Organisation
-				return historyList(r, key, ErrOrgNotFound, &o, func() [][]byte {
-					return seqKeys(o.HistoryCount, func(s uint64) []byte { return OrgHistoryKey(id, s) })
+				return core.QueryListOf(r, key, ErrOrgNotFound, func(o *Organisation) [][]byte {
+					return core.SeqKeys(o.HistoryCount, func(s uint64) []byte { return OrgHistoryKey(id, s) })
 				})
 			}, nil
 		}
@@ -117,9 +112,8 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return CredentialKey(id), singleOf(ErrCredentialNotFound), nil
 		case "history":
 			return CredentialKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				var c Credential
-				return historyList(r, key, ErrCredentialNotFound, &c, func() [][]byte {
-					return seqKeys(c.HistoryCount, func(s uint64) []byte { return CredentialHistoryKey(id, s) })
+				return core.QueryListOf(r, key, ErrCredentialNotFound, func(c *Credential) [][]byte {
+					return core.SeqKeys(c.HistoryCount, func(s uint64) []byte { return CredentialHistoryKey(id, s) })
 				})
 			}, nil
 		}
@@ -133,9 +127,8 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return RecoveryKey(id), singleOf(ErrRecoveryNotFound), nil
 		case "history":
 			return RecoveryKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				var rc Recovery
-				return historyList(r, key, ErrRecoveryNotFound, &rc, func() [][]byte {
-					return seqKeys(rc.HistoryCount, func(s uint64) []byte { return RecoveryHistoryKey(id, s) })
+				return core.QueryListOf(r, key, ErrRecoveryNotFound, func(rc *Recovery) [][]byte {
+					return core.SeqKeys(rc.HistoryCount, func(s uint64) []byte { return RecoveryHistoryKey(id, s) })
 				})
 			}, nil
 		}
@@ -150,93 +143,12 @@ func idOf(s string) (string, error) {
 	return s, nil
 }
 
-// numericID parses a positive decimal id in canonical form (no sign, no
-// leading zeros).
-func numericID(s string) (uint64, error) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 || strconv.FormatUint(n, 10) != s {
-		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
-	}
-	return n, nil
-}
+// numericID parses a numeric record id of a query path.
+func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
 
 // singleOf answers a single record, notFound if it is missing.
 func singleOf(notFound error) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return single(r, key, notFound)
+		return core.QuerySingle(r, key, notFound)
 	}
-}
-
-func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: notFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
-func seqKeys(n uint64, keyOf func(uint64) []byte) [][]byte {
-	keys := make([][]byte, 0, n)
-	for s := uint64(0); s < n; s++ {
-		keys = append(keys, keyOf(s))
-	}
-	return keys
-}
-
-// historyList answers a list anchored on a record: the record (decoded
-// into rec), then the value of every key that keysOf derives from it. A
-// listed key that is missing means the state is inconsistent and is an
-// internal error.
-func historyList(r state.Reader, anchor []byte, notFound error, rec any, keysOf func() [][]byte) (*core.QueryResult, error) {
-	v, err := r.Get(anchor)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: anchor, Err: notFound}
-	}
-	if _, err := core.GetJSON(r, anchor, rec); err != nil {
-		return nil, err
-	}
-	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
-	for _, k := range keysOf() {
-		ev, err := r.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		if ev == nil {
-			return nil, fmt.Errorf("identity: record %x lists key %x that is missing", anchor, k)
-		}
-		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: ev})
-	}
-	return res, nil
-}
-
-// personCredentials answers person/{id}/credentials from the person's
-// PersonCredentials record under anchor.
-func personCredentials(r state.Reader, anchor []byte, id string) (*core.QueryResult, error) {
-	v, err := r.Get(anchor)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: anchor, Err: ErrPersonNotFound}
-	}
-	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
-	prefix := PersonCredentialsPrefix(id)
-	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		res.Entries = append(res.Entries, core.KVPair{Key: slices.Clone(it.Key()), Value: slices.Clone(it.Value())})
-	}
-	if err := it.Error(); err != nil {
-		return nil, err
-	}
-	return res, nil
 }

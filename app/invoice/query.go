@@ -170,51 +170,14 @@ func decode(v []byte, out any) error {
 // singleOf answers a single record, notFound if it is missing.
 func singleOf(notFound error) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return single(r, key, notFound)
+		return core.QuerySingle(r, key, notFound)
 	}
 }
 
-// listOf answers a list anchored on the record under the resolved key (see
-// list).
+// listOf answers a list anchored on the record under the resolved key
+// (core.QueryList).
 func listOf(notFound error, keysOf func([]byte) ([][]byte, error)) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return list(r, key, notFound, keysOf)
+		return core.QueryList(r, key, notFound, keysOf)
 	}
-}
-
-func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: notFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
-// list answers the anchor under key followed by the value of every key
-// that keysOf derives from the anchor's value. A derived key that is missing
-// means the state is inconsistent and is an internal error.
-func list(r state.Reader, key []byte, notFound error, keysOf func([]byte) ([][]byte, error)) (*core.QueryResult, error) {
-	res, err := single(r, key, notFound)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := keysOf(res.Value)
-	if err != nil {
-		return nil, err
-	}
-	res.Entries = append(make([]core.KVPair, 0, len(keys)+1), core.KVPair{Key: key, Value: res.Value})
-	for _, k := range keys {
-		v, err := r.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			return nil, fmt.Errorf("invoice: anchor %x lists key %x that is missing", key, k)
-		}
-		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: v})
-	}
-	return res, nil
 }

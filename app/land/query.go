@@ -1,9 +1,7 @@
 package land
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
@@ -66,28 +64,24 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		switch path[2] {
 		case "history":
 			keysOf = func(p *Parcel) [][]byte {
-				keys := make([][]byte, 0, p.HistoryCount)
-				for seq := uint64(0); seq < p.HistoryCount; seq++ {
-					keys = append(keys, HistoryKey(id, seq))
-				}
-				return keys
+				return core.SeqKeys(p.HistoryCount, func(seq uint64) []byte { return HistoryKey(id, seq) })
 			}
 		case "transfers":
 			keysOf = func(p *Parcel) [][]byte {
-				return idKeys(TransferKey, p.PendingTransfers)
+				return core.IDKeys(TransferKey, p.PendingTransfers)
 			}
 		case "liens":
 			keysOf = func(p *Parcel) [][]byte {
-				return idKeys(LienKey, slices.Concat(p.PendingLiens, p.ActiveLiens))
+				return core.IDKeys(LienKey, slices.Concat(p.PendingLiens, p.ActiveLiens))
 			}
 		case "disputes":
 			keysOf = func(p *Parcel) [][]byte {
-				return idKeys(DisputeKey, p.OpenDisputes)
+				return core.IDKeys(DisputeKey, p.OpenDisputes)
 			}
 		}
 		if keysOf != nil {
 			return ParcelKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return parcelList(r, key, id, keysOf)
+				return core.QueryListOf(r, key, ErrParcelNotFound, keysOf)
 			}, nil
 		}
 	case len(path) == 3 && path[0] == "owner" && path[2] == "parcels":
@@ -96,7 +90,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
 		}
 		return OwnerKey(a), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-			return ownerParcels(r, key, a)
+			return core.QueryPrefix(r, key, ErrOwnerNotFound, OwnerParcelsPrefix(a))
 		}, nil
 	case len(path) == 2 && path[0] == "transfer":
 		id, err := numericID(path[1])
@@ -127,97 +121,12 @@ func parcelIDOf(s string) (string, error) {
 	return s, nil
 }
 
-// numericID parses a positive decimal id in canonical form (no sign, no
-// leading zeros).
-func numericID(s string) (uint64, error) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 || strconv.FormatUint(n, 10) != s {
-		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
-	}
-	return n, nil
-}
+// numericID parses a numeric record id of a query path.
+func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
 
 // singleOf answers a single record, notFound if it is missing.
 func singleOf(notFound error) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return single(r, key, notFound)
+		return core.QuerySingle(r, key, notFound)
 	}
-}
-
-func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: notFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
-func idKeys(keyOf func(uint64) []byte, ids []uint64) [][]byte {
-	keys := make([][]byte, 0, len(ids))
-	for _, id := range ids {
-		keys = append(keys, keyOf(id))
-	}
-	return keys
-}
-
-// parcelList answers a list anchored on the record of parcel id under
-// anchor: the parcel, then the value of every key that keysOf derives from
-// it. A listed key that is missing means the state is inconsistent and is
-// an internal error.
-func parcelList(r state.Reader, anchor []byte, id string, keysOf func(*Parcel) [][]byte) (*core.QueryResult, error) {
-	v, err := r.Get(anchor)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: anchor, Err: ErrParcelNotFound}
-	}
-	var p Parcel
-	if _, err := core.GetJSON(r, anchor, &p); err != nil {
-		return nil, err
-	}
-	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
-	for _, k := range keysOf(&p) {
-		ev, err := r.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		if ev == nil {
-			return nil, fmt.Errorf("land: parcel %s lists key %x that is missing", id, k)
-		}
-		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: ev})
-	}
-	return res, nil
-}
-
-// ownerParcels answers owner/{account}/parcels from the Owner record of
-// a under anchor.
-func ownerParcels(r state.Reader, anchor []byte, a core.Address) (*core.QueryResult, error) {
-	v, err := r.Get(anchor)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: anchor, Err: ErrOwnerNotFound}
-	}
-	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
-	prefix := OwnerParcelsPrefix(a)
-	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		res.Entries = append(res.Entries, core.KVPair{
-			Key:   slices.Clone(it.Key()),
-			Value: slices.Clone(it.Value()),
-		})
-	}
-	if err := it.Error(); err != nil {
-		return nil, err
-	}
-	return res, nil
 }

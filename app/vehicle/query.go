@@ -1,9 +1,6 @@
 package vehicle
 
 import (
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
@@ -63,24 +60,14 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		switch path[2] {
 		case "history":
 			keysOf = func(v *Vehicle) [][]byte {
-				keys := make([][]byte, 0, v.HistoryCount)
-				for seq := uint64(0); seq < v.HistoryCount; seq++ {
-					keys = append(keys, HistoryKey(vin, seq))
-				}
-				return keys
+				return core.SeqKeys(v.HistoryCount, func(seq uint64) []byte { return HistoryKey(vin, seq) })
 			}
 		case "liens":
-			keysOf = func(v *Vehicle) [][]byte {
-				keys := make([][]byte, 0, len(v.ActiveLiens))
-				for _, id := range v.ActiveLiens {
-					keys = append(keys, LienKey(id))
-				}
-				return keys
-			}
+			keysOf = func(v *Vehicle) [][]byte { return core.IDKeys(LienKey, v.ActiveLiens) }
 		}
 		if keysOf != nil {
 			return VehicleKey(vin), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return vehicleList(r, key, vin, keysOf)
+				return core.QueryListOf(r, key, ErrVehicleNotFound, keysOf)
 			}, nil
 		}
 	case len(path) == 2 && path[0] == "plate":
@@ -94,7 +81,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
 		}
 		return OwnerKey(a), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-			return ownerVehicles(r, key, a)
+			return core.QueryPrefix(r, key, ErrOwnerNotFound, OwnerVehiclesPrefix(a))
 		}, nil
 	case len(path) == 2 && path[0] == "transfer":
 		id, err := numericID(path[1])
@@ -119,89 +106,12 @@ func vinOf(s string) (string, error) {
 	return s, nil
 }
 
-// numericID parses a positive decimal id in canonical form (no sign, no
-// leading zeros).
-func numericID(s string) (uint64, error) {
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 || strconv.FormatUint(n, 10) != s {
-		return 0, core.Wrapf(ErrUnknownQuery, "id %q must be a positive decimal number", s)
-	}
-	return n, nil
-}
+// numericID parses a numeric record id of a query path.
+func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
 
 // singleOf answers a single record, notFound if it is missing.
 func singleOf(notFound error) answerFunc {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return single(r, key, notFound)
+		return core.QuerySingle(r, key, notFound)
 	}
-}
-
-func single(r state.Reader, key []byte, notFound error) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: notFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
-// vehicleList answers a list anchored on the record of vehicle vin under
-// anchor: the vehicle, then the value of every key that keysOf derives
-// from it. A listed key that is missing means the state is inconsistent
-// and is an internal error.
-func vehicleList(r state.Reader, anchor []byte, vin string, keysOf func(*Vehicle) [][]byte) (*core.QueryResult, error) {
-	val, err := r.Get(anchor)
-	if err != nil {
-		return nil, err
-	}
-	if val == nil {
-		return nil, &core.NotFound{Key: anchor, Err: ErrVehicleNotFound}
-	}
-	var v Vehicle
-	if _, err := core.GetJSON(r, anchor, &v); err != nil {
-		return nil, err
-	}
-	res := &core.QueryResult{Key: anchor, Value: val, Entries: []core.KVPair{{Key: anchor, Value: val}}}
-	for _, k := range keysOf(&v) {
-		ev, err := r.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		if ev == nil {
-			return nil, fmt.Errorf("vehicle: vin %s lists key %x that is missing", vin, k)
-		}
-		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: ev})
-	}
-	return res, nil
-}
-
-// ownerVehicles answers owner/{account}/vehicles from the Owner record of
-// a under anchor.
-func ownerVehicles(r state.Reader, anchor []byte, a core.Address) (*core.QueryResult, error) {
-	v, err := r.Get(anchor)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: anchor, Err: ErrOwnerNotFound}
-	}
-	res := &core.QueryResult{Key: anchor, Value: v, Entries: []core.KVPair{{Key: anchor, Value: v}}}
-	prefix := OwnerVehiclesPrefix(a)
-	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		res.Entries = append(res.Entries, core.KVPair{
-			Key:   slices.Clone(it.Key()),
-			Value: slices.Clone(it.Value()),
-		})
-	}
-	if err := it.Error(); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
