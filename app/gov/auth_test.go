@@ -22,7 +22,7 @@ var authSetups = map[string]func(e *env) core.Msg{
 	},
 	TypeCloseProposal: func(e *env) core.Msg {
 		e.submit("b", setPolicy(core.RoleNotary, "b"))
-		e.height += testPeriod + 1
+		e.Height += testPeriod + 1
 		return CloseProposal{ProposalID: 1}
 	},
 }
@@ -51,11 +51,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 						s = admin("a")
 					}
 					if role != "" {
-						require.NoError(t, coretest.Grant(e.kv, s, role))
+						require.NoError(t, coretest.Grant(e.KV, s, role))
 					}
 					m := setup(e)
 					require.Equal(t, typ, m.Type())
-					_, err := e.run(s, m)
+					_, err := e.Run(s, m)
 					if isAdmin {
 						require.NoError(t, err)
 					} else {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
-	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context.
@@ -24,20 +23,15 @@ const testPeriod = 100
 // env is a chain of one-transaction blocks over a MemKV: each message runs
 // Validate, then Exec on a state.Branch that is written only on success.
 type env struct {
-	t      *testing.T
-	kv     *coretest.MemKV
-	height int64
-	seen   map[error]bool
-	// updates are the validator updates of the last successful message.
-	updates []core.Validator
+	*coretest.Env
 }
 
 // newEnv returns a chain with the given governance parameters (voting
 // period testPeriod if zero) and no agency.
 func newEnv(t *testing.T, threshold string) *env {
-	e := &env{t: t, kv: coretest.NewMemKV(), seen: map[error]bool{}}
-	require.NoError(t, InitGenesis(e.kv, Params{VotingPeriodSeconds: testPeriod, Threshold: threshold}))
-	require.NoError(t, core.SetAgencySet(e.kv, core.AgencySet{}))
+	e := &env{Env: coretest.NewEnv(t)}
+	require.NoError(t, InitGenesis(e.KV, Params{VotingPeriodSeconds: testPeriod, Threshold: threshold}))
+	require.NoError(t, core.SetAgencySet(e.KV, core.AgencySet{}))
 	return e
 }
 
@@ -61,14 +55,14 @@ func newAgency(id string, power int64) core.Agency {
 
 // genesisAgency writes an agency as genesis does.
 func (e *env) genesisAgency(ag core.Agency) {
-	require.NoError(e.t, core.SetJSON(e.kv, core.AgencyKey(ag.ID), ag))
+	require.NoError(e.T, core.SetJSON(e.KV, core.AgencyKey(ag.ID), ag))
 	for _, a := range ag.Admins {
-		require.NoError(e.t, e.kv.Set(core.AgencyAdminKey(a), []byte(ag.ID)))
+		require.NoError(e.T, e.KV.Set(core.AgencyAdminKey(a), []byte(ag.ID)))
 	}
-	set, err := core.GetAgencySet(e.kv)
-	require.NoError(e.t, err)
+	set, err := core.GetAgencySet(e.KV)
+	require.NoError(e.T, err)
 	set.AgencyIDs = append(set.AgencyIDs, ag.ID)
-	require.NoError(e.t, core.SetAgencySet(e.kv, set))
+	require.NoError(e.T, core.SetAgencySet(e.KV, set))
 }
 
 // agencies writes one genesis agency per power (ids a, b, c, ...; power 0:
@@ -83,131 +77,81 @@ func (e *env) agencies(powers ...int64) []string {
 	return ids
 }
 
-// run executes m as the next block's only transaction.
-func (e *env) run(signer core.Address, m core.Msg) ([]core.Event, error) {
-	e.height++
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	br := state.NewBranch(e.kv)
-	ctx := coretest.Context(br, signer, e.height)
-	if err := m.Exec(ctx); err != nil {
-		br.Discard()
-		return nil, err
-	}
-	require.NoError(e.t, br.Write())
-	e.updates = ctx.ValidatorUpdates()
-	return ctx.Events(), nil
-}
-
-// ok runs m and requires success.
-func (e *env) ok(signer core.Address, m core.Msg) []core.Event {
-	e.t.Helper()
-	ev, err := e.run(signer, m)
-	require.NoError(e.t, err, "%s", m.Type())
-	require.NotEmpty(e.t, ev)
-	return ev
-}
-
-// refuse runs m, requires it to fail with sentinel and leave the state
-// byte-for-byte unchanged.
-func (e *env) refuse(signer core.Address, m core.Msg, sentinel error) error {
-	e.t.Helper()
-	before := e.snapshot()
-	_, err := e.run(signer, m)
-	require.Error(e.t, err, "%s should be refused with %v", m.Type(), sentinel)
-	require.ErrorIs(e.t, err, sentinel, "%s", m.Type())
-	require.Equal(e.t, before, e.snapshot(), "refused %s changed state", m.Type())
-	e.seen[sentinel] = true
-	return err
-}
-
-func (e *env) snapshot() map[string]string {
-	it, err := e.kv.Iterator(nil, nil, true)
-	require.NoError(e.t, err)
-	defer it.Close()
-	out := map[string]string{}
-	for ; it.Valid(); it.Next() {
-		out[string(it.Key())] = string(it.Value())
-	}
-	return out
-}
-
 // submit submits a change as the admin of agency by and returns its id.
 func (e *env) submit(by string, c Change) uint64 {
-	e.t.Helper()
-	ev := e.ok(admin(by), SubmitProposal{Summary: "proposal", Change: c})
-	ids := attr(e.t, ev, "proposal_id")
-	require.Len(e.t, ids, 1)
+	e.T.Helper()
+	ev := e.OK(admin(by), SubmitProposal{Summary: "proposal", Change: c})
+	ids := attr(e.T, ev, "proposal_id")
+	require.Len(e.T, ids, 1)
 	p := e.proposal(e.lastID())
-	require.Equal(e.t, ids[0], uintString(p.ID))
+	require.Equal(e.T, ids[0], uintString(p.ID))
 	return p.ID
 }
 
 // vote casts agency's vote and returns the proposal afterwards.
 func (e *env) vote(agencyID string, id uint64, option string) Proposal {
-	e.t.Helper()
-	e.ok(admin(agencyID), CastVote{ProposalID: id, Option: option})
+	e.T.Helper()
+	e.OK(admin(agencyID), CastVote{ProposalID: id, Option: option})
 	return e.proposal(id)
 }
 
 func (e *env) lastID() uint64 {
-	idx, err := getIndex(e.kv)
-	require.NoError(e.t, err)
+	idx, err := getIndex(e.KV)
+	require.NoError(e.T, err)
 	return idx.LastID
 }
 
 func (e *env) proposal(id uint64) Proposal {
-	p, err := getProposal(e.kv, id)
-	require.NoError(e.t, err)
+	p, err := getProposal(e.KV, id)
+	require.NoError(e.T, err)
 	return *p
 }
 
 func (e *env) agency(id string) (core.Agency, bool) {
-	ag, found, err := core.GetAgency(e.kv, id)
-	require.NoError(e.t, err)
+	ag, found, err := core.GetAgency(e.KV, id)
+	require.NoError(e.T, err)
 	return ag, found
 }
 
 func (e *env) agencySet() []string {
-	s, err := core.GetAgencySet(e.kv)
-	require.NoError(e.t, err)
+	s, err := core.GetAgencySet(e.KV)
+	require.NoError(e.T, err)
 	return s.AgencyIDs
 }
 
 func (e *env) policy(r core.Role) []string {
-	p, err := core.GetRolePolicy(e.kv, r)
-	require.NoError(e.t, err)
+	p, err := core.GetRolePolicy(e.KV, r)
+	require.NoError(e.T, err)
 	return p.Agencies
 }
 
 func (e *env) setPolicy(r core.Role, ids ...string) {
-	require.NoError(e.t, putRolePolicy(e.kv, core.RolePolicy{Role: r, Agencies: slices.Clone(ids)}))
+	require.NoError(e.T, putRolePolicy(e.KV, core.RolePolicy{Role: r, Agencies: slices.Clone(ids)}))
 }
 
 // openIDs returns the open proposal ids, via Query.
 func (e *env) openIDs() []uint64 {
-	res, err := boundQuery(e.t, e.kv, []string{"proposals"})
-	require.NoError(e.t, err)
+	res, err := boundQuery(e.T, e.KV, []string{"proposals"})
+	require.NoError(e.T, err)
 	var idx Index
-	require.NoError(e.t, json.Unmarshal(res.Value, &idx))
-	require.Len(e.t, res.Entries, len(idx.Open)+1)
+	require.NoError(e.T, json.Unmarshal(res.Value, &idx))
+	require.Len(e.T, res.Entries, len(idx.Open)+1)
 	return idx.Open
 }
 
 // history returns the actions of a proposal's history, via Query.
 func (e *env) history(id uint64) []string {
-	res, err := boundQuery(e.t, e.kv, []string{"proposal", uintString(id), "history"})
-	require.NoError(e.t, err)
+	res, err := boundQuery(e.T, e.KV, []string{"proposal", uintString(id), "history"})
+	require.NoError(e.T, err)
 	var p Proposal
-	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &p))
-	require.Len(e.t, res.Entries, int(p.HistoryCount)+1)
+	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &p))
+	require.Len(e.T, res.Entries, int(p.HistoryCount)+1)
 	var actions []string
 	for i, kv := range res.Entries[1:] {
 		var h core.HistoryEntry
-		require.NoError(e.t, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.t, uint64(i), h.Seq)
-		require.Equal(e.t, HistoryKey(id, uint64(i)), kv.Key)
+		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
+		require.Equal(e.T, uint64(i), h.Seq)
+		require.Equal(e.T, HistoryKey(id, uint64(i)), kv.Key)
 		actions = append(actions, h.Action)
 	}
 	return actions
@@ -248,3 +192,11 @@ func setPolicy(r core.Role, ids ...string) Change {
 }
 
 func blockTimeOf(h int64) time.Time { return t0.Add(time.Duration(h) * time.Second) }
+
+// updates returns the validator updates of the last successful message.
+func (e *env) updates() []core.Validator {
+	if e.Last == nil {
+		return nil
+	}
+	return e.Last.ValidatorUpdates()
+}

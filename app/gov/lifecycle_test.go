@@ -18,7 +18,7 @@ func TestAddAgencyFourAgencies(t *testing.T) {
 	e.agencies(10, 10, 10, 10)
 	e.setPolicy(core.RoleNotary, "a", "c")
 
-	ev := e.ok(admin("a"), SubmitProposal{Summary: "Ministry of Health joins", Change: addAgency("e", 10)})
+	ev := e.OK(admin("a"), SubmitProposal{Summary: "Ministry of Health joins", Change: addAgency("e", 10)})
 	require.Equal(t, []string{"submit_proposal"}, attr(t, ev, "action"))
 	require.Equal(t, []string{"1"}, attr(t, ev, "proposal_id"))
 	require.Equal(t, []string{"e"}, attr(t, ev, "target_agency_id"))
@@ -28,14 +28,14 @@ func TestAddAgencyFourAgencies(t *testing.T) {
 	require.Equal(t, "a", p.ProposerAgency)
 	require.Equal(t, int64(4), p.TotalWeight)
 	require.Equal(t, []Elector{{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}}, p.Electorate)
-	require.Equal(t, blockTimeOf(e.height).Add(testPeriod*1e9), p.VotingEndsAt)
+	require.Equal(t, blockTimeOf(e.Height).Add(testPeriod*1e9), p.VotingEndsAt)
 	require.Equal(t, []uint64{1}, e.openIDs())
 
 	require.Equal(t, StatusOpen, e.vote("a", 1, OptionYes).Status)
-	require.Empty(t, e.updates)
+	require.Empty(t, e.updates())
 	p = e.vote("b", 1, OptionYes)
 	require.Equal(t, StatusOpen, p.Status, "2 of 4 is not more than 2/3")
-	require.Empty(t, e.updates)
+	require.Empty(t, e.updates())
 	_, found := e.agency("e")
 	require.False(t, found)
 
@@ -43,8 +43,8 @@ func TestAddAgencyFourAgencies(t *testing.T) {
 	require.Equal(t, StatusPassed, p.Status)
 	require.Equal(t, int64(3), p.YesWeight)
 	require.Equal(t, uint64(3), p.VoteCount)
-	require.Equal(t, e.height, p.ClosedHeight)
-	require.Equal(t, []core.Validator{{PubKey: valKey("e"), Power: 10}}, e.updates)
+	require.Equal(t, e.Height, p.ClosedHeight)
+	require.Equal(t, []core.Validator{{PubKey: valKey("e"), Power: 10}}, e.updates())
 	require.Equal(t, []core.Validator{{PubKey: valKey("e"), Power: 10}}, p.ValidatorUpdates)
 	require.Empty(t, e.openIDs())
 	require.Equal(t, []string{"submit_proposal", "cast_vote", "cast_vote", "cast_vote", "passed"}, e.history(1))
@@ -53,12 +53,12 @@ func TestAddAgencyFourAgencies(t *testing.T) {
 	require.True(t, found)
 	require.Equal(t, newAgency("e", 10).Validator, ag.Validator)
 	require.Equal(t, []string{"a", "b", "c", "d", "e"}, e.agencySet())
-	id, err := core.AdminAgency(e.kv, admin("e"))
+	id, err := core.AdminAgency(e.KV, admin("e"))
 	require.NoError(t, err)
 	require.Equal(t, "e", id)
 
 	// The last agency can no longer vote on the closed proposal.
-	e.refuse(admin("d"), CastVote{ProposalID: 1, Option: OptionYes}, ErrProposalClosed)
+	e.Refuse(admin("d"), CastVote{ProposalID: 1, Option: OptionYes}, ErrProposalClosed)
 	// The new agency proposes and votes on new proposals.
 	id2 := e.submit("e", setPolicy(core.RoleNotary, "a", "c", "e"))
 	require.Equal(t, int64(5), e.proposal(id2).TotalWeight)
@@ -74,11 +74,11 @@ func TestAddAgencyFiveAgencies(t *testing.T) {
 	for i, ag := range []string{"a", "b", "c"} {
 		p := e.vote(ag, id, OptionYes)
 		require.Equal(t, StatusOpen, p.Status, "%d yes of 5", i+1)
-		require.Empty(t, e.updates)
+		require.Empty(t, e.updates())
 	}
 	p := e.vote("e", id, OptionYes)
 	require.Equal(t, StatusPassed, p.Status)
-	require.Equal(t, []core.Validator{{PubKey: valKey("f"), Power: 10}}, e.updates)
+	require.Equal(t, []core.Validator{{PubKey: valKey("f"), Power: 10}}, e.updates())
 	require.Equal(t, []string{"a", "b", "c", "d", "e", "f"}, e.agencySet())
 
 	// Rejection as soon as passing is impossible: with 6 electors passing
@@ -105,7 +105,7 @@ func TestElectorateSnapshot(t *testing.T) {
 		e.vote(ag, add, OptionYes)
 	}
 	require.Equal(t, StatusPassed, e.proposal(add).Status)
-	e.refuse(admin("e"), CastVote{ProposalID: early, Option: OptionYes}, ErrNotElector)
+	e.Refuse(admin("e"), CastVote{ProposalID: early, Option: OptionYes}, ErrNotElector)
 	e.vote("a", early, OptionYes)
 	e.vote("b", early, OptionYes)
 	require.Equal(t, StatusPassed, e.vote("c", early, OptionYes).Status, "3 of the 4 electors at submission")
@@ -121,7 +121,7 @@ func TestPowerThreshold(t *testing.T) {
 	p := e.proposal(id)
 	require.Equal(t, int64(100), p.TotalWeight)
 	require.Equal(t, []Elector{{"a", 30}, {"b", 30}, {"c", 20}, {"d", 20}}, p.Electorate)
-	e.refuse(admin("e"), CastVote{ProposalID: id, Option: OptionYes}, ErrNotElector)
+	e.Refuse(admin("e"), CastVote{ProposalID: id, Option: OptionYes}, ErrNotElector)
 	require.Equal(t, StatusOpen, e.vote("a", id, OptionYes).Status)
 	require.Equal(t, StatusOpen, e.vote("b", id, OptionYes).Status, "60 of 100")
 	p = e.vote("d", id, OptionYes)
@@ -158,62 +158,62 @@ func TestValidatorChanges(t *testing.T) {
 	}
 
 	// 20 of 60: 3*20 >= 60 is refused; 15 of 55 is allowed.
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("a", 20, nil)}, ErrPowerConcentration)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("a", 20, nil)}, ErrPowerConcentration)
 	pass(setPower("a", 15, nil))
-	require.Equal(t, []core.Validator{{PubKey: valKey("a"), Power: 15}}, e.updates)
+	require.Equal(t, []core.Validator{{PubKey: valKey("a"), Power: 15}}, e.updates())
 	ag, _ := e.agency("a")
 	require.Equal(t, int64(15), ag.Validator.Power)
 
 	// Key rotation: the old key leaves, the new one joins.
 	pass(setPower("b", 12, valKey("b2")))
-	require.Equal(t, []core.Validator{{PubKey: valKey("b"), Power: 0}, {PubKey: valKey("b2"), Power: 12}}, e.updates)
+	require.Equal(t, []core.Validator{{PubKey: valKey("b"), Power: 0}, {PubKey: valKey("b2"), Power: 12}}, e.updates())
 	ag, _ = e.agency("b")
 	require.Equal(t, core.Validator{PubKey: valKey("b2"), Power: 12}, ag.Validator)
 	// Another agency's key is refused.
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("c", 10, valKey("a"))}, ErrValidatorKeyInUse)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("c", 10, valKey("a"))}, ErrValidatorKeyInUse)
 
 	// Removing agency e (power 10): 4 validators remain.
 	p := pass(removeAgency("e"))
 	require.Equal(t, []core.Validator{{PubKey: valKey("e"), Power: 0}}, p.ValidatorUpdates)
-	require.Equal(t, p.ValidatorUpdates, e.updates)
+	require.Equal(t, p.ValidatorUpdates, e.updates())
 	_, found := e.agency("e")
 	require.False(t, found)
 	require.Equal(t, []string{"a", "b", "c", "d"}, e.agencySet())
 	require.Equal(t, []string{"a"}, e.policy(core.RoleNotary))
 	require.Equal(t, []string{}, e.policy(core.RoleBank))
-	id, err := core.AdminAgency(e.kv, admin("e"))
+	id, err := core.AdminAgency(e.KV, admin("e"))
 	require.NoError(t, err)
 	require.Empty(t, id)
 
 	// With 4 validators, none can go: not by removal, nor by power 0.
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: removeAgency("d")}, ErrTooFewValidators)
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("d", 0, nil)}, ErrTooFewValidators)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: removeAgency("d")}, ErrTooFewValidators)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("d", 0, nil)}, ErrTooFewValidators)
 
 	// An agency without a validator joins and leaves without touching power;
 	// it gains a validator through set_validator_power with a key.
 	pass(addAgency("h", 0))
-	require.Empty(t, e.updates)
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("h", 10, nil)}, ErrNoValidator)
+	require.Empty(t, e.updates())
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("h", 10, nil)}, ErrNoValidator)
 	pass(setPower("h", 10, valKey("h")))
-	require.Equal(t, []core.Validator{{PubKey: valKey("h"), Power: 10}}, e.updates)
+	require.Equal(t, []core.Validator{{PubKey: valKey("h"), Power: 10}}, e.updates())
 	pass(setPower("h", 0, nil))
-	require.Equal(t, []core.Validator{{PubKey: valKey("h"), Power: 0}}, e.updates)
+	require.Equal(t, []core.Validator{{PubKey: valKey("h"), Power: 0}}, e.updates())
 	ag, _ = e.agency("h")
 	require.False(t, ag.HasValidator())
 	pass(removeAgency("h"))
-	require.Empty(t, e.updates)
+	require.Empty(t, e.updates())
 }
 
 // decide has agencies vote yes on proposal id until it closes, and returns
 // it.
 func (e *env) decide(id uint64) Proposal {
-	e.t.Helper()
+	e.T.Helper()
 	for _, el := range e.proposal(id).Electorate {
 		if p := e.vote(el.AgencyID, id, OptionYes); p.Status != StatusOpen {
 			return p
 		}
 	}
-	e.t.Fatalf("proposal %d did not close", id)
+	e.T.Fatalf("proposal %d did not close", id)
 	return Proposal{}
 }
 
@@ -230,16 +230,16 @@ func TestExecutionRechecks(t *testing.T) {
 		for _, ag := range []string{"a", "b", "c"} {
 			e.vote(ag, second, OptionYes)
 		}
-		before := e.snapshot()
-		ev := e.ok(admin("d"), CastVote{ProposalID: second, Option: OptionYes})
+		before := e.Snapshot()
+		ev := e.OK(admin("d"), CastVote{ProposalID: second, Option: OptionYes})
 		require.Equal(t, []string{StatusFailed}, attr(t, ev, "status"))
 		require.Equal(t, []string{ErrAgencyExists.Error() + ": agency x"}, attr(t, ev, "failure"))
 		p := e.proposal(second)
 		require.Equal(t, StatusFailed, p.Status)
 		require.Equal(t, ErrAgencyExists.Error()+": agency x", p.Failure)
-		require.Empty(t, e.updates)
+		require.Empty(t, e.updates())
 		require.Equal(t, []string{"submit_proposal", "cast_vote", "cast_vote", "cast_vote", "cast_vote", "failed"}, e.history(second))
-		for k, v := range e.snapshot() { // only gov records changed
+		for k, v := range e.Snapshot() { // only gov records changed
 			if k[0] != 0x60 {
 				require.Equal(t, before[k], v)
 			}
@@ -255,7 +255,7 @@ func TestExecutionRechecks(t *testing.T) {
 		require.Equal(t, StatusFailed, p.Status)
 		require.Contains(t, p.Failure, ErrPowerConcentration.Error())
 		require.Contains(t, p.Failure, "agency a would hold 19 of 50")
-		require.Empty(t, e.updates)
+		require.Empty(t, e.updates())
 		ag, _ := e.agency("b")
 		require.Equal(t, int64(10), ag.Validator.Power)
 	})
@@ -265,11 +265,11 @@ func TestExecutionRechecks(t *testing.T) {
 		rmE := e.submit("a", removeAgency("e"))
 		rmD := e.submit("a", removeAgency("d"))
 		require.Equal(t, StatusPassed, e.decide(rmE).Status)
-		require.Equal(t, []core.Validator{{PubKey: valKey("e"), Power: 0}}, e.updates)
+		require.Equal(t, []core.Validator{{PubKey: valKey("e"), Power: 0}}, e.updates())
 		p := e.decide(rmD)
 		require.Equal(t, StatusFailed, p.Status)
 		require.Contains(t, p.Failure, ErrTooFewValidators.Error())
-		require.Empty(t, e.updates)
+		require.Empty(t, e.updates())
 		_, found := e.agency("d")
 		require.True(t, found)
 	})
@@ -283,8 +283,8 @@ func TestRolePolicyChange(t *testing.T) {
 	e.setPolicy(core.RoleNotary, "a")
 	notary := coretest.Address("new notary")
 	grant := func() error {
-		e.height++
-		ctx := coretest.Context(e.kv, admin("b"), e.height)
+		e.Height++
+		ctx := coretest.Context(e.KV, admin("b"), e.Height)
 		return (&agency.GrantRole{Account: notary, Role: core.RoleNotary}).Exec(ctx)
 	}
 	require.ErrorIs(t, grant(), agency.ErrRoleNotGrantable)
@@ -294,10 +294,10 @@ func TestRolePolicyChange(t *testing.T) {
 		e.vote(ag, id, OptionYes)
 	}
 	require.Equal(t, StatusPassed, e.proposal(id).Status)
-	require.Empty(t, e.updates)
+	require.Empty(t, e.updates())
 	require.Equal(t, []string{"a", "b"}, e.policy(core.RoleNotary))
 	require.NoError(t, grant())
-	ok, err := core.HasRole(e.kv, notary, core.RoleNotary)
+	ok, err := core.HasRole(e.KV, notary, core.RoleNotary)
 	require.NoError(t, err)
 	require.True(t, ok)
 
@@ -315,17 +315,17 @@ func TestRolePolicyChange(t *testing.T) {
 func TestDevChain(t *testing.T) {
 	e := newEnv(t, ThresholdAgencies)
 	e.agencies(10, 0, 0, 0)
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: addAgency("e", 10)}, ErrTooFewValidators)
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("a", 20, nil)}, ErrTooFewValidators)
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: removeAgency("a")}, ErrTooFewValidators)
-	e.refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("b", 10, valKey("b"))}, ErrTooFewValidators)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: addAgency("e", 10)}, ErrTooFewValidators)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("a", 20, nil)}, ErrTooFewValidators)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: removeAgency("a")}, ErrTooFewValidators)
+	e.Refuse(admin("a"), SubmitProposal{Summary: "x", Change: setPower("b", 10, valKey("b"))}, ErrTooFewValidators)
 
 	id := e.submit("a", addAgency("e", 0))
 	for _, ag := range []string{"a", "b", "c"} {
 		e.vote(ag, id, OptionYes)
 	}
 	require.Equal(t, StatusPassed, e.proposal(id).Status)
-	require.Empty(t, e.updates)
+	require.Empty(t, e.updates())
 	id = e.submit("a", removeAgency("b"))
 	p := e.decide(id)
 	require.Equal(t, StatusPassed, p.Status)
@@ -340,17 +340,17 @@ func TestExpiry(t *testing.T) {
 	e.agencies(10, 10, 10, 10)
 	id := e.submit("a", setPolicy(core.RoleAuditor, "a"))
 	deadline := e.proposal(id).VotingEndsAt
-	e.refuse(admin("b"), CloseProposal{ProposalID: id}, ErrVotingOpen)
-	e.height = e.proposal(id).SubmittedHeight + testPeriod - 1 // the next block is exactly at the deadline
-	require.Equal(t, deadline, blockTimeOf(e.height+1))
+	e.Refuse(admin("b"), CloseProposal{ProposalID: id}, ErrVotingOpen)
+	e.Height = e.proposal(id).SubmittedHeight + testPeriod - 1 // the next block is exactly at the deadline
+	require.Equal(t, deadline, blockTimeOf(e.Height+1))
 	e.vote("a", id, OptionYes)
-	e.refuse(admin("b"), CastVote{ProposalID: id, Option: OptionYes}, ErrVotingEnded)
-	ev := e.ok(admin("b"), CloseProposal{ProposalID: id})
+	e.Refuse(admin("b"), CastVote{ProposalID: id, Option: OptionYes}, ErrVotingEnded)
+	ev := e.OK(admin("b"), CloseProposal{ProposalID: id})
 	require.Equal(t, []string{"close_proposal"}, attr(t, ev, "action"))
 	p := e.proposal(id)
 	require.Equal(t, StatusExpired, p.Status)
 	require.Empty(t, e.openIDs())
 	require.Equal(t, []string{"submit_proposal", "cast_vote", "expired"}, e.history(id))
-	e.refuse(admin("c"), CloseProposal{ProposalID: id}, ErrProposalClosed)
+	e.Refuse(admin("c"), CloseProposal{ProposalID: id}, ErrProposalClosed)
 	require.Empty(t, e.policy(core.RoleAuditor))
 }

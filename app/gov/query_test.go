@@ -24,13 +24,13 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, StatusPassed, e.proposal(p1).Status)
 
 	// params: the exact stored bytes.
-	res, err := boundQuery(t, e.kv, []string{"params"})
+	res, err := boundQuery(t, e.KV, []string{"params"})
 	require.NoError(t, err)
 	require.Equal(t, ParamsKey(), res.Key)
 	require.JSONEq(t, `{"voting_period_seconds":100,"threshold":"agencies"}`, string(res.Value))
 
 	// proposals: the index, then each open proposal in submission order.
-	res, err = boundQuery(t, e.kv, []string{"proposals"})
+	res, err = boundQuery(t, e.KV, []string{"proposals"})
 	require.NoError(t, err)
 	require.Equal(t, IndexKey(), res.Key)
 	require.JSONEq(t, `{"last_id":3,"open":[2,3]}`, string(res.Value))
@@ -38,12 +38,12 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, core.KVPair{Key: res.Key, Value: res.Value}, res.Entries[0])
 	for i, id := range []uint64{p2, p3} {
 		require.Equal(t, ProposalKey(id), res.Entries[i+1].Key)
-		stored, _ := e.kv.Get(ProposalKey(id))
+		stored, _ := e.KV.Get(ProposalKey(id))
 		require.Equal(t, stored, res.Entries[i+1].Value)
 	}
 
 	// proposal/{id}: tally, status, deadline, electorate.
-	res, err = boundQuery(t, e.kv, []string{"proposal", "2"})
+	res, err = boundQuery(t, e.KV, []string{"proposal", "2"})
 	require.NoError(t, err)
 	require.Equal(t, ProposalKey(2), res.Key)
 	require.Empty(t, res.Entries)
@@ -58,7 +58,7 @@ func TestQueries(t *testing.T) {
 
 	// proposal/{id}/votes: the proposal, then one entry per vote in key
 	// order.
-	res, err = boundQuery(t, e.kv, []string{"proposal", "2", "votes"})
+	res, err = boundQuery(t, e.KV, []string{"proposal", "2", "votes"})
 	require.NoError(t, err)
 	require.Equal(t, ProposalKey(2), res.Key)
 	require.Len(t, res.Entries, 3)
@@ -73,7 +73,7 @@ func TestQueries(t *testing.T) {
 		require.Equal(t, admin(want.agency), v.Voter)
 		require.Equal(t, int64(1), v.Weight)
 	}
-	res, err = boundQuery(t, e.kv, []string{"proposal", "3", "votes"})
+	res, err = boundQuery(t, e.KV, []string{"proposal", "3", "votes"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1, "no votes yet: the anchor alone")
 
@@ -89,7 +89,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"proposal", "9", "votes"}, ProposalKey(9)},
 		{[]string{"proposal", "9", "history"}, ProposalKey(9)},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -97,13 +97,13 @@ func TestQueries(t *testing.T) {
 		require.ErrorIs(t, err, core.ErrNotFound)
 	}
 	empty := newEnv(t, ThresholdAgencies)
-	require.NoError(t, empty.kv.Delete(ParamsKey()))
-	require.NoError(t, empty.kv.Delete(IndexKey()))
+	require.NoError(t, empty.KV.Delete(ParamsKey()))
+	require.NoError(t, empty.KV.Delete(IndexKey()))
 	for _, q := range []struct {
 		path []string
 		key  []byte
 	}{{[]string{"params"}, ParamsKey()}, {[]string{"proposals"}, IndexKey()}} {
-		_, err := boundQuery(t, empty.kv, q.path)
+		_, err := boundQuery(t, empty.KV, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -116,7 +116,7 @@ func TestQueries(t *testing.T) {
 		{"proposal", "1", "tally"}, {"proposal", "9", "tally"}, {"proposal", "1", "votes", "a"}, {"proposals", "1"}, {"params", "x"},
 		{"agencies"}, {"proposal", "18446744073709551616"},
 	} {
-		_, err := boundQuery(t, e.kv, path)
+		_, err := boundQuery(t, e.KV, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

@@ -18,49 +18,49 @@ func TestRefusals(t *testing.T) {
 	sub := func(c Change) SubmitProposal { return SubmitProposal{Summary: "s", Change: c} }
 
 	// Stateless and authorisation refusals.
-	e.refuse(admin("a"), sub(Change{}), ErrInvalidMessage)
-	e.refuse(admin("a"), CastVote{ProposalID: 1, Option: "maybe"}, ErrInvalidMessage)
-	e.refuse(coretest.Address("outsider"), sub(removeAgency("f")), core.ErrNotAgencyAdmin)
+	e.Refuse(admin("a"), sub(Change{}), ErrInvalidMessage)
+	e.Refuse(admin("a"), CastVote{ProposalID: 1, Option: "maybe"}, ErrInvalidMessage)
+	e.Refuse(coretest.Address("outsider"), sub(removeAgency("f")), core.ErrNotAgencyAdmin)
 
 	// Submission refusals, one per rule.
-	e.refuse(admin("a"), sub(addAgency("b", 0)), ErrAgencyExists)
+	e.Refuse(admin("a"), sub(addAgency("b", 0)), ErrAgencyExists)
 	dupAdmin := newAgency("g", 0)
 	dupAdmin.Admins = append(dupAdmin.Admins, admin("c"))
-	e.refuse(admin("a"), sub(Change{AddAgency: &dupAdmin}), ErrAdminInUse)
+	e.Refuse(admin("a"), sub(Change{AddAgency: &dupAdmin}), ErrAdminInUse)
 	dupKey := newAgency("g", 10)
 	dupKey.Validator.PubKey = valKey("d")
-	e.refuse(admin("a"), sub(Change{AddAgency: &dupKey}), ErrValidatorKeyInUse)
-	e.refuse(admin("a"), sub(removeAgency("zz")), ErrAgencyNotFound)
-	e.refuse(admin("a"), sub(setPower("zz", 1, nil)), ErrAgencyNotFound)
-	e.refuse(admin("a"), sub(setPolicy(core.RoleBank, "a", "zz")), ErrAgencyNotFound)
-	e.refuse(admin("a"), sub(setPower("f", 10, nil)), ErrNoValidator)
-	e.refuse(admin("a"), sub(setPower("f", 0, nil)), ErrNoValidator)
-	e.refuse(admin("a"), sub(setPower("a", 20, nil)), ErrPowerConcentration) // 20 of 60
-	e.refuse(admin("a"), sub(addAgency("g", 30)), ErrPowerConcentration)     // 30 of 80
-	e.ok(admin("a"), sub(removeAgency("e")))                                 // proposal 1
-	e.ok(admin("b"), sub(removeAgency("d")))                                 // proposal 2
+	e.Refuse(admin("a"), sub(Change{AddAgency: &dupKey}), ErrValidatorKeyInUse)
+	e.Refuse(admin("a"), sub(removeAgency("zz")), ErrAgencyNotFound)
+	e.Refuse(admin("a"), sub(setPower("zz", 1, nil)), ErrAgencyNotFound)
+	e.Refuse(admin("a"), sub(setPolicy(core.RoleBank, "a", "zz")), ErrAgencyNotFound)
+	e.Refuse(admin("a"), sub(setPower("f", 10, nil)), ErrNoValidator)
+	e.Refuse(admin("a"), sub(setPower("f", 0, nil)), ErrNoValidator)
+	e.Refuse(admin("a"), sub(setPower("a", 20, nil)), ErrPowerConcentration) // 20 of 60
+	e.Refuse(admin("a"), sub(addAgency("g", 30)), ErrPowerConcentration)     // 30 of 80
+	e.OK(admin("a"), sub(removeAgency("e")))                                 // proposal 1
+	e.OK(admin("b"), sub(removeAgency("d")))                                 // proposal 2
 
 	// Voting refusals.
-	e.refuse(admin("a"), CastVote{ProposalID: 99, Option: OptionYes}, ErrProposalNotFound)
-	e.refuse(admin("a"), CloseProposal{ProposalID: 99}, ErrProposalNotFound)
-	e.refuse(admin("f"), CastVote{ProposalID: 1, Option: OptionYes}, ErrNotElector) // no validator, no vote
-	e.refuse(coretest.Address("outsider"), CastVote{ProposalID: 1, Option: OptionYes}, core.ErrNotAgencyAdmin)
-	e.ok(admin("a"), CastVote{ProposalID: 1, Option: OptionYes})
-	e.refuse(admin("a"), CastVote{ProposalID: 1, Option: OptionNo}, ErrAlreadyVoted)
-	e.refuse(admin("a"), CloseProposal{ProposalID: 1}, ErrVotingOpen)
+	e.Refuse(admin("a"), CastVote{ProposalID: 99, Option: OptionYes}, ErrProposalNotFound)
+	e.Refuse(admin("a"), CloseProposal{ProposalID: 99}, ErrProposalNotFound)
+	e.Refuse(admin("f"), CastVote{ProposalID: 1, Option: OptionYes}, ErrNotElector) // no validator, no vote
+	e.Refuse(coretest.Address("outsider"), CastVote{ProposalID: 1, Option: OptionYes}, core.ErrNotAgencyAdmin)
+	e.OK(admin("a"), CastVote{ProposalID: 1, Option: OptionYes})
+	e.Refuse(admin("a"), CastVote{ProposalID: 1, Option: OptionNo}, ErrAlreadyVoted)
+	e.Refuse(admin("a"), CloseProposal{ProposalID: 1}, ErrVotingOpen)
 	for _, ag := range []string{"b", "c", "d"} {
-		e.ok(admin(ag), CastVote{ProposalID: 1, Option: OptionYes}) // 40 of 50 passes
+		e.OK(admin(ag), CastVote{ProposalID: 1, Option: OptionYes}) // 40 of 50 passes
 	}
 	require.Equal(t, StatusPassed, e.proposal(1).Status)
-	e.refuse(admin("b"), CastVote{ProposalID: 1, Option: OptionYes}, ErrProposalClosed)
-	e.refuse(admin("b"), CloseProposal{ProposalID: 1}, ErrProposalClosed)
+	e.Refuse(admin("b"), CastVote{ProposalID: 1, Option: OptionYes}, ErrProposalClosed)
+	e.Refuse(admin("b"), CloseProposal{ProposalID: 1}, ErrProposalClosed)
 	// Now 4 validators remain: proposal 2 can no longer be submitted.
-	e.refuse(admin("a"), sub(removeAgency("c")), ErrTooFewValidators)
+	e.Refuse(admin("a"), sub(removeAgency("c")), ErrTooFewValidators)
 
 	// After the deadline: no vote, and closing expires it.
-	e.height += testPeriod + 1
-	e.refuse(admin("a"), CastVote{ProposalID: 2, Option: OptionYes}, ErrVotingEnded)
-	e.ok(admin("f"), CloseProposal{ProposalID: 2})
+	e.Height += testPeriod + 1
+	e.Refuse(admin("a"), CastVote{ProposalID: 2, Option: OptionYes}, ErrVotingEnded)
+	e.OK(admin("f"), CloseProposal{ProposalID: 2})
 	require.Equal(t, StatusExpired, e.proposal(2).Status)
 
 	// Query-only sentinels.
@@ -71,13 +71,13 @@ func TestRefusals(t *testing.T) {
 		{[]string{"proposal", "x"}, ErrUnknownQuery},
 		{[]string{"proposal", "9"}, ErrProposalNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		require.ErrorIs(t, err, q.err)
-		e.seen[q.err] = true
+		e.Seen[q.err] = true
 	}
 
 	for i, s := range Errors {
-		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
 	}
 }
 

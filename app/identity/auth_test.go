@@ -28,33 +28,33 @@ func authCases() map[string]authCase {
 	civil := []core.Role{core.RoleCivilRegistrar}
 	// linked registers P-1 and links a signed account to it.
 	linked := func(e *env, c cast, a core.Address) {
-		e.ok(c.registrar, registerMsg("P-1"))
-		require.NoError(e.t, core.SetAccount(e.kv, core.Account{Address: a, PubKey: core.HexBytes(pubKey("old " + a.String())), Sequence: 1}))
-		e.ok(c.registrar, LinkAccount{PersonID: "P-1", Account: a})
+		e.OK(c.registrar, registerMsg("P-1"))
+		require.NoError(e.T, core.SetAccount(e.KV, core.Account{Address: a, PubKey: core.HexBytes(pubKey("old " + a.String())), Sequence: 1}))
+		e.OK(c.registrar, LinkAccount{PersonID: "P-1", Account: a})
 	}
 	propose := func(e *env, c cast, a core.Address) {
-		e.ok(c.registrar, ProposeRecovery{Account: a, NewPubKey: core.HexBytes(pubKey("recovered")), Reason: "lost",
-			DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.height + 1).Add(day)})
+		e.OK(c.registrar, ProposeRecovery{Account: a, NewPubKey: core.HexBytes(pubKey("recovered")), Reason: "lost",
+			DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.Height + 1).Add(day)})
 	}
 	pair := func(e *env, c cast) {
-		e.ok(c.registrar, registerMsg("A"))
-		e.ok(c.registrar, registerMsg("B"))
+		e.OK(c.registrar, registerMsg("A"))
+		e.OK(c.registrar, registerMsg("B"))
 	}
 	return map[string]authCase{
 		TypeAmendPerson: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1"))
+			e.OK(c.registrar, registerMsg("P-1"))
 			return AmendPerson{PersonID: "P-1", DocumentHash: hashOf("d"), Commitments: commitments("new")}
 		}},
 		TypeApproveRecovery: {setup: func(e *env, c cast, s core.Address, party bool) core.Msg {
-			linked(e, c, e.account("holder"))
-			propose(e, c, e.account("holder"))
+			linked(e, c, e.Account("holder"))
+			propose(e, c, e.Account("holder"))
 			if party {
 				e.admin(s, "justice")
 			}
 			return ApproveRecovery{RecoveryID: 1}
 		}},
 		TypeCancelRecovery: {setup: func(e *env, c cast, s core.Address, party bool) core.Msg {
-			holder := e.account("holder")
+			holder := e.Account("holder")
 			if party {
 				holder = s
 			}
@@ -63,23 +63,23 @@ func authCases() map[string]authCase {
 			return CancelRecovery{RecoveryID: 1}
 		}},
 		TypeIssueCredential: {roles: []core.Role{core.RoleCredentialIssuer}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1"))
+			e.OK(c.registrar, registerMsg("P-1"))
 			m := validIssue()
-			m.ValidUntil = blockTime(e.height).Add(day)
+			m.ValidUntil = blockTime(e.Height).Add(day)
 			return m
 		}},
 		TypeLinkAccount: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1"))
-			return LinkAccount{PersonID: "P-1", Account: e.account("new-account")}
+			e.OK(c.registrar, registerMsg("P-1"))
+			return LinkAccount{PersonID: "P-1", Account: e.Account("new-account")}
 		}},
 		TypeLinkOrgAccount: {roles: []core.Role{core.RoleTaxAuthority}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{e.account("o")}})
-			return LinkOrgAccount{OrgID: "O-1", Account: e.account("new-account")}
+			e.OK(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{e.Account("o")}})
+			return LinkOrgAccount{OrgID: "O-1", Account: e.Account("new-account")}
 		}},
 		TypeProposeRecovery: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			linked(e, c, e.account("holder"))
-			return ProposeRecovery{Account: e.account("holder"), NewPubKey: core.HexBytes(pubKey("recovered")), Reason: "lost",
-				DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.height + 1).Add(day)}
+			linked(e, c, e.Account("holder"))
+			return ProposeRecovery{Account: e.Account("holder"), NewPubKey: core.HexBytes(pubKey("recovered")), Reason: "lost",
+				DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.Height + 1).Add(day)}
 		}},
 		TypeRecordBirth: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			pair(e, c)
@@ -91,7 +91,7 @@ func authCases() map[string]authCase {
 		}},
 		TypeRecordDivorce: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			pair(e, c)
-			e.ok(c.registrar, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")})
+			e.OK(c.registrar, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")})
 			return RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: hashOf("d")}
 		}},
 		TypeRecordMarriage: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
@@ -99,7 +99,7 @@ func authCases() map[string]authCase {
 			return RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")}
 		}},
 		TypeRegisterOrg: {roles: []core.Role{core.RoleTaxAuthority}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			return RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{e.account("o")}}
+			return RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{e.Account("o")}}
 		}},
 		TypeRegisterPerson: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			return registerMsg("P-1")
@@ -107,27 +107,27 @@ func authCases() map[string]authCase {
 		TypeRevokeCredential: {roles: []core.Role{core.RoleCredentialIssuer}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			// s issues the credential itself, then keeps exactly the role
 			// under test.
-			e.ok(c.registrar, registerMsg("P-1"))
-			had, err := core.HasRole(e.kv, s, core.RoleCredentialIssuer)
-			require.NoError(e.t, err)
+			e.OK(c.registrar, registerMsg("P-1"))
+			had, err := core.HasRole(e.KV, s, core.RoleCredentialIssuer)
+			require.NoError(e.T, err)
 			if !had {
 				e.grantFrom(s, core.RoleCredentialIssuer, "test")
 			}
 			m := validIssue()
-			m.ValidUntil = blockTime(e.height).Add(day)
-			e.ok(s, m)
+			m.ValidUntil = blockTime(e.Height).Add(day)
+			e.OK(s, m)
 			if !had {
-				require.NoError(e.t, e.kv.Delete(core.RoleGrantKey(s, core.RoleCredentialIssuer)))
+				require.NoError(e.T, e.KV.Delete(core.RoleGrantKey(s, core.RoleCredentialIssuer)))
 			}
 			return RevokeCredential{CredentialID: m.CredentialID, Reason: "r"}
 		}},
 		TypeRotateKey: {self: true, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			require.NoError(e.t, core.SetAccount(e.kv, core.Account{Address: s, PubKey: core.HexBytes(pubKey("s-old")), Sequence: 3}))
+			require.NoError(e.T, core.SetAccount(e.KV, core.Account{Address: s, PubKey: core.HexBytes(pubKey("s-old")), Sequence: 3}))
 			return RotateKey{NewPubKey: core.HexBytes(pubKey("s-new"))}
 		}},
 		TypeUnlinkAccount: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			linked(e, c, e.account("holder"))
-			return UnlinkAccount{Account: e.account("holder"), Reason: "r"}
+			linked(e, c, e.Account("holder"))
+			return UnlinkAccount{Account: e.Account("holder"), Reason: "r"}
 		}},
 	}
 }
@@ -156,13 +156,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					e := newEnv(t)
 					c := newCast(e)
-					s := e.account("signer-under-test")
+					s := e.Account("signer-under-test")
 					if role != "" {
 						e.grantFrom(s, role, "test")
 					}
 					m := ac.setup(e, c, s, party)
 					require.Equal(t, typ, m.Type())
-					_, err := e.run(s, m)
+					_, err := e.Run(s, m)
 					allowed := party && (ac.roles == nil || slices.Contains(ac.roles, role))
 					if allowed {
 						require.NoError(t, err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
-	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context.
@@ -39,34 +38,21 @@ func pubKey(seed string) ed25519.PubKey {
 // env is a chain of one-transaction blocks over a MemKV: each message runs
 // Validate, then Exec on a state.Branch that is written only on success.
 type env struct {
-	t      *testing.T
-	kv     *coretest.MemKV
-	height int64
-	seen   map[error]bool
+	*coretest.Env
 }
 
 func newEnv(t *testing.T) *env {
-	return &env{t: t, kv: coretest.NewMemKV(), seen: map[error]bool{}}
-}
-
-// account returns a test address and grants it the given roles (from
-// "test-agency").
-func (e *env) account(name string, roles ...core.Role) core.Address {
-	a := coretest.Address(name)
-	for _, r := range roles {
-		require.NoError(e.t, coretest.Grant(e.kv, a, r))
-	}
-	return a
+	return &env{Env: coretest.NewEnv(t)}
 }
 
 // grantFrom grants a role to a from a named agency.
 func (e *env) grantFrom(a core.Address, r core.Role, agency string) {
-	require.NoError(e.t, core.SetJSON(e.kv, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: agency}))
+	require.NoError(e.T, core.SetJSON(e.KV, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: agency}))
 }
 
 // admin makes a an admin of agency.
 func (e *env) admin(a core.Address, agency string) {
-	require.NoError(e.t, e.kv.Set(core.AgencyAdminKey(a), []byte(agency)))
+	require.NoError(e.T, e.KV.Set(core.AgencyAdminKey(a), []byte(agency)))
 }
 
 // signed creates the account record of a key that has signed (as the app
@@ -74,99 +60,50 @@ func (e *env) admin(a core.Address, agency string) {
 func (e *env) signed(seed string) core.Address {
 	pub := pubKey(seed)
 	a := core.AddressOf(pub)
-	require.NoError(e.t, core.SetAccount(e.kv, core.Account{Address: a, PubKey: core.HexBytes(pub), Sequence: 1}))
+	require.NoError(e.T, core.SetAccount(e.KV, core.Account{Address: a, PubKey: core.HexBytes(pub), Sequence: 1}))
 	return a
 }
 
-// run executes m as the next block's only transaction.
-func (e *env) run(signer core.Address, m core.Msg) ([]core.Event, error) {
-	e.height++
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	br := state.NewBranch(e.kv)
-	ctx := coretest.Context(br, signer, e.height)
-	if err := m.Exec(ctx); err != nil {
-		br.Discard()
-		return nil, err
-	}
-	require.NoError(e.t, br.Write())
-	return ctx.Events(), nil
-}
-
-// ok runs m and requires success.
-func (e *env) ok(signer core.Address, m core.Msg) []core.Event {
-	e.t.Helper()
-	ev, err := e.run(signer, m)
-	require.NoError(e.t, err, "%s", m.Type())
-	require.NotEmpty(e.t, ev)
-	return ev
-}
-
-// refuse runs m, requires it to fail with sentinel and leave the state
-// byte-for-byte unchanged.
-func (e *env) refuse(signer core.Address, m core.Msg, sentinel error) error {
-	e.t.Helper()
-	before := e.snapshot()
-	_, err := e.run(signer, m)
-	require.Error(e.t, err, "%s should be refused with %v", m.Type(), sentinel)
-	require.ErrorIs(e.t, err, sentinel, "%s", m.Type())
-	require.Equal(e.t, before, e.snapshot(), "refused %s changed state", m.Type())
-	e.seen[sentinel] = true
-	return err
-}
-
-func (e *env) snapshot() map[string]string {
-	it, err := e.kv.Iterator(nil, nil, true)
-	require.NoError(e.t, err)
-	defer it.Close()
-	out := map[string]string{}
-	for ; it.Valid(); it.Next() {
-		out[string(it.Key())] = string(it.Value())
-	}
-	return out
-}
-
 func (e *env) person(id string) Person {
-	p, err := getPerson(e.kv, id)
-	require.NoError(e.t, err)
+	p, err := getPerson(e.KV, id)
+	require.NoError(e.T, err)
 	return *p
 }
 
 func (e *env) credential(id string) Credential {
-	c, err := getCredential(e.kv, id)
-	require.NoError(e.t, err)
+	c, err := getCredential(e.KV, id)
+	require.NoError(e.T, err)
 	return *c
 }
 
 func (e *env) recovery(id uint64) Recovery {
-	rc, err := getRecovery(e.kv, id)
-	require.NoError(e.t, err)
+	rc, err := getRecovery(e.KV, id)
+	require.NoError(e.T, err)
 	return *rc
 }
 
 func (e *env) status(a core.Address) (core.AccountStatus, bool) {
-	st, found, err := core.GetAccountStatus(e.kv, a)
-	require.NoError(e.t, err)
+	st, found, err := core.GetAccountStatus(e.KV, a)
+	require.NoError(e.T, err)
 	return st, found
 }
 
 // history returns the actions of a record's history, via Query, checking
 // that the answer holds the anchor and exactly history_count entries.
 func (e *env) history(path ...string) []string {
-	res, err := boundQuery(e.t, e.kv, append(path, "history"))
-	require.NoError(e.t, err)
+	res, err := boundQuery(e.T, e.KV, append(path, "history"))
+	require.NoError(e.T, err)
 	var anchor struct {
 		HistoryCount uint64 `json:"history_count"`
 	}
-	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &anchor))
-	require.Equal(e.t, res.Key, res.Entries[0].Key)
-	require.Len(e.t, res.Entries, int(anchor.HistoryCount)+1)
+	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &anchor))
+	require.Equal(e.T, res.Key, res.Entries[0].Key)
+	require.Len(e.T, res.Entries, int(anchor.HistoryCount)+1)
 	var actions []string
 	for i, kv := range res.Entries[1:] {
 		var h core.HistoryEntry
-		require.NoError(e.t, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.t, uint64(i), h.Seq)
+		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
+		require.Equal(e.T, uint64(i), h.Seq)
 		actions = append(actions, h.Action)
 	}
 	return actions
@@ -202,14 +139,14 @@ type cast struct {
 
 func newCast(e *env) cast {
 	c := cast{
-		registrar:      e.account("registrar"),
-		registrar2:     e.account("registrar2"),
-		issuer:         e.account("issuer"),
-		issuer2:        e.account("issuer2"),
-		otherIssuer:    e.account("other-issuer"),
-		tax:            e.account("tax", core.RoleTaxAuthority),
-		adminCivil:     e.account("admin-interior"),
-		adminTransport: e.account("admin-transport"),
+		registrar:      e.Account("registrar"),
+		registrar2:     e.Account("registrar2"),
+		issuer:         e.Account("issuer"),
+		issuer2:        e.Account("issuer2"),
+		otherIssuer:    e.Account("other-issuer"),
+		tax:            e.Account("tax", core.RoleTaxAuthority),
+		adminCivil:     e.Account("admin-interior"),
+		adminTransport: e.Account("admin-transport"),
 	}
 	e.grantFrom(c.registrar, core.RoleCivilRegistrar, "interior")
 	e.grantFrom(c.registrar2, core.RoleCivilRegistrar, "interior")

@@ -16,11 +16,11 @@ func TestCivilLifecycle(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 
-	ev := e.ok(c.registrar, registerMsg("P-7f3a"))
+	ev := e.OK(c.registrar, registerMsg("P-7f3a"))
 	require.Equal(t, []string{"register_person"}, attr(t, ev, "action"))
 	require.Equal(t, []string{"P-7f3a"}, attr(t, ev, "person_id"))
 	require.Equal(t, []string{c.registrar.String()}, attr(t, ev, "signer"))
-	e.ok(c.registrar, registerMsg("P-91c2"))
+	e.OK(c.registrar, registerMsg("P-91c2"))
 	p := e.person("P-7f3a")
 	require.Equal(t, PersonAlive, p.Status)
 	require.Equal(t, OriginRegistration, p.Origin)
@@ -32,48 +32,48 @@ func TestCivilLifecycle(t *testing.T) {
 	// A verifier checks a disclosed attribute against the commitment.
 	require.Equal(t, commit("salt-2-P-7f3a", "Dupont"), p.Commitments[1].Commitment)
 
-	ev = e.ok(c.registrar, RecordMarriage{PersonA: "P-7f3a", PersonB: "P-91c2", DocumentHash: hashOf("marriage")})
+	ev = e.OK(c.registrar, RecordMarriage{PersonA: "P-7f3a", PersonB: "P-91c2", DocumentHash: hashOf("marriage")})
 	require.Equal(t, []string{"P-7f3a", "P-91c2"}, attr(t, ev, "person_id"))
 	require.Equal(t, "P-91c2", e.person("P-7f3a").Spouse)
 	require.Equal(t, Married, e.person("P-91c2").MaritalStatus)
 
-	ev = e.ok(c.registrar, birthMsg("P-c001", "P-7f3a", "P-91c2"))
+	ev = e.OK(c.registrar, birthMsg("P-c001", "P-7f3a", "P-91c2"))
 	require.Equal(t, []string{"P-7f3a", "P-91c2"}, attr(t, ev, "parent_id"))
 	child := e.person("P-c001")
 	require.Equal(t, OriginBirth, child.Origin)
 	require.Equal(t, []string{"P-7f3a", "P-91c2"}, child.Parents)
-	e.ok(c.registrar, birthMsg("P-c002", "P-91c2")) // one parent known
+	e.OK(c.registrar, birthMsg("P-c002", "P-91c2")) // one parent known
 
 	// Accounts: two for P-7f3a, one for P-91c2.
 	a1, a2, b1 := e.signed("a1"), e.signed("a2"), e.signed("b1")
-	e.ok(c.registrar, LinkAccount{PersonID: "P-7f3a", Account: a1})
-	ev = e.ok(c.registrar2, LinkAccount{PersonID: "P-7f3a", Account: a2})
+	e.OK(c.registrar, LinkAccount{PersonID: "P-7f3a", Account: a1})
+	ev = e.OK(c.registrar2, LinkAccount{PersonID: "P-7f3a", Account: a2})
 	require.Equal(t, []string{a2.String()}, attr(t, ev, "account"))
-	e.ok(c.registrar, LinkAccount{PersonID: "P-91c2", Account: b1})
+	e.OK(c.registrar, LinkAccount{PersonID: "P-91c2", Account: b1})
 	require.Equal(t, sortedAddrs([]core.Address{a1, a2}), e.person("P-7f3a").Accounts)
-	res, err := boundQuery(t, e.kv, []string{"account", a1.String()})
+	res, err := boundQuery(t, e.KV, []string{"account", a1.String()})
 	require.NoError(t, err)
 	require.JSONEq(t, `{"account":"`+a1.String()+`","owner_kind":"person","owner_id":"P-7f3a","linked_by":"`+
-		c.registrar.String()+`","linked_height":`+itoa(uint64(e.height-2))+`,"linked_at":"`+
-		blockTime(e.height-2).Format(time.RFC3339)+`"}`, string(res.Value))
+		c.registrar.String()+`","linked_height":`+itoa(uint64(e.Height-2))+`,"linked_at":"`+
+		blockTime(e.Height-2).Format(time.RFC3339)+`"}`, string(res.Value))
 
 	// Amend (a change of name).
 	amended := []Commitment{{Attribute: "family_name", Commitment: commit("salt-9", "Martin")}}
-	e.ok(c.registrar, AmendPerson{PersonID: "P-91c2", DocumentHash: hashOf("name change"), Commitments: amended})
+	e.OK(c.registrar, AmendPerson{PersonID: "P-91c2", DocumentHash: hashOf("name change"), Commitments: amended})
 	require.Equal(t, amended, e.person("P-91c2").Commitments)
 
 	// Credentials of P-7f3a: a licence and a health card.
-	until := blockTime(e.height).Add(365 * 24 * time.Hour)
-	e.ok(c.issuer, IssueCredential{CredentialID: "DL-1", CredentialType: "driving_licence", Subject: "P-7f3a",
+	until := blockTime(e.Height).Add(365 * 24 * time.Hour)
+	e.OK(c.issuer, IssueCredential{CredentialID: "DL-1", CredentialType: "driving_licence", Subject: "P-7f3a",
 		ClaimsHash: hashOf("claims"), ValidFrom: t0, ValidUntil: until})
-	e.ok(c.otherIssuer, IssueCredential{CredentialID: "HC-1", CredentialType: "health_card", Subject: "P-7f3a",
+	e.OK(c.otherIssuer, IssueCredential{CredentialID: "HC-1", CredentialType: "health_card", Subject: "P-7f3a",
 		ClaimsHash: hashOf("claims2"), ValidFrom: t0, ValidUntil: until})
-	e.ok(c.otherIssuer, RevokeCredential{CredentialID: "HC-1", Reason: "replaced"})
-	e.ok(c.otherIssuer, IssueCredential{CredentialID: "HC-2", CredentialType: "health_card", Subject: "P-7f3a",
+	e.OK(c.otherIssuer, RevokeCredential{CredentialID: "HC-1", Reason: "replaced"})
+	e.OK(c.otherIssuer, IssueCredential{CredentialID: "HC-2", CredentialType: "health_card", Subject: "P-7f3a",
 		ClaimsHash: hashOf("claims3"), ValidFrom: t0, ValidUntil: until})
 
 	// Death of P-7f3a.
-	ev = e.ok(c.registrar, RecordDeath{PersonID: "P-7f3a", DocumentHash: hashOf("death certificate")})
+	ev = e.OK(c.registrar, RecordDeath{PersonID: "P-7f3a", DocumentHash: hashOf("death certificate")})
 	require.Equal(t, []string{"P-7f3a"}, attr(t, ev, "person_id"))
 	require.Equal(t, []string{"P-91c2"}, attr(t, ev, "spouse_id"))
 	require.Equal(t, []string{"DL-1", "HC-2"}, attr(t, ev, "credential_id"))
@@ -81,7 +81,7 @@ func TestCivilLifecycle(t *testing.T) {
 	dead := e.person("P-7f3a")
 	require.Equal(t, PersonDeceased, dead.Status)
 	require.Equal(t, hashOf("death certificate"), *dead.DeathDocumentHash)
-	require.Equal(t, e.height, dead.DeathHeight)
+	require.Equal(t, e.Height, dead.DeathHeight)
 	for _, a := range []core.Address{a1, a2} {
 		st, found := e.status(a)
 		require.True(t, found)
@@ -109,22 +109,22 @@ func TestCivilLifecycle(t *testing.T) {
 	require.Equal(t, []string{"birth"}, e.history("person", "P-c001"))
 
 	// The widow remarries and divorces.
-	e.ok(c.registrar, registerMsg("P-3333"))
-	e.ok(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: hashOf("m2")})
-	ev = e.ok(c.registrar, RecordDivorce{PersonA: "P-91c2", PersonB: "P-3333", DocumentHash: hashOf("d")})
+	e.OK(c.registrar, registerMsg("P-3333"))
+	e.OK(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: hashOf("m2")})
+	ev = e.OK(c.registrar, RecordDivorce{PersonA: "P-91c2", PersonB: "P-3333", DocumentHash: hashOf("d")})
 	require.Equal(t, []string{"record_divorce"}, attr(t, ev, "action"))
 	for _, id := range []string{"P-91c2", "P-3333"} {
 		require.Equal(t, Divorced, e.person(id).MaritalStatus)
 		require.Empty(t, e.person(id).Spouse)
 	}
 	// Divorced persons may marry again (each other too).
-	e.ok(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: hashOf("m3")})
+	e.OK(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: hashOf("m3")})
 
 	// Unlinking an account of the deceased leaves it marked deceased.
-	e.ok(c.registrar, UnlinkAccount{Account: a2, Reason: "closed"})
+	e.OK(c.registrar, UnlinkAccount{Account: a2, Reason: "closed"})
 	_, found = e.status(a2)
 	require.True(t, found)
-	_, err = boundQuery(t, e.kv, []string{"account", a2.String()})
+	_, err = boundQuery(t, e.KV, []string{"account", a2.String()})
 	require.ErrorIs(t, err, ErrAccountNotLinked)
 	require.Equal(t, []core.Address{a1}, e.person("P-7f3a").Accounts)
 }
@@ -134,26 +134,26 @@ func TestCivilLifecycle(t *testing.T) {
 func TestKeyRotationAndRecovery(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1"))
+	e.OK(c.registrar, registerMsg("P-1"))
 	acct := e.signed("old")
-	e.ok(c.registrar, LinkAccount{PersonID: "P-1", Account: acct})
+	e.OK(c.registrar, LinkAccount{PersonID: "P-1", Account: acct})
 
 	// Rotation by the account itself.
-	ev := e.ok(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("new"))})
+	ev := e.OK(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("new"))})
 	require.Equal(t, []string{acct.String()}, attr(t, ev, "account"))
 	require.Equal(t, []string{core.AddressOf(pubKey("new")).String()}, attr(t, ev, "new_key_address"))
-	got, err := core.ResolveSigner(e.kv, pubKey("new"))
+	got, err := core.ResolveSigner(e.KV, pubKey("new"))
 	require.NoError(t, err)
 	require.Equal(t, acct, got.Address)
 	require.Equal(t, uint64(1), got.Sequence, "the sequence carries over")
-	_, err = core.ResolveSigner(e.kv, pubKey("old"))
+	_, err = core.ResolveSigner(e.KV, pubKey("old"))
 	require.ErrorIs(t, err, core.ErrKeyRotated)
-	e.refuse(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("new"))}, core.ErrSameKey)
-	e.refuse(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("old"))}, core.ErrKeyInUse)
+	e.Refuse(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("new"))}, core.ErrSameKey)
+	e.Refuse(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("old"))}, core.ErrKeyInUse)
 
 	// The key "new" is lost: a registrar of "interior" proposes a recovery.
-	deadline := blockTime(e.height).Add(7 * 24 * time.Hour)
-	ev = e.ok(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("recovered")),
+	deadline := blockTime(e.Height).Add(7 * 24 * time.Hour)
+	ev = e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("recovered")),
 		Reason: "phone lost", DocumentHash: hashOf("id check"), ExpiresAt: deadline})
 	require.Equal(t, []string{"1"}, attr(t, ev, "recovery_id"))
 	rc := e.recovery(1)
@@ -162,34 +162,34 @@ func TestKeyRotationAndRecovery(t *testing.T) {
 	require.Equal(t, "P-1", rc.PersonID)
 
 	// Interior's own admin may not approve; transport's may.
-	e.refuse(c.adminCivil, ApproveRecovery{RecoveryID: 1}, ErrSameAgency)
-	ev = e.ok(c.adminTransport, ApproveRecovery{RecoveryID: 1})
+	e.Refuse(c.adminCivil, ApproveRecovery{RecoveryID: 1}, ErrSameAgency)
+	ev = e.OK(c.adminTransport, ApproveRecovery{RecoveryID: 1})
 	require.Equal(t, []string{"transport"}, attr(t, ev, "agency"))
 	rc = e.recovery(1)
 	require.Equal(t, RecoveryApproved, rc.Status)
 	require.Equal(t, "transport", rc.ApproverAgency)
 	require.Equal(t, c.adminTransport, *rc.ClosedBy)
-	got, err = core.ResolveSigner(e.kv, pubKey("recovered"))
+	got, err = core.ResolveSigner(e.KV, pubKey("recovered"))
 	require.NoError(t, err)
 	require.Equal(t, acct, got.Address)
-	_, err = core.ResolveSigner(e.kv, pubKey("new"))
+	_, err = core.ResolveSigner(e.KV, pubKey("new"))
 	require.ErrorIs(t, err, core.ErrKeyRotated)
 	require.Equal(t, []string{"propose_recovery", "approve_recovery"}, e.history("recovery", "1"))
 	require.Equal(t, []string{"registration", "link_account", "rotate_key", "recover_key"}, e.history("person", "P-1"))
 
 	// A second recovery, cancelled by the account itself (its key was not
 	// lost), and a third, cancelled by its proposer after expiry.
-	e.ok(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("r2")),
-		Reason: "claimed loss", DocumentHash: hashOf("x"), ExpiresAt: blockTime(e.height).Add(time.Hour)})
-	ev = e.ok(acct, CancelRecovery{RecoveryID: 2, Reason: "not me"})
+	e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("r2")),
+		Reason: "claimed loss", DocumentHash: hashOf("x"), ExpiresAt: blockTime(e.Height).Add(time.Hour)})
+	ev = e.OK(acct, CancelRecovery{RecoveryID: 2, Reason: "not me"})
 	require.Equal(t, []string{"cancel_recovery"}, attr(t, ev, "action"))
 	require.Equal(t, RecoveryCancelled, e.recovery(2).Status)
 	require.Equal(t, "not me", e.recovery(2).CancelReason)
-	e.ok(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("r3")),
-		Reason: "lost", DocumentHash: hashOf("y"), ExpiresAt: blockTime(e.height).Add(time.Hour)})
-	e.height += 7200
-	e.refuse(c.adminTransport, ApproveRecovery{RecoveryID: 3}, ErrRecoveryExpired)
-	e.ok(c.registrar, CancelRecovery{RecoveryID: 3})
+	e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("r3")),
+		Reason: "lost", DocumentHash: hashOf("y"), ExpiresAt: blockTime(e.Height).Add(time.Hour)})
+	e.Height += 7200
+	e.Refuse(c.adminTransport, ApproveRecovery{RecoveryID: 3}, ErrRecoveryExpired)
+	e.OK(c.registrar, CancelRecovery{RecoveryID: 3})
 	require.Equal(t, RecoveryCancelled, e.recovery(3).Status)
 }
 
@@ -199,31 +199,31 @@ func TestOrganisations(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	x, y, z := e.signed("x"), e.signed("y"), e.signed("z")
-	ev := e.ok(c.tax, RegisterOrg{OrgID: "ORG-1", Name: "Acme Ltd", DocumentHash: hashOf("statutes"), Accounts: []core.Address{y, x}})
+	ev := e.OK(c.tax, RegisterOrg{OrgID: "ORG-1", Name: "Acme Ltd", DocumentHash: hashOf("statutes"), Accounts: []core.Address{y, x}})
 	require.Equal(t, []string{"ORG-1"}, attr(t, ev, "org_id"))
-	o, err := getOrg(e.kv, "ORG-1")
+	o, err := getOrg(e.KV, "ORG-1")
 	require.NoError(t, err)
 	require.Equal(t, sortedAddrs([]core.Address{x, y}), o.Accounts)
 	for _, a := range []core.Address{x, y} {
-		l, found, err := getLink(e.kv, a)
+		l, found, err := getLink(e.KV, a)
 		require.NoError(t, err)
 		require.True(t, found)
 		require.Equal(t, OwnerOrg, l.OwnerKind)
 		require.Equal(t, "ORG-1", l.OwnerID)
 	}
-	e.ok(c.tax, LinkOrgAccount{OrgID: "ORG-1", Account: z})
-	e.ok(c.tax, UnlinkAccount{Account: x, Reason: "employee left"})
-	e.ok(y, RotateKey{NewPubKey: core.HexBytes(pubKey("y2"))})
-	o, err = getOrg(e.kv, "ORG-1")
+	e.OK(c.tax, LinkOrgAccount{OrgID: "ORG-1", Account: z})
+	e.OK(c.tax, UnlinkAccount{Account: x, Reason: "employee left"})
+	e.OK(y, RotateKey{NewPubKey: core.HexBytes(pubKey("y2"))})
+	o, err = getOrg(e.KV, "ORG-1")
 	require.NoError(t, err)
 	require.Equal(t, sortedAddrs([]core.Address{y, z}), o.Accounts)
 	require.Equal(t, []string{"register_org", "link_org_account", "unlink_account", "rotate_key"}, e.history("org", "ORG-1"))
 	// An unlinked account may be linked again, to a person this time.
-	e.ok(c.registrar, registerMsg("P-1"))
-	e.ok(c.registrar, LinkAccount{PersonID: "P-1", Account: x})
+	e.OK(c.registrar, registerMsg("P-1"))
+	e.OK(c.registrar, LinkAccount{PersonID: "P-1", Account: x})
 	// An account that is nobody's may rotate its key too.
 	free := e.signed("free")
-	e.ok(free, RotateKey{NewPubKey: core.HexBytes(pubKey("free2"))})
+	e.OK(free, RotateKey{NewPubKey: core.HexBytes(pubKey("free2"))})
 }
 
 // TestCredentialRevocationByAgency: another issuer of the issuer's agency
@@ -231,14 +231,14 @@ func TestOrganisations(t *testing.T) {
 func TestCredentialRevocationByAgency(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1"))
-	e.ok(c.issuer, IssueCredential{CredentialID: "DL-9", CredentialType: "driving_licence", Subject: "P-1",
+	e.OK(c.registrar, registerMsg("P-1"))
+	e.OK(c.issuer, IssueCredential{CredentialID: "DL-9", CredentialType: "driving_licence", Subject: "P-1",
 		ClaimsHash: hashOf("c"), ValidFrom: t0, ValidUntil: t0.Add(48 * time.Hour)})
 	cr := e.credential("DL-9")
 	require.Equal(t, "transport", cr.IssuerAgency)
 	require.Equal(t, CredentialActive, cr.Status)
-	e.refuse(c.otherIssuer, RevokeCredential{CredentialID: "DL-9", Reason: "r"}, ErrNotIssuer)
-	ev := e.ok(c.issuer2, RevokeCredential{CredentialID: "DL-9", Reason: "suspended by court order"})
+	e.Refuse(c.otherIssuer, RevokeCredential{CredentialID: "DL-9", Reason: "r"}, ErrNotIssuer)
+	ev := e.OK(c.issuer2, RevokeCredential{CredentialID: "DL-9", Reason: "suspended by court order"})
 	require.Equal(t, []string{"DL-9"}, attr(t, ev, "credential_id"))
 	require.Equal(t, c.issuer2, *e.credential("DL-9").RevokedBy)
 }

@@ -14,20 +14,20 @@ import (
 func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1"))
-	e.ok(c.registrar, registerMsg("P-2"))
+	e.OK(c.registrar, registerMsg("P-1"))
+	e.OK(c.registrar, registerMsg("P-2"))
 	acct := e.signed("acct")
-	e.ok(c.registrar, LinkAccount{PersonID: "P-1", Account: acct})
+	e.OK(c.registrar, LinkAccount{PersonID: "P-1", Account: acct})
 	org := e.signed("org")
-	e.ok(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{org}})
-	until := blockTime(e.height).Add(24 * time.Hour)
+	e.OK(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{org}})
+	until := blockTime(e.Height).Add(24 * time.Hour)
 	for _, id := range []string{"CR-2", "CR-10"} {
-		e.ok(c.issuer, IssueCredential{CredentialID: id, CredentialType: "permit", Subject: "P-1",
+		e.OK(c.issuer, IssueCredential{CredentialID: id, CredentialType: "permit", Subject: "P-1",
 			ClaimsHash: hashOf(id), ValidFrom: t0, ValidUntil: until})
 	}
-	e.ok(c.issuer, RevokeCredential{CredentialID: "CR-2", Reason: "r"})
-	e.ok(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("n")), Reason: "lost",
-		DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.height).Add(time.Hour)})
+	e.OK(c.issuer, RevokeCredential{CredentialID: "CR-2", Reason: "r"})
+	e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("n")), Reason: "lost",
+		DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.Height).Add(time.Hour)})
 
 	// Single records: the exact stored bytes.
 	for _, q := range []struct {
@@ -41,16 +41,16 @@ func TestQueries(t *testing.T) {
 		{[]string{"credential", "CR-2"}, CredentialKey("CR-2")},
 		{[]string{"recovery", "1"}, RecoveryKey(1)},
 	} {
-		res, err := boundQuery(t, e.kv, q.path)
+		res, err := boundQuery(t, e.KV, q.path)
 		require.NoError(t, err, "%v", q.path)
 		require.Equal(t, q.key, res.Key)
-		stored, _ := e.kv.Get(q.key)
+		stored, _ := e.KV.Get(q.key)
 		require.Equal(t, stored, res.Value)
 		require.Empty(t, res.Entries)
 	}
 
 	// The credential answer carries status and validity for the verifier.
-	res, err := boundQuery(t, e.kv, []string{"credential", "CR-10"})
+	res, err := boundQuery(t, e.KV, []string{"credential", "CR-10"})
 	require.NoError(t, err)
 	var cr map[string]any
 	require.NoError(t, json.Unmarshal(res.Value, &cr))
@@ -63,17 +63,17 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"register_org"}, e.history("org", "O-1"))
 	require.Equal(t, []string{"issue_credential", "revoke_credential"}, e.history("credential", "CR-2"))
 	require.Equal(t, []string{"propose_recovery"}, e.history("recovery", "1"))
-	res, err = boundQuery(t, e.kv, []string{"person", "P-1", "history"})
+	res, err = boundQuery(t, e.KV, []string{"person", "P-1", "history"})
 	require.NoError(t, err)
 	require.Equal(t, PersonKey("P-1"), res.Key)
 	require.Equal(t, PersonHistoryKey("P-1", 1), res.Entries[2].Key)
-	res, err = boundQuery(t, e.kv, []string{"recovery", "1", "history"})
+	res, err = boundQuery(t, e.KV, []string{"recovery", "1", "history"})
 	require.NoError(t, err)
 	require.Equal(t, RecoveryHistoryKey(1, 0), res.Entries[1].Key)
 
 	// A person's credentials: anchor with the count, then every entry in
 	// key order (shorter ids first).
-	res, err = boundQuery(t, e.kv, []string{"person", "P-1", "credentials"})
+	res, err = boundQuery(t, e.KV, []string{"person", "P-1", "credentials"})
 	require.NoError(t, err)
 	require.Equal(t, PersonCredentialsKey("P-1"), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -88,13 +88,13 @@ func TestQueries(t *testing.T) {
 		require.Equal(t, PersonCredential{CredentialID: id, CredentialType: "permit", Issuer: c.issuer}, pc)
 	}
 	// A person without credentials: the anchor with count 0.
-	res, err = boundQuery(t, e.kv, []string{"person", "P-2", "credentials"})
+	res, err = boundQuery(t, e.KV, []string{"person", "P-2", "credentials"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 	require.JSONEq(t, `{"person_id":"P-2","credential_count":0}`, string(res.Value))
 
 	// Not found: the key whose absence proves it.
-	nobody := e.account("nobody")
+	nobody := e.Account("nobody")
 	for _, q := range []struct {
 		path []string
 		key  []byte
@@ -111,7 +111,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"recovery", "9"}, RecoveryKey(9), ErrRecoveryNotFound},
 		{[]string{"recovery", "9", "history"}, RecoveryKey(9), ErrRecoveryNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
@@ -126,7 +126,7 @@ func TestQueries(t *testing.T) {
 		{"recovery", "0"}, {"recovery", "01"}, {"recovery", "-1"}, {"recovery", "x"},
 		{"credential", ""}, {"org", "O-1", "credentials"}, {"nope", "x"},
 	} {
-		_, err := boundQuery(t, e.kv, p)
+		_, err := boundQuery(t, e.KV, p)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%v", p)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

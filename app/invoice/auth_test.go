@@ -29,14 +29,14 @@ func authCases() map[string]authCase {
 	// takes the role away again, so the signer holds exactly the role under
 	// test.
 	issueAs := func(e *env, s core.Address, m IssueInvoice) {
-		had, err := core.HasRole(e.kv, s, core.RoleBusiness)
-		require.NoError(e.t, err)
+		had, err := core.HasRole(e.KV, s, core.RoleBusiness)
+		require.NoError(e.T, err)
 		if !had {
-			require.NoError(e.t, grant(e, s, core.RoleBusiness))
+			require.NoError(e.T, grant(e, s, core.RoleBusiness))
 		}
-		e.ok(s, m)
+		e.OK(s, m)
 		if !had {
-			e.revoke(s, core.RoleBusiness)
+			e.Revoke(s, core.RoleBusiness)
 		}
 	}
 	pick := func(party bool, s, other core.Address) core.Address {
@@ -56,19 +56,19 @@ func authCases() map[string]authCase {
 			return credit("CN-1", "INV-1", line("x", 1000, 100, 2000))
 		}},
 		TypeAcknowledgeInvoice: {byParty, nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.shop, issue("INV-1", pick(party, s, c.alice), line("x", 1000, 100, 2000)))
+			e.OK(c.shop, issue("INV-1", pick(party, s, c.alice), line("x", 1000, 100, 2000)))
 			return AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}
 		}},
 		TypeClaimReimbursement: {byAnyone, nil, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			m := issue("INV-1", c.alice, line("x", 1000, 100, 2000))
-			e.ok(c.shop, m)
+			e.OK(c.shop, m)
 			return ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash}
 		}},
 	}
 }
 
 func grant(e *env, a core.Address, r core.Role) error {
-	return core.SetJSON(e.kv, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: "test"})
+	return core.SetJSON(e.KV, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: "test"})
 }
 
 // TestAuthorisationMatrix runs every message type as a signer holding each
@@ -96,13 +96,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					e := newEnv(t)
 					c := newCast(e)
-					s := e.account("signer-under-test")
+					s := e.Account("signer-under-test")
 					if role != "" {
 						require.NoError(t, grant(e, s, role))
 					}
 					m := ac.setup(e, c, s, party)
 					require.Equal(t, typ, m.Type())
-					_, err := e.run(s, m)
+					_, err := e.Run(s, m)
 					allowed := party && (ac.kind != byRole || slices.Contains(ac.roles, role))
 					if allowed {
 						require.NoError(t, err)

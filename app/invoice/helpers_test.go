@@ -11,7 +11,6 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
-	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context (period 2026-01).
@@ -22,102 +21,37 @@ func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
 // env is a chain of one-transaction blocks over a MemKV: each message runs
 // Validate, then Exec on a state.Branch that is written only on success.
 type env struct {
-	t      *testing.T
-	kv     *coretest.MemKV
-	height int64
-	seen   map[error]bool
+	*coretest.Env
 }
 
 func newEnv(t *testing.T) *env {
-	return &env{t: t, kv: coretest.NewMemKV(), seen: map[error]bool{}}
-}
-
-// account returns a test address and grants it the given roles.
-func (e *env) account(name string, roles ...core.Role) core.Address {
-	a := coretest.Address(name)
-	for _, r := range roles {
-		require.NoError(e.t, coretest.Grant(e.kv, a, r))
-	}
-	return a
-}
-
-func (e *env) revoke(a core.Address, r core.Role) {
-	require.NoError(e.t, e.kv.Delete(core.RoleGrantKey(a, r)))
-}
-
-// run executes m as the next block's only transaction.
-func (e *env) run(signer core.Address, m core.Msg) ([]core.Event, error) {
-	e.height++
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	br := state.NewBranch(e.kv)
-	ctx := coretest.Context(br, signer, e.height)
-	if err := m.Exec(ctx); err != nil {
-		br.Discard()
-		return nil, err
-	}
-	require.NoError(e.t, br.Write())
-	return ctx.Events(), nil
-}
-
-// ok runs m and requires success.
-func (e *env) ok(signer core.Address, m core.Msg) []core.Event {
-	e.t.Helper()
-	ev, err := e.run(signer, m)
-	require.NoError(e.t, err, "%s", m.Type())
-	require.NotEmpty(e.t, ev)
-	return ev
-}
-
-// refuse runs m, requires it to fail with sentinel and leave the state
-// byte-for-byte unchanged.
-func (e *env) refuse(signer core.Address, m core.Msg, sentinel error) error {
-	e.t.Helper()
-	before := e.snapshot()
-	_, err := e.run(signer, m)
-	require.Error(e.t, err, "%s should be refused with %v", m.Type(), sentinel)
-	require.ErrorIs(e.t, err, sentinel, "%s", m.Type())
-	require.Equal(e.t, before, e.snapshot(), "refused %s changed state", m.Type())
-	e.seen[sentinel] = true
-	return err
-}
-
-func (e *env) snapshot() map[string]string {
-	it, err := e.kv.Iterator(nil, nil, true)
-	require.NoError(e.t, err)
-	defer it.Close()
-	out := map[string]string{}
-	for ; it.Valid(); it.Next() {
-		out[string(it.Key())] = string(it.Value())
-	}
-	return out
+	return &env{Env: coretest.NewEnv(t)}
 }
 
 // doc reads a document through Query and checks the answer is the stored
 // record.
 func (e *env) doc(issuer core.Address, number string) Invoice {
-	res, err := boundQuery(e.t, e.kv, []string{"invoice", issuer.String(), number})
-	require.NoError(e.t, err)
-	require.Equal(e.t, InvoiceKey(issuer, number), res.Key)
+	res, err := boundQuery(e.T, e.KV, []string{"invoice", issuer.String(), number})
+	require.NoError(e.T, err)
+	require.Equal(e.T, InvoiceKey(issuer, number), res.Key)
 	var inv Invoice
-	require.NoError(e.t, json.Unmarshal(res.Value, &inv))
+	require.NoError(e.T, json.Unmarshal(res.Value, &inv))
 	return inv
 }
 
 // history returns the actions of a document's history, via Query.
 func (e *env) history(issuer core.Address, number string) []string {
-	res, err := boundQuery(e.t, e.kv, []string{"invoice", issuer.String(), number, "history"})
-	require.NoError(e.t, err)
+	res, err := boundQuery(e.T, e.KV, []string{"invoice", issuer.String(), number, "history"})
+	require.NoError(e.T, err)
 	var inv Invoice
-	require.NoError(e.t, json.Unmarshal(res.Entries[0].Value, &inv))
-	require.Len(e.t, res.Entries, int(inv.HistoryCount)+1)
+	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &inv))
+	require.Len(e.T, res.Entries, int(inv.HistoryCount)+1)
 	var actions []string
 	for i, kv := range res.Entries[1:] {
 		var h core.HistoryEntry
-		require.NoError(e.t, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.t, uint64(i), h.Seq)
-		require.Equal(e.t, HistoryKey(issuer, number, uint64(i)), kv.Key)
+		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
+		require.Equal(e.T, uint64(i), h.Seq)
+		require.Equal(e.T, HistoryKey(issuer, number, uint64(i)), kv.Key)
 		actions = append(actions, h.Action)
 	}
 	return actions
@@ -125,16 +59,16 @@ func (e *env) history(issuer core.Address, number string) []string {
 
 // totals reads an issuer's totals for a period, or ok=false.
 func (e *env) totals(issuer core.Address, period string) (Totals, bool) {
-	res, err := boundQuery(e.t, e.kv, []string{"totals", issuer.String(), period})
+	res, err := boundQuery(e.T, e.KV, []string{"totals", issuer.String(), period})
 	var nf *core.NotFound
 	if errors.As(err, &nf) {
-		require.ErrorIs(e.t, err, ErrTotalsNotFound)
-		require.Equal(e.t, TotalsKey(issuer, period), nf.Key)
+		require.ErrorIs(e.T, err, ErrTotalsNotFound)
+		require.Equal(e.T, TotalsKey(issuer, period), nf.Key)
 		return Totals{}, false
 	}
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	var t Totals
-	require.NoError(e.t, json.Unmarshal(res.Value, &t))
+	require.NoError(e.T, json.Unmarshal(res.Value, &t))
 	return t, true
 }
 
@@ -147,19 +81,19 @@ func (e *env) buyerIndex(a core.Address) (Buyer, []BuyerEntry) {
 		if start > 0 {
 			path = append(path, itoa(int64(start)))
 		}
-		res, err := boundQuery(e.t, e.kv, path)
-		require.NoError(e.t, err)
-		require.Equal(e.t, BuyerKey(a), res.Entries[0].Key)
-		require.NoError(e.t, json.Unmarshal(res.Value, &b))
+		res, err := boundQuery(e.T, e.KV, path)
+		require.NoError(e.T, err)
+		require.Equal(e.T, BuyerKey(a), res.Entries[0].Key)
+		require.NoError(e.T, json.Unmarshal(res.Value, &b))
 		for i, kv := range res.Entries[1:] {
 			var be BuyerEntry
-			require.NoError(e.t, json.Unmarshal(kv.Value, &be))
-			require.Equal(e.t, start+uint64(i), be.Seq)
-			require.Equal(e.t, BuyerEntryKey(a, be.Seq), kv.Key)
+			require.NoError(e.T, json.Unmarshal(kv.Value, &be))
+			require.Equal(e.T, start+uint64(i), be.Seq)
+			require.Equal(e.T, BuyerEntryKey(a, be.Seq), kv.Key)
 			out = append(out, be)
 		}
 		if start+PageSize >= b.DocumentCount {
-			require.Len(e.t, out, int(b.DocumentCount), "buyer index complete")
+			require.Len(e.T, out, int(b.DocumentCount), "buyer index complete")
 			return b, out
 		}
 	}
@@ -219,12 +153,12 @@ type cast struct {
 
 func newCast(e *env) cast {
 	return cast{
-		shop:         e.account("shop", core.RoleBusiness),
-		shop2:        e.account("shop2", core.RoleBusiness),
-		taxAuthority: e.account("tax", core.RoleTaxAuthority),
-		alice:        e.account("alice"),
-		bob:          e.account("bob"),
-		employer:     e.account("employer", core.RoleBusiness),
-		insurer:      e.account("insurer", core.RoleInsurer),
+		shop:         e.Account("shop", core.RoleBusiness),
+		shop2:        e.Account("shop2", core.RoleBusiness),
+		taxAuthority: e.Account("tax", core.RoleTaxAuthority),
+		alice:        e.Account("alice"),
+		bob:          e.Account("bob"),
+		employer:     e.Account("employer", core.RoleBusiness),
+		insurer:      e.Account("insurer", core.RoleInsurer),
 	}
 }

@@ -18,7 +18,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 	// 3 × 33.33 = 99.99 net, 20% = 19.998 -> 20.00 tax, 119.99 gross.
 	m := issue("INV-1", c.alice, line("consultation", 3000, 3333, 2000))
 	require.Equal(t, int64(11999), m.GrossTotal)
-	ev := e.ok(c.shop, m)
+	ev := e.OK(c.shop, m)
 	require.Equal(t, []string{"issue_invoice"}, attr(t, ev, "action"))
 	require.Equal(t, []string{c.shop.String()}, attr(t, ev, "issuer"))
 	require.Equal(t, []string{"INV-1"}, attr(t, ev, "number"))
@@ -38,20 +38,20 @@ func TestInvoiceLifecycle(t *testing.T) {
 	require.Nil(t, inv.Claim)
 
 	// alice acknowledges; her employer claims it for reimbursement.
-	e.ok(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
-	ev = e.ok(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash, Reference: "EXP-7"})
+	e.OK(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
+	ev = e.OK(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash, Reference: "EXP-7"})
 	require.Equal(t, []string{c.employer.String()}, attr(t, ev, "claimant"))
 	require.Equal(t, []string{"11999"}, attr(t, ev, "amount"))
 	// Nobody can claim it again, not even the same party.
-	e.refuse(c.insurer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash}, ErrAlreadyClaimed)
-	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash}, ErrAlreadyClaimed)
+	e.Refuse(c.insurer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash}, ErrAlreadyClaimed)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: m.DocumentHash}, ErrAlreadyClaimed)
 	inv = e.doc(c.shop, "INV-1")
 	require.Equal(t, c.alice, inv.Acknowledgement.Buyer)
 	require.Equal(t, Claim{Claimant: c.employer, Reference: "EXP-7", Amount: 11999, Height: inv.Claim.Height, Time: inv.Claim.Time}, *inv.Claim)
 
 	// A partial credit note: one item back (33.33 net, 6.67 tax). The event
 	// names the claimant so the employer learns of it.
-	ev = e.ok(c.shop, credit("CN-1", "INV-1", line("consultation cancelled", 1000, 3333, 2000)))
+	ev = e.OK(c.shop, credit("CN-1", "INV-1", line("consultation cancelled", 1000, 3333, 2000)))
 	require.Equal(t, []string{"issue_credit_note"}, attr(t, ev, "action"))
 	require.Equal(t, []string{"INV-1"}, attr(t, ev, "original_number"))
 	require.Equal(t, []string{StatusPartiallyCredited}, attr(t, ev, "status"))
@@ -67,17 +67,17 @@ func TestInvoiceLifecycle(t *testing.T) {
 	require.Equal(t, c.alice, cn.Buyer)
 	require.Equal(t, "returned goods", cn.Reason)
 	// The buyer may acknowledge a credit note too.
-	e.ok(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "CN-1"})
+	e.OK(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "CN-1"})
 
 	// More than what remains is refused; exactly what remains cancels it.
-	e.refuse(c.shop, credit("CN-2", "INV-1", line("too much", 3000, 3333, 2000)), ErrExceedsRemaining)
-	ev = e.ok(c.shop, credit("CN-2", "INV-1", line("rest", 2000, 3333, 2000)))
+	e.Refuse(c.shop, credit("CN-2", "INV-1", line("too much", 3000, 3333, 2000)), ErrExceedsRemaining)
+	ev = e.OK(c.shop, credit("CN-2", "INV-1", line("rest", 2000, 3333, 2000)))
 	require.Equal(t, []string{StatusCancelled}, attr(t, ev, "status"))
 	inv = e.doc(c.shop, "INV-1")
 	require.Equal(t, StatusCancelled, inv.Status)
 	require.Equal(t, int64(0), inv.RemainingGross())
 	require.Equal(t, []string{"CN-1", "CN-2"}, inv.CreditNotes)
-	e.refuse(c.shop, credit("CN-3", "INV-1", line("more", 1000, 1, 0)), ErrInvoiceCancelled)
+	e.Refuse(c.shop, credit("CN-3", "INV-1", line("more", 1000, 1, 0)), ErrInvoiceCancelled)
 
 	require.Equal(t, []string{"issue_invoice", "acknowledge_invoice", "claim_reimbursement", "credit_invoice", "credit_invoice"},
 		e.history(c.shop, "INV-1"))
@@ -110,14 +110,14 @@ func TestTotalsAcrossPeriodsAndCurrencies(t *testing.T) {
 	eur := issue("A-1", c.alice, line("x", 1000, 10000, 2000)) // 100.00 + 20.00
 	usd := issue("A-2", c.bob, line("y", 2000, 5000, 1000))    // 100.00 + 10.00
 	usd.Currency = "USD"
-	e.ok(c.shop, eur)
-	e.ok(c.shop, usd)
-	e.ok(c.shop2, issue("A-1", c.alice, line("z", 1000, 1, 0))) // same number, other issuer
+	e.OK(c.shop, eur)
+	e.OK(c.shop, usd)
+	e.OK(c.shop2, issue("A-1", c.alice, line("z", 1000, 1, 0))) // same number, other issuer
 
 	// Jump to February: the credit note counts there.
-	e.height = int64(40 * 24 * time.Hour / time.Second)
-	e.ok(c.shop, credit("C-1", "A-1", line("x back", 500, 10000, 2000))) // 50.00 + 10.00
-	e.ok(c.shop, issue("B-1", c.alice, line("w", 1000, 300, 0)))
+	e.Height = int64(40 * 24 * time.Hour / time.Second)
+	e.OK(c.shop, credit("C-1", "A-1", line("x back", 500, 10000, 2000))) // 50.00 + 10.00
+	e.OK(c.shop, issue("B-1", c.alice, line("w", 1000, 300, 0)))
 
 	jan, ok := e.totals(c.shop, "2026-01")
 	require.True(t, ok)
@@ -141,7 +141,7 @@ func TestTotalsAcrossPeriodsAndCurrencies(t *testing.T) {
 
 	// The period's entries name each counted document; their sums are the
 	// totals.
-	res, err := boundQuery(t, e.kv, []string{"totals", c.shop.String(), "2026-02", "entries"})
+	res, err := boundQuery(t, e.KV, []string{"totals", c.shop.String(), "2026-02", "entries"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 3)
 	var gross int64
@@ -177,7 +177,7 @@ func TestBuyerIndexPaging(t *testing.T) {
 	c := newCast(e)
 	n := PageSize*2 + 5
 	for i := range n {
-		e.ok(c.shop, issue("N-"+itoa(int64(i)), c.bob, line("x", 1000, int64(i+1), 0)))
+		e.OK(c.shop, issue("N-"+itoa(int64(i)), c.bob, line("x", 1000, int64(i+1), 0)))
 	}
 	b, entries := e.buyerIndex(c.bob)
 	require.Equal(t, uint64(n), b.DocumentCount)
@@ -185,10 +185,10 @@ func TestBuyerIndexPaging(t *testing.T) {
 		require.Equal(t, "N-"+itoa(int64(i)), be.Number)
 		require.Equal(t, int64(i+1), be.GrossTotal)
 	}
-	res, err := boundQuery(t, e.kv, []string{"buyer", c.bob.String(), "invoices", itoa(int64(n))})
+	res, err := boundQuery(t, e.KV, []string{"buyer", c.bob.String(), "invoices", itoa(int64(n))})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1, "a page at the end holds only the anchor")
-	res, err = boundQuery(t, e.kv, []string{"totals", c.shop.String(), "2026-01", "entries", "200"})
+	res, err = boundQuery(t, e.KV, []string{"totals", c.shop.String(), "2026-01", "entries", "200"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 6)
 }
@@ -209,13 +209,13 @@ func TestDeterministicReplay(t *testing.T) {
 			if i%4 == 0 {
 				m.Currency = "USD"
 			}
-			evs = append(evs, e.ok(c.shop, m))
+			evs = append(evs, e.OK(c.shop, m))
 			if i%5 == 0 {
-				evs = append(evs, e.ok(c.employer, ClaimReimbursement{Issuer: c.shop, Number: m.Number, DocumentHash: m.DocumentHash}))
+				evs = append(evs, e.OK(c.employer, ClaimReimbursement{Issuer: c.shop, Number: m.Number, DocumentHash: m.DocumentHash}))
 			}
 		}
-		evs = append(evs, e.ok(c.shop, credit("RC-1", "R-1", line("x", 1000, 100, 100))))
-		return e.snapshot(), evs
+		evs = append(evs, e.OK(c.shop, credit("RC-1", "R-1", line("x", 1000, 100, 100))))
+		return e.Snapshot(), evs
 	}
 	s1, ev1 := play()
 	s2, ev2 := play()

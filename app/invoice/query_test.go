@@ -13,15 +13,15 @@ import (
 func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.shop, issue("INV-1", c.alice, line("x", 1000, 100, 2000)))
-	e.ok(c.shop, issue("INV-2", c.alice, line("y", 1000, 200, 2000)))
-	e.ok(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
+	e.OK(c.shop, issue("INV-1", c.alice, line("x", 1000, 100, 2000)))
+	e.OK(c.shop, issue("INV-2", c.alice, line("y", 1000, 200, 2000)))
+	e.OK(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
 
 	// invoice/{issuer}/{number}: the exact stored bytes.
-	res, err := boundQuery(t, e.kv, []string{"invoice", c.shop.String(), "INV-1"})
+	res, err := boundQuery(t, e.KV, []string{"invoice", c.shop.String(), "INV-1"})
 	require.NoError(t, err)
 	require.Equal(t, InvoiceKey(c.shop, "INV-1"), res.Key)
-	stored, _ := e.kv.Get(InvoiceKey(c.shop, "INV-1"))
+	stored, _ := e.KV.Get(InvoiceKey(c.shop, "INV-1"))
 	require.Equal(t, stored, res.Value)
 	require.Empty(t, res.Entries)
 
@@ -29,7 +29,7 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"issue_invoice", "acknowledge_invoice"}, e.history(c.shop, "INV-1"))
 
 	// Buyer index: anchor then entries, exact bytes.
-	res, err = boundQuery(t, e.kv, []string{"buyer", c.alice.String(), "invoices"})
+	res, err = boundQuery(t, e.KV, []string{"buyer", c.alice.String(), "invoices"})
 	require.NoError(t, err)
 	require.Equal(t, BuyerKey(c.alice), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -37,22 +37,22 @@ func TestQueries(t *testing.T) {
 	require.Len(t, res.Entries, 3)
 	for i, kv := range res.Entries[1:] {
 		require.Equal(t, BuyerEntryKey(c.alice, uint64(i)), kv.Key)
-		stored, _ := e.kv.Get(kv.Key)
+		stored, _ := e.KV.Get(kv.Key)
 		require.Equal(t, stored, kv.Value)
 	}
-	res, err = boundQuery(t, e.kv, []string{"buyer", c.alice.String(), "invoices", "1"})
+	res, err = boundQuery(t, e.KV, []string{"buyer", c.alice.String(), "invoices", "1"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, BuyerEntryKey(c.alice, 1), res.Entries[1].Key)
 
 	// Totals and their entries.
-	res, err = boundQuery(t, e.kv, []string{"totals", c.shop.String(), "2026-01"})
+	res, err = boundQuery(t, e.KV, []string{"totals", c.shop.String(), "2026-01"})
 	require.NoError(t, err)
 	require.Equal(t, TotalsKey(c.shop, "2026-01"), res.Key)
 	var tot Totals
 	require.NoError(t, json.Unmarshal(res.Value, &tot))
 	require.Equal(t, int64(360), tot.Currencies[0].IssuedGross)
-	res, err = boundQuery(t, e.kv, []string{"totals", c.shop.String(), "2026-01", "entries"})
+	res, err = boundQuery(t, e.KV, []string{"totals", c.shop.String(), "2026-01", "entries"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 3)
 	require.Equal(t, TotalsEntryKey(c.shop, "2026-01", 1), res.Entries[2].Key)
@@ -71,13 +71,13 @@ func TestQueries(t *testing.T) {
 		{[]string{"totals", c.shop.String(), "2026-02"}, TotalsKey(c.shop, "2026-02"), ErrTotalsNotFound},
 		{[]string{"totals", c.bob.String(), "2026-01", "entries"}, TotalsKey(c.bob, "2026-01"), ErrTotalsNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
 		require.ErrorIs(t, err, q.err)
 		require.ErrorIs(t, err, core.ErrNotFound)
-		has, _ := e.kv.Has(nf.Key)
+		has, _ := e.KV.Has(nf.Key)
 		require.False(t, has)
 	}
 
@@ -92,7 +92,7 @@ func TestQueries(t *testing.T) {
 		{"totals", shop, "2026-01", "history"}, {"totals", shop, "2026-01", "entries", "3"},
 		{"totals", shop, "2026-01", "entries", "0", "1"}, {"land", "parcel", "P-1"},
 	} {
-		_, err := boundQuery(t, e.kv, path)
+		_, err := boundQuery(t, e.KV, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

@@ -18,75 +18,75 @@ func TestRefusals(t *testing.T) {
 	// Stateless refusals.
 	bad := issue("INV-1", c.alice, line("x", 1000, 100, 0))
 	bad.Currency = "eur"
-	e.refuse(c.shop, bad, ErrInvalidMessage)
+	e.Refuse(c.shop, bad, ErrInvalidMessage)
 	bad = issue("INV-1", c.alice, line("x", 1000, 100, 0))
 	bad.GrossTotal++
-	e.refuse(c.shop, bad, ErrAmountMismatch)
+	e.Refuse(c.shop, bad, ErrAmountMismatch)
 
 	// Issue refusals.
-	e.refuse(c.alice, issue("INV-1", c.bob, line("x", 1000, 100, 0)), core.ErrMissingRole)
-	e.refuse(c.shop, issue("INV-1", c.shop, line("x", 1000, 100, 0)), ErrBuyerIsIssuer)
+	e.Refuse(c.alice, issue("INV-1", c.bob, line("x", 1000, 100, 0)), core.ErrMissingRole)
+	e.Refuse(c.shop, issue("INV-1", c.shop, line("x", 1000, 100, 0)), ErrBuyerIsIssuer)
 	inv := issue("INV-1", c.alice, line("x", 10000, 100, 2000)) // 10.00 + 2.00
-	e.ok(c.shop, inv)
-	e.refuse(c.shop, issue("INV-1", c.bob, line("other", 1000, 5, 0)), ErrInvoiceExists)
-	e.ok(c.shop2, issue("INV-1", c.bob, line("other", 1000, 5, 0))) // numbers are per issuer
+	e.OK(c.shop, inv)
+	e.Refuse(c.shop, issue("INV-1", c.bob, line("other", 1000, 5, 0)), ErrInvoiceExists)
+	e.OK(c.shop2, issue("INV-1", c.bob, line("other", 1000, 5, 0))) // numbers are per issuer
 
 	// Acknowledgement.
-	e.refuse(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "NOPE"}, ErrInvoiceNotFound)
-	e.refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrNotBuyer)
-	e.refuse(c.shop, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrNotBuyer)
-	e.ok(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
-	e.refuse(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrAlreadyAcknowledged)
+	e.Refuse(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "NOPE"}, ErrInvoiceNotFound)
+	e.Refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrNotBuyer)
+	e.Refuse(c.shop, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrNotBuyer)
+	e.OK(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
+	e.Refuse(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"}, ErrAlreadyAcknowledged)
 
 	// Claims.
 	claim := ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: inv.DocumentHash}
-	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "NOPE", DocumentHash: inv.DocumentHash}, ErrInvoiceNotFound)
-	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: hashOf("forged")}, ErrDocumentMismatch)
-	e.ok(c.employer, claim)
-	e.refuse(c.insurer, claim, ErrAlreadyClaimed)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "NOPE", DocumentHash: inv.DocumentHash}, ErrInvoiceNotFound)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: hashOf("forged")}, ErrDocumentMismatch)
+	e.OK(c.employer, claim)
+	e.Refuse(c.insurer, claim, ErrAlreadyClaimed)
 
 	// Credit notes.
-	e.refuse(c.shop, credit("CN-1", "NOPE", line("x", 1000, 1, 0)), ErrInvoiceNotFound)
-	e.refuse(c.shop2, credit("CN-1", "NOPE", line("x", 1000, 1, 0)), ErrInvoiceNotFound)
-	e.refuse(c.shop, credit("INV-1", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceExists)
+	e.Refuse(c.shop, credit("CN-1", "NOPE", line("x", 1000, 1, 0)), ErrInvoiceNotFound)
+	e.Refuse(c.shop2, credit("CN-1", "NOPE", line("x", 1000, 1, 0)), ErrInvoiceNotFound)
+	e.Refuse(c.shop, credit("INV-1", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceExists)
 	usd := credit("CN-1", "INV-1", line("x", 1000, 1, 0))
 	usd.Currency = "USD"
-	e.refuse(c.shop, usd, ErrCurrencyMismatch)
-	e.refuse(c.shop, credit("CN-1", "INV-1", line("x", 10010, 100, 2000)), ErrExceedsRemaining)
-	e.refuse(c.alice, credit("CN-1", "INV-1", line("x", 1000, 1, 0)), core.ErrMissingRole)
-	e.ok(c.shop, credit("CN-1", "INV-1", line("x", 1000, 100, 2000))) // 1.00 + 0.20
-	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "CN-1", DocumentHash: hashOf("credit note CN-1")}, ErrNotAnInvoice)
-	e.refuse(c.shop, credit("CN-2", "CN-1", line("x", 1000, 1, 0)), ErrNotAnInvoice)
+	e.Refuse(c.shop, usd, ErrCurrencyMismatch)
+	e.Refuse(c.shop, credit("CN-1", "INV-1", line("x", 10010, 100, 2000)), ErrExceedsRemaining)
+	e.Refuse(c.alice, credit("CN-1", "INV-1", line("x", 1000, 1, 0)), core.ErrMissingRole)
+	e.OK(c.shop, credit("CN-1", "INV-1", line("x", 1000, 100, 2000))) // 1.00 + 0.20
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "CN-1", DocumentHash: hashOf("credit note CN-1")}, ErrNotAnInvoice)
+	e.Refuse(c.shop, credit("CN-2", "CN-1", line("x", 1000, 1, 0)), ErrNotAnInvoice)
 
 	// Only the tax may exceed what remains: an untaxed invoice cannot be
 	// credited with tax.
-	e.ok(c.shop, issue("INV-3", c.alice, line("untaxed", 1000, 1000, 0)))
-	e.refuse(c.shop, credit("CN-3", "INV-3", line("taxed", 1000, 100, 2000)), ErrExceedsRemaining)
+	e.OK(c.shop, issue("INV-3", c.alice, line("untaxed", 1000, 1000, 0)))
+	e.Refuse(c.shop, credit("CN-3", "INV-3", line("taxed", 1000, 100, 2000)), ErrExceedsRemaining)
 
 	// Cancelled: no acknowledgement, no claim, no further credit.
-	e.ok(c.shop, issue("INV-2", c.bob, line("x", 1000, 100, 0)))
-	e.ok(c.shop, credit("CN-2", "INV-2", line("x", 1000, 100, 0)))
-	e.refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-2"}, ErrInvoiceCancelled)
-	e.refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-2", DocumentHash: hashOf("invoice INV-2")}, ErrInvoiceCancelled)
-	e.refuse(c.shop, credit("CN-9", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceCancelled)
+	e.OK(c.shop, issue("INV-2", c.bob, line("x", 1000, 100, 0)))
+	e.OK(c.shop, credit("CN-2", "INV-2", line("x", 1000, 100, 0)))
+	e.Refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-2"}, ErrInvoiceCancelled)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-2", DocumentHash: hashOf("invoice INV-2")}, ErrInvoiceCancelled)
+	e.Refuse(c.shop, credit("CN-9", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceCancelled)
 
 	// At most MaxCreditNotes credit notes per invoice.
-	e.ok(c.shop, issue("INV-4", c.alice, line("many", 1000, 1000, 0)))
+	e.OK(c.shop, issue("INV-4", c.alice, line("many", 1000, 1000, 0)))
 	for i := range MaxCreditNotes {
-		e.ok(c.shop, credit("M-"+itoa(int64(i)), "INV-4", line("one", 1000, 1, 0)))
+		e.OK(c.shop, credit("M-"+itoa(int64(i)), "INV-4", line("one", 1000, 1, 0)))
 	}
-	e.refuse(c.shop, credit("M-X", "INV-4", line("one", 1000, 1, 0)), ErrTooManyCreditNotes)
+	e.Refuse(c.shop, credit("M-X", "INV-4", line("one", 1000, 1, 0)), ErrTooManyCreditNotes)
 
 	// A period's totals cannot overflow: seed a total near the limit.
-	require.NoError(t, core.SetJSON(e.kv, TotalsKey(c.shop2, periodOf(t0)), Totals{
+	require.NoError(t, core.SetJSON(e.KV, TotalsKey(c.shop2, periodOf(t0)), Totals{
 		Issuer: c.shop2, Period: periodOf(t0), EntryCount: 1,
 		Currencies: []CurrencyTotals{{Currency: "EUR", InvoiceCount: 1, IssuedNet: 1<<63 - 10, IssuedGross: 1<<63 - 10}},
 	}))
-	e.refuse(c.shop2, issue("BIG", c.alice, line("x", 1000, 10, 0)), ErrTotalsOverflow)
+	e.Refuse(c.shop2, issue("BIG", c.alice, line("x", 1000, 10, 0)), ErrTotalsOverflow)
 
 	// A business whose role was revoked can no longer issue.
-	e.revoke(c.shop, core.RoleBusiness)
-	e.refuse(c.shop, issue("INV-5", c.alice, line("x", 1000, 1, 0)), core.ErrMissingRole)
+	e.Revoke(c.shop, core.RoleBusiness)
+	e.Refuse(c.shop, issue("INV-5", c.alice, line("x", 1000, 1, 0)), core.ErrMissingRole)
 
 	// Query-only sentinels.
 	for _, q := range []struct {
@@ -97,13 +97,13 @@ func TestRefusals(t *testing.T) {
 		{[]string{"buyer", c.employer.String(), "invoices"}, ErrBuyerNotFound},
 		{[]string{"totals", c.employer.String(), "2026-01"}, ErrTotalsNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		require.ErrorIs(t, err, q.err)
-		e.seen[q.err] = true
+		e.Seen[q.err] = true
 	}
 
 	for i, s := range Errors {
-		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
 	}
 }
 

@@ -29,20 +29,20 @@ func authCases() map[string]authCase {
 		return other
 	}
 	propose := func(e *env, c cast, seller, buyer core.Address) {
-		e.ok(seller, ProposeTransfer{ParcelID: "P-1", Denominator: 1, Sellers: []Share{sh(seller, 1)},
+		e.OK(seller, ProposeTransfer{ParcelID: "P-1", Denominator: 1, Sellers: []Share{sh(seller, 1)},
 			Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
 	}
 	// lienBy lets bank create a lien even without the bank role, then takes the
 	// role away again, so that the signer holds exactly the role under test.
 	lienBy := func(e *env, c cast, bank core.Address) {
-		had, err := core.HasRole(e.kv, bank, core.RoleBank)
-		require.NoError(e.t, err)
+		had, err := core.HasRole(e.KV, bank, core.RoleBank)
+		require.NoError(e.T, err)
 		if !had {
-			require.NoError(e.t, grant(e, bank, core.RoleBank))
+			require.NoError(e.T, grant(e, bank, core.RoleBank))
 		}
-		e.ok(bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+		e.OK(bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
 		if !had {
-			e.revoke(bank, core.RoleBank)
+			e.Revoke(bank, core.RoleBank)
 		}
 	}
 	return map[string]authCase{
@@ -50,71 +50,71 @@ func authCases() map[string]authCase {
 			return registerMsg("P-9", 1, sh(c.alice, 1))
 		}},
 		TypeProposeTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 2, sh(pick(party, s, c.alice), 1), sh(c.bob, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 2, sh(pick(party, s, c.alice), 1), sh(c.bob, 1)))
 			return ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(s, 1)},
 				Buyers: []Share{sh(c.carol, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)}
 		}},
 		TypeAcceptTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			propose(e, c, c.alice, pick(party, s, c.carol))
 			return AcceptTransfer{TransferID: 1}
 		}},
 		TypeCertifyTransfer: {[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			propose(e, c, c.alice, c.carol)
-			e.ok(c.carol, AcceptTransfer{TransferID: 1})
+			e.OK(c.carol, AcceptTransfer{TransferID: 1})
 			return CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")}
 		}},
 		TypeConsentTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			lienBy(e, c, pick(party, s, c.bank))
-			e.ok(c.alice, AcceptLien{LienID: 1})
+			e.OK(c.alice, AcceptLien{LienID: 1})
 			propose(e, c, c.alice, c.carol)
 			return ConsentTransfer{TransferID: 1, LienID: 1}
 		}},
 		TypeRegisterTransfer: {[]core.Role{core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			propose(e, c, c.alice, c.carol)
-			e.ok(c.carol, AcceptTransfer{TransferID: 1})
-			e.ok(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")})
+			e.OK(c.carol, AcceptTransfer{TransferID: 1})
+			e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")})
 			return RegisterTransfer{TransferID: 1}
 		}},
 		TypeCancelTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			propose(e, c, c.alice, pick(party, s, c.carol))
 			return CancelTransfer{TransferID: 1}
 		}},
 		TypeCreateLien: {[]core.Role{core.RoleBank}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			return CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}
 		}},
 		TypeAcceptLien: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(pick(party, s, c.alice), 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(pick(party, s, c.alice), 1)))
 			lienBy(e, c, c.bank)
 			return AcceptLien{LienID: 1}
 		}},
 		TypeReleaseLien: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			lienBy(e, c, pick(party, s, c.bank))
 			return ReleaseLien{LienID: 1}
 		}},
 		TypeFlagDispute: {[]core.Role{core.RoleCourt, core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			return FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")}
 		}},
 		TypeClearDispute: {[]core.Role{core.RoleCourt, core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-			e.ok(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
 			return ClearDispute{DisputeID: 1, Resolution: "ok", DocumentHash: hashOf("r")}
 		}},
 		TypeSubdivideParcel: {[]core.Role{core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			return SubdivideParcel{ParentID: "P-1", DocumentHash: hashOf("s"), Children: []NewParcel{
 				{ParcelID: "P-1a", CadastralRef: "a", AreaM2: 1}, {ParcelID: "P-1b", CadastralRef: "b", AreaM2: 999}}}
 		}},
 		TypeMergeParcels: {[]core.Role{core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-			e.ok(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+			e.OK(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
 			return MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 2000, DocumentHash: hashOf("m")}
 		}},
 		TypeTransferInheritance: inheritanceAuthCase(),
@@ -122,7 +122,7 @@ func authCases() map[string]authCase {
 }
 
 func grant(e *env, a core.Address, r core.Role) error {
-	return core.SetJSON(e.kv, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: "test"})
+	return core.SetJSON(e.KV, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: "test"})
 }
 
 // TestAuthorisationMatrix runs every message type as a signer holding each
@@ -149,13 +149,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					e := newEnv(t)
 					c := newCast(e)
-					s := e.account("signer-under-test")
+					s := e.Account("signer-under-test")
 					if role != "" {
 						require.NoError(t, grant(e, s, role))
 					}
 					m := ac.setup(e, c, s, party)
 					require.Equal(t, typ, m.Type())
-					_, err := e.run(s, m)
+					_, err := e.Run(s, m)
 					allowed := party && (ac.roles == nil || slices.Contains(ac.roles, role))
 					if allowed {
 						require.NoError(t, err)

@@ -13,8 +13,8 @@ import (
 // die marks an account deceased, as the identity registry's death record
 // does.
 func (e *env) die(a core.Address) {
-	require.NoError(e.t, core.SetAccountStatus(e.kv, core.AccountStatus{
-		Account: a, Status: core.StatusDeceased, Reason: "death record", Height: e.height,
+	require.NoError(e.T, core.SetAccountStatus(e.KV, core.AccountStatus{
+		Account: a, Status: core.StatusDeceased, Reason: "death record", Height: e.Height,
 	}))
 }
 
@@ -56,15 +56,15 @@ func TestInheritance(t *testing.T) {
 	c := newCast(e)
 	day := 24 * time.Hour
 
-	e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
-	e.ok(c.bank, CreateLien{ParcelID: "P-1", Amount: 1_000, Currency: "EUR", Reference: "M", DocumentHash: hashOf("m")})
-	e.ok(c.alice, AcceptLien{LienID: 1})
-	e.ok(c.bob, AcceptLien{LienID: 1})
-	e.ok(c.bank2, CreateLien{ParcelID: "P-1", Amount: 5, Currency: "EUR", Reference: "N", DocumentHash: hashOf("n")})
+	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1_000, Currency: "EUR", Reference: "M", DocumentHash: hashOf("m")})
+	e.OK(c.alice, AcceptLien{LienID: 1})
+	e.OK(c.bob, AcceptLien{LienID: 1})
+	e.OK(c.bank2, CreateLien{ParcelID: "P-1", Amount: 5, Currency: "EUR", Reference: "N", DocumentHash: hashOf("n")})
 	// Transfer 1: alice sells to carol. Transfer 2: bob sells to dave.
 	// Transfer 3: bob sells to alice.
 	for _, s := range [][2]core.Address{{c.alice, c.carol}, {c.bob, c.dave}, {c.bob, c.alice}} {
-		e.ok(s[0], ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(s[0], 1)},
+		e.OK(s[0], ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(s[0], 1)},
 			Buyers: []Share{sh(s[1], 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
 	}
 	require.Equal(t, []uint64{1, 2, 3}, e.parcel("P-1").PendingTransfers)
@@ -72,11 +72,11 @@ func TestInheritance(t *testing.T) {
 	// While alice lives, no inheritance.
 	m := TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 4,
 		Heirs: []Share{sh(c.dave, 1), sh(c.carol, 1)}, CertificateHash: hashOf("certificate")}
-	e.refuse(c.notary, m, ErrOwnerNotDeceased)
+	e.Refuse(c.notary, m, ErrOwnerNotDeceased)
 	e.die(c.alice)
 
 	before := e.parcel("P-1")
-	ev := e.ok(c.notary, m)
+	ev := e.OK(c.notary, m)
 	require.Equal(t, []string{"transfer_inheritance"}, attr(t, ev, "action"))
 	require.Equal(t, []string{"P-1"}, attr(t, ev, "parcel_id"))
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "deceased"))
@@ -117,18 +117,18 @@ func TestInheritance(t *testing.T) {
 	require.Equal(t, []OwnerParcel{{ParcelID: "P-1", Shares: 2, Denominator: 4}}, entries)
 
 	// The new owners must accept the pending lien; the heirs can sell.
-	e.ok(c.bob, AcceptLien{LienID: 2})
-	e.ok(c.carol, AcceptLien{LienID: 2})
+	e.OK(c.bob, AcceptLien{LienID: 2})
+	e.OK(c.carol, AcceptLien{LienID: 2})
 	require.Equal(t, LienPending, e.lien(2).Status)
-	e.ok(c.dave, AcceptLien{LienID: 2})
+	e.OK(c.dave, AcceptLien{LienID: 2})
 	require.Equal(t, LienActive, e.lien(2).Status)
 
 	// A second inheritance of the same estate finds nothing left.
-	e.refuse(c.notary, m, ErrDeceasedNotOwner)
+	e.Refuse(c.notary, m, ErrDeceasedNotOwner)
 
 	// An heir dies in turn; the estate of dave goes to bob, merging shares.
 	e.die(c.dave)
-	e.ok(c.notaryBuyer, TransferInheritance{ParcelID: "P-1", Deceased: c.dave, Denominator: 4,
+	e.OK(c.notaryBuyer, TransferInheritance{ParcelID: "P-1", Deceased: c.dave, Denominator: 4,
 		Heirs: []Share{sh(c.bob, 1)}, CertificateHash: hashOf("dave")})
 	p = e.parcel("P-1")
 	require.Equal(t, uint64(4), p.Denominator)
@@ -142,9 +142,9 @@ func TestInheritance(t *testing.T) {
 func TestInheritanceLowestTerms(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
 	e.die(c.alice)
-	e.ok(c.notary, TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 6,
+	e.OK(c.notary, TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 6,
 		Heirs: []Share{sh(c.bob, 3)}, CertificateHash: hashOf("c")})
 	p := e.parcel("P-1")
 	require.Equal(t, uint64(1), p.Denominator)
@@ -160,11 +160,11 @@ func TestInheritanceLowestTerms(t *testing.T) {
 // parcels I-1 and I-2 and accounts of its own, so that it can run inside
 // TestRefusals.
 func inheritanceRefusals(e *env, c cast) {
-	t := e.t
-	heirA, heirB := e.account("heir-a"), e.account("heir-b")
-	dead, living := e.account("dead-owner"), e.account("living-owner")
-	e.ok(c.registrar, registerMsg("I-1", 2, sh(dead, 1), sh(living, 1)))
-	e.ok(c.registrar, registerMsg("I-2", 1, sh(living, 1)))
+	t := e.T
+	heirA, heirB := e.Account("heir-a"), e.Account("heir-b")
+	dead, living := e.Account("dead-owner"), e.Account("living-owner")
+	e.OK(c.registrar, registerMsg("I-1", 2, sh(dead, 1), sh(living, 1)))
+	e.OK(c.registrar, registerMsg("I-2", 1, sh(living, 1)))
 	inh := func(parcel string, deceased core.Address, den uint64, heirs ...Share) TransferInheritance {
 		return TransferInheritance{ParcelID: parcel, Deceased: deceased, Denominator: den, Heirs: heirs, CertificateHash: hashOf("cert")}
 	}
@@ -172,47 +172,47 @@ func inheritanceRefusals(e *env, c cast) {
 
 	bad := ok
 	bad.CertificateHash = core.Hash{}
-	e.refuse(c.notary, bad, ErrInvalidMessage)
-	e.refuse(c.notary, ok, ErrOwnerNotDeceased)
+	e.Refuse(c.notary, bad, ErrInvalidMessage)
+	e.Refuse(c.notary, ok, ErrOwnerNotDeceased)
 	e.die(dead)
-	e.refuse(c.registrar, ok, core.ErrMissingRole)
-	e.refuse(c.notary, inh("I-1", dead, 2, sh(c.notary, 1)), ErrNotaryIsParty)
-	e.refuse(c.notary, inh("NOPE", dead, 2, sh(heirA, 1)), ErrParcelNotFound)
-	e.refuse(c.notary, inh("I-2", dead, 1, sh(heirA, 1)), ErrDeceasedNotOwner)
-	e.refuse(c.notary, inh("I-1", dead, 3, sh(heirA, 1)), ErrDenominatorMismatch)
-	e.refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1)), ErrEstateMismatch)
-	e.refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 2), sh(heirB, 1)), ErrEstateMismatch)
+	e.Refuse(c.registrar, ok, core.ErrMissingRole)
+	e.Refuse(c.notary, inh("I-1", dead, 2, sh(c.notary, 1)), ErrNotaryIsParty)
+	e.Refuse(c.notary, inh("NOPE", dead, 2, sh(heirA, 1)), ErrParcelNotFound)
+	e.Refuse(c.notary, inh("I-2", dead, 1, sh(heirA, 1)), ErrDeceasedNotOwner)
+	e.Refuse(c.notary, inh("I-1", dead, 3, sh(heirA, 1)), ErrDenominatorMismatch)
+	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1)), ErrEstateMismatch)
+	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 2), sh(heirB, 1)), ErrEstateMismatch)
 	e.die(heirB)
-	e.refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1), sh(heirB, 1)), ErrHeirDeceased)
+	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1), sh(heirB, 1)), ErrHeirDeceased)
 	many := make([]Share, MaxOwners)
 	for i := range many {
-		many[i] = sh(e.account("estate-heir-"+itoa(uint64(i))), 1)
+		many[i] = sh(e.Account("estate-heir-"+itoa(uint64(i))), 1)
 	}
-	e.refuse(c.notary, inh("I-1", dead, 128, many...), ErrTooManyOwners)
+	e.Refuse(c.notary, inh("I-1", dead, 128, many...), ErrTooManyOwners)
 
-	e.ok(c.court, FlagDispute{ParcelID: "I-1", Reason: "will contested", DocumentHash: hashOf("w")})
-	e.refuse(c.notary, ok, ErrParcelDisputed)
+	e.OK(c.court, FlagDispute{ParcelID: "I-1", Reason: "will contested", DocumentHash: hashOf("w")})
+	e.Refuse(c.notary, ok, ErrParcelDisputed)
 	disputes := e.parcel("I-1").OpenDisputes
 	require.Len(t, disputes, 1)
-	e.ok(c.court, ClearDispute{DisputeID: disputes[0], Resolution: "will upheld", DocumentHash: hashOf("u")})
+	e.OK(c.court, ClearDispute{DisputeID: disputes[0], Resolution: "will upheld", DocumentHash: hashOf("u")})
 
-	e.ok(c.registrar, SubdivideParcel{ParentID: "I-1", DocumentHash: hashOf("s"), Children: []NewParcel{
+	e.OK(c.registrar, SubdivideParcel{ParentID: "I-1", DocumentHash: hashOf("s"), Children: []NewParcel{
 		{ParcelID: "I-1a", CadastralRef: "a", AreaM2: 500}, {ParcelID: "I-1b", CadastralRef: "b", AreaM2: 500}}})
-	e.refuse(c.notary, ok, ErrParcelRetired)
+	e.Refuse(c.notary, ok, ErrParcelRetired)
 	// The children carry the estate; the inheritance applies to each.
-	e.ok(c.notary, inh("I-1a", dead, 2, sh(heirA, 1)))
+	e.OK(c.notary, inh("I-1a", dead, 2, sh(heirA, 1)))
 
 	// A sale ready for registration whose buyer dies meanwhile cannot be
 	// registered.
-	seller, buyer := e.account("sale-seller"), e.account("sale-buyer")
-	e.ok(c.registrar, registerMsg("I-3", 1, sh(seller, 1)))
-	e.ok(seller, ProposeTransfer{ParcelID: "I-3", Denominator: 1, Sellers: []Share{sh(seller, 1)},
+	seller, buyer := e.Account("sale-seller"), e.Account("sale-buyer")
+	e.OK(c.registrar, registerMsg("I-3", 1, sh(seller, 1)))
+	e.OK(seller, ProposeTransfer{ParcelID: "I-3", Denominator: 1, Sellers: []Share{sh(seller, 1)},
 		Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(24 * time.Hour)})
 	id := e.parcel("I-3").PendingTransfers[0]
-	e.ok(buyer, AcceptTransfer{TransferID: id})
-	e.ok(c.notary, CertifyTransfer{TransferID: id, DeedHash: hashOf("deed-3")})
+	e.OK(buyer, AcceptTransfer{TransferID: id})
+	e.OK(c.notary, CertifyTransfer{TransferID: id, DeedHash: hashOf("deed-3")})
 	e.die(buyer)
-	e.refuse(c.registrar, RegisterTransfer{TransferID: id}, ErrPartyDeceased)
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: id}, ErrPartyDeceased)
 }
 
 func TestInheritanceRefusals(t *testing.T) {
@@ -220,7 +220,7 @@ func TestInheritanceRefusals(t *testing.T) {
 	c := newCast(e)
 	inheritanceRefusals(e, c)
 	for _, s := range []error{ErrOwnerNotDeceased, ErrDeceasedNotOwner, ErrEstateMismatch, ErrHeirDeceased, ErrPartyDeceased} {
-		require.True(t, e.seen[s], "%v", s)
+		require.True(t, e.Seen[s], "%v", s)
 	}
 }
 
@@ -228,7 +228,7 @@ func TestInheritanceRefusals(t *testing.T) {
 // only a notary may certify it.
 func inheritanceAuthCase() authCase {
 	return authCase{[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
-		e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+		e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 		e.die(c.alice)
 		return TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 1,
 			Heirs: []Share{sh(c.carol, 1)}, CertificateHash: hashOf("certificate")}
@@ -243,13 +243,13 @@ func TestInheritanceAuthorisation(t *testing.T) {
 		t.Run(string(role), func(t *testing.T) {
 			e := newEnv(t)
 			c := newCast(e)
-			s := e.account("signer-under-test")
+			s := e.Account("signer-under-test")
 			if role != "" {
 				require.NoError(t, grant(e, s, role))
 			}
 			m := ac.setup(e, c, s, true)
 			require.Equal(t, TypeTransferInheritance, m.Type())
-			_, err := e.run(s, m)
+			_, err := e.Run(s, m)
 			if slices.Contains(ac.roles, role) {
 				require.NoError(t, err)
 			} else {

@@ -17,45 +17,45 @@ type cast struct {
 
 func newCast(e *env) cast {
 	return cast{
-		registrar:   e.account("registrar", core.RoleLandRegistrar),
-		notary:      e.account("notary", core.RoleNotary),
-		bank:        e.account("bank", core.RoleBank),
-		bank2:       e.account("bank2", core.RoleBank),
-		court:       e.account("court", core.RoleCourt),
-		alice:       e.account("alice"),
-		bob:         e.account("bob"),
-		carol:       e.account("carol"),
-		dave:        e.account("dave"),
-		notaryBuyer: e.account("notary-buyer", core.RoleNotary),
+		registrar:   e.Account("registrar", core.RoleLandRegistrar),
+		notary:      e.Account("notary", core.RoleNotary),
+		bank:        e.Account("bank", core.RoleBank),
+		bank2:       e.Account("bank2", core.RoleBank),
+		court:       e.Account("court", core.RoleCourt),
+		alice:       e.Account("alice"),
+		bob:         e.Account("bob"),
+		carol:       e.Account("carol"),
+		dave:        e.Account("dave"),
+		notaryBuyer: e.Account("notary-buyer", core.RoleNotary),
 	}
 }
 
-func (e *env) deadline(d time.Duration) time.Time { return blockTime(e.height + 1).Add(d) }
+func (e *env) deadline(d time.Duration) time.Time { return blockTime(e.Height + 1).Add(d) }
 
 func TestCompleteSale(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 
 	// Register P-1, owned half and half by alice and bob.
-	ev := e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	ev := e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
 	require.Equal(t, []string{"register_parcel"}, attr(t, ev, "action"))
 	require.Equal(t, []string{"P-1"}, attr(t, ev, "parcel_id"))
 
 	// The bank's mortgage becomes active once both owners accept it.
-	ev = e.ok(c.bank, CreateLien{ParcelID: "P-1", Amount: 5_000_000, Currency: "EUR", Reference: "MORT-7", DocumentHash: hashOf("mortgage")})
+	ev = e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 5_000_000, Currency: "EUR", Reference: "MORT-7", DocumentHash: hashOf("mortgage")})
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
 	require.Equal(t, LienPending, e.lien(1).Status)
 	require.Equal(t, []uint64{1}, e.parcel("P-1").PendingLiens)
-	e.ok(c.alice, AcceptLien{LienID: 1})
+	e.OK(c.alice, AcceptLien{LienID: 1})
 	require.Equal(t, LienPending, e.lien(1).Status)
-	ev = e.ok(c.bob, AcceptLien{LienID: 1})
+	ev = e.OK(c.bob, AcceptLien{LienID: 1})
 	require.Equal(t, []string{LienActive}, attr(t, ev, "lien_status"))
 	require.Equal(t, LienActive, e.lien(1).Status)
 	require.Equal(t, []uint64{}, e.parcel("P-1").PendingLiens)
 	require.Equal(t, []uint64{1}, e.parcel("P-1").ActiveLiens)
 
 	// alice sells her half and bob a quarter: carol gets a half, dave a quarter.
-	ev = e.ok(c.alice, ProposeTransfer{
+	ev = e.OK(c.alice, ProposeTransfer{
 		ParcelID: "P-1", Denominator: 4,
 		Sellers: []Share{sh(c.alice, 2), sh(c.bob, 1)},
 		Buyers:  []Share{sh(c.carol, 2), sh(c.dave, 1)},
@@ -66,11 +66,11 @@ func TestCompleteSale(t *testing.T) {
 	require.Equal(t, []string{c.carol.String(), c.dave.String()}, attr(t, ev, "buyer"))
 	require.Equal(t, []uint64{1}, e.parcel("P-1").PendingTransfers)
 
-	e.ok(c.bob, AcceptTransfer{TransferID: 1})
-	e.ok(c.carol, AcceptTransfer{TransferID: 1})
-	e.ok(c.dave, AcceptTransfer{TransferID: 1})
-	e.ok(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("signed deed")})
-	ev = e.ok(c.bank, ConsentTransfer{TransferID: 1, LienID: 1})
+	e.OK(c.bob, AcceptTransfer{TransferID: 1})
+	e.OK(c.carol, AcceptTransfer{TransferID: 1})
+	e.OK(c.dave, AcceptTransfer{TransferID: 1})
+	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("signed deed")})
+	ev = e.OK(c.bank, ConsentTransfer{TransferID: 1, LienID: 1})
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
 
 	tr := e.transfer(1)
@@ -80,7 +80,7 @@ func TestCompleteSale(t *testing.T) {
 	require.Equal(t, c.notary, tr.Certification.Notary)
 	require.Equal(t, []Consent{{LienID: 1, Bank: c.bank, Height: tr.Consents[0].Height, Time: tr.Consents[0].Time}}, tr.Consents)
 
-	ev = e.ok(c.registrar, RegisterTransfer{TransferID: 1})
+	ev = e.OK(c.registrar, RegisterTransfer{TransferID: 1})
 	require.Equal(t, []string{"register_transfer"}, attr(t, ev, "action"))
 	require.Equal(t, []string{"1"}, attr(t, ev, "transfer_id"))
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
@@ -119,13 +119,13 @@ func TestCompleteSale(t *testing.T) {
 	}
 
 	// carol then sells her half to dave: the result is reduced to lowest terms.
-	e.ok(c.carol, ProposeTransfer{
+	e.OK(c.carol, ProposeTransfer{
 		ParcelID: "P-1", Denominator: 4, Sellers: []Share{sh(c.carol, 2)}, Buyers: []Share{sh(c.dave, 2)},
 		Price: 1, Currency: "EUR", ExpiresAt: e.deadline(time.Hour),
 	})
-	e.ok(c.dave, AcceptTransfer{TransferID: 2})
-	e.ok(c.notary, CertifyTransfer{TransferID: 2, DeedHash: hashOf("deed 2")})
-	e.ok(c.registrar, RegisterTransfer{TransferID: 2})
+	e.OK(c.dave, AcceptTransfer{TransferID: 2})
+	e.OK(c.notary, CertifyTransfer{TransferID: 2, DeedHash: hashOf("deed 2")})
+	e.OK(c.registrar, RegisterTransfer{TransferID: 2})
 	p = e.parcel("P-1")
 	require.Equal(t, uint64(4), p.Denominator)
 	require.Equal(t, sortShares([]Share{sh(c.bob, 1), sh(c.dave, 3)}), p.Owners)
@@ -135,13 +135,13 @@ func TestCompleteSale(t *testing.T) {
 	require.Equal(t, []OwnerParcel{{ParcelID: "P-1", Shares: 3, Denominator: 4}}, entries)
 
 	// bob sells his quarter to dave, who then owns all of it: 1/1.
-	e.ok(c.bob, ProposeTransfer{
+	e.OK(c.bob, ProposeTransfer{
 		ParcelID: "P-1", Denominator: 4, Sellers: []Share{sh(c.bob, 1)}, Buyers: []Share{sh(c.dave, 1)},
 		Price: 1, Currency: "EUR", ExpiresAt: e.deadline(time.Hour),
 	})
-	e.ok(c.dave, AcceptTransfer{TransferID: 3})
-	e.ok(c.notary, CertifyTransfer{TransferID: 3, DeedHash: hashOf("deed 3")})
-	e.ok(c.registrar, RegisterTransfer{TransferID: 3})
+	e.OK(c.dave, AcceptTransfer{TransferID: 3})
+	e.OK(c.notary, CertifyTransfer{TransferID: 3, DeedHash: hashOf("deed 3")})
+	e.OK(c.registrar, RegisterTransfer{TransferID: 3})
 	p = e.parcel("P-1")
 	require.Equal(t, uint64(1), p.Denominator)
 	require.Equal(t, []Share{sh(c.dave, 1)}, p.Owners)
@@ -152,10 +152,10 @@ func TestCompleteSale(t *testing.T) {
 func TestSubdivideAndMerge(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1", 3, sh(c.alice, 2), sh(c.bob, 1)))
-	e.ok(c.registrar, registerMsg("P-9", 1, sh(c.alice, 1)))
+	e.OK(c.registrar, registerMsg("P-1", 3, sh(c.alice, 2), sh(c.bob, 1)))
+	e.OK(c.registrar, registerMsg("P-9", 1, sh(c.alice, 1)))
 
-	ev := e.ok(c.registrar, SubdivideParcel{ParentID: "P-1", DocumentHash: hashOf("survey"), Children: []NewParcel{
+	ev := e.OK(c.registrar, SubdivideParcel{ParentID: "P-1", DocumentHash: hashOf("survey"), Children: []NewParcel{
 		{ParcelID: "P-1a", CadastralRef: "C-1a", AreaM2: 600},
 		{ParcelID: "P-1b", CadastralRef: "C-1b", AreaM2: 400},
 	}})
@@ -180,7 +180,7 @@ func TestSubdivideAndMerge(t *testing.T) {
 	require.Equal(t, []OwnerParcel{{"P-1a", 1, 3}, {"P-1b", 1, 3}}, entries)
 
 	// Merge the children back into one parcel.
-	ev = e.ok(c.registrar, MergeParcels{
+	ev = e.OK(c.registrar, MergeParcels{
 		ParentIDs: []string{"P-1a", "P-1b"}, ParcelID: "P-2", CadastralRef: "C-2", AreaM2: 1000,
 		DocumentHash: hashOf("merge survey"),
 	})
@@ -205,25 +205,25 @@ func TestSubdivideAndMerge(t *testing.T) {
 func TestDisputeCancelAndExpiry(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
+	e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 	sale := ProposeTransfer{ParcelID: "P-1", Denominator: 1, Sellers: []Share{sh(c.alice, 1)},
 		Buyers: []Share{sh(c.carol, 1)}, Price: 10, Currency: "USD", ExpiresAt: e.deadline(100 * time.Second)}
-	e.ok(c.alice, sale)
+	e.OK(c.alice, sale)
 
-	ev := e.ok(c.court, FlagDispute{ParcelID: "P-1", Reason: "claim by heir", DocumentHash: hashOf("claim")})
+	ev := e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "claim by heir", DocumentHash: hashOf("claim")})
 	require.Equal(t, []string{"1"}, attr(t, ev, "dispute_id"))
 	require.Equal(t, []uint64{1}, e.parcel("P-1").OpenDisputes)
-	e.ok(c.carol, AcceptTransfer{TransferID: 1}) // other steps go on
-	e.ok(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")})
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrParcelDisputed)
-	e.ok(c.registrar, ClearDispute{DisputeID: 1, Resolution: "claim dismissed", DocumentHash: hashOf("ruling")})
+	e.OK(c.carol, AcceptTransfer{TransferID: 1}) // other steps go on
+	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")})
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrParcelDisputed)
+	e.OK(c.registrar, ClearDispute{DisputeID: 1, Resolution: "claim dismissed", DocumentHash: hashOf("ruling")})
 	d := e.dispute(1)
 	require.Equal(t, DisputeCleared, d.Status)
 	require.Equal(t, c.registrar, *d.ClearedBy)
 	require.Equal(t, []uint64{}, e.parcel("P-1").OpenDisputes)
 
 	// The buyer cancels; the parcel no longer lists the transfer.
-	e.ok(c.carol, CancelTransfer{TransferID: 1, Reason: "changed my mind"})
+	e.OK(c.carol, CancelTransfer{TransferID: 1, Reason: "changed my mind"})
 	require.Equal(t, TransferCancelled, e.transfer(1).Status)
 	require.Equal(t, "changed my mind", e.transfer(1).CancelReason)
 	require.Equal(t, []uint64{}, e.parcel("P-1").PendingTransfers)
@@ -231,10 +231,10 @@ func TestDisputeCancelAndExpiry(t *testing.T) {
 	// A second proposal expires; only cancellation is then possible, and a
 	// registrar may clean it up.
 	sale.ExpiresAt = e.deadline(5 * time.Second)
-	e.ok(c.alice, sale)
-	e.height += 10
-	e.refuse(c.carol, AcceptTransfer{TransferID: 2}, ErrTransferExpired)
-	e.ok(c.registrar, CancelTransfer{TransferID: 2, Reason: "expired"})
+	e.OK(c.alice, sale)
+	e.Height += 10
+	e.Refuse(c.carol, AcceptTransfer{TransferID: 2}, ErrTransferExpired)
+	e.OK(c.registrar, CancelTransfer{TransferID: 2, Reason: "expired"})
 	require.Equal(t, TransferCancelled, e.transfer(2).Status)
 	require.Equal(t, []string{
 		"register_parcel", "propose_transfer", "flag_dispute", "accept_transfer", "certify_transfer",
@@ -242,8 +242,8 @@ func TestDisputeCancelAndExpiry(t *testing.T) {
 	}, e.history("P-1"))
 
 	// Released lien before activation: the bank withdraws it.
-	e.ok(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "USD", Reference: "R", DocumentHash: hashOf("l")})
-	e.ok(c.bank, ReleaseLien{LienID: 1})
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "USD", Reference: "R", DocumentHash: hashOf("l")})
+	e.OK(c.bank, ReleaseLien{LienID: 1})
 	require.Equal(t, LienReleased, e.lien(1).Status)
 	require.Equal(t, []uint64{}, e.parcel("P-1").PendingLiens)
 }

@@ -14,20 +14,20 @@ import (
 func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
-	e.ok(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
-	e.ok(c.alice, ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(c.alice, 1)},
+	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.OK(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
+	e.OK(c.alice, ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(c.alice, 1)},
 		Buyers: []Share{sh(c.carol, 1)}, Price: 7, Currency: "EUR", ExpiresAt: e.deadline(time.Hour)})
-	e.ok(c.bob, ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(c.bob, 1)},
+	e.OK(c.bob, ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(c.bob, 1)},
 		Buyers: []Share{sh(c.dave, 1)}, Price: 8, Currency: "EUR", ExpiresAt: e.deadline(time.Hour)})
-	e.ok(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
-	e.ok(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+	e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
 
 	// parcel/{id}: the exact stored bytes.
-	res, err := boundQuery(t, e.kv, []string{"parcel", "P-1"})
+	res, err := boundQuery(t, e.KV, []string{"parcel", "P-1"})
 	require.NoError(t, err)
 	require.Equal(t, ParcelKey("P-1"), res.Key)
-	stored, _ := e.kv.Get(ParcelKey("P-1"))
+	stored, _ := e.KV.Get(ParcelKey("P-1"))
 	require.Equal(t, stored, res.Value)
 	require.Empty(t, res.Entries)
 
@@ -35,7 +35,7 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"register_parcel", "propose_transfer", "propose_transfer", "create_lien", "flag_dispute"}, e.history("P-1"))
 
 	// Pending transfers: anchor then each transfer, in the parcel's order.
-	res, err = boundQuery(t, e.kv, []string{"parcel", "P-1", "transfers"})
+	res, err = boundQuery(t, e.KV, []string{"parcel", "P-1", "transfers"})
 	require.NoError(t, err)
 	require.Equal(t, ParcelKey("P-1"), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -48,15 +48,15 @@ func TestQueries(t *testing.T) {
 		require.Equal(t, id, tr.ID)
 		require.Equal(t, TransferPending, tr.Status)
 	}
-	res, err = boundQuery(t, e.kv, []string{"parcel", "P-1", "liens"})
+	res, err = boundQuery(t, e.KV, []string{"parcel", "P-1", "liens"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, LienKey(1), res.Entries[1].Key)
-	res, err = boundQuery(t, e.kv, []string{"parcel", "P-1", "disputes"})
+	res, err = boundQuery(t, e.KV, []string{"parcel", "P-1", "disputes"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, DisputeKey(1), res.Entries[1].Key)
-	res, err = boundQuery(t, e.kv, []string{"parcel", "P-2", "transfers"})
+	res, err = boundQuery(t, e.KV, []string{"parcel", "P-2", "transfers"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 
@@ -75,10 +75,10 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "1"}, LienKey(1)},
 		{[]string{"dispute", "1"}, DisputeKey(1)},
 	} {
-		res, err := boundQuery(t, e.kv, q.path)
+		res, err := boundQuery(t, e.KV, q.path)
 		require.NoError(t, err)
 		require.Equal(t, q.key, res.Key)
-		stored, _ := e.kv.Get(q.key)
+		stored, _ := e.KV.Get(q.key)
 		require.Equal(t, stored, res.Value)
 	}
 
@@ -98,13 +98,13 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "9"}, LienKey(9), ErrLienNotFound},
 		{[]string{"dispute", "9"}, DisputeKey(9), ErrDisputeNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
 		require.ErrorIs(t, err, q.err)
 		require.ErrorIs(t, err, core.ErrNotFound)
-		has, _ := e.kv.Has(nf.Key)
+		has, _ := e.KV.Has(nf.Key)
 		require.False(t, has)
 	}
 
@@ -116,7 +116,7 @@ func TestQueries(t *testing.T) {
 		{"transfer", "0"}, {"transfer", "01"}, {"transfer", "-1"}, {"transfer", "x"}, {"lien", ""},
 		{"dispute", "18446744073709551616"}, {"vehicle", "1"},
 	} {
-		_, err := boundQuery(t, e.kv, path)
+		_, err := boundQuery(t, e.KV, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

@@ -18,128 +18,128 @@ func TestRefusals(t *testing.T) {
 	day := 24 * time.Hour
 
 	// P-1: alice 1/2, bob 1/2. P-2: alice 1/1.
-	e.ok(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
-	e.ok(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
+	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.OK(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
 
 	// Stateless and parcel-level refusals.
 	bad := registerMsg("P-3", 1, sh(c.alice, 1))
 	bad.AreaM2 = 0
-	e.refuse(c.registrar, bad, ErrInvalidMessage)
-	e.refuse(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)), ErrParcelExists)
-	e.refuse(c.alice, registerMsg("P-3", 1, sh(c.alice, 1)), core.ErrMissingRole)
+	e.Refuse(c.registrar, bad, ErrInvalidMessage)
+	e.Refuse(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)), ErrParcelExists)
+	e.Refuse(c.alice, registerMsg("P-3", 1, sh(c.alice, 1)), core.ErrMissingRole)
 
 	sale := func(id string, den uint64, sellers, buyers []Share, d time.Duration) ProposeTransfer {
 		return ProposeTransfer{ParcelID: id, Denominator: den, Sellers: sellers, Buyers: buyers,
 			Price: 1000, Currency: "EUR", ExpiresAt: e.deadline(d)}
 	}
-	e.refuse(c.alice, sale("NOPE", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrParcelNotFound)
-	e.refuse(c.alice, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.carol, 1)}, day), ErrNotSeller)
-	e.refuse(c.carol, sale("P-1", 2, []Share{sh(c.carol, 1)}, []Share{sh(c.dave, 1)}, day), ErrNotOwner)
-	e.refuse(c.alice, sale("P-1", 4, []Share{sh(c.alice, 3)}, []Share{sh(c.carol, 3)}, day), ErrInsufficientShares)
-	e.refuse(c.alice, sale("P-1", 3, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrDenominatorMismatch)
+	e.Refuse(c.alice, sale("NOPE", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrParcelNotFound)
+	e.Refuse(c.alice, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.carol, 1)}, day), ErrNotSeller)
+	e.Refuse(c.carol, sale("P-1", 2, []Share{sh(c.carol, 1)}, []Share{sh(c.dave, 1)}, day), ErrNotOwner)
+	e.Refuse(c.alice, sale("P-1", 4, []Share{sh(c.alice, 3)}, []Share{sh(c.carol, 3)}, day), ErrInsufficientShares)
+	e.Refuse(c.alice, sale("P-1", 3, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrDenominatorMismatch)
 	past := sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, 0)
-	past.ExpiresAt = blockTime(e.height) // at or before the next block's time
-	e.refuse(c.alice, past, ErrDeadlineOutOfRange)
-	e.refuse(c.alice, sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, MaxTransferHorizon+time.Second), ErrDeadlineOutOfRange)
+	past.ExpiresAt = blockTime(e.Height) // at or before the next block's time
+	e.Refuse(c.alice, past, ErrDeadlineOutOfRange)
+	e.Refuse(c.alice, sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, MaxTransferHorizon+time.Second), ErrDeadlineOutOfRange)
 	many := make([]Share, 64)
 	for i := range many {
-		many[i] = sh(e.account("buyer-"+string(rune('A'+i))), 1)
+		many[i] = sh(e.Account("buyer-"+string(rune('A'+i))), 1)
 	}
-	e.refuse(c.alice, sale("P-2", 128, []Share{sh(c.alice, 64)}, many, day), ErrTooManyOwners)
+	e.Refuse(c.alice, sale("P-2", 128, []Share{sh(c.alice, 64)}, many, day), ErrTooManyOwners)
 
 	// Transfer workflow refusals on transfer 1: alice sells her half to carol.
-	e.ok(c.alice, sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day))
-	e.refuse(c.carol, AcceptTransfer{TransferID: 99}, ErrTransferNotFound)
-	e.refuse(c.dave, AcceptTransfer{TransferID: 1}, ErrNotParty)
-	e.refuse(c.alice, AcceptTransfer{TransferID: 1}, ErrAlreadyAccepted)
-	e.refuse(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, ErrAcceptanceMissing)
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrAcceptanceMissing)
-	e.ok(c.carol, AcceptTransfer{TransferID: 1})
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrNotCertified)
-	e.refuse(c.bank, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, core.ErrMissingRole)
-	e.ok(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")})
-	e.refuse(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, ErrAlreadyCertified)
-	e.refuse(c.registrar, CancelTransfer{TransferID: 1}, ErrNotParty) // not expired
+	e.OK(c.alice, sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day))
+	e.Refuse(c.carol, AcceptTransfer{TransferID: 99}, ErrTransferNotFound)
+	e.Refuse(c.dave, AcceptTransfer{TransferID: 1}, ErrNotParty)
+	e.Refuse(c.alice, AcceptTransfer{TransferID: 1}, ErrAlreadyAccepted)
+	e.Refuse(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, ErrAcceptanceMissing)
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrAcceptanceMissing)
+	e.OK(c.carol, AcceptTransfer{TransferID: 1})
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrNotCertified)
+	e.Refuse(c.bank, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, core.ErrMissingRole)
+	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")})
+	e.Refuse(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, ErrAlreadyCertified)
+	e.Refuse(c.registrar, CancelTransfer{TransferID: 1}, ErrNotParty) // not expired
 
 	// A notary who is a buyer may not certify.
-	e.ok(c.alice, sale("P-2", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.notaryBuyer, 1)}, day)) // transfer 2
-	e.ok(c.notaryBuyer, AcceptTransfer{TransferID: 2})
-	e.refuse(c.notaryBuyer, CertifyTransfer{TransferID: 2, DeedHash: hashOf("d")}, ErrNotaryIsParty)
+	e.OK(c.alice, sale("P-2", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.notaryBuyer, 1)}, day)) // transfer 2
+	e.OK(c.notaryBuyer, AcceptTransfer{TransferID: 2})
+	e.Refuse(c.notaryBuyer, CertifyTransfer{TransferID: 2, DeedHash: hashOf("d")}, ErrNotaryIsParty)
 
 	// Liens: lien 1 on P-1 (pending), lien 2 on P-2.
-	e.refuse(c.bank, CreateLien{ParcelID: "NOPE", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}, ErrParcelNotFound)
-	e.ok(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
-	e.ok(c.bank, CreateLien{ParcelID: "P-2", Amount: 1, Currency: "EUR", Reference: "r2", DocumentHash: hashOf("l2")})
-	e.refuse(c.alice, AcceptLien{LienID: 99}, ErrLienNotFound)
-	e.refuse(c.carol, AcceptLien{LienID: 1}, ErrNotOwner)
-	e.refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrLienNotActive)
-	e.ok(c.alice, AcceptLien{LienID: 1})
-	e.refuse(c.alice, AcceptLien{LienID: 1}, ErrAlreadyAccepted)
-	e.ok(c.bob, AcceptLien{LienID: 1})
-	e.refuse(c.bob, AcceptLien{LienID: 1}, ErrLienNotPending)
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrConsentMissing)
-	e.refuse(c.bank2, ConsentTransfer{TransferID: 1, LienID: 1}, ErrNotLienBank)
-	e.refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 2}, ErrLienNotOnParcel)
-	e.ok(c.bank, ConsentTransfer{TransferID: 1, LienID: 1})
-	e.refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrAlreadyConsented)
-	e.refuse(c.bank2, ReleaseLien{LienID: 2}, ErrNotLienBank)
-	e.ok(c.bank, ReleaseLien{LienID: 2})
-	e.refuse(c.bank, ReleaseLien{LienID: 2}, ErrLienReleased)
+	e.Refuse(c.bank, CreateLien{ParcelID: "NOPE", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}, ErrParcelNotFound)
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+	e.OK(c.bank, CreateLien{ParcelID: "P-2", Amount: 1, Currency: "EUR", Reference: "r2", DocumentHash: hashOf("l2")})
+	e.Refuse(c.alice, AcceptLien{LienID: 99}, ErrLienNotFound)
+	e.Refuse(c.carol, AcceptLien{LienID: 1}, ErrNotOwner)
+	e.Refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrLienNotActive)
+	e.OK(c.alice, AcceptLien{LienID: 1})
+	e.Refuse(c.alice, AcceptLien{LienID: 1}, ErrAlreadyAccepted)
+	e.OK(c.bob, AcceptLien{LienID: 1})
+	e.Refuse(c.bob, AcceptLien{LienID: 1}, ErrLienNotPending)
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrConsentMissing)
+	e.Refuse(c.bank2, ConsentTransfer{TransferID: 1, LienID: 1}, ErrNotLienBank)
+	e.Refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 2}, ErrLienNotOnParcel)
+	e.OK(c.bank, ConsentTransfer{TransferID: 1, LienID: 1})
+	e.Refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrAlreadyConsented)
+	e.Refuse(c.bank2, ReleaseLien{LienID: 2}, ErrNotLienBank)
+	e.OK(c.bank, ReleaseLien{LienID: 2})
+	e.Refuse(c.bank, ReleaseLien{LienID: 2}, ErrLienReleased)
 
 	// Subdivision and merger refusals. P-1 has an active lien and a pending
 	// transfer.
 	kids := func(a, b int64) []NewParcel {
 		return []NewParcel{{ParcelID: "K-1", CadastralRef: "k1", AreaM2: a}, {ParcelID: "K-2", CadastralRef: "k2", AreaM2: b}}
 	}
-	e.refuse(c.registrar, SubdivideParcel{ParentID: "P-1", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrParcelEncumbered)
-	e.refuse(c.registrar, SubdivideParcel{ParentID: "P-2", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrPendingTransfers)
-	e.ok(c.notaryBuyer, CancelTransfer{TransferID: 2}) // the notary-buyer sale
-	e.refuse(c.registrar, SubdivideParcel{ParentID: "P-2", Children: kids(500, 400), DocumentHash: hashOf("s")}, ErrAreaMismatch)
-	e.ok(c.registrar, registerMsg("K-2", 1, sh(c.dave, 1)))
-	e.refuse(c.registrar, SubdivideParcel{ParentID: "P-2", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrParcelExists)
-	e.refuse(c.registrar, MergeParcels{ParentIDs: []string{"P-2", "K-2"}, ParcelID: "M-1", CadastralRef: "m", AreaM2: 2000, DocumentHash: hashOf("m")}, ErrOwnershipMismatch)
-	e.ok(c.registrar, registerMsg("P-4", 1, sh(c.alice, 1)))
-	e.refuse(c.registrar, MergeParcels{ParentIDs: []string{"P-2", "P-4"}, ParcelID: "M-1", CadastralRef: "m", AreaM2: 1999, DocumentHash: hashOf("m")}, ErrAreaMismatch)
+	e.Refuse(c.registrar, SubdivideParcel{ParentID: "P-1", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrParcelEncumbered)
+	e.Refuse(c.registrar, SubdivideParcel{ParentID: "P-2", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrPendingTransfers)
+	e.OK(c.notaryBuyer, CancelTransfer{TransferID: 2}) // the notary-buyer sale
+	e.Refuse(c.registrar, SubdivideParcel{ParentID: "P-2", Children: kids(500, 400), DocumentHash: hashOf("s")}, ErrAreaMismatch)
+	e.OK(c.registrar, registerMsg("K-2", 1, sh(c.dave, 1)))
+	e.Refuse(c.registrar, SubdivideParcel{ParentID: "P-2", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrParcelExists)
+	e.Refuse(c.registrar, MergeParcels{ParentIDs: []string{"P-2", "K-2"}, ParcelID: "M-1", CadastralRef: "m", AreaM2: 2000, DocumentHash: hashOf("m")}, ErrOwnershipMismatch)
+	e.OK(c.registrar, registerMsg("P-4", 1, sh(c.alice, 1)))
+	e.Refuse(c.registrar, MergeParcels{ParentIDs: []string{"P-2", "P-4"}, ParcelID: "M-1", CadastralRef: "m", AreaM2: 1999, DocumentHash: hashOf("m")}, ErrAreaMismatch)
 
 	// Disputes freeze P-1: no registration, no new proposal, no subdivision.
-	e.refuse(c.court, ClearDispute{DisputeID: 99, Resolution: "x", DocumentHash: hashOf("x")}, ErrDisputeNotFound)
-	e.ok(c.court, FlagDispute{ParcelID: "P-1", Reason: "fraud alleged", DocumentHash: hashOf("f")})
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrParcelDisputed)
-	e.refuse(c.bob, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.dave, 1)}, day), ErrParcelDisputed)
-	e.refuse(c.registrar, SubdivideParcel{ParentID: "P-1", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrParcelDisputed)
-	e.ok(c.registrar, ClearDispute{DisputeID: 1, Resolution: "dismissed", DocumentHash: hashOf("r")})
-	e.refuse(c.court, ClearDispute{DisputeID: 1, Resolution: "again", DocumentHash: hashOf("r")}, ErrDisputeCleared)
+	e.Refuse(c.court, ClearDispute{DisputeID: 99, Resolution: "x", DocumentHash: hashOf("x")}, ErrDisputeNotFound)
+	e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "fraud alleged", DocumentHash: hashOf("f")})
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrParcelDisputed)
+	e.Refuse(c.bob, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.dave, 1)}, day), ErrParcelDisputed)
+	e.Refuse(c.registrar, SubdivideParcel{ParentID: "P-1", Children: kids(500, 500), DocumentHash: hashOf("s")}, ErrParcelDisputed)
+	e.OK(c.registrar, ClearDispute{DisputeID: 1, Resolution: "dismissed", DocumentHash: hashOf("r")})
+	e.Refuse(c.court, ClearDispute{DisputeID: 1, Resolution: "again", DocumentHash: hashOf("r")}, ErrDisputeCleared)
 
 	// Two competing proposals of bob's half: the first registered wins.
-	e.ok(c.bob, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.dave, 1)}, day))  // transfer 3
-	e.ok(c.bob, sale("P-1", 4, []Share{sh(c.bob, 2)}, []Share{sh(c.carol, 2)}, day)) // transfer 4
+	e.OK(c.bob, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.dave, 1)}, day))  // transfer 3
+	e.OK(c.bob, sale("P-1", 4, []Share{sh(c.bob, 2)}, []Share{sh(c.carol, 2)}, day)) // transfer 4
 	for _, id := range []uint64{3, 4} {
 		buyer := c.dave
 		if id == 4 {
 			buyer = c.carol
 		}
-		e.ok(buyer, AcceptTransfer{TransferID: id})
-		e.ok(c.notary, CertifyTransfer{TransferID: id, DeedHash: hashOf("d")})
-		e.ok(c.bank, ConsentTransfer{TransferID: id, LienID: 1})
+		e.OK(buyer, AcceptTransfer{TransferID: id})
+		e.OK(c.notary, CertifyTransfer{TransferID: id, DeedHash: hashOf("d")})
+		e.OK(c.bank, ConsentTransfer{TransferID: id, LienID: 1})
 	}
-	e.ok(c.registrar, RegisterTransfer{TransferID: 3})
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 4}, ErrOwnershipChanged)
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 3}, ErrTransferNotPending)
-	e.refuse(c.dave, CancelTransfer{TransferID: 3}, ErrTransferNotPending)
+	e.OK(c.registrar, RegisterTransfer{TransferID: 3})
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 4}, ErrOwnershipChanged)
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 3}, ErrTransferNotPending)
+	e.Refuse(c.dave, CancelTransfer{TransferID: 3}, ErrTransferNotPending)
 
 	// Expiry: transfer 1 (still pending) expires after a day.
-	e.height += int64(day/time.Second) + 10
-	e.refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrTransferExpired)
-	e.refuse(c.notary, CertifyTransfer{TransferID: 4, DeedHash: hashOf("d")}, ErrTransferExpired)
-	e.refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrTransferExpired)
+	e.Height += int64(day/time.Second) + 10
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrTransferExpired)
+	e.Refuse(c.notary, CertifyTransfer{TransferID: 4, DeedHash: hashOf("d")}, ErrTransferExpired)
+	e.Refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrTransferExpired)
 
 	// Retired parcels: subdivide P-2, then it accepts nothing new.
-	e.ok(c.registrar, SubdivideParcel{ParentID: "P-2", Children: []NewParcel{
+	e.OK(c.registrar, SubdivideParcel{ParentID: "P-2", Children: []NewParcel{
 		{ParcelID: "Q-1", CadastralRef: "q1", AreaM2: 999}, {ParcelID: "Q-2", CadastralRef: "q2", AreaM2: 1},
 	}, DocumentHash: hashOf("s")})
-	e.refuse(c.alice, sale("P-2", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrParcelRetired)
-	e.refuse(c.bank, CreateLien{ParcelID: "P-2", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}, ErrParcelRetired)
-	e.refuse(c.court, FlagDispute{ParcelID: "P-2", Reason: "x", DocumentHash: hashOf("x")}, ErrParcelRetired)
+	e.Refuse(c.alice, sale("P-2", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrParcelRetired)
+	e.Refuse(c.bank, CreateLien{ParcelID: "P-2", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}, ErrParcelRetired)
+	e.Refuse(c.court, FlagDispute{ParcelID: "P-2", Reason: "x", DocumentHash: hashOf("x")}, ErrParcelRetired)
 
 	// Query-only sentinels.
 	for _, q := range []struct {
@@ -149,15 +149,15 @@ func TestRefusals(t *testing.T) {
 		{[]string{"owner", c.alice.String(), "nope"}, ErrUnknownQuery},
 		{[]string{"owner", c.carol.String(), "parcels"}, ErrOwnerNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		require.ErrorIs(t, err, q.err)
-		e.seen[q.err] = true
+		e.Seen[q.err] = true
 	}
 
 	inheritanceRefusals(e, c)
 
 	for i, s := range Errors {
-		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
 	}
 }
 

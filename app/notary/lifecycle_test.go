@@ -19,7 +19,7 @@ func TestAnchorLifecycle(t *testing.T) {
 	deed := hashOf("signed sale deed")
 
 	// Unknown: the not-found answer carries the key whose absence proves it.
-	_, err := boundQuery(t, e.kv, []string{"document", deed.String()})
+	_, err := boundQuery(t, e.KV, []string{"document", deed.String()})
 	var nf *core.NotFound
 	require.True(t, errors.As(err, &nf))
 	require.Equal(t, DocumentKey(deed), nf.Key)
@@ -27,7 +27,7 @@ func TestAnchorLifecycle(t *testing.T) {
 	require.ErrorIs(t, err, core.ErrNotFound)
 
 	// The notary anchors it.
-	ctx := e.ok(notary, AnchorDocument{DocumentHash: deed, DocType: "deed", Reference: "land/parcel/P-1"})
+	ctx := e.okCtx(notary, AnchorDocument{DocumentHash: deed, DocType: "deed", Reference: "land/parcel/P-1"})
 	first := ctx
 	a := attrs(t, ctx)
 	require.Equal(t, map[string]string{
@@ -37,10 +37,10 @@ func TestAnchorLifecycle(t *testing.T) {
 		"doc_type": "deed", "reference": "land/parcel/P-1",
 	}, a)
 
-	res, err := boundQuery(t, e.kv, []string{"document", deed.String()})
+	res, err := boundQuery(t, e.KV, []string{"document", deed.String()})
 	require.NoError(t, err)
 	require.Equal(t, DocumentKey(deed), res.Key)
-	stored, _ := e.kv.Get(DocumentKey(deed))
+	stored, _ := e.KV.Get(DocumentKey(deed))
 	require.Equal(t, stored, res.Value)
 	var d Document
 	require.NoError(t, json.Unmarshal(res.Value, &d))
@@ -51,10 +51,10 @@ func TestAnchorLifecycle(t *testing.T) {
 
 	// Anchoring it again, by anyone, with any type: success, nothing
 	// changes, and the event reports the first anchoring.
-	before := e.snapshot()
-	e.height += 100
-	ctx = e.ok(registrar, AnchorDocument{DocumentHash: deed, DocType: "copy", Reference: "land/parcel/P-2"})
-	require.Equal(t, before, e.snapshot(), "a second anchoring changes nothing")
+	before := e.Snapshot()
+	e.Height += 100
+	ctx = e.okCtx(registrar, AnchorDocument{DocumentHash: deed, DocType: "copy", Reference: "land/parcel/P-2"})
+	require.Equal(t, before, e.Snapshot(), "a second anchoring changes nothing")
 	a = attrs(t, ctx)
 	require.Equal(t, StatusExisting, a["status"])
 	require.Equal(t, registrar.String(), a["signer"])
@@ -67,7 +67,7 @@ func TestAnchorLifecycle(t *testing.T) {
 	require.NotEqual(t, core.HexBytes(first.TxHash).String(), core.HexBytes(ctx.TxHash).String())
 
 	// History: anchor then its one entry.
-	res, err = boundQuery(t, e.kv, []string{"document", deed.String(), "history"})
+	res, err = boundQuery(t, e.KV, []string{"document", deed.String(), "history"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, DocumentKey(deed), res.Entries[0].Key)
@@ -80,10 +80,10 @@ func TestAnchorLifecycle(t *testing.T) {
 	require.JSONEq(t, `{"doc_type":"deed","reference":"land/parcel/P-1"}`, string(h.Details))
 
 	// A document without a reference has no reference attribute.
-	ctx = e.ok(registrar, AnchorDocument{DocumentHash: hashOf("survey"), DocType: "survey"})
+	ctx = e.okCtx(registrar, AnchorDocument{DocumentHash: hashOf("survey"), DocType: "survey"})
 	_, has := attrs(t, ctx)["reference"]
 	require.False(t, has)
-	require.Equal(t, strconv.FormatInt(e.height, 10), attrs(t, ctx)["anchored_height"])
+	require.Equal(t, strconv.FormatInt(e.Height, 10), attrs(t, ctx)["anchored_height"])
 }
 
 // TestRefusals triggers every sentinel and the role refusal, and checks
@@ -93,14 +93,14 @@ func TestRefusals(t *testing.T) {
 	citizen := e.account("citizen")
 	bank := e.account("bank", core.RoleBank)
 
-	e.refuse(bank, AnchorDocument{DocumentHash: core.Hash{}, DocType: "deed"}, ErrInvalidMessage)
-	e.refuse(citizen, AnchorDocument{DocumentHash: hashOf("x"), DocType: "deed"}, core.ErrMissingRole)
-	e.ok(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"})
+	e.Refuse(bank, AnchorDocument{DocumentHash: core.Hash{}, DocType: "deed"}, ErrInvalidMessage)
+	e.Refuse(citizen, AnchorDocument{DocumentHash: hashOf("x"), DocType: "deed"}, core.ErrMissingRole)
+	e.okCtx(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"})
 	// An account whose last role was revoked can no longer anchor, not even
 	// a hash that is already anchored.
 	e.revokeAll(bank)
-	e.refuse(bank, AnchorDocument{DocumentHash: hashOf("y"), DocType: "loan"}, core.ErrMissingRole)
-	e.refuse(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"}, core.ErrMissingRole)
+	e.Refuse(bank, AnchorDocument{DocumentHash: hashOf("y"), DocType: "loan"}, core.ErrMissingRole)
+	e.Refuse(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"}, core.ErrMissingRole)
 
 	for _, q := range []struct {
 		path []string
@@ -109,12 +109,12 @@ func TestRefusals(t *testing.T) {
 		{[]string{"document", "xyz"}, ErrUnknownQuery},
 		{[]string{"document", hashOf("never").String()}, ErrDocumentNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		require.ErrorIs(t, err, q.err)
-		e.seen[q.err] = true
+		e.Seen[q.err] = true
 	}
 	for i, s := range Errors {
-		require.True(t, e.seen[s], "sentinel %d (%v) never triggered", i, s)
+		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
 	}
 }
 
@@ -131,7 +131,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			} else {
 				s = e.account("signer", role)
 			}
-			_, err := e.run(s, AnchorDocument{DocumentHash: hashOf("doc"), DocType: "contract"})
+			_, err := e.Run(s, AnchorDocument{DocumentHash: hashOf("doc"), DocType: "contract"})
 			if role == "" {
 				require.ErrorIs(t, err, core.ErrUnauthorized)
 				require.ErrorIs(t, err, core.ErrMissingRole)
@@ -146,24 +146,24 @@ func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	n := e.account("notary", core.RoleNotary)
 	h := hashOf("doc")
-	e.ok(n, AnchorDocument{DocumentHash: h, DocType: "contract"})
+	e.okCtx(n, AnchorDocument{DocumentHash: h, DocType: "contract"})
 
-	res, err := boundQuery(t, e.kv, []string{"document", h.String()})
+	res, err := boundQuery(t, e.KV, []string{"document", h.String()})
 	require.NoError(t, err)
 	require.Equal(t, DocumentKey(h), res.Key)
 	require.Empty(t, res.Entries)
-	res, err = boundQuery(t, e.kv, []string{"document", h.String(), "history"})
+	res, err = boundQuery(t, e.KV, []string{"document", h.String(), "history"})
 	require.NoError(t, err)
 	require.Equal(t, res.Key, res.Entries[0].Key)
 	require.Equal(t, res.Value, res.Entries[0].Value)
 
 	for _, path := range [][]string{{"document", hashOf("other").String()}, {"document", hashOf("other").String(), "history"}} {
-		_, err := boundQuery(t, e.kv, path)
+		_, err := boundQuery(t, e.KV, path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v", path)
 		require.Equal(t, DocumentKey(hashOf("other")), nf.Key)
 		require.ErrorIs(t, err, ErrDocumentNotFound)
-		has, _ := e.kv.Has(nf.Key)
+		has, _ := e.KV.Has(nf.Key)
 		require.False(t, has)
 	}
 
@@ -177,7 +177,7 @@ func TestQueries(t *testing.T) {
 		{"document", "zz" + h.String()[2:]}, {"document", string(upper)}, {"document", core.Hash{}.String()},
 		{"document", h.String(), "owners"}, {"document", h.String(), "history", "0"}, {"hash", h.String()},
 	} {
-		_, err := boundQuery(t, e.kv, path)
+		_, err := boundQuery(t, e.KV, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}
@@ -191,9 +191,9 @@ func TestDeterministicReplay(t *testing.T) {
 		n := e.account("notary", core.RoleNotary)
 		var evs [][]core.Event
 		for i := range 10 {
-			evs = append(evs, e.ok(n, AnchorDocument{DocumentHash: hashOf(strconv.Itoa(i % 7)), DocType: "deed"}).Events())
+			evs = append(evs, e.okCtx(n, AnchorDocument{DocumentHash: hashOf(strconv.Itoa(i % 7)), DocType: "deed"}).Events())
 		}
-		return e.snapshot(), evs
+		return e.Snapshot(), evs
 	}
 	s1, ev1 := play()
 	s2, ev2 := play()

@@ -29,20 +29,20 @@ func authCases() map[string]authCase {
 		return other
 	}
 	reg := func(e *env, c cast, owner core.Address) {
-		e.ok(c.registrar, registerMsg(vin1, "AB-1", owner))
+		e.OK(c.registrar, registerMsg(vin1, "AB-1", owner))
 	}
 	// lienBy lets bank create a lien even without the bank role, then takes
 	// the role away again, so that the signer holds exactly the role under
 	// test.
 	lienBy := func(e *env, bank core.Address) {
-		had, err := core.HasRole(e.kv, bank, core.RoleBank)
-		require.NoError(e.t, err)
+		had, err := core.HasRole(e.KV, bank, core.RoleBank)
+		require.NoError(e.T, err)
 		if !had {
-			require.NoError(e.t, grant(e, bank, core.RoleBank))
+			require.NoError(e.T, grant(e, bank, core.RoleBank))
 		}
-		e.ok(bank, CreateLien{VIN: vin1, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+		e.OK(bank, CreateLien{VIN: vin1, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
 		if !had {
-			e.revoke(bank, core.RoleBank)
+			e.Revoke(bank, core.RoleBank)
 		}
 	}
 	registrar := []core.Role{core.RoleVehicleRegistrar}
@@ -56,19 +56,19 @@ func authCases() map[string]authCase {
 		}},
 		TypeAcceptTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			reg(e, c, c.alice)
-			e.ok(c.alice, e.offer(vin1, pick(party, s, c.carol), day))
+			e.OK(c.alice, e.offer(vin1, pick(party, s, c.carol), day))
 			return AcceptTransfer{TransferID: 1}
 		}},
 		TypeApproveTransfer: {registrar, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.withApproval()
 			reg(e, c, c.alice)
-			e.ok(c.alice, e.offer(vin1, c.carol, day))
-			e.ok(c.carol, AcceptTransfer{TransferID: 1})
+			e.OK(c.alice, e.offer(vin1, c.carol, day))
+			e.OK(c.carol, AcceptTransfer{TransferID: 1})
 			return ApproveTransfer{TransferID: 1}
 		}},
 		TypeCancelTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			reg(e, c, c.alice)
-			e.ok(c.alice, e.offer(vin1, pick(party, s, c.carol), day))
+			e.OK(c.alice, e.offer(vin1, pick(party, s, c.carol), day))
 			return CancelTransfer{TransferID: 1}
 		}},
 		TypeRecordInspection: {[]core.Role{core.RoleInspectionStation}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
@@ -106,7 +106,7 @@ func authCases() map[string]authCase {
 		}},
 		TypeReinstateVehicle: {registrar, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			reg(e, c, c.alice)
-			e.ok(c.registrar, DeregisterVehicle{VIN: vin1, Reason: ReasonStolen})
+			e.OK(c.registrar, DeregisterVehicle{VIN: vin1, Reason: ReasonStolen})
 			return ReinstateVehicle{VIN: vin1, Notes: "found"}
 		}},
 		TypeTransferInheritance: {[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
@@ -118,7 +118,7 @@ func authCases() map[string]authCase {
 }
 
 func grant(e *env, a core.Address, r core.Role) error {
-	return core.SetJSON(e.kv, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: "test"})
+	return core.SetJSON(e.KV, core.RoleGrantKey(a, r), core.RoleGrant{Account: a, Role: r, Agency: "test"})
 }
 
 // TestAuthorisationMatrix runs every message type as a signer holding each
@@ -145,13 +145,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					e := newEnv(t)
 					c := newCast(e)
-					s := e.account("signer-under-test")
+					s := e.Account("signer-under-test")
 					if role != "" {
 						require.NoError(t, grant(e, s, role))
 					}
 					m := ac.setup(e, c, s, party)
 					require.Equal(t, typ, m.Type())
-					_, err := e.run(s, m)
+					_, err := e.Run(s, m)
 					allowed := party && (ac.roles == nil || slices.Contains(ac.roles, role))
 					if allowed {
 						require.NoError(t, err)

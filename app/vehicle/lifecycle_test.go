@@ -16,7 +16,7 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	day := 24 * time.Hour
 
 	reg := registerMsg(vin1, "AB-123", c.alice)
-	ev := e.ok(c.registrar, reg)
+	ev := e.OK(c.registrar, reg)
 	require.Equal(t, []string{"register_vehicle"}, attr(t, ev, "action"))
 	require.Equal(t, []string{vin1}, attr(t, ev, "vin"))
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "owner"))
@@ -32,14 +32,14 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	require.Equal(t, []string{vin1}, e.ownedVINs(c.alice))
 
 	// The plate index points to the VIN.
-	res, err := boundQuery(t, e.kv, []string{"plate", "AB-123"})
+	res, err := boundQuery(t, e.KV, []string{"plate", "AB-123"})
 	require.NoError(t, err)
 	var p Plate
 	require.NoError(t, json.Unmarshal(res.Value, &p))
 	require.Equal(t, Plate{Plate: "AB-123", VIN: vin1}, p)
 
 	// alice offers to bob; bob accepts: owner and tax liability move at once.
-	ev = e.ok(c.alice, e.offer(vin1, c.bob, 7*day))
+	ev = e.OK(c.alice, e.offer(vin1, c.bob, 7*day))
 	require.Equal(t, []string{"1"}, attr(t, ev, "transfer_id"))
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "seller"))
 	require.Equal(t, []string{c.bob.String()}, attr(t, ev, "buyer"))
@@ -49,25 +49,25 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	require.False(t, tr.ApprovalRequired)
 	require.Equal(t, int64(1_500_000), tr.Price)
 
-	ev = e.ok(c.bob, AcceptTransfer{TransferID: 1})
+	ev = e.OK(c.bob, AcceptTransfer{TransferID: 1})
 	require.Equal(t, []string{TransferCompleted}, attr(t, ev, "transfer_status"))
 	require.Equal(t, []string{c.bob.String()}, attr(t, ev, "owner"))
 	require.Equal(t, []string{c.bob.String()}, attr(t, ev, "tax_liable"))
 	v = e.vehicle(vin1)
 	require.Equal(t, c.bob, v.Owner)
 	require.Equal(t, c.bob, v.TaxLiable)
-	require.Equal(t, blockTime(e.height), v.TaxLiableSince)
+	require.Equal(t, blockTime(e.Height), v.TaxLiableSince)
 	require.Zero(t, v.OpenTransfer)
 	tr = e.transfer(1)
 	require.Equal(t, TransferCompleted, tr.Status)
 	require.Equal(t, c.bob, *tr.ClosedBy)
-	require.Equal(t, e.height, tr.AcceptedHeight)
+	require.Equal(t, e.Height, tr.AcceptedHeight)
 	_, _, ok := e.ownerIndex(c.alice)
 	require.False(t, ok, "the seller owns nothing")
 	o, entries, ok := e.ownerIndex(c.bob)
 	require.True(t, ok)
 	require.Equal(t, Owner{Account: c.bob, VehicleCount: 1}, o)
-	require.Equal(t, []OwnerVehicle{{VIN: vin1, SinceHeight: e.height, Since: blockTime(e.height)}}, entries)
+	require.Equal(t, []OwnerVehicle{{VIN: vin1, SinceHeight: e.Height, Since: blockTime(e.Height)}}, entries)
 	require.Equal(t, []string{"register_vehicle", "offer_transfer", "accept_transfer"}, e.actions(vin1))
 	h := e.history(vin1)
 	require.Equal(t, c.bob, h[2].Actor)
@@ -77,10 +77,10 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	// also moves to the buyer.
 	reg2 := registerMsg(vinE, "EU-1", c.bob)
 	reg2.TaxLiable = c.carol
-	e.ok(c.registrar, reg2)
+	e.OK(c.registrar, reg2)
 	require.Equal(t, c.carol, e.vehicle(vinE).TaxLiable)
-	e.ok(c.bob, e.offer(vinE, c.alice, day))
-	e.ok(c.alice, AcceptTransfer{TransferID: 2})
+	e.OK(c.bob, e.offer(vinE, c.alice, day))
+	e.OK(c.alice, AcceptTransfer{TransferID: 2})
 	require.Equal(t, c.alice, e.vehicle(vinE).TaxLiable)
 	require.Equal(t, []string{vin1}, e.ownedVINs(c.bob))
 	require.Equal(t, []string{vinE}, e.ownedVINs(c.alice))
@@ -89,18 +89,18 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 func TestSaleWithRegistrarApproval(t *testing.T) {
 	e := newEnv(t).withApproval()
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-123", c.alice))
-	e.ok(c.alice, e.offer(vin1, c.bob, time.Hour))
+	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
+	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
 	require.True(t, e.transfer(1).ApprovalRequired)
 
-	ev := e.ok(c.bob, AcceptTransfer{TransferID: 1})
+	ev := e.OK(c.bob, AcceptTransfer{TransferID: 1})
 	require.Equal(t, []string{TransferAccepted}, attr(t, ev, "transfer_status"))
 	require.Empty(t, attr(t, ev, "owner"))
 	require.Equal(t, TransferAccepted, e.transfer(1).Status)
 	require.Equal(t, c.alice, e.vehicle(vin1).Owner, "nothing moves before approval")
 	require.Equal(t, c.alice, e.vehicle(vin1).TaxLiable)
 
-	ev = e.ok(c.registrar, ApproveTransfer{TransferID: 1})
+	ev = e.OK(c.registrar, ApproveTransfer{TransferID: 1})
 	require.Equal(t, []string{"approve_transfer"}, attr(t, ev, "action"))
 	require.Equal(t, []string{TransferCompleted}, attr(t, ev, "transfer_status"))
 	v := e.vehicle(vin1)
@@ -112,9 +112,9 @@ func TestSaleWithRegistrarApproval(t *testing.T) {
 	require.Equal(t, []string{"register_vehicle", "offer_transfer", "accept_transfer", "approve_transfer"}, e.actions(vin1))
 
 	// The seller may still cancel an accepted transfer before approval.
-	e.ok(c.bob, e.offer(vin1, c.carol, time.Hour))
-	e.ok(c.carol, AcceptTransfer{TransferID: 2})
-	e.ok(c.bob, CancelTransfer{TransferID: 2, Reason: "buyer did not pay"})
+	e.OK(c.bob, e.offer(vin1, c.carol, time.Hour))
+	e.OK(c.carol, AcceptTransfer{TransferID: 2})
+	e.OK(c.bob, CancelTransfer{TransferID: 2, Reason: "buyer did not pay"})
 	tr = e.transfer(2)
 	require.Equal(t, TransferCancelled, tr.Status)
 	require.Equal(t, "buyer did not pay", tr.CancelReason)
@@ -125,19 +125,19 @@ func TestSaleWithRegistrarApproval(t *testing.T) {
 func TestExpiryAndSupersededOffers(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-123", c.alice))
-	e.ok(c.alice, e.offer(vin1, c.bob, 10*time.Second))
-	e.height += 20
-	e.refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrTransferExpired)
+	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
+	e.OK(c.alice, e.offer(vin1, c.bob, 10*time.Second))
+	e.Height += 20
+	e.Refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrTransferExpired)
 	// A new offer supersedes the expired one, closing it as expired.
-	ev := e.ok(c.alice, e.offer(vin1, c.carol, time.Hour))
+	ev := e.OK(c.alice, e.offer(vin1, c.carol, time.Hour))
 	require.Equal(t, []string{"1"}, attr(t, ev, "expired_transfer_id"))
 	require.Equal(t, TransferExpired, e.transfer(1).Status)
 	require.Equal(t, uint64(2), e.vehicle(vin1).OpenTransfer)
-	e.refuse(c.bob, CancelTransfer{TransferID: 1}, ErrTransferClosed)
+	e.Refuse(c.bob, CancelTransfer{TransferID: 1}, ErrTransferClosed)
 	// A registrar cleans up an expired transfer.
-	e.height += 3600
-	e.ok(c.registrar, CancelTransfer{TransferID: 2, Reason: "expired"})
+	e.Height += 3600
+	e.OK(c.registrar, CancelTransfer{TransferID: 2, Reason: "expired"})
 	require.Equal(t, TransferCancelled, e.transfer(2).Status)
 	require.Equal(t, []string{"register_vehicle", "offer_transfer", "expire_transfer", "offer_transfer", "cancel_transfer"}, e.actions(vin1))
 }
@@ -145,29 +145,29 @@ func TestExpiryAndSupersededOffers(t *testing.T) {
 func TestLifecycleEventsAndOdometerFraud(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-123", c.alice)) // 1000 km
+	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice)) // 1000 km
 
-	ev := e.ok(c.station, RecordInspection{VIN: vin1, Result: InspectionPass, OdometerKM: 15_000, Notes: "all fine"})
+	ev := e.OK(c.station, RecordInspection{VIN: vin1, Result: InspectionPass, OdometerKM: 15_000, Notes: "all fine"})
 	require.Len(t, ev, 1)
 	require.Equal(t, []string{InspectionPass}, attr(t, ev, "result"))
 	v := e.vehicle(vin1)
 	require.Equal(t, int64(15_000), v.OdometerKM)
-	require.Equal(t, &Inspection{Station: c.station, Result: InspectionPass, OdometerKM: 15_000, Height: e.height, Time: blockTime(e.height)}, v.LastInspection)
+	require.Equal(t, &Inspection{Station: c.station, Result: InspectionPass, OdometerKM: 15_000, Height: e.Height, Time: blockTime(e.Height)}, v.LastInspection)
 
-	e.ok(c.workshop, RecordRepair{VIN: vin1, Description: "new brake pads", OdometerKM: 20_000})
+	e.OK(c.workshop, RecordRepair{VIN: vin1, Description: "new brake pads", OdometerKM: 20_000})
 	require.Equal(t, int64(20_000), e.vehicle(vin1).OdometerKM)
 	from, to := t0, t0.Add(365*24*time.Hour)
-	ev = e.ok(c.insurer, RecordInsurance{VIN: vin1, PolicyNumber: "POL-9", ValidFrom: from, ValidTo: to})
+	ev = e.OK(c.insurer, RecordInsurance{VIN: vin1, PolicyNumber: "POL-9", ValidFrom: from, ValidTo: to})
 	require.Equal(t, []string{c.insurer.String()}, attr(t, ev, "insurer"))
-	require.Equal(t, &Insurance{Insurer: c.insurer, PolicyNumber: "POL-9", ValidFrom: from, ValidTo: to, Height: e.height}, e.vehicle(vin1).Insurance)
-	e.ok(c.registrar, RecordOdometer{VIN: vin1, OdometerKM: 20_000}) // equal: accepted
-	e.ok(c.workshop, RecordOdometer{VIN: vin1, OdometerKM: 21_000})
+	require.Equal(t, &Insurance{Insurer: c.insurer, PolicyNumber: "POL-9", ValidFrom: from, ValidTo: to, Height: e.Height}, e.vehicle(vin1).Insurance)
+	e.OK(c.registrar, RecordOdometer{VIN: vin1, OdometerKM: 20_000}) // equal: accepted
+	e.OK(c.workshop, RecordOdometer{VIN: vin1, OdometerKM: 21_000})
 	require.Equal(t, int64(21_000), e.vehicle(vin1).OdometerKM)
 
 	// A lower reading: the message succeeds, the odometer stays, a fraud
 	// flag is recorded and emitted.
 	before := e.vehicle(vin1)
-	ev = e.ok(c.station, RecordOdometer{VIN: vin1, OdometerKM: 9_000})
+	ev = e.OK(c.station, RecordOdometer{VIN: vin1, OdometerKM: 9_000})
 	require.Len(t, ev, 1)
 	require.Equal(t, []string{ActionOdometerRollback}, attr(t, ev, "action"))
 	require.Equal(t, []string{"9000"}, attr(t, ev, "claimed_km"))
@@ -180,7 +180,7 @@ func TestLifecycleEventsAndOdometerFraud(t *testing.T) {
 	require.Equal(t, uint64(1), v.FraudFlags)
 
 	// An inspection and a repair with lower readings are recorded and flagged.
-	ev = e.ok(c.station, RecordInspection{VIN: vin1, Result: InspectionFail, OdometerKM: 10_000, Notes: "odometer looks tampered"})
+	ev = e.OK(c.station, RecordInspection{VIN: vin1, Result: InspectionFail, OdometerKM: 10_000, Notes: "odometer looks tampered"})
 	require.Len(t, ev, 2)
 	require.Equal(t, []string{"record_inspection"}, attrs(t, ev, 0, "action"))
 	require.Equal(t, []string{ActionOdometerRollback}, attrs(t, ev, 1, "action"))
@@ -189,7 +189,7 @@ func TestLifecycleEventsAndOdometerFraud(t *testing.T) {
 	require.Equal(t, InspectionFail, v.LastInspection.Result)
 	require.Equal(t, int64(10_000), v.LastInspection.OdometerKM)
 	require.Equal(t, int64(21_000), v.OdometerKM)
-	ev = e.ok(c.workshop, RecordRepair{VIN: vin1, Description: "cluster replaced", OdometerKM: 0})
+	ev = e.OK(c.workshop, RecordRepair{VIN: vin1, Description: "cluster replaced", OdometerKM: 0})
 	require.Len(t, ev, 2)
 	require.Equal(t, []string{"3"}, attrs(t, ev, 1, "fraud_flags"))
 	require.Equal(t, uint64(3), e.vehicle(vin1).FraudFlags)
@@ -214,26 +214,26 @@ func TestLifecycleEventsAndOdometerFraud(t *testing.T) {
 func TestLiensBlockSale(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-123", c.alice))
+	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
 
-	ev := e.ok(c.bank, CreateLien{VIN: vin1, Amount: 1_000_000, Currency: "EUR", Reference: "LOAN-1", DocumentHash: hashOf("loan")})
+	ev := e.OK(c.bank, CreateLien{VIN: vin1, Amount: 1_000_000, Currency: "EUR", Reference: "LOAN-1", DocumentHash: hashOf("loan")})
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "owner"))
 	require.Equal(t, LienActive, e.lien(1).Status, "active at once")
 	require.Equal(t, []uint64{1}, e.vehicle(vin1).ActiveLiens)
-	e.refuse(c.alice, e.offer(vin1, c.bob, time.Hour), ErrVehicleEncumbered)
-	e.ok(c.bank, ReleaseLien{LienID: 1})
+	e.Refuse(c.alice, e.offer(vin1, c.bob, time.Hour), ErrVehicleEncumbered)
+	e.OK(c.bank, ReleaseLien{LienID: 1})
 	l := e.lien(1)
 	require.Equal(t, LienReleased, l.Status)
 	require.Equal(t, c.bank, *l.ReleasedBy)
 	require.Equal(t, []uint64{}, e.vehicle(vin1).ActiveLiens)
 
 	// A lien created after the offer blocks acceptance until released.
-	e.ok(c.alice, e.offer(vin1, c.bob, time.Hour))
-	e.ok(c.bank2, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "LOAN-2", DocumentHash: hashOf("loan2")})
-	e.refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrVehicleEncumbered)
-	e.ok(c.bank2, ReleaseLien{LienID: 2})
-	e.ok(c.bob, AcceptTransfer{TransferID: 1})
+	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
+	e.OK(c.bank2, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "LOAN-2", DocumentHash: hashOf("loan2")})
+	e.Refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrVehicleEncumbered)
+	e.OK(c.bank2, ReleaseLien{LienID: 2})
+	e.OK(c.bob, AcceptTransfer{TransferID: 1})
 	require.Equal(t, c.bob, e.vehicle(vin1).Owner)
 	require.Equal(t, []string{"register_vehicle", "create_lien", "release_lien", "offer_transfer", "create_lien", "release_lien", "accept_transfer"}, e.actions(vin1))
 }
@@ -241,26 +241,26 @@ func TestLiensBlockSale(t *testing.T) {
 func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-123", c.alice))
-	ev := e.ok(c.registrar, ChangePlate{VIN: vin1, NewPlate: "ZZ-9"})
+	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
+	ev := e.OK(c.registrar, ChangePlate{VIN: vin1, NewPlate: "ZZ-9"})
 	require.Equal(t, []string{"AB-123"}, attr(t, ev, "old_plate"))
 	require.Equal(t, []string{"ZZ-9"}, attr(t, ev, "plate"))
 	require.Equal(t, "ZZ-9", e.vehicle(vin1).Plate)
-	_, err := boundQuery(t, e.kv, []string{"plate", "AB-123"})
+	_, err := boundQuery(t, e.KV, []string{"plate", "AB-123"})
 	require.ErrorIs(t, err, ErrPlateNotFound, "the old plate is freed")
-	e.ok(c.registrar, registerMsg(vin2, "AB-123", c.bob)) // and can be reused
+	e.OK(c.registrar, registerMsg(vin2, "AB-123", c.bob)) // and can be reused
 
 	// Stolen with an open offer: the offer is cancelled.
-	e.ok(c.alice, e.offer(vin1, c.bob, time.Hour))
-	e.ok(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
-	ev = e.ok(c.registrar, DeregisterVehicle{VIN: vin1, Reason: ReasonStolen, Notes: "police report 77"})
+	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
+	ev = e.OK(c.registrar, DeregisterVehicle{VIN: vin1, Reason: ReasonStolen, Notes: "police report 77"})
 	require.Equal(t, []string{"1"}, attr(t, ev, "transfer_id"))
 	v := e.vehicle(vin1)
 	require.Equal(t, StatusDeregistered, v.Status)
 	require.Equal(t, ReasonStolen, v.DeregReason)
 	require.Zero(t, v.OpenTransfer)
 	require.Equal(t, TransferCancelled, e.transfer(1).Status)
-	res, err := boundQuery(t, e.kv, []string{"plate", "ZZ-9"})
+	res, err := boundQuery(t, e.KV, []string{"plate", "ZZ-9"})
 	require.NoError(t, err, "a stolen vehicle is still found by plate")
 	require.Contains(t, string(res.Value), vin1)
 
@@ -282,17 +282,17 @@ func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 		{c.notary, TransferInheritance{VIN: vin1, Heir: c.bob, CertificateHash: hashOf("c")}},
 	} {
 		if x.msg.Type() == TypeAcceptTransfer {
-			e.refuse(x.signer, x.msg, ErrTransferNotPending) // cancelled with the deregistration
+			e.Refuse(x.signer, x.msg, ErrTransferNotPending) // cancelled with the deregistration
 			continue
 		}
-		e.refuse(x.signer, x.msg, ErrVehicleDeregistered)
+		e.Refuse(x.signer, x.msg, ErrVehicleDeregistered)
 	}
-	e.ok(c.registrar, ReinstateVehicle{VIN: vin1, Notes: "recovered by police"})
+	e.OK(c.registrar, ReinstateVehicle{VIN: vin1, Notes: "recovered by police"})
 	v = e.vehicle(vin1)
 	require.Equal(t, StatusActive, v.Status)
 	require.Empty(t, v.DeregReason)
-	e.ok(c.bank, ReleaseLien{LienID: 1})
-	e.ok(c.alice, e.offer(vin1, c.bob, time.Hour))
+	e.OK(c.bank, ReleaseLien{LienID: 1})
+	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
 	require.Equal(t, []string{
 		"register_vehicle", "change_plate", "offer_transfer", "create_lien", "cancel_transfer",
 		"deregister_vehicle", "reinstate_vehicle", "release_lien", "offer_transfer",
@@ -302,19 +302,19 @@ func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 func TestInheritance(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-123", c.alice))
-	e.ok(c.alice, e.offer(vin1, c.bob, 24*time.Hour))
+	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
+	e.OK(c.alice, e.offer(vin1, c.bob, 24*time.Hour))
 	inherit := TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: hashOf("certificate")}
-	e.refuse(c.notary, inherit, ErrOwnerNotDeceased)
+	e.Refuse(c.notary, inherit, ErrOwnerNotDeceased)
 
 	// alice dies before bob accepts: the sale cannot complete.
-	e.ok(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
 	e.die(c.alice)
-	e.ok(c.bank, ReleaseLien{LienID: 1})
-	e.refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrOwnerDeceased)
-	e.ok(c.bank, CreateLien{VIN: vin1, Amount: 7, Currency: "EUR", Reference: "L2", DocumentHash: hashOf("l2")})
+	e.OK(c.bank, ReleaseLien{LienID: 1})
+	e.Refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrOwnerDeceased)
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 7, Currency: "EUR", Reference: "L2", DocumentHash: hashOf("l2")})
 
-	ev := e.ok(c.notary, inherit)
+	ev := e.OK(c.notary, inherit)
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "deceased"))
 	require.Equal(t, []string{c.carol.String()}, attr(t, ev, "owner"))
 	require.Equal(t, []string{"1"}, attr(t, ev, "transfer_id"))

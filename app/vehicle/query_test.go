@@ -14,18 +14,18 @@ import (
 func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
-	e.ok(c.registrar, registerMsg(vin1, "AB-1", c.alice))
-	e.ok(c.registrar, registerMsg(vinE, "EU-1", c.alice))
-	e.ok(c.alice, e.offer(vin1, c.bob, time.Hour))
-	e.ok(c.bank, CreateLien{VIN: vinE, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
-	e.ok(c.bank2, CreateLien{VIN: vinE, Amount: 2, Currency: "EUR", Reference: "r2", DocumentHash: hashOf("l2")})
-	e.ok(c.bank, ReleaseLien{LienID: 1})
+	e.OK(c.registrar, registerMsg(vin1, "AB-1", c.alice))
+	e.OK(c.registrar, registerMsg(vinE, "EU-1", c.alice))
+	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
+	e.OK(c.bank, CreateLien{VIN: vinE, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+	e.OK(c.bank2, CreateLien{VIN: vinE, Amount: 2, Currency: "EUR", Reference: "r2", DocumentHash: hashOf("l2")})
+	e.OK(c.bank, ReleaseLien{LienID: 1})
 
 	// vehicle/{vin}: the exact stored bytes.
-	res, err := boundQuery(t, e.kv, []string{"vehicle", vin1})
+	res, err := boundQuery(t, e.KV, []string{"vehicle", vin1})
 	require.NoError(t, err)
 	require.Equal(t, VehicleKey(vin1), res.Key)
-	stored, _ := e.kv.Get(VehicleKey(vin1))
+	stored, _ := e.KV.Get(VehicleKey(vin1))
 	require.Equal(t, stored, res.Value)
 	require.Empty(t, res.Entries)
 
@@ -34,19 +34,19 @@ func TestQueries(t *testing.T) {
 	require.Equal(t, []string{"register_vehicle", "create_lien", "create_lien", "release_lien"}, e.actions(vinE))
 
 	// Liens: anchor then each active lien.
-	res, err = boundQuery(t, e.kv, []string{"vehicle", vinE, "liens"})
+	res, err = boundQuery(t, e.KV, []string{"vehicle", vinE, "liens"})
 	require.NoError(t, err)
 	require.Equal(t, VehicleKey(vinE), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
 	require.Equal(t, res.Value, res.Entries[0].Value)
 	require.Len(t, res.Entries, 2)
 	require.Equal(t, LienKey(2), res.Entries[1].Key)
-	res, err = boundQuery(t, e.kv, []string{"vehicle", vin1, "liens"})
+	res, err = boundQuery(t, e.KV, []string{"vehicle", vin1, "liens"})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1)
 
 	// plate/{plate}: the index record naming the VIN.
-	res, err = boundQuery(t, e.kv, []string{"plate", "EU-1"})
+	res, err = boundQuery(t, e.KV, []string{"plate", "EU-1"})
 	require.NoError(t, err)
 	require.Equal(t, PlateKey("EU-1"), res.Key)
 	var p Plate
@@ -69,10 +69,10 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "1"}, LienKey(1)},
 		{[]string{"lien", "2"}, LienKey(2)},
 	} {
-		res, err := boundQuery(t, e.kv, q.path)
+		res, err := boundQuery(t, e.KV, q.path)
 		require.NoError(t, err)
 		require.Equal(t, q.key, res.Key)
-		stored, _ := e.kv.Get(q.key)
+		stored, _ := e.KV.Get(q.key)
 		require.Equal(t, stored, res.Value)
 	}
 
@@ -90,13 +90,13 @@ func TestQueries(t *testing.T) {
 		{[]string{"transfer", "9"}, TransferKey(9), ErrTransferNotFound},
 		{[]string{"lien", "9"}, LienKey(9), ErrLienNotFound},
 	} {
-		_, err := boundQuery(t, e.kv, q.path)
+		_, err := boundQuery(t, e.KV, q.path)
 		var nf *core.NotFound
 		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
 		require.Equal(t, q.key, nf.Key)
 		require.ErrorIs(t, err, q.err)
 		require.ErrorIs(t, err, core.ErrNotFound)
-		has, _ := e.kv.Has(nf.Key)
+		has, _ := e.KV.Has(nf.Key)
 		require.False(t, has)
 	}
 
@@ -109,7 +109,7 @@ func TestQueries(t *testing.T) {
 		{"transfer", "0"}, {"transfer", "01"}, {"transfer", "-1"}, {"transfer", "x"}, {"lien", ""},
 		{"lien", "18446744073709551616"}, {"parcel", "P-1"},
 	} {
-		_, err := boundQuery(t, e.kv, path)
+		_, err := boundQuery(t, e.KV, path)
 		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
 		require.ErrorIs(t, err, core.ErrInvalid)
 	}

@@ -16,7 +16,7 @@ func script(t *testing.T) (map[string]string, [][]core.Event) {
 	e := newEnv(t).withApproval()
 	c := newCast(e)
 	var events [][]core.Event
-	ok := func(s core.Address, m core.Msg) { events = append(events, e.ok(s, m)) }
+	ok := func(s core.Address, m core.Msg) { events = append(events, e.OK(s, m)) }
 	ok(c.registrar, registerMsg(vin1, "AB-1", c.alice))
 	ok(c.registrar, registerMsg(vin2, "AB-2", c.bob))
 	ok(c.registrar, registerMsg(vinE, "EU-1", c.carol))
@@ -31,7 +31,7 @@ func script(t *testing.T) (map[string]string, [][]core.Event) {
 	ok(c.registrar, DeregisterVehicle{VIN: vinE, Reason: ReasonScrapped})
 	e.die(c.bob)
 	ok(c.notary, TransferInheritance{VIN: vin2, Heir: c.alice, CertificateHash: hashOf("c")})
-	return e.snapshot(), events
+	return e.Snapshot(), events
 }
 
 // TestDeterministicReplay runs the same transactions on two fresh stores:
