@@ -93,15 +93,24 @@ func sameValidators(a, b []abcitypes.ValidatorUpdate) error {
 }
 
 // CheckTx admits a transaction to the mempool only if it would execute
-// successfully against the last committed state.
+// successfully against the last committed state. The recheck after each
+// block keeps it only while its signer and sequence are still valid
+// (app.RecheckTx), without running its message again.
 func (s *Application) CheckTx(_ context.Context, req *abcitypes.RequestCheckTx) (*abcitypes.ResponseCheckTx, error) {
-	res := s.app.CheckTx(req.Tx)
+	var res app.TxResult
+	if req.Type == abcitypes.CheckTxType_Recheck {
+		res = s.app.RecheckTx(req.Tx)
+	} else {
+		res = s.app.CheckTx(req.Tx)
+	}
 	return &abcitypes.ResponseCheckTx{Code: Code(res.Err), Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
 }
 
 // PrepareProposal drops transactions that fail the shared validity check.
+// (The faultinject test build may then add byzantine ones: faults.go.)
 func (s *Application) PrepareProposal(_ context.Context, req *abcitypes.RequestPrepareProposal) (*abcitypes.ResponsePrepareProposal, error) {
-	return &abcitypes.ResponsePrepareProposal{Txs: s.app.PrepareProposal(req.Txs, req.MaxTxBytes)}, nil
+	txs := s.app.PrepareProposal(req.Txs, req.MaxTxBytes)
+	return &abcitypes.ResponsePrepareProposal{Txs: s.faultPropose(req, txs)}, nil
 }
 
 // ProcessProposal rejects a block carrying any transaction that fails the
@@ -138,13 +147,18 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 }
 
 // Commit persists the block durably. An error stops the node.
+// The faultCommit calls are crash points of the faultinject test build
+// (faults.go); they compile to nothing in production.
 func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*abcitypes.ResponseCommit, error) {
+	s.faultCommit("before-write")
 	version, err := s.app.Commit()
 	if err != nil {
 		s.logger.Error("cannot commit; stopping", "err", err)
 		return nil, err
 	}
+	s.faultCommit("after-write")
 	s.afterCommit(version)
+	s.faultCommit("before-return")
 	return &abcitypes.ResponseCommit{}, nil
 }
 

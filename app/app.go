@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"runtime"
@@ -37,12 +38,15 @@ type App struct {
 
 	viewMu sync.RWMutex
 	view   state.View // last committed version; nil before the first commit
+
+	// txs remembers the transactions that passed ValidateTx (sigcache.go).
+	txs *txCache
 }
 
 // New returns an App over an opened store. If the store holds committed
 // state, the chain information is read from it.
 func New(store state.Store) (*App, error) {
-	a := &App{store: store}
+	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize)}
 	if store.Version() > 0 {
 		if err := a.Reload(); err != nil {
 			return nil, err
@@ -104,15 +108,26 @@ type TxResult struct {
 // ValidateTx is the validity check shared by CheckTx and ProcessProposal:
 // size, canonical encoding, known message type, the message's stateless
 // check, chain id and signature. It reads no state. decodeAll applies the
-// same checks to a whole block, verifying signatures in batches.
+// same checks to a whole block, verifying signatures in batches. A
+// transaction that passed once is remembered (sigcache.go) and not checked
+// again; the returned DecodedTx is shared and must not be modified.
 func (a *App) ValidateTx(raw []byte) (*DecodedTx, error) {
+	chainID := a.info.ChainID
+	var key [sha256.Size]byte
+	if len(raw) <= a.maxTxBytes() {
+		key = sha256.Sum256(raw)
+		if d := a.txs.get(key, chainID); d != nil {
+			return d, nil
+		}
+	}
 	d, err := Decode(raw, a.maxTxBytes())
 	if err != nil {
 		return nil, err
 	}
-	if err := VerifySignature(d, a.info.ChainID); err != nil {
+	if err := VerifySignature(d, chainID); err != nil {
 		return nil, err
 	}
+	a.txs.add(key, chainID, d)
 	return d, nil
 }
 
@@ -127,7 +142,20 @@ func (a *App) maxTxBytes() int {
 // then the sequence (the next one, or up to MaxSequenceAhead past it) and
 // the message itself, run against the last committed state on a branch
 // that is thrown away.
-func (a *App) CheckTx(raw []byte) TxResult {
+func (a *App) CheckTx(raw []byte) TxResult { return a.checkTx(raw, true) }
+
+// RecheckTx decides whether a transaction already in the mempool may stay
+// there after a block: ValidateTx (remembered from its CheckTx, so it is
+// neither decoded nor verified again) and the signer and sequence checks
+// against the new committed state, so that a transaction whose sequence a
+// block consumed, or whose key was rotated out or disabled, leaves. The
+// message is not run again: a transaction that the block made invalid
+// fails in its own block with its code and consumes its sequence, as any
+// refused message does; FinalizeBlock checks everything anyway.
+func (a *App) RecheckTx(raw []byte) TxResult { return a.checkTx(raw, false) }
+
+// checkTx is CheckTx, and RecheckTx when runMessage is false.
+func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 	d, err := a.ValidateTx(raw)
 	if err != nil {
 		return TxResult{Err: err}
@@ -139,26 +167,29 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		res.Err = fmt.Errorf("app: no committed state yet")
 		return res
 	}
-	branch := state.NewBranch(readOnly{a.view})
-	defer branch.Discard()
+	acc, err := authenticate(a.view, d, MaxSequenceAhead)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Signer = acc.Address
+	if !runMessage {
+		return res
+	}
 	var last BlockInfo
 	if _, err := core.GetJSON(a.view, BlockInfoKey(), &last); err != nil {
 		res.Err = err
 		return res
 	}
-	// The next block's time is not known yet; the last block's time is the
-	// best estimate, and FinalizeBlock checks again with the real one.
-	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: last.Height + 1, BlockTime: last.Time, TxHash: d.Hash, Signer: d.Signer}
-	acc, err := authenticate(branch, d, MaxSequenceAhead)
-	if err != nil {
-		res.Err = err
-		return res
-	}
-	ctx.Signer, res.Signer = acc.Address, acc.Address
+	branch := state.NewBranch(readOnly{a.view})
+	defer branch.Discard()
 	if err := recordNewAccount(branch, acc, d); err != nil {
 		res.Err = err
 		return res
 	}
+	// The next block's time is not known yet; the last block's time is the
+	// best estimate, and FinalizeBlock checks again with the real one.
+	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: last.Height + 1, BlockTime: last.Time, TxHash: d.Hash, Signer: acc.Address}
 	res.Err = runMsg(ctx, d.Msg)
 	return res
 }
@@ -199,20 +230,86 @@ func (a *App) ProcessProposal(txs [][]byte) (err error) {
 	return nil
 }
 
-// PrepareProposal returns, in mempool order, the transactions that pass
-// ValidateTx and fit in maxBytes.
+// PrepareProposal returns the transactions that pass ValidateTx and fit
+// in maxBytes, in mempool order except that each account's transactions
+// are put in sequence order. CometBFT's mempool may hold a signer's
+// pipelined transactions out of order (a node receives them from several
+// peers at once) or with a gap (a peer's mempool was full when one
+// arrived), while FinalizeBlock executes only an account's exact next
+// sequence: a transaction whose sequence does not follow the account's
+// committed sequence and those before it in this block is left out, and
+// stays in the mempool for a later block; one whose sequence is already
+// used (it can only fail) is left out too. Transactions whose signer does
+// not resolve (a rotated-out key, a disabled account) keep their place:
+// FinalizeBlock refuses them with their code.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	out := make([][]byte, 0, len(txs))
 	var total int64
-	for i, d := range a.decodeAll(txs) {
-		if d.err != nil {
-			continue
-		}
-		if total+int64(len(txs[i])) > maxBytes {
-			break
+	full := false
+	emit := func(i int) {
+		if full || total+int64(len(txs[i])) > maxBytes {
+			full = true
+			return
 		}
 		total += int64(len(txs[i]))
 		out = append(out, txs[i])
+	}
+	decs := a.decodeAll(txs)
+	a.viewMu.RLock()
+	defer a.viewMu.RUnlock()
+	type account struct {
+		ok   bool
+		next uint64
+		held map[uint64]int // sequence -> index in txs, waiting for its turn
+	}
+	byKey := map[string]*account{}        // signer key -> its account
+	byAddr := map[core.Address]*account{} // accounts by address
+	for i, d := range decs {
+		if full {
+			break
+		}
+		if d.err != nil {
+			continue
+		}
+		if a.view == nil {
+			emit(i)
+			continue
+		}
+		acc, seen := byKey[string(d.tx.Tx.Signer)]
+		if !seen {
+			resolved, err := core.ResolveSigner(a.view, ed25519.PubKey(d.tx.Tx.Signer))
+			acc = &account{}
+			if err == nil {
+				if prev, ok := byAddr[resolved.Address]; ok {
+					acc = prev
+				} else {
+					acc = &account{ok: true, next: resolved.Sequence, held: map[uint64]int{}}
+					byAddr[resolved.Address] = acc
+				}
+			}
+			byKey[string(d.tx.Tx.Signer)] = acc
+		}
+		seq := d.tx.Tx.Sequence
+		switch {
+		case !acc.ok:
+			emit(i)
+		case seq < acc.next:
+			// Used already: it can only fail.
+		case seq > acc.next:
+			if _, dup := acc.held[seq]; !dup {
+				acc.held[seq] = i
+			}
+		default:
+			emit(i)
+			for acc.next++; !full; acc.next++ {
+				j, ok := acc.held[acc.next]
+				if !ok {
+					break
+				}
+				delete(acc.held, acc.next)
+				emit(j)
+			}
+		}
 	}
 	return out
 }
@@ -248,20 +345,30 @@ func (a *App) decodeAll(txs [][]byte) []decoded {
 	return out
 }
 
+// decodeChunk decodes and verifies one worker's share of decodeAll; a
+// transaction found in the cache of checked transactions is taken from
+// it, and the others are added to it once verified.
 func (a *App) decodeChunk(txs [][]byte, out []decoded) {
+	chainID, maxBytes := a.info.ChainID, a.maxTxBytes()
 	bv := ed25519.NewBatchVerifier()
 	var idx []int
 	for i, raw := range txs {
-		d, err := Decode(raw, a.maxTxBytes())
+		if len(raw) <= maxBytes {
+			if d := a.txs.get(sha256.Sum256(raw), chainID); d != nil {
+				out[i] = decoded{tx: d}
+				continue
+			}
+		}
+		d, err := Decode(raw, maxBytes)
 		if err == nil {
-			err = CheckChainID(d, a.info.ChainID)
+			err = CheckChainID(d, chainID)
 		}
 		if err != nil {
 			out[i] = decoded{err: err}
 			continue
 		}
 		out[i] = decoded{tx: d}
-		if bv.Add(ed25519.PubKey(d.Tx.Signer), d.Tx.SignBytes(), d.Tx.Signature) != nil {
+		if bv.Add(ed25519.PubKey(d.Tx.Signer), d.SignBytes(), d.Tx.Signature) != nil {
 			out[i] = decoded{err: errBadSignature(d)}
 			continue
 		}
@@ -270,12 +377,13 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 	if len(idx) == 0 {
 		return
 	}
-	if ok, valid := bv.Verify(); !ok {
-		for j, i := range idx {
-			if !valid[j] {
-				out[i] = decoded{err: errBadSignature(out[i].tx)}
-			}
+	ok, valid := bv.Verify()
+	for j, i := range idx {
+		if !ok && !valid[j] {
+			out[i] = decoded{err: errBadSignature(out[i].tx)}
+			continue
 		}
+		a.txs.add([sha256.Size]byte(out[i].tx.Hash), chainID, out[i].tx)
 	}
 }
 
@@ -318,6 +426,11 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte) (*B
 		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)
 		if fkv.err != nil {
 			return nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
+		}
+		if d.err == nil {
+			// Executed: it will not be checked again (a copy sent later is
+			// a replay, refused by its sequence).
+			a.txs.remove([sha256.Size]byte(d.tx.Hash))
 		}
 	}
 	out.ValidatorUpdates = vals.sorted()

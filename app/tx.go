@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,6 +95,37 @@ type DecodedTx struct {
 	Signer core.Address
 	Hash   []byte
 	Size   int
+	// signBytes are Tx.SignBytes(), cut from the canonical bytes by Decode
+	// (nil: compute them).
+	signBytes []byte
+}
+
+// SignBytes returns the bytes the signature covers (Tx.SignBytes).
+func (d *DecodedTx) SignBytes() []byte {
+	if d.signBytes != nil {
+		return d.signBytes
+	}
+	return d.Tx.SignBytes()
+}
+
+// canonicalSignBytes returns tx's sign bytes taken from raw, its canonical
+// encoding, without encoding anything again: the envelope's fields before
+// the signature encode exactly as the sign document's fields do (same
+// names, order and values), so the sign document is raw without its last
+// field. It returns nil if raw does not end with tx's signature field.
+func canonicalSignBytes(raw []byte, tx *Tx) []byte {
+	suffix := make([]byte, 0, 16+2*len(tx.Signature))
+	suffix = append(suffix, `,"signature":"`...)
+	suffix = hex.AppendEncode(suffix, tx.Signature)
+	suffix = append(suffix, `"}`...)
+	if !bytes.HasSuffix(raw, suffix) {
+		return nil
+	}
+	doc := raw[:len(raw)-len(suffix)]
+	out := make([]byte, 0, len(signDomain)+len(doc)+1)
+	out = append(out, signDomain...)
+	out = append(out, doc...)
+	return append(out, '}')
 }
 
 // Decode parses raw transaction bytes into the envelope and message, and
@@ -138,7 +170,8 @@ func Decode(raw []byte, maxBytes int) (*DecodedTx, error) {
 		return nil, err
 	}
 	h := sha256.Sum256(raw)
-	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: h[:], Size: len(raw)}, nil
+	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: h[:], Size: len(raw),
+		signBytes: canonicalSignBytes(raw, &tx)}, nil
 }
 
 // strictUnmarshal decodes exactly one JSON value with unknown fields
@@ -161,7 +194,7 @@ func VerifySignature(d *DecodedTx, chainID string) error {
 	if err := CheckChainID(d, chainID); err != nil {
 		return err
 	}
-	if !ed25519.PubKey(d.Tx.Signer).VerifySignature(d.Tx.SignBytes(), d.Tx.Signature) {
+	if !ed25519.PubKey(d.Tx.Signer).VerifySignature(d.SignBytes(), d.Tx.Signature) {
 		return errBadSignature(d)
 	}
 	return nil

@@ -1,4 +1,6 @@
 // Package scripts holds developer helpers that are not part of the node:
 // scripts/codes prints the result-code table for the README, fuzz.sh runs
-// every fuzz target for a while.
+// every fuzz target for a while, testnet.sh drives `make testnet`, and
+// scripts/kvnode runs CometBFT's kvstore example app as the reference
+// network of `make bench-e2e`.
 package scripts

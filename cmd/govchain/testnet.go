@@ -35,6 +35,7 @@ const (
 	flagRPCPort        = "rpc-port"
 	flagTimeoutPropose = "timeout-propose"
 	flagTimeoutCommit  = "timeout-commit"
+	flagRegistrars     = "extra-registrars"
 )
 
 // TestnetFile is the description of a generated network, written at the
@@ -57,6 +58,10 @@ type TestnetConfig struct {
 	P2PPort, RPCPort int
 	// TimeoutPropose and TimeoutCommit are CometBFT's consensus timeouts.
 	TimeoutPropose, TimeoutCommit time.Duration
+	// ExtraRegistrars is the number of additional land registrars of each
+	// ministry (keys registrar-<agency>-1 .. -N, in the client keyring
+	// only), for load generators that need many signers; 0 by default.
+	ExtraRegistrars int
 }
 
 // DefaultTestnetConfig returns the defaults of testnet init: four
@@ -82,6 +87,9 @@ func (c TestnetConfig) Validate() error {
 	}
 	if c.Validators < 1 {
 		return fmt.Errorf("testnet: --validators must be at least 1, not %d", c.Validators)
+	}
+	if c.ExtraRegistrars < 0 {
+		return fmt.Errorf("testnet: --%s must not be negative, not %d", flagRegistrars, c.ExtraRegistrars)
 	}
 	if c.FullNodes < 0 {
 		return fmt.Errorf("testnet: --full-nodes must not be negative, not %d", c.FullNodes)
@@ -187,7 +195,9 @@ admin key admin-ministry-K, role holders registrar-ministry-K,
 notary-ministry-K and bank-ministry-K); every ministry may grant every
 role. Nodes N..N+M-1 are full nodes. Citizens citizen-0 .. citizen-(2N-1)
 hold no role. Each validator's home keyring holds its ministry's keys;
-<output>/keyring holds every client key, for load generators.
+<output>/keyring holds every client key, for load generators, and with
+--extra-registrars N also N more land registrars per ministry
+(registrar-ministry-K-1 .. -N).
 
 Node i listens on address --first-ip + i (127.0.0.1, 127.0.0.2, ... by
 default; Linux routes all of 127.0.0.0/8 to the loopback interface) with
@@ -211,6 +221,7 @@ The keyrings hold plaintext keys: for tests and demonstrations only.`,
 	f.Int(flagRPCPort, d.RPCPort, "RPC port of every node")
 	f.Duration(flagTimeoutPropose, d.TimeoutPropose, "consensus timeout_propose")
 	f.Duration(flagTimeoutCommit, d.TimeoutCommit, "consensus timeout_commit (about the block interval)")
+	f.Int(flagRegistrars, d.ExtraRegistrars, "additional land registrars per ministry (keys registrar-<agency>-1..N, client keyring only), for load generators")
 	return cmd
 }
 
@@ -225,6 +236,8 @@ func (c *cli) runTestnetInit() (err error) {
 		RPCPort:        c.v.GetInt(flagRPCPort),
 		TimeoutPropose: c.v.GetDuration(flagTimeoutPropose),
 		TimeoutCommit:  c.v.GetDuration(flagTimeoutCommit),
+
+		ExtraRegistrars: c.v.GetInt(flagRegistrars),
 	}
 	if s := c.v.GetString(flagEngines); s != "" {
 		cfg.Engines = strings.Split(s, ",")
@@ -303,7 +316,7 @@ func WriteTestnet(dir string, cfg TestnetConfig) (tn *Testnet, err error) {
 		tn.Nodes = append(tn.Nodes, node)
 		confs[i] = conf
 	}
-	g, err := testnetGenesis(dir, tn, valKeys)
+	g, err := testnetGenesis(dir, tn, valKeys, cfg.ExtraRegistrars)
 	if err != nil {
 		return nil, err
 	}
@@ -401,9 +414,10 @@ var testnetHolders = []struct {
 }
 
 // testnetGenesis creates the client keys (in dir/keyring, and each
-// ministry's also in its validator's home keyring) and returns the
-// genesis: one agency per validator, each may grant every role.
-func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey) (*app.Genesis, error) {
+// ministry's also in its validator's home keyring, except its extra
+// registrars) and returns the genesis: one agency per validator, each may
+// grant every role.
+func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey, extraRegistrars int) (*app.Genesis, error) {
 	all := client.NewKeyring(filepath.Join(dir, tn.Keyring))
 	g := &app.Genesis{Params: app.DefaultParams(), Roles: []app.GenesisRole{}}
 	var ids []string
@@ -433,6 +447,13 @@ func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey) (*app.Gen
 				return nil, err
 			}
 			g.Roles = append(g.Roles, app.GenesisRole{Account: k.Address(), Role: h.role, Agency: id})
+		}
+		for j := 1; j <= extraRegistrars; j++ {
+			k, err := all.Create(fmt.Sprintf("registrar-%s-%d", id, j))
+			if err != nil {
+				return nil, err
+			}
+			g.Roles = append(g.Roles, app.GenesisRole{Account: k.Address(), Role: core.RoleLandRegistrar, Agency: id})
 		}
 	}
 	for _, r := range core.Roles {

@@ -114,6 +114,29 @@ func TestTestnetInit(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, all, 3*4+6, "every ministry's keys and six citizens")
 
+	// --extra-registrars: N more land registrars per ministry, in the
+	// client keyring only, each granted the role in genesis.
+	dir2 := filepath.Join(t.TempDir(), "net2")
+	out, errOut, code = govchain(t, "testnet", "init", "--validators", "3", "--output", dir2, "--extra-registrars", "2")
+	require.Equal(t, 0, code, "%s%s", out, errOut)
+	b, err = os.ReadFile(filepath.Join(dir2, "node0", "config", "genesis.json"))
+	require.NoError(t, err)
+	doc, err = cmtypes.GenesisDocFromJSON(b)
+	require.NoError(t, err)
+	g, err = app.ParseGenesis(doc.AppState)
+	require.NoError(t, err)
+	require.Len(t, g.Roles, 3*3+6, "three roles per ministry and two extra registrars each")
+	kr := client.NewKeyring(filepath.Join(dir2, "keyring"))
+	for _, name := range []string{"registrar-ministry-0-1", "registrar-ministry-2-2"} {
+		_, err := kr.Get(name)
+		require.NoError(t, err, name)
+	}
+	node0Keys, err := client.NewKeyring(filepath.Join(dir2, "node0", "keyring")).List()
+	require.NoError(t, err)
+	require.Len(t, node0Keys, 4, "extra registrars are not in the node's home")
+	_, errOut, code = govchain(t, "testnet", "init", "--output", filepath.Join(t.TempDir(), "y"), "--extra-registrars", "-1")
+	require.NotEqual(t, 0, code, "a negative --extra-registrars is refused: %s", errOut)
+
 	// The output directory is never reused.
 	_, errOut, code = govchain(t, "testnet", "init", "--output", dir)
 	requireOneLineError(t, errOut, code, "exists")
