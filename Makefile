@@ -24,7 +24,7 @@ FUZZTIME     ?= 10s
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-proofs bench-app e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-proofs bench-app bench-e2e e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -51,14 +51,19 @@ fmt-check:
 	out=$$(gofmt -l $$files) || exit 1; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# The faultinject build (crash points and a byzantine proposer, for the
+# fault scenarios in testnet/) is linted and unit-tested too.
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags faultinject ./...
 
 staticcheck:
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags faultinject ./abci/
 
 unit:
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(GO) test -count=1 -tags faultinject ./abci/
 
 # Every Fuzz target in the tree, briefly (fuzz-short) or for longer (fuzz).
 fuzz-short:
@@ -83,6 +88,13 @@ bench-proofs:
 bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkMixedBlocks$$' -benchtime 20x -timeout 60m ./app/
+
+# End-to-end throughput and latency of a 4-validator network on this
+# machine, govchain beside CometBFT's kvstore on the same setup, at rising
+# concurrency (testnet/bench_e2e_test.go; about 8 minutes). Run it alone:
+# it measures the whole machine. Prints a Markdown table for the README.
+bench-e2e:
+	$(GO) test -run '^$$' -bench '^BenchmarkE2E$$' -benchtime 1x -timeout 30m ./testnet/
 
 # The end-to-end tests alone, verbose: the land sale and kill -9 under load
 # against the real binary (testnet/), the fault scenarios in their long

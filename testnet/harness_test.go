@@ -148,8 +148,7 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 			if i == j {
 				continue
 			}
-			host := from.p2pAddr[:strings.LastIndexByte(from.p2pAddr, ':')]
-			p, err := newLinkProxy(host+":0", to.p2pAddr)
+			p, err := newLinkProxy(proxyHost(from.p2pAddr, i)+":0", to.p2pAddr)
 			require.NoError(t, err)
 			t.Cleanup(p.Close)
 			nw.proxies[i][j] = p
@@ -168,6 +167,14 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 	}
 	nw.waitHeight(1, 60*time.Second)
 	return nw
+}
+
+// proxyHost is the loopback address node i's outgoing link proxies listen
+// on: 127.0.X.(101+i) beside the node's own 127.0.X.(1+i), so that the
+// proxies' ephemeral ports can never take a port a node is about to bind.
+func proxyHost(nodeP2P string, i int) string {
+	host := nodeP2P[:strings.LastIndexByte(nodeP2P, ':')]
+	return host[:strings.LastIndexByte(host, '.')+1] + strconv.Itoa(101+i)
 }
 
 // killAll kills every node still running; it is the test's cleanup.
@@ -339,7 +346,10 @@ func (nd *netNode) Spawn() <-chan struct{} {
 	cmd := exec.Command(bin, "start", "--home", nd.home)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = append(os.Environ(), nd.env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group (signals reach the node and nothing else), and
+	// killed by the kernel if the test process dies without cleaning up
+	// (a go test timeout), so that no node outlives its test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	require.NoError(nd.t, cmd.Start())
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()

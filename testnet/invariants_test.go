@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/govchain/govchain/abci"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/client"
@@ -80,13 +83,17 @@ func (nw *network) checkSafety(ctx context.Context) {
 	}
 }
 
-// committed is a logged transaction found in a block.
+// committed is a logged transaction found in a block, with its result.
 type committed struct {
 	op     opRecord
 	height int64
 	index  uint32
+	code   uint32
+	// transfer is the transfer id a land/propose_transfer created.
+	transfer uint64
 }
 
+// heightOf is c's height, 0 for none.
 func heightOf(c *committed) int64 {
 	if c == nil {
 		return 0
@@ -96,18 +103,33 @@ func heightOf(c *committed) int64 {
 
 // checkOps compares the workload's log with the chain on every node:
 // an ok transaction is in the same block with code 0 everywhere
-// (durability); a failed one left no effect; an unknown one is present
-// at most once (and the same everywhere). Then the parcels' owners must
-// be what the committed operations, applied in order, make them.
+// (durability); one refused by CheckTx is in no block; one that failed in
+// its block is there with that code; an unknown one is present at most
+// once (and the same everywhere). Then it replays every logged
+// transaction found in a block, in block order, against a model of the
+// land registry and requires:
+//   - no parcel id registered twice, and a registration refused in its
+//     block as a duplicate only after one took effect;
+//   - a transfer proposed only by the owner in the model, and refused as
+//     not the owner's only when the model says so;
+//   - each transfer registered only while its seller was the owner in the
+//     model (the compare-and-set held), a registration refused as
+//     "ownership changed" only when it had changed, and at most one
+//     transfer registered of those proposed from the same owner state;
+//   - every parcel's owner, registrar and registration height on chain as
+//     the replay makes them, and no parcel whose registration never took
+//     effect.
 func (nw *network) checkOps(ctx context.Context, ops []opRecord) {
 	t := nw.t
 	t.Helper()
 	var ok, failed, unknown int
-	var effects []committed // code 0 in a block, whatever the client saw
+	var inChain []committed // in a block, whatever the client saw
+	hashes := map[string]bool{}
 	for _, op := range ops {
+		require.False(t, hashes[op.Hash], "the workload logged transaction %s twice", op.Hash)
+		hashes[op.Hash] = true
 		// What every node says of the transaction: they must all agree.
 		var seen *committed
-		var code uint32
 		for i, nd := range nw.nodes {
 			res, err := nd.Client().RPC().Tx(ctx, mustHex(op.Hash), false)
 			if err != nil {
@@ -117,25 +139,32 @@ func (nw *network) checkOps(ctx context.Context, ops []opRecord) {
 			}
 			require.True(t, i == 0 || seen != nil, "%s %s (%s) is on %s only", op.Kind, op.Hash, op.Outcome, nd.name)
 			if seen == nil {
-				seen, code = &committed{op: op, height: res.Height, index: res.Index}, res.TxResult.Code
+				seen = &committed{op: op, height: res.Height, index: res.Index, code: res.TxResult.Code}
+				for _, ev := range res.TxResult.Events {
+					for _, a := range ev.Attributes {
+						if a.Key == "transfer_id" && seen.transfer == 0 {
+							seen.transfer, _ = strconv.ParseUint(a.Value, 10, 64)
+						}
+					}
+				}
 				continue
 			}
 			require.Equal(t, seen.height, res.Height, "%s %s at two heights", op.Kind, op.Hash)
-			require.Equal(t, code, res.TxResult.Code, "%s %s with two results", op.Kind, op.Hash)
+			require.Equal(t, seen.code, res.TxResult.Code, "%s %s with two results", op.Kind, op.Hash)
 		}
 		switch {
 		case op.Outcome == outcomeOK:
 			require.NotNil(t, seen, "durability: %s %s, ok at height %d, is not in the chain", op.Kind, op.Hash, op.Height)
-			require.Zero(t, code)
+			require.Zero(t, seen.code)
 			require.Equal(t, op.Height, seen.height)
 		case op.Outcome == outcomeFailed && op.Height == 0:
 			require.Nil(t, seen, "%s %s was refused by CheckTx but is in block %d", op.Kind, op.Hash, heightOf(seen))
 		case op.Outcome == outcomeFailed:
 			require.NotNil(t, seen, "%s %s failed in block %d but is not there", op.Kind, op.Hash, op.Height)
-			require.Equal(t, op.Code, code)
+			require.Equal(t, op.Code, seen.code)
 		}
-		if seen != nil && code == 0 {
-			effects = append(effects, *seen)
+		if seen != nil {
+			inChain = append(inChain, *seen)
 		}
 		switch op.Outcome {
 		case outcomeOK:
@@ -146,45 +175,180 @@ func (nw *network) checkOps(ctx context.Context, ops []opRecord) {
 			unknown++
 		}
 	}
-	t.Logf("workload: %d operations: %d ok, %d failed, %d unknown; %d took effect", len(ops), ok, failed, unknown, len(effects))
-	require.Positive(t, ok, "the workload committed nothing")
-
-	// The model: registrations set the owner, registered transfers move it.
-	sort.Slice(effects, func(i, j int) bool {
-		if effects[i].height != effects[j].height {
-			return effects[i].height < effects[j].height
-		}
-		return effects[i].index < effects[j].index
-	})
-	owner := map[string]core.Address{}
-	registered := map[string]int{}
-	for _, e := range effects {
-		switch e.op.Kind {
-		case land.TypeRegisterParcel:
-			registered[e.op.Parcel]++
-			owner[e.op.Parcel] = e.op.Buyer
-		case land.TypeRegisterTransfer:
-			owner[e.op.Parcel] = e.op.Buyer
+	effects := 0
+	for _, c := range inChain {
+		if c.code == 0 {
+			effects++
 		}
 	}
-	cl := nw.nodes[0].Client()
+	t.Logf("workload: %d operations: %d ok, %d failed, %d unknown; %d took effect", len(ops), ok, failed, unknown, effects)
+	require.Positive(t, ok, "the workload committed nothing")
+
+	model := opsReplay(t, inChain)
+	attempts := map[string]int{} // registrations of each id, whatever their outcome
+	var ids []string
 	for _, op := range ops {
-		if op.Kind != land.TypeRegisterParcel {
-			continue
+		if op.Kind == land.TypeRegisterParcel {
+			if attempts[op.Parcel] == 0 {
+				ids = append(ids, op.Parcel)
+			}
+			attempts[op.Parcel]++
 		}
-		res, err := cl.Query(ctx, "/land/parcel/"+op.Parcel, client.QueryOptions{})
-		if registered[op.Parcel] == 0 {
-			require.Error(t, err, "parcel %s exists though its registration (%s) never took effect", op.Parcel, op.Outcome)
+	}
+	// Refusals the clients saw, in CheckTx or in their block.
+	dupRefused, changedRefused := 0, 0
+	for _, op := range ops {
+		switch {
+		case op.Outcome != outcomeFailed:
+		case op.Kind == land.TypeRegisterParcel && op.Code == abci.Code(land.ErrParcelExists):
+			dupRefused++
+		case op.Kind == land.TypeRegisterTransfer && op.Code == abci.Code(land.ErrOwnershipChanged):
+			changedRefused++
+		}
+	}
+	contested, contestedWon := 0, 0
+	for _, id := range ids {
+		if attempts[id] > 1 {
+			contested++
+			if model.parcels[id] != nil {
+				contestedWon++
+			}
+		}
+	}
+	t.Logf("contention: %d parcel ids registered by two or more clients, %d of them once; %d duplicate registrations refused (%d in their block);"+
+		" %d owner states with two or more transfers proposed, %d of them won by one; %d transfers registered, %d refused as ownership changed (%d in their block)",
+		contested, contestedWon, dupRefused, model.dupInBlock, model.races, model.racesWon, model.registered, changedRefused, model.lost)
+
+	// The chain's parcels are what the replay made them.
+	cl := nw.nodes[0].Client()
+	for _, id := range ids {
+		want := model.parcels[id]
+		res, err := cl.Query(ctx, "/land/parcel/"+id, client.QueryOptions{})
+		if want == nil {
+			require.Error(t, err, "parcel %s exists though no registration of it took effect", id)
 			require.True(t, strings.Contains(err.Error(), "parcel not found"), "%v", err)
 			continue
 		}
-		require.Equal(t, 1, registered[op.Parcel], "parcel %s registered twice", op.Parcel)
-		require.NoError(t, err, "parcel %s", op.Parcel)
+		require.NoError(t, err, "parcel %s", id)
 		var p land.Parcel
 		require.NoError(t, json.Unmarshal(res.Value, &p))
 		require.Len(t, p.Owners, 1)
-		require.Equal(t, owner[op.Parcel], p.Owners[0].Account, "parcel %s: owner differs from the committed operations", op.Parcel)
+		require.Equal(t, want.owner, p.Owners[0].Account, "parcel %s: owner differs from the replay of the committed operations", id)
+		require.Equal(t, want.registeredBy, p.RegisteredBy, "parcel %s: registered by another registrar than the one whose registration took effect", id)
+		require.Equal(t, want.height, p.RegisteredHeight, "parcel %s: registered at another height", id)
 	}
+}
+
+// opsModel is the land registry as the replay of the logged transactions
+// makes it, with counts of the contention seen.
+type opsModel struct {
+	parcels map[string]*opsParcel
+	// dupInBlock: registrations refused in their block as duplicates;
+	// races: owner states from which two or more transfers were proposed,
+	// racesWon: those of them from which one registered; registered and
+	// lost: transfers registered, and refused as ownership changed.
+	dupInBlock, races, racesWon, registered, lost int
+}
+
+// opsParcel is one parcel of the model.
+type opsParcel struct {
+	owner        core.Address
+	registeredBy core.Address
+	height       int64
+	// epoch counts the ownership changes since registration: it names the
+	// owner state a transfer is proposed from.
+	epoch int
+}
+
+// opsReplay applies the transactions found in blocks, in block order, to
+// the model, requiring the registry's rules of each (see checkOps).
+func opsReplay(t *testing.T, inChain []committed) *opsModel {
+	t.Helper()
+	sort.Slice(inChain, func(i, j int) bool {
+		if inChain[i].height != inChain[j].height {
+			return inChain[i].height < inChain[j].height
+		}
+		return inChain[i].index < inChain[j].index
+	})
+	var (
+		codeExists   = abci.Code(land.ErrParcelExists)
+		codeNotOwner = abci.Code(land.ErrNotOwner)
+		codeChanged  = abci.Code(land.ErrOwnershipChanged)
+	)
+	type proposal struct {
+		parcel string
+		seller core.Address
+		epoch  int
+	}
+	type ownerState struct {
+		parcel string
+		epoch  int
+	}
+	m := &opsModel{parcels: map[string]*opsParcel{}}
+	proposals := map[uint64]proposal{}
+	proposed, won := map[ownerState]int{}, map[ownerState]int{}
+	for _, e := range inChain {
+		op, p := e.op, m.parcels[e.op.Parcel]
+		switch op.Kind {
+		case land.TypeRegisterParcel:
+			switch {
+			case e.code == 0:
+				require.Nil(t, p, "parcel %s registered twice: at height %d, and again at %d (%s)", op.Parcel, p.heightOr0(), e.height, op.Hash)
+				m.parcels[op.Parcel] = &opsParcel{owner: op.Buyer, registeredBy: op.Signer, height: e.height}
+			case e.code == codeExists:
+				require.NotNil(t, p, "registration %s of %s refused in block %d as a duplicate, but none took effect before", op.Hash, op.Parcel, e.height)
+				m.dupInBlock++
+			}
+		case land.TypeProposeTransfer:
+			switch {
+			case e.code == 0:
+				require.NotNil(t, p, "transfer %s proposed in block %d on parcel %s, which does not exist", op.Hash, e.height, op.Parcel)
+				require.Equal(t, p.owner, op.Seller, "transfer %s of parcel %s proposed in block %d by %s, who is not the owner", op.Hash, op.Parcel, e.height, op.Seller)
+				require.NotZero(t, e.transfer, "proposal %s has no transfer_id event", op.Hash)
+				proposals[e.transfer] = proposal{parcel: op.Parcel, seller: op.Seller, epoch: p.epoch}
+				st := ownerState{op.Parcel, p.epoch}
+				proposed[st]++
+				if proposed[st] == 2 {
+					m.races++
+				}
+			case e.code == codeNotOwner && p != nil:
+				require.NotEqual(t, p.owner, op.Seller, "proposal %s refused in block %d as not the owner's, but %s owned %s", op.Hash, e.height, op.Seller, op.Parcel)
+			}
+		case land.TypeRegisterTransfer:
+			pr, found := proposals[op.Transfer]
+			switch {
+			case e.code == 0:
+				require.True(t, found, "transfer %d registered in block %d (%s), but its proposal is not in the log", op.Transfer, e.height, op.Hash)
+				require.Equal(t, pr.parcel, op.Parcel)
+				require.NotNil(t, p)
+				require.Equal(t, pr.seller, p.owner, "compare-and-set: transfer %d of %s registered in block %d, but the owner was %s, not its seller %s",
+					op.Transfer, op.Parcel, e.height, p.owner, pr.seller)
+				st := ownerState{op.Parcel, pr.epoch}
+				won[st]++
+				require.Equal(t, 1, won[st], "compare-and-set: %d transfers of %s registered from its owner state %d", won[st], op.Parcel, pr.epoch)
+				if proposed[st] > 1 {
+					m.racesWon++
+				}
+				p.owner = op.Buyer
+				p.epoch++
+				m.registered++
+			case e.code == codeChanged:
+				require.NotNil(t, p)
+				require.NotEqual(t, op.Seller, p.owner, "transfer %d of %s refused in block %d as ownership changed, but its seller %s still owned it",
+					op.Transfer, op.Parcel, e.height, op.Seller)
+				m.lost++
+			}
+		}
+	}
+	return m
+}
+
+// heightOr0 is the parcel's registration height, 0 for none.
+func (p *opsParcel) heightOr0() int64 {
+	if p == nil {
+		return 0
+	}
+	return p.height
 }
 
 // liveness watches the network's tip while a scenario runs and records
@@ -198,6 +362,8 @@ type liveness struct {
 	maxStall time.Duration
 }
 
+// watchLiveness starts watching nw's tip every 250 ms until stop, which
+// returns the longest time without a new block.
 func watchLiveness(nw *network) *liveness {
 	l := &liveness{nw: nw, stopped: make(chan struct{})}
 	l.wg.Add(1)

@@ -20,9 +20,14 @@ import (
 	"github.com/govchain/govchain/client"
 )
 
-// binary is the govchain binary built once by TestMain.
-var binary string
+// binary is the govchain binary built once by TestMain; faultBinary is
+// the same program built with -tags faultinject, whose GOVCHAIN_FAULT_*
+// hooks crash a node inside Commit or make it a byzantine proposer
+// (abci/faults_inject.go). A test runs it on a node with nd.bin and nd.env.
+var binary, faultBinary string
 
+// TestMain builds both binaries, concurrently, runs the tests and removes
+// the binaries.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "govchain-testnet-")
 	if err != nil {
@@ -30,10 +35,31 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "govchain")
-	build := exec.Command("go", "build", "-o", binary, "github.com/govchain/govchain/cmd/govchain")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "testnet: build govchain:", err)
+	faultBinary = filepath.Join(dir, "govchain-faultinject")
+	builds := []*exec.Cmd{
+		exec.Command("go", "build", "-o", binary, "github.com/govchain/govchain/cmd/govchain"),
+		exec.Command("go", "build", "-tags", "faultinject", "-o", faultBinary, "github.com/govchain/govchain/cmd/govchain"),
+	}
+	errs := make(chan error, len(builds))
+	for _, b := range builds {
+		b.Stdout, b.Stderr = os.Stderr, os.Stderr
+		go func() {
+			if err := b.Run(); err != nil {
+				errs <- fmt.Errorf("%s: %w", strings.Join(b.Args, " "), err)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	failed := false
+	for range builds {
+		if err := <-errs; err != nil {
+			fmt.Fprintln(os.Stderr, "testnet: build govchain:", err)
+			failed = true
+		}
+	}
+	if failed {
+		_ = os.RemoveAll(dir)
 		os.Exit(1)
 	}
 	code := m.Run()

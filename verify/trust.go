@@ -2,10 +2,12 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	cmtypes "github.com/cometbft/cometbft/types"
@@ -65,6 +67,15 @@ func ParseTrust(data []byte) (*Trust, error) {
 	if len(vals) == 0 {
 		return nil, fmt.Errorf("%w: genesis lists no validators", ErrFormat)
 	}
+	// A genesis may list its validators in any order (testnet init writes
+	// them in node order); the trust root takes them in the set's order,
+	// by power, then address.
+	slices.SortStableFunc(vals, func(a, b Validator) int {
+		if a.Power != b.Power {
+			return cmp.Compare(b.Power, a.Power)
+		}
+		return bytes.Compare(ed25519.PubKey(a.PubKey).Address(), ed25519.PubKey(b.PubKey).Address())
+	})
 	return NewTrust(doc.ChainID, vals)
 }
 

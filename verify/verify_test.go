@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
@@ -406,4 +409,34 @@ func timeWithOffset(t *testing.T, data []byte) []byte {
 	require.Positive(t, i)
 	j := i + bytes.Index(data[i:], []byte(`Z"`))
 	return append(append(bytes.Clone(data[:j]), []byte(`+00:00`)...), data[j+1:]...)
+}
+
+// TestTrustGenesisOrder: a genesis may list its validators in any order
+// (testnet init writes them in node order); ParseTrust takes them in the
+// set's order, so every order gives the same trusted set.
+func TestTrustGenesisOrder(t *testing.T) {
+	var vals []cmtypes.GenesisValidator
+	for i := 0; i < 4; i++ {
+		pk := ed25519.GenPrivKeyFromSecret([]byte{byte(i)}).PubKey()
+		vals = append(vals, cmtypes.GenesisValidator{Address: pk.Address(), PubKey: pk, Power: 10})
+	}
+	var want []byte
+	for rot := 0; rot < 4; rot++ {
+		for _, rev := range []bool{false, true} {
+			order := append(append([]cmtypes.GenesisValidator{}, vals[rot:]...), vals[:rot]...)
+			if rev {
+				slices.Reverse(order)
+			}
+			doc := cmtypes.GenesisDoc{ChainID: "order-test", GenesisTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Validators: order}
+			require.NoError(t, doc.ValidateAndComplete())
+			b, err := cmtjson.Marshal(doc)
+			require.NoError(t, err)
+			tr, err := ParseTrust(b)
+			require.NoError(t, err, "rotation %d reversed %v", rot, rev)
+			if want == nil {
+				want = tr.Validators.Hash()
+			}
+			require.Equal(t, want, tr.Validators.Hash(), "rotation %d reversed %v", rot, rev)
+		}
+	}
 }

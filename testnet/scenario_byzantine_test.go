@@ -1,0 +1,342 @@
+package testnet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/abci"
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/client"
+)
+
+// The parcel ids the byzantine proposer makes up start with these (see
+// faultTx in abci/faults_inject.go: BYZ-<mode>-<height>-<n>).
+const (
+	byzUncheckedPrefix = "BYZ-unchecked-"
+	byzBadSigPrefix    = "BYZ-bad-signature-"
+)
+
+// byzLogLevel logs the abci module's proposal rejections on every node.
+const byzLogLevel = "GOVCHAIN_LOG_LEVEL=main:info,state:info,abci:info,*:warn"
+
+// TestScenarioByzantineProposer is scenario 6: one of four validators
+// runs the faultinject build as a byzantine proposer; each of its
+// proposals in turn adds a badly signed transaction, replays of committed
+// transactions, or a well-signed but unauthorised one, none of which went
+// through CheckTx; the workload runs meanwhile. Then, read from the
+// blocks and block results over RPC:
+//   - no committed transaction has a bad signature: the honest validators'
+//     ProcessProposal rejected those blocks (their logs say so, with the
+//     reason) and the chain went on with other rounds and proposers;
+//   - every replay is in a block of the byzantine proposer and failed with
+//     ErrReplay, every unauthorised one with ErrMissingRole, with the same
+//     codes on every node, and the parcels they meant to create do not
+//     exist;
+//   - safety, durability (the workload's log against the chain) and
+//     liveness hold.
+//
+// The short version runs at least 15 s, the full one 2 min; both run
+// until each kind of misbehaviour has been seen (1, or 3 in the full
+// version), with a bound.
+func TestScenarioByzantineProposer(t *testing.T) {
+	minRun, maxRun, minEach := 15*time.Second, 60*time.Second, 1
+	if fullE2E() {
+		minRun, maxRun, minEach = 2*time.Minute, 4*time.Minute, 3
+	}
+	seed := scenarioSeed(t)
+	byz := rand.New(rand.NewPCG(seed, 6)).IntN(4)
+	nw := startNetwork(t, netConfig{validators: 4, before: func(nw *network) {
+		for _, nd := range nw.nodes {
+			nd.env = []string{byzLogLevel}
+		}
+		b := nw.nodes[byz]
+		b.bin = faultBinary
+		b.env = append(b.env, "GOVCHAIN_FAULT_PROPOSER=bad-signature,replay,unchecked")
+	}})
+	bad := nw.nodes[byz]
+	ctx, cancel := context.WithTimeout(context.Background(), maxRun+4*time.Minute)
+	defer cancel()
+	st, err := bad.Client().RPC().Status(ctx)
+	require.NoError(t, err)
+	sc := &byzScan{nw: nw, byzAddr: st.ValidatorInfo.Address, next: 1, first: map[string]byzSeen{}}
+	t.Logf("byzantine proposer: %s (validator %X)", bad.name, sc.byzAddr)
+
+	live := watchLiveness(nw)
+	w := startWorkload(nw, seed)
+	start := time.Now()
+	var badProposals, rejections int
+	for {
+		time.Sleep(2 * time.Second)
+		sc.scan(ctx)
+		badProposals = byzCount(bad, "mode=bad-signature added=1")
+		rejections = 0
+		for _, nd := range nw.validators() {
+			if nd != bad {
+				rejections += byzCount(nd, "rejected proposal")
+			}
+		}
+		done := sc.replays >= minEach && sc.unchecked >= minEach && badProposals >= minEach && rejections >= minEach
+		if done && time.Since(start) >= minRun {
+			break
+		}
+		require.Less(t, time.Since(start), maxRun,
+			"after %s: %d bad-signature proposals, %d rejections by honest validators, %d replays and %d unauthorised txs committed; want %d of each",
+			maxRun, badProposals, rejections, sc.replays, sc.unchecked, minEach)
+	}
+	ops := w.stop()
+	stall := live.stop()
+
+	// Every rejection by an honest validator is for the bad signature.
+	for _, nd := range nw.validators() {
+		if nd == bad {
+			continue
+		}
+		for _, line := range byzLines(nd, "rejected proposal") {
+			require.Contains(t, line, core.ErrBadSignature.Error(), "%s rejected a proposal for another reason", nd.name)
+		}
+	}
+	nw.waitHeight(nw.maxHeight()+1, 30*time.Second)
+	sc.scan(ctx)
+	sc.sameResultsEverywhere(ctx)
+	// The heights of the forged proposals were decided in another round,
+	// by another proposer.
+	forged, decidedByOthers := 0, 0
+	for _, line := range byzLines(bad, "mode=bad-signature added=1") {
+		m := regexp.MustCompile(` height=(\d+) `).FindStringSubmatch(line)
+		require.NotNil(t, m, "%s", line)
+		h, err := strconv.ParseInt(m[1], 10, 64)
+		require.NoError(t, err)
+		if h < sc.next {
+			forged++
+			if !sc.byByz[h] {
+				decidedByOthers++
+			}
+		}
+	}
+	require.Positive(t, decidedByOthers, "no height with a forged proposal was decided by another proposer")
+	cl := nw.nodes[0].Client()
+	for _, id := range sc.parcels {
+		_, err := cl.Query(ctx, "/land/parcel/"+id, client.QueryOptions{})
+		require.ErrorContains(t, err, "parcel not found", "the unauthorised registration of %s took effect", id)
+	}
+	t.Logf("%d bad-signature proposals by %s, rejected %d times by honest validators; %d of %d of those heights decided by another proposer; committed: %d replays (%s), %d unauthorised txs (%s), in %d blocks of %s; %d blocks scanned; longest time without a new block: %s",
+		badProposals, bad.name, rejections, decidedByOthers, forged, sc.replays, core.ErrReplay, sc.unchecked, core.ErrMissingRole, len(sc.byzHeights), bad.name, sc.next-1, stall.Round(time.Millisecond))
+	require.Less(t, stall, 15*time.Second, "liveness: the chain stalled with one byzantine validator of four")
+
+	nw.checkSafety(ctx)
+	sc.checkOps(ctx, ops)
+}
+
+// byzSeen is where a transaction was first committed, with its result.
+type byzSeen struct {
+	height int64
+	index  uint32
+	code   uint32
+	// transfer is the transfer_id event's value, if any.
+	transfer uint64
+}
+
+// byzScan is what TestScenarioByzantineProposer has read of the chain
+// (from node 0) so far; scan asserts as it reads.
+type byzScan struct {
+	nw      *network
+	byzAddr []byte
+	next    int64 // the next height to read
+	// first maps a tx hash to its first block; occurrences counts them.
+	first       map[string]byzSeen
+	occurrences map[string]int
+	replays     int
+	unchecked   int
+	parcels     []string // the unauthorised registrations' parcel ids
+	byzHeights  []int64  // blocks holding an injected tx
+	// byByz tells, for each height read, whether the byzantine node
+	// proposed its block.
+	byByz map[int64]bool
+}
+
+// scan reads the blocks from sc.next to node 0's latest, and their
+// results, from node 0. Every
+// transaction must decode and carry a valid signature (so no badly signed
+// one was ever committed); a transaction already committed must be in a
+// block of the byzantine proposer and have failed with ErrReplay; an
+// injected unauthorised registration likewise, with ErrMissingRole.
+func (sc *byzScan) scan(ctx context.Context) {
+	t := sc.nw.t
+	t.Helper()
+	if sc.occurrences == nil {
+		sc.occurrences, sc.byByz = map[string]int{}, map[int64]bool{}
+	}
+	top, err := sc.nw.nodes[0].Height()
+	require.NoError(t, err)
+	cl := sc.nw.nodes[0].Client()
+	for ; sc.next <= top; sc.next++ {
+		h := sc.next
+		blk, err := cl.RPC().Block(ctx, &h)
+		require.NoError(t, err, "block %d", h)
+		res, err := cl.RPC().BlockResults(ctx, &h)
+		require.NoError(t, err, "results of block %d", h)
+		require.Len(t, res.TxsResults, len(blk.Block.Txs), "block %d", h)
+		byProposer := bytes.Equal(blk.Block.ProposerAddress, sc.byzAddr)
+		sc.byByz[h] = byProposer
+		injected := false
+		for i, raw := range blk.Block.Txs {
+			code := res.TxsResults[i].Code
+			d, err := app.Decode(raw, app.DefaultMaxTxBytes)
+			require.NoError(t, err, "block %d tx %d does not decode", h, i)
+			require.NoError(t, app.VerifySignature(d, sc.nw.chainID), "a badly signed tx is in committed block %d (tx %d)", h, i)
+			hash := cmtHash(raw)
+			sc.occurrences[hash]++
+			if seen, ok := sc.first[hash]; ok {
+				require.True(t, byProposer, "block %d replays tx %s (first in block %d) but the byzantine node did not propose it", h, hash, seen.height)
+				require.Equal(t, abci.Code(core.ErrReplay), code, "replay of %s in block %d: %s", hash, h, res.TxsResults[i].Log)
+				sc.replays++
+				injected = true
+				continue
+			}
+			seen := byzSeen{height: h, index: uint32(i), code: code}
+			for _, ev := range res.TxsResults[i].Events {
+				for _, a := range ev.Attributes {
+					if a.Key == "transfer_id" && seen.transfer == 0 {
+						seen.transfer, _ = strconv.ParseUint(a.Value, 10, 64)
+					}
+				}
+			}
+			sc.first[hash] = seen
+			if d.Tx.Msg.Type != land.TypeRegisterParcel {
+				continue
+			}
+			var p struct {
+				ParcelID string `json:"parcel_id"`
+			}
+			require.NoError(t, json.Unmarshal(d.Tx.Msg.Body, &p))
+			require.False(t, strings.HasPrefix(p.ParcelID, byzBadSigPrefix), "block %d holds the forged registration %s", h, p.ParcelID)
+			if strings.HasPrefix(p.ParcelID, byzUncheckedPrefix) {
+				require.True(t, byProposer, "block %d holds %s but the byzantine node did not propose it", h, p.ParcelID)
+				require.Equal(t, abci.Code(core.ErrMissingRole), code, "unauthorised %s in block %d: %s", p.ParcelID, h, res.TxsResults[i].Log)
+				sc.unchecked++
+				sc.parcels = append(sc.parcels, p.ParcelID)
+				injected = true
+			}
+		}
+		if injected {
+			sc.byzHeights = append(sc.byzHeights, h)
+		}
+	}
+}
+
+// sameResultsEverywhere requires every node to report, for each block
+// holding an injected transaction, the same result code and log for each
+// of its transactions as node 0.
+func (sc *byzScan) sameResultsEverywhere(ctx context.Context) {
+	t := sc.nw.t
+	t.Helper()
+	for _, h := range sc.byzHeights {
+		ref, err := sc.nw.nodes[0].Client().RPC().BlockResults(ctx, &h)
+		require.NoError(t, err)
+		for _, nd := range sc.nw.nodes[1:] {
+			got, err := nd.Client().RPC().BlockResults(ctx, &h)
+			require.NoError(t, err, "%s: results of block %d", nd.name, h)
+			require.Len(t, got.TxsResults, len(ref.TxsResults))
+			for i := range ref.TxsResults {
+				require.Equal(t, ref.TxsResults[i].Code, got.TxsResults[i].Code, "%s: block %d tx %d", nd.name, h, i)
+				require.Equal(t, ref.TxsResults[i].Log, got.TxsResults[i].Log, "%s: block %d tx %d", nd.name, h, i)
+			}
+		}
+	}
+}
+
+// checkOps is checkOps (invariants_test.go) made aware of replays.
+// CometBFT's indexer answers /tx for a replayed hash with the replay, its
+// batch indexing overwriting the first result, so the workload's
+// transactions are looked up in the blocks scanned instead: the first
+// occurrence is the transaction, later ones are the byzantine replays
+// (scan required them to fail with ErrReplay). An ok transaction must be
+// in the block the client saw with code 0, a failed one there with its
+// code, one refused by CheckTx nowhere; then the land registry model
+// (opsReplay) replays what was committed, and every parcel on chain must
+// be as the model makes it. Blocks and results are the same on every node
+// (checkSafety: block ids, whose headers commit to the results).
+func (sc *byzScan) checkOps(ctx context.Context, ops []opRecord) {
+	t := sc.nw.t
+	t.Helper()
+	var inChain []committed
+	var ids []string
+	registered := map[string]bool{}
+	replayed := 0
+	for _, op := range ops {
+		f, found := sc.first[op.Hash]
+		switch {
+		case op.Outcome == outcomeOK:
+			require.True(t, found, "durability: %s %s, ok at height %d, is not in the chain", op.Kind, op.Hash, op.Height)
+			require.Equal(t, byzSeen{height: op.Height, code: 0}, byzSeen{height: f.height, code: f.code}, "%s %s, ok", op.Kind, op.Hash)
+		case op.Outcome == outcomeFailed && op.Height == 0:
+			require.False(t, found, "%s %s was refused by CheckTx but is in block %d", op.Kind, op.Hash, f.height)
+		case op.Outcome == outcomeFailed:
+			require.True(t, found, "%s %s failed in block %d but is not there", op.Kind, op.Hash, op.Height)
+			require.Equal(t, byzSeen{height: op.Height, code: op.Code}, byzSeen{height: f.height, code: f.code}, "%s %s, failed", op.Kind, op.Hash)
+		}
+		if found {
+			inChain = append(inChain, committed{op: op, height: f.height, index: f.index, code: f.code, transfer: f.transfer})
+		}
+		if sc.occurrences[op.Hash] > 1 {
+			replayed++
+		}
+		if op.Kind == land.TypeRegisterParcel && !registered[op.Parcel] {
+			registered[op.Parcel] = true
+			ids = append(ids, op.Parcel)
+		}
+	}
+	t.Logf("workload: %d operations, %d in the chain, %d of them replayed by the byzantine proposer", len(ops), len(inChain), replayed)
+	require.NotEmpty(t, inChain, "the workload committed nothing")
+	model := opsReplay(t, inChain)
+	cl := sc.nw.nodes[0].Client()
+	for _, id := range ids {
+		want := model.parcels[id]
+		res, err := cl.Query(ctx, "/land/parcel/"+id, client.QueryOptions{})
+		if want == nil {
+			require.ErrorContains(t, err, "parcel not found", "parcel %s exists though no registration of it took effect", id)
+			continue
+		}
+		require.NoError(t, err, "parcel %s", id)
+		var p land.Parcel
+		require.NoError(t, json.Unmarshal(res.Value, &p))
+		require.Len(t, p.Owners, 1)
+		require.Equal(t, want.owner, p.Owners[0].Account, "parcel %s: owner differs from the replay of the committed operations", id)
+		require.Equal(t, want.height, p.RegisteredHeight, "parcel %s: registered at another height", id)
+	}
+}
+
+// byzLines returns the lines of nd's whole log that contain s.
+func byzLines(nd *netNode, s string) []string {
+	var out []string
+	for _, line := range strings.Split(byzLog(nd), "\n") {
+		if strings.Contains(line, s) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// byzCount counts the lines of nd's whole log that contain s.
+func byzCount(nd *netNode, s string) int { return len(byzLines(nd, s)) }
+
+// byzLog reads nd's whole log.
+func byzLog(nd *netNode) string {
+	nd.t.Helper()
+	b, err := os.ReadFile(filepath.Join(nd.home, "node.log"))
+	require.NoError(nd.t, err)
+	return string(b)
+}
