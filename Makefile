@@ -19,7 +19,7 @@ LDFLAGS     := -X main.buildVersion=$(VERSION) -X main.buildCommit=$(COMMIT) -X 
 
 # Test budgets: the whole of `make test` must stay well under 15 minutes on
 # 2 cores.
-TEST_TIMEOUT ?= 10m
+TEST_TIMEOUT ?= 12m
 FUZZTIME     ?= 10s
 FUZZTIME_LONG ?= 5m
 

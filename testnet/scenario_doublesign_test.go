@@ -1,0 +1,204 @@
+package testnet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/privval"
+	cmtypes "github.com/cometbft/cometbft/types"
+	"github.com/stretchr/testify/require"
+)
+
+// doublesignRefusal is the error CometBFT's consensus returns when
+// double_sign_check_height finds the node's own key in a recent commit
+// (consensus.ErrSignatureFoundInPastBlocks).
+const doublesignRefusal = "found signature from the same key"
+
+// doublesignDelay is the delay on the link that delivers the conflicting
+// votes, and doublesignTimeoutCommit the network's timeout_commit, longer
+// than the delay (see doublesignFindEvidence).
+const doublesignDelay, doublesignTimeoutCommit = 250 * time.Millisecond, 500 * time.Millisecond
+
+// TestScenarioDoubleSign is scenario 5: validator k's consensus key runs in
+// two processes at once. Node 4 (a full node) gets a copy of k's
+// priv_validator_key.json and a fresh priv_validator_state.json, so its
+// signer remembers nothing and signs whatever its own consensus state asks.
+// Once the copy runs, the original and the copy sign at the same heights;
+// when they disagree (in k's turn each proposes its own block and votes
+// for it or for nil) an honest validator can receive two conflicting votes
+// and report DuplicateVoteEvidence, which a later proposer commits. The
+// original and the copy are not linked, and one slowed link makes sure the
+// conflicting votes are delivered (see doublesignFindEvidence). The test
+// requires the evidence in a block, naming k's address (and no evidence
+// against anyone else); no fork anywhere, the copy included; and the chain
+// still advancing. Then the copy is stopped, its config gets
+// consensus.double_sign_check_height = 10, and it must refuse to run: it
+// block-syncs, and when it switches to consensus CometBFT finds k's
+// signature in the last ten commits and panics, so the process exits by
+// itself with a non-zero status and its log names the reason. The four
+// validators then go on and agree.
+func TestScenarioDoubleSign(t *testing.T) {
+	evidenceWait, after := 25*time.Second, int64(3)
+	if fullE2E() {
+		evidenceWait, after = 2*time.Minute, 30
+	}
+	seed := scenarioSeed(t)
+	rng := rand.New(rand.NewPCG(seed, 5))
+	k := rng.IntN(4)
+	const dup = 4
+	var addr cmtypes.Address
+	nw := startNetwork(t, netConfig{validators: 4, fullNodes: 1, startLater: []int{dup}, timeoutCommit: doublesignTimeoutCommit,
+		before: func(nw *network) {
+			addr = doublesignCopyKey(t, nw.nodes[k], nw.nodes[dup])
+		}})
+	orig, cp := nw.nodes[k], nw.nodes[dup]
+	t.Logf("%s's validator key %s is copied to %s", orig.name, addr, cp.name)
+
+	// The copy must not see the original's proposals and votes, nor the
+	// original the copy's: each then follows its own view of k's turn.
+	nw.CutLink(k, dup)
+	start := nw.maxHeight()
+	cp.Start()
+	t.Logf("%s started at height %d", cp.name, start)
+
+	ctx, cancel := context.WithTimeout(context.Background(), evidenceWait+3*time.Minute)
+	defer cancel()
+	evHeight, ev := doublesignFindEvidence(ctx, t, nw, k, start, addr, evidenceWait)
+	t.Logf("DuplicateVoteEvidence for %s committed in block %d: votes at height %d round %d (%s), blocks %v and %v",
+		addr, evHeight, ev.VoteA.Height, ev.VoteA.Round, ev.VoteA.Type, ev.VoteA.BlockID.Hash, ev.VoteB.BlockID.Hash)
+	require.Equal(t, ev.VoteA.Height, ev.VoteB.Height)
+	require.Equal(t, ev.VoteA.Round, ev.VoteB.Round)
+	require.NotEqual(t, ev.VoteA.BlockID, ev.VoteB.BlockID, "the two votes must conflict")
+	require.Equal(t, addr, ev.VoteB.ValidatorAddress)
+	require.Less(t, ev.VoteA.Height, evHeight, "evidence is committed after the height it is about")
+
+	// The chain goes on, and the copy follows it (it is a validator for
+	// consensus, but it cannot make a fork alone).
+	nw.RestoreLink(k, dup)
+	target := evHeight + after
+	nw.waitHeight(target, 30*time.Second+time.Duration(after)*time.Second)
+	nw.checkSafety(ctx)
+	t.Logf("no fork: five nodes, the copy included, agree up to height %d at least", target)
+	top, err := nw.nodes[0].Height()
+	require.NoError(t, err)
+	n := doublesignAllEvidence(ctx, t, nw.nodes[0], top, addr)
+	t.Logf("%d pieces of evidence committed in all, every one against %s", n, addr)
+
+	// With double_sign_check_height the copy must refuse to sign again.
+	cp.Stop()
+	editNodeConfig(t, cp.home, func(c *cmtcfg.Config) { c.Consensus.DoubleSignCheckHeight = 10 })
+	spawned := time.Now()
+	cp.Spawn()
+	exited, code := cp.Exited(60 * time.Second)
+	require.True(t, exited, "%s ran on for 60 s with double_sign_check_height = 10; log:\n%s", cp.name, cp.Tail())
+	require.NotZero(t, code, "%s exited with status 0", cp.name)
+	require.Contains(t, cp.Tail(), doublesignRefusal, "%s's log does not give the reason", cp.name)
+	t.Logf("%s with double_sign_check_height = 10 refused to start: exit status %d after %s (%q)",
+		cp.name, code, time.Since(spawned).Round(time.Millisecond), doublesignRefusal)
+
+	// The honest validators are still live and agree.
+	honest := &network{t: t, nodes: nw.nodes[:dup]}
+	h := honest.maxHeight()
+	honest.waitHeight(h+2, 30*time.Second)
+	honest.checkSafety(ctx)
+	t.Logf("the four validators went on to height %d", honest.maxHeight())
+}
+
+// doublesignCopyKey copies from's consensus key into to's home with a
+// fresh (empty) sign state, and returns the key's validator address.
+func doublesignCopyKey(t *testing.T, from, to *netNode) cmtypes.Address {
+	t.Helper()
+	key := filepath.Join(from.home, "config", "priv_validator_key.json")
+	b, err := os.ReadFile(key)
+	require.NoError(t, err)
+	dstKey := filepath.Join(to.home, "config", "priv_validator_key.json")
+	require.NoError(t, os.WriteFile(dstKey, b, 0o600))
+	pv := privval.LoadFilePVEmptyState(dstKey, filepath.Join(to.home, "data", "priv_validator_state.json"))
+	pv.Save() // the key as it was, and a state that has signed nothing
+	return pv.GetAddress()
+}
+
+// doublesignFindEvidence scans the blocks of node 0 from height from on
+// until one carries DuplicateVoteEvidence against addr (validator k's),
+// and returns it with its block's height; it fails after wait.
+//
+// Meanwhile it arranges the links so that conflicting votes are produced
+// and delivered. The original and the copy are never linked. In k's turn
+// to propose, each proposes its own block (their last commits differ at
+// least in k's own precommit, signed by each at its own time) and prevotes
+// it; the honest validators take the first proposal they see, say the
+// copy's block B, and the original, which has never seen B, precommits nil
+// on the polka for B while the copy precommits B. (For that the original
+// must see the three honest prevotes in time, so none of its links is
+// slowed.) A validator that receives one of two conflicting votes tells
+// its peers it has k's vote, and a peer that knows this does not send it
+// another; so on fast links which of the two a validator keeps is a race,
+// and the conflict is seen only by chance. One honest validator, X, has a
+// slow link to the copy: it usually hears the original's vote first,
+// directly, and its news reaches the copy only after the delay, by which
+// time the copy has sent its own vote as well. X receives both while the
+// height lasts or, for precommits, while the next one waits out
+// timeout_commit (longer than the delay), and reports them. The link is
+// restored on return.
+func doublesignFindEvidence(ctx context.Context, t *testing.T, nw *network, k int, from int64, addr cmtypes.Address, wait time.Duration) (int64, *cmtypes.DuplicateVoteEvidence) {
+	t.Helper()
+	const dup = 4
+	x := (k + 1) % 4
+	nw.SlowLink(x, dup, doublesignDelay)
+	defer nw.RestoreLink(x, dup)
+	cl := nw.nodes[0].Client()
+	deadline := time.Now().Add(wait)
+	next := from
+	var seen []string
+	for time.Now().Before(deadline) {
+		top := nw.maxHeight()
+		for ; next <= top; next++ {
+			res, err := cl.RPC().Block(ctx, &next)
+			if err != nil {
+				break
+			}
+			for _, e := range res.Block.Evidence.Evidence {
+				seen = append(seen, e.String())
+				if dve, ok := e.(*cmtypes.DuplicateVoteEvidence); ok && bytes.Equal(dve.VoteA.ValidatorAddress, addr) {
+					return next, dve
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var hits []string
+	for _, nd := range nw.nodes {
+		b, _ := os.ReadFile(filepath.Join(nd.home, "node.log"))
+		hits = append(hits, fmt.Sprintf("%s: %d", nd.name, bytes.Count(b, []byte("conflicting vote"))))
+	}
+	t.Fatalf("no DuplicateVoteEvidence against %s committed within %s (heights %d-%d; other evidence: %v; log lines on conflicting votes: %v)",
+		addr, wait, from, next-1, seen, hits)
+	return 0, nil
+}
+
+// doublesignAllEvidence requires every piece of evidence in nd's blocks
+// 1..top to be DuplicateVoteEvidence against addr (no honest validator is
+// accused), and returns how many there are.
+func doublesignAllEvidence(ctx context.Context, t *testing.T, nd *netNode, top int64, addr cmtypes.Address) int {
+	t.Helper()
+	cl := nd.Client()
+	n := 0
+	for h := int64(1); h <= top; h++ {
+		res, err := cl.RPC().Block(ctx, &h)
+		require.NoError(t, err, "block %d", h)
+		for _, e := range res.Block.Evidence.Evidence {
+			dve, ok := e.(*cmtypes.DuplicateVoteEvidence)
+			require.True(t, ok, "block %d holds evidence of another kind: %v", h, e)
+			require.Equal(t, addr, dve.VoteA.ValidatorAddress, "block %d accuses another validator: %v", h, e)
+			n++
+		}
+	}
+	return n
+}
