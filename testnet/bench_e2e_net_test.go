@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
-	"github.com/spf13/viper"
 	"github.com/stretchr/testify/require"
 )
 
@@ -48,59 +45,6 @@ type benchE2ENode struct {
 	log                     *os.File
 }
 
-// benchE2EFreePort returns a TCP port on 127.0.0.1 that was free a moment
-// ago.
-func benchE2EFreePort(tb testing.TB) int {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(tb, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// benchE2EAddresses picks a loopback block 127.0.X.1.. and two ports
-// that n nodes can bind right now (pickAddresses for a testing.TB).
-func benchE2EAddresses(tb testing.TB, n int) (firstIP string, p2pPort, rpcPort int) {
-	tb.Helper()
-	for attempt := 0; attempt < 20; attempt++ {
-		x := 10 + rand.IntN(240)
-		firstIP = fmt.Sprintf("127.0.%d.1", x)
-		p2pPort, rpcPort = benchE2EFreePort(tb), benchE2EFreePort(tb)
-		ok := p2pPort != rpcPort
-		for i := 0; i < n && ok; i++ {
-			for _, port := range []int{p2pPort, rpcPort} {
-				l, err := net.Listen("tcp", fmt.Sprintf("127.0.%d.%d:%d", x, i+1, port))
-				if err != nil {
-					ok = false
-					break
-				}
-				_ = l.Close()
-			}
-		}
-		if ok {
-			return firstIP, p2pPort, rpcPort
-		}
-	}
-	tb.Fatal("no free loopback block for the benchmark network")
-	return "", 0, 0
-}
-
-// benchE2EEditConfig loads a home's config.toml as CometBFT does, lets
-// edit change it, and writes it back (editNodeConfig for a testing.TB).
-func benchE2EEditConfig(tb testing.TB, home string, edit func(*cmtcfg.Config)) {
-	tb.Helper()
-	path := filepath.Join(home, "config", "config.toml")
-	v := viper.New()
-	v.SetConfigFile(path)
-	require.NoError(tb, v.ReadInConfig())
-	conf := cmtcfg.DefaultConfig()
-	require.NoError(tb, v.Unmarshal(conf))
-	conf.SetRoot(home)
-	edit(conf)
-	require.NoError(tb, conf.ValidateBasic())
-	cmtcfg.WriteConfigFile(path, conf)
-}
-
 // benchE2EStartNet generates a 4-validator network with govchain testnet
 // init (extra registrars per ministry for the load generator), and starts
 // it running app ("govchain", or "kvstore" with the kvnode binary). With
@@ -112,7 +56,7 @@ func benchE2EEditConfig(tb testing.TB, home string, edit func(*cmtcfg.Config)) {
 func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pprof bool) *benchE2ENet {
 	tb.Helper()
 	const validators = 4
-	firstIP, p2pPort, rpcPort := benchE2EAddresses(tb, validators)
+	firstIP, p2pPort, rpcPort := pickAddresses(tb, validators)
 	dir := filepath.Join(tb.TempDir(), app)
 	out, err := exec.Command(binary, "testnet", "init", "--output", dir, "--chain-id", "bench-e2e",
 		"--validators", strconv.Itoa(validators), "--first-ip", firstIP,
@@ -128,8 +72,8 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 		nw.nodes = append(nw.nodes, &benchE2ENode{name: s.Name, home: filepath.Join(dir, s.Home), rpc: s.RPC, agency: s.Agency})
 	}
 	if pprof {
-		nw.pprof = fmt.Sprintf("%s:%d", firstIP, benchE2EFreePort(tb))
-		benchE2EEditConfig(tb, nw.nodes[0].home, func(c *cmtcfg.Config) { c.RPC.PprofListenAddress = nw.pprof })
+		nw.pprof = fmt.Sprintf("%s:%d", firstIP, freePort(tb))
+		editNodeConfig(tb, nw.nodes[0].home, func(c *cmtcfg.Config) { c.RPC.PprofListenAddress = nw.pprof })
 	}
 	tb.Cleanup(nw.stop)
 	for _, nd := range nw.nodes {

@@ -79,7 +79,7 @@ type testnetJSON struct {
 
 // pickAddresses chooses a loopback block 127.0.X.1.. and two ports that
 // every node address can bind right now.
-func pickAddresses(t *testing.T, n int) (firstIP string, p2pPort, rpcPort int) {
+func pickAddresses(t testing.TB, n int) (firstIP string, p2pPort, rpcPort int) {
 	t.Helper()
 	for attempt := 0; attempt < 20; attempt++ {
 		x := 10 + rand.IntN(240)

@@ -34,7 +34,7 @@ func setSnapshotInterval(t *testing.T, home string, interval int) {
 
 // editNodeConfig loads a home's config.toml as CometBFT does, lets edit
 // change it, and writes it back.
-func editNodeConfig(t *testing.T, home string, edit func(*cmtcfg.Config)) {
+func editNodeConfig(t testing.TB, home string, edit func(*cmtcfg.Config)) {
 	t.Helper()
 	path := filepath.Join(home, "config", "config.toml")
 	v := viper.New()
