@@ -15,9 +15,6 @@ import abcitypes "github.com/cometbft/cometbft/abci/types"
 // function that the compiler inlines away: no environment is read and no
 // behaviour changes.
 
-// faultInjection reports whether this is the faultinject build.
-const faultInjection = false
-
 // faultCommit is called inside Commit at point: "before-write" (before the
 // state is persisted), "after-write" (right after) and "before-return". It
 // does nothing in the production build; the faultinject build may kill

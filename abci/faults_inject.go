@@ -42,9 +42,6 @@ import (
 // Every fault is logged (module=abci, level error) before it happens, with
 // "fault injection:" at the start of the message.
 
-// faultInjection reports whether this is the faultinject build.
-const faultInjection = true
-
 // Environment variables read by the faultinject build.
 const (
 	EnvFaultCommit   = "GOVCHAIN_FAULT_COMMIT"
