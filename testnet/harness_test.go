@@ -1,7 +1,6 @@
 package testnet
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -455,19 +454,7 @@ func (nd *netNode) Client() *client.Client {
 }
 
 // Height is the node's latest block height (0 before the first block).
-func (nd *netNode) Height() (int64, error) {
-	c, err := client.New(nd.rpc)
-	if err != nil {
-		return 0, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	st, err := c.RPC().Status(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return st.SyncInfo.LatestBlockHeight, nil
-}
+func (nd *netNode) Height() (int64, error) { return rpcHeight(nd.rpc) }
 
 // Tail returns the end of the node's log.
 func (nd *netNode) Tail() string {

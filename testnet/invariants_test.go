@@ -65,22 +65,31 @@ func (nw *network) checkSafety(ctx context.Context) {
 	// Info's app hash is the state after its last block: the next header
 	// carries it.
 	for _, nd := range nw.nodes {
-		cl := nd.Client()
-		info, err := cl.RPC().ABCIInfo(ctx)
-		require.NoError(t, err)
-		h := info.Response.LastBlockHeight
-		var next []byte
-		require.Eventually(t, func() bool {
-			hdr, err := cl.RPC().Header(ctx, ptr(h+1))
-			if err != nil || hdr.Header == nil {
-				return false
-			}
-			next = hdr.Header.AppHash
-			return true
-		}, 30*time.Second, 200*time.Millisecond, "%s: no header %d", nd.name, h+1)
-		require.True(t, bytes.Equal(info.Response.LastBlockAppHash, next),
-			"%s: Info app hash at %d is %X, header %d says %X", nd.name, h, info.Response.LastBlockAppHash, h+1, next)
+		nd.checkInfoAppHash(ctx)
 	}
+}
+
+// checkInfoAppHash requires the app hash nd's ABCI Info reports for its
+// last block H to equal the AppHash in nd's header H+1 (waiting up to 30 s
+// for that header).
+func (nd *netNode) checkInfoAppHash(ctx context.Context) {
+	t := nd.t
+	t.Helper()
+	cl := nd.Client()
+	info, err := cl.RPC().ABCIInfo(ctx)
+	require.NoError(t, err, "%s", nd.name)
+	h := info.Response.LastBlockHeight
+	var next []byte
+	require.Eventually(t, func() bool {
+		hdr, err := cl.RPC().Header(ctx, ptr(h+1))
+		if err != nil || hdr.Header == nil {
+			return false
+		}
+		next = hdr.Header.AppHash
+		return true
+	}, 30*time.Second, 200*time.Millisecond, "%s: no header %d", nd.name, h+1)
+	require.True(t, bytes.Equal(info.Response.LastBlockAppHash, next),
+		"%s: Info app hash at %d is %X, header %d says %X", nd.name, h, info.Response.LastBlockAppHash, h+1, next)
 }
 
 // committed is a logged transaction found in a block, with its result.

@@ -167,8 +167,12 @@ func (n *node) client() *client.Client {
 }
 
 // height is the latest block height the node reports.
-func (n *node) height() (int64, error) {
-	c, err := client.New(n.rpc)
+func (n *node) height() (int64, error) { return rpcHeight(n.rpc) }
+
+// rpcHeight asks the node at the RPC URL for its latest block height
+// (0 before the first block), waiting at most 2 s.
+func rpcHeight(rpc string) (int64, error) {
+	c, err := client.New(rpc)
 	if err != nil {
 		return 0, err
 	}

@@ -157,19 +157,7 @@ func joinCheckPartial(ctx context.Context, t *testing.T, ref, nd *netNode, ops [
 			require.Equal(t, r.Header.AppHash, m.Header.AppHash, "%s and %s disagree on app hash in header %d", ref.name, nd.name, m.Header.Height)
 		}
 	}
-	info, err := cl.RPC().ABCIInfo(ctx)
-	require.NoError(t, err)
-	h := info.Response.LastBlockHeight
-	var next []byte
-	require.Eventually(t, func() bool {
-		hdr, err := cl.RPC().Header(ctx, ptr(h+1))
-		if err != nil || hdr.Header == nil {
-			return false
-		}
-		next = hdr.Header.AppHash
-		return true
-	}, 30*time.Second, 200*time.Millisecond, "%s: no header %d", nd.name, h+1)
-	require.Equal(t, next, info.Response.LastBlockAppHash, "%s: Info app hash at %d differs from header %d's", nd.name, h, h+1)
+	nd.checkInfoAppHash(ctx)
 
 	found := 0
 	for _, op := range ops {
