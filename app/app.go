@@ -112,15 +112,15 @@ type TxResult struct {
 // transaction that passed once is remembered (sigcache.go) and not checked
 // again; the returned DecodedTx is shared and must not be modified.
 func (a *App) ValidateTx(raw []byte) (*DecodedTx, error) {
-	chainID := a.info.ChainID
-	var key [sha256.Size]byte
-	if len(raw) <= a.maxTxBytes() {
-		key = sha256.Sum256(raw)
-		if d := a.txs.get(key, chainID); d != nil {
-			return d, nil
-		}
+	chainID, maxBytes := a.info.ChainID, a.maxTxBytes()
+	if len(raw) > maxBytes {
+		return Decode(raw, maxBytes) // refused for its size
 	}
-	d, err := Decode(raw, a.maxTxBytes())
+	key := sha256.Sum256(raw)
+	if d := a.txs.get(key, chainID); d != nil {
+		return d, nil
+	}
+	d, err := decodeHashed(raw, maxBytes, &key)
 	if err != nil {
 		return nil, err
 	}
@@ -353,13 +353,18 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 	bv := ed25519.NewBatchVerifier()
 	var idx []int
 	for i, raw := range txs {
+		var d *DecodedTx
+		var err error
 		if len(raw) <= maxBytes {
-			if d := a.txs.get(sha256.Sum256(raw), chainID); d != nil {
+			key := sha256.Sum256(raw)
+			if d = a.txs.get(key, chainID); d != nil {
 				out[i] = decoded{tx: d}
 				continue
 			}
+			d, err = decodeHashed(raw, maxBytes, &key)
+		} else {
+			d, err = Decode(raw, maxBytes) // refused for its size
 		}
-		d, err := Decode(raw, maxBytes)
 		if err == nil {
 			err = CheckChainID(d, chainID)
 		}

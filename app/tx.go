@@ -133,6 +133,12 @@ func canonicalSignBytes(raw []byte, tx *Tx) []byte {
 // trailing data, other spacing or field order, upper-case hex. It does not
 // check the chain id or the signature (see Validator.Check).
 func Decode(raw []byte, maxBytes int) (*DecodedTx, error) {
+	return decodeHashed(raw, maxBytes, nil)
+}
+
+// decodeHashed is Decode for a caller that has already computed the
+// SHA-256 of raw (hash; nil: Decode computes it).
+func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx, error) {
 	if len(raw) > maxBytes {
 		return nil, core.Wrapf(core.ErrTxTooLarge, "%d bytes, limit %d", len(raw), maxBytes)
 	}
@@ -169,8 +175,11 @@ func Decode(raw []byte, maxBytes int) (*DecodedTx, error) {
 	if err := msg.Validate(); err != nil {
 		return nil, err
 	}
-	h := sha256.Sum256(raw)
-	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: h[:], Size: len(raw),
+	if hash == nil {
+		h := sha256.Sum256(raw)
+		hash = &h
+	}
+	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: hash[:], Size: len(raw),
 		signBytes: canonicalSignBytes(raw, &tx)}, nil
 }
 
