@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/govchain/govchain/internal/durable"
 	"github.com/govchain/govchain/state"
 )
 
@@ -265,7 +266,7 @@ func (m *Manager) write(height uint64, root []byte, ex state.Exporter) (info Inf
 		if err != nil {
 			return err
 		}
-		if err := writeFileSync(filepath.Join(tmp, chunkName(uint32(len(md.chunks)))), data); err != nil {
+		if err := durable.WriteFile(filepath.Join(tmp, chunkName(uint32(len(md.chunks)))), data); err != nil {
 			return err
 		}
 		sum := sha256.Sum256(data)
@@ -308,16 +309,16 @@ func (m *Manager) write(height uint64, root []byte, ex state.Exporter) (info Inf
 		return Info{}, fmt.Errorf("snapshot: exported nodes hash to %X, version %d has %X", got, height, root)
 	}
 	md.root = got
-	if err := writeFileSync(filepath.Join(tmp, metadataFile), md.encode()); err != nil {
+	if err := durable.WriteFile(filepath.Join(tmp, metadataFile), md.encode()); err != nil {
 		return Info{}, err
 	}
-	if err := syncPath(tmp); err != nil {
+	if err := durable.Sync(tmp); err != nil {
 		return Info{}, err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return Info{}, err
 	}
-	if err := syncPath(m.dir); err != nil {
+	if err := durable.Sync(m.dir); err != nil {
 		return Info{}, err
 	}
 	return md.info(), nil
@@ -349,7 +350,7 @@ func (m *Manager) prune() error {
 		if err := os.Rename(p, p+delSuffix); err != nil {
 			return err
 		}
-		if err := syncPath(m.dir); err != nil {
+		if err := durable.Sync(m.dir); err != nil {
 			return err
 		}
 		if err := os.RemoveAll(p + delSuffix); err != nil {
@@ -445,26 +446,4 @@ func (m *Manager) LoadChunk(height uint64, format uint32, index uint32) ([]byte,
 		return nil, fmt.Errorf("snapshot: chunk %d of snapshot %d is damaged on disk", index, height)
 	}
 	return data, nil
-}
-
-// writeFileSync creates name, writes data and fsyncs it.
-func writeFileSync(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	return errors.Join(err, f.Close())
-}
-
-// syncPath fsyncs a file or directory.
-func syncPath(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	return errors.Join(f.Sync(), f.Close())
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/govchain/govchain/internal/durable"
 )
 
 // markerFile is the name, inside the store directory, of the file naming the
@@ -52,7 +54,7 @@ func readMarker(dir string) (m marker, ok bool, err error) {
 func writeMarker(dir string, m marker) error {
 	tmp := filepath.Join(dir, markerFile+".tmp")
 	data := fmt.Sprintf("%s %d %x\n", markerMagic, m.Version, m.Hash)
-	if err := writeFileSync(tmp, []byte(data)); err != nil {
+	if err := durable.WriteFile(tmp, []byte(data)); err != nil {
 		return fmt.Errorf("state: write marker: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, markerFile)); err != nil {
@@ -64,32 +66,9 @@ func writeMarker(dir string, m marker) error {
 	return nil
 }
 
-// writeFileSync creates or truncates name, writes data and fsyncs it.
-func writeFileSync(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	return errors.Join(err, f.Close())
-}
-
-// syncPath fsyncs a file or directory. On Linux an fsync through any file
-// descriptor, even a read-only one, flushes the inode's dirty pages.
-func syncPath(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	return errors.Join(f.Sync(), f.Close())
-}
-
 // syncDir fsyncs a directory so that entries created, renamed or removed in
 // it are durable.
-func syncDir(dir string) error { return syncPath(dir) }
+func syncDir(dir string) error { return durable.Sync(dir) }
 
 // syncTree fsyncs every directory under root (root included) and every
 // regular file in them.
@@ -99,7 +78,7 @@ func syncTree(root string) error {
 			return err
 		}
 		if d.IsDir() || d.Type().IsRegular() {
-			return syncPath(path)
+			return durable.Sync(path)
 		}
 		return nil
 	})

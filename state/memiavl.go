@@ -16,6 +16,8 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 	"github.com/crypto-org-chain/cronos/memiavl"
 	"github.com/tidwall/wal"
+
+	"github.com/govchain/govchain/internal/durable"
 )
 
 // treeName is the one tree of the memiavl DB; its root hash is the app hash.
@@ -230,7 +232,7 @@ func syncWAL(dir string) error {
 		}
 	}
 	if last != "" {
-		if err := syncPath(filepath.Join(walDir, last)); err != nil {
+		if err := durable.Sync(filepath.Join(walDir, last)); err != nil {
 			return err
 		}
 	}
