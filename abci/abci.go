@@ -114,7 +114,8 @@ func (s *Application) PrepareProposal(_ context.Context, req *abcitypes.RequestP
 }
 
 // ProcessProposal rejects a block carrying any transaction that fails the
-// shared validity check (a byzantine proposer's block).
+// shared validity check or repeats a used sequence (a byzantine proposer's
+// block; see app.App.ProcessProposal).
 func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestProcessProposal) (*abcitypes.ResponseProcessProposal, error) {
 	if err := s.app.ProcessProposal(req.Txs); err != nil {
 		s.logger.Info("rejected proposal", "height", req.Height, "reason", err)

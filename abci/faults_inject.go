@@ -34,7 +34,9 @@ import (
 //	    bad-signature: a transaction whose signature does not verify (the
 //	        honest validators' ProcessProposal must reject the block);
 //	    replay: transactions this node saw in its mempool at an earlier
-//	        proposal and that have left it since, i.e. were committed;
+//	        proposal and that have left it since, i.e. were committed
+//	        (their sequences are used, so ProcessProposal must reject
+//	        the block);
 //	    unchecked: a well-signed transaction from a new key that is not
 //	        authorised for its message (a parcel registration without the
 //	        registrar role), so it fails against the state.

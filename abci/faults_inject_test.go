@@ -113,7 +113,8 @@ func TestFaultCommitCrashes(t *testing.T) {
 // TestByzantineProposer drives the byzantine proposer through its three
 // modes in turn: a badly signed transaction that makes ProcessProposal
 // reject the block; a replay of a transaction committed since, which
-// fails with ErrReplay; an unauthorised well-signed transaction, accepted
+// ProcessProposal rejects too (and which, should it reach FinalizeBlock,
+// fails with ErrReplay); an unauthorised well-signed transaction, accepted
 // by ProcessProposal and failing with ErrMissingRole. Extras never exceed
 // MaxTxBytes.
 func TestByzantineProposer(t *testing.T) {
@@ -147,7 +148,7 @@ func TestByzantineProposer(t *testing.T) {
 	// Height 3, replay: the grant left the mempool, so it is replayed.
 	txs = propose(3)
 	require.Equal(t, [][]byte{grant}, txs)
-	require.True(t, accepted(txs))
+	require.False(t, accepted(txs), "a block replaying a committed tx must be rejected")
 	require.Equal(t, []uint32{Code(core.ErrReplay)}, faultTestBlock(t, s, 3, txs...))
 
 	// Height 4, unchecked: well signed, not authorised.

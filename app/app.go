@@ -214,7 +214,15 @@ func recordNewAccount(kv state.KV, acc core.Account, d *DecodedTx) error {
 const MaxSequenceAhead = 256
 
 // ProcessProposal accepts a proposed block only if every transaction passes
-// ValidateTx. Transactions that are valid but fail against the state are
+// ValidateTx and none repeats a sequence number: a transaction whose signer
+// resolves to an account must carry a sequence at or above the account's
+// committed one, and no two transactions of one account may carry the same
+// sequence. PrepareProposal leaves such transactions out (they could only
+// fail), so only a faulty or byzantine proposer includes them; refusing the
+// block keeps a replay of a committed transaction out of the chain, where
+// it would fail with ErrReplay and CometBFT's indexer would answer a query
+// for its hash with the failed replay instead of the original. Transactions
+// that are valid but fail against the state for other reasons are
 // accepted: FinalizeBlock records their failure.
 func (a *App) ProcessProposal(txs [][]byte) (err error) {
 	defer func() {
@@ -222,12 +230,77 @@ func (a *App) ProcessProposal(txs [][]byte) (err error) {
 			err = fmt.Errorf("app: proposal check panicked: %v", r)
 		}
 	}()
-	for i, d := range a.decodeAll(txs) {
+	decs := a.decodeAll(txs)
+	for i, d := range decs {
 		if d.err != nil {
 			return fmt.Errorf("tx %d: %w", i, d.err)
 		}
 	}
+	a.viewMu.RLock()
+	defer a.viewMu.RUnlock()
+	if a.view == nil {
+		return nil // the first block: no transaction has been committed
+	}
+	accs := newProposalAccounts(a.view)
+	for i, d := range decs {
+		acc := accs.get(d.tx.Tx.Signer)
+		if !acc.ok {
+			continue
+		}
+		seq := d.tx.Tx.Sequence
+		if seq < acc.committed || acc.used[seq] {
+			return fmt.Errorf("tx %d: %w", i, core.Wrapf(core.ErrReplay,
+				"sequence %d of %s is already used (committed next %d, or earlier in this block)", seq, acc.addr, acc.committed))
+		}
+		acc.used[seq] = true
+	}
 	return nil
+}
+
+// proposalAccount is what PrepareProposal and ProcessProposal track of one
+// signing account across a block: ok is false for a signer that does not
+// resolve (FinalizeBlock refuses it with its code).
+type proposalAccount struct {
+	ok        bool
+	addr      core.Address
+	committed uint64 // the committed next sequence
+	next      uint64 // PrepareProposal: the next sequence to include
+	// held maps a sequence to its index in the proposal's input, waiting
+	// for its turn (PrepareProposal).
+	held map[uint64]int
+	// used holds the sequences seen in the block (ProcessProposal).
+	used map[uint64]bool
+}
+
+// proposalAccounts resolves each signer of a block once against the
+// committed state; keys that resolve to one account share its record.
+type proposalAccounts struct {
+	view   state.Reader
+	byKey  map[string]*proposalAccount
+	byAddr map[core.Address]*proposalAccount
+}
+
+func newProposalAccounts(view state.Reader) *proposalAccounts {
+	return &proposalAccounts{view: view, byKey: map[string]*proposalAccount{}, byAddr: map[core.Address]*proposalAccount{}}
+}
+
+// get returns the record of the account signer resolves to.
+func (p *proposalAccounts) get(signer []byte) *proposalAccount {
+	if acc, ok := p.byKey[string(signer)]; ok {
+		return acc
+	}
+	acc := &proposalAccount{}
+	if resolved, err := core.ResolveSigner(p.view, ed25519.PubKey(signer)); err == nil {
+		if prev, ok := p.byAddr[resolved.Address]; ok {
+			acc = prev
+		} else {
+			acc = &proposalAccount{ok: true, addr: resolved.Address, committed: resolved.Sequence, next: resolved.Sequence,
+				held: map[uint64]int{}, used: map[uint64]bool{}}
+			p.byAddr[resolved.Address] = acc
+		}
+	}
+	p.byKey[string(signer)] = acc
+	return acc
 }
 
 // PrepareProposal returns the transactions that pass ValidateTx and fit
@@ -257,13 +330,10 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	decs := a.decodeAll(txs)
 	a.viewMu.RLock()
 	defer a.viewMu.RUnlock()
-	type account struct {
-		ok   bool
-		next uint64
-		held map[uint64]int // sequence -> index in txs, waiting for its turn
+	var accs *proposalAccounts
+	if a.view != nil {
+		accs = newProposalAccounts(a.view)
 	}
-	byKey := map[string]*account{}        // signer key -> its account
-	byAddr := map[core.Address]*account{} // accounts by address
 	for i, d := range decs {
 		if full {
 			break
@@ -271,24 +341,11 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		if d.err != nil {
 			continue
 		}
-		if a.view == nil {
+		if accs == nil {
 			emit(i)
 			continue
 		}
-		acc, seen := byKey[string(d.tx.Tx.Signer)]
-		if !seen {
-			resolved, err := core.ResolveSigner(a.view, ed25519.PubKey(d.tx.Tx.Signer))
-			acc = &account{}
-			if err == nil {
-				if prev, ok := byAddr[resolved.Address]; ok {
-					acc = prev
-				} else {
-					acc = &account{ok: true, next: resolved.Sequence, held: map[uint64]int{}}
-					byAddr[resolved.Address] = acc
-				}
-			}
-			byKey[string(d.tx.Tx.Signer)] = acc
-		}
+		acc := accs.get(d.tx.Tx.Signer)
 		seq := d.tx.Tx.Sequence
 		switch {
 		case !acc.ok:

@@ -170,6 +170,43 @@ func TestProcessProposalRejectsInvalidTx(t *testing.T) {
 	require.ErrorIs(t, c.block(forged)[0].Err, core.ErrBadSignature)
 }
 
+// A proposal that repeats a used sequence (a replay of a committed
+// transaction, or two transactions of one account with one sequence) is
+// rejected; PrepareProposal never builds one.
+func TestProcessProposalRejectsReplay(t *testing.T) {
+	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+	c.block()
+	first := c.sign("admin-justice", &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary})
+	require.NoError(t, c.app.ProcessProposal([][]byte{first}))
+	require.NoError(t, c.block(first)[0].Err)
+
+	// The committed transaction again, alone or after a good one.
+	second := c.sign("admin-justice", &agency.GrantRole{Account: c.addr("bob"), Role: core.RoleNotary})
+	require.NoError(t, c.app.ProcessProposal([][]byte{second}))
+	err := c.app.ProcessProposal([][]byte{second, first})
+	require.ErrorIs(t, err, core.ErrReplay)
+	require.ErrorContains(t, err, "tx 1: ")
+	require.ErrorContains(t, err, "sequence 0 of "+c.addr("admin-justice").String())
+	require.Equal(t, [][]byte{second}, c.app.PrepareProposal([][]byte{first, second}, 1<<20))
+
+	// Two transactions of one account with the same sequence: the first
+	// could execute, the second could only fail.
+	other, err := NewTx(c.chainID, c.keys["admin-justice"], 1, &agency.GrantRole{Account: c.addr("carol"), Role: core.RoleNotary})
+	require.NoError(t, err)
+	require.NoError(t, c.app.ProcessProposal([][]byte{other}))
+	require.ErrorIs(t, c.app.ProcessProposal([][]byte{second, other}), core.ErrReplay)
+	require.Equal(t, [][]byte{second}, c.app.PrepareProposal([][]byte{second, other}, 1<<20))
+
+	// Consecutive sequences of one account, and a gap, are accepted: they
+	// execute or fail in FinalizeBlock.
+	third := c.sign("admin-justice", &agency.GrantRole{Account: c.addr("carol"), Role: core.RoleNotary})
+	require.NoError(t, c.app.ProcessProposal([][]byte{second, third}))
+	require.NoError(t, c.app.ProcessProposal([][]byte{third}))
+	res := c.block(second, third)
+	require.NoError(t, res[0].Err)
+	require.NoError(t, res[1].Err)
+	require.ErrorIs(t, c.app.ProcessProposal([][]byte{third}), core.ErrReplay)
+}
 func TestRestartReopensCommittedState(t *testing.T) {
 	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
 		t.Run(engine, func(t *testing.T) {
