@@ -38,6 +38,10 @@ type App struct {
 
 	viewMu sync.RWMutex
 	view   state.View // last committed version; nil before the first commit
+	// viewBlock is the view's BlockInfo (the last block), read once per
+	// commit for CheckTx; viewBlockErr is the error reading it gave.
+	viewBlock    BlockInfo
+	viewBlockErr error
 
 	// txs remembers the transactions that passed ValidateTx (sigcache.go).
 	txs *txCache
@@ -176,9 +180,9 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 	if !runMessage {
 		return res
 	}
-	var last BlockInfo
-	if _, err := core.GetJSON(a.view, BlockInfoKey(), &last); err != nil {
-		res.Err = err
+	last := a.viewBlock
+	if a.viewBlockErr != nil {
+		res.Err = a.viewBlockErr
 		return res
 	}
 	branch := state.NewBranch(readOnly{a.view})
@@ -620,14 +624,22 @@ func (a *App) Commit() (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%w: open view at %d: %v", ErrStorage, version, err)
 	}
+	a.setView(v)
+	return version, nil
+}
+
+// setView makes v the committed view CheckTx, the proposal checks and
+// Query read, and closes the previous one.
+func (a *App) setView(v state.View) {
+	var last BlockInfo
+	_, err := core.GetJSON(v, BlockInfoKey(), &last)
 	a.viewMu.Lock()
 	old := a.view
-	a.view = v
+	a.view, a.viewBlock, a.viewBlockErr = v, last, err
 	a.viewMu.Unlock()
 	if old != nil {
 		_ = old.Close()
 	}
-	return version, nil
 }
 
 // Close closes the committed view and the store.

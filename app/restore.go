@@ -32,12 +32,6 @@ func (a *App) Reload() error {
 	}
 	a.info = info
 	a.pending = false
-	a.viewMu.Lock()
-	old := a.view
-	a.view = v
-	a.viewMu.Unlock()
-	if old != nil {
-		_ = old.Close()
-	}
+	a.setView(v)
 	return nil
 }

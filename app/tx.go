@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 
@@ -143,8 +144,13 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 		return nil, core.Wrapf(core.ErrTxTooLarge, "%d bytes, limit %d", len(raw), maxBytes)
 	}
 	var tx Tx
-	if err := strictUnmarshal(raw, &tx); err != nil {
-		return nil, core.Wrapf(core.ErrMalformedTx, "%v", err)
+	// The canonical envelope is parsed by hand; anything else goes through
+	// encoding/json, which names what is wrong.
+	canonical := parseCanonicalEnvelope(raw, &tx)
+	if !canonical {
+		if err := strictUnmarshal(raw, &tx); err != nil {
+			return nil, core.Wrapf(core.ErrMalformedTx, "%v", err)
+		}
 	}
 	if len(tx.Signer) != ed25519.PubKeySize {
 		return nil, core.Wrapf(core.ErrMalformedTx, "signer must be a %d-byte ed25519 public key", ed25519.PubKeySize)
@@ -168,9 +174,11 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 	if !bytes.Equal(body, tx.Msg.Body) {
 		return nil, core.Wrapf(core.ErrNonCanonical, "body of %s", tx.Msg.Type)
 	}
-	again, err := json.Marshal(&tx)
-	if err != nil || !bytes.Equal(again, raw) {
-		return nil, core.Wrapf(core.ErrNonCanonical, "envelope")
+	if !canonical {
+		again, err := json.Marshal(&tx)
+		if err != nil || !bytes.Equal(again, raw) {
+			return nil, core.Wrapf(core.ErrNonCanonical, "envelope")
+		}
 	}
 	if err := msg.Validate(); err != nil {
 		return nil, err
@@ -181,6 +189,125 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 	}
 	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: hash[:], Size: len(raw),
 		signBytes: canonicalSignBytes(raw, &tx)}, nil
+}
+
+// parseCanonicalEnvelope parses raw into tx if raw has exactly the form
+// json.Marshal gives a Tx whose chain id and message type need no escaping
+// and whose body is valid JSON:
+//
+//	{"chain_id":"…","signer":"<hex>","sequence":N,"msg":{"type":"…","body":…},"signature":"<hex>"}
+//
+// For such input strictUnmarshal would succeed with the same Tx, and once
+// the body is found canonical the envelope re-encodes to raw, so decoding
+// takes the same path with the same result, only without encoding/json's
+// reflection. On false tx is left for strictUnmarshal to fill.
+func parseCanonicalEnvelope(raw []byte, tx *Tx) bool {
+	rest, ok := bytes.CutPrefix(raw, []byte(`{"chain_id":"`))
+	if !ok {
+		return false
+	}
+	chainID, rest, ok := cutPlainString(rest)
+	if !ok {
+		return false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"signer":"`)); !ok {
+		return false
+	}
+	signer, rest, ok := cutLowerHex(rest)
+	if !ok {
+		return false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"sequence":`)); !ok {
+		return false
+	}
+	end := bytes.IndexByte(rest, ',')
+	if end < 1 || (end > 1 && rest[0] == '0') {
+		return false
+	}
+	for _, c := range rest[:end] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	seq, err := strconv.ParseUint(string(rest[:end]), 10, 64)
+	if err != nil {
+		return false
+	}
+	if rest, ok = bytes.CutPrefix(rest[end:], []byte(`,"msg":{"type":"`)); !ok {
+		return false
+	}
+	typ, rest, ok := cutPlainString(rest)
+	if !ok {
+		return false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"body":`)); !ok {
+		return false
+	}
+	// The signature is the last field, and hex holds no quote or brace, so
+	// the last `},"signature":"` ends the body.
+	at := bytes.LastIndex(rest, []byte(`},"signature":"`))
+	if at < 0 {
+		return false
+	}
+	body := rest[:at]
+	// encoding/json would take the body without surrounding whitespace.
+	if len(body) == 0 || jsonSpace(body[0]) || jsonSpace(body[len(body)-1]) {
+		return false
+	}
+	sig, tail, ok := cutLowerHex(rest[at+len(`},"signature":"`):])
+	if !ok || string(tail) != "}" || !json.Valid(body) {
+		return false
+	}
+	*tx = Tx{ChainID: chainID, Signer: signer, Sequence: seq, Msg: MsgEnvelope{Type: typ, Body: json.RawMessage(body)}, Signature: sig}
+	return true
+}
+
+// jsonSpace reports whether c is whitespace to JSON.
+func jsonSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// cutPlainString returns the string before the next quote in b, if it is
+// made only of characters encoding/json writes as they are (printable
+// ASCII but for the quote, the backslash, <, > and &), and what follows
+// the quote.
+func cutPlainString(b []byte) (string, []byte, bool) {
+	for i, c := range b {
+		switch {
+		case c == '"':
+			return string(b[:i]), b[i+1:], true
+		case c < 0x20 || c > 0x7e, c == '\\', c == '<', c == '>', c == '&':
+			return "", nil, false
+		}
+	}
+	return "", nil, false
+}
+
+// cutLowerHex decodes the lower-case hex before the next quote in b and
+// returns it with what follows the quote.
+func cutLowerHex(b []byte) (core.HexBytes, []byte, bool) {
+	end := bytes.IndexByte(b, '"')
+	if end < 0 || end%2 != 0 {
+		return nil, nil, false
+	}
+	out := make([]byte, end/2)
+	for i := range out {
+		hi, lo := hexNibble(b[2*i]), hexNibble(b[2*i+1])
+		if hi > 15 || lo > 15 {
+			return nil, nil, false
+		}
+		out[i] = hi<<4 | lo
+	}
+	return out, b[end+1:], true
+}
+
+// hexNibble is the value of a lower-case hex digit, or 255.
+func hexNibble(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return 255
 }
 
 // strictUnmarshal decodes exactly one JSON value with unknown fields

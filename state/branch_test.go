@@ -116,6 +116,14 @@ func TestBranchWriteIsSortedAndNests(t *testing.T) {
 	got, _ := block.Get([]byte("q"))
 	require.Equal(t, []byte("vq"), got)
 	require.Empty(t, parent.log)
+	// The written branch is empty and reusable; its later writes do not
+	// reach the block until written.
+	require.NoError(t, tx.Set([]byte("q"), []byte("later")))
+	got, _ = block.Get([]byte("q"))
+	require.Equal(t, []byte("vq"), got)
+	tx.Discard()
+	got, _ = tx.Get([]byte("q"))
+	require.Equal(t, []byte("vq"), got)
 	require.NoError(t, block.Write())
 	require.Equal(t, []string{"set a", "del m", "del nothing", "set q", "set z"}, parent.log)
 	ok, _ := parent.Has([]byte("bad"))

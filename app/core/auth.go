@@ -65,16 +65,28 @@ func AccountKey(a Address) []byte { return state.Key(state.PrefixAccount, tableA
 // GetAccount reads an account; a missing account is returned with sequence
 // 0 and found false.
 func GetAccount(r state.Reader, a Address) (Account, bool, error) {
-	var acc Account
-	found, err := GetJSON(r, AccountKey(a), &acc)
-	if !found {
-		acc = Account{Address: a}
+	key := AccountKey(a)
+	b, err := r.Get(key)
+	if err != nil {
+		return Account{Address: a}, false, err
 	}
-	return acc, found, err
+	if b == nil {
+		return Account{Address: a}, false, nil
+	}
+	var acc Account
+	if decodeAccountJSON(b, &acc) {
+		return acc, true, nil
+	}
+	if _, err := GetJSON(r, key, &acc); err != nil {
+		return acc, true, err
+	}
+	return acc, true, nil
 }
 
-// SetAccount writes an account.
-func SetAccount(w state.Writer, acc Account) error { return SetJSON(w, AccountKey(acc.Address), acc) }
+// SetAccount writes an account (the bytes SetJSON would write).
+func SetAccount(w state.Writer, acc Account) error {
+	return w.Set(AccountKey(acc.Address), appendAccountJSON(make([]byte, 0, 160), acc))
+}
 
 // Validator is an agency's CometBFT validator: its ed25519 consensus public
 // key (32 bytes, hex) and voting power.

@@ -134,7 +134,11 @@ func (c *Context) AppendHistory(prefix, table byte, id []byte, seq uint64, actio
 		Time:    c.BlockTime.UTC(),
 		Details: raw,
 	}
-	return SetJSON(c.KV, HistoryKey(prefix, table, id, seq), e)
+	key := HistoryKey(prefix, table, id, seq)
+	if b, ok := appendHistoryJSON(make([]byte, 0, 256+len(raw)), &e); ok {
+		return c.KV.Set(key, b)
+	}
+	return SetJSON(c.KV, key, e)
 }
 
 // HistoryKey is the key of entry seq of record id in a registry's history
