@@ -10,6 +10,7 @@ import (
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
@@ -126,7 +127,7 @@ func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestP
 
 // FinalizeBlock executes the decided block. An error stops the node.
 func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFinalizeBlock) (*abcitypes.ResponseFinalizeBlock, error) {
-	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs)
+	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
 		return nil, err
@@ -144,7 +145,29 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 	for _, v := range block.ValidatorUpdates {
 		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))
 	}
-	return &abcitypes.ResponseFinalizeBlock{TxResults: out, ValidatorUpdates: updates, AppHash: block.AppHash}, nil
+	for _, ev := range block.Events {
+		s.logger.Error("evidence of validator misbehaviour committed", "height", req.Height, "event", ev.Type, "attrs", ev.Attrs)
+	}
+	return &abcitypes.ResponseFinalizeBlock{TxResults: out, Events: events(block.Events), ValidatorUpdates: updates, AppHash: block.AppHash}, nil
+}
+
+// misbehavior converts the evidence CometBFT hands FinalizeBlock.
+func misbehavior(list []abcitypes.Misbehavior) []gov.Misbehavior {
+	out := make([]gov.Misbehavior, 0, len(list))
+	for _, m := range list {
+		typ := gov.MisbehaviorUnknown
+		switch m.Type {
+		case abcitypes.MisbehaviorType_DUPLICATE_VOTE:
+			typ = gov.MisbehaviorDuplicateVote
+		case abcitypes.MisbehaviorType_LIGHT_CLIENT_ATTACK:
+			typ = gov.MisbehaviorLightClientAttack
+		}
+		out = append(out, gov.Misbehavior{
+			Type: typ, Validator: m.Validator.Address, Power: m.Validator.Power,
+			Height: m.Height, Time: m.Time, TotalVotingPower: m.TotalVotingPower,
+		})
+	}
+	return out
 }
 
 // Commit persists the block durably. An error stops the node.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/state"
 )
 
@@ -153,6 +155,35 @@ func TestLifecycle(t *testing.T) {
 	require.NoError(t, proof.Unmarshal(q.ProofOps.Ops[0].Data))
 	require.NoError(t, state.VerifyAbsence(info.LastBlockAppHash, &proof, q.ProofOps.Ops[0].Key))
 
+	// Evidence of a double sign: recorded under the validator's agency,
+	// evented on the block, provable.
+	q, err = s.Query(ctx, &abcitypes.RequestQuery{Path: "/gov/evidence", Prove: true})
+	require.NoError(t, err)
+	require.Equal(t, Code(gov.ErrEvidenceNotFound), q.Code, "no evidence yet: %s", q.Log)
+	valAddr := valKey.PubKey().Address()
+	res, err = s.FinalizeBlock(ctx, &abcitypes.RequestFinalizeBlock{Height: 3, Time: time.Unix(3, 0), Misbehavior: []abcitypes.Misbehavior{{
+		Type: abcitypes.MisbehaviorType_DUPLICATE_VOTE, Validator: abcitypes.Validator{Address: valAddr, Power: 10},
+		Height: 2, Time: time.Unix(2, 0), TotalVotingPower: 10,
+	}}})
+	require.NoError(t, err)
+	_, err = s.Commit(ctx, &abcitypes.RequestCommit{})
+	require.NoError(t, err)
+	require.Len(t, res.Events, 1)
+	blockAttrs := map[string]string{}
+	for _, at := range res.Events[0].Attributes {
+		blockAttrs[at.Key] = at.Value
+	}
+	require.Equal(t, "gov.misbehavior", res.Events[0].Type)
+	require.Equal(t, map[string]string{"evidence": "1", "type": "duplicate_vote", "validator": strings.ToLower(valAddr.String()), "agency": "justice", "infraction_height": "2"}, blockAttrs)
+	q, err = s.Query(ctx, &abcitypes.RequestQuery{Path: "/gov/evidence/1", Prove: true})
+	require.NoError(t, err)
+	require.Equal(t, CodeOK, q.Code, q.Log)
+	require.Contains(t, string(q.Value), `"agency":"justice"`)
+	require.NoError(t, proof.Unmarshal(q.ProofOps.Ops[0].Data))
+	info, err = s.Info(ctx, &abcitypes.RequestInfo{})
+	require.NoError(t, err)
+	require.NoError(t, state.VerifyExistence(info.LastBlockAppHash, &proof, q.ProofOps.Ops[0].Key, q.Value))
+
 	// Out-of-order block stops the node.
 	_, err = s.FinalizeBlock(ctx, &abcitypes.RequestFinalizeBlock{Height: 5, Time: time.Unix(5, 0)})
 	require.ErrorIs(t, err, app.ErrHeight)
@@ -165,6 +196,6 @@ func TestLifecycle(t *testing.T) {
 	defer a.Close()
 	info2, err := New(a, cmtlog.NewNopLogger(), Version{}).Info(ctx, &abcitypes.RequestInfo{})
 	require.NoError(t, err)
-	require.Equal(t, int64(2), info2.LastBlockHeight)
+	require.Equal(t, int64(3), info2.LastBlockHeight)
 	require.Equal(t, info.LastBlockAppHash, info2.LastBlockAppHash)
 }

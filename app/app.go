@@ -12,6 +12,7 @@ import (
 	"github.com/cometbft/cometbft/crypto/ed25519"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/state"
 )
 
@@ -460,15 +461,19 @@ type BlockResult struct {
 	// ValidatorUpdates are the validator power changes the block's messages
 	// requested, one per key (the last request wins), sorted by key.
 	ValidatorUpdates []core.Validator
+	// Events are the block's own events, not any transaction's: one
+	// "gov.misbehavior" per evidence record.
+	Events []core.Event
 	// AppHash is the root of the state after the block.
 	AppHash []byte
 }
 
-// FinalizeBlock executes a decided block's transactions in order and
-// returns their results, the validator updates they requested and the app
-// hash of the resulting working state. An error means the node cannot go
-// on (storage failure, height out of order).
-func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte) (*BlockResult, error) {
+// FinalizeBlock records the evidence of misbehaviour the block carries
+// (gov.RecordMisbehavior), executes its transactions in order and returns
+// their results, the validator updates they requested and the app hash of
+// the resulting working state. An error means the node cannot go on
+// (storage failure, height out of order).
+func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evidence ...gov.Misbehavior) (*BlockResult, error) {
 	a.blockMu.Lock()
 	defer a.blockMu.Unlock()
 	if height != a.store.Version()+1 {
@@ -487,6 +492,11 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte) (*B
 		return nil, fmt.Errorf("%w: %v", ErrStorage, err)
 	}
 	out := &BlockResult{Txs: make([]TxResult, len(txs))}
+	events, err := gov.RecordMisbehavior(fkv, height, evidence)
+	if err != nil || fkv.err != nil {
+		return nil, fmt.Errorf("%w: record evidence: %v", ErrStorage, errors.Join(err, fkv.err))
+	}
+	out.Events = events
 	var vals validatorSet
 	for i, d := range a.decodeAll(txs) {
 		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)

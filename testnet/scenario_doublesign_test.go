@@ -3,6 +3,7 @@ package testnet
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,9 @@ import (
 	"github.com/cometbft/cometbft/privval"
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/client"
 )
 
 // doublesignRefusal is the error CometBFT's consensus returns when
@@ -90,6 +94,8 @@ func TestScenarioDoubleSign(t *testing.T) {
 	require.NoError(t, err)
 	n := doublesignAllEvidence(ctx, t, nw.nodes[0], top, addr)
 	t.Logf("%d pieces of evidence committed in all, every one against %s", n, addr)
+	nw.waitHeight(top+1, 30*time.Second)
+	doublesignEvidenceRecords(ctx, t, nw, top, n, addr, orig.agency)
 
 	// With double_sign_check_height the copy must refuse to sign again.
 	cp.Stop()
@@ -181,6 +187,32 @@ func doublesignFindEvidence(ctx context.Context, t *testing.T, nw *network, k in
 	t.Fatalf("no DuplicateVoteEvidence against %s committed within %s (heights %d-%d; other evidence: %v; log lines on conflicting votes: %v)",
 		addr, wait, from, next-1, seen, hits)
 	return 0, nil
+}
+
+// doublesignEvidenceRecords requires every node's state at height top to
+// hold, proven against header top+1, one gov evidence record per piece of
+// evidence committed (n of them), each a duplicate vote by addr naming
+// the agency whose validator it is.
+func doublesignEvidenceRecords(ctx context.Context, t *testing.T, nw *network, top int64, n int, addr cmtypes.Address, agencyID string) {
+	t.Helper()
+	for _, nd := range nw.nodes {
+		res, err := nd.Client().Query(ctx, "/gov/evidence", client.QueryOptions{Height: top, Prove: true})
+		require.NoError(t, err, "%s: /gov/evidence at %d", nd.name, top)
+		require.Len(t, res.Entries, n+1, "%s: the index and one record per piece of evidence", nd.name)
+		var idx gov.EvidenceIndex
+		require.NoError(t, json.Unmarshal(res.Entries[0].Value, &idx))
+		require.Equal(t, uint64(n), idx.Count, "%s", nd.name)
+		for i, e := range res.Entries[1:] {
+			var ev gov.Evidence
+			require.NoError(t, json.Unmarshal(e.Value, &ev))
+			require.Equal(t, uint64(i+1), ev.ID)
+			require.Equal(t, gov.MisbehaviorDuplicateVote, ev.Type, "%s: evidence %d", nd.name, ev.ID)
+			require.Equal(t, []byte(addr), []byte(ev.Validator), "%s: evidence %d", nd.name, ev.ID)
+			require.Equal(t, agencyID, ev.Agency, "%s: evidence %d", nd.name, ev.ID)
+			require.Less(t, ev.InfractionHeight, ev.CommittedHeight)
+		}
+	}
+	t.Logf("every node's state holds the %d evidence records (proven at height %d), naming agency %s", n, top, agencyID)
 }
 
 // doublesignAllEvidence requires every piece of evidence in nd's blocks

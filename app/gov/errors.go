@@ -50,6 +50,9 @@ var (
 	ErrVotingOpen = core.NewError(core.ErrConflict, "gov: voting period has not ended")
 	// ErrAlreadyVoted: the signer's agency has already voted on the proposal.
 	ErrAlreadyVoted = core.NewError(core.ErrConflict, "gov: agency has already voted")
+	// ErrEvidenceNotFound: no evidence record has the id, or (for the
+	// list) no evidence was ever committed.
+	ErrEvidenceNotFound = core.NewError(core.ErrNotFound, "gov: evidence not found")
 )
 
 // Errors lists every sentinel of this package in its fixed order, for the
@@ -61,6 +64,7 @@ var Errors = []*core.Error{
 	ErrAgencyExists, ErrAdminInUse, ErrValidatorKeyInUse, ErrNoValidator,
 	ErrTooFewValidators, ErrPowerConcentration,
 	ErrProposalClosed, ErrVotingEnded, ErrVotingOpen, ErrAlreadyVoted,
+	ErrEvidenceNotFound,
 }
 
 // invalidf returns ErrInvalidMessage with a detail.

@@ -18,6 +18,10 @@ const (
 	tableVote byte = 0x04
 	// tableIndex: (no parts) -> Index (last id, open proposal ids).
 	tableIndex byte = 0x05
+	// tableEvidence: evidence id (8 bytes big-endian) -> Evidence.
+	tableEvidence byte = 0x06
+	// tableEvidenceIndex: (no parts) -> EvidenceIndex.
+	tableEvidenceIndex byte = 0x07
 )
 
 // ParamsKey is the store key of the governance parameters.

@@ -21,6 +21,10 @@ import (
 //	                        Vote in key order (agency id length, then bytes)
 //	proposal/{id}/history   anchor: the proposal (history_count), then every
 //	                        history entry in order
+//	evidence                anchor: the EvidenceIndex (count), then every
+//	                        Evidence record in order; not found (with an
+//	                        absence proof) if no evidence was ever committed
+//	evidence/{id}           one Evidence record (id in decimal, from 1)
 //
 // The agency set itself is served by the agency registry (/agency/list). A
 // missing record is a *core.NotFound with the key whose absence proves it.
@@ -47,6 +51,18 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		return ParamsKey(), singleOf(core.NewError(core.ErrNotFound, "gov: no governance parameters in state")), nil
 	case len(path) == 1 && path[0] == "proposals":
 		return IndexKey(), openProposals, nil
+	case len(path) == 1 && path[0] == "evidence":
+		return EvidenceIndexKey(), func(r state.Reader, key []byte) (*core.QueryResult, error) {
+			return core.QueryListOf(r, key, ErrEvidenceNotFound, func(idx *EvidenceIndex) [][]byte {
+				return core.SeqKeys(idx.Count, func(seq uint64) []byte { return EvidenceKey(seq + 1) })
+			})
+		}, nil
+	case len(path) == 2 && path[0] == "evidence":
+		id, err := numericID(path[1])
+		if err != nil {
+			return nil, nil, err
+		}
+		return EvidenceKey(id), singleOf(ErrEvidenceNotFound), nil
 	case (len(path) == 2 || len(path) == 3) && path[0] == "proposal":
 		id, err := numericID(path[1])
 		if err != nil {

@@ -70,6 +70,9 @@ func TestRefusals(t *testing.T) {
 	}{
 		{[]string{"proposal", "x"}, ErrUnknownQuery},
 		{[]string{"proposal", "9"}, ErrProposalNotFound},
+		{[]string{"evidence"}, ErrEvidenceNotFound},
+		{[]string{"evidence", "1"}, ErrEvidenceNotFound},
+		{[]string{"evidence", "0"}, ErrUnknownQuery},
 	} {
 		_, err := boundQuery(t, e.KV, q.path)
 		require.ErrorIs(t, err, q.err)

@@ -15,7 +15,7 @@ const (
 func (c *cli) queryGovCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gov",
-		Short: "Governance: parameters, open proposals, a proposal with its votes or history",
+		Short: "Governance: parameters, open proposals, a proposal with its votes or history, evidence of misbehaviour",
 		Long: `Governance records. The agency set itself is "govchain query agency list".
 With --prove every key the answer rests on is proven (see govchain query --help).`,
 	}
@@ -53,7 +53,19 @@ With --prove every key the answer rests on is proven (see govchain query --help)
 		})
 	proposal.Flags().Bool(flagGovVotes, false, "the proposal followed by one entry per vote")
 	proposal.Flags().Bool(flagHistory, false, "the proposal's history instead")
+	evidence := leaf("evidence [ID]", "Evidence of validator misbehaviour (double signing) the chain committed: all records, or one",
+		cobra.MaximumNArgs(1), func(args []string) (string, error) {
+			if len(args) == 0 {
+				return "/gov/evidence", nil
+			}
+			id, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil || id == 0 {
+				return "", fmt.Errorf("%q is not an evidence id (a positive number)", args[0])
+			}
+			return fmt.Sprintf("/gov/evidence/%d", id), nil
+		})
 	cmd.AddCommand(
+		evidence,
 		leaf("params", "The voting period and the threshold basis (agencies or power)", cobra.NoArgs, fixedPath("/gov/params")),
 		leaf("proposals", "The open proposals (anchored on the proposal index)", cobra.NoArgs, fixedPath("/gov/proposals")),
 		proposal,
