@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
@@ -43,6 +44,8 @@ type App struct {
 	// commit for CheckTx; viewBlockErr is the error reading it gave.
 	viewBlock    BlockInfo
 	viewBlockErr error
+	// height is the view's version, readable without viewMu.
+	height atomic.Int64
 
 	// txs remembers the transactions that passed ValidateTx (sigcache.go).
 	txs *txCache
@@ -132,7 +135,7 @@ func (a *App) ValidateTx(raw []byte) (*DecodedTx, error) {
 	if err := VerifySignature(d, chainID); err != nil {
 		return nil, err
 	}
-	a.txs.add(key, chainID, d)
+	a.txs.add(key, chainID, d, a.height.Load())
 	return d, nil
 }
 
@@ -179,6 +182,15 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 	}
 	res.Signer = acc.Address
 	if !runMessage {
+		// Recheck: a transaction still ahead of its account's sequence
+		// after MaxGapWaitBlocks waits behind a gap that is not being
+		// filled (CometBFT's mempool has no expiry of its own).
+		if d.Tx.Sequence > acc.Sequence {
+			if since, ok := a.txs.since([sha256.Size]byte(d.Hash)); ok && a.view.Version()-since > MaxGapWaitBlocks {
+				res.Err = core.Wrapf(core.ErrWrongSequence, "sequence %d of %s waited %d blocks for sequence %d; dropped from the mempool",
+					d.Tx.Sequence, acc.Address, a.view.Version()-since, acc.Sequence)
+			}
+		}
 		return res
 	}
 	last := a.viewBlock
@@ -217,6 +229,11 @@ func recordNewAccount(kv state.KV, acc core.Account, d *DecodedTx) error {
 // order there is refused without consuming its sequence and can be sent
 // again.
 const MaxSequenceAhead = 256
+
+// MaxGapWaitBlocks is how many blocks a transaction may wait in the mempool
+// for an earlier sequence of its account: after that, recheck drops it (a
+// client that lost a transaction sends it again, then the later ones).
+const MaxGapWaitBlocks = 100
 
 // ProcessProposal accepts a proposed block only if every transaction passes
 // ValidateTx and none repeats a sequence number: a transaction whose signer
@@ -450,7 +467,7 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 			out[i] = decoded{err: errBadSignature(out[i].tx)}
 			continue
 		}
-		a.txs.add([sha256.Size]byte(out[i].tx.Hash), chainID, out[i].tx)
+		a.txs.add([sha256.Size]byte(out[i].tx.Hash), chainID, out[i].tx, a.height.Load())
 	}
 }
 
@@ -646,6 +663,7 @@ func (a *App) setView(v state.View) {
 	a.viewMu.Lock()
 	old := a.view
 	a.view, a.viewBlock, a.viewBlockErr = v, last, err
+	a.height.Store(v.Version())
 	a.viewMu.Unlock()
 	if old != nil {
 		_ = old.Close()

@@ -151,6 +151,33 @@ func TestSequenceReplayAndFailedTx(t *testing.T) {
 	require.ErrorIs(t, c.block(bad)[0].Err, core.ErrReplay)
 }
 
+// A transaction waiting behind a sequence gap is dropped by recheck after
+// MaxGapWaitBlocks; the account's next transaction is never dropped.
+func TestRecheckDropsTxWaitingBehindGap(t *testing.T) {
+	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+	c.block()
+	grant := &agency.GrantRole{Account: c.addr("alice"), Role: core.RoleNotary}
+	ahead, err := NewTx(c.chainID, c.keys["admin-justice"], 1, grant)
+	require.NoError(t, err)
+	require.NoError(t, c.app.CheckTx(ahead).Err)
+	next, err := NewTx(c.chainID, c.keys["admin-justice"], 0, grant)
+	require.NoError(t, err)
+	require.NoError(t, c.app.CheckTx(next).Err)
+	for range MaxGapWaitBlocks {
+		c.block()
+		require.NoError(t, c.app.RecheckTx(ahead).Err)
+		require.NoError(t, c.app.RecheckTx(next).Err)
+	}
+	c.block()
+	err = c.app.RecheckTx(ahead).Err
+	require.ErrorIs(t, err, core.ErrWrongSequence)
+	require.ErrorContains(t, err, "waited 101 blocks for sequence 0")
+	require.NoError(t, c.app.RecheckTx(next).Err, "the next sequence waits for a block, however long")
+	// Sent again once the gap is filled, it is accepted.
+	require.NoError(t, c.block(next)[0].Err)
+	require.NoError(t, c.app.RecheckTx(ahead).Err)
+}
+
 func TestProcessProposalRejectsInvalidTx(t *testing.T) {
 	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
 	c.block()

@@ -50,11 +50,13 @@ type txCache struct {
 	cur, old map[[sha256.Size]byte]txCacheEntry
 }
 
-// txCacheEntry is a cached transaction and the chain id it was checked
-// for.
+// txCacheEntry is a cached transaction, the chain id it was checked for
+// and the committed height when it was first cached (for RecheckTx's
+// bound on how long a transaction may wait behind a sequence gap).
 type txCacheEntry struct {
 	chainID string
 	tx      *DecodedTx
+	since   int64
 }
 
 // newTxCache returns a cache of at most size entries (nil if size < 2).
@@ -87,14 +89,38 @@ func (c *txCache) get(key [sha256.Size]byte, chainID string) *DecodedTx {
 	return e.tx
 }
 
-// add remembers d, which passed the stateless checks for chainID.
-func (c *txCache) add(key [sha256.Size]byte, chainID string, d *DecodedTx) {
+// add remembers d, which passed the stateless checks for chainID, at
+// committed height; an entry already there keeps its height.
+func (c *txCache) add(key [sha256.Size]byte, chainID string, d *DecodedTx, height int64) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.put(key, txCacheEntry{chainID: chainID, tx: d})
+	if e, ok := c.cur[key]; ok && e.chainID == chainID {
+		return
+	}
+	if e, ok := c.old[key]; ok && e.chainID == chainID {
+		delete(c.old, key)
+		c.put(key, e)
+		return
+	}
+	c.put(key, txCacheEntry{chainID: chainID, tx: d, since: height})
+}
+
+// since returns the committed height at which the transaction with this
+// key was first cached.
+func (c *txCache) since(key [sha256.Size]byte) (int64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.cur[key]
+	if !ok {
+		e, ok = c.old[key]
+	}
+	return e.since, ok
 }
 
 // put stores an entry in the current generation, starting a new one when

@@ -113,13 +113,13 @@ func TestTxCacheBounded(t *testing.T) {
 	key := func(i int) [sha256.Size]byte { return sha256.Sum256([]byte(strconv.Itoa(i))) }
 	c := newTxCache(100)
 	d := &DecodedTx{Size: 1}
-	c.add(key(0), "chain-a", d)
+	c.add(key(0), "chain-a", d, 0)
 	require.Same(t, d, c.get(key(0), "chain-a"))
 	require.Nil(t, c.get(key(0), "chain-b"), "an entry is valid only for its chain id")
 	require.Nil(t, c.get(key(1), "chain-a"))
 
 	for i := 1; i < 1000; i++ {
-		c.add(key(i), "chain-a", &DecodedTx{Size: i})
+		c.add(key(i), "chain-a", &DecodedTx{Size: i}, 0)
 		require.NotNil(t, c.get(key(0), "chain-a"), "a transaction looked up after every addition stays (i=%d)", i)
 		require.LessOrEqual(t, c.len(), 100)
 	}
@@ -128,8 +128,17 @@ func TestTxCacheBounded(t *testing.T) {
 	c.remove(key(999))
 	require.Nil(t, c.get(key(999), "chain-a"))
 
+	// An entry keeps the height it was first cached at.
+	c.add(key(5000), "chain-a", d, 5)
+	c.add(key(5000), "chain-a", d, 9)
+	since, ok := c.since(key(5000))
+	require.True(t, ok)
+	require.Equal(t, int64(5), since)
+	_, ok = c.since(key(5001))
+	require.False(t, ok)
+
 	var none *txCache
-	none.add(key(0), "chain-a", d)
+	none.add(key(0), "chain-a", d, 0)
 	require.Nil(t, none.get(key(0), "chain-a"))
 	none.remove(key(0))
 	require.Zero(t, none.len())
