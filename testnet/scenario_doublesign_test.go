@@ -210,6 +210,9 @@ func doublesignEvidenceRecords(ctx context.Context, t *testing.T, nw *network, t
 			require.Equal(t, []byte(addr), []byte(ev.Validator), "%s: evidence %d", nd.name, ev.ID)
 			require.Equal(t, agencyID, ev.Agency, "%s: evidence %d", nd.name, ev.ID)
 			require.Less(t, ev.InfractionHeight, ev.CommittedHeight)
+			if nd == nw.nodes[0] && i == 0 {
+				t.Logf("evidence record 1 on %s: %s", nd.name, e.Value)
+			}
 		}
 	}
 	t.Logf("every node's state holds the %d evidence records (proven at height %d), naming agency %s", n, top, agencyID)
