@@ -289,25 +289,10 @@ func cutLowerHex(b []byte) (core.HexBytes, []byte, bool) {
 		return nil, nil, false
 	}
 	out := make([]byte, end/2)
-	for i := range out {
-		hi, lo := hexNibble(b[2*i]), hexNibble(b[2*i+1])
-		if hi > 15 || lo > 15 {
-			return nil, nil, false
-		}
-		out[i] = hi<<4 | lo
+	if !core.DecodeLowerHex(out, b[:end]) {
+		return nil, nil, false
 	}
 	return out, b[end+1:], true
-}
-
-// hexNibble is the value of a lower-case hex digit, or 255.
-func hexNibble(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	}
-	return 255
 }
 
 // strictUnmarshal decodes exactly one JSON value with unknown fields

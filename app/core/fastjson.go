@@ -36,7 +36,7 @@ func decodeAccountJSON(b []byte, acc *Account) bool {
 		return false
 	}
 	var addr Address
-	if !decodeLowerHex(addr[:], rest[:2*AddressSize]) {
+	if !DecodeLowerHex(addr[:], rest[:2*AddressSize]) {
 		return false
 	}
 	rest, ok = bytes.CutPrefix(rest[2*AddressSize:], []byte(`","pub_key":"`))
@@ -48,7 +48,7 @@ func decodeAccountJSON(b []byte, acc *Account) bool {
 		return false
 	}
 	pub := make([]byte, end/2)
-	if !decodeLowerHex(pub, rest[:end]) {
+	if !DecodeLowerHex(pub, rest[:end]) {
 		return false
 	}
 	rest, ok = bytes.CutPrefix(rest[end:], []byte(`","sequence":`))
@@ -72,9 +72,11 @@ func decodeAccountJSON(b []byte, acc *Account) bool {
 	return true
 }
 
-// decodeLowerHex decodes src, lower-case hex of exactly 2*len(dst) digits,
-// into dst.
-func decodeLowerHex(dst, src []byte) bool {
+// DecodeLowerHex decodes src into dst and reports whether src was exactly
+// 2*len(dst) lower-case hex digits, the only hex the canonical encodings
+// hold (Address, HexBytes and Hash marshal as lower-case hex). On false,
+// dst holds garbage.
+func DecodeLowerHex(dst, src []byte) bool {
 	if len(src) != 2*len(dst) {
 		return false
 	}
