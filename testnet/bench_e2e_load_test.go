@@ -138,18 +138,18 @@ func benchE2EGovchainSigners(nw *benchE2ENet, extra int) ([]*benchE2ESigner, int
 	return out, len(out[0].build(0)), nil
 }
 
-// benchE2EKVSize is the size of a kvstore transaction, as in the
+// benchE2EKVSize is the default size of a kvstore transaction, as in the
 // reference figures.
 const benchE2EKVSize = 214
 
 // benchE2EKVSigners returns n kvstore sources bound to the nodes in turn,
-// each writing unique keys ("kNNN-SEQ=vvv...", benchE2EKVSize bytes).
-func benchE2EKVSigners(nw *benchE2ENet, n int) []*benchE2ESigner {
+// each writing unique keys ("kNNN-SEQ=vvv...", size bytes).
+func benchE2EKVSigners(nw *benchE2ENet, n, size int) []*benchE2ESigner {
 	var out []*benchE2ESigner
 	for i := 0; i < n; i++ {
 		build := func(seq uint64) []byte {
 			tx := []byte(fmt.Sprintf("k%03d-%010d=", i, seq))
-			return append(tx, bytes.Repeat([]byte{'v'}, benchE2EKVSize-len(tx))...)
+			return append(tx, bytes.Repeat([]byte{'v'}, max(size-len(tx), 1))...)
 		}
 		out = append(out, &benchE2ESigner{node: i % len(nw.nodes), build: build})
 	}
