@@ -123,8 +123,8 @@ func (b *Branch) Iterator(start, end []byte, ascending bool) (Iterator, error) {
 // writes and the branch is left as it was.
 func (b *Branch) Write() error {
 	if parent, ok := b.parent.(*Branch); ok {
-		// A branch on a branch (a transaction's on its block's): hand the
-		// entries over as they are. Entries are never modified once
+		// A branch on a branch (a governance change's on its
+		// transaction's): hand the entries over as they are. Entries are never modified once
 		// cached, and this branch drops them below, so the parent owns
 		// them; the copies Set would make are not needed.
 		b.cache.Ascend(func(e *branchEntry) bool {
