@@ -27,7 +27,9 @@
 // ValidateTx (size, canonical encoding, known type, the message's stateless
 // Validate, chain id, signature) is the one check shared by CheckTx and
 // ProcessProposal. CheckTx also checks the sequence and runs the message on
-// a throw-away branch of the last committed state. FinalizeBlock re-checks
+// a throw-away branch of the last committed state. ProcessProposal also
+// rejects a block that repeats a used sequence (a replay), which an honest
+// PrepareProposal never builds. FinalizeBlock re-checks
 // everything, because a byzantine proposer may include transactions that
 // never passed CheckTx; signature checks run in parallel (they are pure) and
 // their results are applied in block order.

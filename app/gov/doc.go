@@ -31,6 +31,13 @@
 //     blocker: an open proposal past its deadline stays "open" in state until
 //     it is closed, and a verifier reads voting_ends_at from the record.
 //
+// Evidence: the evidence of validator misbehaviour (double signing) that
+// CometBFT commits in a block is recorded by RecordMisbehavior, called from
+// the app's FinalizeBlock, as numbered Evidence records naming the
+// validator's agency (queries evidence and evidence/{id}). Nothing is done
+// to the validator automatically: removing or re-keying it is a proposal
+// like any other.
+//
 // Validator rules, checked at submission and at execution of any change that
 // alters the validator set: at least MinValidators validators remain; no
 // agency holds 1/3 or more of the total power (3*power >= total is refused);
