@@ -235,18 +235,20 @@ func (nw *network) waitHeight(h int64, timeout time.Duration) {
 }
 
 // waitTip waits until nd has caught up with the highest height the other
-// running nodes had when waitTip was called, and returns how long it took.
+// running nodes had when waitTip was called and has left block sync for
+// consensus (before that its RPC refuses transactions), and returns how
+// long it took.
 func (nw *network) waitTip(nd *netNode, timeout time.Duration) time.Duration {
 	nw.t.Helper()
 	start := time.Now()
 	tip := nw.maxHeight()
 	for {
-		h, err := nd.Height()
-		if err == nil && h >= tip {
+		h, catchingUp, err := rpcSyncInfo(nd.rpc)
+		if err == nil && h >= tip && !catchingUp {
 			return time.Since(start)
 		}
 		if time.Since(start) > timeout {
-			nw.t.Fatalf("%s did not reach the tip %d within %s (at %d, %v); log:\n%s", nd.name, tip, timeout, h, err, nd.Tail())
+			nw.t.Fatalf("%s did not reach the tip %d within %s (at %d, catching up %v, %v); log:\n%s", nd.name, tip, timeout, h, catchingUp, err, nd.Tail())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -172,17 +172,25 @@ func (n *node) height() (int64, error) { return rpcHeight(n.rpc) }
 // rpcHeight asks the node at the RPC URL for its latest block height
 // (0 before the first block), waiting at most 2 s.
 func rpcHeight(rpc string) (int64, error) {
+	h, _, err := rpcSyncInfo(rpc)
+	return h, err
+}
+
+// rpcSyncInfo returns a node's latest block height and whether it is still
+// catching up (block or state sync: it refuses transactions until it is
+// in consensus).
+func rpcSyncInfo(rpc string) (int64, bool, error) {
 	c, err := client.New(rpc)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	st, err := c.RPC().Status(ctx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return st.SyncInfo.LatestBlockHeight, nil
+	return st.SyncInfo.LatestBlockHeight, st.SyncInfo.CatchingUp, nil
 }
 
 // cli runs the binary against this node and returns stdout, stderr and the

@@ -36,8 +36,13 @@ func TestScenarioJoin(t *testing.T) {
 	seed := scenarioSeed(t)
 	began := time.Now()
 	nw := startNetwork(t, netConfig{validators: 4, fullNodes: 2, startLater: []int{4, 5}, before: func(nw *network) {
+		// Ten snapshots kept: the joiner spends about ten seconds
+		// discovering snapshots and fetching one, and with two kept every
+		// 5 blocks the one it chose could be pruned before its chunk
+		// arrived (CometBFT then asks again for the missing chunk of that
+		// snapshot instead of choosing another).
 		for _, v := range nw.validators() {
-			setSnapshotInterval(t, v.home, interval)
+			setSnapshotConfig(t, v.home, interval, 10)
 		}
 		// What block sync and state sync did is logged at info level.
 		editNodeConfig(t, nw.nodes[4].home, func(c *cmtcfg.Config) { c.LogLevel = "blocksync:info," + c.LogLevel })

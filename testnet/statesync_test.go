@@ -1,6 +1,7 @@
 package testnet
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -20,16 +21,32 @@ import (
 	"github.com/govchain/govchain/client"
 )
 
-// setSnapshotInterval rewrites the [snapshot] interval of a home's app.toml.
+// setSnapshotInterval rewrites the [snapshot] interval of a home's
+// app.toml, keeping the two newest snapshots (the default).
 func setSnapshotInterval(t *testing.T, home string, interval int) {
+	t.Helper()
+	setSnapshotConfig(t, home, interval, 2)
+}
+
+// setSnapshotConfig sets [snapshot] interval and keep_recent in a home's
+// app.toml.
+func setSnapshotConfig(t *testing.T, home string, interval, keepRecent int) {
 	t.Helper()
 	f := filepath.Join(home, "config", "app.toml")
 	b, err := os.ReadFile(f)
 	require.NoError(t, err)
-	re := regexp.MustCompile(`(?m)^interval = \d+$`) // only [snapshot] has "interval"
-	require.Len(t, re.FindAll(b, -1), 1, "app.toml:\n%s", b)
-	b = re.ReplaceAll(b, []byte(fmt.Sprintf("interval = %d", interval)))
-	require.NoError(t, os.WriteFile(f, b, 0o644))
+	section := bytes.Index(b, []byte("\n[snapshot]\n"))
+	require.Positive(t, section, "app.toml has no [snapshot] section:\n%s", b)
+	head, tail := b[:section], b[section:]
+	for _, kv := range []struct {
+		key   string
+		value int
+	}{{"interval", interval}, {"keep_recent", keepRecent}} {
+		re := regexp.MustCompile(`(?m)^` + kv.key + ` = \d+$`)
+		require.Len(t, re.FindAll(tail, -1), 1, "[snapshot] %s in app.toml:\n%s", kv.key, b)
+		tail = re.ReplaceAll(tail, []byte(fmt.Sprintf("%s = %d", kv.key, kv.value)))
+	}
+	require.NoError(t, os.WriteFile(f, append(head, tail...), 0o644))
 }
 
 // editNodeConfig loads a home's config.toml as CometBFT does, lets edit
