@@ -458,6 +458,14 @@ func (nd *netNode) Client() *client.Client {
 // Height is the node's latest block height (0 before the first block).
 func (nd *netNode) Height() (int64, error) { return rpcHeight(nd.rpc) }
 
+// Log returns the node's whole log.
+func (nd *netNode) Log() string {
+	nd.t.Helper()
+	b, err := os.ReadFile(filepath.Join(nd.home, "node.log"))
+	require.NoError(nd.t, err)
+	return string(b)
+}
+
 // Tail returns the end of the node's log.
 func (nd *netNode) Tail() string {
 	b, _ := os.ReadFile(filepath.Join(nd.home, "node.log"))

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -241,7 +239,7 @@ func (sc *byzScan) sameResultsEverywhere(ctx context.Context) {
 // byzLines returns the lines of nd's whole log that contain s.
 func byzLines(nd *netNode, s string) []string {
 	var out []string
-	for _, line := range strings.Split(byzLog(nd), "\n") {
+	for _, line := range strings.Split(nd.Log(), "\n") {
 		if strings.Contains(line, s) {
 			out = append(out, line)
 		}
@@ -251,11 +249,3 @@ func byzLines(nd *netNode, s string) []string {
 
 // byzCount counts the lines of nd's whole log that contain s.
 func byzCount(nd *netNode, s string) int { return len(byzLines(nd, s)) }
-
-// byzLog reads nd's whole log.
-func byzLog(nd *netNode) string {
-	nd.t.Helper()
-	b, err := os.ReadFile(filepath.Join(nd.home, "node.log"))
-	require.NoError(nd.t, err)
-	return string(b)
-}

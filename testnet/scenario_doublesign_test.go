@@ -214,6 +214,7 @@ func doublesignEvidenceRecords(ctx context.Context, t *testing.T, nw *network, t
 				t.Logf("evidence record 1 on %s: %s", nd.name, e.Value)
 			}
 		}
+		require.Contains(t, nd.Log(), "evidence of validator misbehaviour committed", "%s's log does not report the evidence", nd.name)
 	}
 	t.Logf("every node's state holds the %d evidence records (proven at height %d), naming agency %s", n, top, agencyID)
 }
