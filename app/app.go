@@ -120,23 +120,33 @@ type TxResult struct {
 // transaction that passed once is remembered (sigcache.go) and not checked
 // again; the returned DecodedTx is shared and must not be modified.
 func (a *App) ValidateTx(raw []byte) (*DecodedTx, error) {
-	chainID, maxBytes := a.info.ChainID, a.maxTxBytes()
-	if len(raw) > maxBytes {
-		return Decode(raw, maxBytes) // refused for its size
-	}
-	key := sha256.Sum256(raw)
-	if d := a.txs.get(key, chainID); d != nil {
-		return d, nil
-	}
-	d, err := decodeHashed(raw, maxBytes, &key)
-	if err != nil {
-		return nil, err
+	chainID := a.info.ChainID
+	d, cached, err := a.cachedOrDecoded(raw, chainID)
+	if err != nil || cached {
+		return d, err
 	}
 	if err := VerifySignature(d, chainID); err != nil {
 		return nil, err
 	}
-	a.txs.add(key, chainID, d, a.height.Load())
+	a.txs.add([sha256.Size]byte(d.Hash), chainID, d, a.height.Load())
 	return d, nil
+}
+
+// cachedOrDecoded returns raw's entry in the cache of checked transactions
+// (cached true: it passed every check of ValidateTx for chainID), or raw
+// decoded (Decode's checks, signature not verified yet).
+func (a *App) cachedOrDecoded(raw []byte, chainID string) (d *DecodedTx, cached bool, err error) {
+	maxBytes := a.maxTxBytes()
+	if len(raw) > maxBytes {
+		d, err = Decode(raw, maxBytes) // refused for its size
+		return d, false, err
+	}
+	key := sha256.Sum256(raw)
+	if d := a.txs.get(key, chainID); d != nil {
+		return d, true, nil
+	}
+	d, err = decodeHashed(raw, maxBytes, &key)
+	return d, false, err
 }
 
 func (a *App) maxTxBytes() int {
@@ -428,21 +438,14 @@ func (a *App) decodeAll(txs [][]byte) []decoded {
 // transaction found in the cache of checked transactions is taken from
 // it, and the others are added to it once verified.
 func (a *App) decodeChunk(txs [][]byte, out []decoded) {
-	chainID, maxBytes := a.info.ChainID, a.maxTxBytes()
+	chainID := a.info.ChainID
 	bv := ed25519.NewBatchVerifier()
 	var idx []int
 	for i, raw := range txs {
-		var d *DecodedTx
-		var err error
-		if len(raw) <= maxBytes {
-			key := sha256.Sum256(raw)
-			if d = a.txs.get(key, chainID); d != nil {
-				out[i] = decoded{tx: d}
-				continue
-			}
-			d, err = decodeHashed(raw, maxBytes, &key)
-		} else {
-			d, err = Decode(raw, maxBytes) // refused for its size
+		d, cached, err := a.cachedOrDecoded(raw, chainID)
+		if cached {
+			out[i] = decoded{tx: d}
+			continue
 		}
 		if err == nil {
 			err = CheckChainID(d, chainID)

@@ -77,10 +77,7 @@ func GetAccount(r state.Reader, a Address) (Account, bool, error) {
 	if decodeAccountJSON(b, &acc) {
 		return acc, true, nil
 	}
-	if _, err := GetJSON(r, key, &acc); err != nil {
-		return acc, true, err
-	}
-	return acc, true, nil
+	return acc, true, decodeStored(key, b, &acc)
 }
 
 // SetAccount writes an account (the bytes SetJSON would write).

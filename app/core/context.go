@@ -83,10 +83,15 @@ func GetJSON(r state.Reader, key []byte, v any) (bool, error) {
 	if b == nil {
 		return false, nil
 	}
+	return true, decodeStored(key, b, v)
+}
+
+// decodeStored decodes b, the JSON value stored under key, into v.
+func decodeStored(key, b []byte, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
-		return true, fmt.Errorf("core: stored value under %x does not decode: %w", key, err)
+		return fmt.Errorf("core: stored value under %x does not decode: %w", key, err)
 	}
-	return true, nil
+	return nil
 }
 
 // SetJSON encodes v as compact JSON (encoding/json: struct fields in
