@@ -22,6 +22,16 @@ import (
 // The invariants every scenario ends with. They read the nodes through
 // RPC only, once the faults are over and every node runs.
 
+// checkAfter is the end of a scenario: once every running node is a
+// block past the tip, safety (checkSafety) and durability of the
+// workload's operations (checkOps).
+func (nw *network) checkAfter(ctx context.Context, ops []opRecord) {
+	nw.t.Helper()
+	nw.waitHeight(nw.maxHeight()+1, 30*time.Second)
+	nw.checkSafety(ctx)
+	nw.checkOps(ctx, ops)
+}
+
 // checkSafety requires every node to report the same block id and app
 // hash at every height from 1 to the lowest latest height among them, and
 // each node's ABCI Info app hash at its last height H to equal header

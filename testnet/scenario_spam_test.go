@@ -170,9 +170,7 @@ func TestScenarioSpam(t *testing.T) {
 	}
 	t.Logf("blocks %d-%d hold %d transactions, all honest", fromHeight, toHeight, txs)
 
-	nw.waitHeight(nw.maxHeight()+1, 30*time.Second)
-	nw.checkSafety(ctx)
-	nw.checkOps(ctx, ops)
+	nw.checkAfter(ctx, ops)
 }
 
 // spamRSS is the resident set size of the node's process in bytes, read

@@ -69,9 +69,7 @@ func TestScenarioKillValidators(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	nw.waitHeight(nw.maxHeight()+1, 30*time.Second)
-	nw.checkSafety(ctx)
-	nw.checkOps(ctx, ops)
+	nw.checkAfter(ctx, ops)
 }
 
 // TestHarnessFaults checks the fault injection itself on four validators:
