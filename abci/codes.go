@@ -137,6 +137,9 @@ func Log(err error) string {
 type CodeInfo struct {
 	Code    uint32
 	Meaning string
+	// Err is the sentinel (or, for a kind fallback, the kind) the code
+	// stands for.
+	Err error
 }
 
 // Codes lists every released result code in table order: the specific
@@ -145,10 +148,10 @@ type CodeInfo struct {
 func Codes() []CodeInfo {
 	out := make([]CodeInfo, 0, len(codeTable)+len(kindTable))
 	for _, e := range codeTable {
-		out = append(out, CodeInfo{e.code, e.err.Error()})
+		out = append(out, CodeInfo{e.code, e.err.Error(), e.err})
 	}
 	for _, e := range kindTable {
-		out = append(out, CodeInfo{e.code, "other refusal of kind " + e.err.Error()})
+		out = append(out, CodeInfo{e.code, "other refusal of kind " + e.err.Error(), e.err})
 	}
 	return out
 }
