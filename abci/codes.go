@@ -1,7 +1,9 @@
 package abci
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/govchain/govchain/app"
@@ -31,52 +33,37 @@ type codeEntry struct {
 	code uint32
 }
 
-// codeTable is append-only: a code, once released, keeps its meaning
-// forever. Entries are matched in order with errors.Is, so specific
-// sentinels come before the kinds they wrap.
-var codeTable = slices.Concat(coreCodes,
-	registryCodes(200, land.Errors),
-	registryCodes(300, vehicle.Errors),
-	registryCodes(400, identity.Errors),
-	registryCodes(500, invoice.Errors),
-	registryCodes(600, notary.Errors),
-	registryCodes(700, gov.Errors),
-)
+// codeTable holds every coded sentinel, sorted by code: the envelope and
+// authorisation refusals (core, 2-19), the query refusals (app, 20-29),
+// then each registry's (100 codes each). Each code is written beside its
+// sentinel (core.NewCodedError) and never changes; testdata/codes.txt
+// holds the whole released table. Code matches entries in order with
+// errors.Is, so of two coded sentinels in one error chain the lower code
+// wins.
+var codeTable = buildCodeTable(core.Errors, app.Errors, agency.Errors, land.Errors, vehicle.Errors,
+	identity.Errors, invoice.Errors, notary.Errors, gov.Errors)
 
-var coreCodes = []codeEntry{
-	// Envelope and authorisation: 2-19.
-	{core.ErrTxTooLarge, 2},
-	{core.ErrMalformedTx, 3},
-	{core.ErrNonCanonical, 4},
-	{core.ErrWrongChainID, 5},
-	{core.ErrBadSignature, 6},
-	{core.ErrWrongSequence, 7},
-	{core.ErrUnknownMsgType, 8},
-	{core.ErrMissingRole, 9},
-	{core.ErrNotAgencyAdmin, 10},
-	{core.ErrAccountDisabled, 11},
-	{core.ErrInvalidAddress, 12},
-	{core.ErrInvalidPublicKey, 13},
-	{core.ErrReplay, 14},
-	{core.ErrKeyRotated, 15},
-	{core.ErrKeyInUse, 16},
-	{core.ErrSameKey, 17},
-	{core.ErrNoSuchSigner, 18},
-	// Queries: 20-29.
-	{app.ErrUnknownQueryPath, 20},
-	{app.ErrNoState, 21},
-	{app.ErrVersionUnavailable, 22},
-	{app.ErrKeyNotFound, 23},
-	{app.ErrAccountNotFound, 24},
-	{app.ErrKeyNotBound, 25},
-	// Agency registry: 100-199.
-	{agency.ErrRoleNotGrantable, 100},
-	{agency.ErrAlreadyGranted, 101},
-	{agency.ErrNotGranted, 102},
-	{agency.ErrNotGrantor, 103},
-	{agency.ErrUnknownRole, 104},
-	{agency.ErrAgencyNotFound, 105},
-	{agency.ErrUnknownPath, 106},
+// buildCodeTable sorts the sentinels of lists by code. It panics if a
+// sentinel has no code or two share one: the table is fixed when the
+// program is built, and such a table must never serve a block.
+func buildCodeTable(lists ...[]*core.Error) []codeEntry {
+	var out []codeEntry
+	owner := map[uint32]*core.Error{}
+	for _, list := range lists {
+		for _, e := range list {
+			c := e.Code()
+			if c == 0 || c == CodeInternal {
+				panic(fmt.Sprintf("abci: sentinel %q has no result code of its own", e))
+			}
+			if prev, dup := owner[c]; dup {
+				panic(fmt.Sprintf("abci: code %d is given to both %q and %q", c, prev, e))
+			}
+			owner[c] = e
+			out = append(out, codeEntry{e, c})
+		}
+	}
+	slices.SortFunc(out, func(a, b codeEntry) int { return cmp.Compare(a.code, b.code) })
+	return out
 }
 
 // kindTable gives the code of an error that is of a known kind but has no
@@ -87,20 +74,6 @@ var kindTable = []codeEntry{
 	{core.ErrNotFound, 91},
 	{core.ErrUnauthorized, 92},
 	{core.ErrConflict, 93},
-}
-
-// registryCodes numbers a registry's sentinels from base in the registry's
-// own append-only order, so a sentinel appended there gets the next free
-// code and no released code moves. Each registry owns 100 codes.
-func registryCodes(base uint32, errs []*core.Error) []codeEntry {
-	if len(errs) > 100 {
-		panic("abci: a registry has more than 100 sentinels")
-	}
-	out := make([]codeEntry, 0, len(errs))
-	for i, e := range errs {
-		out = append(out, codeEntry{e, base + uint32(i)})
-	}
-	return out
 }
 
 // Code returns the stable result code of err (0 for nil).

@@ -12,7 +12,7 @@ import (
 )
 
 // ErrNoState is returned by queries before the first block is committed.
-var ErrNoState = core.NewError(core.ErrNotFound, "query: no committed state yet")
+var ErrNoState = core.NewCodedError(21, core.ErrNotFound, "query: no committed state yet")
 
 // Proof is an ICS23 proof that Key exists (with the value the answer
 // carries) or, if Exists is false, that it is absent, in the tree whose root
@@ -113,7 +113,7 @@ func (a *App) Query(path string, height int64, prove bool) QueryResponse {
 
 // ErrVersionUnavailable is returned for a query at a height whose state
 // is not kept (pruned, or not yet committed).
-var ErrVersionUnavailable = core.NewError(core.ErrNotFound, "query: state at that height is not available")
+var ErrVersionUnavailable = core.NewCodedError(22, core.ErrNotFound, "query: state at that height is not available")
 
 // EntriesJSON renders the entries of a multi-key answer as a JSON array of
 // {"key": "<hex>", "value": <stored JSON>}. Stored values are compact JSON
@@ -151,7 +151,7 @@ func queryStoreKey(r state.Reader, path []string) (*core.QueryResult, error) {
 }
 
 // ErrKeyNotFound is the not-found answer of /store/{key}.
-var ErrKeyNotFound = core.NewError(core.ErrNotFound, "query: key not found")
+var ErrKeyNotFound = core.NewCodedError(23, core.ErrNotFound, "query: key not found")
 
 // queryChain serves /chain/info: the chain id, parameters and member
 // agencies written at genesis.
@@ -172,7 +172,7 @@ func queryChain(r state.Reader, path []string) (*core.QueryResult, error) {
 
 // ErrAccountNotFound is the not-found answer of /account/{address}: the
 // account has never signed a transaction (its next sequence is 0).
-var ErrAccountNotFound = core.NewError(core.ErrNotFound, "query: account has never signed a transaction")
+var ErrAccountNotFound = core.NewCodedError(24, core.ErrNotFound, "query: account has never signed a transaction")
 
 // queryAccount serves /account/{address}: public key and next sequence.
 func queryAccount(r state.Reader, path []string) (*core.QueryResult, error) {
@@ -192,7 +192,7 @@ func queryAccount(r state.Reader, path []string) (*core.QueryResult, error) {
 
 // ErrKeyNotBound is the not-found answer of /key/{key address}: the key
 // was never rotated into an account, so it signs for its own address.
-var ErrKeyNotBound = core.NewError(core.ErrNotFound, "query: key is not bound to another account")
+var ErrKeyNotBound = core.NewCodedError(25, core.ErrNotFound, "query: key is not bound to another account")
 
 // queryKey serves /key/{key address}: the account a rotated-in key signs
 // for (a core.KeyBinding).
@@ -209,4 +209,10 @@ func queryKey(r state.Reader, path []string) (*core.QueryResult, error) {
 		return nil, &core.NotFound{Key: key, Err: ErrKeyNotBound}
 	}
 	return &core.QueryResult{Key: key, Value: v}, nil
+}
+
+// Errors lists the coded sentinels of this package (codes 20-29): the
+// refusals of a query path before any registry answers it.
+var Errors = []*core.Error{
+	ErrUnknownQueryPath, ErrNoState, ErrVersionUnavailable, ErrKeyNotFound, ErrAccountNotFound, ErrKeyNotBound,
 }

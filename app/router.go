@@ -52,7 +52,7 @@ func MsgTypes() []string {
 }
 
 // ErrUnknownQueryPath is returned for a query path no registry serves.
-var ErrUnknownQueryPath = core.NewError(core.ErrInvalid, "query: unknown path")
+var ErrUnknownQueryPath = core.NewCodedError(20, core.ErrInvalid, "query: unknown path")
 
 // route sends a query path ("/land/parcel/P-1") to its registry.
 func route(r state.Reader, path string) (*core.QueryResult, error) {

@@ -16,16 +16,21 @@ const (
 	TypeRevokeRole = "agency/revoke_role"
 )
 
-// Sentinels, in the order the abci code table lists them.
+// Sentinels, with their released result codes (100-199).
 var (
-	ErrRoleNotGrantable = core.NewError(core.ErrUnauthorized, "agency: this agency may not grant that role")
-	ErrAlreadyGranted   = core.NewError(core.ErrConflict, "agency: account already holds the role")
-	ErrNotGranted       = core.NewError(core.ErrConflict, "agency: account does not hold the role")
-	ErrNotGrantor       = core.NewError(core.ErrUnauthorized, "agency: only the agency that granted the role may revoke it")
-	ErrUnknownRole      = core.NewError(core.ErrInvalid, "agency: unknown role")
-	ErrAgencyNotFound   = core.NewError(core.ErrNotFound, "agency: agency not found")
-	ErrUnknownPath      = core.NewError(core.ErrInvalid, "agency: unknown query path")
+	ErrRoleNotGrantable = core.NewCodedError(100, core.ErrUnauthorized, "agency: this agency may not grant that role")
+	ErrAlreadyGranted   = core.NewCodedError(101, core.ErrConflict, "agency: account already holds the role")
+	ErrNotGranted       = core.NewCodedError(102, core.ErrConflict, "agency: account does not hold the role")
+	ErrNotGrantor       = core.NewCodedError(103, core.ErrUnauthorized, "agency: only the agency that granted the role may revoke it")
+	ErrUnknownRole      = core.NewCodedError(104, core.ErrInvalid, "agency: unknown role")
+	ErrAgencyNotFound   = core.NewCodedError(105, core.ErrNotFound, "agency: agency not found")
+	ErrUnknownPath      = core.NewCodedError(106, core.ErrInvalid, "agency: unknown query path")
 )
+
+// Errors lists every coded sentinel of this package.
+var Errors = []*core.Error{
+	ErrRoleNotGrantable, ErrAlreadyGranted, ErrNotGranted, ErrNotGrantor, ErrUnknownRole, ErrAgencyNotFound, ErrUnknownPath,
+}
 
 // Types lists the message types of this registry, sorted.
 func Types() []string { return []string{TypeGrantRole, TypeRevokeRole} }

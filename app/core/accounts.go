@@ -16,10 +16,10 @@ const (
 
 // Sentinels of signer resolution and key rotation.
 var (
-	ErrKeyRotated   = NewError(ErrUnauthorized, "auth: this key was rotated out of its account")
-	ErrKeyInUse     = NewError(ErrConflict, "auth: the new key already belongs to an account")
-	ErrSameKey      = NewError(ErrConflict, "auth: the new key is the account's current key")
-	ErrNoSuchSigner = NewError(ErrNotFound, "auth: account not found")
+	ErrKeyRotated   = NewCodedError(15, ErrUnauthorized, "auth: this key was rotated out of its account")
+	ErrKeyInUse     = NewCodedError(16, ErrConflict, "auth: the new key already belongs to an account")
+	ErrSameKey      = NewCodedError(17, ErrConflict, "auth: the new key is the account's current key")
+	ErrNoSuchSigner = NewCodedError(18, ErrNotFound, "auth: account not found")
 )
 
 // Account statuses. An account with a status can no longer sign.

@@ -23,16 +23,36 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Error is a sentinel with a readable message that belongs to a kind.
-// errors.Is(e, kind) holds; the message does not repeat the kind.
+// Error is a sentinel with a readable message that belongs to a kind, and
+// usually its own result code. errors.Is(e, kind) holds; the message does
+// not repeat the kind.
 type Error struct {
 	msg  string
 	kind error
+	code uint32
 }
 
-// NewError returns a sentinel of the given kind. Messages are lower case and
-// start with the package name ("land: parcel not found").
+// NewCodedError returns a sentinel of the given kind with its own result
+// code, written here beside the sentinel as released: codes are hashed
+// into block results, so a code once released keeps its number and its
+// meaning forever (abci/testdata/codes.txt holds the whole table and a
+// test compares it). A module's codes lie in its own range (Module.Codes)
+// and it lists every coded sentinel in Module.Errors. Messages are lower
+// case and start with the package name ("land: parcel not found").
+func NewCodedError(code uint32, kind error, msg string) *Error {
+	return &Error{msg: msg, kind: kind, code: code}
+}
+
+// NewError returns a sentinel of the given kind without a code of its
+// own: its result code is its kind's (an answer that needs no code of its
+// own, such as a query's not-found of an internal table).
 func NewError(kind error, msg string) *Error { return &Error{msg: msg, kind: kind} }
+
+// Code returns the sentinel's own result code, or 0 if its kind decides.
+func (e *Error) Code() uint32 { return e.code }
+
+// Kind returns the error kind the sentinel belongs to.
+func (e *Error) Kind() error { return e.kind }
 
 // Error implements error.
 func (e *Error) Error() string { return e.msg }
@@ -47,19 +67,27 @@ func Wrapf(err error, format string, args ...any) error {
 }
 
 // Envelope and authorisation sentinels: the refusals every transaction can
-// meet before its message runs.
+// meet before its message runs (codes 2-19).
 var (
-	ErrTxTooLarge       = NewError(ErrInvalid, "tx: transaction too large")
-	ErrMalformedTx      = NewError(ErrInvalid, "tx: malformed transaction")
-	ErrNonCanonical     = NewError(ErrInvalid, "tx: transaction is not in canonical encoding")
-	ErrWrongChainID     = NewError(ErrInvalid, "tx: wrong chain id")
-	ErrBadSignature     = NewError(ErrUnauthorized, "tx: signature does not verify")
-	ErrWrongSequence    = NewError(ErrConflict, "tx: wrong sequence")
-	ErrReplay           = NewError(ErrConflict, "tx: sequence already used (replay)")
-	ErrUnknownMsgType   = NewError(ErrInvalid, "tx: unknown message type")
-	ErrMissingRole      = NewError(ErrUnauthorized, "auth: signer lacks the required role")
-	ErrNotAgencyAdmin   = NewError(ErrUnauthorized, "auth: signer is not an admin of the agency")
-	ErrAccountDisabled  = NewError(ErrUnauthorized, "auth: account can no longer sign")
-	ErrInvalidAddress   = NewError(ErrInvalid, "tx: invalid account address")
-	ErrInvalidPublicKey = NewError(ErrInvalid, "tx: invalid public key")
+	ErrTxTooLarge       = NewCodedError(2, ErrInvalid, "tx: transaction too large")
+	ErrMalformedTx      = NewCodedError(3, ErrInvalid, "tx: malformed transaction")
+	ErrNonCanonical     = NewCodedError(4, ErrInvalid, "tx: transaction is not in canonical encoding")
+	ErrWrongChainID     = NewCodedError(5, ErrInvalid, "tx: wrong chain id")
+	ErrBadSignature     = NewCodedError(6, ErrUnauthorized, "tx: signature does not verify")
+	ErrWrongSequence    = NewCodedError(7, ErrConflict, "tx: wrong sequence")
+	ErrReplay           = NewCodedError(14, ErrConflict, "tx: sequence already used (replay)")
+	ErrUnknownMsgType   = NewCodedError(8, ErrInvalid, "tx: unknown message type")
+	ErrMissingRole      = NewCodedError(9, ErrUnauthorized, "auth: signer lacks the required role")
+	ErrNotAgencyAdmin   = NewCodedError(10, ErrUnauthorized, "auth: signer is not an admin of the agency")
+	ErrAccountDisabled  = NewCodedError(11, ErrUnauthorized, "auth: account can no longer sign")
+	ErrInvalidAddress   = NewCodedError(12, ErrInvalid, "tx: invalid account address")
+	ErrInvalidPublicKey = NewCodedError(13, ErrInvalid, "tx: invalid public key")
 )
+
+// Errors lists the coded sentinels of this package (codes 2-19): the
+// envelope, authorisation and signer refusals.
+var Errors = []*Error{
+	ErrTxTooLarge, ErrMalformedTx, ErrNonCanonical, ErrWrongChainID, ErrBadSignature, ErrWrongSequence,
+	ErrUnknownMsgType, ErrMissingRole, ErrNotAgencyAdmin, ErrAccountDisabled, ErrInvalidAddress,
+	ErrInvalidPublicKey, ErrReplay, ErrKeyRotated, ErrKeyInUse, ErrSameKey, ErrNoSuchSigner,
+}
