@@ -7,14 +7,7 @@ import (
 	"slices"
 
 	"github.com/govchain/govchain/app"
-	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/app/gov"
-	"github.com/govchain/govchain/app/identity"
-	"github.com/govchain/govchain/app/invoice"
-	"github.com/govchain/govchain/app/land"
-	"github.com/govchain/govchain/app/notary"
-	"github.com/govchain/govchain/app/vehicle"
 )
 
 // Codespace is the codespace of every non-zero result code.
@@ -35,18 +28,22 @@ type codeEntry struct {
 
 // codeTable holds every coded sentinel, sorted by code: the envelope and
 // authorisation refusals (core, 2-19), the query refusals (app, 20-29),
-// then each registry's (100 codes each). Each code is written beside its
+// then each module's (100 codes each, core.Module's Codes). Each code is written beside its
 // sentinel (core.NewCodedError) and never changes; testdata/codes.txt
 // holds the whole released table. Code matches entries in order with
 // errors.Is, so of two coded sentinels in one error chain the lower code
 // wins.
-var codeTable = buildCodeTable(core.Errors, app.Errors, agency.Errors, land.Errors, vehicle.Errors,
-	identity.Errors, invoice.Errors, notary.Errors, gov.Errors)
+var codeTable = buildCodeTable(app.Modules)
 
-// buildCodeTable sorts the sentinels of lists by code. It panics if a
-// sentinel has no code or two share one: the table is fixed when the
-// program is built, and such a table must never serve a block.
-func buildCodeTable(lists ...[]*core.Error) []codeEntry {
+// buildCodeTable sorts by code the sentinels of core, of app and of every
+// module. It panics if a sentinel has no code or two share one: the table
+// is fixed when the program is built, and such a table must never serve a
+// block.
+func buildCodeTable(mods []*core.Module) []codeEntry {
+	lists := [][]*core.Error{core.Errors, app.Errors}
+	for _, m := range mods {
+		lists = append(lists, m.Errors)
+	}
 	var out []codeEntry
 	owner := map[uint32]*core.Error{}
 	for _, list := range lists {

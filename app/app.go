@@ -756,4 +756,4 @@ type BlockInfo struct {
 }
 
 // BlockInfoKey is the store key of the BlockInfo record.
-func BlockInfoKey() []byte { return state.Key(state.PrefixMeta, 0x02) }
+func BlockInfoKey() []byte { return state.Key(core.PrefixMeta, 0x02) }

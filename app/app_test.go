@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/state"
@@ -36,6 +39,10 @@ func TestGenesisValidate(t *testing.T) {
 		"grant not allowed":     func(g *Genesis) { g.Roles[0].Agency = "finance" },
 		"grant twice":           func(g *Genesis) { g.Roles = append(g.Roles, g.Roles[0]) },
 		"tiny max tx":           func(g *Genesis) { g.Params.MaxTxBytes = 10 },
+		"bad gov section": func(g *Genesis) {
+			g.Sections = map[string]json.RawMessage{"gov": json.RawMessage(`{"voting_period_seconds":-1,"threshold":"agencies"}`)}
+		},
+		"section of no module": func(g *Genesis) { g.Sections = map[string]json.RawMessage{"land": json.RawMessage(`{}`)} },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -46,6 +53,50 @@ func TestGenesisValidate(t *testing.T) {
 	}
 	_, err := ParseGenesis([]byte(`{"agencies":[],"surprise":1}`))
 	require.ErrorContains(t, err, "unknown field")
+}
+
+// TestGenesisSections checks the module sections of app_state: written
+// in module order with each module's defaults, decoded strictly, an
+// absent or zero section standing for the defaults, and a section under a
+// name that is no module's refused.
+func TestGenesisSections(t *testing.T) {
+	c := map[string]ed25519.PrivKey{}
+	for _, n := range testNames {
+		c[n] = testKey(n)
+	}
+	raw, err := json.Marshal(testGenesis(c))
+	require.NoError(t, err)
+	var top map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(raw, &top))
+	require.JSONEq(t, `{"registrar_approval_required":false}`, string(top["vehicle"]))
+	require.JSONEq(t, `{"voting_period_seconds":604800,"threshold":"agencies"}`, string(top["gov"]))
+	require.Less(t, bytes.Index(raw, []byte(`"vehicle"`)), bytes.Index(raw, []byte(`"gov"`)), "sections follow the module order")
+
+	g, err := ParseGenesis(raw)
+	require.NoError(t, err)
+	again, err := json.Marshal(g)
+	require.NoError(t, err)
+	require.Equal(t, string(raw), string(again), "a parsed genesis encodes as it was")
+
+	// A zero or absent gov section means gov.DefaultParams, as released.
+	for _, section := range []string{`,"gov":{"voting_period_seconds":0,"threshold":""}`, ``} {
+		edited := bytes.Replace(raw, []byte(`,"gov":`+string(top["gov"])), []byte(section), 1)
+		g, err := ParseGenesis(edited)
+		require.NoError(t, err, section)
+		secs, err := g.sections()
+		require.NoError(t, err)
+		require.Equal(t, gov.DefaultParams(), secs[slices.Index(Modules, gov.Module)])
+	}
+	for _, bad := range []struct{ edit, want string }{
+		{`,"gov":{"voting_period_seconds":60,"threshold":"agencies","extra":1}`, "unknown field"},
+		{`,"gov":{"voting_period_seconds":60,"threshold":"kings"}`, "threshold"},
+		{`,"land":{}`, "unknown field"},
+		{`,"Params":{}`, "unknown field"},
+	} {
+		edited := bytes.Replace(raw, []byte(`,"gov":`+string(top["gov"])), []byte(bad.edit), 1)
+		_, err := ParseGenesis(edited)
+		require.ErrorContains(t, err, bad.want, bad.edit)
+	}
 }
 
 func TestAgencyRolesAndAuth(t *testing.T) {

@@ -1,8 +1,42 @@
 // Package app is the govchain state machine: the transaction envelope and
-// its canonical encoding, signature and sequence checks, the router from
-// message type to registry, genesis, block execution and queries with
-// proofs. It knows nothing of CometBFT's node, networking or RPC; the abci
-// package adapts it to ABCI.
+// its canonical encoding, signature and sequence checks, the ordered list
+// of modules and the routing derived from it, genesis, block execution and
+// queries with proofs. It knows nothing of CometBFT's node, networking or
+// RPC; the abci package adapts it to ABCI.
+//
+// # Modules, and how to add one
+//
+// Every registry or service is a package under app/ exposing one
+// core.Module value; Modules (modules.go) lists them in order, and
+// everything else is derived from that list: NewMsg and MsgTypes (the
+// router), the query dispatch of route and PathKey, the genesis sections
+// (Genesis), and abci's result-code table. There is no init()
+// registration and no reflection. To add a module named "permits":
+//
+//  1. Create app/permits with doc.go (what it is for, its usage protocol,
+//     what it must never do); keys.go with `const Prefix byte = 0x70`, a
+//     byte no module has used (app/testdata/modules.txt lists them all),
+//     and its tables built with state.Key(Prefix, table, parts...);
+//     errors.go with its sentinels, each with its own code in a fresh
+//     range of 100 (core.NewCodedError(800, core.ErrInvalid, "permits:
+//     invalid message")) and listed in Errors; its messages (VerbNoun
+//     types implementing core.Msg, type strings "permits/verb_noun");
+//     query.go with one resolver from a path to its key and answer, shared
+//     by Query and PathKey; and module.go with
+//     `var Module = &core.Module{Name: "permits", Prefix: Prefix, Codes: 800,
+//     Msgs: []core.MsgType{core.MsgOf[IssuePermit](), ...}, Query: Query,
+//     PathKey: PathKey, Errors: Errors}` (and Genesis:
+//     core.GenesisOf(DefaultParams, Params.Validate, InitGenesis) if it has
+//     genesis parameters).
+//  2. Append `permits.Module,` to Modules. Never reorder or remove an
+//     entry: genesis initialises the modules in this order.
+//  3. Run `go test ./app -run ModulesGolden -update` and `go test ./abci
+//     -run CodesGolden -update`, and check that the diffs of
+//     app/testdata/modules.txt and abci/testdata/codes.txt only add lines.
+//  4. Test it at land's bar: a table test for every Validate, a lifecycle
+//     test on coretest.Env that hits every sentinel with the state
+//     unchanged, the authorisation matrix, coretest.CheckModule, and its
+//     messages in the determinism replay (land_flow_test.go).
 //
 // # Encoding: canonical JSON
 //

@@ -5,30 +5,98 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/app/gov"
-	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
 
 // Genesis is the application state in CometBFT's genesis.json (its
 // "app_state"): the agencies, which agency may grant which role, the
-// initial role grants and the chain's parameters.
+// initial role grants, the chain's parameters, and one section per module
+// that has one (core.Module's Genesis), under the module's name:
+//
+//	{"params":{...},"agencies":[...],"role_policy":[...],"roles":[...],
+//	 "vehicle":{"registrar_approval_required":false},"gov":{...}}
 type Genesis struct {
 	Params     Params            `json:"params"`
 	Agencies   []core.Agency     `json:"agencies"`
 	RolePolicy []core.RolePolicy `json:"role_policy"`
 	Roles      []GenesisRole     `json:"roles"`
-	// Vehicle are the vehicle registry's parameters (whether a registrar
-	// must approve each sale).
-	Vehicle vehicle.Params `json:"vehicle"`
-	// Gov are the governance parameters (voting period, threshold basis);
-	// zero means gov.DefaultParams().
-	Gov gov.Params `json:"gov"`
+	// Sections holds the modules' sections by module name, as JSON. A
+	// module without an entry takes its defaults; a name that is no
+	// module with a genesis section is refused.
+	Sections map[string]json.RawMessage `json:"-"`
+}
+
+// genesisFields is Genesis without its module sections: the fields
+// app_state always has.
+type genesisFields struct {
+	Params     Params            `json:"params"`
+	Agencies   []core.Agency     `json:"agencies"`
+	RolePolicy []core.RolePolicy `json:"role_policy"`
+	Roles      []GenesisRole     `json:"roles"`
+}
+
+// MarshalJSON encodes the fixed fields, then each module's section in
+// module order (its entry in Sections, or its default).
+func (g Genesis) MarshalJSON() ([]byte, error) {
+	fixed, err := json.Marshal(genesisFields{g.Params, g.Agencies, g.RolePolicy, g.Roles})
+	if err != nil {
+		return nil, err
+	}
+	b := fixed[:len(fixed)-1]
+	for _, m := range Modules {
+		if m.Genesis == nil {
+			continue
+		}
+		raw, ok := g.Sections[m.Name]
+		if !ok {
+			if raw, err = json.Marshal(m.Genesis.Default()); err != nil {
+				return nil, err
+			}
+		}
+		b = append(b, `,"`+m.Name+`":`...)
+		b = append(b, raw...)
+	}
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON decodes app_state strictly: the fixed fields with unknown
+// fields refused at every depth, and a section only under the name of a
+// module that has one.
+func (g *Genesis) UnmarshalJSON(b []byte) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return err
+	}
+	sections := map[string]json.RawMessage{}
+	for _, m := range Modules {
+		if raw, ok := top[m.Name]; ok && m.Genesis != nil {
+			sections[m.Name] = raw
+			delete(top, m.Name)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(top)) {
+		switch k {
+		case "params", "agencies", "role_policy", "roles":
+		default:
+			return fmt.Errorf("json: unknown field %q", k)
+		}
+	}
+	rest, err := json.Marshal(top)
+	if err != nil {
+		return err
+	}
+	var f genesisFields
+	if err := core.StrictUnmarshal(rest, &f); err != nil {
+		return err
+	}
+	*g = Genesis{Params: f.Params, Agencies: f.Agencies, RolePolicy: f.RolePolicy, Roles: f.Roles, Sections: sections}
+	return nil
 }
 
 // GenesisRole is a role granted at genesis on behalf of an agency.
@@ -69,7 +137,7 @@ func ChainInfoKey() []byte { return core.ChainInfoKey() }
 // validates it.
 func ParseGenesis(appState []byte) (*Genesis, error) {
 	var g Genesis
-	if err := strictUnmarshal(appState, &g); err != nil {
+	if err := core.StrictUnmarshal(appState, &g); err != nil {
 		return nil, fmt.Errorf("genesis: app_state does not decode: %w", err)
 	}
 	g.fillDefaults()
@@ -79,14 +147,34 @@ func ParseGenesis(appState []byte) (*Genesis, error) {
 	return &g, nil
 }
 
-// fillDefaults replaces zero parameter sections by their defaults.
+// fillDefaults replaces zero chain parameters by their defaults (each
+// module's section fills its own, in core.GenesisSection.Check).
 func (g *Genesis) fillDefaults() {
 	if g.Params == (Params{}) {
 		g.Params = DefaultParams()
 	}
-	if g.Gov == (gov.Params{}) {
-		g.Gov = gov.DefaultParams()
+}
+
+// sections checks every module's section (its entry in Sections, or none)
+// and returns the values their Init takes, by module in module order.
+func (g *Genesis) sections() ([]any, error) {
+	out := make([]any, len(Modules))
+	for i, m := range Modules {
+		if m.Genesis == nil {
+			continue
+		}
+		v, err := m.Genesis.Check(g.Sections[m.Name])
+		if err != nil {
+			return nil, fmt.Errorf("genesis: section %q: %w", m.Name, err)
+		}
+		out[i] = v
 	}
+	for name := range g.Sections {
+		if m, ok := modulesByName[name]; !ok || m.Genesis == nil {
+			return nil, fmt.Errorf("genesis: no module %q takes a genesis section", name)
+		}
+	}
+	return out, nil
 }
 
 // Validate checks the genesis: parameters, unique agencies, admins and
@@ -96,13 +184,8 @@ func (g *Genesis) Validate() error {
 	if err := g.Params.Validate(); err != nil {
 		return err
 	}
-	if err := g.Vehicle.Validate(); err != nil {
-		return fmt.Errorf("genesis: %w", err)
-	}
-	if g.Gov != (gov.Params{}) { // zero means the defaults
-		if err := g.Gov.Validate(); err != nil {
-			return fmt.Errorf("genesis: %w", err)
-		}
+	if _, err := g.sections(); err != nil {
+		return err
 	}
 	if len(g.Agencies) == 0 {
 		return fmt.Errorf("genesis: at least one agency is required")
@@ -208,15 +291,17 @@ func (g *Genesis) write(kv state.KV, chainID string, genesisTime time.Time, heig
 			return err
 		}
 	}
-	if err := vehicle.InitGenesis(kv, g.Vehicle); err != nil {
+	sections, err := g.sections()
+	if err != nil {
 		return err
 	}
-	govParams := g.Gov
-	if govParams == (gov.Params{}) {
-		govParams = gov.DefaultParams()
-	}
-	if err := gov.InitGenesis(kv, govParams); err != nil {
-		return err
+	for i, m := range Modules {
+		if m.Genesis == nil {
+			continue
+		}
+		if err := m.Genesis.Init(kv, sections[i]); err != nil {
+			return err
+		}
 	}
 	ctx := &core.Context{KV: kv, ChainID: chainID, Height: height, BlockTime: genesisTime, TxHash: []byte{}}
 	for _, r := range g.Roles {

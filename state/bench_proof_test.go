@@ -60,7 +60,7 @@ func proofBenchKey(present bool, i int) []byte {
 	}
 	binary.BigEndian.PutUint64(in[1:], uint64(i))
 	id := sha256.Sum256(in[:])
-	return Key(PrefixLand, 0x01, id[:])
+	return Key(benchPrefix, 0x01, id[:])
 }
 
 // proofBenchValue is the 200-byte value of present record i.

@@ -5,22 +5,11 @@ import (
 	"fmt"
 )
 
-// Every key in the tree starts with one byte naming the registry (or core
+// Every key in the tree starts with one byte naming the module (or core
 // table) that owns it, then one byte naming the table within it, then the
-// length-prefixed parts. Prefixes are never reused: a retired table keeps its
-// byte forever.
-const (
-	PrefixMeta     byte = 0x01 // chain parameters written at genesis
-	PrefixAccount  byte = 0x02 // accounts: public key and sequence
-	PrefixAgency   byte = 0x03 // agencies (ministries) and their admins
-	PrefixRole     byte = 0x04 // role policy and role assignments
-	PrefixLand     byte = 0x10 // app/land
-	PrefixVehicle  byte = 0x20 // app/vehicle
-	PrefixIdentity byte = 0x30 // app/identity
-	PrefixInvoice  byte = 0x40 // app/invoice
-	PrefixNotary   byte = 0x50 // app/notary
-	PrefixGov      byte = 0x60 // app/gov
-)
+// length-prefixed parts. The first bytes are declared by their owners
+// (app/core for the core tables, each module for its own: core.Module's
+// Prefix) and never reused; this package knows none of them.
 
 // MaxKeyPart is the longest part a key may hold. Parts are identifiers
 // (parcel ids, addresses, numbers), never documents.

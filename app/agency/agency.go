@@ -32,20 +32,6 @@ var Errors = []*core.Error{
 	ErrRoleNotGrantable, ErrAlreadyGranted, ErrNotGranted, ErrNotGrantor, ErrUnknownRole, ErrAgencyNotFound, ErrUnknownPath,
 }
 
-// Types lists the message types of this registry, sorted.
-func Types() []string { return []string{TypeGrantRole, TypeRevokeRole} }
-
-// NewMsg returns a zero message of the given type.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeGrantRole:
-		return &GrantRole{}, true
-	case TypeRevokeRole:
-		return &RevokeRole{}, true
-	}
-	return nil, false
-}
-
 // GrantRole gives an account a role on behalf of the signer's agency.
 type GrantRole struct {
 	Account core.Address `json:"account"`
@@ -171,7 +157,7 @@ func appendRoleHistory(ctx *core.Context, account core.Address, update func([]co
 	if ra.Roles == nil {
 		ra.Roles = []core.Role{}
 	}
-	if err := ctx.AppendHistory(state.PrefixRole, core.RoleHistoryTable, account[:], ra.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(core.PrefixRole, core.RoleHistoryTable, account[:], ra.HistoryCount, action, details); err != nil {
 		return err
 	}
 	ra.HistoryCount++

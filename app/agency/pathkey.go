@@ -42,7 +42,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return core.RoleAccountKey(addr), singleOf(errNoRoles), nil
 		case "history":
 			return core.RoleAccountKey(addr), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryPrefix(r, key, errNoRoles, state.Key(state.PrefixRole, core.RoleHistoryTable, addr[:]))
+				return core.QueryPrefix(r, key, errNoRoles, state.Key(core.PrefixRole, core.RoleHistoryTable, addr[:]))
 			}, nil
 		}
 	case len(path) == 2 && path[0] == "policy":

@@ -8,7 +8,7 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixAccount besides tableAccount.
+// Tables under PrefixAccount besides tableAccount.
 const (
 	tableKeyIndex     byte = 0x02 // address of a rotated-in key -> account address
 	tableAccountState byte = 0x03 // account address -> AccountStatus
@@ -47,12 +47,12 @@ type KeyBinding struct {
 
 // KeyIndexKey is the store key of the KeyBinding of a key address.
 func KeyIndexKey(keyAddr Address) []byte {
-	return state.Key(state.PrefixAccount, tableKeyIndex, keyAddr[:])
+	return state.Key(PrefixAccount, tableKeyIndex, keyAddr[:])
 }
 
 // AccountStatusKey is the key of an account's status record.
 func AccountStatusKey(a Address) []byte {
-	return state.Key(state.PrefixAccount, tableAccountState, a[:])
+	return state.Key(PrefixAccount, tableAccountState, a[:])
 }
 
 // GetAccountStatus reads an account's status; found is false for an

@@ -39,7 +39,23 @@ var Roles = []Role{
 // ValidRole reports whether r is a known role.
 func ValidRole(r Role) bool { _, ok := slices.BinarySearch(Roles, r); return ok }
 
-// Tables under state.PrefixAccount, state.PrefixAgency and state.PrefixRole.
+// Key prefixes of the core tables: the first byte of every key core owns
+// (see state.Key). Modules take other bytes (core.Module's Prefix); a byte
+// once used is never reused.
+const (
+	PrefixMeta    byte = 0x01 // chain parameters and the last block's info
+	PrefixAccount byte = 0x02 // accounts: public key and sequence
+	PrefixAgency  byte = 0x03 // agencies (ministries) and their admins; the agency module's prefix
+	PrefixRole    byte = 0x04 // role policy and role assignments
+)
+
+// CorePrefixes lists the key prefixes that belong to no module, which no
+// module may take. PrefixAgency is the agency module's (it answers the
+// agency queries and changes agencies and roles by message), though every
+// module reads it through core's admin checks.
+var CorePrefixes = []byte{PrefixMeta, PrefixAccount, PrefixRole}
+
+// Tables under PrefixAccount, PrefixAgency and PrefixRole.
 const (
 	tableAccount     byte = 0x01 // address -> Account
 	tableAgency      byte = 0x01 // agency id -> Agency
@@ -60,7 +76,7 @@ type Account struct {
 }
 
 // AccountKey is the store key of an account.
-func AccountKey(a Address) []byte { return state.Key(state.PrefixAccount, tableAccount, a[:]) }
+func AccountKey(a Address) []byte { return state.Key(PrefixAccount, tableAccount, a[:]) }
 
 // GetAccount reads an account; a missing account is returned with sequence
 // 0 and found false.
@@ -102,16 +118,16 @@ type Agency struct {
 
 // AgencyKey is the store key of an agency.
 func AgencyKey(id string) []byte {
-	return state.Key(state.PrefixAgency, tableAgency, []byte(id))
+	return state.Key(PrefixAgency, tableAgency, []byte(id))
 }
 
 // AgencyAdminKey is the store key naming the agency an address administers.
 func AgencyAdminKey(a Address) []byte {
-	return state.Key(state.PrefixAgency, tableAgencyAdmin, a[:])
+	return state.Key(PrefixAgency, tableAgencyAdmin, a[:])
 }
 
 // AgenciesPrefix is the key prefix under which every agency is stored.
-func AgenciesPrefix() []byte { return state.Key(state.PrefixAgency, tableAgency) }
+func AgenciesPrefix() []byte { return state.Key(PrefixAgency, tableAgency) }
 
 // GetAgency reads an agency.
 func GetAgency(r state.Reader, id string) (Agency, bool, error) {
@@ -138,7 +154,7 @@ type RolePolicy struct {
 
 // RolePolicyKey is the store key of a role's policy.
 func RolePolicyKey(r Role) []byte {
-	return state.Key(state.PrefixRole, tableRolePolicy, []byte(r))
+	return state.Key(PrefixRole, tableRolePolicy, []byte(r))
 }
 
 // GetRolePolicy reads the policy of a role (empty if no agency may grant it).
@@ -159,12 +175,12 @@ type RoleGrant struct {
 
 // RoleGrantKey is the store key of an account's grant of one role.
 func RoleGrantKey(a Address, role Role) []byte {
-	return state.Key(state.PrefixRole, tableRoleGrant, a[:], []byte(role))
+	return state.Key(PrefixRole, tableRoleGrant, a[:], []byte(role))
 }
 
 // RoleGrantsPrefix is the key prefix of all of an account's grants.
 func RoleGrantsPrefix(a Address) []byte {
-	return state.Key(state.PrefixRole, tableRoleGrant, a[:])
+	return state.Key(PrefixRole, tableRoleGrant, a[:])
 }
 
 // RoleAccount is the provable summary of an account's roles: the roles it
@@ -177,10 +193,10 @@ type RoleAccount struct {
 
 // RoleAccountKey is the key of an account's role-history counter.
 func RoleAccountKey(a Address) []byte {
-	return state.Key(state.PrefixRole, tableRoleAccount, a[:])
+	return state.Key(PrefixRole, tableRoleAccount, a[:])
 }
 
-// RoleHistoryTable is the table (under state.PrefixRole) of role history
+// RoleHistoryTable is the table (under PrefixRole) of role history
 // entries, keyed by address and sequence.
 const RoleHistoryTable = tableRoleHistory
 
@@ -284,7 +300,7 @@ func Printable(s string, max int) error {
 
 // ChainInfoKey is the store key of the chain information record (chain id,
 // parameters, member agency ids), written at genesis.
-func ChainInfoKey() []byte { return state.Key(state.PrefixMeta, 0x01) }
+func ChainInfoKey() []byte { return state.Key(PrefixMeta, 0x01) }
 
 // AgencySet lists the member agencies' ids, sorted. It anchors the agency
 // list: an answer listing agencies is complete when it holds one record per
@@ -294,7 +310,7 @@ type AgencySet struct {
 }
 
 // AgencySetKey is the store key of the AgencySet record.
-func AgencySetKey() []byte { return state.Key(state.PrefixAgency, tableAgencySet) }
+func AgencySetKey() []byte { return state.Key(PrefixAgency, tableAgencySet) }
 
 // GetAgencySet reads the member agencies' ids.
 func GetAgencySet(r state.Reader) (AgencySet, error) {

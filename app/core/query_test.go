@@ -12,11 +12,14 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
+// testPrefix is a key prefix no module uses.
+const testPrefix byte = 0xf0
+
 var errMissing = core.NewError(core.ErrNotFound, "test: no such record")
 
 func TestQuerySingle(t *testing.T) {
 	kv := coretest.NewMemKV()
-	key := state.Key(state.PrefixLand, 1, []byte("a"))
+	key := state.Key(testPrefix, 1, []byte("a"))
 	require.NoError(t, kv.Set(key, []byte(`{"n":1}`)))
 
 	res, err := core.QuerySingle(kv, key, errMissing)
@@ -25,7 +28,7 @@ func TestQuerySingle(t *testing.T) {
 	require.Equal(t, []byte(`{"n":1}`), res.Value)
 	require.Empty(t, res.Entries)
 
-	other := state.Key(state.PrefixLand, 1, []byte("b"))
+	other := state.Key(testPrefix, 1, []byte("b"))
 	_, err = core.QuerySingle(kv, other, errMissing)
 	var nf *core.NotFound
 	require.ErrorAs(t, err, &nf)
@@ -39,8 +42,8 @@ type counted struct {
 
 func TestQueryListOf(t *testing.T) {
 	kv := coretest.NewMemKV()
-	anchor := state.Key(state.PrefixLand, 1, []byte("p"))
-	entry := func(i uint64) []byte { return state.Key(state.PrefixLand, 2, []byte("p"), []byte{byte(i)}) }
+	anchor := state.Key(testPrefix, 1, []byte("p"))
+	entry := func(i uint64) []byte { return state.Key(testPrefix, 2, []byte("p"), []byte{byte(i)}) }
 	require.NoError(t, kv.Set(anchor, []byte(`{"count":3}`)))
 	for i := uint64(0); i < 3; i++ {
 		require.NoError(t, kv.Set(entry(i), []byte(fmt.Sprint(i))))
@@ -77,15 +80,15 @@ func TestQueryListOf(t *testing.T) {
 
 func TestQueryPrefix(t *testing.T) {
 	kv := coretest.NewMemKV()
-	anchor := state.Key(state.PrefixLand, 1, []byte("o"))
-	prefix := state.Key(state.PrefixLand, 3, []byte("o"))
+	anchor := state.Key(testPrefix, 1, []byte("o"))
+	prefix := state.Key(testPrefix, 3, []byte("o"))
 	require.NoError(t, kv.Set(anchor, []byte("anchor")))
 	// Written out of order; answered in key order. A key of a neighbouring
 	// owner is not included.
 	for _, s := range []string{"c", "a", "b"} {
 		require.NoError(t, kv.Set(append(append([]byte{}, prefix...), s...), []byte(s)))
 	}
-	require.NoError(t, kv.Set(state.Key(state.PrefixLand, 3, []byte("p"), []byte("x")), []byte("x")))
+	require.NoError(t, kv.Set(state.Key(testPrefix, 3, []byte("p"), []byte("x")), []byte("x")))
 
 	res, err := core.QueryPrefix(kv, anchor, errMissing, prefix)
 	require.NoError(t, err)
@@ -95,7 +98,7 @@ func TestQueryPrefix(t *testing.T) {
 		require.Equal(t, []byte(s), res.Entries[i+1].Value)
 	}
 
-	_, err = core.QueryPrefix(kv, state.Key(state.PrefixLand, 1, []byte("none")), errMissing, prefix)
+	_, err = core.QueryPrefix(kv, state.Key(testPrefix, 1, []byte("none")), errMissing, prefix)
 	require.ErrorIs(t, err, errMissing)
 }
 

@@ -32,9 +32,9 @@ var authSetups = map[string]func(e *env) core.Msg{
 // authorised by being an agency admin, whatever the signer's roles; no role
 // stands in for it.
 func TestAuthorisationMatrix(t *testing.T) {
-	require.Len(t, authSetups, len(Types()))
+	require.Len(t, authSetups, len(Module.Types()))
 	roles := append([]core.Role{""}, core.Roles...)
-	for _, typ := range Types() {
+	for _, typ := range Module.Types() {
 		setup, ok := authSetups[typ]
 		require.True(t, ok, typ)
 		for _, role := range roles {

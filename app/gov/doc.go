@@ -46,7 +46,7 @@
 // validator change at all; changes that leave the validator set alone (role
 // policy, an agency without a validator) still work there.
 //
-// Records are stored under state.PrefixGov (keys.go) as JSON; every change
+// Records are stored under Prefix (keys.go) as JSON; every change
 // to a proposal appends to its history. This package must never read the
 // wall clock, the environment or files, use random numbers or floating
 // point, or iterate a map without sorting. Time is ctx.BlockTime.

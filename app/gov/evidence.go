@@ -65,11 +65,11 @@ type EvidenceIndex struct {
 }
 
 // EvidenceIndexKey is the store key of the EvidenceIndex.
-func EvidenceIndexKey() []byte { return state.Key(state.PrefixGov, tableEvidenceIndex) }
+func EvidenceIndexKey() []byte { return state.Key(Prefix, tableEvidenceIndex) }
 
 // EvidenceKey is the store key of evidence record id.
 func EvidenceKey(id uint64) []byte {
-	return state.Key(state.PrefixGov, tableEvidence, state.Uint64(id))
+	return state.Key(Prefix, tableEvidence, state.Uint64(id))
 }
 
 // RecordMisbehavior stores one Evidence record per item of list, in

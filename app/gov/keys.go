@@ -5,7 +5,11 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixGov. Each table byte is used by exactly one table
+// Prefix is the first byte of every store key of this module (see
+// core.Module); frozen, never reused.
+const Prefix byte = 0x60
+
+// Tables under Prefix. Each table byte is used by exactly one table
 // and is never reused, even if the table is retired.
 const (
 	// tableParams: (no parts) -> Params, written at genesis.
@@ -25,28 +29,28 @@ const (
 )
 
 // ParamsKey is the store key of the governance parameters.
-func ParamsKey() []byte { return state.Key(state.PrefixGov, tableParams) }
+func ParamsKey() []byte { return state.Key(Prefix, tableParams) }
 
 // IndexKey is the store key of the proposal index: the anchor of the open
 // proposals.
-func IndexKey() []byte { return state.Key(state.PrefixGov, tableIndex) }
+func IndexKey() []byte { return state.Key(Prefix, tableIndex) }
 
 // ProposalKey is the store key of a proposal.
 func ProposalKey(id uint64) []byte {
-	return state.Key(state.PrefixGov, tableProposal, state.Uint64(id))
+	return state.Key(Prefix, tableProposal, state.Uint64(id))
 }
 
 // HistoryKey is the store key of entry seq (from 0) of a proposal's history.
 func HistoryKey(id, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixGov, tableHistory, state.Uint64(id), seq)
+	return core.HistoryKey(Prefix, tableHistory, state.Uint64(id), seq)
 }
 
 // VoteKey is the store key of an agency's vote on a proposal.
 func VoteKey(id uint64, agencyID string) []byte {
-	return state.Key(state.PrefixGov, tableVote, state.Uint64(id), []byte(agencyID))
+	return state.Key(Prefix, tableVote, state.Uint64(id), []byte(agencyID))
 }
 
 // VotesPrefix is the prefix of every vote on a proposal.
 func VotesPrefix(id uint64) []byte {
-	return state.Key(state.PrefixGov, tableVote, state.Uint64(id))
+	return state.Key(Prefix, tableVote, state.Uint64(id))
 }

@@ -32,25 +32,6 @@ const (
 	MaxSummaryLen = 1000
 )
 
-// NewMsg returns a pointer to the zero message of a type string, or false
-// for a type this registry does not know.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeSubmitProposal:
-		return &SubmitProposal{}, true
-	case TypeCastVote:
-		return &CastVote{}, true
-	case TypeCloseProposal:
-		return &CloseProposal{}, true
-	}
-	return nil, false
-}
-
-// Types returns every message type string of the registry, sorted.
-func Types() []string {
-	return []string{TypeCastVote, TypeCloseProposal, TypeSubmitProposal}
-}
-
 // SubmitProposal (gov/submit_proposal, an agency admin) opens a proposal to
 // make Change. Summary (1-1000 bytes of text) says what and why.
 type SubmitProposal struct {

@@ -1,7 +1,6 @@
 package gov
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -196,39 +195,10 @@ func validMsgs() []core.Msg {
 	}
 }
 
-// TestNewMsgAndCanonicalJSON checks the router contract: Types is sorted
-// and complete, NewMsg returns a zero pointer for each, and every message
-// decodes strictly and re-encodes to the same bytes.
-func TestNewMsgAndCanonicalJSON(t *testing.T) {
-	types := Types()
-	require.True(t, slices.IsSorted(types))
-	seen := map[string]bool{}
-	for _, m := range validMsgs() {
-		seen[m.Type()] = true
-		require.True(t, strings.HasPrefix(m.Type(), Name+"/"))
-		require.NoError(t, m.Validate())
-		raw, err := json.Marshal(m)
-		require.NoError(t, err)
-		zero, ok := NewMsg(m.Type())
-		require.True(t, ok, m.Type())
-		require.Equal(t, m.Type(), zero.Type())
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		require.NoError(t, dec.Decode(zero), m.Type())
-		again, err := json.Marshal(zero)
-		require.NoError(t, err)
-		require.Equal(t, string(raw), string(again), m.Type())
-		require.NoError(t, zero.Validate())
-	}
-	require.Len(t, seen, len(types))
-	for _, typ := range types {
-		require.True(t, seen[typ], typ)
-	}
-	_, ok := NewMsg("gov/unknown")
-	require.False(t, ok)
-	_, ok = NewMsg("")
-	require.False(t, ok)
-
+// TestModule checks the module's contract (coretest.CheckModule): one
+// valid message per type, each canonical, and its sentinels.
+func TestModule(t *testing.T) {
+	coretest.CheckModule(t, Module, validMsgs())
 	// The wire form of a change names its kind.
 	raw, err := json.Marshal(SubmitProposal{Summary: "s", Change: removeAgency("a")})
 	require.NoError(t, err)

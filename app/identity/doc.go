@@ -3,12 +3,11 @@
 // between accounts and the persons or organisations they belong to, key
 // rotation and lost-key recovery, and credentials issued by agencies.
 //
-// The top-level app package routes to this package through exactly four
-// names: Name (the type and query prefix), NewMsg, Types and Query. Every
-// message implements core.Msg: Validate is stateless; Exec checks
-// authorisation first, refuses with one of the sentinels in errors.go (or a
-// core sentinel), and writes only through ctx.KV, so a refused message
-// leaves nothing once the caller discards its branch.
+// The app sees this package only through its Module value (module.go; see
+// core.Module). Every message implements core.Msg: Validate is stateless;
+// Exec checks authorisation first, refuses with one of the sentinels in
+// errors.go (or a core sentinel), and writes only through ctx.KV, so a refused message leaves
+// nothing once the caller discards its branch.
 //
 // # Personal data
 //

@@ -5,7 +5,11 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixIdentity. Each table byte is used by exactly one
+// Prefix is the first byte of every store key of this module (see
+// core.Module); frozen, never reused.
+const Prefix byte = 0x30
+
+// Tables under Prefix. Each table byte is used by exactly one
 // table and is never reused, even if the table is retired. Every record is
 // keyed directly by its external id, so one key proves one answer.
 const (
@@ -39,69 +43,69 @@ const (
 const counterRecovery = "recovery"
 
 // PersonKey is the store key of a person record.
-func PersonKey(id string) []byte { return state.Key(state.PrefixIdentity, tablePerson, []byte(id)) }
+func PersonKey(id string) []byte { return state.Key(Prefix, tablePerson, []byte(id)) }
 
 // PersonHistoryKey is the store key of entry seq (from 0) of a person's
 // history.
 func PersonHistoryKey(id string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixIdentity, tablePersonHistory, []byte(id), seq)
+	return core.HistoryKey(Prefix, tablePersonHistory, []byte(id), seq)
 }
 
 // AccountLinkKey is the store key naming the person or organisation an
 // account belongs to.
 func AccountLinkKey(a core.Address) []byte {
-	return state.Key(state.PrefixIdentity, tableAccountLink, a[:])
+	return state.Key(Prefix, tableAccountLink, a[:])
 }
 
 // OrgKey is the store key of an organisation record.
-func OrgKey(id string) []byte { return state.Key(state.PrefixIdentity, tableOrg, []byte(id)) }
+func OrgKey(id string) []byte { return state.Key(Prefix, tableOrg, []byte(id)) }
 
 // OrgHistoryKey is the store key of entry seq of an organisation's history.
 func OrgHistoryKey(id string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixIdentity, tableOrgHistory, []byte(id), seq)
+	return core.HistoryKey(Prefix, tableOrgHistory, []byte(id), seq)
 }
 
 // CredentialKey is the store key of a credential record.
 func CredentialKey(id string) []byte {
-	return state.Key(state.PrefixIdentity, tableCredential, []byte(id))
+	return state.Key(Prefix, tableCredential, []byte(id))
 }
 
 // CredentialHistoryKey is the store key of entry seq of a credential's
 // history.
 func CredentialHistoryKey(id string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixIdentity, tableCredentialHistory, []byte(id), seq)
+	return core.HistoryKey(Prefix, tableCredentialHistory, []byte(id), seq)
 }
 
 // PersonCredentialsKey is the store key of the anchor of a person's
 // credential index (how many credentials name the person as subject). It is
 // written when the person is registered.
 func PersonCredentialsKey(personID string) []byte {
-	return state.Key(state.PrefixIdentity, tablePersonCredentials, []byte(personID))
+	return state.Key(Prefix, tablePersonCredentials, []byte(personID))
 }
 
 // PersonCredentialKey is the store key of the index entry saying that a
 // credential names the person as its subject.
 func PersonCredentialKey(personID, credentialID string) []byte {
-	return state.Key(state.PrefixIdentity, tablePersonCredential, []byte(personID), []byte(credentialID))
+	return state.Key(Prefix, tablePersonCredential, []byte(personID), []byte(credentialID))
 }
 
 // PersonCredentialsPrefix is the prefix of every credential index entry of
 // a person.
 func PersonCredentialsPrefix(personID string) []byte {
-	return state.Key(state.PrefixIdentity, tablePersonCredential, []byte(personID))
+	return state.Key(Prefix, tablePersonCredential, []byte(personID))
 }
 
 // RecoveryKey is the store key of a recovery record.
 func RecoveryKey(id uint64) []byte {
-	return state.Key(state.PrefixIdentity, tableRecovery, state.Uint64(id))
+	return state.Key(Prefix, tableRecovery, state.Uint64(id))
 }
 
 // RecoveryHistoryKey is the store key of entry seq of a recovery's history.
 func RecoveryHistoryKey(id, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixIdentity, tableRecoveryHistory, state.Uint64(id), seq)
+	return core.HistoryKey(Prefix, tableRecoveryHistory, state.Uint64(id), seq)
 }
 
 // counterKey is the store key of a sequential id counter.
 func counterKey(name string) []byte {
-	return state.Key(state.PrefixIdentity, tableCounter, []byte(name))
+	return state.Key(Prefix, tableCounter, []byte(name))
 }

@@ -51,56 +51,6 @@ const (
 	MaxReasonLen  = 1024
 )
 
-// NewMsg returns a pointer to the zero message of a type string, or false
-// for a type this registry does not know.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeRegisterPerson:
-		return &RegisterPerson{}, true
-	case TypeRecordBirth:
-		return &RecordBirth{}, true
-	case TypeAmendPerson:
-		return &AmendPerson{}, true
-	case TypeRecordMarriage:
-		return &RecordMarriage{}, true
-	case TypeRecordDivorce:
-		return &RecordDivorce{}, true
-	case TypeRecordDeath:
-		return &RecordDeath{}, true
-	case TypeLinkAccount:
-		return &LinkAccount{}, true
-	case TypeLinkOrgAccount:
-		return &LinkOrgAccount{}, true
-	case TypeUnlinkAccount:
-		return &UnlinkAccount{}, true
-	case TypeRegisterOrg:
-		return &RegisterOrg{}, true
-	case TypeRotateKey:
-		return &RotateKey{}, true
-	case TypeProposeRecovery:
-		return &ProposeRecovery{}, true
-	case TypeApproveRecovery:
-		return &ApproveRecovery{}, true
-	case TypeCancelRecovery:
-		return &CancelRecovery{}, true
-	case TypeIssueCredential:
-		return &IssueCredential{}, true
-	case TypeRevokeCredential:
-		return &RevokeCredential{}, true
-	}
-	return nil, false
-}
-
-// Types returns every message type string of the registry, sorted.
-func Types() []string {
-	return []string{
-		TypeAmendPerson, TypeApproveRecovery, TypeCancelRecovery, TypeIssueCredential,
-		TypeLinkAccount, TypeLinkOrgAccount, TypeProposeRecovery, TypeRecordBirth,
-		TypeRecordDeath, TypeRecordDivorce, TypeRecordMarriage, TypeRegisterOrg,
-		TypeRegisterPerson, TypeRevokeCredential, TypeRotateKey, TypeUnlinkAccount,
-	}
-}
-
 // RegisterPerson (identity/register_person, civil_registrar) enrols a
 // living person under a new pseudonymous id, with the SHA-256 of the source
 // document and 1..MaxCommitments attribute commitments sorted by attribute.

@@ -181,7 +181,7 @@ func nextID(kv state.KV, name string) (uint64, error) {
 // count; the caller saves the record.
 
 func personHistory(ctx *core.Context, p *Person, action string, details any) error {
-	if err := ctx.AppendHistory(state.PrefixIdentity, tablePersonHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(Prefix, tablePersonHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
 		return err
 	}
 	p.HistoryCount++
@@ -189,7 +189,7 @@ func personHistory(ctx *core.Context, p *Person, action string, details any) err
 }
 
 func orgHistory(ctx *core.Context, o *Organisation, action string, details any) error {
-	if err := ctx.AppendHistory(state.PrefixIdentity, tableOrgHistory, []byte(o.ID), o.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(Prefix, tableOrgHistory, []byte(o.ID), o.HistoryCount, action, details); err != nil {
 		return err
 	}
 	o.HistoryCount++
@@ -197,7 +197,7 @@ func orgHistory(ctx *core.Context, o *Organisation, action string, details any) 
 }
 
 func credentialHistory(ctx *core.Context, c *Credential, action string, details any) error {
-	if err := ctx.AppendHistory(state.PrefixIdentity, tableCredentialHistory, []byte(c.ID), c.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(Prefix, tableCredentialHistory, []byte(c.ID), c.HistoryCount, action, details); err != nil {
 		return err
 	}
 	c.HistoryCount++
@@ -205,7 +205,7 @@ func credentialHistory(ctx *core.Context, c *Credential, action string, details 
 }
 
 func recoveryHistory(ctx *core.Context, rc *Recovery, action string, details any) error {
-	if err := ctx.AppendHistory(state.PrefixIdentity, tableRecoveryHistory, state.Uint64(rc.ID), rc.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(Prefix, tableRecoveryHistory, state.Uint64(rc.ID), rc.HistoryCount, action, details); err != nil {
 		return err
 	}
 	rc.HistoryCount++

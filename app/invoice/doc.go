@@ -4,12 +4,12 @@
 // and the registry keeps running totals per issuer and tax period that the
 // tax authority reads, with proofs, without scanning.
 //
-// The top-level app package routes to this package through Name, NewMsg,
-// Types, Query and Errors. Every message implements core.Msg: Validate is
-// stateless and checks every amount of the document; Exec checks
-// authorisation first, refuses with one of the sentinels in errors.go, and
-// writes only through ctx.KV, so a refused message leaves nothing once the
-// caller discards its branch.
+// The app sees this package only through its Module value (module.go; see
+// core.Module). Every message implements core.Msg: Validate is stateless
+// and checks every amount of the document; Exec checks authorisation
+// first, refuses with one of the sentinels in errors.go, and writes only
+// through ctx.KV, so a refused message leaves nothing once the caller
+// discards its branch.
 //
 // Amounts. Money is int64 minor units of an ISO 4217 currency. A line
 // carries quantity in thousandths of its unit (QuantityScale: 1500 is 1.5

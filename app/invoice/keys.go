@@ -5,7 +5,11 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixInvoice. Each table byte is used by exactly one
+// Prefix is the first byte of every store key of this module (see
+// core.Module); frozen, never reused.
+const Prefix byte = 0x40
+
+// Tables under Prefix. Each table byte is used by exactly one
 // table and is never reused, even if the table is retired.
 //
 // The layout is built for tens of millions of documents: every record is
@@ -36,7 +40,7 @@ const (
 
 // InvoiceKey is the store key of an invoice or credit note.
 func InvoiceKey(issuer core.Address, number string) []byte {
-	return state.Key(state.PrefixInvoice, tableInvoice, issuer[:], []byte(number))
+	return state.Key(Prefix, tableInvoice, issuer[:], []byte(number))
 }
 
 // docID is the history id of a document: the issuer's 20 bytes followed by
@@ -47,22 +51,22 @@ func docID(issuer core.Address, number string) []byte {
 
 // HistoryKey is the store key of entry seq (from 0) of a document's history.
 func HistoryKey(issuer core.Address, number string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixInvoice, tableHistory, docID(issuer, number), seq)
+	return core.HistoryKey(Prefix, tableHistory, docID(issuer, number), seq)
 }
 
 // BuyerKey is the store key of a buyer's anchor record.
 func BuyerKey(buyer core.Address) []byte {
-	return state.Key(state.PrefixInvoice, tableBuyer, buyer[:])
+	return state.Key(Prefix, tableBuyer, buyer[:])
 }
 
 // BuyerEntryKey is the store key of entry seq (from 0) of a buyer's index.
 func BuyerEntryKey(buyer core.Address, seq uint64) []byte {
-	return state.Key(state.PrefixInvoice, tableBuyerEntry, buyer[:], state.Uint64(seq))
+	return state.Key(Prefix, tableBuyerEntry, buyer[:], state.Uint64(seq))
 }
 
 // TotalsKey is the store key of an issuer's totals for a tax period.
 func TotalsKey(issuer core.Address, period string) []byte {
-	return state.Key(state.PrefixInvoice, tableTotals, issuer[:], []byte(period))
+	return state.Key(Prefix, tableTotals, issuer[:], []byte(period))
 }
 
 // totalsID is the history id of a totals record: issuer ‖ period.
@@ -73,5 +77,5 @@ func totalsID(issuer core.Address, period string) []byte {
 // TotalsEntryKey is the store key of entry seq (from 0) of the documents
 // counted in an issuer's totals for a period.
 func TotalsEntryKey(issuer core.Address, period string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixInvoice, tableTotalsEntry, totalsID(issuer, period), seq)
+	return core.HistoryKey(Prefix, tableTotalsEntry, totalsID(issuer, period), seq)
 }

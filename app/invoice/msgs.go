@@ -43,27 +43,6 @@ const (
 	MaxReferenceLen   = 128
 )
 
-// NewMsg returns a pointer to the zero message of a type string, or false
-// for a type this registry does not know.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeIssueInvoice:
-		return &IssueInvoice{}, true
-	case TypeIssueCreditNote:
-		return &IssueCreditNote{}, true
-	case TypeAcknowledgeInvoice:
-		return &AcknowledgeInvoice{}, true
-	case TypeClaimReimbursement:
-		return &ClaimReimbursement{}, true
-	}
-	return nil, false
-}
-
-// Types returns every message type string of the registry, sorted.
-func Types() []string {
-	return []string{TypeAcknowledgeInvoice, TypeClaimReimbursement, TypeIssueCreditNote, TypeIssueInvoice}
-}
-
 // IssueInvoice (invoice/issue_invoice, business) issues an invoice from the
 // signer to Buyer under Number, which the signer has not used before. The
 // lines and totals are checked exactly (package doc); DocumentHash is the

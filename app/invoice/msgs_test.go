@@ -1,8 +1,6 @@
 package invoice
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -220,35 +218,10 @@ func validMsgs() []core.Msg {
 	}
 }
 
-// TestNewMsgAndCanonicalJSON checks the router contract: Types is sorted
-// and complete, NewMsg returns a zero pointer for each, and every message
-// decodes strictly and re-encodes to the same bytes.
-func TestNewMsgAndCanonicalJSON(t *testing.T) {
-	types := Types()
-	require.True(t, slices.IsSorted(types))
-	msgs := validMsgs()
-	require.Len(t, msgs, len(types))
-	for i, m := range msgs {
-		require.Equal(t, types[i], m.Type())
-		require.True(t, strings.HasPrefix(m.Type(), Name+"/"))
-		require.NoError(t, m.Validate())
-		raw, err := json.Marshal(m)
-		require.NoError(t, err)
-		zero, ok := NewMsg(m.Type())
-		require.True(t, ok, m.Type())
-		require.Equal(t, m.Type(), zero.Type())
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		require.NoError(t, dec.Decode(zero), m.Type())
-		again, err := json.Marshal(zero)
-		require.NoError(t, err)
-		require.Equal(t, string(raw), string(again), m.Type())
-		require.NoError(t, zero.Validate())
-	}
-	_, ok := NewMsg("invoice/unknown")
-	require.False(t, ok)
-	_, ok = NewMsg("land/register_parcel")
-	require.False(t, ok)
+// TestModule checks the module's contract (coretest.CheckModule): one
+// valid message per type, each canonical, and its sentinels.
+func TestModule(t *testing.T) {
+	coretest.CheckModule(t, Module, validMsgs())
 }
 
 func TestNewLineAndSumLines(t *testing.T) {

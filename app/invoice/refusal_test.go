@@ -1,7 +1,6 @@
 package invoice
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -104,23 +103,5 @@ func TestRefusals(t *testing.T) {
 
 	for i, s := range Errors {
 		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
-	}
-}
-
-// TestSentinels checks that every sentinel has one kind, an "invoice: "
-// message, and that no two share a message.
-func TestSentinels(t *testing.T) {
-	msgs := map[string]bool{}
-	for _, s := range Errors {
-		require.Regexp(t, `^invoice: [a-z]`, s.Error())
-		require.False(t, msgs[s.Error()], "duplicate %q", s.Error())
-		msgs[s.Error()] = true
-		n := 0
-		for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
-			if errors.Is(s, k) {
-				n++
-			}
-		}
-		require.Equal(t, 1, n, "%v", s)
 	}
 }

@@ -131,9 +131,9 @@ func grant(e *env, a core.Address, r core.Role) error {
 // (ErrUnauthorized) for an outsider whatever its role.
 func TestAuthorisationMatrix(t *testing.T) {
 	cases := authCases()
-	require.Len(t, cases, len(Types()))
+	require.Len(t, cases, len(Module.Types()))
 	roles := append([]core.Role{""}, core.Roles...)
-	for _, typ := range Types() {
+	for _, typ := range Module.Types() {
 		ac, ok := cases[typ]
 		require.True(t, ok, typ)
 		for _, role := range roles {

@@ -3,13 +3,11 @@
 // liens held by banks, disputes that freeze a parcel, subdivision and
 // merger, and a provable history of every change.
 //
-// The top-level app package routes to this package through exactly four
-// names: Name (the type and query prefix), NewMsg (a frozen type string to a
-// zero message), Types (every type string, sorted) and Query (read-only
-// answers over committed state). Every message implements core.Msg:
-// Validate is stateless; Exec checks authorisation first, refuses with one
-// of the sentinels in errors.go, and writes only through ctx.KV, so a
-// refused message leaves nothing once the caller discards its branch.
+// The app sees this package only through its Module value (module.go; see
+// core.Module). Every message implements core.Msg: Validate is stateless;
+// Exec checks authorisation first, refuses with one of the sentinels in
+// errors.go, and writes only through ctx.KV, so a refused message leaves
+// nothing once the caller discards its branch.
 //
 // Usage protocol of a sale: a seller who owns shares proposes a transfer
 // (land/propose_transfer) with a deadline; every buyer and every co-seller

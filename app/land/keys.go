@@ -5,7 +5,11 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixLand. Each table byte is used by exactly one
+// Prefix is the first byte of every store key of this module (see
+// core.Module); frozen, never reused.
+const Prefix byte = 0x10
+
+// Tables under Prefix. Each table byte is used by exactly one
 // table and is never reused, even if the table is retired. Every record is
 // keyed directly by its external id, so one key proves one answer.
 const (
@@ -35,41 +39,41 @@ const (
 )
 
 // ParcelKey is the store key of a parcel record.
-func ParcelKey(id string) []byte { return state.Key(state.PrefixLand, tableParcel, []byte(id)) }
+func ParcelKey(id string) []byte { return state.Key(Prefix, tableParcel, []byte(id)) }
 
 // HistoryKey is the store key of entry seq (from 0) of a parcel's history.
 func HistoryKey(parcelID string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixLand, tableHistory, []byte(parcelID), seq)
+	return core.HistoryKey(Prefix, tableHistory, []byte(parcelID), seq)
 }
 
 // OwnerKey is the store key of an account's owner record (its parcel count).
-func OwnerKey(a core.Address) []byte { return state.Key(state.PrefixLand, tableOwner, a[:]) }
+func OwnerKey(a core.Address) []byte { return state.Key(Prefix, tableOwner, a[:]) }
 
 // OwnerParcelKey is the store key of the index entry saying that account a
 // holds shares in a parcel.
 func OwnerParcelKey(a core.Address, parcelID string) []byte {
-	return state.Key(state.PrefixLand, tableOwnerParcel, a[:], []byte(parcelID))
+	return state.Key(Prefix, tableOwnerParcel, a[:], []byte(parcelID))
 }
 
 // OwnerParcelsPrefix is the prefix of every owner index entry of account a.
 func OwnerParcelsPrefix(a core.Address) []byte {
-	return state.Key(state.PrefixLand, tableOwnerParcel, a[:])
+	return state.Key(Prefix, tableOwnerParcel, a[:])
 }
 
 // TransferKey is the store key of a transfer record.
 func TransferKey(id uint64) []byte {
-	return state.Key(state.PrefixLand, tableTransfer, state.Uint64(id))
+	return state.Key(Prefix, tableTransfer, state.Uint64(id))
 }
 
 // LienKey is the store key of a lien record.
-func LienKey(id uint64) []byte { return state.Key(state.PrefixLand, tableLien, state.Uint64(id)) }
+func LienKey(id uint64) []byte { return state.Key(Prefix, tableLien, state.Uint64(id)) }
 
 // DisputeKey is the store key of a dispute record.
 func DisputeKey(id uint64) []byte {
-	return state.Key(state.PrefixLand, tableDispute, state.Uint64(id))
+	return state.Key(Prefix, tableDispute, state.Uint64(id))
 }
 
 // counterKey is the store key of a sequential id counter.
 func counterKey(name string) []byte {
-	return state.Key(state.PrefixLand, tableCounter, []byte(name))
+	return state.Key(Prefix, tableCounter, []byte(name))
 }

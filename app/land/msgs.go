@@ -54,54 +54,6 @@ const (
 	MaxReferenceLen    = 128
 )
 
-// NewMsg returns a pointer to the zero message of a type string, or false
-// for a type this registry does not know.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeRegisterParcel:
-		return &RegisterParcel{}, true
-	case TypeProposeTransfer:
-		return &ProposeTransfer{}, true
-	case TypeAcceptTransfer:
-		return &AcceptTransfer{}, true
-	case TypeCertifyTransfer:
-		return &CertifyTransfer{}, true
-	case TypeConsentTransfer:
-		return &ConsentTransfer{}, true
-	case TypeRegisterTransfer:
-		return &RegisterTransfer{}, true
-	case TypeCancelTransfer:
-		return &CancelTransfer{}, true
-	case TypeCreateLien:
-		return &CreateLien{}, true
-	case TypeAcceptLien:
-		return &AcceptLien{}, true
-	case TypeReleaseLien:
-		return &ReleaseLien{}, true
-	case TypeFlagDispute:
-		return &FlagDispute{}, true
-	case TypeClearDispute:
-		return &ClearDispute{}, true
-	case TypeSubdivideParcel:
-		return &SubdivideParcel{}, true
-	case TypeMergeParcels:
-		return &MergeParcels{}, true
-	case TypeTransferInheritance:
-		return &TransferInheritance{}, true
-	}
-	return nil, false
-}
-
-// Types returns every message type string of the registry, sorted.
-func Types() []string {
-	return []string{
-		TypeAcceptLien, TypeAcceptTransfer, TypeCancelTransfer, TypeCertifyTransfer,
-		TypeClearDispute, TypeConsentTransfer, TypeCreateLien, TypeFlagDispute,
-		TypeMergeParcels, TypeProposeTransfer, TypeRegisterParcel, TypeRegisterTransfer,
-		TypeReleaseLien, TypeSubdivideParcel, TypeTransferInheritance,
-	}
-}
-
 // RegisterParcel (land/register_parcel, land_registrar) records a new
 // parcel with its owners. Owners' shares are numerators over Denominator:
 // each positive, no account twice, summing to Denominator, in lowest terms.

@@ -131,7 +131,7 @@ func nextID(kv state.KV, name string) (uint64, error) {
 // appendHistory appends an entry to p's history and bumps its count; the
 // caller saves p.
 func appendHistory(ctx *core.Context, p *Parcel, action string, details any) error {
-	if err := ctx.AppendHistory(state.PrefixLand, tableHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(Prefix, tableHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
 		return err
 	}
 	p.HistoryCount++

@@ -5,10 +5,9 @@
 // a block header, that the document existed at that time, or that an
 // unknown hash was never anchored.
 //
-// The top-level app package routes to this package through Name, NewMsg,
-// Types, Query and Errors. AnchorDocument implements core.Msg: Validate is
-// stateless; Exec checks authorisation first and writes only through
-// ctx.KV.
+// The app sees this package only through its Module value (module.go; see
+// core.Module). AnchorDocument implements core.Msg: Validate is stateless;
+// Exec checks authorisation first and writes only through ctx.KV.
 //
 // Usage protocol. notary/anchor_document records a hash once. Anchoring a
 // hash that is already anchored succeeds and changes nothing: the first

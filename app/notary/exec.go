@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // EventType is the type of every event this registry emits. Its indexed
@@ -51,7 +50,7 @@ func (m AnchorDocument) Exec(ctx *core.Context) error {
 			DocumentHash: m.DocumentHash, DocType: m.DocType, Reference: m.Reference, AnchoredBy: ctx.Signer,
 			Height: ctx.Height, Time: ctx.BlockTime.UTC(), TxHash: core.HexBytes(ctx.TxHash),
 		}
-		if err := ctx.AppendHistory(state.PrefixNotary, tableHistory, m.DocumentHash[:], 0, "anchor_document",
+		if err := ctx.AppendHistory(Prefix, tableHistory, m.DocumentHash[:], 0, "anchor_document",
 			anchorDetails{DocType: m.DocType, Reference: m.Reference}); err != nil {
 			return err
 		}

@@ -5,7 +5,11 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixNotary. Each table byte is used by exactly one
+// Prefix is the first byte of every store key of this module (see
+// core.Module); frozen, never reused.
+const Prefix byte = 0x50
+
+// Tables under Prefix. Each table byte is used by exactly one
 // table and is never reused. A document is keyed by its 32-byte hash, so
 // one key proves its existence and the same key's absence proves that it
 // was never anchored.
@@ -18,9 +22,9 @@ const (
 )
 
 // DocumentKey is the store key of an anchored document.
-func DocumentKey(h core.Hash) []byte { return state.Key(state.PrefixNotary, tableDocument, h[:]) }
+func DocumentKey(h core.Hash) []byte { return state.Key(Prefix, tableDocument, h[:]) }
 
 // HistoryKey is the store key of entry seq (from 0) of a document's history.
 func HistoryKey(h core.Hash, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixNotary, tableHistory, h[:], seq)
+	return core.HistoryKey(Prefix, tableHistory, h[:], seq)
 }

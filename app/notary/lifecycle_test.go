@@ -121,7 +121,7 @@ func TestRefusals(t *testing.T) {
 // TestAuthorisationMatrix: every role (and no role) times the one message
 // type. Any role authorises anchoring; no role is ErrUnauthorized.
 func TestAuthorisationMatrix(t *testing.T) {
-	require.Len(t, Types(), 1)
+	require.Len(t, Module.Types(), 1)
 	for _, role := range append([]core.Role{""}, core.Roles...) {
 		t.Run(string(role), func(t *testing.T) {
 			e := newEnv(t)

@@ -22,19 +22,6 @@ const (
 	MaxReferenceSegments = 8
 )
 
-// NewMsg returns a pointer to the zero message of a type string, or false
-// for a type this registry does not know.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeAnchorDocument:
-		return &AnchorDocument{}, true
-	}
-	return nil, false
-}
-
-// Types returns every message type string of the registry, sorted.
-func Types() []string { return []string{TypeAnchorDocument} }
-
 // Document is an anchored document, stored under DocumentKey and never
 // changed after it is written (HistoryCount stays 1).
 type Document struct {

@@ -3,14 +3,13 @@ package notary
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestValidateAnchorDocument(t *testing.T) {
@@ -48,50 +47,25 @@ func TestValidateAnchorDocument(t *testing.T) {
 	}
 }
 
-// TestNewMsgAndCanonicalJSON checks the router contract and that the
-// message decodes strictly and re-encodes to the same bytes.
-func TestNewMsgAndCanonicalJSON(t *testing.T) {
-	require.True(t, slices.IsSorted(Types()))
-	require.Equal(t, []string{TypeAnchorDocument}, Types())
-	for _, m := range []core.Msg{
+// TestModule checks the module's contract (coretest.CheckModule), and
+// that the message decodes strictly in both of its forms.
+func TestModule(t *testing.T) {
+	coretest.CheckModule(t, Module, []core.Msg{
 		AnchorDocument{DocumentHash: hashOf("d"), DocType: "contract", Reference: "land/parcel/P-1"},
-		AnchorDocument{DocumentHash: hashOf("d"), DocType: "contract"},
-	} {
-		require.True(t, strings.HasPrefix(m.Type(), Name+"/"))
-		raw, err := json.Marshal(m)
-		require.NoError(t, err)
-		zero, ok := NewMsg(m.Type())
-		require.True(t, ok)
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		require.NoError(t, dec.Decode(zero))
-		again, err := json.Marshal(zero)
-		require.NoError(t, err)
-		require.Equal(t, string(raw), string(again))
-		require.NoError(t, zero.Validate())
-	}
-	_, ok := NewMsg("notary/unknown")
-	require.False(t, ok)
+	})
+	m := AnchorDocument{DocumentHash: hashOf("d"), DocType: "contract"}
+	raw, err := json.Marshal(m)
+	require.NoError(t, err)
+	zero, ok := Module.NewMsg(m.Type())
+	require.True(t, ok)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(zero))
+	again, err := json.Marshal(zero)
+	require.NoError(t, err)
+	require.Equal(t, string(raw), string(again))
 	// An upper-case hash is not canonical and does not decode.
-	zero, _ := NewMsg(TypeAnchorDocument)
-	err := json.Unmarshal([]byte(`{"document_hash":"`+strings.ToUpper(hashOf("d").String())+`","doc_type":"x","reference":""}`), zero)
+	zero, _ = Module.NewMsg(TypeAnchorDocument)
+	err = json.Unmarshal([]byte(`{"document_hash":"`+strings.ToUpper(hashOf("d").String())+`","doc_type":"x","reference":""}`), zero)
 	require.Error(t, err)
-}
-
-// TestSentinels checks that every sentinel has one kind, a "notary: "
-// message, and that no two share a message.
-func TestSentinels(t *testing.T) {
-	msgs := map[string]bool{}
-	for _, s := range Errors {
-		require.Regexp(t, `^notary: [a-z]`, s.Error())
-		require.False(t, msgs[s.Error()], "duplicate %q", s.Error())
-		msgs[s.Error()] = true
-		n := 0
-		for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
-			if errors.Is(s, k) {
-				n++
-			}
-		}
-		require.Equal(t, 1, n, "%v", s)
-	}
 }

@@ -5,12 +5,12 @@
 // that may write each; banks' liens; plate changes; deregistration and
 // reinstatement; inheritance; and a provable history of every change.
 //
-// The top-level app package routes to this package through Name, NewMsg,
-// Types, Query, Errors, and Params/DefaultParams/InitGenesis for the one
-// genesis setting. Every message implements core.Msg: Validate is
-// stateless; Exec checks authorisation first, refuses with one of the
-// sentinels in errors.go, and writes only through ctx.KV, so a refused
-// message leaves nothing once the caller discards its branch.
+// The app sees this package only through its Module value (module.go; see
+// core.Module), whose genesis section is Params (the one genesis setting).
+// Every message implements core.Msg: Validate is stateless; Exec checks
+// authorisation first, refuses with one of the sentinels in errors.go, and
+// writes only through ctx.KV, so a refused message leaves nothing once the
+// caller discards its branch.
 //
 // # VINs and the check digit
 //

@@ -5,7 +5,11 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Tables under state.PrefixVehicle. Each table byte is used by exactly one
+// Prefix is the first byte of every store key of this module (see
+// core.Module); frozen, never reused.
+const Prefix byte = 0x20
+
+// Tables under Prefix. Each table byte is used by exactly one
 // table and is never reused, even if the table is retired. Every record is
 // keyed directly by its external id, so one key proves one answer.
 const (
@@ -36,43 +40,43 @@ const (
 )
 
 // VehicleKey is the store key of a vehicle record.
-func VehicleKey(vin string) []byte { return state.Key(state.PrefixVehicle, tableVehicle, []byte(vin)) }
+func VehicleKey(vin string) []byte { return state.Key(Prefix, tableVehicle, []byte(vin)) }
 
 // HistoryKey is the store key of entry seq (from 0) of a vehicle's history.
 func HistoryKey(vin string, seq uint64) []byte {
-	return core.HistoryKey(state.PrefixVehicle, tableHistory, []byte(vin), seq)
+	return core.HistoryKey(Prefix, tableHistory, []byte(vin), seq)
 }
 
 // PlateKey is the store key of a plate index record.
-func PlateKey(plate string) []byte { return state.Key(state.PrefixVehicle, tablePlate, []byte(plate)) }
+func PlateKey(plate string) []byte { return state.Key(Prefix, tablePlate, []byte(plate)) }
 
 // OwnerKey is the store key of an account's owner record (its vehicle
 // count).
-func OwnerKey(a core.Address) []byte { return state.Key(state.PrefixVehicle, tableOwner, a[:]) }
+func OwnerKey(a core.Address) []byte { return state.Key(Prefix, tableOwner, a[:]) }
 
 // OwnerVehicleKey is the store key of the index entry saying that account
 // a owns the vehicle vin.
 func OwnerVehicleKey(a core.Address, vin string) []byte {
-	return state.Key(state.PrefixVehicle, tableOwnerVehicle, a[:], []byte(vin))
+	return state.Key(Prefix, tableOwnerVehicle, a[:], []byte(vin))
 }
 
 // OwnerVehiclesPrefix is the prefix of every owner index entry of account a.
 func OwnerVehiclesPrefix(a core.Address) []byte {
-	return state.Key(state.PrefixVehicle, tableOwnerVehicle, a[:])
+	return state.Key(Prefix, tableOwnerVehicle, a[:])
 }
 
 // TransferKey is the store key of a transfer record.
 func TransferKey(id uint64) []byte {
-	return state.Key(state.PrefixVehicle, tableTransfer, state.Uint64(id))
+	return state.Key(Prefix, tableTransfer, state.Uint64(id))
 }
 
 // LienKey is the store key of a lien record.
-func LienKey(id uint64) []byte { return state.Key(state.PrefixVehicle, tableLien, state.Uint64(id)) }
+func LienKey(id uint64) []byte { return state.Key(Prefix, tableLien, state.Uint64(id)) }
 
 // ParamsKey is the store key of the registry's genesis parameters.
-func ParamsKey() []byte { return state.Key(state.PrefixVehicle, tableParams, []byte("params")) }
+func ParamsKey() []byte { return state.Key(Prefix, tableParams, []byte("params")) }
 
 // counterKey is the store key of a sequential id counter.
 func counterKey(name string) []byte {
-	return state.Key(state.PrefixVehicle, tableCounter, []byte(name))
+	return state.Key(Prefix, tableCounter, []byte(name))
 }

@@ -54,54 +54,6 @@ const (
 	MaxReasonLen       = 1024
 )
 
-// NewMsg returns a pointer to the zero message of a type string, or false
-// for a type this registry does not know.
-func NewMsg(typ string) (core.Msg, bool) {
-	switch typ {
-	case TypeRegisterVehicle:
-		return &RegisterVehicle{}, true
-	case TypeOfferTransfer:
-		return &OfferTransfer{}, true
-	case TypeAcceptTransfer:
-		return &AcceptTransfer{}, true
-	case TypeApproveTransfer:
-		return &ApproveTransfer{}, true
-	case TypeCancelTransfer:
-		return &CancelTransfer{}, true
-	case TypeRecordInspection:
-		return &RecordInspection{}, true
-	case TypeRecordRepair:
-		return &RecordRepair{}, true
-	case TypeRecordInsurance:
-		return &RecordInsurance{}, true
-	case TypeRecordOdometer:
-		return &RecordOdometer{}, true
-	case TypeCreateLien:
-		return &CreateLien{}, true
-	case TypeReleaseLien:
-		return &ReleaseLien{}, true
-	case TypeChangePlate:
-		return &ChangePlate{}, true
-	case TypeDeregisterVehicle:
-		return &DeregisterVehicle{}, true
-	case TypeReinstateVehicle:
-		return &ReinstateVehicle{}, true
-	case TypeTransferInheritance:
-		return &TransferInheritance{}, true
-	}
-	return nil, false
-}
-
-// Types returns every message type string of the registry, sorted.
-func Types() []string {
-	return []string{
-		TypeAcceptTransfer, TypeApproveTransfer, TypeCancelTransfer, TypeChangePlate,
-		TypeCreateLien, TypeDeregisterVehicle, TypeOfferTransfer, TypeRecordInspection,
-		TypeRecordInsurance, TypeRecordOdometer, TypeRecordRepair, TypeRegisterVehicle,
-		TypeReinstateVehicle, TypeReleaseLien, TypeTransferInheritance,
-	}
-}
-
 // RegisterVehicle (vehicle/register_vehicle, vehicle_registrar) records a
 // new vehicle under its VIN with its plate and first owner. TaxLiable may
 // be left zero, meaning the owner. OdometerKM is the reading at

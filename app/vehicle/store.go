@@ -110,7 +110,7 @@ func nextID(kv state.KV, name string) (uint64, error) {
 // appendHistory appends an entry to v's history and bumps its count; the
 // caller saves v.
 func appendHistory(ctx *core.Context, v *Vehicle, action string, details any) error {
-	if err := ctx.AppendHistory(state.PrefixVehicle, tableHistory, []byte(v.VIN), v.HistoryCount, action, details); err != nil {
+	if err := ctx.AppendHistory(Prefix, tableHistory, []byte(v.VIN), v.HistoryCount, action, details); err != nil {
 		return err
 	}
 	v.HistoryCount++

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/govchain/govchain/app/agency"
@@ -15,46 +14,64 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
+// Modules is the ordered list of the chain's modules: the one place that
+// says which registries and services exist. The message router, the list
+// of message types, the query dispatch, genesis (sections initialised in
+// this order) and abci's result-code table are derived from it. The order
+// is part of consensus (genesis writes in it): append, never reorder.
+var Modules = []*core.Module{
+	agency.Module,
+	land.Module,
+	vehicle.Module,
+	identity.Module,
+	invoice.Module,
+	notary.Module,
+	gov.Module,
+}
+
+// msgTypes maps every message type string to its constructor.
+var msgTypes = func() map[string]func() core.Msg {
+	out := map[string]func() core.Msg{}
+	for _, m := range Modules {
+		for _, t := range m.Msgs {
+			out[t.Type] = t.New
+		}
+	}
+	return out
+}()
+
+// modulesByName maps a module name to its module.
+var modulesByName = func() map[string]*core.Module {
+	out := map[string]*core.Module{}
+	for _, m := range Modules {
+		out[m.Name] = m
+	}
+	return out
+}()
+
 // NewMsg returns a zero message for a frozen type string, or an error of
-// kind core.ErrUnknownMsgType. The switch is the whole routing table:
-// adding a registry adds a case here.
+// kind core.ErrUnknownMsgType.
 func NewMsg(typ string) (core.Msg, error) {
-	registry, _, _ := strings.Cut(typ, "/")
-	var (
-		m  core.Msg
-		ok bool
-	)
-	switch registry {
-	case agency.Name:
-		m, ok = agency.NewMsg(typ)
-	case land.Name:
-		m, ok = land.NewMsg(typ)
-	case vehicle.Name:
-		m, ok = vehicle.NewMsg(typ)
-	case identity.Name:
-		m, ok = identity.NewMsg(typ)
-	case invoice.Name:
-		m, ok = invoice.NewMsg(typ)
-	case notary.Name:
-		m, ok = notary.NewMsg(typ)
-	case gov.Name:
-		m, ok = gov.NewMsg(typ)
+	if newMsg, ok := msgTypes[typ]; ok {
+		return newMsg(), nil
 	}
-	if !ok {
-		return nil, core.Wrapf(core.ErrUnknownMsgType, "%q", typ)
-	}
-	return m, nil
+	return nil, core.Wrapf(core.ErrUnknownMsgType, "%q", typ)
 }
 
-// MsgTypes lists every message type the chain accepts, grouped by registry.
+// MsgTypes lists every message type the chain accepts, grouped by module
+// in module order, each module's sorted.
 func MsgTypes() []string {
-	return slices.Concat(agency.Types(), land.Types(), vehicle.Types(), identity.Types(), invoice.Types(), notary.Types(), gov.Types())
+	var out []string
+	for _, m := range Modules {
+		out = append(out, m.Types()...)
+	}
+	return out
 }
 
-// ErrUnknownQueryPath is returned for a query path no registry serves.
+// ErrUnknownQueryPath is returned for a query path no module serves.
 var ErrUnknownQueryPath = core.NewCodedError(20, core.ErrInvalid, "query: unknown path")
 
-// route sends a query path ("/land/parcel/P-1") to its registry.
+// route sends a query path ("/land/parcel/P-1") to its module.
 func route(r state.Reader, path string) (*core.QueryResult, error) {
 	parts, err := splitQueryPath(path)
 	if err != nil {
@@ -88,25 +105,11 @@ type queryHandler struct {
 	pathKey func(path []string) ([]byte, bool)
 }
 
-// queryHandlerOf returns the handler of a query path's first segment. The
-// switch is the whole query routing table, shared by route and PathKey:
-// adding a registry adds a case here.
+// queryHandlerOf returns the handler of a query path's first segment: one
+// of the app's own paths (store, account, key, chain), or a module's.
+// route and PathKey both dispatch through it.
 func queryHandlerOf(name string) (queryHandler, bool) {
 	switch name {
-	case agency.Name:
-		return queryHandler{agency.Query, agency.PathKey}, true
-	case land.Name:
-		return queryHandler{land.Query, land.PathKey}, true
-	case vehicle.Name:
-		return queryHandler{vehicle.Query, vehicle.PathKey}, true
-	case identity.Name:
-		return queryHandler{identity.Query, identity.PathKey}, true
-	case invoice.Name:
-		return queryHandler{invoice.Query, invoice.PathKey}, true
-	case notary.Name:
-		return queryHandler{notary.Query, notary.PathKey}, true
-	case gov.Name:
-		return queryHandler{gov.Query, gov.PathKey}, true
 	case "store":
 		return queryHandler{queryStoreKey, pathKeyOf(storeKeyOf)}, true
 	case "account":
@@ -115,6 +118,9 @@ func queryHandlerOf(name string) (queryHandler, bool) {
 		return queryHandler{queryKey, pathKeyOf(keyIndexKeyOf)}, true
 	case "chain":
 		return queryHandler{queryChain, pathKeyOf(chainKeyOf)}, true
+	}
+	if m, ok := modulesByName[name]; ok {
+		return queryHandler{m.Query, m.PathKey}, true
 	}
 	return queryHandler{}, false
 }

@@ -1,0 +1,233 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/govchain/govchain/state"
+)
+
+// Module is everything the app needs of one registry or service. Each
+// module package exposes exactly one such value, built from its own
+// constants and functions; the app keeps one ordered list of them
+// (app.Modules), from which the message router, the list of message
+// types, the query dispatch, genesis and abci's result-code table are
+// derived. Nothing registers itself: a module that is not in the list does
+// not exist for the chain. app/doc.go gives the recipe for adding one.
+//
+// Name, Prefix and Codes are frozen once released: a retired module keeps
+// its name, its key prefix and its code range forever, and
+// app/testdata/modules.txt records them (a test compares it).
+type Module struct {
+	// Name is the module's type prefix ("land" in "land/register_parcel")
+	// and the first segment of its query paths ("/land/parcel/P-1").
+	Name string
+	// Prefix is the first byte of every store key the module owns (its
+	// keys.go builds them with state.Key(Prefix, table, ...)). Modules may
+	// also write the core tables (accounts, agencies, roles) through
+	// core's functions.
+	Prefix byte
+	// Codes is the first of the 100 result codes reserved for the module:
+	// each of its sentinels carries a code in [Codes, Codes+100).
+	Codes uint32
+	// Msgs lists the module's message types, sorted by type string.
+	Msgs []MsgType
+	// Query answers the module's query paths (split on "/", without the
+	// module name) from a committed view; see Querier.
+	Query Querier
+	// PathKey returns the store key the answer to a query path rests on,
+	// without reading the state: the record, or the anchor of a list,
+	// which is also the key whose absence a not-found answer proves. ok is
+	// false for a path Query refuses as malformed or unknown. A module
+	// derives Query and PathKey from one resolver, so the key a node
+	// answers with and the key a client checks cannot differ.
+	PathKey func(path []string) (key []byte, ok bool)
+	// Genesis is the module's section of the genesis app_state, or nil if
+	// it has none.
+	Genesis *GenesisSection
+	// Errors lists every sentinel of the module that has its own result
+	// code (NewCodedError), each code in the module's range.
+	Errors []*Error
+}
+
+// MsgType is one message type of a module: its frozen type string and a
+// constructor of a zero message, which decoding fills.
+type MsgType struct {
+	Type string
+	New  func() Msg
+}
+
+// MsgOf returns the MsgType of message T, whose pointer implements Msg.
+// The type string is T's own (Type), so a module's table cannot disagree
+// with its messages.
+func MsgOf[T any, P interface {
+	*T
+	Msg
+}]() MsgType {
+	return MsgType{Type: P(new(T)).Type(), New: func() Msg { return P(new(T)) }}
+}
+
+// NewMsg returns a zero message of type typ if the module has it.
+func (m *Module) NewMsg(typ string) (Msg, bool) {
+	for _, t := range m.Msgs {
+		if t.Type == typ {
+			return t.New(), true
+		}
+	}
+	return nil, false
+}
+
+// Types returns the module's message type strings, sorted.
+func (m *Module) Types() []string {
+	out := make([]string, len(m.Msgs))
+	for i, t := range m.Msgs {
+		out[i] = t.Type
+	}
+	return out
+}
+
+// CheckModules checks the contract of an ordered list of modules: names,
+// prefixes and code ranges unique and well formed, message types sorted,
+// unique and prefixed by their module's name, each sentinel's code in its
+// module's range and used once, and Query, PathKey and Errors present. The
+// app runs it over its list in a test; it returns the first violation.
+// reservedPrefixes are the key prefixes core owns.
+func CheckModules(mods []*Module, reservedPrefixes []byte) error {
+	names := map[string]bool{}
+	prefixes := map[byte]string{}
+	for _, p := range reservedPrefixes {
+		prefixes[p] = "core"
+	}
+	ranges := map[uint32]string{}
+	codes := map[uint32]*Error{}
+	for _, m := range mods {
+		switch {
+		case !validModuleName(m.Name):
+			return fmt.Errorf("core: module name %q must be 1-32 lower-case letters", m.Name)
+		case names[m.Name]:
+			return fmt.Errorf("core: module %s is listed twice", m.Name)
+		case prefixes[m.Prefix] != "":
+			return fmt.Errorf("core: module %s uses key prefix 0x%02x of %s", m.Name, m.Prefix, prefixes[m.Prefix])
+		case m.Codes == 0 || m.Codes%100 != 0:
+			return fmt.Errorf("core: module %s: code range must start at a positive multiple of 100, got %d", m.Name, m.Codes)
+		case ranges[m.Codes] != "":
+			return fmt.Errorf("core: module %s uses code range %d of %s", m.Name, m.Codes, ranges[m.Codes])
+		case m.Query == nil || m.PathKey == nil:
+			return fmt.Errorf("core: module %s has no Query or PathKey", m.Name)
+		}
+		names[m.Name] = true
+		prefixes[m.Prefix] = m.Name
+		ranges[m.Codes] = m.Name
+		if !slices.IsSortedFunc(m.Msgs, func(a, b MsgType) int { return cmpString(a.Type, b.Type) }) {
+			return fmt.Errorf("core: module %s: message types are not sorted", m.Name)
+		}
+		for i, t := range m.Msgs {
+			if i > 0 && m.Msgs[i-1].Type == t.Type {
+				return fmt.Errorf("core: module %s lists %s twice", m.Name, t.Type)
+			}
+			if len(t.Type) <= len(m.Name)+1 || t.Type[:len(m.Name)+1] != m.Name+"/" {
+				return fmt.Errorf("core: module %s: type %q is not under %s/", m.Name, t.Type, m.Name)
+			}
+			if got := t.New().Type(); got != t.Type {
+				return fmt.Errorf("core: module %s: constructor of %s makes a %s", m.Name, t.Type, got)
+			}
+		}
+		for _, e := range m.Errors {
+			c := e.Code()
+			if c < m.Codes || c >= m.Codes+100 {
+				return fmt.Errorf("core: module %s: sentinel %q has code %d outside %d-%d", m.Name, e, c, m.Codes, m.Codes+99)
+			}
+			if prev, dup := codes[c]; dup {
+				return fmt.Errorf("core: code %d is given to both %q and %q", c, prev, e)
+			}
+			codes[c] = e
+		}
+	}
+	return nil
+}
+
+func validModuleName(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// GenesisSection is a module's part of the genesis app_state: one JSON
+// object under the module's name. Build it with GenesisOf.
+type GenesisSection struct {
+	// Default returns the section a new genesis carries.
+	Default func() any
+	// Check decodes raw strictly (unknown fields refused; nil raw means
+	// app_state has no section for the module), fills in defaults and
+	// validates; it returns the value Init takes.
+	Check func(raw json.RawMessage) (any, error)
+	// Init writes the module's initial state from Check's value. It is
+	// deterministic and runs once, at InitChain.
+	Init func(kv state.KV, section any) error
+}
+
+// GenesisOf returns the genesis section of a module whose section decodes
+// into P. An absent section, or one equal to P's zero value, stands for
+// def(); the result is checked with validate and written by init.
+func GenesisOf[P comparable](def func() P, validate func(P) error, init func(state.KV, P) error) *GenesisSection {
+	return &GenesisSection{
+		Default: func() any { return def() },
+		Check: func(raw json.RawMessage) (any, error) {
+			var p P
+			if raw != nil {
+				if err := StrictUnmarshal(raw, &p); err != nil {
+					return nil, err
+				}
+			}
+			var zero P
+			if p == zero {
+				p = def()
+			}
+			if err := validate(p); err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+		Init: func(kv state.KV, section any) error {
+			p, ok := section.(P)
+			if !ok {
+				return fmt.Errorf("core: genesis section is a %T, not a %T", section, p)
+			}
+			return init(kv, p)
+		},
+	}
+}
+
+// StrictUnmarshal decodes exactly one JSON value from b into v with
+// unknown fields refused (at every depth) and nothing after the value.
+func StrictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
