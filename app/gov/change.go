@@ -121,7 +121,7 @@ func check(r state.Reader, c Change) ([]core.Validator, error) {
 		}
 		return nil, nil
 	default:
-		return nil, invalidf("change must set exactly one kind")
+		return nil, fields.Invalidf("change must set exactly one kind")
 	}
 	if err := checkValidatorSet(after); err != nil {
 		return nil, err

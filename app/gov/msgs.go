@@ -45,10 +45,10 @@ func (SubmitProposal) Type() string { return TypeSubmitProposal }
 // Validate implements core.Msg.
 func (m SubmitProposal) Validate() error {
 	if m.Summary == "" {
-		return invalidf("summary is required")
+		return fields.Invalidf("summary is required")
 	}
 	if err := core.Printable(m.Summary, MaxSummaryLen); err != nil {
-		return invalidf("summary %v", err)
+		return fields.Invalidf("summary %v", err)
 	}
 	return m.Change.Validate()
 }
@@ -59,59 +59,59 @@ func (c Change) Validate() error {
 	case KindAddAgency:
 		ag := c.AddAgency
 		if err := ag.Validate(); err != nil {
-			return invalidf("add_agency: %v", err)
+			return fields.Invalidf("add_agency: %v", err)
 		}
 		if len(ag.Admins) > MaxAdmins {
-			return invalidf("add_agency: at most %d admins", MaxAdmins)
+			return fields.Invalidf("add_agency: at most %d admins", MaxAdmins)
 		}
 		for i, a := range ag.Admins {
 			if slices.Contains(ag.Admins[:i], a) {
-				return invalidf("add_agency: admin %s is listed twice", a)
+				return fields.Invalidf("add_agency: admin %s is listed twice", a)
 			}
 		}
 		if ag.Validator.Power > MaxPower {
-			return invalidf("add_agency: validator power must be at most %d", int64(MaxPower))
+			return fields.Invalidf("add_agency: validator power must be at most %d", int64(MaxPower))
 		}
 		return nil
 	case KindRemoveAgency:
 		if err := core.ValidateID("agency_id", c.RemoveAgency.AgencyID); err != nil {
-			return invalidf("remove_agency: %v", err)
+			return fields.Invalidf("remove_agency: %v", err)
 		}
 		return nil
 	case KindSetValidatorPower:
 		s := c.SetValidatorPower
 		if err := core.ValidateID("agency_id", s.AgencyID); err != nil {
-			return invalidf("set_validator_power: %v", err)
+			return fields.Invalidf("set_validator_power: %v", err)
 		}
 		if s.Power < 0 || s.Power > MaxPower {
-			return invalidf("set_validator_power: power must be between 0 and %d", int64(MaxPower))
+			return fields.Invalidf("set_validator_power: power must be between 0 and %d", int64(MaxPower))
 		}
 		if len(s.PubKey) != 0 && len(s.PubKey) != 32 {
-			return invalidf("set_validator_power: pub_key must be 32 bytes")
+			return fields.Invalidf("set_validator_power: pub_key must be 32 bytes")
 		}
 		if len(s.PubKey) != 0 && s.Power == 0 {
-			return invalidf("set_validator_power: a new pub_key needs a positive power")
+			return fields.Invalidf("set_validator_power: a new pub_key needs a positive power")
 		}
 		return nil
 	case KindSetRolePolicy:
 		s := c.SetRolePolicy
 		if !core.ValidRole(s.Role) {
-			return invalidf("set_role_policy: unknown role %q", string(s.Role))
+			return fields.Invalidf("set_role_policy: unknown role %q", string(s.Role))
 		}
 		if len(s.Agencies) > MaxPolicyAgencies {
-			return invalidf("set_role_policy: at most %d agencies", MaxPolicyAgencies)
+			return fields.Invalidf("set_role_policy: at most %d agencies", MaxPolicyAgencies)
 		}
 		for i, id := range s.Agencies {
 			if err := core.ValidateID("agency id", id); err != nil {
-				return invalidf("set_role_policy: %v", err)
+				return fields.Invalidf("set_role_policy: %v", err)
 			}
 			if i > 0 && s.Agencies[i-1] >= id {
-				return invalidf("set_role_policy: agencies must be sorted and distinct")
+				return fields.Invalidf("set_role_policy: agencies must be sorted and distinct")
 			}
 		}
 		return nil
 	}
-	return invalidf("change must set exactly one of add_agency, remove_agency, set_validator_power, set_role_policy")
+	return fields.Invalidf("change must set exactly one of add_agency, remove_agency, set_validator_power, set_role_policy")
 }
 
 // CastVote (gov/cast_vote, an admin of an agency in the proposal's
@@ -129,10 +129,10 @@ func (CastVote) Type() string { return TypeCastVote }
 // Validate implements core.Msg.
 func (m CastVote) Validate() error {
 	if m.ProposalID == 0 {
-		return invalidf("proposal_id is required")
+		return fields.Invalidf("proposal_id is required")
 	}
 	if m.Option != OptionYes && m.Option != OptionNo {
-		return invalidf("option must be %q or %q, got %q", OptionYes, OptionNo, m.Option)
+		return fields.Invalidf("option must be %q or %q, got %q", OptionYes, OptionNo, m.Option)
 	}
 	return nil
 }
@@ -149,7 +149,7 @@ func (CloseProposal) Type() string { return TypeCloseProposal }
 // Validate implements core.Msg.
 func (m CloseProposal) Validate() error {
 	if m.ProposalID == 0 {
-		return invalidf("proposal_id is required")
+		return fields.Invalidf("proposal_id is required")
 	}
 	return nil
 }

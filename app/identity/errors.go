@@ -90,7 +90,5 @@ var Errors = []*core.Error{
 	ErrRecoveryNotPending, ErrRecoveryExpired, ErrNotPersonAccount,
 }
 
-// invalidf returns ErrInvalidMessage with a detail.
-func invalidf(format string, args ...any) error {
-	return core.Wrapf(ErrInvalidMessage, format, args...)
-}
+// fields words the stateless refusals of this package (core.Fields).
+var fields = core.Fields{Invalid: ErrInvalidMessage}

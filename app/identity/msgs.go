@@ -65,10 +65,10 @@ func (RegisterPerson) Type() string { return TypeRegisterPerson }
 
 // Validate implements core.Msg.
 func (m RegisterPerson) Validate() error {
-	if err := validateID("person_id", m.PersonID); err != nil {
+	if err := fields.ID("person_id", m.PersonID); err != nil {
 		return err
 	}
-	if err := validateHash("document_hash", m.DocumentHash); err != nil {
+	if err := fields.Hash("document_hash", m.DocumentHash); err != nil {
 		return err
 	}
 	return validateCommitments(m.Commitments)
@@ -89,24 +89,24 @@ func (RecordBirth) Type() string { return TypeRecordBirth }
 
 // Validate implements core.Msg.
 func (m RecordBirth) Validate() error {
-	if err := validateID("person_id", m.PersonID); err != nil {
+	if err := fields.ID("person_id", m.PersonID); err != nil {
 		return err
 	}
 	if len(m.ParentIDs) == 0 || len(m.ParentIDs) > MaxParents {
-		return invalidf("a birth names 1-%d parents, got %d", MaxParents, len(m.ParentIDs))
+		return fields.Invalidf("a birth names 1-%d parents, got %d", MaxParents, len(m.ParentIDs))
 	}
 	for i, p := range m.ParentIDs {
-		if err := validateID("parent id", p); err != nil {
+		if err := fields.ID("parent id", p); err != nil {
 			return err
 		}
 		if p == m.PersonID {
-			return invalidf("person %s cannot be its own parent", p)
+			return fields.Invalidf("person %s cannot be its own parent", p)
 		}
 		if i > 0 && m.ParentIDs[0] == p {
-			return invalidf("parent %s appears twice", p)
+			return fields.Invalidf("parent %s appears twice", p)
 		}
 	}
-	if err := validateHash("document_hash", m.DocumentHash); err != nil {
+	if err := fields.Hash("document_hash", m.DocumentHash); err != nil {
 		return err
 	}
 	return validateCommitments(m.Commitments)
@@ -169,10 +169,10 @@ func (RecordDeath) Type() string { return TypeRecordDeath }
 
 // Validate implements core.Msg.
 func (m RecordDeath) Validate() error {
-	if err := validateID("person_id", m.PersonID); err != nil {
+	if err := fields.ID("person_id", m.PersonID); err != nil {
 		return err
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // LinkAccount (identity/link_account, civil_registrar) links an unlinked
@@ -187,7 +187,7 @@ func (LinkAccount) Type() string { return TypeLinkAccount }
 
 // Validate implements core.Msg.
 func (m LinkAccount) Validate() error {
-	if err := validateID("person_id", m.PersonID); err != nil {
+	if err := fields.ID("person_id", m.PersonID); err != nil {
 		return err
 	}
 	return validateAccount("account", m.Account)
@@ -205,7 +205,7 @@ func (LinkOrgAccount) Type() string { return TypeLinkOrgAccount }
 
 // Validate implements core.Msg.
 func (m LinkOrgAccount) Validate() error {
-	if err := validateID("org_id", m.OrgID); err != nil {
+	if err := fields.ID("org_id", m.OrgID); err != nil {
 		return err
 	}
 	return validateAccount("account", m.Account)
@@ -226,7 +226,7 @@ func (m UnlinkAccount) Validate() error {
 	if err := validateAccount("account", m.Account); err != nil {
 		return err
 	}
-	return validateText("reason", m.Reason, true, MaxReasonLen)
+	return fields.Text("reason", m.Reason, true, MaxReasonLen)
 }
 
 // RegisterOrg (identity/register_org, tax_authority) registers an
@@ -244,17 +244,17 @@ func (RegisterOrg) Type() string { return TypeRegisterOrg }
 
 // Validate implements core.Msg.
 func (m RegisterOrg) Validate() error {
-	if err := validateID("org_id", m.OrgID); err != nil {
+	if err := fields.ID("org_id", m.OrgID); err != nil {
 		return err
 	}
-	if err := validateText("name", m.Name, true, MaxOrgNameLen); err != nil {
+	if err := fields.Text("name", m.Name, true, MaxOrgNameLen); err != nil {
 		return err
 	}
-	if err := validateHash("document_hash", m.DocumentHash); err != nil {
+	if err := fields.Hash("document_hash", m.DocumentHash); err != nil {
 		return err
 	}
 	if len(m.Accounts) == 0 || len(m.Accounts) > MaxAccounts {
-		return invalidf("accounts must list 1-%d accounts, got %d", MaxAccounts, len(m.Accounts))
+		return fields.Invalidf("accounts must list 1-%d accounts, got %d", MaxAccounts, len(m.Accounts))
 	}
 	for i, a := range m.Accounts {
 		if err := validateAccount("accounts", a); err != nil {
@@ -262,7 +262,7 @@ func (m RegisterOrg) Validate() error {
 		}
 		for _, b := range m.Accounts[:i] {
 			if a == b {
-				return invalidf("accounts: %s appears twice", a)
+				return fields.Invalidf("accounts: %s appears twice", a)
 			}
 		}
 	}
@@ -306,13 +306,13 @@ func (m ProposeRecovery) Validate() error {
 	if err := validatePubKey(m.NewPubKey); err != nil {
 		return err
 	}
-	if err := validateText("reason", m.Reason, true, MaxReasonLen); err != nil {
+	if err := fields.Text("reason", m.Reason, true, MaxReasonLen); err != nil {
 		return err
 	}
-	if err := validateHash("document_hash", m.DocumentHash); err != nil {
+	if err := fields.Hash("document_hash", m.DocumentHash); err != nil {
 		return err
 	}
-	return validateUTC("expires_at", m.ExpiresAt)
+	return fields.UTC("expires_at", m.ExpiresAt)
 }
 
 // ApproveRecovery (identity/approve_recovery, an admin of an agency other
@@ -326,7 +326,7 @@ type ApproveRecovery struct {
 func (ApproveRecovery) Type() string { return TypeApproveRecovery }
 
 // Validate implements core.Msg.
-func (m ApproveRecovery) Validate() error { return validateSeqID("recovery_id", m.RecoveryID) }
+func (m ApproveRecovery) Validate() error { return fields.Positive("recovery_id", m.RecoveryID) }
 
 // CancelRecovery (identity/cancel_recovery, the proposer or the account
 // itself) withdraws a pending recovery, expired or not.
@@ -340,10 +340,10 @@ func (CancelRecovery) Type() string { return TypeCancelRecovery }
 
 // Validate implements core.Msg.
 func (m CancelRecovery) Validate() error {
-	if err := validateSeqID("recovery_id", m.RecoveryID); err != nil {
+	if err := fields.Positive("recovery_id", m.RecoveryID); err != nil {
 		return err
 	}
-	return validateText("reason", m.Reason, false, MaxReasonLen)
+	return fields.Text("reason", m.Reason, false, MaxReasonLen)
 }
 
 // IssueCredential (identity/issue_credential, credential_issuer) issues a
@@ -365,26 +365,26 @@ func (IssueCredential) Type() string { return TypeIssueCredential }
 
 // Validate implements core.Msg.
 func (m IssueCredential) Validate() error {
-	if err := validateID("credential_id", m.CredentialID); err != nil {
+	if err := fields.ID("credential_id", m.CredentialID); err != nil {
 		return err
 	}
-	if err := validateID("credential_type", m.CredentialType); err != nil {
+	if err := fields.ID("credential_type", m.CredentialType); err != nil {
 		return err
 	}
-	if err := validateID("subject", m.Subject); err != nil {
+	if err := fields.ID("subject", m.Subject); err != nil {
 		return err
 	}
-	if err := validateHash("claims_hash", m.ClaimsHash); err != nil {
+	if err := fields.Hash("claims_hash", m.ClaimsHash); err != nil {
 		return err
 	}
-	if err := validateUTC("valid_from", m.ValidFrom); err != nil {
+	if err := fields.UTC("valid_from", m.ValidFrom); err != nil {
 		return err
 	}
-	if err := validateUTC("valid_until", m.ValidUntil); err != nil {
+	if err := fields.UTC("valid_until", m.ValidUntil); err != nil {
 		return err
 	}
 	if !m.ValidUntil.After(m.ValidFrom) {
-		return invalidf("valid_until must be after valid_from")
+		return fields.Invalidf("valid_until must be after valid_from")
 	}
 	return nil
 }
@@ -402,65 +402,22 @@ func (RevokeCredential) Type() string { return TypeRevokeCredential }
 
 // Validate implements core.Msg.
 func (m RevokeCredential) Validate() error {
-	if err := validateID("credential_id", m.CredentialID); err != nil {
+	if err := fields.ID("credential_id", m.CredentialID); err != nil {
 		return err
 	}
-	return validateText("reason", m.Reason, true, MaxReasonLen)
-}
-
-func validateID(field, id string) error {
-	if err := core.ValidateID(field, id); err != nil {
-		return invalidf("%v", err)
-	}
-	return nil
-}
-
-func validateHash(field string, h core.Hash) error {
-	if h.IsZero() {
-		return invalidf("%s must not be zero", field)
-	}
-	return nil
+	return fields.Text("reason", m.Reason, true, MaxReasonLen)
 }
 
 func validateAccount(field string, a core.Address) error {
 	if a.IsZero() {
-		return invalidf("%s must not be the zero account", field)
-	}
-	return nil
-}
-
-func validateSeqID(field string, id uint64) error {
-	if id == 0 {
-		return invalidf("%s must be positive", field)
+		return fields.Invalidf("%s must not be the zero account", field)
 	}
 	return nil
 }
 
 func validatePubKey(k core.HexBytes) error {
 	if len(k) != 32 {
-		return invalidf("new_pub_key must be a 32-byte ed25519 public key, got %d bytes", len(k))
-	}
-	return nil
-}
-
-func validateText(field, s string, required bool, max int) error {
-	if required && s == "" {
-		return invalidf("%s must not be empty", field)
-	}
-	if err := core.Printable(s, max); err != nil {
-		return invalidf("%s: %v", field, err)
-	}
-	return nil
-}
-
-// validateUTC accepts a non-zero time in UTC, so its JSON form is canonical
-// ("...Z").
-func validateUTC(field string, t time.Time) error {
-	if t.IsZero() {
-		return invalidf("%s must be set", field)
-	}
-	if t.Location() != time.UTC {
-		return invalidf("%s must be in UTC (suffix Z)", field)
+		return fields.Invalidf("new_pub_key must be a 32-byte ed25519 public key, got %d bytes", len(k))
 	}
 	return nil
 }
@@ -469,33 +426,33 @@ func validateUTC(field string, t time.Time) error {
 // attribute without repeats, none zero.
 func validateCommitments(list []Commitment) error {
 	if len(list) == 0 || len(list) > MaxCommitments {
-		return invalidf("commitments must list 1-%d attributes, got %d", MaxCommitments, len(list))
+		return fields.Invalidf("commitments must list 1-%d attributes, got %d", MaxCommitments, len(list))
 	}
 	for i, c := range list {
-		if err := validateID("commitment attribute", c.Attribute); err != nil {
+		if err := fields.ID("commitment attribute", c.Attribute); err != nil {
 			return err
 		}
-		if err := validateHash("commitment of "+c.Attribute, c.Commitment); err != nil {
+		if err := fields.Hash("commitment of "+c.Attribute, c.Commitment); err != nil {
 			return err
 		}
 		if i > 0 && list[i-1].Attribute >= c.Attribute {
-			return invalidf("commitments must be sorted by attribute without repeats (%q after %q)", c.Attribute, list[i-1].Attribute)
+			return fields.Invalidf("commitments must be sorted by attribute without repeats (%q after %q)", c.Attribute, list[i-1].Attribute)
 		}
 	}
 	return nil
 }
 
 func validatePair(a, b string, h core.Hash) error {
-	if err := validateID("person_a", a); err != nil {
+	if err := fields.ID("person_a", a); err != nil {
 		return err
 	}
-	if err := validateID("person_b", b); err != nil {
+	if err := fields.ID("person_b", b); err != nil {
 		return err
 	}
 	if a == b {
-		return invalidf("person_a and person_b are the same person %s", a)
+		return fields.Invalidf("person_a and person_b are the same person %s", a)
 	}
-	return validateHash("document_hash", h)
+	return fields.Hash("document_hash", h)
 }
 
 func compareAddr(a, b core.Address) int { return bytes.Compare(a[:], b[:]) }

@@ -70,12 +70,10 @@ var Errors = []*core.Error{
 	ErrCurrencyMismatch, ErrExceedsRemaining, ErrDocumentMismatch, ErrTooManyCreditNotes, ErrTotalsOverflow,
 }
 
-// invalidf returns ErrInvalidMessage with a detail.
-func invalidf(format string, args ...any) error {
-	return core.Wrapf(ErrInvalidMessage, format, args...)
-}
-
 // mismatchf returns ErrAmountMismatch with a detail.
 func mismatchf(format string, args ...any) error {
 	return core.Wrapf(ErrAmountMismatch, format, args...)
 }
+
+// fields words the stateless refusals of this package (core.Fields).
+var fields = core.Fields{Invalid: ErrInvalidMessage}

@@ -67,7 +67,7 @@ func (m IssueInvoice) Validate() error {
 		return err
 	}
 	if m.Buyer.IsZero() {
-		return invalidf("buyer is required")
+		return fields.Invalidf("buyer is required")
 	}
 	return validateDocument(m.Currency, m.Lines, m.NetTotal, m.TaxTotal, m.GrossTotal, m.DocumentHash)
 }
@@ -101,9 +101,9 @@ func (m IssueCreditNote) Validate() error {
 		return err
 	}
 	if m.Number == m.OriginalNumber {
-		return invalidf("a credit note cannot reference its own number")
+		return fields.Invalidf("a credit note cannot reference its own number")
 	}
-	if err := validateText("reason", m.Reason, true, MaxReasonLen); err != nil {
+	if err := fields.Text("reason", m.Reason, true, MaxReasonLen); err != nil {
 		return err
 	}
 	return validateDocument(m.Currency, m.Lines, m.NetTotal, m.TaxTotal, m.GrossTotal, m.DocumentHash)
@@ -144,14 +144,14 @@ func (m ClaimReimbursement) Validate() error {
 		return err
 	}
 	if m.DocumentHash.IsZero() {
-		return invalidf("document_hash must not be zero")
+		return fields.Invalidf("document_hash must not be zero")
 	}
-	return validateText("reference", m.Reference, false, MaxReferenceLen)
+	return fields.Text("reference", m.Reference, false, MaxReferenceLen)
 }
 
 func validateRef(issuer core.Address, number string) error {
 	if issuer.IsZero() {
-		return invalidf("issuer is required")
+		return fields.Invalidf("issuer is required")
 	}
 	return validateNumber("number", number)
 }
@@ -160,30 +160,7 @@ func validateRef(issuer core.Address, number string) error {
 // path segment: 1-64 letters, digits and - _ . : (no "/").
 func validateNumber(field, n string) error {
 	if err := core.ValidateID(field, n); err != nil {
-		return invalidf("%v", err)
-	}
-	return nil
-}
-
-func validateText(field, s string, required bool, max int) error {
-	if required && s == "" {
-		return invalidf("%s must not be empty", field)
-	}
-	if err := core.Printable(s, max); err != nil {
-		return invalidf("%s: %v", field, err)
-	}
-	return nil
-}
-
-// validateCurrency accepts an ISO 4217 alphabetic code: three upper-case
-// ASCII letters.
-func validateCurrency(c string) error {
-	ok := len(c) == 3
-	for i := 0; ok && i < 3; i++ {
-		ok = c[i] >= 'A' && c[i] <= 'Z'
-	}
-	if !ok {
-		return invalidf("currency must be an ISO 4217 code (3 upper-case letters), got %q", c)
+		return fields.Invalidf("%v", err)
 	}
 	return nil
 }
@@ -194,11 +171,11 @@ func validateCurrency(c string) error {
 // ErrAmountMismatch. Sums cannot overflow: at most MaxLines amounts of at
 // most MaxAmount each.
 func validateDocument(currency string, lines []Line, net, tax, gross int64, doc core.Hash) error {
-	if err := validateCurrency(currency); err != nil {
+	if err := fields.Currency(currency); err != nil {
 		return err
 	}
 	if len(lines) == 0 || len(lines) > MaxLines {
-		return invalidf("a document needs 1-%d lines, got %d", MaxLines, len(lines))
+		return fields.Invalidf("a document needs 1-%d lines, got %d", MaxLines, len(lines))
 	}
 	for i, l := range lines {
 		if err := validateLine(i+1, l); err != nil {
@@ -206,13 +183,13 @@ func validateDocument(currency string, lines []Line, net, tax, gross int64, doc 
 		}
 	}
 	if net < 0 || tax < 0 || gross <= 0 {
-		return invalidf("totals must not be negative and gross_total must be positive")
+		return fields.Invalidf("totals must not be negative and gross_total must be positive")
 	}
 	var sumNet, sumTax int64
 	for i, l := range lines {
 		wantNet, ok := roundDiv(l.Quantity, l.UnitPrice, QuantityScale)
 		if !ok || wantNet > MaxAmount {
-			return invalidf("line %d: quantity × unit_price exceeds %d minor units", i+1, int64(MaxAmount))
+			return fields.Invalidf("line %d: quantity × unit_price exceeds %d minor units", i+1, int64(MaxAmount))
 		}
 		if l.NetAmount != wantNet {
 			return mismatchf("line %d: net_amount %d, but round(%d × %d / %d) = %d",
@@ -236,27 +213,27 @@ func validateDocument(currency string, lines []Line, net, tax, gross int64, doc 
 		return mismatchf("gross_total %d, but net_total + tax_total = %d", gross, sumNet+sumTax)
 	}
 	if doc.IsZero() {
-		return invalidf("document_hash must not be zero")
+		return fields.Invalidf("document_hash must not be zero")
 	}
 	return nil
 }
 
 // validateLine checks the bounds of a line's fields (not its arithmetic).
 func validateLine(n int, l Line) error {
-	if err := validateText("description", l.Description, true, MaxDescriptionLen); err != nil {
-		return invalidf("line %d: %v", n, err)
+	if err := fields.Text("description", l.Description, true, MaxDescriptionLen); err != nil {
+		return fields.Invalidf("line %d: %v", n, err)
 	}
 	switch {
 	case l.Quantity <= 0 || l.Quantity > MaxQuantity:
-		return invalidf("line %d: quantity must be 1-%d thousandths, got %d", n, int64(MaxQuantity), l.Quantity)
+		return fields.Invalidf("line %d: quantity must be 1-%d thousandths, got %d", n, int64(MaxQuantity), l.Quantity)
 	case l.UnitPrice < 0 || l.UnitPrice > MaxAmount:
-		return invalidf("line %d: unit_price must be 0-%d, got %d", n, int64(MaxAmount), l.UnitPrice)
+		return fields.Invalidf("line %d: unit_price must be 0-%d, got %d", n, int64(MaxAmount), l.UnitPrice)
 	case l.NetAmount < 0 || l.NetAmount > MaxAmount:
-		return invalidf("line %d: net_amount must be 0-%d, got %d", n, int64(MaxAmount), l.NetAmount)
+		return fields.Invalidf("line %d: net_amount must be 0-%d, got %d", n, int64(MaxAmount), l.NetAmount)
 	case l.TaxRateBP < 0 || l.TaxRateBP > MaxTaxRateBP:
-		return invalidf("line %d: tax_rate_bp must be 0-%d, got %d", n, MaxTaxRateBP, l.TaxRateBP)
+		return fields.Invalidf("line %d: tax_rate_bp must be 0-%d, got %d", n, MaxTaxRateBP, l.TaxRateBP)
 	case l.TaxAmount < 0 || l.TaxAmount > MaxAmount:
-		return invalidf("line %d: tax_amount must be 0-%d, got %d", n, int64(MaxAmount), l.TaxAmount)
+		return fields.Invalidf("line %d: tax_amount must be 0-%d, got %d", n, int64(MaxAmount), l.TaxAmount)
 	}
 	return nil
 }
@@ -289,7 +266,7 @@ func NewLine(description string, quantity, unitPrice, taxRateBP int64) (Line, er
 	}
 	net, ok := roundDiv(quantity, unitPrice, QuantityScale)
 	if !ok || net > MaxAmount {
-		return Line{}, invalidf("quantity × unit_price exceeds %d minor units", int64(MaxAmount))
+		return Line{}, fields.Invalidf("quantity × unit_price exceeds %d minor units", int64(MaxAmount))
 	}
 	l.NetAmount = net
 	l.TaxAmount, _ = roundDiv(net, taxRateBP, BasisPoints)

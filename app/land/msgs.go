@@ -84,16 +84,16 @@ func (m RegisterParcel) Validate() error {
 		return err
 	}
 	if sum != m.Denominator {
-		return invalidf("owners' shares sum to %d, want denominator %d", sum, m.Denominator)
+		return fields.Invalidf("owners' shares sum to %d, want denominator %d", sum, m.Denominator)
 	}
 	g := m.Denominator
 	for _, o := range m.Owners {
 		g = gcd(g, o.Shares)
 	}
 	if g != 1 {
-		return invalidf("shares and denominator must be in lowest terms (all divisible by %d)", g)
+		return fields.Invalidf("shares and denominator must be in lowest terms (all divisible by %d)", g)
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // ProposeTransfer (land/propose_transfer, a seller who owns shares) opens a
@@ -117,7 +117,7 @@ func (ProposeTransfer) Type() string { return TypeProposeTransfer }
 // Validate implements core.Msg.
 func (m ProposeTransfer) Validate() error {
 	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
 	if err := validateDenominator(m.Denominator); err != nil {
 		return err
@@ -131,23 +131,23 @@ func (m ProposeTransfer) Validate() error {
 		return err
 	}
 	if sold != bought {
-		return invalidf("sellers sell %d shares but buyers receive %d", sold, bought)
+		return fields.Invalidf("sellers sell %d shares but buyers receive %d", sold, bought)
 	}
 	if sold > m.Denominator {
-		return invalidf("shares sold (%d) exceed the denominator %d", sold, m.Denominator)
+		return fields.Invalidf("shares sold (%d) exceed the denominator %d", sold, m.Denominator)
 	}
 	for _, s := range m.Sellers {
 		if _, ok := findShare(m.Buyers, s.Account); ok {
-			return invalidf("account %s is both seller and buyer", s.Account)
+			return fields.Invalidf("account %s is both seller and buyer", s.Account)
 		}
 	}
 	if m.Price < 0 {
-		return invalidf("price must not be negative")
+		return fields.Invalidf("price must not be negative")
 	}
-	if err := validateCurrency(m.Currency); err != nil {
+	if err := fields.Currency(m.Currency); err != nil {
 		return err
 	}
-	return validateUTC("expires_at", m.ExpiresAt)
+	return fields.UTC("expires_at", m.ExpiresAt)
 }
 
 // AcceptTransfer (land/accept_transfer, a buyer or a co-seller) records the
@@ -160,7 +160,7 @@ type AcceptTransfer struct {
 func (AcceptTransfer) Type() string { return TypeAcceptTransfer }
 
 // Validate implements core.Msg.
-func (m AcceptTransfer) Validate() error { return validateID("transfer_id", m.TransferID) }
+func (m AcceptTransfer) Validate() error { return fields.Positive("transfer_id", m.TransferID) }
 
 // CertifyTransfer (land/certify_transfer, notary not party to the sale)
 // certifies the signed deed, by its SHA-256, once every party accepted.
@@ -174,10 +174,10 @@ func (CertifyTransfer) Type() string { return TypeCertifyTransfer }
 
 // Validate implements core.Msg.
 func (m CertifyTransfer) Validate() error {
-	if err := validateID("transfer_id", m.TransferID); err != nil {
+	if err := fields.Positive("transfer_id", m.TransferID); err != nil {
 		return err
 	}
-	return validateHash("deed_hash", m.DeedHash)
+	return fields.Hash("deed_hash", m.DeedHash)
 }
 
 // ConsentTransfer (land/consent_transfer, the bank holding the lien)
@@ -193,10 +193,10 @@ func (ConsentTransfer) Type() string { return TypeConsentTransfer }
 
 // Validate implements core.Msg.
 func (m ConsentTransfer) Validate() error {
-	if err := validateID("transfer_id", m.TransferID); err != nil {
+	if err := fields.Positive("transfer_id", m.TransferID); err != nil {
 		return err
 	}
-	return validateID("lien_id", m.LienID)
+	return fields.Positive("lien_id", m.LienID)
 }
 
 // RegisterTransfer (land/register_transfer, land_registrar) completes a
@@ -211,7 +211,7 @@ type RegisterTransfer struct {
 func (RegisterTransfer) Type() string { return TypeRegisterTransfer }
 
 // Validate implements core.Msg.
-func (m RegisterTransfer) Validate() error { return validateID("transfer_id", m.TransferID) }
+func (m RegisterTransfer) Validate() error { return fields.Positive("transfer_id", m.TransferID) }
 
 // CancelTransfer (land/cancel_transfer, any seller or buyer; or a
 // land_registrar once the transfer expired) withdraws a pending transfer.
@@ -225,10 +225,10 @@ func (CancelTransfer) Type() string { return TypeCancelTransfer }
 
 // Validate implements core.Msg.
 func (m CancelTransfer) Validate() error {
-	if err := validateID("transfer_id", m.TransferID); err != nil {
+	if err := fields.Positive("transfer_id", m.TransferID); err != nil {
 		return err
 	}
-	return validateText("reason", m.Reason, false, MaxReasonLen)
+	return fields.Text("reason", m.Reason, false, MaxReasonLen)
 }
 
 // CreateLien (land/create_lien, bank) proposes a lien on a parcel for
@@ -248,18 +248,18 @@ func (CreateLien) Type() string { return TypeCreateLien }
 // Validate implements core.Msg.
 func (m CreateLien) Validate() error {
 	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
 	if m.Amount <= 0 {
-		return invalidf("amount must be positive")
+		return fields.Invalidf("amount must be positive")
 	}
-	if err := validateCurrency(m.Currency); err != nil {
+	if err := fields.Currency(m.Currency); err != nil {
 		return err
 	}
-	if err := validateText("reference", m.Reference, true, MaxReferenceLen); err != nil {
+	if err := fields.Text("reference", m.Reference, true, MaxReferenceLen); err != nil {
 		return err
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // AcceptLien (land/accept_lien, a current owner) accepts a pending lien.
@@ -271,7 +271,7 @@ type AcceptLien struct {
 func (AcceptLien) Type() string { return TypeAcceptLien }
 
 // Validate implements core.Msg.
-func (m AcceptLien) Validate() error { return validateID("lien_id", m.LienID) }
+func (m AcceptLien) Validate() error { return fields.Positive("lien_id", m.LienID) }
 
 // ReleaseLien (land/release_lien, the bank holding the lien) releases a
 // pending or active lien.
@@ -283,7 +283,7 @@ type ReleaseLien struct {
 func (ReleaseLien) Type() string { return TypeReleaseLien }
 
 // Validate implements core.Msg.
-func (m ReleaseLien) Validate() error { return validateID("lien_id", m.LienID) }
+func (m ReleaseLien) Validate() error { return fields.Positive("lien_id", m.LienID) }
 
 // FlagDispute (land/flag_dispute, land_registrar or court) opens a dispute
 // that freezes the parcel's transfers, subdivision and merger.
@@ -299,12 +299,12 @@ func (FlagDispute) Type() string { return TypeFlagDispute }
 // Validate implements core.Msg.
 func (m FlagDispute) Validate() error {
 	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
-	if err := validateText("reason", m.Reason, true, MaxReasonLen); err != nil {
+	if err := fields.Text("reason", m.Reason, true, MaxReasonLen); err != nil {
 		return err
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // ClearDispute (land/clear_dispute, land_registrar or court) closes an open
@@ -320,13 +320,13 @@ func (ClearDispute) Type() string { return TypeClearDispute }
 
 // Validate implements core.Msg.
 func (m ClearDispute) Validate() error {
-	if err := validateID("dispute_id", m.DisputeID); err != nil {
+	if err := fields.Positive("dispute_id", m.DisputeID); err != nil {
 		return err
 	}
-	if err := validateText("resolution", m.Resolution, true, MaxReasonLen); err != nil {
+	if err := fields.Text("resolution", m.Resolution, true, MaxReasonLen); err != nil {
 		return err
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // NewParcel describes a parcel created by a subdivision.
@@ -353,10 +353,10 @@ func (SubdivideParcel) Type() string { return TypeSubdivideParcel }
 // Validate implements core.Msg.
 func (m SubdivideParcel) Validate() error {
 	if err := core.ValidateID("parent_id", m.ParentID); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
 	if len(m.Children) < 2 || len(m.Children) > MaxParts {
-		return invalidf("a subdivision needs 2-%d children, got %d", MaxParts, len(m.Children))
+		return fields.Invalidf("a subdivision needs 2-%d children, got %d", MaxParts, len(m.Children))
 	}
 	seen := map[string]bool{m.ParentID: true}
 	for _, c := range m.Children {
@@ -364,11 +364,11 @@ func (m SubdivideParcel) Validate() error {
 			return err
 		}
 		if seen[c.ParcelID] {
-			return invalidf("parcel id %q appears twice", c.ParcelID)
+			return fields.Invalidf("parcel id %q appears twice", c.ParcelID)
 		}
 		seen[c.ParcelID] = true
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // MergeParcels (land/merge_parcels, land_registrar) replaces 2..MaxParts
@@ -390,7 +390,7 @@ func (MergeParcels) Type() string { return TypeMergeParcels }
 // Validate implements core.Msg.
 func (m MergeParcels) Validate() error {
 	if len(m.ParentIDs) < 2 || len(m.ParentIDs) > MaxParts {
-		return invalidf("a merger needs 2-%d parents, got %d", MaxParts, len(m.ParentIDs))
+		return fields.Invalidf("a merger needs 2-%d parents, got %d", MaxParts, len(m.ParentIDs))
 	}
 	if err := validateParcelFields(m.ParcelID, m.CadastralRef, m.AreaM2, m.Location, m.Description); err != nil {
 		return err
@@ -398,14 +398,14 @@ func (m MergeParcels) Validate() error {
 	seen := map[string]bool{m.ParcelID: true}
 	for _, id := range m.ParentIDs {
 		if err := core.ValidateID("parent id", id); err != nil {
-			return invalidf("%v", err)
+			return fields.Invalidf("%v", err)
 		}
 		if seen[id] {
-			return invalidf("parcel id %q appears twice", id)
+			return fields.Invalidf("parcel id %q appears twice", id)
 		}
 		seen[id] = true
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // TransferInheritance (land/transfer_inheritance, notary not an heir)
@@ -429,10 +429,10 @@ func (TransferInheritance) Type() string { return TypeTransferInheritance }
 // Validate implements core.Msg.
 func (m TransferInheritance) Validate() error {
 	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
 	if m.Deceased.IsZero() {
-		return invalidf("deceased must not be the zero account")
+		return fields.Invalidf("deceased must not be the zero account")
 	}
 	if err := validateDenominator(m.Denominator); err != nil {
 		return err
@@ -442,43 +442,33 @@ func (m TransferInheritance) Validate() error {
 		return err
 	}
 	if sum > m.Denominator {
-		return invalidf("heirs' shares (%d) exceed the denominator %d", sum, m.Denominator)
+		return fields.Invalidf("heirs' shares (%d) exceed the denominator %d", sum, m.Denominator)
 	}
 	if _, ok := findShare(m.Heirs, m.Deceased); ok {
-		return invalidf("the deceased %s cannot be an heir", m.Deceased)
+		return fields.Invalidf("the deceased %s cannot be an heir", m.Deceased)
 	}
-	return validateHash("certificate_hash", m.CertificateHash)
+	return fields.Hash("certificate_hash", m.CertificateHash)
 }
 
 func validateParcelFields(id, ref string, area int64, location, description string) error {
 	if err := core.ValidateID("parcel_id", id); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
-	if err := validateText("cadastral_ref", ref, true, MaxCadastralRefLen); err != nil {
+	if err := fields.Text("cadastral_ref", ref, true, MaxCadastralRefLen); err != nil {
 		return err
 	}
 	if area <= 0 || area > MaxAreaM2 {
-		return invalidf("area_m2 must be 1-%d, got %d", int64(MaxAreaM2), area)
+		return fields.Invalidf("area_m2 must be 1-%d, got %d", int64(MaxAreaM2), area)
 	}
-	if err := validateText("location", location, false, MaxLocationLen); err != nil {
+	if err := fields.Text("location", location, false, MaxLocationLen); err != nil {
 		return err
 	}
-	return validateText("description", description, false, MaxDescriptionLen)
-}
-
-func validateText(field, s string, required bool, max int) error {
-	if required && s == "" {
-		return invalidf("%s must not be empty", field)
-	}
-	if err := core.Printable(s, max); err != nil {
-		return invalidf("%s: %v", field, err)
-	}
-	return nil
+	return fields.Text("description", description, false, MaxDescriptionLen)
 }
 
 func validateDenominator(d uint64) error {
 	if d == 0 || d > MaxDenominator {
-		return invalidf("denominator must be 1-%d, got %d", MaxDenominator, d)
+		return fields.Invalidf("denominator must be 1-%d, got %d", MaxDenominator, d)
 	}
 	return nil
 }
@@ -487,64 +477,24 @@ func validateDenominator(d uint64) error {
 // cannot overflow: at most MaxOwners shares of at most MaxDenominator.
 func validateShares(field string, list []Share, den uint64) (uint64, error) {
 	if len(list) == 0 || len(list) > MaxOwners {
-		return 0, invalidf("%s must list 1-%d accounts, got %d", field, MaxOwners, len(list))
+		return 0, fields.Invalidf("%s must list 1-%d accounts, got %d", field, MaxOwners, len(list))
 	}
 	var sum uint64
 	for i, s := range list {
 		if s.Account.IsZero() {
-			return 0, invalidf("%s: zero account", field)
+			return 0, fields.Invalidf("%s: zero account", field)
 		}
 		if s.Shares == 0 || s.Shares > den {
-			return 0, invalidf("%s: shares of %s must be 1-%d, got %d", field, s.Account, den, s.Shares)
+			return 0, fields.Invalidf("%s: shares of %s must be 1-%d, got %d", field, s.Account, den, s.Shares)
 		}
 		for _, p := range list[:i] {
 			if p.Account == s.Account {
-				return 0, invalidf("%s: account %s appears twice", field, s.Account)
+				return 0, fields.Invalidf("%s: account %s appears twice", field, s.Account)
 			}
 		}
 		sum += s.Shares
 	}
 	return sum, nil
-}
-
-func validateHash(field string, h core.Hash) error {
-	if h.IsZero() {
-		return invalidf("%s must not be zero", field)
-	}
-	return nil
-}
-
-func validateID(field string, id uint64) error {
-	if id == 0 {
-		return invalidf("%s must be positive", field)
-	}
-	return nil
-}
-
-// validateCurrency accepts an ISO 4217 alphabetic code: three upper-case
-// ASCII letters.
-func validateCurrency(c string) error {
-	if len(c) != 3 {
-		return invalidf("currency must be an ISO 4217 code (3 upper-case letters), got %q", c)
-	}
-	for i := 0; i < 3; i++ {
-		if c[i] < 'A' || c[i] > 'Z' {
-			return invalidf("currency must be an ISO 4217 code (3 upper-case letters), got %q", c)
-		}
-	}
-	return nil
-}
-
-// validateUTC accepts a non-zero time in UTC, so its JSON form is canonical
-// ("...Z").
-func validateUTC(field string, t time.Time) error {
-	if t.IsZero() {
-		return invalidf("%s must be set", field)
-	}
-	if t.Location() != time.UTC {
-		return invalidf("%s must be in UTC (suffix Z)", field)
-	}
-	return nil
 }
 
 func findShare(list []Share, a core.Address) (uint64, bool) {

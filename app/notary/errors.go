@@ -24,7 +24,5 @@ var (
 // table and for tests. The slice must not be modified.
 var Errors = []*core.Error{ErrInvalidMessage, ErrUnknownQuery, ErrDocumentNotFound}
 
-// invalidf returns ErrInvalidMessage with a detail.
-func invalidf(format string, args ...any) error {
-	return core.Wrapf(ErrInvalidMessage, format, args...)
-}
+// fields words the stateless refusals of this package (core.Fields).
+var fields = core.Fields{Invalid: ErrInvalidMessage}

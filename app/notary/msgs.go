@@ -53,10 +53,10 @@ func (AnchorDocument) Type() string { return TypeAnchorDocument }
 // Validate implements core.Msg.
 func (m AnchorDocument) Validate() error {
 	if m.DocumentHash.IsZero() {
-		return invalidf("document_hash must not be zero")
+		return fields.Invalidf("document_hash must not be zero")
 	}
 	if err := core.ValidateID("doc_type", m.DocType); err != nil {
-		return invalidf("%v", err)
+		return fields.Invalidf("%v", err)
 	}
 	return validateReference(m.Reference)
 }
@@ -68,15 +68,15 @@ func validateReference(ref string) error {
 		return nil
 	}
 	if len(ref) > MaxReferenceLen {
-		return invalidf("reference longer than %d bytes", MaxReferenceLen)
+		return fields.Invalidf("reference longer than %d bytes", MaxReferenceLen)
 	}
 	segs := strings.Split(ref, "/")
 	if len(segs) < 2 || len(segs) > MaxReferenceSegments {
-		return invalidf("reference %q must be registry/kind/id with 2-%d segments", ref, MaxReferenceSegments)
+		return fields.Invalidf("reference %q must be registry/kind/id with 2-%d segments", ref, MaxReferenceSegments)
 	}
 	for _, s := range segs {
 		if err := core.ValidateID("reference segment", s); err != nil {
-			return invalidf("reference %q: %v", ref, err)
+			return fields.Invalidf("reference %q: %v", ref, err)
 		}
 	}
 	return nil

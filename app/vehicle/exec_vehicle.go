@@ -52,7 +52,7 @@ func (m RegisterVehicle) Exec(ctx *core.Context) error {
 		return err
 	}
 	if max := int64(ctx.BlockTime.UTC().Year()) + 1; m.Year > max {
-		return invalidf("model year %d is after %d", m.Year, max)
+		return fields.Invalidf("model year %d is after %d", m.Year, max)
 	}
 	if ok, err := ctx.KV.Has(VehicleKey(m.VIN)); err != nil {
 		return err

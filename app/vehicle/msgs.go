@@ -79,23 +79,23 @@ func (m RegisterVehicle) Validate() error {
 	if err := ValidateVIN(m.VIN, m.CheckDigitScheme); err != nil {
 		return err
 	}
-	if err := validateText("make", m.Make, true, MaxMakeLen); err != nil {
+	if err := fields.Text("make", m.Make, true, MaxMakeLen); err != nil {
 		return err
 	}
-	if err := validateText("model", m.Model, true, MaxModelLen); err != nil {
+	if err := fields.Text("model", m.Model, true, MaxModelLen); err != nil {
 		return err
 	}
 	if m.Year < MinYear || m.Year > MaxYear {
-		return invalidf("year must be %d-%d, got %d", MinYear, MaxYear, m.Year)
+		return fields.Invalidf("year must be %d-%d, got %d", MinYear, MaxYear, m.Year)
 	}
-	if err := validateText("colour", m.Colour, true, MaxColourLen); err != nil {
+	if err := fields.Text("colour", m.Colour, true, MaxColourLen); err != nil {
 		return err
 	}
 	if err := ValidatePlate(m.Plate); err != nil {
 		return err
 	}
 	if m.Owner.IsZero() {
-		return invalidf("owner must not be zero")
+		return fields.Invalidf("owner must not be zero")
 	}
 	return validateOdometer(m.OdometerKM)
 }
@@ -120,15 +120,15 @@ func (m OfferTransfer) Validate() error {
 		return err
 	}
 	if m.Buyer.IsZero() {
-		return invalidf("buyer must not be zero")
+		return fields.Invalidf("buyer must not be zero")
 	}
 	if m.Price < 0 {
-		return invalidf("price must not be negative")
+		return fields.Invalidf("price must not be negative")
 	}
-	if err := validateCurrency(m.Currency); err != nil {
+	if err := fields.Currency(m.Currency); err != nil {
 		return err
 	}
-	return validateUTC("expires_at", m.ExpiresAt)
+	return fields.UTC("expires_at", m.ExpiresAt)
 }
 
 // AcceptTransfer (vehicle/accept_transfer, the buyer) accepts a pending
@@ -142,7 +142,7 @@ type AcceptTransfer struct {
 func (AcceptTransfer) Type() string { return TypeAcceptTransfer }
 
 // Validate implements core.Msg.
-func (m AcceptTransfer) Validate() error { return validateID("transfer_id", m.TransferID) }
+func (m AcceptTransfer) Validate() error { return fields.Positive("transfer_id", m.TransferID) }
 
 // ApproveTransfer (vehicle/approve_transfer, vehicle_registrar) completes
 // an accepted transfer when the genesis parameter RegistrarApprovalRequired
@@ -155,7 +155,7 @@ type ApproveTransfer struct {
 func (ApproveTransfer) Type() string { return TypeApproveTransfer }
 
 // Validate implements core.Msg.
-func (m ApproveTransfer) Validate() error { return validateID("transfer_id", m.TransferID) }
+func (m ApproveTransfer) Validate() error { return fields.Positive("transfer_id", m.TransferID) }
 
 // CancelTransfer (vehicle/cancel_transfer, the seller or the buyer; or a
 // vehicle_registrar once the transfer expired) withdraws a pending or
@@ -170,10 +170,10 @@ func (CancelTransfer) Type() string { return TypeCancelTransfer }
 
 // Validate implements core.Msg.
 func (m CancelTransfer) Validate() error {
-	if err := validateID("transfer_id", m.TransferID); err != nil {
+	if err := fields.Positive("transfer_id", m.TransferID); err != nil {
 		return err
 	}
-	return validateText("reason", m.Reason, false, MaxReasonLen)
+	return fields.Text("reason", m.Reason, false, MaxReasonLen)
 }
 
 // RecordInspection (vehicle/record_inspection, inspection_station) appends
@@ -196,12 +196,12 @@ func (m RecordInspection) Validate() error {
 		return err
 	}
 	if m.Result != InspectionPass && m.Result != InspectionFail {
-		return invalidf("result must be %q or %q, got %q", InspectionPass, InspectionFail, m.Result)
+		return fields.Invalidf("result must be %q or %q, got %q", InspectionPass, InspectionFail, m.Result)
 	}
 	if err := validateOdometer(m.OdometerKM); err != nil {
 		return err
 	}
-	return validateText("notes", m.Notes, false, MaxNotesLen)
+	return fields.Text("notes", m.Notes, false, MaxNotesLen)
 }
 
 // RecordRepair (vehicle/record_repair, workshop) appends a repair with its
@@ -220,7 +220,7 @@ func (m RecordRepair) Validate() error {
 	if err := validateVINRef(m.VIN); err != nil {
 		return err
 	}
-	if err := validateText("description", m.Description, true, MaxDescriptionLen); err != nil {
+	if err := fields.Text("description", m.Description, true, MaxDescriptionLen); err != nil {
 		return err
 	}
 	return validateOdometer(m.OdometerKM)
@@ -244,17 +244,17 @@ func (m RecordInsurance) Validate() error {
 	if err := validateVINRef(m.VIN); err != nil {
 		return err
 	}
-	if err := validateText("policy_number", m.PolicyNumber, true, MaxPolicyNumberLen); err != nil {
+	if err := fields.Text("policy_number", m.PolicyNumber, true, MaxPolicyNumberLen); err != nil {
 		return err
 	}
-	if err := validateUTC("valid_from", m.ValidFrom); err != nil {
+	if err := fields.UTC("valid_from", m.ValidFrom); err != nil {
 		return err
 	}
-	if err := validateUTC("valid_to", m.ValidTo); err != nil {
+	if err := fields.UTC("valid_to", m.ValidTo); err != nil {
 		return err
 	}
 	if !m.ValidTo.After(m.ValidFrom) {
-		return invalidf("valid_to must be after valid_from")
+		return fields.Invalidf("valid_to must be after valid_from")
 	}
 	return nil
 }
@@ -299,15 +299,15 @@ func (m CreateLien) Validate() error {
 		return err
 	}
 	if m.Amount <= 0 {
-		return invalidf("amount must be positive")
+		return fields.Invalidf("amount must be positive")
 	}
-	if err := validateCurrency(m.Currency); err != nil {
+	if err := fields.Currency(m.Currency); err != nil {
 		return err
 	}
-	if err := validateText("reference", m.Reference, true, MaxReferenceLen); err != nil {
+	if err := fields.Text("reference", m.Reference, true, MaxReferenceLen); err != nil {
 		return err
 	}
-	return validateHash("document_hash", m.DocumentHash)
+	return fields.Hash("document_hash", m.DocumentHash)
 }
 
 // ReleaseLien (vehicle/release_lien, the bank holding the lien) releases
@@ -320,7 +320,7 @@ type ReleaseLien struct {
 func (ReleaseLien) Type() string { return TypeReleaseLien }
 
 // Validate implements core.Msg.
-func (m ReleaseLien) Validate() error { return validateID("lien_id", m.LienID) }
+func (m ReleaseLien) Validate() error { return fields.Positive("lien_id", m.LienID) }
 
 // ChangePlate (vehicle/change_plate, vehicle_registrar) assigns a new,
 // unassigned plate to a vehicle; its old plate is freed.
@@ -360,9 +360,9 @@ func (m DeregisterVehicle) Validate() error {
 	switch m.Reason {
 	case ReasonScrapped, ReasonExported, ReasonStolen:
 	default:
-		return invalidf("reason must be %q, %q or %q, got %q", ReasonScrapped, ReasonExported, ReasonStolen, m.Reason)
+		return fields.Invalidf("reason must be %q, %q or %q, got %q", ReasonScrapped, ReasonExported, ReasonStolen, m.Reason)
 	}
-	return validateText("notes", m.Notes, false, MaxNotesLen)
+	return fields.Text("notes", m.Notes, false, MaxNotesLen)
 }
 
 // ReinstateVehicle (vehicle/reinstate_vehicle, vehicle_registrar) puts a
@@ -381,7 +381,7 @@ func (m ReinstateVehicle) Validate() error {
 	if err := validateVINRef(m.VIN); err != nil {
 		return err
 	}
-	return validateText("notes", m.Notes, true, MaxNotesLen)
+	return fields.Text("notes", m.Notes, true, MaxNotesLen)
 }
 
 // TransferInheritance (vehicle/transfer_inheritance, notary) moves a
@@ -404,73 +404,23 @@ func (m TransferInheritance) Validate() error {
 		return err
 	}
 	if m.Heir.IsZero() {
-		return invalidf("heir must not be zero")
+		return fields.Invalidf("heir must not be zero")
 	}
-	return validateHash("certificate_hash", m.CertificateHash)
+	return fields.Hash("certificate_hash", m.CertificateHash)
 }
 
 // validateVINRef checks a VIN that names an existing record: its length
 // and characters (the check digit was checked at registration).
 func validateVINRef(vin string) error {
 	if !validVINChars(vin) {
-		return invalidf("vin %q must be %d upper-case letters (not I, O, Q) and digits", vin, VINLen)
+		return fields.Invalidf("vin %q must be %d upper-case letters (not I, O, Q) and digits", vin, VINLen)
 	}
 	return nil
 }
 
 func validateOdometer(km int64) error {
 	if km < 0 || km > MaxOdometerKM {
-		return invalidf("odometer_km must be 0-%d, got %d", MaxOdometerKM, km)
-	}
-	return nil
-}
-
-func validateText(field, s string, required bool, max int) error {
-	if required && s == "" {
-		return invalidf("%s must not be empty", field)
-	}
-	if err := core.Printable(s, max); err != nil {
-		return invalidf("%s: %v", field, err)
-	}
-	return nil
-}
-
-func validateHash(field string, h core.Hash) error {
-	if h.IsZero() {
-		return invalidf("%s must not be zero", field)
-	}
-	return nil
-}
-
-func validateID(field string, id uint64) error {
-	if id == 0 {
-		return invalidf("%s must be positive", field)
-	}
-	return nil
-}
-
-// validateCurrency accepts an ISO 4217 alphabetic code: three upper-case
-// ASCII letters.
-func validateCurrency(c string) error {
-	if len(c) != 3 {
-		return invalidf("currency must be an ISO 4217 code (3 upper-case letters), got %q", c)
-	}
-	for i := 0; i < 3; i++ {
-		if c[i] < 'A' || c[i] > 'Z' {
-			return invalidf("currency must be an ISO 4217 code (3 upper-case letters), got %q", c)
-		}
-	}
-	return nil
-}
-
-// validateUTC accepts a non-zero time in UTC, so its JSON form is canonical
-// ("...Z").
-func validateUTC(field string, t time.Time) error {
-	if t.IsZero() {
-		return invalidf("%s must be set", field)
-	}
-	if t.Location() != time.UTC {
-		return invalidf("%s must be in UTC (suffix Z)", field)
+		return fields.Invalidf("odometer_km must be 0-%d, got %d", MaxOdometerKM, km)
 	}
 	return nil
 }

@@ -56,24 +56,24 @@ func northAmericanWMI(vin string) bool { return len(vin) > 0 && vin[0] >= '1' &&
 // manufacturer), which always carries a check digit.
 func ValidateVIN(vin, scheme string) error {
 	if len(vin) != VINLen {
-		return invalidf("vin must be %d characters, got %d", VINLen, len(vin))
+		return fields.Invalidf("vin must be %d characters, got %d", VINLen, len(vin))
 	}
 	for i := 0; i < len(vin); i++ {
 		if _, ok := vinValue(vin[i]); !ok {
-			return invalidf("vin %q: character %q at position %d is not allowed (upper-case letters except I, O, Q, and digits)", vin, vin[i], i+1)
+			return fields.Invalidf("vin %q: character %q at position %d is not allowed (upper-case letters except I, O, Q, and digits)", vin, vin[i], i+1)
 		}
 	}
 	switch scheme {
 	case SchemeNorthAmerican:
 		if want := VINCheckDigit(vin); vin[8] != want {
-			return invalidf("vin %q: check digit (position 9) is %q, want %q", vin, vin[8], want)
+			return fields.Invalidf("vin %q: check digit (position 9) is %q, want %q", vin, vin[8], want)
 		}
 	case SchemeNone:
 		if northAmericanWMI(vin) {
-			return invalidf("vin %q: a North American manufacturer code (first character 1-5) needs check_digit_scheme %q", vin, SchemeNorthAmerican)
+			return fields.Invalidf("vin %q: a North American manufacturer code (first character 1-5) needs check_digit_scheme %q", vin, SchemeNorthAmerican)
 		}
 	default:
-		return invalidf("check_digit_scheme must be %q or %q, got %q", SchemeNorthAmerican, SchemeNone, scheme)
+		return fields.Invalidf("check_digit_scheme must be %q or %q, got %q", SchemeNorthAmerican, SchemeNone, scheme)
 	}
 	return nil
 }
@@ -102,16 +102,16 @@ const MaxPlateLen = 16
 // that one plate has one key.
 func ValidatePlate(p string) error {
 	if len(p) == 0 || len(p) > MaxPlateLen {
-		return invalidf("plate must be 1-%d characters, got %d", MaxPlateLen, len(p))
+		return fields.Invalidf("plate must be 1-%d characters, got %d", MaxPlateLen, len(p))
 	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return invalidf("plate %q: only upper-case letters, digits and - are allowed", p)
+			return fields.Invalidf("plate %q: only upper-case letters, digits and - are allowed", p)
 		}
 	}
 	if p[0] == '-' || p[len(p)-1] == '-' {
-		return invalidf("plate %q must not start or end with -", p)
+		return fields.Invalidf("plate %q must not start or end with -", p)
 	}
 	return nil
 }
