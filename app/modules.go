@@ -71,56 +71,47 @@ func MsgTypes() []string {
 // ErrUnknownQueryPath is returned for a query path no module serves.
 var ErrUnknownQueryPath = core.NewCodedError(20, core.ErrInvalid, "query: unknown path")
 
-// route sends a query path ("/land/parcel/P-1") to its module.
+// route sends a query path ("/land/parcel/P-1") to its module, or to one
+// of the app's own paths, and answers it.
 func route(r state.Reader, path string) (*core.QueryResult, error) {
-	parts, err := splitQueryPath(path)
+	resolve, parts, err := resolverOf(path)
 	if err != nil {
 		return nil, err
 	}
-	h, ok := queryHandlerOf(parts[0])
-	if !ok {
-		return nil, core.Wrapf(ErrUnknownQueryPath, "%q", path)
+	key, answer, err := resolve(parts)
+	if err != nil {
+		return nil, err
 	}
-	return h.query(r, parts[1:])
+	return answer(r, key)
 }
 
-// splitQueryPath splits a query path on "/" (leading and trailing slashes
-// ignored) and refuses an empty segment.
-func splitQueryPath(path string) ([]string, error) {
+// resolverOf splits a query path on "/" (leading and trailing slashes
+// ignored; an empty segment refused) and returns the resolver of its first
+// segment (one of the app's own paths, or a module's) with the rest of the
+// path. route and PathKey both dispatch through it.
+func resolverOf(path string) (core.Resolver, []string, error) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	for _, p := range parts {
 		if p == "" {
-			return nil, core.Wrapf(ErrUnknownQueryPath, "%q has an empty segment", path)
+			return nil, nil, core.Wrapf(ErrUnknownQueryPath, "%q has an empty segment", path)
 		}
 	}
-	return parts, nil
-}
-
-// queryHandler serves the query paths under one first segment: query
-// answers them, and pathKey names the key each answer rests on without
-// reading the store (see PathKey). Both take the path without its first
-// segment.
-type queryHandler struct {
-	query   core.Querier
-	pathKey func(path []string) ([]byte, bool)
-}
-
-// queryHandlerOf returns the handler of a query path's first segment: one
-// of the app's own paths (store, account, key, chain), or a module's.
-// route and PathKey both dispatch through it.
-func queryHandlerOf(name string) (queryHandler, bool) {
-	switch name {
+	var resolve core.Resolver
+	switch parts[0] {
 	case "store":
-		return queryHandler{queryStoreKey, pathKeyOf(storeKeyOf)}, true
+		resolve = resolveStore
 	case "account":
-		return queryHandler{queryAccount, pathKeyOf(accountKeyOf)}, true
+		resolve = resolveAccount
 	case "key":
-		return queryHandler{queryKey, pathKeyOf(keyIndexKeyOf)}, true
+		resolve = resolveKey
 	case "chain":
-		return queryHandler{queryChain, pathKeyOf(chainKeyOf)}, true
+		resolve = resolveChain
+	default:
+		m, ok := modulesByName[parts[0]]
+		if !ok {
+			return nil, nil, core.Wrapf(ErrUnknownQueryPath, "%q", path)
+		}
+		resolve = m.Resolve
 	}
-	if m, ok := modulesByName[name]; ok {
-		return queryHandler{m.Query, m.PathKey}, true
-	}
-	return queryHandler{}, false
+	return resolve, parts[1:], nil
 }

@@ -11,28 +11,15 @@ import (
 // record, or the anchor (first entry) of a multi-key answer, which is also
 // the key whose absence a not-found answer proves. ok is false for a path
 // Query refuses as malformed or unknown. It reads no state: it dispatches
-// like route to the registry's PathKey, which resolves the path exactly as
-// the registry's Query does, so the key a node answers with and the key a
-// client binds a proof to cannot differ.
+// like route, through the same resolver, so the key a node answers with
+// and the key a client binds a proof to cannot differ.
 func PathKey(path string) (key []byte, ok bool) {
-	parts, err := splitQueryPath(path)
+	resolve, parts, err := resolverOf(path)
 	if err != nil {
 		return nil, false
 	}
-	h, ok := queryHandlerOf(parts[0])
-	if !ok {
-		return nil, false
-	}
-	return h.pathKey(parts[1:])
-}
-
-// pathKeyOf turns a key function of this package's own paths into a
-// PathKey function.
-func pathKeyOf(keyOf func([]string) ([]byte, error)) func([]string) ([]byte, bool) {
-	return func(path []string) ([]byte, bool) {
-		key, err := keyOf(path)
-		return key, err == nil
-	}
+	key, _, err = resolve(parts)
+	return key, err == nil
 }
 
 // storeKeyOf is the key /store/{hex key} names.

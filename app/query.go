@@ -8,7 +8,6 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // ErrNoState is returned by queries before the first block is committed.
@@ -133,83 +132,44 @@ func EntriesJSON(entries []core.KVPair) []byte {
 	return append(b, ']')
 }
 
-// queryStoreKey serves /store/{hex key}: the raw value under any key, so an
-// auditor can fetch and prove exactly the key they name.
-func queryStoreKey(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, err := storeKeyOf(path)
-	if err != nil {
-		return nil, err
-	}
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: ErrKeyNotFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
 // ErrKeyNotFound is the not-found answer of /store/{key}.
 var ErrKeyNotFound = core.NewCodedError(23, core.ErrNotFound, "query: key not found")
-
-// queryChain serves /chain/info: the chain id, parameters and member
-// agencies written at genesis.
-func queryChain(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, err := chainKeyOf(path)
-	if err != nil {
-		return nil, err
-	}
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: ErrNoState}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
 
 // ErrAccountNotFound is the not-found answer of /account/{address}: the
 // account has never signed a transaction (its next sequence is 0).
 var ErrAccountNotFound = core.NewCodedError(24, core.ErrNotFound, "query: account has never signed a transaction")
 
-// queryAccount serves /account/{address}: public key and next sequence.
-func queryAccount(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, err := accountKeyOf(path)
-	if err != nil {
-		return nil, err
-	}
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: ErrAccountNotFound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
-}
-
 // ErrKeyNotBound is the not-found answer of /key/{key address}: the key
 // was never rotated into an account, so it signs for its own address.
 var ErrKeyNotBound = core.NewCodedError(25, core.ErrNotFound, "query: key is not bound to another account")
 
-// queryKey serves /key/{key address}: the account a rotated-in key signs
-// for (a core.KeyBinding).
-func queryKey(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, err := keyIndexKeyOf(path)
-	if err != nil {
-		return nil, err
+// singleRecord resolves an app path that names one record: keyOf parses
+// the path (without its first segment) into the record's key.
+func singleRecord(keyOf func(path []string) ([]byte, error), notFound error) core.Resolver {
+	return func(path []string) ([]byte, core.Answer, error) {
+		key, err := keyOf(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return key, core.Single(notFound), nil
 	}
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: ErrKeyNotBound}
-	}
-	return &core.QueryResult{Key: key, Value: v}, nil
 }
+
+// The app's own query paths, resolved as a module's are:
+//
+//	/store/{hex key}         the raw value under any key, so an auditor can
+//	                         fetch and prove exactly the key they name
+//	/account/{address}       public key and next sequence
+//	/key/{key address}       the account a rotated-in key signs for (a
+//	                         core.KeyBinding)
+//	/chain/info              the chain id, parameters and member agencies
+//	                         written at genesis (ChainInfo)
+var (
+	resolveStore   = singleRecord(storeKeyOf, ErrKeyNotFound)
+	resolveAccount = singleRecord(accountKeyOf, ErrAccountNotFound)
+	resolveKey     = singleRecord(keyIndexKeyOf, ErrKeyNotBound)
+	resolveChain   = singleRecord(chainKeyOf, ErrNoState)
+)
 
 // Errors lists the coded sentinels of this package (codes 20-29): the
 // refusals of a query path before any registry answers it.

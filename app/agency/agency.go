@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // Name is the registry's type prefix and query path prefix.
@@ -183,20 +182,4 @@ func validateRoleMsg(account core.Address, role core.Role) error {
 		return core.Wrapf(ErrUnknownRole, "%q", string(role))
 	}
 	return nil
-}
-
-// Query answers the agency registry's paths:
-//
-//	agency/list                         the agency set (the member agency
-//	                                    ids) then every agency, by id
-//	agency/id/{id}                      one agency
-//	agency/account/{address}/roles      the roles an account holds now
-//	agency/account/{address}/history    its role history (anchor first)
-//	agency/policy/{role}                which agencies may grant a role
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
 }

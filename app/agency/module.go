@@ -13,7 +13,6 @@ var Module = &core.Module{
 		core.MsgOf[GrantRole](),
 		core.MsgOf[RevokeRole](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Errors:  Errors,
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -84,6 +85,39 @@ func GetJSON(r state.Reader, key []byte, v any) (bool, error) {
 		return false, nil
 	}
 	return true, decodeStored(key, b, v)
+}
+
+// Load reads the record of type T stored as JSON under key. A missing
+// record is notFound wrapped with the detail format and args name ("parcel
+// P-1"); a storage or decoding failure is returned as it is.
+func Load[T any](r state.Reader, key []byte, notFound error, format string, args ...any) (*T, error) {
+	var v T
+	found, err := GetJSON(r, key, &v)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, Wrapf(notFound, format, args...)
+	}
+	return &v, nil
+}
+
+// NextID increments the sequential counter stored under key (8 bytes,
+// big-endian) and returns its new value: the first id is 1.
+func NextID(kv state.KV, key []byte) (uint64, error) {
+	b, err := kv.Get(key)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	if b != nil {
+		if len(b) != 8 {
+			return 0, fmt.Errorf("core: counter under %x is corrupt", key)
+		}
+		n = binary.BigEndian.Uint64(b)
+	}
+	n++
+	return n, kv.Set(key, state.Uint64(n))
 }
 
 // decodeStored decodes b, the JSON value stored under key, into v.

@@ -36,16 +36,10 @@ type Module struct {
 	Codes uint32
 	// Msgs lists the module's message types, sorted by type string.
 	Msgs []MsgType
-	// Query answers the module's query paths (split on "/", without the
-	// module name) from a committed view; see Querier.
-	Query Querier
-	// PathKey returns the store key the answer to a query path rests on,
-	// without reading the state: the record, or the anchor of a list,
-	// which is also the key whose absence a not-found answer proves. ok is
-	// false for a path Query refuses as malformed or unknown. A module
-	// derives Query and PathKey from one resolver, so the key a node
-	// answers with and the key a client checks cannot differ.
-	PathKey func(path []string) (key []byte, ok bool)
+	// Resolve parses the module's query paths (split on "/", without the
+	// module name); Query and PathKey are derived from it, so the key a
+	// node answers with and the key a client checks cannot differ.
+	Resolve Resolver
 	// Genesis is the module's section of the genesis app_state, or nil if
 	// it has none.
 	Genesis *GenesisSection
@@ -90,10 +84,40 @@ func (m *Module) Types() []string {
 	return out
 }
 
+// Resolver parses a module's query path (split on "/", without the module
+// name) into the store key its answer rests on (the record, or the anchor
+// of a list, which is also the key whose absence a not-found answer
+// proves) and the function that answers it from that key, without reading
+// the state. A malformed or unknown path is the error the query is
+// refused with.
+type Resolver func(path []string) (key []byte, answer Answer, err error)
+
+// Answer answers a resolved query path from the key it rests on.
+type Answer func(r state.Reader, key []byte) (*QueryResult, error)
+
+// Query answers one of the module's query paths (without the module name)
+// from a committed view: Resolve, then the answer it names. Values are the
+// exact stored bytes; a missing record is a *NotFound.
+func (m *Module) Query(r state.Reader, path []string) (*QueryResult, error) {
+	key, answer, err := m.Resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return answer(r, key)
+}
+
+// PathKey returns the store key the answer to a query path (without the
+// module name) rests on, reading nothing; ok is false for a path Query
+// refuses as malformed or unknown.
+func (m *Module) PathKey(path []string) (key []byte, ok bool) {
+	key, _, err := m.Resolve(path)
+	return key, err == nil
+}
+
 // CheckModules checks the contract of an ordered list of modules: names,
 // prefixes and code ranges unique and well formed, message types sorted,
 // unique and prefixed by their module's name, each sentinel's code in its
-// module's range and used once, and Query, PathKey and Errors present. The
+// module's range and used once, and a query resolver present. The
 // app runs it over its list in a test; it returns the first violation.
 // reservedPrefixes are the key prefixes core owns.
 func CheckModules(mods []*Module, reservedPrefixes []byte) error {
@@ -116,8 +140,8 @@ func CheckModules(mods []*Module, reservedPrefixes []byte) error {
 			return fmt.Errorf("core: module %s: code range must start at a positive multiple of 100, got %d", m.Name, m.Codes)
 		case ranges[m.Codes] != "":
 			return fmt.Errorf("core: module %s uses code range %d of %s", m.Name, m.Codes, ranges[m.Codes])
-		case m.Query == nil || m.PathKey == nil:
-			return fmt.Errorf("core: module %s has no Query or PathKey", m.Name)
+		case m.Resolve == nil:
+			return fmt.Errorf("core: module %s has no query resolver", m.Name)
 		}
 		names[m.Name] = true
 		prefixes[m.Prefix] = m.Name

@@ -1,9 +1,5 @@
 package core
 
-import (
-	"github.com/govchain/govchain/state"
-)
-
 // Msg is one message: the body of a transaction.
 //
 // Contract:
@@ -52,8 +48,3 @@ func (n *NotFound) Error() string { return n.Err.Error() }
 
 // Unwrap returns the underlying error.
 func (n *NotFound) Unwrap() error { return n.Err }
-
-// Querier answers a registry's query paths from a read-only committed view.
-// path is the query path split on "/" without the registry name, e.g.
-// ["parcel", "P-1", "history"].
-type Querier func(r state.Reader, path []string) (*QueryResult, error)

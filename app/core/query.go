@@ -28,6 +28,13 @@ func QuerySingle(r state.Reader, key []byte, notFound error) (*QueryResult, erro
 	return &QueryResult{Key: key, Value: v}, nil
 }
 
+// Single returns the Answer of one record: QuerySingle with notFound.
+func Single(notFound error) Answer {
+	return func(r state.Reader, key []byte) (*QueryResult, error) {
+		return QuerySingle(r, key, notFound)
+	}
+}
+
 // QueryList answers a list anchored on the record under anchor: Key and
 // Value are the anchor's, and Entries holds the anchor first, then the
 // value of every key keysOf derives from the anchor's stored bytes, in

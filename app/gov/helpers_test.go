@@ -11,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context.
@@ -199,4 +200,10 @@ func (e *env) updates() []core.Validator {
 		return nil
 	}
 	return e.Last.ValidatorUpdates()
+}
+
+// boundQuery is coretest.BoundQuery on this module.
+func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	return coretest.BoundQuery(t, Module, r, path)
 }

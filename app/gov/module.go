@@ -14,8 +14,7 @@ var Module = &core.Module{
 		core.MsgOf[CloseProposal](),
 		core.MsgOf[SubmitProposal](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Genesis: core.GenesisOf(DefaultParams, Params.Validate, InitGenesis),
 	Errors:  Errors,
 }

@@ -9,8 +9,15 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Query answers a gov query path (without the leading "gov") from a
-// read-only view. Values are the exact stored bytes. The paths are:
+// resolve parses a gov query path (without the leading "gov") into the key
+// its answer rests on (the record, or the list's anchor) and the function
+// that answers it from that key. A malformed or unknown path is the error
+// Module.Query refuses it with, before anything is read. Module.Query and
+// Module.PathKey both resolve through here, so the key a node answers with
+// and the key a client expects cannot differ.
+//
+// Its answers (Module.Query) are read from a committed view; values are
+// the exact stored bytes. The paths are:
 //
 //	params                  the governance parameters (Key, Value)
 //	proposals               anchor: the Index record (last_id, open ids),
@@ -29,26 +36,10 @@ import (
 // The agency set itself is served by the agency registry (/agency/list). A
 // missing record is a *core.NotFound with the key whose absence proves it.
 // A path not listed here, or a malformed id in it, is ErrUnknownQuery.
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
-}
-
-// answerFunc answers a resolved path from the key it rests on.
-type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
-
-// resolve parses a query path into the key its answer rests on (the
-// record, or the list's anchor) and the function that answers it from that
-// key. A malformed or unknown path is the error Query refuses it with,
-// before anything is read. Query and PathKey both resolve through here, so
-// the key a node answers with and the key a client expects cannot differ.
-func resolve(path []string) ([]byte, answerFunc, error) {
+func resolve(path []string) ([]byte, core.Answer, error) {
 	switch {
 	case len(path) == 1 && path[0] == "params":
-		return ParamsKey(), singleOf(core.NewError(core.ErrNotFound, "gov: no governance parameters in state")), nil
+		return ParamsKey(), core.Single(core.NewError(core.ErrNotFound, "gov: no governance parameters in state")), nil
 	case len(path) == 1 && path[0] == "proposals":
 		return IndexKey(), openProposals, nil
 	case len(path) == 1 && path[0] == "evidence":
@@ -58,18 +49,18 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			})
 		}, nil
 	case len(path) == 2 && path[0] == "evidence":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		return EvidenceKey(id), singleOf(ErrEvidenceNotFound), nil
+		return EvidenceKey(id), core.Single(ErrEvidenceNotFound), nil
 	case (len(path) == 2 || len(path) == 3) && path[0] == "proposal":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(path) == 2 {
-			return ProposalKey(id), singleOf(ErrProposalNotFound), nil
+			return ProposalKey(id), core.Single(ErrProposalNotFound), nil
 		}
 		switch path[2] {
 		case "votes":
@@ -95,7 +86,7 @@ func openProposals(r state.Reader, key []byte) (*core.QueryResult, error) {
 
 // proposalList answers a list anchored on the proposal under the resolved
 // key: entries turns the proposal's answer into the list.
-func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*core.QueryResult, error)) answerFunc {
+func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*core.QueryResult, error)) core.Answer {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
 		res, err := core.QuerySingle(r, key, ErrProposalNotFound)
 		if err != nil {
@@ -106,16 +97,6 @@ func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*cor
 			return nil, err
 		}
 		return entries(r, res, &p)
-	}
-}
-
-// numericID parses a numeric record id of a query path.
-func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
-
-// singleOf answers a single record, notFound if it is missing.
-func singleOf(notFound error) answerFunc {
-	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return core.QuerySingle(r, key, notFound)
 	}
 }
 

@@ -34,15 +34,7 @@ func putIndex(w state.Writer, idx *Index) error {
 
 // getProposal reads a proposal; a missing one is ErrProposalNotFound.
 func getProposal(r state.Reader, id uint64) (*Proposal, error) {
-	var p Proposal
-	found, err := core.GetJSON(r, ProposalKey(id), &p)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrProposalNotFound, "proposal %d", id)
-	}
-	return &p, nil
+	return core.Load[Proposal](r, ProposalKey(id), ErrProposalNotFound, "proposal %d", id)
 }
 
 func putProposal(w state.Writer, p *Proposal) error {

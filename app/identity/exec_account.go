@@ -126,12 +126,9 @@ func (m LinkOrgAccount) Exec(ctx *core.Context) error {
 // organisation's. The link is deleted and the owner's history records it.
 // A deceased person's accounts stay marked deceased.
 func (m UnlinkAccount) Exec(ctx *core.Context) error {
-	l, found, err := getLink(ctx.KV, m.Account)
+	l, err := getLinked(ctx.KV, m.Account)
 	if err != nil {
 		return err
-	}
-	if !found {
-		return core.Wrapf(ErrAccountNotLinked, "account %s", m.Account)
 	}
 	details := accountDetails{Account: m.Account, Reason: m.Reason}
 	if l.OwnerKind == OwnerOrg {

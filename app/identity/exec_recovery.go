@@ -35,12 +35,9 @@ func (m ProposeRecovery) Exec(ctx *core.Context) error {
 	if err := ctx.RequireRole(core.RoleCivilRegistrar); err != nil {
 		return err
 	}
-	l, found, err := getLink(ctx.KV, m.Account)
+	l, err := getLinked(ctx.KV, m.Account)
 	if err != nil {
 		return err
-	}
-	if !found {
-		return core.Wrapf(ErrAccountNotLinked, "account %s", m.Account)
 	}
 	if l.OwnerKind != OwnerPerson {
 		return core.Wrapf(ErrNotPersonAccount, "account %s belongs to organisation %s", m.Account, l.OwnerID)
@@ -61,7 +58,7 @@ func (m ProposeRecovery) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := nextID(ctx.KV, counterRecovery)
+	id, err := core.NextID(ctx.KV, counterKey(counterRecovery))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context.
@@ -156,4 +157,10 @@ func newCast(e *env) cast {
 	e.admin(c.adminCivil, "interior")
 	e.admin(c.adminTransport, "transport")
 	return c
+}
+
+// boundQuery is coretest.BoundQuery on this module.
+func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	return coretest.BoundQuery(t, Module, r, path)
 }

@@ -27,7 +27,6 @@ var Module = &core.Module{
 		core.MsgOf[RotateKey](),
 		core.MsgOf[UnlinkAccount](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Errors:  Errors,
 }

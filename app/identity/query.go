@@ -7,8 +7,15 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Query answers an identity query path (without the leading "identity")
-// from a read-only view. Values are the exact stored bytes. The paths are:
+// resolve parses an identity query path (without the leading "identity")
+// into the key its answer rests on (the record, or the list's anchor) and
+// the function that answers it from that key. A malformed or unknown path is
+// the error Module.Query refuses it with. Module.Query and Module.PathKey
+// both resolve through here, so the key a node answers with and the key a
+// client expects cannot differ.
+//
+// Its answers (Module.Query) are read from a committed view; values are
+// the exact stored bytes. The paths are:
 //
 //	person/{id}                 the person record (Key, Value)
 //	person/{id}/history         anchor: the person record (history_count),
@@ -34,23 +41,7 @@ import (
 // the key whose absence proves it and the registry's not-found sentinel. A
 // path not listed here, or a malformed id in it, is ErrUnknownQuery (kind
 // core.ErrInvalid).
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
-}
-
-// answerFunc answers a resolved path from the key it rests on.
-type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
-
-// resolve parses a query path into the key its answer rests on (the
-// record, or the list's anchor) and the function that answers it from that
-// key. A malformed or unknown path is the error Query refuses it with.
-// Query and PathKey both resolve through here, so the key a node answers
-// with and the key a client expects cannot differ.
-func resolve(path []string) ([]byte, answerFunc, error) {
+func resolve(path []string) ([]byte, core.Answer, error) {
 	if len(path) < 2 || len(path) > 3 {
 		return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 	}
@@ -66,7 +57,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		}
 		switch sub {
 		case "":
-			return PersonKey(id), singleOf(ErrPersonNotFound), nil
+			return PersonKey(id), core.Single(ErrPersonNotFound), nil
 		case "history":
 			return PersonKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
 				return core.QueryListOf(r, key, ErrPersonNotFound, func(p *Person) [][]byte {
@@ -86,7 +77,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		if err != nil || a.String() != path[1] {
 			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
 		}
-		return AccountLinkKey(a), singleOf(ErrAccountNotLinked), nil
+		return AccountLinkKey(a), core.Single(ErrAccountNotLinked), nil
 	case "org":
 		id, err := idOf(path[1])
 		if err != nil {
@@ -94,7 +85,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		}
 		switch sub {
 		case "":
-			return OrgKey(id), singleOf(ErrOrgNotFound), nil
+			return OrgKey(id), core.Single(ErrOrgNotFound), nil
 		case "history":
 			return OrgKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
 				return core.QueryListOf(r, key, ErrOrgNotFound, func(o *Organisation) [][]byte {
@@ -109,7 +100,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		}
 		switch sub {
 		case "":
-			return CredentialKey(id), singleOf(ErrCredentialNotFound), nil
+			return CredentialKey(id), core.Single(ErrCredentialNotFound), nil
 		case "history":
 			return CredentialKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
 				return core.QueryListOf(r, key, ErrCredentialNotFound, func(c *Credential) [][]byte {
@@ -118,13 +109,13 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			}, nil
 		}
 	case "recovery":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
 		switch sub {
 		case "":
-			return RecoveryKey(id), singleOf(ErrRecoveryNotFound), nil
+			return RecoveryKey(id), core.Single(ErrRecoveryNotFound), nil
 		case "history":
 			return RecoveryKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
 				return core.QueryListOf(r, key, ErrRecoveryNotFound, func(rc *Recovery) [][]byte {
@@ -141,14 +132,4 @@ func idOf(s string) (string, error) {
 		return "", core.Wrapf(ErrUnknownQuery, "%v", err)
 	}
 	return s, nil
-}
-
-// numericID parses a numeric record id of a query path.
-func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
-
-// singleOf answers a single record, notFound if it is missing.
-func singleOf(notFound error) answerFunc {
-	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return core.QuerySingle(r, key, notFound)
-	}
 }

@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -23,15 +22,7 @@ func emit(ctx *core.Context, action string, kv ...string) {
 }
 
 func getPerson(r state.Reader, id string) (*Person, error) {
-	var p Person
-	found, err := core.GetJSON(r, PersonKey(id), &p)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrPersonNotFound, "person %s", id)
-	}
-	return &p, nil
+	return core.Load[Person](r, PersonKey(id), ErrPersonNotFound, "person %s", id)
 }
 
 // getLivingPerson reads a person who is not deceased.
@@ -71,15 +62,7 @@ func requireNewPerson(r state.Reader, id string) error {
 }
 
 func getOrg(r state.Reader, id string) (*Organisation, error) {
-	var o Organisation
-	found, err := core.GetJSON(r, OrgKey(id), &o)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrOrgNotFound, "organisation %s", id)
-	}
-	return &o, nil
+	return core.Load[Organisation](r, OrgKey(id), ErrOrgNotFound, "organisation %s", id)
 }
 
 func putOrg(w state.Writer, o *Organisation) error {
@@ -94,6 +77,12 @@ func getLink(r state.Reader, a core.Address) (*AccountLink, bool, error) {
 	var l AccountLink
 	found, err := core.GetJSON(r, AccountLinkKey(a), &l)
 	return &l, found, err
+}
+
+// getLinked reads the link of an account that belongs to someone; an
+// unlinked account is ErrAccountNotLinked.
+func getLinked(r state.Reader, a core.Address) (*AccountLink, error) {
+	return core.Load[AccountLink](r, AccountLinkKey(a), ErrAccountNotLinked, "account %s", a)
 }
 
 // requireUnlinked refuses an account that already belongs to someone.
@@ -116,15 +105,7 @@ func putLink(ctx *core.Context, a core.Address, kind, owner string) error {
 }
 
 func getCredential(r state.Reader, id string) (*Credential, error) {
-	var c Credential
-	found, err := core.GetJSON(r, CredentialKey(id), &c)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrCredentialNotFound, "credential %s", id)
-	}
-	return &c, nil
+	return core.Load[Credential](r, CredentialKey(id), ErrCredentialNotFound, "credential %s", id)
 }
 
 func putCredential(w state.Writer, c *Credential) error {
@@ -144,37 +125,11 @@ func getPersonCredentials(r state.Reader, personID string) (*PersonCredentials, 
 }
 
 func getRecovery(r state.Reader, id uint64) (*Recovery, error) {
-	var rc Recovery
-	found, err := core.GetJSON(r, RecoveryKey(id), &rc)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrRecoveryNotFound, "recovery %d", id)
-	}
-	return &rc, nil
+	return core.Load[Recovery](r, RecoveryKey(id), ErrRecoveryNotFound, "recovery %d", id)
 }
 
 func putRecovery(w state.Writer, rc *Recovery) error {
 	return core.SetJSON(w, RecoveryKey(rc.ID), rc)
-}
-
-// nextID increments and returns a sequential counter; the first id is 1.
-func nextID(kv state.KV, name string) (uint64, error) {
-	key := counterKey(name)
-	b, err := kv.Get(key)
-	if err != nil {
-		return 0, err
-	}
-	var n uint64
-	if b != nil {
-		if len(b) != 8 {
-			return 0, fmt.Errorf("identity: counter %s is corrupt", name)
-		}
-		n = binary.BigEndian.Uint64(b)
-	}
-	n++
-	return n, kv.Set(key, state.Uint64(n))
 }
 
 // The history appenders add an entry to a record's history and bump its

@@ -11,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context (period 2026-01).
@@ -161,4 +162,22 @@ func newCast(e *env) cast {
 		employer:     e.Account("employer", core.RoleBusiness),
 		insurer:      e.Account("insurer", core.RoleInsurer),
 	}
+}
+
+// boundQuery is Query, failing t unless PathKey names the key the answer
+// (or its not-found) rests on, and names none for a path Query refuses,
+// except a page start beyond the count of an anchor that exists. Every
+// query the tests make goes through it, so PathKey cannot drift from
+// Query.
+func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	res, err := Module.Query(r, path)
+	if key, ok := Module.PathKey(path); ok && errors.Is(err, ErrUnknownQuery) {
+		has, herr := r.Has(key)
+		require.NoError(t, herr)
+		require.True(t, has, "%q: refused (%v) before its anchor %x was read", path, err, key)
+		return res, err
+	}
+	require.NoError(t, coretest.CheckPathKey(Module.PathKey, path, res, err))
+	return res, err
 }

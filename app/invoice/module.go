@@ -15,7 +15,6 @@ var Module = &core.Module{
 		core.MsgOf[IssueCreditNote](),
 		core.MsgOf[IssueInvoice](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Errors:  Errors,
 }

@@ -15,8 +15,16 @@ import (
 // bounded by the anchor's count.
 const PageSize = 100
 
-// Query answers an invoice query path (without the leading "invoice") from
-// a read-only view. Values are the exact stored bytes. The paths are:
+// resolve parses an invoice query path (without the leading "invoice") into
+// the key its answer rests on (the record, or the list's anchor, the same
+// for every page) and the function that answers it from that key. A
+// malformed or unknown path is the error Module.Query refuses it with; a
+// start beyond the anchor's count is refused only by the answer, which reads
+// the count. Module.Query and Module.PathKey both resolve through here, so
+// the key a node answers with and the key a client expects cannot differ.
+//
+// Its answers (Module.Query) are read from a committed view; values are
+// the exact stored bytes. The paths are:
 //
 //	invoice/{issuer}/{number}           the invoice or credit note (Key, Value)
 //	invoice/{issuer}/{number}/history   anchor: the document (history_count),
@@ -37,25 +45,7 @@ const PageSize = 100
 // record is a *core.NotFound with the key whose absence proves it. A path
 // not listed here, a malformed segment, or a start beyond the anchor's
 // count is ErrUnknownQuery (kind core.ErrInvalid).
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
-}
-
-// answerFunc answers a resolved path from the key it rests on.
-type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
-
-// resolve parses a query path into the key its answer rests on (the
-// record, or the list's anchor, the same for every page) and the function
-// that answers it from that key. A malformed or unknown path is the error
-// Query refuses it with; a start beyond the anchor's count is refused only
-// by the answer, which reads the count. Query and PathKey both resolve
-// through here, so the key a node answers with and the key a client
-// expects cannot differ.
-func resolve(path []string) ([]byte, answerFunc, error) {
+func resolve(path []string) ([]byte, core.Answer, error) {
 	switch {
 	case len(path) >= 3 && path[0] == "invoice":
 		issuer, err := accountOf(path[1])
@@ -69,7 +59,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		key := InvoiceKey(issuer, number)
 		switch {
 		case len(path) == 3:
-			return key, singleOf(ErrInvoiceNotFound), nil
+			return key, core.Single(ErrInvoiceNotFound), nil
 		case len(path) == 4 && path[3] == "history":
 			return key, listOf(ErrInvoiceNotFound, func(v []byte) ([][]byte, error) {
 				var inv Invoice
@@ -107,7 +97,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		key := TotalsKey(issuer, period)
 		switch {
 		case len(path) == 3:
-			return key, singleOf(ErrTotalsNotFound), nil
+			return key, core.Single(ErrTotalsNotFound), nil
 		case (len(path) == 4 || len(path) == 5) && path[3] == "entries":
 			start, err := startOf(path[4:])
 			if err != nil {
@@ -167,16 +157,9 @@ func decode(v []byte, out any) error {
 	return nil
 }
 
-// singleOf answers a single record, notFound if it is missing.
-func singleOf(notFound error) answerFunc {
-	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return core.QuerySingle(r, key, notFound)
-	}
-}
-
 // listOf answers a list anchored on the record under the resolved key
 // (core.QueryList).
-func listOf(notFound error, keysOf func([]byte) ([][]byte, error)) answerFunc {
+func listOf(notFound error, keysOf func([]byte) ([][]byte, error)) core.Answer {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
 		return core.QueryList(r, key, notFound, keysOf)
 	}

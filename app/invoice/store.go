@@ -22,15 +22,7 @@ func validPeriod(s string) bool {
 
 // getInvoice reads a document; a missing one is ErrInvoiceNotFound.
 func getInvoice(r state.Reader, issuer core.Address, number string) (*Invoice, error) {
-	var inv Invoice
-	found, err := core.GetJSON(r, InvoiceKey(issuer, number), &inv)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrInvoiceNotFound, "issuer %s, number %s", issuer, number)
-	}
-	return &inv, nil
+	return core.Load[Invoice](r, InvoiceKey(issuer, number), ErrInvoiceNotFound, "issuer %s, number %s", issuer, number)
 }
 
 func putInvoice(w state.Writer, inv *Invoice) error {

@@ -22,7 +22,7 @@ func (m FlagDispute) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := nextID(ctx.KV, counterDispute)
+	id, err := core.NextID(ctx.KV, counterKey(counterDispute))
 	if err != nil {
 		return err
 	}

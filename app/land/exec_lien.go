@@ -30,7 +30,7 @@ func (m CreateLien) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := nextID(ctx.KV, counterLien)
+	id, err := core.NextID(ctx.KV, counterKey(counterLien))
 	if err != nil {
 		return err
 	}

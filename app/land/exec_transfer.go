@@ -103,7 +103,7 @@ func (m ProposeTransfer) Exec(ctx *core.Context) error {
 	if len(owners) > MaxOwners {
 		return core.Wrapf(ErrTooManyOwners, "parcel %s would have %d owners", p.ID, len(owners))
 	}
-	if t.ID, err = nextID(ctx.KV, counterTransfer); err != nil {
+	if t.ID, err = core.NextID(ctx.KV, counterKey(counterTransfer)); err != nil {
 		return err
 	}
 	if err := putTransfer(ctx.KV, t); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context.
@@ -120,3 +121,9 @@ func registerMsg(id string, den uint64, owners ...Share) RegisterParcel {
 }
 
 func sh(a core.Address, n uint64) Share { return Share{Account: a, Shares: n} }
+
+// boundQuery is coretest.BoundQuery on this module.
+func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	return coretest.BoundQuery(t, Module, r, path)
+}

@@ -26,7 +26,6 @@ var Module = &core.Module{
 		core.MsgOf[SubdivideParcel](),
 		core.MsgOf[TransferInheritance](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Errors:  Errors,
 }

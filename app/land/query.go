@@ -8,8 +8,15 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Query answers a land query path (without the leading "land") from a
-// read-only view. Values are the exact stored bytes. The paths are:
+// resolve parses a land query path (without the leading "land") into the key
+// its answer rests on (the record, or the list's anchor) and the function
+// that answers it from that key. A malformed or unknown path is the error
+// Module.Query refuses it with. Module.Query and Module.PathKey both resolve
+// through here, so the key a node answers with and the key a client expects
+// cannot differ.
+//
+// Its answers (Module.Query) are read from a committed view; values are
+// the exact stored bytes. The paths are:
 //
 //	parcel/{id}                 the parcel record (Key, Value)
 //	parcel/{id}/history         anchor: the parcel record (history_count),
@@ -31,30 +38,14 @@ import (
 // the key whose absence proves it and the registry's not-found sentinel. A
 // path not listed here, or a malformed id in it, is ErrUnknownQuery (kind
 // core.ErrInvalid).
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
-}
-
-// answerFunc answers a resolved path from the key it rests on.
-type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
-
-// resolve parses a query path into the key its answer rests on (the
-// record, or the list's anchor) and the function that answers it from that
-// key. A malformed or unknown path is the error Query refuses it with.
-// Query and PathKey both resolve through here, so the key a node answers
-// with and the key a client expects cannot differ.
-func resolve(path []string) ([]byte, answerFunc, error) {
+func resolve(path []string) ([]byte, core.Answer, error) {
 	switch {
 	case len(path) == 2 && path[0] == "parcel":
 		id, err := parcelIDOf(path[1])
 		if err != nil {
 			return nil, nil, err
 		}
-		return ParcelKey(id), singleOf(ErrParcelNotFound), nil
+		return ParcelKey(id), core.Single(ErrParcelNotFound), nil
 	case len(path) == 3 && path[0] == "parcel":
 		id, err := parcelIDOf(path[1])
 		if err != nil {
@@ -93,23 +84,23 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return core.QueryPrefix(r, key, ErrOwnerNotFound, OwnerParcelsPrefix(a))
 		}, nil
 	case len(path) == 2 && path[0] == "transfer":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		return TransferKey(id), singleOf(ErrTransferNotFound), nil
+		return TransferKey(id), core.Single(ErrTransferNotFound), nil
 	case len(path) == 2 && path[0] == "lien":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		return LienKey(id), singleOf(ErrLienNotFound), nil
+		return LienKey(id), core.Single(ErrLienNotFound), nil
 	case len(path) == 2 && path[0] == "dispute":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		return DisputeKey(id), singleOf(ErrDisputeNotFound), nil
+		return DisputeKey(id), core.Single(ErrDisputeNotFound), nil
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
@@ -119,14 +110,4 @@ func parcelIDOf(s string) (string, error) {
 		return "", core.Wrapf(ErrUnknownQuery, "%v", err)
 	}
 	return s, nil
-}
-
-// numericID parses a numeric record id of a query path.
-func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
-
-// singleOf answers a single record, notFound if it is missing.
-func singleOf(notFound error) answerFunc {
-	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return core.QuerySingle(r, key, notFound)
-	}
 }

@@ -1,7 +1,6 @@
 package land
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,15 +11,7 @@ import (
 
 // getParcel reads a parcel; a missing parcel is ErrParcelNotFound.
 func getParcel(r state.Reader, id string) (*Parcel, error) {
-	var p Parcel
-	found, err := core.GetJSON(r, ParcelKey(id), &p)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrParcelNotFound, "parcel %s", id)
-	}
-	return &p, nil
+	return core.Load[Parcel](r, ParcelKey(id), ErrParcelNotFound, "parcel %s", id)
 }
 
 // getActiveParcel reads a parcel that is not retired.
@@ -53,15 +44,7 @@ func putParcel(w state.Writer, p *Parcel) error {
 }
 
 func getTransfer(r state.Reader, id uint64) (*Transfer, error) {
-	var t Transfer
-	found, err := core.GetJSON(r, TransferKey(id), &t)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrTransferNotFound, "transfer %d", id)
-	}
-	return &t, nil
+	return core.Load[Transfer](r, TransferKey(id), ErrTransferNotFound, "transfer %d", id)
 }
 
 func putTransfer(w state.Writer, t *Transfer) error {
@@ -78,15 +61,7 @@ func putTransfer(w state.Writer, t *Transfer) error {
 }
 
 func getLien(r state.Reader, id uint64) (*Lien, error) {
-	var l Lien
-	found, err := core.GetJSON(r, LienKey(id), &l)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrLienNotFound, "lien %d", id)
-	}
-	return &l, nil
+	return core.Load[Lien](r, LienKey(id), ErrLienNotFound, "lien %d", id)
 }
 
 func putLien(w state.Writer, l *Lien) error {
@@ -97,36 +72,10 @@ func putLien(w state.Writer, l *Lien) error {
 }
 
 func getDispute(r state.Reader, id uint64) (*Dispute, error) {
-	var d Dispute
-	found, err := core.GetJSON(r, DisputeKey(id), &d)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrDisputeNotFound, "dispute %d", id)
-	}
-	return &d, nil
+	return core.Load[Dispute](r, DisputeKey(id), ErrDisputeNotFound, "dispute %d", id)
 }
 
 func putDispute(w state.Writer, d *Dispute) error { return core.SetJSON(w, DisputeKey(d.ID), d) }
-
-// nextID increments and returns a sequential counter; the first id is 1.
-func nextID(kv state.KV, name string) (uint64, error) {
-	key := counterKey(name)
-	b, err := kv.Get(key)
-	if err != nil {
-		return 0, err
-	}
-	var n uint64
-	if b != nil {
-		if len(b) != 8 {
-			return 0, fmt.Errorf("land: counter %s is corrupt", name)
-		}
-		n = binary.BigEndian.Uint64(b)
-	}
-	n++
-	return n, kv.Set(key, state.Uint64(n))
-}
 
 // appendHistory appends an entry to p's history and bumps its count; the
 // caller saves p.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
 )
 
 func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
@@ -64,4 +65,10 @@ func attrs(t *testing.T, ctx *core.Context) map[string]string {
 		out[a.Key] = a.Value
 	}
 	return out
+}
+
+// boundQuery is coretest.BoundQuery on this module.
+func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	return coretest.BoundQuery(t, Module, r, path)
 }

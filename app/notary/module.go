@@ -12,7 +12,6 @@ var Module = &core.Module{
 	Msgs: []core.MsgType{
 		core.MsgOf[AnchorDocument](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Errors:  Errors,
 }

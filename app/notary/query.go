@@ -8,8 +8,15 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Query answers a notary query path (without the leading "notary") from a
-// read-only view. Values are the exact stored bytes. The paths are:
+// resolve parses a notary query path (without the leading "notary") into the
+// key its answer rests on (the document) and the function that answers it
+// from that key. A malformed or unknown path is the error Module.Query
+// refuses it with. Module.Query and Module.PathKey both resolve through
+// here, so the key a node answers with and the key a client expects cannot
+// differ.
+//
+// Its answers (Module.Query) are read from a committed view; values are
+// the exact stored bytes. The paths are:
 //
 //	document/{sha256}           the anchored Document (Key, Value): a proof
 //	                            of existence at its height and time
@@ -20,23 +27,7 @@ import (
 // *core.NotFound (ErrDocumentNotFound) whose Key is DocumentKey(hash): with
 // --prove, its absence proof shows the hash was never anchored. Any other
 // path, or a malformed hash, is ErrUnknownQuery.
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
-}
-
-// answerFunc answers a resolved path from the key it rests on.
-type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
-
-// resolve parses a query path into the key its answer rests on (the
-// document) and the function that answers it from that key. A malformed or
-// unknown path is the error Query refuses it with. Query and PathKey both
-// resolve through here, so the key a node answers with and the key a
-// client expects cannot differ.
-func resolve(path []string) ([]byte, answerFunc, error) {
+func resolve(path []string) ([]byte, core.Answer, error) {
 	if (len(path) == 2 || len(path) == 3 && path[2] == "history") && path[0] == "document" {
 		var h core.Hash
 		if err := h.UnmarshalText([]byte(path[1])); err != nil || h.IsZero() {

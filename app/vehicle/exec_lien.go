@@ -34,7 +34,7 @@ func (m CreateLien) Exec(ctx *core.Context) error {
 	if len(v.ActiveLiens) >= MaxActiveLiens {
 		return core.Wrapf(ErrTooManyLiens, "vin %s has %d", v.VIN, len(v.ActiveLiens))
 	}
-	id, err := nextID(ctx.KV, counterLien)
+	id, err := core.NextID(ctx.KV, counterKey(counterLien))
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (m OfferTransfer) Exec(ctx *core.Context) error {
 		ApprovalRequired: params.RegistrarApprovalRequired,
 		OfferedHeight:    ctx.Height, OfferedAt: ctx.BlockTime.UTC(),
 	}
-	if t.ID, err = nextID(ctx.KV, counterTransfer); err != nil {
+	if t.ID, err = core.NextID(ctx.KV, counterKey(counterTransfer)); err != nil {
 		return err
 	}
 	if err := putTransfer(ctx.KV, t); err != nil {

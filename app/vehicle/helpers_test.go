@@ -11,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
 )
 
 // t0 is the block time of height 0 in coretest.Context.
@@ -189,4 +190,10 @@ func (e *env) deadline(d time.Duration) time.Time { return blockTime(e.Height + 
 
 func (e *env) offer(vin string, buyer core.Address, d time.Duration) OfferTransfer {
 	return OfferTransfer{VIN: vin, Buyer: buyer, Price: 1_500_000, Currency: "EUR", ExpiresAt: e.deadline(d)}
+}
+
+// boundQuery is coretest.BoundQuery on this module.
+func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	return coretest.BoundQuery(t, Module, r, path)
 }

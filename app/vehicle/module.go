@@ -26,8 +26,7 @@ var Module = &core.Module{
 		core.MsgOf[ReleaseLien](),
 		core.MsgOf[TransferInheritance](),
 	},
-	Query:   Query,
-	PathKey: PathKey,
+	Resolve: resolve,
 	Genesis: core.GenesisOf(DefaultParams, Params.Validate, InitGenesis),
 	Errors:  Errors,
 }

@@ -7,8 +7,15 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Query answers a vehicle query path (without the leading "vehicle") from a
-// read-only view. Values are the exact stored bytes. The paths are:
+// resolve parses a vehicle query path (without the leading "vehicle") into
+// the key its answer rests on (the record, or the list's anchor) and the
+// function that answers it from that key. A malformed or unknown path is the
+// error Module.Query refuses it with. Module.Query and Module.PathKey both
+// resolve through here, so the key a node answers with and the key a client
+// expects cannot differ.
+//
+// Its answers (Module.Query) are read from a committed view; values are
+// the exact stored bytes. The paths are:
 //
 //	vehicle/{vin}               the vehicle record (Key, Value)
 //	vehicle/{vin}/history       anchor: the vehicle record (history_count),
@@ -27,30 +34,14 @@ import (
 // the key whose absence proves it and the registry's not-found sentinel. A
 // path not listed here, or a malformed VIN, plate, account or id in it, is
 // ErrUnknownQuery (kind core.ErrInvalid).
-func Query(r state.Reader, path []string) (*core.QueryResult, error) {
-	key, answer, err := resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	return answer(r, key)
-}
-
-// answerFunc answers a resolved path from the key it rests on.
-type answerFunc func(r state.Reader, key []byte) (*core.QueryResult, error)
-
-// resolve parses a query path into the key its answer rests on (the
-// record, or the list's anchor) and the function that answers it from that
-// key. A malformed or unknown path is the error Query refuses it with.
-// Query and PathKey both resolve through here, so the key a node answers
-// with and the key a client expects cannot differ.
-func resolve(path []string) ([]byte, answerFunc, error) {
+func resolve(path []string) ([]byte, core.Answer, error) {
 	switch {
 	case len(path) == 2 && path[0] == "vehicle":
 		vin, err := vinOf(path[1])
 		if err != nil {
 			return nil, nil, err
 		}
-		return VehicleKey(vin), singleOf(ErrVehicleNotFound), nil
+		return VehicleKey(vin), core.Single(ErrVehicleNotFound), nil
 	case len(path) == 3 && path[0] == "vehicle":
 		vin, err := vinOf(path[1])
 		if err != nil {
@@ -74,7 +65,7 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 		if err := ValidatePlate(path[1]); err != nil {
 			return nil, nil, core.Wrapf(ErrUnknownQuery, "plate %q must be 1-%d upper-case letters, digits and -", path[1], MaxPlateLen)
 		}
-		return PlateKey(path[1]), singleOf(ErrPlateNotFound), nil
+		return PlateKey(path[1]), core.Single(ErrPlateNotFound), nil
 	case len(path) == 3 && path[0] == "owner" && path[2] == "vehicles":
 		a, err := core.ParseAddress(path[1])
 		if err != nil || a.String() != path[1] {
@@ -84,17 +75,17 @@ func resolve(path []string) ([]byte, answerFunc, error) {
 			return core.QueryPrefix(r, key, ErrOwnerNotFound, OwnerVehiclesPrefix(a))
 		}, nil
 	case len(path) == 2 && path[0] == "transfer":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		return TransferKey(id), singleOf(ErrTransferNotFound), nil
+		return TransferKey(id), core.Single(ErrTransferNotFound), nil
 	case len(path) == 2 && path[0] == "lien":
-		id, err := numericID(path[1])
+		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		return LienKey(id), singleOf(ErrLienNotFound), nil
+		return LienKey(id), core.Single(ErrLienNotFound), nil
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
@@ -104,14 +95,4 @@ func vinOf(s string) (string, error) {
 		return "", core.Wrapf(ErrUnknownQuery, "vin %q must be %d upper-case letters (not I, O, Q) and digits", s, VINLen)
 	}
 	return s, nil
-}
-
-// numericID parses a numeric record id of a query path.
-func numericID(s string) (uint64, error) { return core.ParseQueryID(s, ErrUnknownQuery) }
-
-// singleOf answers a single record, notFound if it is missing.
-func singleOf(notFound error) answerFunc {
-	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		return core.QuerySingle(r, key, notFound)
-	}
 }

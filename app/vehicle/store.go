@@ -1,7 +1,6 @@
 package vehicle
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,15 +23,7 @@ func emit(ctx *core.Context, action, vin string, kv ...string) {
 
 // getVehicle reads a vehicle; a missing vehicle is ErrVehicleNotFound.
 func getVehicle(r state.Reader, vin string) (*Vehicle, error) {
-	var v Vehicle
-	found, err := core.GetJSON(r, VehicleKey(vin), &v)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrVehicleNotFound, "vin %s", vin)
-	}
-	return &v, nil
+	return core.Load[Vehicle](r, VehicleKey(vin), ErrVehicleNotFound, "vin %s", vin)
 }
 
 // getActiveVehicle reads a vehicle that is not deregistered.
@@ -62,50 +53,16 @@ func putVehicle(w state.Writer, v *Vehicle) error {
 }
 
 func getTransfer(r state.Reader, id uint64) (*Transfer, error) {
-	var t Transfer
-	found, err := core.GetJSON(r, TransferKey(id), &t)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrTransferNotFound, "transfer %d", id)
-	}
-	return &t, nil
+	return core.Load[Transfer](r, TransferKey(id), ErrTransferNotFound, "transfer %d", id)
 }
 
 func putTransfer(w state.Writer, t *Transfer) error { return core.SetJSON(w, TransferKey(t.ID), t) }
 
 func getLien(r state.Reader, id uint64) (*Lien, error) {
-	var l Lien
-	found, err := core.GetJSON(r, LienKey(id), &l)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, core.Wrapf(ErrLienNotFound, "lien %d", id)
-	}
-	return &l, nil
+	return core.Load[Lien](r, LienKey(id), ErrLienNotFound, "lien %d", id)
 }
 
 func putLien(w state.Writer, l *Lien) error { return core.SetJSON(w, LienKey(l.ID), l) }
-
-// nextID increments and returns a sequential counter; the first id is 1.
-func nextID(kv state.KV, name string) (uint64, error) {
-	key := counterKey(name)
-	b, err := kv.Get(key)
-	if err != nil {
-		return 0, err
-	}
-	var n uint64
-	if b != nil {
-		if len(b) != 8 {
-			return 0, fmt.Errorf("vehicle: counter %s is corrupt", name)
-		}
-		n = binary.BigEndian.Uint64(b)
-	}
-	n++
-	return n, kv.Set(key, state.Uint64(n))
-}
 
 // appendHistory appends an entry to v's history and bumps its count; the
 // caller saves v.

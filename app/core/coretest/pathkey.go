@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"testing"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+	"github.com/stretchr/testify/require"
 )
 
 // CheckPathKey returns an error unless pathKey, a registry's PathKey,
@@ -41,4 +44,15 @@ func CheckPathKey(pathKey func([]string) ([]byte, bool), path []string, res *cor
 		return fmt.Errorf("%q: Query answered with key %x but PathKey names %x", path, got, key)
 	}
 	return nil
+}
+
+// BoundQuery is m.Query, failing t unless m.PathKey names the key the
+// answer (or its not-found) rests on, and names none for a path Query
+// refuses (CheckPathKey). A module's tests make every query through it,
+// so PathKey cannot drift from Query.
+func BoundQuery(t testing.TB, m *core.Module, r state.Reader, path []string) (*core.QueryResult, error) {
+	t.Helper()
+	res, err := m.Query(r, path)
+	require.NoError(t, CheckPathKey(m.PathKey, path, res, err))
+	return res, err
 }

@@ -12,13 +12,10 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// boundQuery is Query, failing t unless PathKey names the key the answer
-// (or its not-found) rests on, and names none for a path Query refuses.
+// boundQuery is coretest.BoundQuery on this module.
 func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult, error) {
 	t.Helper()
-	res, err := Query(r, path)
-	require.NoError(t, coretest.CheckPathKey(PathKey, path, res, err))
-	return res, err
+	return coretest.BoundQuery(t, Module, r, path)
 }
 
 // TestQueryPathKeys queries every agency path, found, missing and
