@@ -78,12 +78,12 @@ fuzz:
 bench: bench-state bench-proofs bench-app
 
 bench-state:
-	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./state/
+	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./state/store/
 
 # Proofs per second, proof bytes and verifications per second at 1,000,000
 # and 10,000,000 keys (GOVCHAIN_BENCH_PROOF_KEYS=n,m sets the sizes).
 bench-proofs:
-	$(GO) test -run '^$$' -bench '^BenchmarkProofs$$' -benchtime 1x -timeout 90m ./state/
+	$(GO) test -run '^$$' -bench '^BenchmarkProofs$$' -benchtime 1x -timeout 90m ./state/store/
 
 bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/

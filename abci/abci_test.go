@@ -20,6 +20,7 @@ import (
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 func TestCodeTableIsStable(t *testing.T) {
@@ -57,7 +58,7 @@ func addr(name string) core.Address { return core.AddressOf(key(name).PubKey().(
 func TestLifecycle(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := state.Open(dir, state.DefaultConfig())
+	st, err := store.Open(dir, state.DefaultConfig())
 	require.NoError(t, err)
 	a, err := app.New(st)
 	require.NoError(t, err)
@@ -189,7 +190,7 @@ func TestLifecycle(t *testing.T) {
 	require.ErrorIs(t, err, app.ErrHeight)
 
 	require.NoError(t, a.Close())
-	st, err = state.Open(dir, state.DefaultConfig())
+	st, err = store.Open(dir, state.DefaultConfig())
 	require.NoError(t, err)
 	a, err = app.New(st)
 	require.NoError(t, err)

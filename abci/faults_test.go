@@ -13,6 +13,7 @@ import (
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 // faultTestApp opens (or creates) a store with the given engine in dir and
@@ -22,7 +23,7 @@ func faultTestApp(t *testing.T, dir, engine string, logger cmtlog.Logger) *Appli
 	t.Helper()
 	cfg := state.DefaultConfig()
 	cfg.Engine = engine
-	st, err := state.Open(dir, cfg)
+	st, err := store.Open(dir, cfg)
 	require.NoError(t, err)
 	a, err := app.New(st)
 	require.NoError(t, err)

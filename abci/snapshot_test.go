@@ -18,6 +18,7 @@ import (
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 // snapNode is one in-process node: store, App, snapshot manager and the
@@ -35,7 +36,7 @@ func newSnapNode(t *testing.T, engine string, cfg snapshot.Config) *snapNode {
 	dir := t.TempDir()
 	scfg := state.DefaultConfig()
 	scfg.Engine = engine
-	st, err := state.Open(filepath.Join(dir, "state"), scfg)
+	st, err := store.Open(filepath.Join(dir, "state"), scfg)
 	require.NoError(t, err)
 	a, err := app.New(st)
 	require.NoError(t, err)
@@ -318,7 +319,7 @@ func TestStateSyncRejectsWrongAppHash(t *testing.T) {
 // TestNoSnapshotManager: without a manager the node lists nothing and
 // aborts an offered state sync.
 func TestNoSnapshotManager(t *testing.T) {
-	st, err := state.Open(t.TempDir(), state.DefaultConfig())
+	st, err := store.Open(t.TempDir(), state.DefaultConfig())
 	require.NoError(t, err)
 	a, err := app.New(st)
 	require.NoError(t, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 func TestGenesisValidate(t *testing.T) {
@@ -300,7 +301,7 @@ func TestRestartReopensCommittedState(t *testing.T) {
 
 			cfg := state.DefaultConfig()
 			cfg.Engine = engine
-			st, err := state.Open(dir, cfg)
+			st, err := store.Open(dir, cfg)
 			require.NoError(t, err)
 			a, err := New(st)
 			require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 // testChain drives an App the way CometBFT does: InitChain, then
@@ -79,7 +80,7 @@ func newTestChainWith(t testing.TB, engine string, dir string, mutate func(*test
 	t.Helper()
 	cfg := state.DefaultConfig()
 	cfg.Engine = engine
-	st, err := state.Open(dir, cfg)
+	st, err := store.Open(dir, cfg)
 	require.NoError(t, err)
 	a, err := New(st)
 	require.NoError(t, err)

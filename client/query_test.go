@@ -11,12 +11,13 @@ import (
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 // provenStore commits a few records and returns the committed view.
 func provenStore(t *testing.T) state.View {
 	t.Helper()
-	st, err := state.Open(t.TempDir(), state.DefaultConfig())
+	st, err := store.Open(t.TempDir(), state.DefaultConfig())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
 	require.NoError(t, st.Set(land.ParcelKey("P-1"), []byte(`{"id":"P-1"}`)))
@@ -171,7 +172,7 @@ func TestPathKey(t *testing.T) {
 // VerifyAbsent: they must never panic, and must never accept an answer
 // that differs from the committed record.
 func FuzzVerify(f *testing.F) {
-	st, err := state.Open(f.TempDir(), state.DefaultConfig())
+	st, err := store.Open(f.TempDir(), state.DefaultConfig())
 	require.NoError(f, err)
 	defer st.Close()
 	key, val := land.ParcelKey("P-1"), []byte(`{"id":"P-1"}`)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 var engines = []string{state.EngineMemIAVL, state.EngineIAVL}
@@ -23,7 +24,7 @@ func openStore(t *testing.T, engine string) state.Store {
 	cfg.Engine = engine
 	// memiavl: an older version needs a kept snapshot at or below it.
 	cfg.SnapshotInterval, cfg.KeepRecent = 4, 100
-	st, err := state.Open(t.TempDir(), cfg)
+	st, err := store.Open(t.TempDir(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
 	return st

@@ -6,8 +6,8 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 )
 
-// Engine names accepted by Open. They are part of the node's configuration
-// file and never change.
+// Engine names, the values of Config.Engine. They are part of the node's
+// configuration file and never change.
 const (
 	EngineMemIAVL = "memiavl"
 	EngineIAVL    = "iavl"
@@ -35,6 +35,9 @@ var (
 	// ErrNilValue is returned when a nil value is written (an empty,
 	// non-nil value is allowed).
 	ErrNilValue = errors.New("state: nil value")
+	// ErrEmptyTree is returned by ProveAbsence on an empty tree: ICS23 has
+	// no non-existence proof without a neighbouring leaf.
+	ErrEmptyTree = errors.New("state: cannot prove absence in an empty tree")
 )
 
 // Reader is read access to one version of the key space. Get returns
@@ -54,7 +57,7 @@ type Writer interface {
 	Delete(key []byte) error
 }
 
-// KV is read and write access; both the engines and a Branch implement it.
+// KV is read and write access; a Store, an Engine and a Branch implement it.
 type KV interface {
 	Reader
 	Writer
@@ -72,15 +75,16 @@ type Iterator interface {
 }
 
 // Store is the one versioned Merkle tree holding all application state. The
-// root hash of a committed version is the app hash.
+// root hash of a committed version is the app hash. Package state/store opens
+// one over an Engine.
 //
 // Contract:
 //   - Reads and writes through the KV methods see the working version:
 //     the last committed version plus the writes made since.
 //   - Commit saves the working version as Version()+1, is durable (fsynced)
-//     before it returns, and records a last-committed marker; Open reopens
-//     exactly the version named by that marker, even if the engine wrote a
-//     later version before a crash.
+//     before it returns, and records a last-committed marker; store.Open
+//     reopens exactly the version named by that marker, even if the engine
+//     wrote a later version before a crash.
 //   - Hashes are identical across engines for the same sequence of writes.
 //   - A Store is not safe for concurrent writes; Views may be used
 //     concurrently with writes to the working version.
@@ -118,7 +122,7 @@ type View interface {
 	// if absent).
 	ProveExistence(key []byte) (*ics23.CommitmentProof, error)
 	// ProveAbsence returns an ICS23 non-existence proof of key (ErrKeyExists
-	// if present).
+	// if present, ErrEmptyTree if the tree is empty).
 	ProveAbsence(key []byte) (*ics23.CommitmentProof, error)
 	Close() error
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/govchain/govchain/abci"
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/snapshot"
-	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
 )
 
 // Flags of start.
@@ -113,16 +113,16 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	}
 	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
 
-	store, err := state.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
+	st, err := store.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
 	if err != nil {
 		return fmt.Errorf("open state: %w", err)
 	}
-	a, err := app.New(store)
+	a, err := app.New(st)
 	if err != nil {
-		_ = store.Close()
+		_ = st.Close()
 		return err
 	}
-	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), store, appCfg.Snapshot,
+	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), st, appCfg.Snapshot,
 		snapshot.Options{Logger: logger.With("module", "snapshot")})
 	if err != nil {
 		_ = a.Close()
@@ -149,7 +149,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = closeApp()
 		return fmt.Errorf("start node: %w", err)
 	}
-	mainLog.Info("govchain node started", "version", bi.Version, "home", home, "engine", store.Engine(),
+	mainLog.Info("govchain node started", "version", bi.Version, "home", home, "engine", st.Engine(),
 		"rpc", conf.RPC.ListenAddress, "p2p", conf.P2P.ListenAddress, "node_id", nodeKey.ID())
 	var stopErr error
 	select {

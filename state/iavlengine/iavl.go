@@ -1,4 +1,4 @@
-package state
+package iavlengine
 
 import (
 	"bytes"
@@ -10,12 +10,19 @@ import (
 	"github.com/cosmos/iavl"
 	idb "github.com/cosmos/iavl/db"
 	ics23 "github.com/cosmos/ics23/go"
+
+	"github.com/govchain/govchain/state"
 )
 
-// iavlDBName is the pebble database's name: its files are in <dir>/iavl.db.
-const iavlDBName = "iavl"
+// dbName is the pebble database's name: cosmos-db keeps its files in
+// <parent>/<dbName>.db.
+const dbName = "iavl"
 
-// iavlEngine is the cosmos/iavl engine on a pebble database. Every node
+// Dir is the directory, inside a store's directory, that holds the engine's
+// files.
+const Dir = dbName + ".db"
+
+// Engine is the cosmos/iavl engine on a pebble database. Every node
 // write of a version goes through one pebble batch sequence whose last
 // write is synced (iavl's Sync option), and pebble's log is sequential, so
 // the whole version is durable when SaveVersion returns.
@@ -23,24 +30,27 @@ const iavlDBName = "iavl"
 // Views read through a second tree instance on the same database: iavl's
 // writer mutates cached persisted nodes (it drops their child pointers when
 // cloning them), so views must not share its node cache.
-type iavlEngine struct {
-	cfg    Config
+type Engine struct {
+	cfg    state.Config
 	db     dbm.DB
 	tree   *iavl.MutableTree
 	reader *iavl.MutableTree
 }
 
-// openIAVL opens the iavl tree in dir at exactly version target, deleting
-// later (possibly partially written) versions, and returns its hash.
-func openIAVL(dir string, cfg Config, target int64) (engine, []byte, error) {
-	db, err := dbm.NewDB(iavlDBName, dbm.PebbleDBBackend, dir)
+var _ state.Engine = (*Engine)(nil)
+
+// Open opens the iavl tree in parent/Dir (creating it if needed) at exactly
+// version target, deleting later (possibly partially written) versions, and
+// returns the engine and that version's hash.
+func Open(parent string, cfg state.Config, target int64) (*Engine, []byte, error) {
+	db, err := dbm.NewDB(dbName, dbm.PebbleDBBackend, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("state: open iavl database: %w", err)
+		return nil, nil, fmt.Errorf("iavlengine: open database: %w", err)
 	}
-	e := &iavlEngine{cfg: cfg, db: db}
+	e := &Engine{cfg: cfg, db: db}
 	e.tree = iavl.NewMutableTree(idb.NewWrapper(db), cfg.CacheSize, true, iavl.NewNopLogger(), iavl.SyncOption(true))
 	e.reader = iavl.NewMutableTree(idb.NewWrapper(db), cfg.CacheSize, true, iavl.NewNopLogger())
-	fail := func(err error) (engine, []byte, error) {
+	fail := func(err error) (*Engine, []byte, error) {
 		return nil, nil, errors.Join(err, db.Close())
 	}
 	// getLatestVersion scans node keys, so it sees a version whose root was
@@ -48,86 +58,98 @@ func openIAVL(dir string, cfg Config, target int64) (engine, []byte, error) {
 	// version fails, which is why the marker, not iavl, names the version.
 	latest, err := e.tree.GetLatestVersion()
 	if err != nil {
-		return fail(fmt.Errorf("state: iavl latest version: %w", err))
+		return fail(fmt.Errorf("iavlengine: latest version: %w", err))
 	}
 	switch {
 	case latest < target:
-		return fail(fmt.Errorf("%w: iavl holds versions up to %d, behind the marker's %d", ErrCorrupt, latest, target))
+		return fail(fmt.Errorf("%w: iavl holds versions up to %d, behind the marker's %d", state.ErrCorrupt, latest, target))
 	case target == 0:
 		if _, err := e.tree.Load(); err != nil {
-			return fail(fmt.Errorf("state: iavl load: %w", err))
+			return fail(fmt.Errorf("iavlengine: load: %w", err))
 		}
-		return e, emptyHash, nil
+		return e, state.EmptyHash(), nil
 	case latest > target:
 		err = e.tree.LoadVersionForOverwriting(target)
 	default:
 		_, err = e.tree.LoadVersion(target)
 	}
 	if err != nil {
-		return fail(fmt.Errorf("state: iavl load version %d: %w", target, err))
+		return fail(fmt.Errorf("iavlengine: load version %d: %w", target, err))
 	}
 	if v := e.tree.Version(); v != target {
-		return fail(fmt.Errorf("%w: iavl loaded version %d, want %d", ErrCorrupt, v, target))
+		return fail(fmt.Errorf("%w: iavl loaded version %d, want %d", state.ErrCorrupt, v, target))
 	}
 	return e, e.tree.Hash(), nil
 }
 
-func (e *iavlEngine) get(key []byte) ([]byte, error) { return e.tree.Get(key) }
+// Get implements state.Reader on the working tree.
+func (e *Engine) Get(key []byte) ([]byte, error) { return e.tree.Get(key) }
 
-func (e *iavlEngine) has(key []byte) (bool, error) { return e.tree.Has(key) }
+// Has implements state.Reader on the working tree.
+func (e *Engine) Has(key []byte) (bool, error) { return e.tree.Has(key) }
 
-func (e *iavlEngine) iterator(start, end []byte, ascending bool) (Iterator, error) {
+// Iterator implements state.Reader on the working tree.
+func (e *Engine) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
 	return e.tree.Iterator(start, end, ascending)
 }
 
-func (e *iavlEngine) set(key, value []byte) error {
+// Set implements state.Writer.
+func (e *Engine) Set(key, value []byte) error {
 	_, err := e.tree.Set(key, value)
 	return err
 }
 
-func (e *iavlEngine) remove(key []byte) error {
+// Delete implements state.Writer.
+func (e *Engine) Delete(key []byte) error {
 	_, _, err := e.tree.Remove(key)
 	return err
 }
 
-func (e *iavlEngine) workingHash() []byte { return e.tree.WorkingHash() }
+// WorkingHash implements state.Engine.
+func (e *Engine) WorkingHash() []byte { return e.tree.WorkingHash() }
 
-func (e *iavlEngine) commit() ([]byte, int64, error) { return e.tree.SaveVersion() }
+// Commit implements state.Engine: SaveVersion's last batch is synced.
+func (e *Engine) Commit() ([]byte, int64, error) { return e.tree.SaveVersion() }
 
-// afterCommit deletes versions older than the KeepRecent latest ones.
-func (e *iavlEngine) afterCommit(version int64) error {
+// AfterCommit deletes versions older than the KeepRecent latest ones.
+func (e *Engine) AfterCommit(version int64) error {
 	if k := int64(e.cfg.KeepRecent); k > 0 && version > k {
 		return e.tree.DeleteVersionsTo(version - k)
 	}
 	return nil
 }
 
-func (e *iavlEngine) rollback() error {
+// Rollback implements state.Engine.
+func (e *Engine) Rollback() error {
 	e.tree.Rollback()
 	return nil
 }
 
-func (e *iavlEngine) view(v, _ int64) (View, error) {
+// View implements state.Engine: a committed version read through the
+// reader tree (an empty tree for v == 0).
+func (e *Engine) View(v, _ int64) (state.EngineView, error) {
 	if v == 0 {
 		t := iavl.NewImmutableTree(idb.NewWrapper(e.db), 0, true, iavl.NewNopLogger())
 		return &iavlView{tree: t, hash: t.Hash()}, nil
 	}
 	t, err := e.reader.GetImmutable(v)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %d: %v", ErrVersionNotFound, v, err)
+		return nil, fmt.Errorf("%w: %d: %v", state.ErrVersionNotFound, v, err)
 	}
 	return &iavlView{tree: t, hash: t.Hash()}, nil
 }
 
-func (e *iavlEngine) importer(version int64) (engineImporter, error) {
+// Import implements state.Engine.
+func (e *Engine) Import(version int64) (state.EngineImporter, error) {
 	im, err := e.tree.Import(version)
 	if err != nil {
 		return nil, err
 	}
-	return &iavlImporter{e: e, im: im, check: importCheck{version: version}}, nil
+	return &iavlImporter{e: e, im: im}, nil
 }
 
-func (e *iavlEngine) close() error {
+// Close implements state.Engine.
+func (e *Engine) Close() error {
 	return errors.Join(e.tree.Close(), e.reader.Close(), e.db.Close())
 }
 
@@ -148,21 +170,21 @@ func (v *iavlView) isClosed() bool {
 
 func (v *iavlView) Get(key []byte) ([]byte, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	return v.tree.Get(key)
 }
 
 func (v *iavlView) Has(key []byte) (bool, error) {
 	if v.isClosed() {
-		return false, ErrClosed
+		return false, state.ErrClosed
 	}
 	return v.tree.Has(key)
 }
 
-func (v *iavlView) Iterator(start, end []byte, ascending bool) (Iterator, error) {
+func (v *iavlView) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	return v.tree.Iterator(start, end, ascending)
 }
@@ -173,31 +195,31 @@ func (v *iavlView) Hash() []byte { return bytes.Clone(v.hash) }
 
 func (v *iavlView) ProveExistence(key []byte) (*ics23.CommitmentProof, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	ok, err := v.tree.Has(key)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrKeyMissing
+		return nil, state.ErrKeyMissing
 	}
 	return v.tree.GetMembershipProof(key)
 }
 
 func (v *iavlView) ProveAbsence(key []byte) (*ics23.CommitmentProof, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	ok, err := v.tree.Has(key)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		return nil, ErrKeyExists
+		return nil, state.ErrKeyExists
 	}
 	if v.tree.Size() == 0 {
-		return nil, errEmptyTreeAbsence
+		return nil, state.ErrEmptyTree
 	}
 	return v.tree.GetNonMembershipProof(key)
 }
@@ -209,8 +231,8 @@ func (v *iavlView) Close() error {
 	return nil
 }
 
-// export streams the view's nodes; closing the exporter closes the view.
-func (v *iavlView) export() (Exporter, error) {
+// Export streams the view's nodes; closing the exporter closes the view.
+func (v *iavlView) Export() (state.Exporter, error) {
 	ex, err := v.tree.Export()
 	if err != nil {
 		return nil, err
@@ -223,15 +245,15 @@ type iavlExporter struct {
 	view *iavlView
 }
 
-func (e *iavlExporter) Next() (*ExportNode, error) {
+func (e *iavlExporter) Next() (*state.ExportNode, error) {
 	n, err := e.ex.Next()
 	if errors.Is(err, iavl.ErrorExportDone) {
-		return nil, ErrExportDone
+		return nil, state.ErrExportDone
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height}, nil
+	return &state.ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height}, nil
 }
 
 func (e *iavlExporter) Close() error {
@@ -240,25 +262,17 @@ func (e *iavlExporter) Close() error {
 }
 
 type iavlImporter struct {
-	e     *iavlEngine
-	im    *iavl.Importer
-	check importCheck
+	e  *Engine
+	im *iavl.Importer
 }
 
-func (im *iavlImporter) add(n *ExportNode) error {
-	if err := im.check.add(n); err != nil {
-		return err
-	}
+func (im *iavlImporter) Add(n *state.ExportNode) error {
 	return im.im.Add(&iavl.ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height})
 }
 
-// commit writes the imported version with a synced batch and loads it; on
+// Commit writes the imported version with a synced batch and loads it; on
 // failure the import is abandoned.
-func (im *iavlImporter) commit() ([]byte, error) {
-	if err := im.check.done(); err != nil {
-		im.im.Close()
-		return nil, err
-	}
+func (im *iavlImporter) Commit() ([]byte, error) {
 	if err := im.im.Commit(); err != nil {
 		im.im.Close()
 		return nil, err
@@ -266,7 +280,7 @@ func (im *iavlImporter) commit() ([]byte, error) {
 	return im.e.tree.Hash(), nil
 }
 
-func (im *iavlImporter) close() error {
+func (im *iavlImporter) Close() error {
 	im.im.Close()
 	return nil
 }

@@ -1,4 +1,4 @@
-package state
+package store
 
 import (
 	"crypto/sha256"
@@ -14,6 +14,9 @@ import (
 	"time"
 
 	ics23 "github.com/cosmos/ics23/go"
+
+	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/memiavlengine"
 )
 
 // Proof benchmark parameters. Keys are random 32-byte ids in the land
@@ -60,7 +63,7 @@ func proofBenchKey(present bool, i int) []byte {
 	}
 	binary.BigEndian.PutUint64(in[1:], uint64(i))
 	id := sha256.Sum256(in[:])
-	return Key(benchPrefix, 0x01, id[:])
+	return state.Key(benchPrefix, 0x01, id[:])
 }
 
 // proofBenchValue is the 200-byte value of present record i.
@@ -78,9 +81,9 @@ func proofBenchValue(i int) []byte {
 // measures, on ViewAt(0) of the latest version: existence proofs per
 // second on random present keys (one goroutine, and two goroutines sharing
 // the view: views are concurrently readable), absence proofs per second on
-// random absent keys, the mean protobuf-encoded (EncodeProof) size of each
-// kind, and VerifyExistence / VerifyAbsence calls per second against the
-// view's hash. Each rate is the best of 5 passes of 20,000 operations on
+// random absent keys, the mean protobuf-encoded (state.EncodeProof) size of
+// each kind, and state.VerifyExistence / state.VerifyAbsence calls per
+// second against the view's hash. Each rate is the best of 5 passes of 20,000 operations on
 // fresh random keys. Run it with -benchtime 1x (make bench-proofs): one
 // iteration is the whole measurement.
 //
@@ -93,7 +96,7 @@ func proofBenchValue(i int) []byte {
 func BenchmarkProofs(b *testing.B) {
 	for _, n := range proofBenchSizes(b) {
 		for _, eng := range engines {
-			if eng == EngineIAVL && n > proofBenchIAVLMax {
+			if eng == state.EngineIAVL && n > proofBenchIAVLMax {
 				continue
 			}
 			b.Run(fmt.Sprintf("%s/keys=%d", eng, n), func(b *testing.B) {
@@ -107,7 +110,7 @@ func BenchmarkProofs(b *testing.B) {
 // sub-benchmarks runs its body once): it fills the store, then runs one
 // sub-benchmark per tree state.
 func runProofBench(b *testing.B, eng string, n int) {
-	cfg := DefaultConfig()
+	cfg := state.DefaultConfig()
 	cfg.Engine = eng
 	// No memiavl snapshot rewrite while filling or measuring the memory
 	// tree (at 10,000,000 keys the default interval would start one with
@@ -137,7 +140,7 @@ func runProofBench(b *testing.B, eng string, n int) {
 		eng, n, s.Version(), fill.Seconds(), float64(n)/fill.Seconds())
 
 	first := "tree=memory"
-	if eng == EngineIAVL {
+	if eng == state.EngineIAVL {
 		first = "tree=pebble"
 	}
 	b.Run(first, func(b *testing.B) {
@@ -147,7 +150,7 @@ func runProofBench(b *testing.B, eng string, n int) {
 		}
 		b.ReportMetric(float64(n)/fill.Seconds(), "fill-keys/s")
 	})
-	if eng != EngineMemIAVL {
+	if eng != state.EngineMemIAVL {
 		return
 	}
 	snap := proofBenchSnapshot(b, s)
@@ -168,20 +171,20 @@ func runProofBench(b *testing.B, eng string, n int) {
 // next (empty) commit starts the rewrite, then empty commits are made until
 // the engine has switched to the new snapshot. Empty commits leave the
 // hash unchanged.
-func proofBenchSnapshot(b *testing.B, s Store) time.Duration {
-	m, ok := s.(*store).eng.(*memEngine)
+func proofBenchSnapshot(b *testing.B, s state.Store) time.Duration {
+	m, ok := s.(*store).eng.(*memiavlengine.Engine)
 	if !ok {
 		b.Fatalf("engine %s is not memiavl", s.Engine())
 	}
 	hash := s.LastHash()
-	old := m.gen
+	old := m.Loads()
 	start := time.Now()
-	m.cfg.SnapshotInterval = 1
+	m.SetSnapshotInterval(1)
 	if _, _, err := s.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	m.cfg.SnapshotInterval = math.MaxUint32
-	for m.gen == old {
+	m.SetSnapshotInterval(math.MaxUint32)
+	for m.Loads() == old {
 		time.Sleep(20 * time.Millisecond)
 		h, _, err := s.Commit()
 		if err != nil {
@@ -205,7 +208,7 @@ type proofFigures struct {
 // passes, each over fresh random keys, and reports the best of each rate
 // (the machine may be shared: another process slows a pass down, never up)
 // and the mean proof sizes.
-func benchProofRound(b *testing.B, s Store, n int, label string) {
+func benchProofRound(b *testing.B, s state.Store, n int, label string) {
 	b.StopTimer()
 	view, err := s.ViewAt(0)
 	if err != nil {
@@ -268,7 +271,7 @@ func benchProofRound(b *testing.B, s Store, n int, label string) {
 
 // proofPass times proofBenchOps proofs of each kind on random keys drawn
 // with r, and their verification against the view's hash.
-func proofPass(b *testing.B, view View, n int, r *rand.Rand) proofFigures {
+func proofPass(b *testing.B, view state.View, n int, r *rand.Rand) proofFigures {
 	root := view.Hash()
 	present := make([]int, proofBenchOps)
 	keys := make([][]byte, proofBenchOps)
@@ -328,11 +331,11 @@ func proofPass(b *testing.B, view View, n int, r *rand.Rand) proofFigures {
 
 	existBytes, absBytes := 0, 0
 	for i := range exist {
-		eb, err := EncodeProof(exist[i])
+		eb, err := state.EncodeProof(exist[i])
 		if err != nil {
 			b.Fatal(err)
 		}
-		ab, err := EncodeProof(abs[i])
+		ab, err := state.EncodeProof(abs[i])
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -346,14 +349,14 @@ func proofPass(b *testing.B, view View, n int, r *rand.Rand) proofFigures {
 	}
 	start = time.Now()
 	for i := range exist {
-		if err := VerifyExistence(root, exist[i], keys[i], values[i]); err != nil {
+		if err := state.VerifyExistence(root, exist[i], keys[i], values[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
 	verifyDur := time.Since(start)
 	start = time.Now()
 	for i := range abs {
-		if err := VerifyAbsence(root, abs[i], absent[i]); err != nil {
+		if err := state.VerifyAbsence(root, abs[i], absent[i]); err != nil {
 			b.Fatal(err)
 		}
 	}

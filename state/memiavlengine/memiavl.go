@@ -1,4 +1,4 @@
-package state
+package memiavlengine
 
 import (
 	"bytes"
@@ -18,7 +18,12 @@ import (
 	"github.com/tidwall/wal"
 
 	"github.com/govchain/govchain/internal/durable"
+	"github.com/govchain/govchain/state"
 )
+
+// Dir is the directory, inside a store's directory, that holds the engine's
+// files.
+const Dir = "memiavl"
 
 // treeName is the one tree of the memiavl DB; its root hash is the app hash.
 const treeName = "state"
@@ -39,19 +44,21 @@ const (
 // DB is only closed (which unmaps its snapshot) under the write lock.
 type generation struct{ mu sync.RWMutex }
 
-// memEngine is the memiavl engine. The DB's own snapshot rewriting is off
-// (its interval is set beyond any version): the engine rewrites snapshots
-// itself so that it can switch to a new one only when no view still reads
-// the old one's memory maps.
-type memEngine struct {
+// Engine is the memiavl engine. The DB's own snapshot rewriting is off (its
+// interval is set beyond any version): the engine rewrites snapshots itself
+// so that it can switch to a new one only when no view still reads the old
+// one's memory maps.
+type Engine struct {
 	dir  string
-	cfg  Config
+	cfg  state.Config
 	db   *memiavl.DB
 	tree *memiavl.Tree // the working tree
 	// committed is a copy of the tree as of the last commit, for views.
 	committed *memiavl.Tree
 	gen       *generation
 	dirty     bool
+	// loads counts the DB loads, each of which starts a generation.
+	loads uint64
 
 	// rewrite receives the result of the running snapshot rewrite; nil when
 	// none runs. switchReady is set once a rewrite finished.
@@ -60,13 +67,16 @@ type memEngine struct {
 	switchReady   bool
 }
 
-// openMemIAVL opens the memiavl DB in dir at exactly version target, rolling
-// back later versions, and returns the engine and that version's hash.
-func openMemIAVL(dir string, cfg Config, target int64) (engine, []byte, error) {
+var _ state.Engine = (*Engine)(nil)
+
+// Open opens the memiavl DB in parent/Dir (creating it if target is 0) at
+// exactly version target, rolling back later versions, and returns the
+// engine and that version's hash.
+func Open(parent string, cfg state.Config, target int64) (*Engine, []byte, error) {
 	if target > math.MaxUint32 {
-		return nil, nil, fmt.Errorf("state: version %d exceeds memiavl's limit", target)
+		return nil, nil, fmt.Errorf("memiavlengine: version %d exceeds memiavl's limit", target)
 	}
-	m := &memEngine{dir: dir, cfg: cfg}
+	m := &Engine{dir: filepath.Join(parent, Dir), cfg: cfg}
 	if err := m.load(target); err != nil {
 		return nil, nil, err
 	}
@@ -75,20 +85,20 @@ func openMemIAVL(dir string, cfg Config, target int64) (engine, []byte, error) {
 
 // load opens the DB at version target (rolling back later versions) and
 // starts a new generation. The DB must be closed.
-func (m *memEngine) load(target int64) error {
+func (m *Engine) load(target int64) error {
 	w, err := readMemWAL(m.dir)
 	if err != nil {
-		return fmt.Errorf("%w: memiavl: %v", ErrCorrupt, err)
+		return fmt.Errorf("%w: memiavl: %v", state.ErrCorrupt, err)
 	}
 	if w.latest < target {
-		return fmt.Errorf("%w: memiavl holds versions up to %d, behind the marker's %d", ErrCorrupt, w.latest, target)
+		return fmt.Errorf("%w: memiavl holds versions up to %d, behind the marker's %d", state.ErrCorrupt, w.latest, target)
 	}
 	overwrite := target > 0 && w.latest > target
 	if overwrite && w.index(target) == 0 {
 		// target is the version of an imported snapshot and the log holds
 		// only later versions: memiavl cannot truncate the log to nothing.
 		if err := m.resetToImport(target); err != nil {
-			return fmt.Errorf("state: memiavl: roll back to imported version %d: %w", target, err)
+			return fmt.Errorf("memiavlengine: roll back to imported version %d: %w", target, err)
 		}
 		overwrite = false
 	}
@@ -104,34 +114,47 @@ func (m *memEngine) load(target int64) error {
 	}
 	db, err := memiavl.Load(m.dir, opts)
 	if err != nil {
-		return fmt.Errorf("state: memiavl: load version %d: %w", target, err)
+		return fmt.Errorf("memiavlengine: load version %d: %w", target, err)
 	}
 	if v := db.Version(); v != target {
-		return errors.Join(fmt.Errorf("%w: memiavl loaded version %d, want %d", ErrCorrupt, v, target), db.Close())
+		return errors.Join(fmt.Errorf("%w: memiavl loaded version %d, want %d", state.ErrCorrupt, v, target), db.Close())
 	}
 	tree := db.TreeByName(treeName)
 	if tree == nil {
-		return errors.Join(fmt.Errorf("%w: memiavl has no %q tree", ErrCorrupt, treeName), db.Close())
+		return errors.Join(fmt.Errorf("%w: memiavl has no %q tree", state.ErrCorrupt, treeName), db.Close())
 	}
 	// Creating, rolling back and truncating touched directories that
 	// memiavl does not fsync.
-	if err := errors.Join(syncWAL(m.dir), syncDir(m.dir)); err != nil {
-		return errors.Join(fmt.Errorf("state: memiavl: %w", err), db.Close())
+	if err := errors.Join(syncWAL(m.dir), durable.Sync(m.dir)); err != nil {
+		return errors.Join(fmt.Errorf("memiavlengine: %w", err), db.Close())
 	}
 	if target == 0 {
 		if err := syncTree(m.dir); err != nil {
-			return errors.Join(fmt.Errorf("state: memiavl: %w", err), db.Close())
+			return errors.Join(fmt.Errorf("memiavlengine: %w", err), db.Close())
 		}
 	}
 	m.db, m.tree, m.dirty = db, tree, false
 	m.committed = tree.Copy(0)
 	m.gen = &generation{}
+	m.loads++
 	return nil
 }
 
+// SetSnapshotInterval sets how many versions pass between snapshot
+// rewrites, from the next commit on (Config.SnapshotInterval at Open); n
+// must be at least 1. A rewrite starts after a commit whose version is a
+// multiple of n.
+func (m *Engine) SetSnapshotInterval(n uint32) { m.cfg.SnapshotInterval = max(n, 1) }
+
+// Loads reports how many times the engine has loaded its DB from disk: once
+// at Open, then once for each switch to a rewritten snapshot, each Rollback
+// of written state and each import. It rises when the tree starts reading a
+// new snapshot's memory maps.
+func (m *Engine) Loads() uint64 { return m.loads }
+
 // resetToImport removes the log and any snapshot after the imported
 // snapshot-<version>, and points "current" back at it.
-func (m *memEngine) resetToImport(version int64) error {
+func (m *Engine) resetToImport(version int64) error {
 	if err := m.removeSnapshots(func(v int64) bool { return v > version }); err != nil {
 		return err
 	}
@@ -141,7 +164,7 @@ func (m *memEngine) resetToImport(version int64) error {
 	if err := os.RemoveAll(filepath.Join(m.dir, memWALDir)); err != nil {
 		return err
 	}
-	return syncDir(m.dir)
+	return durable.Sync(m.dir)
 }
 
 // memWAL describes memiavl's files in a directory. Version v is WAL index
@@ -236,23 +259,28 @@ func syncWAL(dir string) error {
 			return err
 		}
 	}
-	return syncDir(walDir)
+	return durable.Sync(walDir)
 }
 
-func (m *memEngine) get(key []byte) ([]byte, error) { return m.tree.Get(key), nil }
+// Get implements state.Reader on the working tree.
+func (m *Engine) Get(key []byte) ([]byte, error) { return m.tree.Get(key), nil }
 
-func (m *memEngine) has(key []byte) (bool, error) { return m.tree.Has(key), nil }
+// Has implements state.Reader on the working tree.
+func (m *Engine) Has(key []byte) (bool, error) { return m.tree.Has(key), nil }
 
-func (m *memEngine) iterator(start, end []byte, ascending bool) (Iterator, error) {
+// Iterator implements state.Reader on the working tree.
+func (m *Engine) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
 	return m.tree.Iterator(start, end, ascending), nil
 }
 
-func (m *memEngine) set(key, value []byte) error {
+// Set implements state.Writer.
+func (m *Engine) Set(key, value []byte) error {
 	m.dirty = true
 	return m.db.ApplyChangeSet(treeName, memiavl.ChangeSet{Pairs: []*memiavl.KVPair{{Key: key, Value: value}}})
 }
 
-func (m *memEngine) remove(key []byte) error {
+// Delete implements state.Writer.
+func (m *Engine) Delete(key []byte) error {
 	if !m.tree.Has(key) {
 		return nil
 	}
@@ -260,10 +288,11 @@ func (m *memEngine) remove(key []byte) error {
 	return m.db.ApplyChangeSet(treeName, memiavl.ChangeSet{Pairs: []*memiavl.KVPair{{Key: key, Delete: true}}})
 }
 
-func (m *memEngine) workingHash() []byte { return m.tree.RootHash() }
+// WorkingHash implements state.Engine.
+func (m *Engine) WorkingHash() []byte { return m.tree.RootHash() }
 
-// commit saves the version into the tree and the WAL, then fsyncs the WAL.
-func (m *memEngine) commit() ([]byte, int64, error) {
+// Commit saves the version into the tree and the WAL, then fsyncs the WAL.
+func (m *Engine) Commit() ([]byte, int64, error) {
 	v, err := m.db.Commit()
 	if err != nil {
 		return nil, 0, err
@@ -276,10 +305,10 @@ func (m *memEngine) commit() ([]byte, int64, error) {
 	return m.committed.RootHash(), v, nil
 }
 
-// afterCommit collects a finished snapshot rewrite, switches to the new
+// AfterCommit collects a finished snapshot rewrite, switches to the new
 // snapshot when no view reads the old one, and starts a rewrite every
 // SnapshotInterval versions.
-func (m *memEngine) afterCommit(version int64) error {
+func (m *Engine) AfterCommit(version int64) error {
 	if m.rewrite != nil {
 		select {
 		case err := <-m.rewrite:
@@ -302,7 +331,7 @@ func (m *memEngine) afterCommit(version int64) error {
 
 // startRewrite writes the committed tree as snapshot-<version> in the
 // background and points "current" at it once it is durable.
-func (m *memEngine) startRewrite(version int64) {
+func (m *Engine) startRewrite(version int64) {
 	g := m.gen
 	g.mu.RLock()
 	cp := m.db.Copy()
@@ -332,7 +361,7 @@ func writeMemSnapshot(ctx context.Context, cp *memiavl.DB, dir string, version i
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 		return err
 	}
-	if err := syncDir(dir); err != nil {
+	if err := durable.Sync(dir); err != nil {
 		return err
 	}
 	return setCurrent(dir, name)
@@ -350,13 +379,13 @@ func setCurrent(dir, name string) error {
 	if err := os.Rename(tmp, filepath.Join(dir, memCurrent)); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return durable.Sync(dir)
 }
 
 // reload closes the DB, prunes snapshots and the WAL, and reopens the DB at
 // the last committed version; uncommitted writes are lost. The caller holds
 // m.gen.mu for writing (no view reads the old DB's memory maps).
-func (m *memEngine) reload() error {
+func (m *Engine) reload() error {
 	old := m.gen
 	defer old.mu.Unlock()
 	version := m.db.Version()
@@ -382,7 +411,7 @@ func (m *memEngine) reload() error {
 // prune removes all but the newest snapshot at or below version and the
 // KeepRecent snapshots before it, then the WAL entries older than the oldest
 // snapshot kept. The DB must be closed.
-func (m *memEngine) prune(version int64) error {
+func (m *Engine) prune(version int64) error {
 	snaps, err := m.snapshots()
 	if err != nil {
 		return err
@@ -418,11 +447,11 @@ func (m *memEngine) prune(version int64) error {
 	if err := errors.Join(log.TruncateFront(idx), log.Close()); err != nil {
 		return err
 	}
-	return syncDir(filepath.Join(m.dir, memWALDir))
+	return durable.Sync(filepath.Join(m.dir, memWALDir))
 }
 
 // snapshots lists the snapshot versions in the directory, ascending.
-func (m *memEngine) snapshots() ([]int64, error) {
+func (m *Engine) snapshots() ([]int64, error) {
 	entries, err := os.ReadDir(m.dir)
 	if err != nil {
 		return nil, err
@@ -440,7 +469,7 @@ func (m *memEngine) snapshots() ([]int64, error) {
 // removeSnapshots removes the snapshots whose version matches. Each is
 // renamed first, as memiavl does: Load removes *-tmp leftovers, and a
 // half-removed snapshot must never be picked up.
-func (m *memEngine) removeSnapshots(match func(int64) bool) error {
+func (m *Engine) removeSnapshots(match func(int64) bool) error {
 	snaps, err := m.snapshots()
 	if err != nil {
 		return err
@@ -453,7 +482,7 @@ func (m *memEngine) removeSnapshots(match func(int64) bool) error {
 		if err := os.Rename(p, p+memiavl.TmpSuffix); err != nil {
 			return err
 		}
-		if err := syncDir(m.dir); err != nil {
+		if err := durable.Sync(m.dir); err != nil {
 			return err
 		}
 		if err := os.RemoveAll(p + memiavl.TmpSuffix); err != nil {
@@ -463,9 +492,9 @@ func (m *memEngine) removeSnapshots(match func(int64) bool) error {
 	return nil
 }
 
-// rollback reloads the tree from disk if anything was written since the
+// Rollback reloads the tree from disk if anything was written since the
 // last commit. It waits until open views of the current tree are closed.
-func (m *memEngine) rollback() error {
+func (m *Engine) Rollback() error {
 	if !m.dirty {
 		return nil
 	}
@@ -473,28 +502,30 @@ func (m *memEngine) rollback() error {
 	return m.reload()
 }
 
-// view returns version v: a copy of the committed tree for the latest
+// View returns version v: a copy of the committed tree for the latest
 // version, otherwise a separate read-only memiavl DB loaded at v (which
 // needs a snapshot at or below v and the WAL after it).
-func (m *memEngine) view(v, latest int64) (View, error) {
+func (m *Engine) View(v, latest int64) (state.EngineView, error) {
 	if v == latest {
 		m.gen.mu.RLock()
 		return &memView{tree: m.committed.Copy(0), version: v, hash: m.committed.RootHash(), gen: m.gen}, nil
 	}
 	db, err := memiavl.Load(m.dir, memiavl.Options{ReadOnly: true, TargetVersion: uint32(v)})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %d: %v", ErrVersionNotFound, v, err)
+		return nil, fmt.Errorf("%w: %d: %v", state.ErrVersionNotFound, v, err)
 	}
 	tree := db.TreeByName(treeName)
 	if db.Version() != v || tree == nil {
-		return nil, errors.Join(fmt.Errorf("%w: %d", ErrVersionNotFound, v), db.Close())
+		return nil, errors.Join(fmt.Errorf("%w: %d", state.ErrVersionNotFound, v), db.Close())
 	}
 	// RootHash computes missing hashes in place: do it once, here, so the
 	// view's readers never write.
 	return &memView{tree: tree, version: v, hash: tree.RootHash(), db: db}, nil
 }
 
-func (m *memEngine) close() error {
+// Close implements state.Engine. It waits for the snapshot writer and for
+// open views of the live tree.
+func (m *Engine) Close() error {
 	if m.cancelRewrite != nil {
 		m.cancelRewrite()
 	}
@@ -529,21 +560,21 @@ func (v *memView) isClosed() bool {
 
 func (v *memView) Get(key []byte) ([]byte, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	return v.tree.Get(key), nil
 }
 
 func (v *memView) Has(key []byte) (bool, error) {
 	if v.isClosed() {
-		return false, ErrClosed
+		return false, state.ErrClosed
 	}
 	return v.tree.Has(key), nil
 }
 
-func (v *memView) Iterator(start, end []byte, ascending bool) (Iterator, error) {
+func (v *memView) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	return v.tree.Iterator(start, end, ascending), nil
 }
@@ -554,10 +585,10 @@ func (v *memView) Hash() []byte { return bytes.Clone(v.hash) }
 
 func (v *memView) ProveExistence(key []byte) (*ics23.CommitmentProof, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	if !v.tree.Has(key) {
-		return nil, ErrKeyMissing
+		return nil, state.ErrKeyMissing
 	}
 	p, err := v.tree.GetMembershipProof(key)
 	return cloneProof(p), err
@@ -565,13 +596,13 @@ func (v *memView) ProveExistence(key []byte) (*ics23.CommitmentProof, error) {
 
 func (v *memView) ProveAbsence(key []byte) (*ics23.CommitmentProof, error) {
 	if v.isClosed() {
-		return nil, ErrClosed
+		return nil, state.ErrClosed
 	}
 	if v.tree.Has(key) {
-		return nil, ErrKeyExists
+		return nil, state.ErrKeyExists
 	}
 	if v.tree.IsEmpty() {
-		return nil, errEmptyTreeAbsence
+		return nil, state.ErrEmptyTree
 	}
 	p, err := v.tree.GetNonMembershipProof(key)
 	return cloneProof(p), err
@@ -591,8 +622,8 @@ func (v *memView) Close() error {
 	return v.db.Close()
 }
 
-// export streams the view's nodes; closing the exporter closes the view.
-func (v *memView) export() (Exporter, error) {
+// Export streams the view's nodes; closing the exporter closes the view.
+func (v *memView) Export() (state.Exporter, error) {
 	return &memExporter{ex: v.tree.Export(), view: v}, nil
 }
 
@@ -601,16 +632,16 @@ type memExporter struct {
 	view *memView
 }
 
-func (e *memExporter) Next() (*ExportNode, error) {
+func (e *memExporter) Next() (*state.ExportNode, error) {
 	n, err := e.ex.Next()
 	if errors.Is(err, memiavl.ErrorExportDone) {
-		return nil, ErrExportDone
+		return nil, state.ErrExportDone
 	}
 	if err != nil {
 		return nil, err
 	}
 	// Snapshot exports point into memory maps that Close unmaps.
-	return &ExportNode{Key: bytes.Clone(n.Key), Value: bytes.Clone(n.Value), Version: n.Version, Height: n.Height}, nil
+	return &state.ExportNode{Key: bytes.Clone(n.Key), Value: bytes.Clone(n.Value), Version: n.Version, Height: n.Height}, nil
 }
 
 func (e *memExporter) Close() error {
@@ -618,9 +649,9 @@ func (e *memExporter) Close() error {
 	return e.view.Close()
 }
 
-// importer closes the DB and replaces its directory with the imported
+// Import closes the DB and replaces its directory with the imported
 // snapshot. It waits for open views to close.
-func (m *memEngine) importer(version int64) (engineImporter, error) {
+func (m *Engine) Import(version int64) (state.EngineImporter, error) {
 	if version > math.MaxUint32 {
 		return nil, fmt.Errorf("version %d exceeds memiavl's limit", version)
 	}
@@ -641,35 +672,28 @@ func (m *memEngine) importer(version int64) (engineImporter, error) {
 		m.gen.mu.Unlock()
 		return nil, err
 	}
-	return &memImporter{m: m, mti: mti, version: version, check: importCheck{version: version}}, nil
+	return &memImporter{m: m, mti: mti, version: version}, nil
 }
 
 type memImporter struct {
-	m       *memEngine
+	m       *Engine
 	mti     *memiavl.MultiTreeImporter
 	version int64
-	check   importCheck
 }
 
-func (im *memImporter) add(n *ExportNode) error {
-	// memiavl's importer stops reading on a malformed stream and would then
-	// block; refuse such nodes before handing them over.
-	if err := im.check.add(n); err != nil {
-		return err
-	}
+// Add hands n to memiavl's importer, which stops reading on a malformed
+// stream and would then block: the caller checks the stream first.
+func (im *memImporter) Add(n *state.ExportNode) error {
 	im.mti.AddNode(&memiavl.ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height})
 	return nil
 }
 
-// commit writes the snapshot and loads it. memiavl records the imported
+// Commit writes the snapshot and loads it. memiavl records the imported
 // version + 1 as the DB's initial version: the next commit is WAL index 1.
-func (im *memImporter) commit() ([]byte, error) {
+func (im *memImporter) Commit() ([]byte, error) {
 	m := im.m
-	if err := im.check.done(); err != nil {
-		return nil, errors.Join(err, im.close())
-	}
 	if err := im.finalize(); err != nil {
-		return nil, errors.Join(err, im.close())
+		return nil, errors.Join(err, im.Close())
 	}
 	defer m.gen.mu.Unlock()
 	if err := m.load(im.version); err != nil {
@@ -688,8 +712,8 @@ func (im *memImporter) finalize() error {
 	return syncTree(im.m.dir)
 }
 
-// close abandons the import and reopens an empty DB.
-func (im *memImporter) close() error {
+// Close abandons the import and reopens an empty DB.
+func (im *memImporter) Close() error {
 	m := im.m
 	defer m.gen.mu.Unlock()
 	var err error
@@ -701,4 +725,57 @@ func (im *memImporter) close() error {
 		return err
 	}
 	return m.load(0)
+}
+
+// cloneProof deep-copies the byte slices of an existence or non-existence
+// proof: memiavl builds proofs from slices of memory-mapped files that are
+// unmapped when the view closes.
+func cloneProof(p *ics23.CommitmentProof) *ics23.CommitmentProof {
+	if p == nil {
+		return nil
+	}
+	if ep := p.GetExist(); ep != nil {
+		return &ics23.CommitmentProof{Proof: &ics23.CommitmentProof_Exist{Exist: cloneExist(ep)}}
+	}
+	if np := p.GetNonexist(); np != nil {
+		return &ics23.CommitmentProof{Proof: &ics23.CommitmentProof_Nonexist{Nonexist: &ics23.NonExistenceProof{
+			Key:   bytes.Clone(np.Key),
+			Left:  cloneExist(np.Left),
+			Right: cloneExist(np.Right),
+		}}}
+	}
+	return p
+}
+
+func cloneExist(ep *ics23.ExistenceProof) *ics23.ExistenceProof {
+	if ep == nil {
+		return nil
+	}
+	out := &ics23.ExistenceProof{Key: bytes.Clone(ep.Key), Value: bytes.Clone(ep.Value)}
+	if ep.Leaf != nil {
+		leaf := *ep.Leaf
+		leaf.Prefix = bytes.Clone(leaf.Prefix)
+		out.Leaf = &leaf
+	}
+	out.Path = make([]*ics23.InnerOp, len(ep.Path))
+	for i, op := range ep.Path {
+		c := *op
+		c.Prefix, c.Suffix = bytes.Clone(op.Prefix), bytes.Clone(op.Suffix)
+		out.Path[i] = &c
+	}
+	return out
+}
+
+// syncTree fsyncs every directory under root (root included) and every
+// regular file in them.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || d.Type().IsRegular() {
+			return durable.Sync(path)
+		}
+		return nil
+	})
 }

@@ -1,4 +1,4 @@
-package state
+package store
 
 import (
 	"bytes"
@@ -11,19 +11,21 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/state"
 )
 
-var engines = []string{EngineMemIAVL, EngineIAVL}
+var engines = []string{state.EngineMemIAVL, state.EngineIAVL}
 
-func testConfig(engine string) Config {
-	cfg := DefaultConfig()
+func testConfig(engine string) state.Config {
+	cfg := state.DefaultConfig()
 	cfg.Engine = engine
 	cfg.CacheSize = 1000
 	cfg.SnapshotInterval = 4
 	return cfg
 }
 
-func openTest(t *testing.T, dir string, cfg Config) Store {
+func openTest(t *testing.T, dir string, cfg state.Config) state.Store {
 	t.Helper()
 	s, err := Open(dir, cfg)
 	require.NoError(t, err)
@@ -55,7 +57,7 @@ func randomBlocks(seed uint64, n, perBlock int) [][]op {
 	return blocks
 }
 
-func apply(t *testing.T, kv KV, ops []op) {
+func apply(t *testing.T, kv state.KV, ops []op) {
 	t.Helper()
 	for _, o := range ops {
 		if o.value == nil {
@@ -66,7 +68,7 @@ func apply(t *testing.T, kv KV, ops []op) {
 	}
 }
 
-func collect(t *testing.T, r Reader, start, end []byte, ascending bool) []string {
+func collect(t *testing.T, r state.Reader, start, end []byte, ascending bool) []string {
 	t.Helper()
 	it, err := r.Iterator(start, end, ascending)
 	require.NoError(t, err)
@@ -100,7 +102,7 @@ func TestEmptyStoreHash(t *testing.T) {
 func TestCrossEngineDeterminism(t *testing.T) {
 	blocks := randomBlocks(7, 40, 150)
 	dirs := map[string]string{}
-	stores := map[string]Store{}
+	stores := map[string]state.Store{}
 	for _, eng := range engines {
 		dirs[eng] = t.TempDir()
 		stores[eng] = openTest(t, dirs[eng], testConfig(eng))
@@ -127,7 +129,7 @@ func TestCrossEngineDeterminism(t *testing.T) {
 			}
 		}
 	}
-	a, b := stores[EngineMemIAVL], stores[EngineIAVL]
+	a, b := stores[state.EngineMemIAVL], stores[state.EngineIAVL]
 	require.Equal(t, collect(t, a, nil, nil, true), collect(t, b, nil, nil, true))
 	require.Equal(t, collect(t, a, []byte("k01"), []byte("k03"), false), collect(t, b, []byte("k01"), []byte("k03"), false))
 	for _, s := range stores {
@@ -150,9 +152,9 @@ func TestReopenKeepsEverything(t *testing.T) {
 			}
 			all := collect(t, s, nil, nil, true)
 			require.NoError(t, s.Close())
-			require.ErrorIs(t, s.Close(), ErrClosed)
+			require.ErrorIs(t, s.Close(), state.ErrClosed)
 			_, err := s.Get([]byte("k"))
-			require.ErrorIs(t, err, ErrClosed)
+			require.ErrorIs(t, err, state.ErrClosed)
 
 			s = openTest(t, dir, testConfig(eng))
 			defer s.Close()
@@ -166,7 +168,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 			require.Equal(t, int64(9), v.Version())
 			require.NoError(t, v.Close())
 			_, err = s.ViewAt(11)
-			require.ErrorIs(t, err, ErrVersionNotFound)
+			require.ErrorIs(t, err, state.ErrVersionNotFound)
 		})
 	}
 }
@@ -182,7 +184,7 @@ func TestMarkerRollback(t *testing.T) {
 			cfg.SnapshotInterval = 2 // memiavl: a snapshot beyond the marker too
 			// A crash leaves the engine at most one version ahead; going
 			// back two needs memiavl's older snapshots kept.
-			if eng == EngineMemIAVL {
+			if eng == state.EngineMemIAVL {
 				cfg.KeepRecent = 2
 			}
 			s := openTest(t, dir, cfg)
@@ -241,23 +243,23 @@ func TestCorruptMarker(t *testing.T) {
 			// Engine behind the marker.
 			require.NoError(t, writeMarker(dir, marker{Version: 9, Hash: h}))
 			_, err = Open(dir, cfg)
-			require.ErrorIs(t, err, ErrCorrupt)
+			require.ErrorIs(t, err, state.ErrCorrupt)
 			// Right version, wrong hash.
 			require.NoError(t, writeMarker(dir, marker{Version: 1, Hash: emptyHash}))
 			_, err = Open(dir, cfg)
-			require.ErrorIs(t, err, ErrCorrupt)
+			require.ErrorIs(t, err, state.ErrCorrupt)
 			// Other engine's data only.
-			other := EngineIAVL
-			if eng == EngineIAVL {
-				other = EngineMemIAVL
+			other := state.EngineIAVL
+			if eng == state.EngineIAVL {
+				other = state.EngineMemIAVL
 			}
 			require.NoError(t, writeMarker(dir, marker{Version: 1, Hash: h}))
 			_, err = Open(dir, testConfig(other))
-			require.ErrorIs(t, err, ErrCorrupt)
+			require.ErrorIs(t, err, state.ErrCorrupt)
 			// Engine data without a marker.
 			require.NoError(t, os.Remove(filepath.Join(dir, markerFile)))
 			_, err = Open(dir, cfg)
-			require.ErrorIs(t, err, ErrCorrupt)
+			require.ErrorIs(t, err, state.ErrCorrupt)
 		})
 	}
 }
@@ -292,9 +294,9 @@ func TestRollbackDiscardsWrites(t *testing.T) {
 func TestWriteArguments(t *testing.T) {
 	for _, eng := range engines {
 		s := openTest(t, t.TempDir(), testConfig(eng))
-		require.ErrorIs(t, s.Set(nil, []byte("x")), ErrEmptyKey)
-		require.ErrorIs(t, s.Set([]byte("k"), nil), ErrNilValue)
-		require.ErrorIs(t, s.Delete([]byte{}), ErrEmptyKey)
+		require.ErrorIs(t, s.Set(nil, []byte("x")), state.ErrEmptyKey)
+		require.ErrorIs(t, s.Set([]byte("k"), nil), state.ErrNilValue)
+		require.ErrorIs(t, s.Delete([]byte{}), state.ErrEmptyKey)
 		// Empty values are values; Set copies its arguments.
 		k, v := []byte("k"), []byte{}
 		require.NoError(t, s.Set(k, v))
@@ -354,7 +356,7 @@ func TestViewsBesideWrites(t *testing.T) {
 						if n != len(want) {
 							t.Errorf("view changed: %d keys, want %d", n, len(want))
 						}
-						if _, err := view.ProveExistence([]byte("k0001")); err != nil && !errors.Is(err, ErrKeyMissing) {
+						if _, err := view.ProveExistence([]byte("k0001")); err != nil && !errors.Is(err, state.ErrKeyMissing) {
 							t.Error(err)
 						}
 					}
@@ -370,7 +372,7 @@ func TestViewsBesideWrites(t *testing.T) {
 			require.Equal(t, want, collect(t, view, nil, nil, true))
 			require.NoError(t, view.Close())
 			_, err = view.Get([]byte("a"))
-			require.ErrorIs(t, err, ErrClosed)
+			require.ErrorIs(t, err, state.ErrClosed)
 
 			// With the view closed, more commits let memiavl switch to a
 			// new snapshot; reopening must find everything.
@@ -409,7 +411,7 @@ func TestExportImportAcrossEngines(t *testing.T) {
 				require.Error(t, dst.Set([]byte("x"), []byte("y")), "no writes during import")
 				for {
 					n, err := ex.Next()
-					if errors.Is(err, ErrExportDone) {
+					if errors.Is(err, state.ErrExportDone) {
 						break
 					}
 					require.NoError(t, err)
@@ -445,9 +447,9 @@ func TestImportRefusesMalformedStream(t *testing.T) {
 		s := openTest(t, t.TempDir(), testConfig(eng))
 		im, err := s.Import(3)
 		require.NoError(t, err)
-		require.NoError(t, im.Add(&ExportNode{Key: []byte("a"), Value: []byte("1"), Version: 1}))
-		require.Error(t, im.Add(&ExportNode{Key: []byte("a"), Version: 2, Height: 1}), "branch over one subtree")
-		require.Error(t, im.Add(&ExportNode{Key: []byte("b"), Value: []byte("1"), Version: 4}), "version beyond import")
+		require.NoError(t, im.Add(&state.ExportNode{Key: []byte("a"), Value: []byte("1"), Version: 1}))
+		require.Error(t, im.Add(&state.ExportNode{Key: []byte("a"), Version: 2, Height: 1}), "branch over one subtree")
+		require.Error(t, im.Add(&state.ExportNode{Key: []byte("b"), Value: []byte("1"), Version: 4}), "version beyond import")
 		require.NoError(t, im.Close())
 		// The store is empty and usable again.
 		require.Equal(t, int64(0), s.Version())
@@ -458,28 +460,33 @@ func TestImportRefusesMalformedStream(t *testing.T) {
 	}
 }
 
-func TestConfigValidate(t *testing.T) {
-	require.NoError(t, DefaultConfig().Validate())
-	require.Equal(t, EngineMemIAVL, DefaultConfig().Engine)
-	cases := map[string]func(*Config){
-		"unknown engine":  func(c *Config) { c.Engine = "rocks" },
-		"empty engine":    func(c *Config) { c.Engine = "" },
-		"negative cache":  func(c *Config) { c.CacheSize = -1 },
-		"memiavl no snap": func(c *Config) { c.SnapshotInterval = 0 },
-	}
-	for name, mutate := range cases {
-		c := DefaultConfig()
-		mutate(&c)
-		err := c.Validate()
-		require.Error(t, err, name)
-		require.Contains(t, err.Error(), "state: ", name)
-		require.NotContains(t, err.Error(), "\n", name)
-	}
-	c := DefaultConfig()
-	c.Engine, c.SnapshotInterval = EngineIAVL, 0
-	require.NoError(t, c.Validate())
-	_, err := Open(t.TempDir(), Config{Engine: "rocks"})
+// TestOpenRefusesBadConfig checks that Open validates its configuration
+// before it touches the directory.
+func TestOpenRefusesBadConfig(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	_, err := Open(dir, state.Config{Engine: "rocks"})
 	require.ErrorContains(t, err, "unknown engine")
+	_, err = os.Stat(dir)
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestBranchOverStore checks a Branch over each engine's working version:
+// reads merge the branch's writes with the engine's iterator, and Write
+// applies them.
+func TestBranchOverStore(t *testing.T) {
+	for _, eng := range engines {
+		s := openTest(t, t.TempDir(), testConfig(eng))
+		require.NoError(t, s.Set([]byte("a"), []byte("1")))
+		require.NoError(t, s.Set([]byte("c"), []byte("3")))
+		b := state.NewBranch(s)
+		require.NoError(t, b.Set([]byte("b"), []byte("2")))
+		require.NoError(t, b.Delete([]byte("c")))
+		require.Equal(t, []string{"a=31", "b=32"}, collect(t, b, nil, nil, true))
+		require.Equal(t, []string{"b=32", "a=31"}, collect(t, b, nil, nil, false))
+		require.NoError(t, b.Write())
+		require.Equal(t, []string{"a=31", "b=32"}, collect(t, s, nil, nil, true))
+		require.NoError(t, s.Close())
+	}
 }
 
 func TestProofs(t *testing.T) {
@@ -507,38 +514,38 @@ func TestProofs(t *testing.T) {
 			key, value := []byte("key010"), []byte("value5")
 			p, err := view.ProveExistence(key)
 			require.NoError(t, err)
-			require.NoError(t, VerifyExistence(root, p, key, value))
-			require.Error(t, VerifyExistence(root, p, key, []byte("value6")))
-			require.Error(t, VerifyExistence(root, p, []byte("key012"), value))
-			require.Error(t, VerifyAbsence(root, p, key))
+			require.NoError(t, state.VerifyExistence(root, p, key, value))
+			require.Error(t, state.VerifyExistence(root, p, key, []byte("value6")))
+			require.Error(t, state.VerifyExistence(root, p, []byte("key012"), value))
+			require.Error(t, state.VerifyAbsence(root, p, key))
 			other := bytes.Clone(root)
 			other[0] ^= 1
-			require.Error(t, VerifyExistence(other, p, key, value))
-			bz, err := EncodeProof(p)
+			require.Error(t, state.VerifyExistence(other, p, key, value))
+			bz, err := state.EncodeProof(p)
 			require.NoError(t, err)
-			p2, err := DecodeProof(bz)
+			p2, err := state.DecodeProof(bz)
 			require.NoError(t, err)
-			require.NoError(t, VerifyExistence(root, p2, key, value))
+			require.NoError(t, state.VerifyExistence(root, p2, key, value))
 			p2.GetExist().Value = []byte("value6")
-			require.Error(t, VerifyExistence(root, p2, key, []byte("value6")))
+			require.Error(t, state.VerifyExistence(root, p2, key, []byte("value6")))
 			_, err = view.ProveExistence([]byte("key001"))
-			require.ErrorIs(t, err, ErrKeyMissing)
+			require.ErrorIs(t, err, state.ErrKeyMissing)
 
 			for _, absent := range []string{"key001", "a", "zzz", "key0101"} {
 				p, err := view.ProveAbsence([]byte(absent))
 				require.NoError(t, err, absent)
-				require.NoError(t, VerifyAbsence(root, p, []byte(absent)), absent)
-				require.Error(t, VerifyAbsence(root, p, []byte("key003")), "proof for another key")
-				require.Error(t, VerifyAbsence(other, p, []byte(absent)))
-				require.Error(t, VerifyExistence(root, p, []byte(absent), []byte("x")))
+				require.NoError(t, state.VerifyAbsence(root, p, []byte(absent)), absent)
+				require.Error(t, state.VerifyAbsence(root, p, []byte("key003")), "proof for another key")
+				require.Error(t, state.VerifyAbsence(other, p, []byte(absent)))
+				require.Error(t, state.VerifyExistence(root, p, []byte(absent), []byte("x")))
 			}
 			_, err = view.ProveAbsence(key)
-			require.ErrorIs(t, err, ErrKeyExists)
+			require.ErrorIs(t, err, state.ErrKeyExists)
 			// A non-existence proof whose neighbour is the key itself.
 			np, err := view.ProveAbsence([]byte("key011"))
 			require.NoError(t, err)
 			np.GetNonexist().Key = key
-			require.Error(t, VerifyAbsence(root, np, key))
+			require.Error(t, state.VerifyAbsence(root, np, key))
 		})
 	}
 }
@@ -560,7 +567,7 @@ func TestProofsAgreeAcrossEngines(t *testing.T) {
 		require.NoError(t, it.Close())
 		p, err := view.ProveExistence(key)
 		require.NoError(t, err)
-		bz, err := EncodeProof(p)
+		bz, err := state.EncodeProof(p)
 		require.NoError(t, err)
 		encoded = append(encoded, bz)
 		require.NoError(t, view.Close())
@@ -571,12 +578,12 @@ func TestProofsAgreeAcrossEngines(t *testing.T) {
 
 // commitWithoutMarker saves a version in the engine only, as if the process
 // died between the engine's commit and the marker's.
-func commitWithoutMarker(t *testing.T, s Store) {
+func commitWithoutMarker(t *testing.T, s state.Store) {
 	t.Helper()
 	st := s.(*store)
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	_, _, err := st.eng.commit()
+	_, _, err := st.eng.Commit()
 	require.NoError(t, err)
 }
 
@@ -631,7 +638,7 @@ func TestCrashAfterImport(t *testing.T) {
 			require.NoError(t, err)
 			for {
 				n, err := ex.Next()
-				if errors.Is(err, ErrExportDone) {
+				if errors.Is(err, state.ErrExportDone) {
 					break
 				}
 				require.NoError(t, err)

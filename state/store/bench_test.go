@@ -1,4 +1,4 @@
-package state
+package store
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/govchain/govchain/state"
 )
 
 // benchKeys is how many keys the write benchmarks load; set
@@ -35,7 +37,7 @@ const (
 // big-endian counter, both in the registry key layout of keys.go.
 func benchKey(layout string, r *rand.Rand, i int) []byte {
 	if layout == "sequential" {
-		return Key(benchPrefix, 0x01, Uint64(uint64(i)))
+		return state.Key(benchPrefix, 0x01, state.Uint64(uint64(i)))
 	}
 	id := make([]byte, 32)
 	for j := 0; j < 32; j += 8 {
@@ -44,7 +46,7 @@ func benchKey(layout string, r *rand.Rand, i int) []byte {
 			id[j+k] = byte(v >> (8 * k))
 		}
 	}
-	return Key(benchPrefix, 0x01, id)
+	return state.Key(benchPrefix, 0x01, id)
 }
 
 // BenchmarkLoad writes GOVCHAIN_BENCH_KEYS keys with 200-byte values in
@@ -65,7 +67,7 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func benchLoad(b *testing.B, eng, layout string, n int) {
-	cfg := DefaultConfig()
+	cfg := state.DefaultConfig()
 	cfg.Engine = eng
 	s, err := Open(b.TempDir(), cfg)
 	if err != nil {
@@ -113,7 +115,7 @@ func benchLoad(b *testing.B, eng, layout string, n int) {
 			b.Fatal(err)
 		}
 		if i%100 == 0 {
-			bz, err := EncodeProof(p)
+			bz, err := state.EncodeProof(p)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package state
+package store
 
 import (
 	"encoding/hex"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/internal/durable"
+	"github.com/govchain/govchain/state"
 )
 
 // markerFile is the name, inside the store directory, of the file naming the
@@ -32,19 +33,19 @@ func readMarker(dir string) (m marker, ok bool, err error) {
 		return marker{}, false, nil
 	}
 	if err != nil {
-		return marker{}, false, fmt.Errorf("state: read marker: %w", err)
+		return marker{}, false, fmt.Errorf("store: read marker: %w", err)
 	}
 	fields := strings.Fields(string(bz))
 	if len(fields) != 3 || fields[0] != markerMagic {
-		return marker{}, false, fmt.Errorf("%w: malformed marker file %s", ErrCorrupt, markerFile)
+		return marker{}, false, fmt.Errorf("%w: malformed marker file %s", state.ErrCorrupt, markerFile)
 	}
 	v, err := strconv.ParseInt(fields[1], 10, 64)
 	if err != nil || v < 0 {
-		return marker{}, false, fmt.Errorf("%w: malformed version in marker file %s", ErrCorrupt, markerFile)
+		return marker{}, false, fmt.Errorf("%w: malformed version in marker file %s", state.ErrCorrupt, markerFile)
 	}
 	h, err := hex.DecodeString(fields[2])
 	if err != nil {
-		return marker{}, false, fmt.Errorf("%w: malformed hash in marker file %s", ErrCorrupt, markerFile)
+		return marker{}, false, fmt.Errorf("%w: malformed hash in marker file %s", state.ErrCorrupt, markerFile)
 	}
 	return marker{Version: v, Hash: h}, true, nil
 }
@@ -55,13 +56,13 @@ func writeMarker(dir string, m marker) error {
 	tmp := filepath.Join(dir, markerFile+".tmp")
 	data := fmt.Sprintf("%s %d %x\n", markerMagic, m.Version, m.Hash)
 	if err := durable.WriteFile(tmp, []byte(data)); err != nil {
-		return fmt.Errorf("state: write marker: %w", err)
+		return fmt.Errorf("store: write marker: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, markerFile)); err != nil {
-		return fmt.Errorf("state: write marker: %w", err)
+		return fmt.Errorf("store: write marker: %w", err)
 	}
 	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("state: write marker: %w", err)
+		return fmt.Errorf("store: write marker: %w", err)
 	}
 	return nil
 }
@@ -69,17 +70,3 @@ func writeMarker(dir string, m marker) error {
 // syncDir fsyncs a directory so that entries created, renamed or removed in
 // it are durable.
 func syncDir(dir string) error { return durable.Sync(dir) }
-
-// syncTree fsyncs every directory under root (root included) and every
-// regular file in them.
-func syncTree(root string) error {
-	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || d.Type().IsRegular() {
-			return durable.Sync(path)
-		}
-		return nil
-	})
-}

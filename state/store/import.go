@@ -1,13 +1,11 @@
-package state
+package store
 
 import (
 	"errors"
 	"fmt"
-)
 
-// errEmptyTreeAbsence is returned by ProveAbsence on an empty tree: ICS23
-// has no non-existence proof without a neighbouring leaf.
-var errEmptyTreeAbsence = errors.New("state: cannot prove absence in an empty tree")
+	"github.com/govchain/govchain/state"
+)
 
 // importCheck checks that exported nodes form one post-order tree before
 // the engine sees them: a leaf has height 0, a branch closes the two
@@ -18,24 +16,24 @@ type importCheck struct {
 	heights []int8
 }
 
-func (c *importCheck) add(n *ExportNode) error {
+func (c *importCheck) add(n *state.ExportNode) error {
 	switch {
 	case n == nil:
-		return errors.New("state: import: nil node")
+		return errors.New("store: import: nil node")
 	case n.Version < 1 || n.Version > c.version:
-		return fmt.Errorf("state: import: node version %d outside [1, %d]", n.Version, c.version)
+		return fmt.Errorf("store: import: node version %d outside [1, %d]", n.Version, c.version)
 	case n.Height < 0:
-		return fmt.Errorf("state: import: negative node height %d", n.Height)
+		return fmt.Errorf("store: import: negative node height %d", n.Height)
 	case n.Height == 0:
 		if n.Value == nil {
-			return errors.New("state: import: leaf without value")
+			return errors.New("store: import: leaf without value")
 		}
 		c.heights = append(c.heights, 0)
 		return nil
 	}
 	k := len(c.heights)
 	if k < 2 || c.heights[k-1] >= n.Height || c.heights[k-2] >= n.Height {
-		return fmt.Errorf("state: import: branch of height %d does not close two lower subtrees", n.Height)
+		return fmt.Errorf("store: import: branch of height %d does not close two lower subtrees", n.Height)
 	}
 	c.heights = append(c.heights[:k-2], n.Height)
 	return nil
@@ -43,7 +41,7 @@ func (c *importCheck) add(n *ExportNode) error {
 
 func (c *importCheck) done() error {
 	if len(c.heights) > 1 {
-		return fmt.Errorf("state: import: %d subtrees left unjoined", len(c.heights))
+		return fmt.Errorf("store: import: %d subtrees left unjoined", len(c.heights))
 	}
 	return nil
 }
