@@ -4,6 +4,19 @@
 // queries with proofs. It knows nothing of CometBFT's node, networking or
 // RPC; the abci package adapts it to ABCI.
 //
+// # Files
+//
+// One file per ABCI hook, as celestia-app divides the work: app.go (the
+// App value, New, Info, InitChain), check.go (ValidateTx, CheckTx and
+// recheck against the committed state), proposal.go (PrepareProposal and
+// ProcessProposal), decode.go (a block's transactions decoded and their
+// signatures verified in batches), block.go (FinalizeBlock, each
+// transaction's execution, and the wrapper that turns a storage failure
+// into a halt), commit.go (Commit, the committed view, Close), sigcache.go
+// (the checked-transaction cache), tx.go (the envelope), modules.go (the
+// module list and the routing derived from it), genesis.go, query.go and
+// pathkey.go.
+//
 // # Modules, and how to add one
 //
 // Every registry or service is a package under app/ exposing one

@@ -1,0 +1,246 @@
+package app
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/state"
+)
+
+// BlockResult is the outcome of a finalized block.
+type BlockResult struct {
+	// Txs holds each transaction's result, in block order.
+	Txs []TxResult
+	// ValidatorUpdates are the validator power changes the block's messages
+	// requested, one per key (the last request wins), sorted by key.
+	ValidatorUpdates []core.Validator
+	// Events are the block's own events, not any transaction's: one
+	// "gov.misbehavior" per evidence record.
+	Events []core.Event
+	// AppHash is the root of the state after the block.
+	AppHash []byte
+}
+
+// FinalizeBlock records the evidence of misbehaviour the block carries
+// (gov.RecordMisbehavior), executes its transactions in order and returns
+// their results, the validator updates they requested and the app hash of
+// the resulting working state. An error means the node cannot go on
+// (storage failure, height out of order).
+func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evidence ...gov.Misbehavior) (*BlockResult, error) {
+	a.blockMu.Lock()
+	defer a.blockMu.Unlock()
+	if height != a.store.Version()+1 {
+		return nil, fmt.Errorf("%w: block %d, committed version %d", ErrHeight, height, a.store.Version())
+	}
+	if a.pending {
+		// CometBFT re-executes a block after a crash before Commit; start
+		// from the committed state again.
+		if err := a.store.Rollback(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrStorage, err)
+		}
+	}
+	a.pending = true
+	fkv := &faultKV{KV: a.store}
+	if err := core.SetJSON(fkv, BlockInfoKey(), BlockInfo{Height: height, Time: blockTime.UTC()}); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	out := &BlockResult{Txs: make([]TxResult, len(txs))}
+	events, err := gov.RecordMisbehavior(fkv, height, evidence)
+	if err != nil || fkv.err != nil {
+		return nil, fmt.Errorf("%w: record evidence: %v", ErrStorage, errors.Join(err, fkv.err))
+	}
+	out.Events = events
+	var vals validatorSet
+	for i, d := range a.decodeAll(txs) {
+		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)
+		if fkv.err != nil {
+			return nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
+		}
+		if d.err == nil {
+			// Executed: it will not be checked again (a copy sent later is
+			// a replay, refused by its sequence).
+			a.txs.remove([sha256.Size]byte(d.tx.Hash))
+		}
+	}
+	out.ValidatorUpdates = vals.sorted()
+	out.AppHash = a.store.WorkingHash()
+	return out, nil
+}
+
+// validatorSet collects a block's validator updates, the last per key.
+type validatorSet struct {
+	byKey map[string]core.Validator
+}
+
+func (v *validatorSet) add(updates []core.Validator) {
+	for _, u := range updates {
+		if v.byKey == nil {
+			v.byKey = map[string]core.Validator{}
+		}
+		v.byKey[string(u.PubKey)] = u
+	}
+}
+
+func (v *validatorSet) sorted() []core.Validator {
+	keys := make([]string, 0, len(v.byKey))
+	for k := range v.byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]core.Validator, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, v.byKey[k])
+	}
+	return out
+}
+
+// deliver executes one transaction. A transaction that passes the
+// signature and sequence checks consumes its sequence number whatever the
+// message's outcome, so its bytes can never be replayed; every other effect
+// of a refused message is discarded.
+func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded, vals *validatorSet) TxResult {
+	if d.err != nil {
+		return TxResult{Err: d.err}
+	}
+	res := TxResult{Signer: d.tx.Signer, Type: d.tx.Msg.Type()}
+	acc, err := authenticate(kv, d.tx, 0)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Signer = acc.Address
+	branch := state.NewBranch(kv)
+	if err := recordNewAccount(branch, acc, d.tx); err != nil {
+		kv.fail(err)
+		return res
+	}
+	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: height, BlockTime: blockTime, TxHash: d.tx.Hash, Signer: acc.Address}
+	res.Err = runMsg(ctx, d.tx.Msg)
+	if res.Err == nil && kv.err == nil {
+		if err := branch.Write(); err != nil {
+			kv.fail(err)
+		}
+		vals.add(ctx.ValidatorUpdates())
+		res.Events = append(ctx.Events(), core.Event{Type: "message", Attrs: []core.Attr{
+			{Key: "action", Value: d.tx.Msg.Type(), Index: true},
+			{Key: "signer", Value: acc.Address.String(), Index: true},
+		}})
+	} else {
+		branch.Discard()
+	}
+	// Re-read the account: the message may have changed it (a key
+	// rotation); the sequence is consumed either way.
+	acc, _, err = core.GetAccount(kv, acc.Address)
+	if err != nil {
+		kv.fail(err)
+		return res
+	}
+	if len(acc.PubKey) == 0 {
+		acc.PubKey = d.tx.Tx.Signer
+	}
+	acc.Sequence++
+	if err := core.SetAccount(kv, acc); err != nil {
+		kv.fail(err)
+	}
+	return res
+}
+
+// runMsg runs a message's Exec, turning a panic into an internal error so
+// that a handler bug refuses the transaction on every node alike.
+func runMsg(ctx *core.Context, m core.Msg) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("app: %s panicked: %v", m.Type(), r)
+		}
+	}()
+	return m.Exec(ctx)
+}
+
+// authenticate resolves the account the transaction's key signs for
+// (refusing rotated-out keys and accounts that can no longer sign) and
+// accepts the account's next sequence, or up to ahead sequences past it.
+func authenticate(r state.Reader, d *DecodedTx, ahead uint64) (core.Account, error) {
+	acc, err := core.ResolveSigner(r, ed25519.PubKey(d.Tx.Signer))
+	if err != nil {
+		return acc, err
+	}
+	switch {
+	case d.Tx.Sequence < acc.Sequence:
+		return acc, core.Wrapf(core.ErrReplay, "sequence %d of %s; next is %d", d.Tx.Sequence, acc.Address, acc.Sequence)
+	case d.Tx.Sequence > acc.Sequence+ahead:
+		return acc, core.Wrapf(core.ErrWrongSequence, "sequence %d is ahead of %s's next sequence %d", d.Tx.Sequence, acc.Address, acc.Sequence)
+	}
+	return acc, nil
+}
+
+// faultKV passes reads and writes to the store and remembers the first
+// storage error, so that FinalizeBlock stops the node instead of turning a
+// disk failure into a transaction result.
+type faultKV struct {
+	state.KV
+	err error
+}
+
+func (f *faultKV) fail(err error) {
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *faultKV) Get(k []byte) ([]byte, error) {
+	v, err := f.KV.Get(k)
+	if err != nil {
+		f.fail(err)
+	}
+	return v, err
+}
+
+func (f *faultKV) Has(k []byte) (bool, error) {
+	v, err := f.KV.Has(k)
+	if err != nil {
+		f.fail(err)
+	}
+	return v, err
+}
+
+func (f *faultKV) Iterator(s, e []byte, asc bool) (state.Iterator, error) {
+	it, err := f.KV.Iterator(s, e, asc)
+	if err != nil {
+		f.fail(err)
+	}
+	return it, err
+}
+
+func (f *faultKV) Set(k, v []byte) error {
+	err := f.KV.Set(k, v)
+	if err != nil {
+		f.fail(err)
+	}
+	return err
+}
+
+func (f *faultKV) Delete(k []byte) error {
+	err := f.KV.Delete(k)
+	if err != nil {
+		f.fail(err)
+	}
+	return err
+}
+
+// BlockInfo is the height and header time of the last executed block, kept
+// in state so that a version's time is provable and CheckTx can judge
+// deadlines after a restart.
+type BlockInfo struct {
+	Height int64     `json:"height"`
+	Time   time.Time `json:"time"`
+}
+
+// BlockInfoKey is the store key of the BlockInfo record.
+func BlockInfoKey() []byte { return state.Key(core.PrefixMeta, 0x02) }
