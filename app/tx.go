@@ -5,10 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"strconv"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 
@@ -24,8 +21,9 @@ const DefaultMaxTxBytes = 32 * 1024
 const signDomain = "govchain/tx/v1\n"
 
 // Tx is the transaction envelope. Its canonical encoding is the compact JSON
-// that encoding/json produces for this struct; any other encoding of the
-// same content is refused (see Decode).
+// that encoding/json produces for this struct (core.Envelope has the same
+// wire shape; see core's canonjson.go); any other encoding of the same
+// content is refused (see Decode).
 type Tx struct {
 	ChainID   string        `json:"chain_id"`
 	Signer    core.HexBytes `json:"signer"`
@@ -132,7 +130,7 @@ func canonicalSignBytes(raw []byte, tx *Tx) []byte {
 // Decode parses raw transaction bytes into the envelope and message, and
 // refuses anything that is not the canonical encoding: unknown fields,
 // trailing data, other spacing or field order, upper-case hex. It does not
-// check the chain id or the signature (see Validator.Check).
+// check the chain id or the signature (VerifySignature does).
 func Decode(raw []byte, maxBytes int) (*DecodedTx, error) {
 	return decodeHashed(raw, maxBytes, nil)
 }
@@ -144,11 +142,13 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 		return nil, core.Wrapf(core.ErrTxTooLarge, "%d bytes, limit %d", len(raw), maxBytes)
 	}
 	var tx Tx
-	// The canonical envelope is parsed by hand; anything else goes through
-	// encoding/json, which names what is wrong.
-	canonical := parseCanonicalEnvelope(raw, &tx)
-	if !canonical {
-		if err := strictUnmarshal(raw, &tx); err != nil {
+	// The canonical envelope takes the codec's fast path; anything else goes
+	// through encoding/json, which names what is wrong.
+	e, canonical := core.ParseCanonicalEnvelope(raw)
+	if canonical {
+		tx = Tx{ChainID: e.ChainID, Signer: e.Signer, Sequence: e.Sequence, Msg: MsgEnvelope{Type: e.Msg.Type, Body: e.Msg.Body}, Signature: e.Signature}
+	} else {
+		if err := core.StrictUnmarshal(raw, &tx); err != nil {
 			return nil, core.Wrapf(core.ErrMalformedTx, "%v", err)
 		}
 	}
@@ -162,7 +162,7 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 	if err != nil {
 		return nil, err
 	}
-	if err := strictUnmarshal(tx.Msg.Body, msg); err != nil {
+	if err := core.StrictUnmarshal(tx.Msg.Body, msg); err != nil {
 		return nil, core.Wrapf(core.ErrMalformedTx, "body of %s: %v", tx.Msg.Type, err)
 	}
 	// Canonical check: re-encoding the decoded message and envelope must
@@ -189,124 +189,6 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 	}
 	return &DecodedTx{Tx: &tx, Msg: msg, Signer: tx.SignerAddress(), Hash: hash[:], Size: len(raw),
 		signBytes: canonicalSignBytes(raw, &tx)}, nil
-}
-
-// parseCanonicalEnvelope parses raw into tx if raw has exactly the form
-// json.Marshal gives a Tx whose chain id and message type need no escaping
-// and whose body is valid JSON:
-//
-//	{"chain_id":"…","signer":"<hex>","sequence":N,"msg":{"type":"…","body":…},"signature":"<hex>"}
-//
-// For such input strictUnmarshal would succeed with the same Tx, and once
-// the body is found canonical the envelope re-encodes to raw, so decoding
-// takes the same path with the same result, only without encoding/json's
-// reflection. On false tx is left for strictUnmarshal to fill.
-func parseCanonicalEnvelope(raw []byte, tx *Tx) bool {
-	rest, ok := bytes.CutPrefix(raw, []byte(`{"chain_id":"`))
-	if !ok {
-		return false
-	}
-	chainID, rest, ok := cutPlainString(rest)
-	if !ok {
-		return false
-	}
-	if rest, ok = bytes.CutPrefix(rest, []byte(`,"signer":"`)); !ok {
-		return false
-	}
-	signer, rest, ok := cutLowerHex(rest)
-	if !ok {
-		return false
-	}
-	if rest, ok = bytes.CutPrefix(rest, []byte(`,"sequence":`)); !ok {
-		return false
-	}
-	end := bytes.IndexByte(rest, ',')
-	if end < 1 || (end > 1 && rest[0] == '0') {
-		return false
-	}
-	for _, c := range rest[:end] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	seq, err := strconv.ParseUint(string(rest[:end]), 10, 64)
-	if err != nil {
-		return false
-	}
-	if rest, ok = bytes.CutPrefix(rest[end:], []byte(`,"msg":{"type":"`)); !ok {
-		return false
-	}
-	typ, rest, ok := cutPlainString(rest)
-	if !ok {
-		return false
-	}
-	if rest, ok = bytes.CutPrefix(rest, []byte(`,"body":`)); !ok {
-		return false
-	}
-	// The signature is the last field, and hex holds no quote or brace, so
-	// the last `},"signature":"` ends the body.
-	at := bytes.LastIndex(rest, []byte(`},"signature":"`))
-	if at < 0 {
-		return false
-	}
-	body := rest[:at]
-	// encoding/json would take the body without surrounding whitespace.
-	if len(body) == 0 || jsonSpace(body[0]) || jsonSpace(body[len(body)-1]) {
-		return false
-	}
-	sig, tail, ok := cutLowerHex(rest[at+len(`},"signature":"`):])
-	if !ok || string(tail) != "}" || !json.Valid(body) {
-		return false
-	}
-	*tx = Tx{ChainID: chainID, Signer: signer, Sequence: seq, Msg: MsgEnvelope{Type: typ, Body: json.RawMessage(body)}, Signature: sig}
-	return true
-}
-
-// jsonSpace reports whether c is whitespace to JSON.
-func jsonSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// cutPlainString returns the string before the next quote in b, if it is
-// made only of characters encoding/json writes as they are (printable
-// ASCII but for the quote, the backslash, <, > and &), and what follows
-// the quote.
-func cutPlainString(b []byte) (string, []byte, bool) {
-	for i, c := range b {
-		switch {
-		case c == '"':
-			return string(b[:i]), b[i+1:], true
-		case c < 0x20 || c > 0x7e, c == '\\', c == '<', c == '>', c == '&':
-			return "", nil, false
-		}
-	}
-	return "", nil, false
-}
-
-// cutLowerHex decodes the lower-case hex before the next quote in b and
-// returns it with what follows the quote.
-func cutLowerHex(b []byte) (core.HexBytes, []byte, bool) {
-	end := bytes.IndexByte(b, '"')
-	if end < 0 || end%2 != 0 {
-		return nil, nil, false
-	}
-	out := make([]byte, end/2)
-	if !core.DecodeLowerHex(out, b[:end]) {
-		return nil, nil, false
-	}
-	return out, b[end+1:], true
-}
-
-// strictUnmarshal decodes exactly one JSON value with unknown fields
-// refused and nothing after it.
-func strictUnmarshal(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("data after the JSON value")
-	}
-	return nil
 }
 
 // VerifySignature checks the chain id and the signature of a decoded

@@ -1,11 +1,8 @@
 package core
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/govchain/govchain/state"
@@ -240,18 +237,4 @@ func GenesisOf[P comparable](def func() P, validate func(P) error, init func(sta
 			return init(kv, p)
 		},
 	}
-}
-
-// StrictUnmarshal decodes exactly one JSON value from b into v with
-// unknown fields refused (at every depth) and nothing after the value.
-func StrictUnmarshal(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("data after the JSON value")
-	}
-	return nil
 }
