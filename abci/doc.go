@@ -3,8 +3,10 @@
 // speaks abcitypes.
 //
 // It holds no business rule: it converts requests to app calls, app errors
-// to stable result codes (codes.go, an append-only table), app events to
-// ABCI events, and proofs to ProofOps. It must never decide whether a
+// to stable result codes (codes.go: the table derived from the codes each
+// sentinel carries, core.NewCodedError, over core, app and app.Modules;
+// testdata/codes.txt holds the whole released table, which may only grow),
+// app events to ABCI events, and proofs to ProofOps. It must never decide whether a
 // transaction is valid; the app does.
 //
 // A storage failure or an out-of-order block in FinalizeBlock or Commit is
