@@ -45,14 +45,37 @@ func kindOf(err error) string {
 }
 
 // TestCodesGolden compares the whole code table with the released one in
-// testdata/codes.txt. Run with -update only to add codes.
+// testdata/codes.txt: every released line must still be there, unchanged,
+// and a new code fails the test until it is added with -update (go test
+// ./abci -run CodesGolden -update), which refuses to drop or change a
+// released line.
 func TestCodesGolden(t *testing.T) {
 	golden := filepath.Join("testdata", "codes.txt")
 	got := codesText()
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "testdata/codes.txt holds the released codes")
+	have := map[string]bool{}
+	for _, line := range strings.Split(got, "\n") {
+		have[line] = true
+	}
+	for _, line := range strings.Split(string(want), "\n") {
+		require.True(t, have[line], "released code line %q changed or vanished: a released code never moves or changes meaning", line)
+	}
 	if *update {
 		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+		return
 	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test ./abci -run CodesGolden -update to create it")
-	require.Equal(t, string(want), got, "the code table changed: released codes must never move or change meaning")
+	if string(want) != got {
+		var added []string
+		old := map[string]bool{}
+		for _, line := range strings.Split(string(want), "\n") {
+			old[line] = true
+		}
+		for _, line := range strings.Split(got, "\n") {
+			if !old[line] {
+				added = append(added, line)
+			}
+		}
+		t.Fatalf("codes not in testdata/codes.txt: %q; add them with go test ./abci -run CodesGolden -update", added)
+	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -123,7 +124,7 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 		next  int
 	}
 	var steps []step
-	n, registered := 0, 0
+	n, registered, superseded := 0, 0, 0
 	other := &otherRegistries{}
 	succeeded, refused := map[string]int{}, map[string]int{}
 	for b := 0; b < blocks; b++ {
@@ -149,6 +150,14 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 					Sellers: []land.Share{{Account: c.addr(owner[id]), Shares: 1}},
 					Buyers:  []land.Share{{Account: c.addr(buyer), Shares: 1}},
 					Price:   int64(rng.IntN(1_000_000)), Currency: "EUR", ExpiresAt: c.time.Add(time.Hour)}))
+				if rng.IntN(3) == 0 {
+					// A double sale: the owner offers the same parcel to the
+					// bank too. The first registered supersedes the other.
+					txs = append(txs, c.sign(owner[id], &land.ProposeTransfer{ParcelID: id, Denominator: 1,
+						Sellers: []land.Share{{Account: c.addr(owner[id]), Shares: 1}},
+						Buyers:  []land.Share{{Account: c.addr("bank"), Shares: 1}},
+						Price:   int64(rng.IntN(1_000_000)), Currency: "EUR", ExpiresAt: c.time.Add(time.Hour)}))
+				}
 			case k < 8:
 				txs = append(txs, c.sign("bank", &land.CreateLien{ParcelID: parcels[rng.IntN(len(parcels))],
 					Amount: int64(1 + rng.IntN(1_000_000)), Currency: "EUR", Reference: "L", DocumentHash: docHash("lien")}))
@@ -203,6 +212,9 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 			if r.Err == nil && r.Type == land.TypeRegisterTransfer {
 				registered++
 			}
+			if errors.Is(r.Err, land.ErrTransferSuperseded) {
+				superseded++
+			}
 			if r.Err == nil {
 				succeeded[r.Type]++
 			} else {
@@ -212,6 +224,7 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 		steps = next
 	}
 	require.Positive(t, registered, "the generator must complete some sales")
+	require.Positive(t, superseded, "the generator must make double sales whose loser is superseded")
 	for _, typ := range []string{vehicle.TypeRegisterVehicle, vehicle.TypeRecordOdometer, vehicle.TypeOfferTransfer,
 		invoice.TypeIssueInvoice, invoice.TypeClaimReimbursement, notary.TypeAnchorDocument,
 		identity.TypeRegisterPerson, identity.TypeIssueCredential} {

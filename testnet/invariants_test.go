@@ -133,8 +133,9 @@ func heightOf(c *committed) int64 {
 //     not the owner's only when the model says so;
 //   - each transfer registered only while its seller was the owner in the
 //     model (the compare-and-set held), a registration refused as
-//     "ownership changed" only when it had changed, and at most one
-//     transfer registered of those proposed from the same owner state;
+//     superseded (or "ownership changed") only when it had changed, and
+//     at most one transfer registered of those proposed from the same
+//     owner state;
 //   - every parcel's owner, registrar and registration height on chain as
 //     the replay makes them, and no parcel whose registration never took
 //     effect.
@@ -221,7 +222,7 @@ func (nw *network) checkOps(ctx context.Context, ops []opRecord) {
 		case op.Outcome != outcomeFailed:
 		case op.Kind == land.TypeRegisterParcel && op.Code == abci.Code(land.ErrParcelExists):
 			dupRefused++
-		case op.Kind == land.TypeRegisterTransfer && op.Code == abci.Code(land.ErrOwnershipChanged):
+		case op.Kind == land.TypeRegisterTransfer && (op.Code == abci.Code(land.ErrOwnershipChanged) || op.Code == abci.Code(land.ErrTransferSuperseded)):
 			changedRefused++
 		}
 	}
@@ -265,7 +266,8 @@ type opsModel struct {
 	// dupInBlock: registrations refused in their block as duplicates;
 	// races: owner states from which two or more transfers were proposed,
 	// racesWon: those of them from which one registered; registered and
-	// lost: transfers registered, and refused as ownership changed.
+	// lost: transfers registered, and refused as superseded (their
+	// ownership changed).
 	dupInBlock, races, racesWon, registered, lost int
 }
 
@@ -290,9 +292,10 @@ func opsReplay(t *testing.T, inChain []committed) *opsModel {
 		return inChain[i].index < inChain[j].index
 	})
 	var (
-		codeExists   = abci.Code(land.ErrParcelExists)
-		codeNotOwner = abci.Code(land.ErrNotOwner)
-		codeChanged  = abci.Code(land.ErrOwnershipChanged)
+		codeExists     = abci.Code(land.ErrParcelExists)
+		codeNotOwner   = abci.Code(land.ErrNotOwner)
+		codeChanged    = abci.Code(land.ErrOwnershipChanged)
+		codeSuperseded = abci.Code(land.ErrTransferSuperseded)
 	)
 	type proposal struct {
 		parcel string
@@ -351,7 +354,7 @@ func opsReplay(t *testing.T, inChain []committed) *opsModel {
 				p.owner = op.Buyer
 				p.epoch++
 				m.registered++
-			case e.code == codeChanged:
+			case e.code == codeChanged || e.code == codeSuperseded:
 				require.NotNil(t, p)
 				require.NotEqual(t, op.Seller, p.owner, "transfer %d of %s refused in block %d as ownership changed, but its seller %s still owned it",
 					op.Transfer, op.Parcel, e.height, op.Seller)

@@ -36,7 +36,7 @@ import (
 //     acceptance, the notary's certification and the registrar's
 //     registration. The registration is a compare-and-set on the owner: of
 //     the transfers proposed from the same owner state, at most one can
-//     register; the others are refused (ownership changed).
+//     register; the others are superseded when it does, and refused.
 //
 // A signer's sequence is kept by the signer itself under its own mutex,
 // held for the whole of a submission (build, broadcast, wait), so a shared

@@ -109,6 +109,11 @@ var (
 	// ErrPartyDeceased: a seller or buyer of the transfer has died; the
 	// estate passes by land/transfer_inheritance.
 	ErrPartyDeceased = core.NewCodedError(241, core.ErrConflict, "land: a party to the transfer is deceased")
+	// ErrTransferSuperseded: the transfer was closed because the parcel's
+	// ownership changed under it (another transfer or an inheritance was
+	// registered) and its sellers no longer hold what it sells; no step of
+	// it is accepted any more.
+	ErrTransferSuperseded = core.NewCodedError(242, core.ErrConflict, "land: transfer was superseded by a change of ownership")
 )
 
 // Errors lists every coded sentinel of this package, for the module's code
@@ -124,6 +129,7 @@ var Errors = []*core.Error{
 	ErrLienNotPending, ErrLienNotActive, ErrLienReleased, ErrDisputeCleared,
 	ErrAreaMismatch, ErrOwnershipMismatch,
 	ErrOwnerNotDeceased, ErrDeceasedNotOwner, ErrEstateMismatch, ErrHeirDeceased, ErrPartyDeceased,
+	ErrTransferSuperseded,
 }
 
 // fields words the stateless refusals of this package (core.Fields).

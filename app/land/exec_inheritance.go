@@ -33,7 +33,8 @@ const inheritanceCancelReason = "cancelled by inheritance: a party is deceased"
 // does not discharge debts. Every pending transfer of the parcel in which
 // the deceased is a seller or buyer is cancelled first (each with its own
 // history entry). Ownership and owner indexes then change together, as at
-// land/register_transfer.
+// land/register_transfer, and every other pending transfer that the new
+// ownership no longer allows is superseded.
 func (m TransferInheritance) Exec(ctx *core.Context) error {
 	if err := ctx.RequireRole(core.RoleNotary); err != nil {
 		return err
@@ -131,6 +132,10 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 	}); err != nil {
 		return err
 	}
+	superseded, err := supersede(ctx, p, owners, den, 0)
+	if err != nil {
+		return err
+	}
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
@@ -141,5 +146,6 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 	}
 	kv = append(kv, ownerAttrs("owner", owners)...)
 	emit(ctx, "transfer_inheritance", []string{p.ID}, kv...)
+	emitSuperseded(ctx, p.ID, superseded, 0)
 	return nil
 }

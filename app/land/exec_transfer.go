@@ -52,6 +52,14 @@ type registerTransferDetails struct {
 	OwnersDenom   uint64    `json:"owners_denominator"`
 }
 
+// supersedeDetails is the history detail of a transfer closed because the
+// ownership changed under it.
+type supersedeDetails struct {
+	TransferID   uint64 `json:"transfer_id"`
+	SupersededBy uint64 `json:"superseded_by,omitempty"`
+	Reason       string `json:"reason"`
+}
+
 // cancelDetails is the history detail of a cancellation.
 type cancelDetails struct {
 	TransferID uint64 `json:"transfer_id"`
@@ -126,8 +134,12 @@ func (m ProposeTransfer) Exec(ctx *core.Context) error {
 	return nil
 }
 
-// pendingTransfer reads a transfer that is pending and not expired.
+// pendingTransfer refuses a transfer that is not pending (a superseded one
+// with ErrTransferSuperseded) or has expired.
 func pendingTransfer(ctx *core.Context, t *Transfer) error {
+	if err := notSuperseded(t); err != nil {
+		return err
+	}
 	if t.Status != TransferPending {
 		return core.Wrapf(ErrTransferNotPending, "transfer %d is %s", t.ID, t.Status)
 	}
@@ -135,6 +147,65 @@ func pendingTransfer(ctx *core.Context, t *Transfer) error {
 		return core.Wrapf(ErrTransferExpired, "transfer %d expired at %s", t.ID, t.ExpiresAt.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// notSuperseded refuses a superseded transfer with ErrTransferSuperseded.
+func notSuperseded(t *Transfer) error {
+	if t.Status != TransferSuperseded {
+		return nil
+	}
+	if t.SupersededBy != 0 {
+		return core.Wrapf(ErrTransferSuperseded, "transfer %d was closed at height %d when transfer %d was registered: %s",
+			t.ID, t.ClosedHeight, t.SupersededBy, t.SupersededReason)
+	}
+	return core.Wrapf(ErrTransferSuperseded, "transfer %d was closed at height %d by an inheritance: %s", t.ID, t.ClosedHeight, t.SupersededReason)
+}
+
+// supersede closes every pending transfer of p that the new ownership
+// (owners over den) no longer allows: its sellers no longer hold what it
+// sells, or its denominator no longer fits. Each is saved as superseded,
+// leaves p's pending list and gets a history entry on p (the caller saves
+// p); byTransfer is the registered transfer that changed the ownership (0
+// for an inheritance). It returns the superseded ids in list order, for
+// the caller's event.
+func supersede(ctx *core.Context, p *Parcel, owners []Share, den, byTransfer uint64) ([]uint64, error) {
+	superseded := []uint64{}
+	for _, id := range slices.Clone(p.PendingTransfers) {
+		pt, err := getTransfer(ctx.KV, id)
+		if err != nil {
+			return nil, err
+		}
+		_, _, err = applyTransfer(owners, den, pt)
+		if !errors.Is(err, ErrInsufficientShares) && !errors.Is(err, ErrDenominatorMismatch) {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		closeTransfer(ctx, pt, TransferSuperseded)
+		pt.SupersededBy = byTransfer
+		pt.SupersededReason = err.Error()
+		if err := putTransfer(ctx.KV, pt); err != nil {
+			return nil, err
+		}
+		p.PendingTransfers = removeID(p.PendingTransfers, id)
+		if err := appendHistory(ctx, p, "supersede_transfer", supersedeDetails{TransferID: id, SupersededBy: byTransfer, Reason: pt.SupersededReason}); err != nil {
+			return nil, err
+		}
+		superseded = append(superseded, id)
+	}
+	return superseded, nil
+}
+
+// emitSuperseded emits one event per superseded transfer.
+func emitSuperseded(ctx *core.Context, parcelID string, ids []uint64, byTransfer uint64) {
+	for _, id := range ids {
+		kv := []string{"transfer_id", itoa(id)}
+		if byTransfer != 0 {
+			kv = append(kv, "superseded_by", itoa(byTransfer))
+		}
+		emit(ctx, "supersede_transfer", []string{parcelID}, kv...)
+	}
 }
 
 // recordStep saves t, appends a history entry to its parcel and emits the
@@ -241,7 +312,9 @@ func (m ConsentTransfer) Exec(ctx *core.Context) error {
 // transfer must be pending and not expired; the parcel active and
 // undisputed; every party accepted; a notary certified; every active lien's
 // bank consented; and the sellers must still hold their shares. Ownership,
-// owner indexes and consented liens change together.
+// owner indexes and consented liens change together, and every other
+// pending transfer of the parcel that the new ownership no longer allows
+// is superseded (supersede).
 func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	if err := ctx.RequireRole(core.RoleLandRegistrar); err != nil {
 		return err
@@ -320,6 +393,10 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	}); err != nil {
 		return err
 	}
+	superseded, err := supersede(ctx, p, owners, den, t.ID)
+	if err != nil {
+		return err
+	}
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
@@ -334,6 +411,7 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	}
 	kv = append(kv, ownerAttrs("owner", owners)...)
 	emit(ctx, "register_transfer", []string{p.ID}, kv...)
+	emitSuperseded(ctx, p.ID, superseded, t.ID)
 	return nil
 }
 
@@ -362,6 +440,9 @@ func (m CancelTransfer) Exec(ctx *core.Context) error {
 		if !registrar || t.Status != TransferPending || !t.expired(ctx) {
 			return core.Wrapf(ErrNotParty, "signer %s, transfer %d", ctx.Signer, t.ID)
 		}
+	}
+	if err := notSuperseded(t); err != nil {
+		return err
 	}
 	if t.Status != TransferPending {
 		return core.Wrapf(ErrTransferNotPending, "transfer %d is %s", t.ID, t.Status)

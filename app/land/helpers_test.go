@@ -127,3 +127,11 @@ func boundQuery(t testing.TB, r state.Reader, path []string) (*core.QueryResult,
 	t.Helper()
 	return coretest.BoundQuery(t, Module, r, path)
 }
+
+// forceOwners rewrites a parcel's ownership directly in the state, as no
+// message can, to reach the guards that protect against such a state.
+func (e *env) forceOwners(id string, den uint64, owners ...Share) {
+	p := e.parcel(id)
+	p.Owners, p.Denominator = owners, den
+	require.NoError(e.T, putParcel(e.KV, &p))
+}

@@ -61,13 +61,17 @@ func TestInheritance(t *testing.T) {
 	e.OK(c.alice, AcceptLien{LienID: 1})
 	e.OK(c.bob, AcceptLien{LienID: 1})
 	e.OK(c.bank2, CreateLien{ParcelID: "P-1", Amount: 5, Currency: "EUR", Reference: "N", DocumentHash: hashOf("n")})
-	// Transfer 1: alice sells to carol. Transfer 2: bob sells to dave.
-	// Transfer 3: bob sells to alice.
-	for _, s := range [][2]core.Address{{c.alice, c.carol}, {c.bob, c.dave}, {c.bob, c.alice}} {
-		e.OK(s[0], ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(s[0], 1)},
-			Buyers: []Share{sh(s[1], 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
+	// Transfer 1: alice sells to carol. Transfer 2: bob sells to dave, in
+	// quarters. Transfer 3: bob sells to alice. Transfer 4: bob sells to
+	// carol, in halves.
+	for _, s := range []struct {
+		seller, buyer core.Address
+		den, shares   uint64
+	}{{c.alice, c.carol, 2, 1}, {c.bob, c.dave, 4, 2}, {c.bob, c.alice, 2, 1}, {c.bob, c.carol, 2, 1}} {
+		e.OK(s.seller, ProposeTransfer{ParcelID: "P-1", Denominator: s.den, Sellers: []Share{sh(s.seller, s.shares)},
+			Buyers: []Share{sh(s.buyer, s.shares)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
 	}
-	require.Equal(t, []uint64{1, 2, 3}, e.parcel("P-1").PendingTransfers)
+	require.Equal(t, []uint64{1, 2, 3, 4}, e.parcel("P-1").PendingTransfers)
 
 	// While alice lives, no inheritance.
 	m := TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 4,
@@ -77,7 +81,11 @@ func TestInheritance(t *testing.T) {
 
 	before := e.parcel("P-1")
 	ev := e.OK(c.notary, m)
+	require.Len(t, ev, 2, "the inheritance's event, then one per superseded transfer")
 	require.Equal(t, []string{"transfer_inheritance"}, attr(t, ev, "action"))
+	require.Equal(t, []string{"supersede_transfer"}, attr(t, ev[1:], "action"))
+	require.Equal(t, []string{"4"}, attr(t, ev[1:], "transfer_id"))
+	require.Empty(t, attr(t, ev[1:], "superseded_by"), "an inheritance, not a transfer, superseded it")
 	require.Equal(t, []string{"P-1"}, attr(t, ev, "parcel_id"))
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "deceased"))
 	require.Equal(t, []string{c.notary.String()}, attr(t, ev, "notary"))
@@ -92,7 +100,7 @@ func TestInheritance(t *testing.T) {
 	require.Equal(t, []uint64{1}, p.ActiveLiens)
 	require.Equal(t, []uint64{2}, p.PendingLiens)
 	require.Equal(t, LienActive, e.lien(1).Status)
-	require.Equal(t, []uint64{2}, p.PendingTransfers, "bob's sale to dave stays")
+	require.Equal(t, []uint64{2}, p.PendingTransfers, "bob's sale to dave in quarters stays")
 	for _, id := range []uint64{1, 3} {
 		tr := e.transfer(id)
 		require.Equal(t, TransferCancelled, tr.Status)
@@ -100,9 +108,18 @@ func TestInheritance(t *testing.T) {
 		require.Equal(t, c.notary, *tr.ClosedBy)
 	}
 	require.Equal(t, TransferPending, e.transfer(2).Status)
+	// Bob's sale in halves no longer fits the parcel's quarters: superseded,
+	// and every later step of it is refused with its own code.
+	t4 := e.transfer(4)
+	require.Equal(t, TransferSuperseded, t4.Status)
+	require.Equal(t, uint64(0), t4.SupersededBy)
+	require.Contains(t, t4.SupersededReason, "denominator")
+	require.Equal(t, c.notary, *t4.ClosedBy)
+	e.Refuse(c.carol, AcceptTransfer{TransferID: 4}, ErrTransferSuperseded)
+	e.Refuse(c.bob, CancelTransfer{TransferID: 4}, ErrTransferSuperseded)
 	require.Equal(t, []string{"register_parcel", "create_lien", "accept_lien", "accept_lien", "create_lien",
-		"propose_transfer", "propose_transfer", "propose_transfer",
-		"cancel_transfer", "cancel_transfer", "transfer_inheritance"}, e.history("P-1"))
+		"propose_transfer", "propose_transfer", "propose_transfer", "propose_transfer",
+		"cancel_transfer", "cancel_transfer", "transfer_inheritance", "supersede_transfer"}, e.history("P-1"))
 
 	// Owner indexes moved with the shares.
 	_, _, ok := e.ownerIndex(c.alice)

@@ -32,6 +32,13 @@ func newCast(e *env) cast {
 
 func (e *env) deadline(d time.Duration) time.Time { return blockTime(e.Height + 1).Add(d) }
 
+// sale proposes a sale of parcel id at 1,000 EUR, expiring d after the
+// next block.
+func (e *env) sale(id string, den uint64, sellers, buyers []Share, d time.Duration) ProposeTransfer {
+	return ProposeTransfer{ParcelID: id, Denominator: den, Sellers: sellers, Buyers: buyers,
+		Price: 1000, Currency: "EUR", ExpiresAt: e.deadline(d)}
+}
+
 func TestCompleteSale(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
@@ -246,4 +253,60 @@ func TestDisputeCancelAndExpiry(t *testing.T) {
 	e.OK(c.bank, ReleaseLien{LienID: 1})
 	require.Equal(t, LienReleased, e.lien(1).Status)
 	require.Equal(t, []uint64{}, e.parcel("P-1").PendingLiens)
+}
+
+// TestRegistrationSupersedesTransfers registers one of three competing
+// sales of a co-owned parcel: the competing sale of the same shares is
+// closed as superseded (transfer record, history entry, event), every later
+// step of it is refused with ErrTransferSuperseded, and the other owner's
+// independent sale stays pending and can still be registered.
+func TestRegistrationSupersedesTransfers(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	day := 24 * time.Hour
+	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
+	e.OK(c.alice, e.sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day)) // 1
+	e.OK(c.alice, e.sale("P-1", 2, []Share{sh(c.alice, 1)}, []Share{sh(c.dave, 1)}, day))  // 2
+	e.OK(c.bob, e.sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.dave, 1)}, day))      // 3
+	for _, step := range []struct {
+		id    uint64
+		buyer core.Address
+	}{{1, c.carol}, {3, c.dave}} {
+		e.OK(step.buyer, AcceptTransfer{TransferID: step.id})
+		e.OK(c.notary, CertifyTransfer{TransferID: step.id, DeedHash: hashOf("deed")})
+	}
+
+	ev := e.OK(c.registrar, RegisterTransfer{TransferID: 1})
+	require.Len(t, ev, 2, "the registration's event, then the supersession's")
+	require.Equal(t, []string{"register_transfer"}, attr(t, ev, "action"))
+	require.Equal(t, []string{"supersede_transfer"}, attr(t, ev[1:], "action"))
+	require.Equal(t, []string{"2"}, attr(t, ev[1:], "transfer_id"))
+	require.Equal(t, []string{"1"}, attr(t, ev[1:], "superseded_by"))
+
+	t2 := e.transfer(2)
+	require.Equal(t, TransferSuperseded, t2.Status)
+	require.Equal(t, uint64(1), t2.SupersededBy)
+	require.Contains(t, t2.SupersededReason, "seller does not hold the shares")
+	require.Equal(t, c.registrar, *t2.ClosedBy)
+	require.Equal(t, e.Height, t2.ClosedHeight)
+	require.Equal(t, TransferPending, e.transfer(3).Status)
+	require.Equal(t, []uint64{3}, e.parcel("P-1").PendingTransfers)
+	hist := e.history("P-1")
+	require.Equal(t, []string{"register_transfer", "supersede_transfer"}, hist[len(hist)-2:])
+
+	for _, step := range []struct {
+		signer core.Address
+		msg    core.Msg
+	}{
+		{c.dave, AcceptTransfer{TransferID: 2}},
+		{c.notary, CertifyTransfer{TransferID: 2, DeedHash: hashOf("deed")}},
+		{c.registrar, RegisterTransfer{TransferID: 2}},
+		{c.alice, CancelTransfer{TransferID: 2}},
+	} {
+		err := e.Refuse(step.signer, step.msg, ErrTransferSuperseded)
+		require.ErrorContains(t, err, "when transfer 1 was registered")
+	}
+
+	e.OK(c.registrar, RegisterTransfer{TransferID: 3})
+	require.Equal(t, sortShares([]Share{sh(c.carol, 1), sh(c.dave, 1)}), e.parcel("P-1").Owners)
 }

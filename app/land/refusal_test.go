@@ -27,10 +27,7 @@ func TestRefusals(t *testing.T) {
 	e.Refuse(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)), ErrParcelExists)
 	e.Refuse(c.alice, registerMsg("P-3", 1, sh(c.alice, 1)), core.ErrMissingRole)
 
-	sale := func(id string, den uint64, sellers, buyers []Share, d time.Duration) ProposeTransfer {
-		return ProposeTransfer{ParcelID: id, Denominator: den, Sellers: sellers, Buyers: buyers,
-			Price: 1000, Currency: "EUR", ExpiresAt: e.deadline(d)}
-	}
+	sale := e.sale
 	e.Refuse(c.alice, sale("NOPE", 1, []Share{sh(c.alice, 1)}, []Share{sh(c.carol, 1)}, day), ErrParcelNotFound)
 	e.Refuse(c.alice, sale("P-1", 2, []Share{sh(c.bob, 1)}, []Share{sh(c.carol, 1)}, day), ErrNotSeller)
 	e.Refuse(c.carol, sale("P-1", 2, []Share{sh(c.carol, 1)}, []Share{sh(c.dave, 1)}, day), ErrNotOwner)
@@ -122,14 +119,30 @@ func TestRefusals(t *testing.T) {
 		e.OK(c.bank, ConsentTransfer{TransferID: id, LienID: 1})
 	}
 	e.OK(c.registrar, RegisterTransfer{TransferID: 3})
-	e.Refuse(c.registrar, RegisterTransfer{TransferID: 4}, ErrOwnershipChanged)
+	// Registering transfer 3 superseded transfer 4: bob no longer holds
+	// what it sells. Every later step of it is refused with its own code.
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 4}, ErrTransferSuperseded)
+	e.Refuse(c.carol, AcceptTransfer{TransferID: 4}, ErrTransferSuperseded)
+	e.Refuse(c.notary, CertifyTransfer{TransferID: 4, DeedHash: hashOf("d")}, ErrTransferSuperseded)
+	e.Refuse(c.bank, ConsentTransfer{TransferID: 4, LienID: 1}, ErrTransferSuperseded)
+	e.Refuse(c.carol, CancelTransfer{TransferID: 4}, ErrTransferSuperseded)
+	// ErrOwnershipChanged is the registration's own guard: with every
+	// change of ownership superseding the transfers it invalidates, only a
+	// state changed outside the messages reaches it. Write such a state.
+	e.OK(c.dave, sale("P-1", 2, []Share{sh(c.dave, 1)}, []Share{sh(c.carol, 1)}, day)) // transfer 5
+	e.OK(c.carol, AcceptTransfer{TransferID: 5})
+	e.OK(c.notary, CertifyTransfer{TransferID: 5, DeedHash: hashOf("d")})
+	owners := e.parcel("P-1")
+	e.forceOwners("P-1", 1, sh(c.alice, 1))
+	e.Refuse(c.registrar, RegisterTransfer{TransferID: 5}, ErrOwnershipChanged)
+	e.forceOwners("P-1", owners.Denominator, owners.Owners...)
 	e.Refuse(c.registrar, RegisterTransfer{TransferID: 3}, ErrTransferNotPending)
 	e.Refuse(c.dave, CancelTransfer{TransferID: 3}, ErrTransferNotPending)
 
 	// Expiry: transfer 1 (still pending) expires after a day.
 	e.Height += int64(day/time.Second) + 10
 	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrTransferExpired)
-	e.Refuse(c.notary, CertifyTransfer{TransferID: 4, DeedHash: hashOf("d")}, ErrTransferExpired)
+	e.Refuse(c.notary, CertifyTransfer{TransferID: 5, DeedHash: hashOf("d")}, ErrTransferExpired)
 	e.Refuse(c.bank, ConsentTransfer{TransferID: 1, LienID: 1}, ErrTransferExpired)
 
 	// Retired parcels: subdivide P-2, then it accepts nothing new.

@@ -21,6 +21,11 @@ const (
 	TransferPending    = "pending"
 	TransferRegistered = "registered"
 	TransferCancelled  = "cancelled"
+	// TransferSuperseded: closed when the parcel's ownership changed under
+	// the transfer (another transfer or an inheritance was registered) so
+	// that its sellers no longer hold what it sells, or its denominator no
+	// longer fits the parcel's.
+	TransferSuperseded = "superseded"
 )
 
 // Lien statuses.
@@ -134,6 +139,13 @@ type Transfer struct {
 	ClosedAt       *time.Time     `json:"closed_at"`
 	CancelReason   string         `json:"cancel_reason"`
 	ReleasedLiens  []uint64       `json:"released_liens"`
+	// SupersededBy, on a superseded transfer, is the registered transfer
+	// that changed the ownership under it; 0 (absent) when an inheritance
+	// did, or when the transfer was not superseded.
+	SupersededBy uint64 `json:"superseded_by,omitempty"`
+	// SupersededReason, on a superseded transfer, says why it can no
+	// longer be registered.
+	SupersededReason string `json:"superseded_reason,omitempty"`
 }
 
 // Lien is a bank's charge on a parcel, stored under LienKey. It is pending
