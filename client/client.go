@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -51,6 +52,30 @@ type TxError struct {
 // Error implements error: "code N (codespace): log".
 func (e *TxError) Error() string {
 	return fmt.Sprintf("code %d (%s): %s", e.Code, e.Codespace, e.Log)
+}
+
+// DuplicateTxError is the answer to a transaction whose exact bytes the
+// node has already seen: CometBFT's mempool cache refuses it ("tx already
+// exists in cache") before CheckTx runs. It is a replay, and carries the
+// code, codespace and log the chain gives one (code 14, core.ErrReplay)
+// in its TxError fields, Height 0; errors.Is(err, core.ErrReplay) holds.
+// It is not itself a *TxError (errors.As finds none), because no CheckTx
+// ran: the first copy may still be pending or have committed.
+type DuplicateTxError struct {
+	TxError
+	// Remote is the node that refused it.
+	Remote string
+}
+
+// Unwrap returns core.ErrReplay.
+func (e *DuplicateTxError) Unwrap() error { return core.ErrReplay }
+
+// duplicateTx returns the *DuplicateTxError of tx refused by remote.
+func duplicateTx(remote string, tx []byte) *DuplicateTxError {
+	hash := sha256.Sum256(tx)
+	log := core.Wrapf(core.ErrReplay, "this exact transaction (hash %X) was already submitted to %s, whose mempool cache holds it; a new transaction needs the signer's next sequence",
+		hash[:], remote)
+	return &DuplicateTxError{TxError: TxError{Code: codeReplay, Codespace: codespace, Log: log.Error(), Hash: hash[:]}, Remote: remote}
 }
 
 // Client talks to one node's CometBFT RPC. It is safe for concurrent use.
@@ -149,11 +174,14 @@ func (c *Client) SignerAccount(ctx context.Context, keyAddr core.Address) (core.
 }
 
 // Result codes the client relies on (see the abci package's code table;
-// codes never change once released): app.ErrAccountNotFound and
-// app.ErrKeyNotBound.
+// codes never change once released): app.ErrAccountNotFound,
+// app.ErrKeyNotBound and core.ErrReplay; and the codespace of every
+// non-zero code.
 const (
 	codeAccountNotFound = 24
 	codeKeyNotBound     = 25
+	codeReplay          = 14
+	codespace           = "govchain"
 )
 
 // Build signs msg for chainID with key at sequence and returns the
@@ -163,13 +191,16 @@ func Build(chainID string, key ed25519.PrivKey, sequence uint64, msg core.Msg) (
 }
 
 // Broadcast posts tx and returns its hash once the node's CheckTx admitted
-// it to the mempool. A refusal is a *TxError with Height 0.
+// it to the mempool. A refusal by CheckTx is a *TxError with Height 0;
+// a transaction the node has already seen is a *DuplicateTxError. Either
+// way the hash is returned with the error.
 func (c *Client) Broadcast(ctx context.Context, tx []byte) ([]byte, error) {
 	res, err := c.rpc.BroadcastTxSync(ctx, tx)
 	var rpcErr *rpctypes.RPCError
 	if errors.As(err, &rpcErr) {
 		if strings.Contains(rpcErr.Data, "already exists in cache") {
-			return nil, fmt.Errorf("this exact transaction was already submitted to %s (a new one needs a new sequence)", c.remote)
+			d := duplicateTx(c.remote, tx)
+			return d.Hash, d
 		}
 		return nil, fmt.Errorf("node at %s refused the transaction: %s", c.remote, rpcErrText(rpcErr))
 	}

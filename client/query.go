@@ -97,8 +97,9 @@ var ErrProof = errors.New("proof verification failed")
 
 // Query asks the node for path. With opts.Prove it fetches the proofs and
 // header Height+1 and verifies every proof against that header's AppHash
-// (see Verify) before returning; a failure wraps ErrProof. The header's
-// validator signatures are not checked (see the package doc).
+// (see Verify) before returning; a failure wraps ErrProof. The header must
+// hash to the block id its commit is for, but the commit's validator
+// signatures are not checked (see the package doc).
 func (c *Client) Query(ctx context.Context, path string, opts QueryOptions) (*QueryResult, error) {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
@@ -151,6 +152,10 @@ func (c *Client) appHashAfter(ctx context.Context, h int64, wait time.Duration) 
 		if err == nil {
 			if res.Header.Height != next {
 				return nil, fmt.Errorf("%w: node returned header %d for height %d", ErrProof, res.Header.Height, next)
+			}
+			if h := res.Header.Hash(); !bytes.Equal(h, res.Commit.BlockID.Hash) {
+				return nil, fmt.Errorf("%w: header %d (app hash %X) is not the header its commit signs: it hashes to %X, the commit is for block %X",
+					ErrProof, next, []byte(res.Header.AppHash), h, []byte(res.Commit.BlockID.Hash))
 			}
 			return res.Header.AppHash, nil
 		}
@@ -206,22 +211,29 @@ func Verify(path string, resp abcitypes.ResponseQuery, appHash []byte) (*Proof, 
 		return nil, nil, err
 	}
 	p := &Proof{AppHash: appHash, HeaderHeight: resp.Height + 1, BoundToPath: bound}
-	// A single answer: one op, for resp.Key, proving resp.Value.
-	if len(ops) == 1 && bytes.Equal(ops[0].Key, resp.Key) {
-		proof, err := proofOf(&ops[0])
-		if err != nil {
-			return nil, nil, err
-		}
-		if state.VerifyExistence(appHash, proof, resp.Key, resp.Value) == nil {
-			p.Keys = 1
-			return p, nil, nil
-		}
-	}
 	var entries []Entry
 	dec := json.NewDecoder(bytes.NewReader(resp.Value))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&entries); err != nil {
-		return nil, nil, fmt.Errorf("%w: value is neither the proven value of %x nor a list of entries: %v", ErrProof, resp.Key, err)
+	listErr := dec.Decode(&entries)
+	// A single answer: one op, for resp.Key, proving resp.Value. A list
+	// with only its anchor has one such op too, and is checked below.
+	if len(ops) == 1 && bytes.Equal(ops[0].Key, resp.Key) {
+		proof, err := proofOf(&ops[0])
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w (key %x, state %d)", err, resp.Key, resp.Height)
+		}
+		err = state.VerifyExistence(appHash, proof, resp.Key, resp.Value)
+		if err == nil {
+			p.Keys = 1
+			return p, nil, nil
+		}
+		if listErr != nil {
+			return nil, nil, fmt.Errorf("%w: the proof of key %x at state %d does not lead to app hash %X of header %d: %v",
+				ErrProof, resp.Key, resp.Height, appHash, resp.Height+1, err)
+		}
+	}
+	if listErr != nil {
+		return nil, nil, fmt.Errorf("%w: value is neither the proven value of %x nor a list of entries: %v", ErrProof, resp.Key, listErr)
 	}
 	if len(entries) != len(ops) {
 		return nil, nil, fmt.Errorf("%w: %d entries but %d proofs", ErrProof, len(entries), len(ops))
@@ -238,7 +250,8 @@ func Verify(path string, resp abcitypes.ResponseQuery, appHash []byte) (*Proof, 
 			return nil, nil, err
 		}
 		if err := state.VerifyExistence(appHash, proof, e.Key, e.Value); err != nil {
-			return nil, nil, fmt.Errorf("%w: entry %d (key %x): %v", ErrProof, i, []byte(e.Key), err)
+			return nil, nil, fmt.Errorf("%w: the proof of key %x (entry %d) at state %d does not lead to app hash %X of header %d: %v",
+				ErrProof, []byte(e.Key), i, resp.Height, appHash, resp.Height+1, err)
 		}
 	}
 	p.Keys = len(entries)
@@ -264,7 +277,8 @@ func VerifyAbsent(path string, resp abcitypes.ResponseQuery, appHash []byte) (*P
 		return nil, err
 	}
 	if err := state.VerifyAbsence(appHash, proof, resp.Key); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrProof, err)
+		return nil, fmt.Errorf("%w: the absence proof of key %x at state %d does not lead to app hash %X of header %d: %v",
+			ErrProof, resp.Key, resp.Height, appHash, resp.Height+1, err)
 	}
 	return &Proof{Keys: 1, AppHash: appHash, HeaderHeight: resp.Height + 1, BoundToPath: bound}, nil
 }

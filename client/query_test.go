@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"testing"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
@@ -64,6 +65,8 @@ func TestVerifySingle(t *testing.T) {
 	other := make([]byte, 32)
 	_, _, err = Verify("/land/parcel/P-1", resp, other)
 	require.ErrorIs(t, err, ErrProof, "wrong root")
+	require.ErrorContains(t, err, fmt.Sprintf("proof verification failed: the proof of key %x at state %d does not lead to app hash %X of header %d: ",
+		key, v.Version(), other, v.Version()+1))
 
 	// A true record answering another path.
 	_, _, err = Verify("/land/parcel/P-3", resp, v.Hash())

@@ -34,6 +34,13 @@
 //     PathKeyFunc (govchain's app.PathKey, or FixedKey for a key computed
 //     elsewhere).
 //
+// The error names the first check that fails, with the header height, the
+// state version and the key concerned: a header whose commit signs another
+// block is "not the header the validators signed"; a proof that does not
+// verify is reported only after the signatures of its header were
+// verified, as a proof that "does not lead to the app hash signed in
+// header H+1".
+//
 // What Verify does not decide, and the reader of a history or list must: a
 // multi-key certificate proves that every entry it carries is in the state
 // under the same root, not that no entry was left out. Its first entry is

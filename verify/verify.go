@@ -110,7 +110,9 @@ func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) 
 	}
 
 	// The cheap checks come first and the signatures last, so that a
-	// damaged certificate is refused quickly; all must pass either way.
+	// damaged certificate is refused quickly; all must pass either way. A
+	// failed proof is reported only once the signatures are verified, so
+	// that it is reported against an app hash the validators signed.
 	var commits []signedBy
 
 	// The validator set that signs header H+1, from the trust root.
@@ -161,8 +163,13 @@ func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) 
 		return nil, fmt.Errorf("%w: block height, time or app hash differ from the signed header's", ErrHeader)
 	}
 
-	entries, err := checkProofs(c, sh.AppHash)
+	entries, err := checkProofs(c, sh.AppHash, sh.Height)
 	if err != nil {
+		// A proof is judged against the app hash of a header the trusted
+		// validators signed: if they did not, that is the failure to name.
+		if cerr := verifyCommits(commits, c.ChainID); cerr != nil {
+			return nil, cerr
+		}
 		return nil, err
 	}
 	want, ok := pathKey(c.Path)
@@ -172,10 +179,8 @@ func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) 
 	if !bytes.Equal(want, c.Key) {
 		return nil, fmt.Errorf("%w: the certificate rests on key %x, but %s is stored under %x", ErrKey, []byte(c.Key), c.Path, want)
 	}
-	for _, s := range commits {
-		if err := verifyCommit(s.sh, s.vals, c.ChainID); err != nil {
-			return nil, fmt.Errorf("%s%w", s.what, err)
-		}
+	if err := verifyCommits(commits, c.ChainID); err != nil {
+		return nil, err
 	}
 	return &Result{
 		Kind:         c.Kind,
@@ -212,6 +217,10 @@ func signedHeader(bz []byte, chainID string) (*cmtypes.SignedHeader, error) {
 	if sh.ChainID != chainID {
 		return nil, fmt.Errorf("%w: header %d is of chain %q, not %q", ErrChainID, sh.Height, sh.ChainID, chainID)
 	}
+	if h := sh.Hash(); h != nil && !bytes.Equal(h, sh.Commit.BlockID.Hash) {
+		return nil, fmt.Errorf("%w: header %d (app hash %X) is not the header the validators signed: it hashes to %X, its commit signs block %X",
+			ErrHeader, sh.Height, []byte(sh.AppHash), h, []byte(sh.Commit.BlockID.Hash))
+	}
 	if err := sh.ValidateBasic(chainID); err != nil {
 		return nil, fmt.Errorf("%w: header %d: %v", ErrHeader, sh.Height, err)
 	}
@@ -234,6 +243,16 @@ func checkValidatorsHash(sh *cmtypes.SignedHeader, vals *cmtypes.ValidatorSet) e
 	return nil
 }
 
+// verifyCommits verifies the commit of every header in commits, in order.
+func verifyCommits(commits []signedBy, chainID string) error {
+	for _, s := range commits {
+		if err := verifyCommit(s.sh, s.vals, chainID); err != nil {
+			return fmt.Errorf("%s%w", s.what, err)
+		}
+	}
+	return nil
+}
+
 // verifyCommit checks that every signature of sh's commit is valid and
 // that more than 2/3 of vals' power signed this header's block id.
 func verifyCommit(sh *cmtypes.SignedHeader, vals *cmtypes.ValidatorSet, chainID string) error {
@@ -245,8 +264,10 @@ func verifyCommit(sh *cmtypes.SignedHeader, vals *cmtypes.ValidatorSet, chainID 
 }
 
 // checkProofs checks c's kind, entries and proof ops and verifies every
-// proof against root.
-func checkProofs(c *Certificate, root []byte) ([]ProvenEntry, error) {
+// proof against root, the app hash of header h. Its errors say that root
+// is signed in header h: Verify returns them only once that holds.
+func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
+	signed := fmt.Sprintf("app hash %X signed in header %d", root, h)
 	switch c.Kind {
 	case KindAbsence:
 		if len(c.Entries) != 0 {
@@ -258,7 +279,7 @@ func checkProofs(c *Certificate, root []byte) ([]ProvenEntry, error) {
 		op := c.ProofOps[0]
 		p, err := proofOf(op, c.Key)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("absence of key %x at state %d: %w", []byte(c.Key), c.Height, err)
 		}
 		np := p.GetNonexist()
 		if np == nil {
@@ -273,7 +294,7 @@ func checkProofs(c *Certificate, root []byte) ([]ProvenEntry, error) {
 			}
 		}
 		if err := np.Verify(ics23.IavlSpec, root, c.Key); err != nil {
-			return nil, fmt.Errorf("%w: absence of %x: %v", ErrProof, []byte(c.Key), err)
+			return nil, fmt.Errorf("%w: the absence proof of key %x at state %d does not lead to the %s: %v", ErrProof, []byte(c.Key), c.Height, signed, err)
 		}
 		return []ProvenEntry{}, nil
 	case KindRecord:
@@ -312,17 +333,17 @@ func checkProofs(c *Certificate, root []byte) ([]ProvenEntry, error) {
 		}
 		p, err := proofOf(c.ProofOps[i], e.Key)
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", i, err)
+			return nil, fmt.Errorf("key %x (entry %d) at state %d: %w", []byte(e.Key), i, c.Height, err)
 		}
 		ep := p.GetExist()
 		if ep == nil {
-			return nil, fmt.Errorf("%w: entry %d: not an existence proof", ErrProof, i)
+			return nil, fmt.Errorf("%w: key %x (entry %d) at state %d: not an existence proof", ErrProof, []byte(e.Key), i, c.Height)
 		}
 		if !bytes.Equal(ep.Key, e.Key) || !bytes.Equal(ep.Value, value) {
-			return nil, fmt.Errorf("%w: entry %d: the proof is for another key or value", ErrProof, i)
+			return nil, fmt.Errorf("%w: key %x (entry %d) at state %d: the proof is for another key or value", ErrProof, []byte(e.Key), i, c.Height)
 		}
 		if err := ep.Verify(ics23.IavlSpec, root, e.Key, value); err != nil {
-			return nil, fmt.Errorf("%w: entry %d (key %x): %v", ErrProof, i, []byte(e.Key), err)
+			return nil, fmt.Errorf("%w: the proof of key %x (entry %d) at state %d does not lead to the %s: %v", ErrProof, []byte(e.Key), i, c.Height, signed, err)
 		}
 		out = append(out, ProvenEntry{Key: bytes.Clone(e.Key), Value: value})
 	}

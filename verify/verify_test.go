@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -439,4 +440,53 @@ func TestTrustGenesisOrder(t *testing.T) {
 			require.Equal(t, want, tr.Validators.Hash(), "rotation %d reversed %v", rot, rev)
 		}
 	}
+}
+
+// TestRefusalReasons: the error names what failed, with the key, the
+// state version and the header: a header whose commit signs another block,
+// a proof that does not lead to the app hash the validators signed; and a
+// proof is not blamed while its header's signatures do not hold.
+func TestRefusalReasons(t *testing.T) {
+	trust := testTrust(t)
+	record := decodeTestCert(t, "record.json")
+	appHash := fmt.Sprintf("%X", []byte(record.Block.AppHash))
+
+	// One byte of the proof, inside a hash near its end.
+	c := decodeTestCert(t, "record.json")
+	c.ProofOps[0].Data[len(c.ProofOps[0].Data)-5] ^= 1
+	_, err := Verify(c, trust, testPathKey)
+	require.ErrorIs(t, err, ErrProof)
+	require.ErrorContains(t, err, "verify: proof mismatch: the proof of key 100103502d31 (entry 0) at state 7 does not lead to the app hash "+
+		appHash+" signed in header 8: ")
+
+	c = decodeTestCert(t, "absence.json")
+	c.ProofOps[0].Data[len(c.ProofOps[0].Data)-5] ^= 1
+	_, err = Verify(c, trust, testPathKey)
+	require.ErrorIs(t, err, ErrProof)
+	require.ErrorContains(t, err, fmt.Sprintf("the absence proof of key 1006080000000000000001 at state 9 does not lead to the app hash %X signed in header 10: ",
+		[]byte(c.Block.AppHash)))
+
+	// One byte of the header's app hash: not the header that was signed.
+	c = decodeTestCert(t, "record.json")
+	var p cmtproto.SignedHeader
+	require.NoError(t, p.Unmarshal(c.Block.SignedHeader))
+	p.Header.AppHash[0] ^= 1
+	c.Block.SignedHeader, err = p.Marshal()
+	require.NoError(t, err)
+	_, err = Verify(c, trust, testPathKey)
+	require.ErrorIs(t, err, ErrHeader)
+	require.ErrorContains(t, err, fmt.Sprintf("verify: wrong header: header 8 (app hash %X) is not the header the validators signed: it hashes to ", p.Header.AppHash))
+
+	// A damaged proof under a header whose signature is damaged too: the
+	// signature is what is reported.
+	c = decodeTestCert(t, "record.json")
+	c.ProofOps[0].Data[len(c.ProofOps[0].Data)-5] ^= 1
+	var q cmtproto.SignedHeader
+	require.NoError(t, q.Unmarshal(c.Block.SignedHeader))
+	q.Commit.Signatures[0].Signature[0] ^= 1
+	c.Block.SignedHeader, err = q.Marshal()
+	require.NoError(t, err)
+	_, err = Verify(c, trust, testPathKey)
+	require.ErrorIs(t, err, ErrCommit)
+	require.NotErrorIs(t, err, ErrProof)
 }

@@ -23,14 +23,16 @@ import (
 //	document/{sha256}/history   anchor: the Document (history_count), then
 //	                            every history entry in order
 //
-// {sha256} is 64 lower-case hex digits. An unknown hash is a
-// *core.NotFound (ErrDocumentNotFound) whose Key is DocumentKey(hash): with
-// --prove, its absence proof shows the hash was never anchored. Any other
-// path, or a malformed hash, is ErrUnknownQuery.
+// {sha256} is 64 lower-case hex digits, any of them: the all-zero hash is
+// a lookup like any other (no transaction can anchor it, so it is always
+// not found, provably). An unknown hash is a *core.NotFound
+// (ErrDocumentNotFound) whose Key is DocumentKey(hash): with --prove, its
+// absence proof shows the hash was never anchored. Any other path, or a
+// malformed hash, is ErrUnknownQuery.
 func resolve(path []string) ([]byte, core.Answer, error) {
 	if (len(path) == 2 || len(path) == 3 && path[2] == "history") && path[0] == "document" {
 		var h core.Hash
-		if err := h.UnmarshalText([]byte(path[1])); err != nil || h.IsZero() {
+		if err := h.UnmarshalText([]byte(path[1])); err != nil {
 			return nil, nil, core.Wrapf(ErrUnknownQuery, "hash %q must be 64 lower-case hex digits", path[1])
 		}
 		withHistory := len(path) == 3

@@ -70,6 +70,9 @@ written; the validator signatures are checked by certificate verify.`,
 			if err != nil {
 				return err
 			}
+			if err := ex.checkProofs(); err != nil {
+				return err
+			}
 			bz, err := verify.Encode(ex.cert)
 			if err != nil {
 				return err
@@ -80,6 +83,10 @@ written; the validator signatures are checked by certificate verify.`,
 			}
 			if err := os.WriteFile(out, bz, 0o644); err != nil {
 				return err
+			}
+			if c.jsonOutput() {
+				return c.printJSON(map[string]any{"kind": ex.cert.Kind, "path": ex.cert.Path, "height": ex.cert.Height,
+					"header_height": ex.cert.Block.Height, "keys": len(ex.cert.ProofOps), "file": out})
 			}
 			fmt.Fprintf(c.out, "wrote %s certificate of %s at height %d (header %d, %d key(s)) to %s\n",
 				ex.cert.Kind, ex.cert.Path, ex.cert.Height, ex.cert.Block.Height, len(ex.cert.ProofOps), out)
@@ -123,34 +130,53 @@ mismatch, key mismatch, malformed certificate).`,
 			if err != nil {
 				return fmt.Errorf("NOT VERIFIED: %w", err)
 			}
-			fmt.Fprintln(c.out, res)
-			printProven(c, res)
-			return nil
+			return printProven(c, res)
 		},
 	}
 	cmd.Flags().String(flagTrust, "", "trusted genesis.json or validator-set file")
 	return cmd
 }
 
-// printProven prints what a verified certificate proves, after the
-// VERIFIED line: the kind, the path and the state version, then the
-// proven value(s).
-func printProven(c *cli, res *verify.Result) {
-	if res.Kind == verify.KindAbsence {
-		fmt.Fprintf(c.out, "absence %s at state %d: key %x holds nothing\n", res.Path, res.Height, res.Key)
-		return
-	}
-	fmt.Fprintf(c.out, "%s %s at state %d: %d key(s)\n", res.Kind, res.Path, res.Height, len(res.Entries))
-	if res.Kind == verify.KindRecord {
-		fmt.Fprintln(c.out, prettyJSON(res.Entries[0].Value))
-		return
-	}
+// provenJSON is a verified certificate as -o json prints it.
+type provenJSON struct {
+	Verified     bool           `json:"verified"`
+	Kind         verify.Kind    `json:"kind"`
+	ChainID      string         `json:"chain_id"`
+	Path         string         `json:"path"`
+	Height       int64          `json:"height"`
+	HeaderHeight int64          `json:"header_height"`
+	Time         time.Time      `json:"time"`
+	AppHash      string         `json:"app_hash"`
+	Key          string         `json:"key"`
+	Entries      []client.Entry `json:"entries"`
+}
+
+// printProven prints a verified certificate: the VERIFIED line, then what
+// it proves: the kind, the path and the state version, then the proven
+// value(s); or all of it as one JSON object.
+func printProven(c *cli, res *verify.Result) error {
 	entries := make([]client.Entry, len(res.Entries))
 	for i, e := range res.Entries {
 		entries[i] = client.Entry{Key: e.Key, Value: e.Value}
 	}
+	if c.jsonOutput() {
+		return c.printJSON(provenJSON{Verified: true, Kind: res.Kind, ChainID: res.ChainID, Path: res.Path, Height: res.Height,
+			HeaderHeight: res.HeaderHeight, Time: res.Time, AppHash: fmt.Sprintf("%X", res.AppHash), Key: fmt.Sprintf("%x", res.Key),
+			Entries: entries})
+	}
+	fmt.Fprintln(c.out, res)
+	if res.Kind == verify.KindAbsence {
+		fmt.Fprintf(c.out, "absence %s at state %d: key %x holds nothing\n", res.Path, res.Height, res.Key)
+		return nil
+	}
+	fmt.Fprintf(c.out, "%s %s at state %d: %d key(s)\n", res.Kind, res.Path, res.Height, len(res.Entries))
+	if res.Kind == verify.KindRecord {
+		fmt.Fprintln(c.out, prettyJSON(res.Entries[0].Value))
+		return nil
+	}
 	bz, _ := json.Marshal(entries)
 	fmt.Fprintln(c.out, prettyJSON(bz))
+	return nil
 }
 
 // headerSource returns signed header h with the validator set that signed
@@ -164,10 +190,11 @@ type exported struct {
 }
 
 // exportCertificate asks the node for path at height with proofs, takes
-// header H+1 and its validators from header, checks the proofs against its
-// AppHash, and assembles the certificate. With changes, it adds the
-// validator changes from height 1 to H (see validatorChanges). An answer
-// without proofs (an unknown path, a malformed id) is a *client.QueryError.
+// header H+1 and its validators from header, and assembles the
+// certificate; it checks no proof (see exported.checkProofs and
+// verify.Verify). With changes, it adds the validator changes from height
+// 1 to H (see validatorChanges). An answer without proofs (an unknown
+// path, a malformed id) is a *client.QueryError.
 func exportCertificate(ctx context.Context, cl *client.Client, path string, height int64, header headerSource, changes bool) (*exported, error) {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
@@ -210,15 +237,9 @@ func exportCertificate(ctx context.Context, cl *client.Client, path string, heig
 	}
 	switch {
 	case resp.Code != 0:
-		if _, err := client.VerifyAbsent(path, resp, sh.AppHash); err != nil {
-			return nil, err
-		}
 		cert.Kind = verify.KindAbsence
 	default:
-		_, entries, err := client.Verify(path, resp, sh.AppHash)
-		if err != nil {
-			return nil, err
-		}
+		entries := answerEntries(resp)
 		if entries == nil {
 			cert.Kind = verify.KindRecord
 			entries = []client.Entry{{Key: resp.Key, Value: resp.Value}}
@@ -242,6 +263,31 @@ func exportCertificate(ctx context.Context, cl *client.Client, path string, heig
 		cert.ValidatorChanges = vc
 	}
 	return &exported{cert: cert, resp: resp}, nil
+}
+
+// checkProofs checks the proofs of the answer against the app hash of
+// the header in the certificate, which is not verified here.
+func (ex *exported) checkProofs() error {
+	if ex.resp.Code != 0 {
+		_, err := client.VerifyAbsent(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
+		return err
+	}
+	_, _, err := client.Verify(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
+	return err
+}
+
+// answerEntries returns the entries of a multi-key answer: a value that
+// is a JSON list of {"key","value"}, one per proof op, the first for the
+// answer's key (the form client.Verify checks). It returns nil for a
+// single record.
+func answerEntries(resp abcitypes.ResponseQuery) []client.Entry {
+	var entries []client.Entry
+	dec := json.NewDecoder(bytes.NewReader(resp.Value))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&entries) != nil || len(entries) == 0 || len(entries) != len(resp.ProofOps.Ops) || !bytes.Equal(entries[0].Key, resp.Key) {
+		return nil
+	}
+	return entries
 }
 
 func isCompactJSON(v []byte) bool {

@@ -2,16 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -24,29 +20,11 @@ import (
 // genesis file, and the light client from a trusted header hash.
 func TestCertificateEndToEnd(t *testing.T) {
 	dir := t.TempDir()
-	home := filepath.Join(dir, "dev")
-	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", "cert-e2e-1")
-	require.Equal(t, 0, code, errOut)
+	n := startDevNode(t, "cert-e2e-1")
+	home, node, cli := n.home, n.url, n.cli
 	genesis := filepath.Join(home, "config", "genesis.json")
 
-	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
-	node := "http://" + strings.TrimPrefix(rpc, "tcp://")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
-			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--log-level", "*:error"}, io.Discard, io.Discard)
-	}()
-	cli := func(args ...string) (string, string, int) {
-		return govchain(t, append(args, "--home", home, "--node", node)...)
-	}
-	require.Eventually(t, func() bool {
-		_, _, code := cli("query", "chain")
-		return code == 0
-	}, 60*time.Second, 200*time.Millisecond, "the node never answered")
-
-	_, errOut, code = cli("tx", "land", "register-parcel", "--from", "registrar", "--parcel-id", "P-1",
+	_, errOut, code := cli("tx", "land", "register-parcel", "--from", "registrar", "--parcel-id", "P-1",
 		"--cadastral-ref", "C-1", "--area-m2", "1200", "--location", "12 Main St, Springfield",
 		"--denominator", "1", "--owner", "alice:1", "--document-hash", strings.Repeat("ab", 32))
 	require.Equal(t, 0, code, errOut)
@@ -93,13 +71,7 @@ func TestCertificateEndToEnd(t *testing.T) {
 		"--trust-height", "1", "--trust-hash", wrong, "--witness", node)
 	requireOneLineError(t, errOut, code, "NOT VERIFIED: light client")
 
-	cancel()
-	select {
-	case code := <-done:
-		require.Equal(t, 0, code, "start stops cleanly")
-	case <-time.After(30 * time.Second):
-		t.Fatal("start did not stop")
-	}
+	n.stop()
 
 	// Offline from here on.
 	for kind, path := range certs {
@@ -107,6 +79,21 @@ func TestCertificateEndToEnd(t *testing.T) {
 		require.Equal(t, 0, code, errOut)
 		require.Regexp(t, `^VERIFIED height \d+ time \S+ app hash [0-9A-F]{64}\n`+kind+" "+path+` at state \d+`, out)
 	}
+
+	out, errOut, code := govchain(t, "certificate", "verify", filepath.Join(dir, "record.json"), "--trust", genesis, "-o", "json")
+	require.Equal(t, 0, code, errOut)
+	var proven provenJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &proven), out)
+	require.True(t, proven.Verified)
+	require.Equal(t, "record", string(proven.Kind))
+	require.Equal(t, "/land/parcel/P-1", proven.Path)
+	require.Equal(t, proven.Height+1, proven.HeaderHeight)
+	require.Len(t, proven.Entries, 1)
+	var parcel struct {
+		AreaM2 int64 `json:"area_m2"`
+	}
+	require.NoError(t, json.Unmarshal(proven.Entries[0].Value, &parcel))
+	require.EqualValues(t, 1200, parcel.AreaM2)
 
 	// Tampering: the area of the parcel, and one base64 digit of the
 	// signed header.

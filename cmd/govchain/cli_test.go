@@ -259,7 +259,7 @@ func TestGenerateOnly(t *testing.T) {
 	requireOneLineError(t, errOut, code, "unknown role")
 
 	_, errOut, code = govchain(t, "tx", "raw", "--home", home, "--from", "registrar", "--type", "land/nope", "--sequence", "0", "--generate-only")
-	requireOneLineError(t, errOut, code, `unknown message type "land/nope"`)
+	requireOneLineError(t, errOut, code, `code 8 (govchain): tx: unknown message type: "land/nope"`)
 }
 
 func TestVersion(t *testing.T) {

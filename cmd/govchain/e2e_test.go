@@ -22,32 +22,71 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
+// devNode is a development chain's node run in-process by start, on
+// 127.0.0.1 with free ports. It stops when the test ends.
+type devNode struct {
+	t    *testing.T
+	home string
+	// url is the node's RPC endpoint, http://127.0.0.1:PORT.
+	url    string
+	cancel context.CancelFunc
+	done   chan int
+}
+
+// startDevNode initialises a development chain's home with chainID and
+// starts its node, returning once it answers queries.
+func startDevNode(t *testing.T, chainID string) *devNode {
+	t.Helper()
+	home := filepath.Join(t.TempDir(), "dev")
+	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", chainID)
+	require.Equal(t, 0, code, errOut)
+	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		n.done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
+			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--log-level", "*:error"}, io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-n.done:
+		case <-time.After(30 * time.Second):
+		}
+	})
+	require.Eventually(t, func() bool {
+		_, _, code := n.cli("query", "chain")
+		return code == 0
+	}, 60*time.Second, 200*time.Millisecond, "the node never answered")
+	return n
+}
+
+// cli runs the command line with --home and --node set to the node's.
+func (n *devNode) cli(args ...string) (string, string, int) {
+	n.t.Helper()
+	return govchain(n.t, append(args, "--home", n.home, "--node", n.url)...)
+}
+
+// stop stops the node and requires a clean stop (exit status 0).
+func (n *devNode) stop() {
+	n.t.Helper()
+	n.cancel()
+	select {
+	case code := <-n.done:
+		require.Equal(n.t, 0, code, "start stops cleanly")
+		n.done <- code
+	case <-time.After(30 * time.Second):
+		n.t.Fatal("start did not stop")
+	}
+}
+
 // TestEndToEnd runs a development node in-process on 127.0.0.1 and drives
 // it through the command line only: a role grant, a refused grant, a
 // parcel registration and a sale proposal, and queries with verified
 // proofs of presence and absence.
 func TestEndToEnd(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "dev")
-	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", "e2e-1")
-	require.Equal(t, 0, code, errOut)
-
-	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
-	node := "http://" + strings.TrimPrefix(rpc, "tcp://")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
-			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--log-level", "*:error"}, io.Discard, io.Discard)
-	}()
-
-	cli := func(args ...string) (string, string, int) {
-		return govchain(t, append(args, "--home", home, "--node", node)...)
-	}
-	require.Eventually(t, func() bool {
-		_, _, code := cli("query", "chain")
-		return code == 0
-	}, 60*time.Second, 200*time.Millisecond, "the node never answered")
+	n := startDevNode(t, "e2e-1")
+	cli := n.cli
 
 	out, errOut, code := cli("query", "agency", "list", "--prove")
 	require.Equal(t, 0, code, errOut)
@@ -93,11 +132,5 @@ func TestEndToEnd(t *testing.T) {
 	_, errOut, code = cli("tx", "land", "accept-transfer", "--from", "bob", "--transfer-id", "1")
 	requireOneLineError(t, errOut, code, "code ")
 
-	cancel()
-	select {
-	case code := <-done:
-		require.Equal(t, 0, code, "start stops cleanly")
-	case <-time.After(30 * time.Second):
-		t.Fatal("start did not stop")
-	}
+	n.stop()
 }

@@ -180,6 +180,10 @@ func (c *cli) runInit() (err error) {
 	if err := os.WriteFile(conf.GenesisFile(), genesisBytes, 0o644); err != nil {
 		return err
 	}
+	if c.jsonOutput() {
+		return c.printJSON(map[string]string{"home": home, "chain_id": chainID, "node_id": string(nodeKey.ID()),
+			"validator": fmt.Sprintf("%X", pv.Key.PubKey.Bytes()), "keyring": kr.Dir()})
+	}
 	fmt.Fprintf(c.out, "initialised %s\nchain id:  %s\nnode id:   %s\nvalidator: %X\nkeyring:   %s\n",
 		home, chainID, nodeKey.ID(), pv.Key.PubKey.Bytes(), kr.Dir())
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,8 +33,19 @@ PLAINTEXT: the file permissions are their only protection.`,
 	return cmd
 }
 
-func (c *cli) printKey(name, addr string, pub []byte) {
-	fmt.Fprintf(c.out, "name:    %s\naddress: %s\npub_key: %x\n", name, addr, pub)
+// keyJSON is a key as -o json prints it.
+type keyJSON struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	PubKey  string `json:"pub_key,omitempty"`
+}
+
+func (c *cli) printKey(name, addr string, pub []byte) error {
+	if c.jsonOutput() {
+		return c.printJSON(keyJSON{Name: name, Address: addr, PubKey: hex.EncodeToString(pub)})
+	}
+	_, err := fmt.Fprintf(c.out, "name:    %s\naddress: %s\npub_key: %x\n", name, addr, pub)
+	return err
 }
 
 func (c *cli) keysAddCmd() *cobra.Command {
@@ -46,8 +58,7 @@ func (c *cli) keysAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c.printKey(k.Name, k.Address().String(), k.PubKey())
-			return nil
+			return c.printKey(k.Name, k.Address().String(), k.PubKey())
 		},
 	}
 }
@@ -61,6 +72,13 @@ func (c *cli) keysListCmd() *cobra.Command {
 			keys, err := c.keyring().List()
 			if err != nil {
 				return err
+			}
+			if c.jsonOutput() {
+				list := make([]keyJSON, len(keys))
+				for i, k := range keys {
+					list[i] = keyJSON{Name: k.Name, Address: k.Address().String()}
+				}
+				return c.printJSON(list)
 			}
 			for _, k := range keys {
 				fmt.Fprintf(c.out, "%-20s %s\n", k.Name, k.Address())
@@ -81,11 +99,13 @@ func (c *cli) keysShowCmd() *cobra.Command {
 				return err
 			}
 			if c.v.GetBool(flagAddressOnly) {
+				if c.jsonOutput() {
+					return c.printJSON(keyJSON{Name: k.Name, Address: k.Address().String()})
+				}
 				fmt.Fprintln(c.out, k.Address())
 				return nil
 			}
-			c.printKey(k.Name, k.Address().String(), k.PubKey())
-			return nil
+			return c.printKey(k.Name, k.Address().String(), k.PubKey())
 		},
 	}
 	cmd.Flags().Bool(flagAddressOnly, false, "print the address only")
@@ -124,6 +144,9 @@ it once imported.`,
 			if err := f.Close(); err != nil {
 				return err
 			}
+			if c.jsonOutput() {
+				return c.printJSON(map[string]string{"exported": args[0], "file": out})
+			}
 			fmt.Fprintf(c.out, "exported %s to %s (plaintext private key, mode 0600)\n", args[0], out)
 			return nil
 		},
@@ -146,8 +169,7 @@ func (c *cli) keysImportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c.printKey(k.Name, k.Address().String(), k.PubKey())
-			return nil
+			return c.printKey(k.Name, k.Address().String(), k.PubKey())
 		},
 	}
 	cmd.Flags().String(flagName, "", "store the key under this name instead of the one in the file")
@@ -162,6 +184,9 @@ func (c *cli) keysDeleteCmd() *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			if err := c.keyring().Delete(args[0]); err != nil {
 				return err
+			}
+			if c.jsonOutput() {
+				return c.printJSON(map[string]string{"deleted": args[0]})
 			}
 			fmt.Fprintf(c.out, "deleted %s\n", args[0])
 			return nil

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -12,8 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
-
-	"github.com/govchain/govchain/client"
 )
 
 func main() {
@@ -23,41 +19,30 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the command line args and returns the exit status. Errors
-// are printed as one line on stderr.
+// run executes the command line args and returns the exit status: 0, or
+// 1 for any error, which is printed on stderr as one line (see
+// printError).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCLI(stdout, stderr)
 	root := c.rootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "error: "+oneLine(explain(err)))
+	if cmd, err := root.ExecuteContextC(ctx); err != nil {
+		c.printError(c.errorsAsJSON(cmd, args), err)
 		return 1
 	}
 	return 0
 }
 
-// explain adds what a person can do about the errors they can act on.
-func explain(err error) string {
-	var kerr *client.KeyNotFoundError
-	if errors.As(err, &kerr) {
-		return err.Error() + " (see govchain keys list)"
-	}
-	return err.Error()
-}
-
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
-}
-
-// cli carries what every command needs: its output streams and the viper
-// instance that merges flags and GOVCHAIN_* environment variables.
+// cli carries what every command needs: its output streams, the viper
+// instance that merges flags and GOVCHAIN_* environment variables, and the
+// value of the root's --output flag.
 type cli struct {
 	out    io.Writer
 	errOut io.Writer
 	v      *viper.Viper
+	output *outputValue
 }
 
 func newCLI(stdout, stderr io.Writer) *cli {
@@ -65,24 +50,29 @@ func newCLI(stdout, stderr io.Writer) *cli {
 	v.SetEnvPrefix("GOVCHAIN")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
 	v.AutomaticEnv()
-	return &cli{out: stdout, errOut: stderr, v: v}
+	o := outputValue(outputText)
+	return &cli{out: stdout, errOut: stderr, v: v, output: &o}
 }
 
 func (c *cli) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "govchain",
 		Short:         "govchain: a permissioned ledger for public registries",
+		Long:          rootLong,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Flags are merged with the environment before any command runs.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return c.v.BindPFlags(cmd.Flags())
+			if err := c.v.BindPFlags(cmd.Flags()); err != nil {
+				return err
+			}
+			return c.checkOutput(cmd)
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%v (see %s --help)", err, cmd.CommandPath())
-	})
+	root.PersistentFlags().VarP(c.output, flagOutput, "o", "output format of results and errors: text or json (env GOVCHAIN_OUTPUT)")
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(helpCmd())
 	root.AddCommand(
 		c.versionCmd(),
 		c.initCmd(),
@@ -93,5 +83,6 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.certificateCmd(),
 		c.testnetCmd(),
 	)
+	strict(root)
 	return root
 }

@@ -26,7 +26,8 @@ func (c *cli) queryCmd() *cobra.Command {
 		Use:   "query",
 		Short: "Read records from a node, optionally with verified Merkle proofs",
 		Long: `Read a record (or a record with its history or list) from a node and
-print it as JSON on stdout.
+print it as JSON on stdout (with -o text and -o json alike: the record is
+JSON; -o json makes errors JSON too, see govchain --help).
 
 --height H reads the state after block H (default: the latest).
 
@@ -35,7 +36,7 @@ header of block H+1, whose AppHash is the root of that state, and checks
 every proof against it; it prints
   proof: verified N key(s) against app hash <hex> of block H+1
 on stderr, and fails (status 1) if any check fails. A not-found answer is
-proven absent the same way, then reported as an error.
+proven absent the same way, then reported as the node's not-found error.
 
 --prove alone takes header H+1 from the node it asks. --prove --verify also
 checks that header's commit: more than 2/3 of the voting power of a
@@ -152,7 +153,7 @@ func (c *cli) runQuery(cmd *cobra.Command, path string) error {
 	res, err := cl.Query(ctx, path, client.QueryOptions{Height: c.v.GetInt64(flagHeight), Prove: c.v.GetBool(flagProve), HeaderWait: timeout})
 	var qe *client.QueryError
 	if errors.As(err, &qe) && qe.Proof != nil {
-		fmt.Fprintf(c.errOut, "proof: key %X is absent: %s\n", qe.Key, qe.Proof)
+		return &provenError{err: err, proof: fmt.Sprintf("proof: key %X is absent: %s", qe.Key, qe.Proof)}
 	}
 	if err != nil {
 		return err

@@ -134,12 +134,13 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
 	abciApp.SetSnapshots(snaps)
 	mainLog := logger.With("module", "main")
+	nodeLog := newStopLogger(logger)
 	n, err := node.NewNodeWithContext(cmd.Context(), conf, pv, nodeKey,
 		proxy.NewLocalClientCreator(abciApp),
 		node.DefaultGenesisDocProviderFunc(conf),
 		cmtcfg.DefaultDBProvider,
 		node.DefaultMetricsProvider(conf.Instrumentation),
-		logger,
+		nodeLog,
 	)
 	if err != nil {
 		_ = closeApp()
@@ -155,6 +156,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	select {
 	case <-cmd.Context().Done():
 		mainLog.Info("stopping on signal")
+		nodeLog.Stopping()
 	case <-n.Quit():
 		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
 	}

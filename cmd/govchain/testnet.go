@@ -207,12 +207,14 @@ nodes. Start each with: govchain start --home <output>/nodeK.
 
 The keyrings hold plaintext keys: for tests and demonstrations only.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return c.runTestnetInit() },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.runTestnetInit(cmd.Flag(flagOutput).Value.String())
+		},
 	}
 	f := cmd.Flags()
 	f.Int(flagValidators, d.Validators, "number of ministries, each running one validator")
 	f.Int(flagFullNodes, d.FullNodes, "number of full nodes (no validator key in genesis)")
-	f.String(flagOutput, "", "directory to create (must not exist)")
+	f.String(flagOutput, "", "directory to create (must not exist); here --output is not the output format, and GOVCHAIN_OUTPUT does not set it")
 	f.String(flagChainID, d.ChainID, "chain id")
 	f.String(flagEngine, d.Engines[0], "state engine of every node: memiavl or iavl")
 	f.String(flagEngines, "", "state engine per node, comma-separated (e.g. memiavl,iavl,memiavl,iavl); overrides --engine")
@@ -225,7 +227,7 @@ The keyrings hold plaintext keys: for tests and demonstrations only.`,
 	return cmd
 }
 
-func (c *cli) runTestnetInit() (err error) {
+func (c *cli) runTestnetInit(out string) (err error) {
 	cfg := TestnetConfig{
 		ChainID:        c.v.GetString(flagChainID),
 		Validators:     c.v.GetInt(flagValidators),
@@ -242,7 +244,6 @@ func (c *cli) runTestnetInit() (err error) {
 	if s := c.v.GetString(flagEngines); s != "" {
 		cfg.Engines = strings.Split(s, ",")
 	}
-	out := c.v.GetString(flagOutput)
 	if out == "" {
 		return fmt.Errorf("--%s is required", flagOutput)
 	}

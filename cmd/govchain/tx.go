@@ -30,27 +30,35 @@ const (
 	flagGenerateOnly = "generate-only"
 )
 
-// Output formats of tx and query.
-const (
-	outputText = "text"
-	outputJSON = "json"
-)
-
 func (c *cli) txCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tx",
 		Short: "Sign and post a transaction, then wait for its block",
 		Long: `Sign a transaction with a keyring key (--from), post it to a node
 (broadcast_tx_sync) and wait until it is in a block. Prints the tx hash,
-height, result code and the events' attributes (e.g. transfer_id).
+height, result code and the events' attributes (e.g. transfer_id); with
+-o json, the same as one JSON object.
 
 A transaction the chain refuses prints one line,
-"error: code N (govchain): <log>", and exits with status 1.
+"error: code N (govchain): <log>", and exits with status 1. A message that
+fails the chain's stateless check is refused before it is sent, with the
+code and log the node would give; so is a transaction the node has already
+seen (code 14, a replay).
 
 --chain-id defaults to the node's, --sequence to the account's next one.
-With --generate-only nothing is sent: the signed transaction is printed
-(chain id from --chain-id or <home>/config/genesis.json; --sequence
-required); post it later with "govchain tx broadcast FILE".
+Signing offline needs both: with --generate-only nothing is sent and no
+node is asked, so --sequence is required, and the chain id is --chain-id
+or else the one in <home>/config/genesis.json. The signed transaction is
+printed; post it later with "govchain tx broadcast FILE".
+
+Events: every transaction emits events (e.g. land.action, land.parcel_id)
+that the node indexes. Search them over HTTP with tx_search, the query
+URL-encoded (space %20, = %3D, ' %27, " %22), e.g.
+  curl -s 'http://127.0.0.1:26657/tx_search?query=%22land.action%3D%27register_parcel%27%20AND%20land.parcel_id%3D%27P-1%27%22'
+or follow them live: open the websocket ws://127.0.0.1:26657/websocket (with
+websocat, for instance) and send this request, whose query is plain text
+inside JSON, not URL-encoded:
+  {"jsonrpc":"2.0","method":"subscribe","id":1,"params":{"query":"tm.event='Tx' AND land.action='register_parcel'"}}
 
 Accounts (--account, --owner, ...) are 40 hex digits or a keyring key name.`,
 	}
@@ -60,10 +68,9 @@ Accounts (--account, --owner, ...) are 40 hex digits or a keyring key name.`,
 	pf := cmd.PersistentFlags()
 	pf.String(flagFrom, "", "name of the signing key in the keyring")
 	pf.String(flagChainID, "", "chain id (default: the node's)")
-	pf.Uint64(flagSequence, 0, "sequence number (default: the account's next, asked from the node)")
-	pf.Bool(flagGenerateOnly, false, "print the signed transaction; send nothing")
+	pf.Uint64(flagSequence, 0, "sequence number (default: the account's next, asked from the node; required with --generate-only)")
+	pf.Bool(flagGenerateOnly, false, "print the signed transaction and send nothing; needs --sequence (no node is asked), and --chain-id unless <home>/config/genesis.json gives it")
 	pf.Duration(flagTimeout, 30*time.Second, "how long to wait for the node and for the block")
-	pf.StringP(flagOutput, "o", outputText, "output: text or json")
 	cmd.AddCommand(c.txAgencyCmd(), c.txLandCmd(), c.txVehicleCmd(), c.txIdentityCmd(), c.txInvoiceCmd(), c.txNotaryCmd(), c.txGovCmd(),
 		c.txRawCmd(), c.txBroadcastCmd())
 	return cmd
@@ -110,7 +117,7 @@ func (c *cli) signer() (*client.Key, error) {
 func (c *cli) sendTx(cmd *cobra.Command, key *client.Key, msg core.Msg) error {
 	var err error
 	if err = msg.Validate(); err != nil {
-		return err
+		return refused(err)
 	}
 	var seq *uint64
 	if cmd.Flags().Changed(flagSequence) {
@@ -161,9 +168,8 @@ func (c *cli) broadcast(ctx context.Context, cl *client.Client, tx []byte) error
 }
 
 func (c *cli) printTxResult(res *client.TxResult) {
-	if c.v.GetString(flagOutput) == outputJSON {
-		b, _ := json.MarshalIndent(res, "", "  ")
-		fmt.Fprintln(c.out, string(b))
+	if c.jsonOutput() {
+		_ = c.printJSON(res)
 		return
 	}
 	fmt.Fprintf(c.out, "txhash: %s\nheight: %d\ncode:   %d\n", res.Hash, res.Height, res.Code)
@@ -223,17 +229,18 @@ const (
 )
 
 func (c *cli) txRawCmd() *cobra.Command {
-	return c.txLeaf("raw --type TYPE --body JSON", "Sign and post any message, given its type and JSON body",
+	cmd := c.txLeaf("raw --type TYPE --body JSON", "Sign and post any message, given its type and JSON body",
 		func(*cobra.Command) (core.Msg, error) {
 			typ := c.v.GetString(flagType)
 			m, err := app.NewMsg(typ)
 			if err != nil {
-				return nil, fmt.Errorf("unknown message type %q (known: %s)", typ, strings.Join(app.MsgTypes(), ", "))
+				return nil, refused(err)
 			}
 			dec := json.NewDecoder(strings.NewReader(c.v.GetString(flagBody)))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(m); err != nil {
-				return nil, fmt.Errorf("--body does not decode as %s: %w", typ, err)
+				// The node refuses a body it cannot decode the same way.
+				return nil, refused(core.Wrapf(core.ErrMalformedTx, "body of %s: %v", typ, err))
 			}
 			return m, nil
 		},
@@ -241,6 +248,9 @@ func (c *cli) txRawCmd() *cobra.Command {
 			cmd.Flags().String(flagType, "", "message type, e.g. land/register_parcel")
 			cmd.Flags().String(flagBody, "{}", "message body as JSON (any field order)")
 		})
+	cmd.Long = "Sign and post any message, given its type and its body as JSON. TYPE is one of:\n  " +
+		strings.Join(app.MsgTypes(), "\n  ")
+	return cmd
 }
 
 // Flags of agency messages.

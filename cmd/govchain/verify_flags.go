@@ -110,9 +110,11 @@ func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) error {
 		return fmt.Errorf("NOT VERIFIED: %w", err)
 	}
 	if res.Kind == verify.KindAbsence {
-		fmt.Fprintf(c.errOut, "%s: key %X is absent at state %d\n", res, res.Key, res.Height)
 		r := ex.resp
-		return &client.QueryError{Path: path, Code: r.Code, Codespace: r.Codespace, Log: r.Log, Height: r.Height, Key: r.Key}
+		return &provenError{
+			err:   &client.QueryError{Path: path, Code: r.Code, Codespace: r.Codespace, Log: r.Log, Height: r.Height, Key: r.Key},
+			proof: fmt.Sprintf("%s: key %X is absent at state %d", res, res.Key, res.Height),
+		}
 	}
 	fmt.Fprintln(c.out, prettyJSON(ex.resp.Value))
 	fmt.Fprintln(c.errOut, res)

@@ -65,6 +65,9 @@ func (c *cli) versionCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			b := buildInfo()
+			if c.jsonOutput() {
+				return c.printJSON(b)
+			}
 			fmt.Fprintf(c.out, "govchain %s\ncommit   %s\ncometbft %s\n", b.Version, b.Commit, b.CometBFT)
 			return nil
 		},
