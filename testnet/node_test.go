@@ -35,10 +35,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envStandIn) != "" {
 		standIn(os.Args[1:]) // never returns
 	}
-	guardExit()
 	if os.Getenv(envOrphanMode) != "" {
 		// The child side of TestNodesDieWithTheTestBinary: it starts
-		// stand-ins only, and needs no govchain binary.
+		// stand-ins only, and needs no govchain binary. It catches the
+		// signals its parent sends even if it inherited them ignored.
+		guardExit(func() {}, true)
 		os.Exit(m.Run())
 	}
 	dir, err := os.MkdirTemp("", "govchain-testnet-")
@@ -46,6 +47,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "testnet:", err)
 		os.Exit(1)
 	}
+	guardExit(func() { _ = os.RemoveAll(dir) }, false)
 	binary = filepath.Join(dir, "govchain")
 	faultBinary = filepath.Join(dir, "govchain-faultinject")
 	builds := []*exec.Cmd{

@@ -37,10 +37,11 @@ import (
 // The parent-death signal fires when the thread that forked the child
 // exits, not when the process does (golang/go#27505). The Go runtime ends
 // a thread when a goroutine locked to it exits, so a child forked from an
-// ordinary goroutine could be killed while its test still runs, or not be
-// killed at all. Every fork therefore happens on one goroutine that locks
-// its thread and never unlocks it or returns (spawner): that thread ends
-// with the process and with nothing else.
+// ordinary goroutine's thread is killed, while its test still runs, as
+// soon as some goroutine locks that thread and returns. Every fork
+// therefore happens on one goroutine that locks its thread and never
+// unlocks it or returns (spawner): that thread ends with the process and
+// with nothing else.
 
 // spawner forks every child process of the package from its own locked
 // thread.
@@ -64,10 +65,10 @@ func runSpawner(reqs <-chan spawnReq) {
 }
 
 // children is every process group startProcess started whose leader has
-// not been reaped yet, by group id, with what it runs.
+// not been reaped yet, by group id.
 var children struct {
 	sync.Mutex
-	groups map[int]string
+	groups map[int]struct{}
 	// exiting is set by killChildren: no process starts after it.
 	exiting bool
 }
@@ -105,9 +106,9 @@ func startProcess(cmd *exec.Cmd) (<-chan struct{}, error) {
 	}
 	pgid := cmd.Process.Pid
 	if children.groups == nil {
-		children.groups = map[int]string{}
+		children.groups = map[int]struct{}{}
 	}
-	children.groups[pgid] = strings.Join(cmd.Args, " ")
+	children.groups[pgid] = struct{}{}
 	done := make(chan struct{})
 	go func() {
 		_ = cmd.Wait()
@@ -133,14 +134,20 @@ func killChildren() int {
 	return len(children.groups)
 }
 
-// guardExit makes the test binary kill every process group it started
-// and exit when it receives SIGINT, SIGTERM or SIGHUP, or when its parent
-// (the go command, or a shell) has exited: a test binary whose parent is
-// gone has nobody to report to and must not keep nodes running until its
-// timeout. It reports what happened on stderr.
-func guardExit() {
+// guardExit makes the test binary kill every process group it started,
+// run cleanup and exit when it receives SIGINT, SIGTERM or SIGHUP, or
+// when its parent (the go command, or a shell) has exited: a test binary
+// whose parent is gone has nobody to report to and must not keep nodes
+// running until its timeout. It reports what happened on stderr. A
+// signal the binary was started ignoring (nohup, a background job of a
+// script) stays ignored, unless catchIgnored.
+func guardExit(cleanup func(), catchIgnored bool) {
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		if catchIgnored || !signal.Ignored(sig) {
+			signal.Notify(sigs, sig)
+		}
+	}
 	ppid := os.Getppid()
 	go func() {
 		tick := time.NewTicker(500 * time.Millisecond)
@@ -161,6 +168,7 @@ func guardExit() {
 			}
 		}
 		n := killChildren()
+		cleanup()
 		fmt.Fprintf(os.Stderr, "testnet: %s: killed %d process group(s) the tests had started; exiting\n", why, n)
 		os.Exit(code)
 	}()
