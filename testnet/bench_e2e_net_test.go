@@ -1,7 +1,6 @@
 package testnet
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -32,17 +31,9 @@ type benchE2ENet struct {
 	app     string
 	dir     string
 	chainID string
-	nodes   []*benchE2ENode
+	nodes   []*node
 	// pprof is node 0's pprof listener (host:port), or "" when off.
 	pprof string
-}
-
-// benchE2ENode is one node process.
-type benchE2ENode struct {
-	name, home, rpc, agency string
-	cmd                     *exec.Cmd
-	done                    chan struct{}
-	log                     *os.File
 }
 
 // benchE2EStartNet generates a 4-validator network with govchain testnet
@@ -52,7 +43,7 @@ type benchE2ENode struct {
 // names another govchain binary to start the nodes with (another build,
 // to compare before and after a change); testnet init is always this
 // tree's. It waits until every node answers
-// and the chain has made a block; the network is killed at cleanup.
+// and the chain has made a block; the network is stopped at cleanup.
 func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pprof bool) *benchE2ENet {
 	tb.Helper()
 	const validators = 4
@@ -68,8 +59,13 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 	var spec testnetJSON
 	require.NoError(tb, json.Unmarshal(b, &spec))
 	nw := &benchE2ENet{tb: tb, app: app, dir: dir, chainID: spec.ChainID}
-	for _, s := range spec.Nodes {
-		nw.nodes = append(nw.nodes, &benchE2ENode{name: s.Name, home: filepath.Join(dir, s.Home), rpc: s.RPC, agency: s.Agency})
+	for i, s := range spec.Nodes {
+		nd := &node{tb: tb, idx: i, name: s.Name, home: filepath.Join(dir, s.Home), rpc: s.RPC, agency: s.Agency,
+			bin: os.Getenv("GOVCHAIN_BENCH_E2E_GOVCHAIN_BIN")}
+		if app == "kvstore" {
+			nd.bin, nd.args = kvnode, []string{"--home", nd.home}
+		}
+		nw.nodes = append(nw.nodes, nd)
 	}
 	if pprof {
 		nw.pprof = fmt.Sprintf("%s:%d", firstIP, freePort(tb))
@@ -77,40 +73,11 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 	}
 	tb.Cleanup(nw.stop)
 	for _, nd := range nw.nodes {
-		bin, args := binary, []string{"start", "--home", nd.home}
-		if other := os.Getenv("GOVCHAIN_BENCH_E2E_GOVCHAIN_BIN"); other != "" {
-			bin = other
-		}
-		if app == "kvstore" {
-			bin, args = kvnode, []string{"--home", nd.home}
-		}
-		logf, err := os.Create(filepath.Join(nd.home, "node.log"))
-		require.NoError(tb, err)
-		cmd := exec.Command(bin, args...)
-		cmd.Stdout, cmd.Stderr = logf, logf
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		require.NoError(tb, cmd.Start())
-		nd.cmd, nd.log, nd.done = cmd, logf, make(chan struct{})
-		go func(done chan struct{}) { _ = cmd.Wait(); close(done) }(nd.done)
+		nd.Spawn()
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	for _, nd := range nw.nodes {
-		rpc := newBenchE2ERPC(nd.rpc)
-		for {
-			h, err := rpc.height(context.Background())
-			if err == nil && h >= 1 {
-				break
-			}
-			select {
-			case <-nd.done:
-				tb.Fatalf("%s %s exited while starting; log:\n%s", app, nd.name, nd.tail())
-			default:
-			}
-			if time.Now().After(deadline) {
-				tb.Fatalf("%s %s did not reach height 1 in 90s (%v); log:\n%s", app, nd.name, err, nd.tail())
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		nd.WaitHeight(1, deadline)
 	}
 	return nw
 }
@@ -120,25 +87,7 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 // DIR/<app>-<node>.log.
 func (nw *benchE2ENet) stop() {
 	defer nw.keepLogs(os.Getenv("GOVCHAIN_BENCH_E2E_LOGS"))
-	for _, nd := range nw.nodes {
-		if nd.cmd == nil {
-			continue
-		}
-		_ = syscall.Kill(-nd.cmd.Process.Pid, syscall.SIGTERM)
-	}
-	for _, nd := range nw.nodes {
-		if nd.cmd == nil {
-			continue
-		}
-		select {
-		case <-nd.done:
-		case <-time.After(20 * time.Second):
-			_ = syscall.Kill(-nd.cmd.Process.Pid, syscall.SIGKILL)
-			<-nd.done
-		}
-		_ = nd.log.Close()
-		nd.cmd = nil
-	}
+	stopNodes(nw.nodes, syscall.SIGTERM, 20*time.Second)
 }
 
 // keepLogs copies every node's log into dir (nothing if dir is empty).
@@ -165,20 +114,9 @@ func (nw *benchE2ENet) keepLogs(dir string) {
 // ended.
 func (nw *benchE2ENet) running() error {
 	for _, nd := range nw.nodes {
-		select {
-		case <-nd.done:
-			return fmt.Errorf("%s %s exited; log:\n%s", nw.app, nd.name, nd.tail())
-		default:
+		if nd.Ended() {
+			return fmt.Errorf("%s %s exited; log:\n%s", nw.app, nd.name, nd.Tail())
 		}
 	}
 	return nil
-}
-
-// tail returns the end of the node's log.
-func (nd *benchE2ENode) tail() string {
-	b, _ := os.ReadFile(filepath.Join(nd.home, "node.log"))
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(b)
 }

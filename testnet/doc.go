@@ -4,7 +4,9 @@
 // and drives them through the command line and CometBFT's RPC only.
 //
 // Every test here is bounded in time and in the number of transactions,
-// stops the processes it started, and targets loopback addresses only
+// stops the processes it started (one process wrapper, node, starts them
+// all, and none outlives the test binary however it ends:
+// process_test.go), and targets loopback addresses only
 // (127.0.0.1, and 127.0.X.Y for the multi-node networks of the fault
 // harness, harness_test.go). The fault scenarios run in a short version by
 // default and in a long one with GOVCHAIN_E2E_FULL=1 (make e2e).

@@ -26,7 +26,7 @@ func TestLandSaleEndToEnd(t *testing.T) {
 	for _, engine := range engines {
 		t.Run(engine, func(t *testing.T) {
 			n := newDevNode(t, engine)
-			n.start()
+			n.StartBlock()
 
 			n.tx("land", "register-parcel", "--from", "registrar", "--parcel-id", "BE-1000-17",
 				"--cadastral-ref", "Brussels/1/A/17", "--area-m2", "1250", "--location", "Rue de la Loi 16",
@@ -87,7 +87,7 @@ func TestLandSaleEndToEnd(t *testing.T) {
 			// Events can be searched by indexed attribute.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			found, err := n.client().RPC().TxSearch(ctx, "land.parcel_id='BE-1000-17'", false, nil, nil, "asc")
+			found, err := n.Client().RPC().TxSearch(ctx, "land.parcel_id='BE-1000-17'", false, nil, nil, "asc")
 			require.NoError(t, err)
 			require.GreaterOrEqual(t, found.TotalCount, 5)
 
@@ -109,7 +109,7 @@ func TestKillDuringLoad(t *testing.T) {
 	for _, engine := range engines {
 		t.Run(engine, func(t *testing.T) {
 			n := newDevNode(t, engine)
-			n.start()
+			n.StartBlock()
 			kr := client.NewKeyring(n.home + "/keyring")
 			registrar, err := kr.Get("registrar")
 			require.NoError(t, err)
@@ -120,13 +120,13 @@ func TestKillDuringLoad(t *testing.T) {
 			next := 0
 			const kills = 3
 			for round := 0; round < kills; round++ {
-				cl := n.client()
+				cl := n.Client()
 				ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 				chainID, err := cl.ChainID(ctx)
 				require.NoError(t, err)
 				seq, err = cl.NextSequence(ctx, registrar.Address())
 				require.NoError(t, err)
-				start, err := n.height()
+				start, err := n.Height()
 				require.NoError(t, err)
 
 				// Submit batches of registrations until a few blocks have passed.
@@ -172,26 +172,26 @@ func TestKillDuringLoad(t *testing.T) {
 					}
 				}()
 				require.Eventually(t, func() bool {
-					h, err := n.height()
+					h, err := n.Height()
 					return err == nil && h >= start+4
-				}, 60*time.Second, 300*time.Millisecond, "the chain stalled under load; log:\n%s", n.tail())
-				n.kill()
+				}, 60*time.Second, 300*time.Millisecond, "the chain stalled under load; log:\n%s", n.Tail())
+				n.Kill()
 				close(stop)
 				cancel()
 				wg.Wait()
-				n.start()
+				n.StartBlock()
 			}
 
 			mu.Lock()
 			defer mu.Unlock()
 			require.Greater(t, len(committed), 40, "the load must have committed transactions")
-			cl := n.client()
+			cl := n.Client()
 			ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 			defer cancel()
 			// The chain keeps producing blocks after the last restart.
-			h0, err := n.height()
+			h0, err := n.Height()
 			require.NoError(t, err)
-			require.Eventually(t, func() bool { h, err := n.height(); return err == nil && h >= h0+2 }, 30*time.Second, 200*time.Millisecond)
+			require.Eventually(t, func() bool { h, err := n.Height(); return err == nil && h >= h0+2 }, 30*time.Second, 200*time.Millisecond)
 			proven := 0
 			for id, h := range committed {
 				// Proving waits for the next header, so prove a few and read the rest.

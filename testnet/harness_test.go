@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,8 +30,9 @@ import (
 // listener. Cutting or slowing the proxies of both directions of a pair
 // cuts or slows the link between those two nodes; nothing else changes.
 //
-// Node processes run in their own process group and are killed with it
-// when the test ends, failed or not. Every wait is bounded.
+// Node processes are started by startProcess (process_test.go) and
+// killed, with their process groups, when the test ends, failed or not,
+// or when the test binary ends. Every wait is bounded.
 
 // netConfig is what startNetwork builds.
 type netConfig struct {
@@ -55,7 +55,7 @@ type network struct {
 	t       *testing.T
 	dir     string
 	chainID string
-	nodes   []*netNode
+	nodes   []*node
 	// proxies[i][j] carries the connections node i dials to node j.
 	proxies [][]*linkProxy
 	keys    *client.Keyring
@@ -134,7 +134,7 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 
 	nw := &network{t: t, dir: dir, chainID: spec.ChainID, keys: client.NewKeyring(filepath.Join(dir, spec.Keyring))}
 	for i, s := range spec.Nodes {
-		nw.nodes = append(nw.nodes, &netNode{t: t, idx: i, name: s.Name, home: filepath.Join(dir, s.Home),
+		nw.nodes = append(nw.nodes, &node{tb: t, idx: i, name: s.Name, home: filepath.Join(dir, s.Home),
 			rpc: s.RPC, nodeID: s.NodeID, validator: s.Validator, agency: s.Agency,
 			p2pAddr: s.P2P[strings.IndexByte(s.P2P, '@')+1:]})
 	}
@@ -177,15 +177,11 @@ func proxyHost(nodeP2P string, i int) string {
 }
 
 // killAll kills every node still running; it is the test's cleanup.
-func (nw *network) killAll() {
-	for _, nd := range nw.nodes {
-		nd.signalAndWait(syscall.SIGKILL, 10*time.Second)
-	}
-}
+func (nw *network) killAll() { stopNodes(nw.nodes, syscall.SIGKILL, 10*time.Second) }
 
 // validators returns the validator nodes.
-func (nw *network) validators() []*netNode {
-	var out []*netNode
+func (nw *network) validators() []*node {
+	var out []*node
 	for _, nd := range nw.nodes {
 		if nd.validator {
 			out = append(out, nd)
@@ -195,8 +191,8 @@ func (nw *network) validators() []*netNode {
 }
 
 // running returns the nodes whose process runs and is not frozen.
-func (nw *network) running() []*netNode {
-	var out []*netNode
+func (nw *network) running() []*node {
+	var out []*node
 	for _, nd := range nw.nodes {
 		if nd.Running() {
 			out = append(out, nd)
@@ -238,7 +234,7 @@ func (nw *network) waitHeight(h int64, timeout time.Duration) {
 // running nodes had when waitTip was called and has left block sync for
 // consensus (before that its RPC refuses transactions), and returns how
 // long it took.
-func (nw *network) waitTip(nd *netNode, timeout time.Duration) time.Duration {
+func (nw *network) waitTip(nd *node, timeout time.Duration) time.Duration {
 	nw.t.Helper()
 	start := time.Now()
 	tip := nw.maxHeight()
@@ -282,195 +278,4 @@ func (nw *network) Isolate(i int) {
 			nw.CutLink(i, j)
 		}
 	}
-}
-
-// netNode is one node process of a network.
-type netNode struct {
-	t         *testing.T
-	idx       int
-	name      string
-	home      string
-	rpc       string
-	nodeID    string
-	p2pAddr   string // the node's real P2P listener, host:port
-	validator bool
-	agency    string
-	// bin is the binary the node runs (empty: the one TestMain built);
-	// env is added to the process environment. Both apply at the next
-	// Start.
-	bin string
-	env []string
-
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	done   chan struct{} // closed when the process has been reaped
-	frozen bool
-	log    *os.File
-}
-
-// Start runs the node's process (in its own process group) and waits
-// until its RPC answers.
-func (nd *netNode) Start() {
-	nd.t.Helper()
-	done := nd.Spawn()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		if _, err := nd.Height(); err == nil {
-			return
-		}
-		select {
-		case <-done:
-			nd.t.Fatalf("%s exited while starting; log:\n%s", nd.name, nd.Tail())
-		default:
-		}
-		if time.Now().After(deadline) {
-			nd.t.Fatalf("%s's RPC did not answer in 60s; log:\n%s", nd.name, nd.Tail())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// Spawn runs the node's process (in its own process group) without
-// waiting for it, and returns a channel closed when the process has ended
-// and been reaped (see Exited).
-func (nd *netNode) Spawn() <-chan struct{} {
-	nd.t.Helper()
-	nd.mu.Lock()
-	defer nd.mu.Unlock()
-	require.Nil(nd.t, nd.cmd, "%s is already running", nd.name)
-	logf, err := os.OpenFile(filepath.Join(nd.home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	require.NoError(nd.t, err)
-	bin := binary
-	if nd.bin != "" {
-		bin = nd.bin
-	}
-	cmd := exec.Command(bin, "start", "--home", nd.home)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Env = append(os.Environ(), nd.env...)
-	// Its own process group (signals reach the node and nothing else), and
-	// killed by the kernel if the test process dies without cleaning up
-	// (a go test timeout), so that no node outlives its test.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	require.NoError(nd.t, cmd.Start())
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	nd.cmd, nd.done, nd.log, nd.frozen = cmd, done, logf, false
-	return done
-}
-
-// Exited waits up to timeout for a spawned process to end by itself and
-// reports whether it did, with its exit code; a process that ended is
-// cleared so that the node can be started again.
-func (nd *netNode) Exited(timeout time.Duration) (bool, int) {
-	nd.mu.Lock()
-	cmd, done := nd.cmd, nd.done
-	nd.mu.Unlock()
-	if cmd == nil {
-		return false, 0
-	}
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		return false, 0
-	}
-	nd.mu.Lock()
-	defer nd.mu.Unlock()
-	_ = nd.log.Close()
-	code := cmd.ProcessState.ExitCode()
-	nd.cmd, nd.done, nd.log, nd.frozen = nil, nil, nil, false
-	return true, code
-}
-
-// Running reports whether the process runs and is not frozen.
-func (nd *netNode) Running() bool {
-	nd.mu.Lock()
-	defer nd.mu.Unlock()
-	return nd.cmd != nil && !nd.frozen
-}
-
-// signalAndWait sends sig to the process group and waits up to timeout
-// for the process to end; then it kills the group. It does nothing if the
-// node is not running.
-func (nd *netNode) signalAndWait(sig syscall.Signal, timeout time.Duration) {
-	nd.mu.Lock()
-	if nd.cmd == nil {
-		nd.mu.Unlock()
-		return
-	}
-	pgid, done, frozen := nd.cmd.Process.Pid, nd.done, nd.frozen
-	// From now on the node counts as not running; the lock is not held
-	// while the process shuts down.
-	nd.frozen = true
-	nd.mu.Unlock()
-	if frozen && sig != syscall.SIGKILL {
-		_ = syscall.Kill(-pgid, syscall.SIGCONT)
-	}
-	_ = syscall.Kill(-pgid, sig)
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-done
-	}
-	nd.mu.Lock()
-	defer nd.mu.Unlock()
-	_ = nd.log.Close()
-	nd.cmd, nd.done, nd.log, nd.frozen = nil, nil, nil, false
-}
-
-// Kill stops the node with SIGKILL, as a power cut would.
-func (nd *netNode) Kill() { nd.signalAndWait(syscall.SIGKILL, 10*time.Second) }
-
-// Stop stops the node with SIGTERM, and SIGKILL if it has not exited
-// within 30 s.
-func (nd *netNode) Stop() { nd.signalAndWait(syscall.SIGTERM, 30*time.Second) }
-
-// Restart stops the node cleanly and starts it again.
-func (nd *netNode) Restart() {
-	nd.t.Helper()
-	nd.Stop()
-	nd.Start()
-}
-
-// Freeze suspends the process (SIGSTOP): it keeps its sockets but
-// answers nothing.
-func (nd *netNode) Freeze() { nd.signalFrozen(syscall.SIGSTOP, true) }
-
-// Thaw resumes a frozen process (SIGCONT).
-func (nd *netNode) Thaw() { nd.signalFrozen(syscall.SIGCONT, false) }
-
-func (nd *netNode) signalFrozen(sig syscall.Signal, frozen bool) {
-	nd.t.Helper()
-	nd.mu.Lock()
-	defer nd.mu.Unlock()
-	require.NotNil(nd.t, nd.cmd, "%s is not running", nd.name)
-	require.NoError(nd.t, syscall.Kill(-nd.cmd.Process.Pid, sig))
-	nd.frozen = frozen
-}
-
-// Client returns an RPC client of the node.
-func (nd *netNode) Client() *client.Client {
-	c, err := client.New(nd.rpc)
-	require.NoError(nd.t, err)
-	return c
-}
-
-// Height is the node's latest block height (0 before the first block).
-func (nd *netNode) Height() (int64, error) { return rpcHeight(nd.rpc) }
-
-// Log returns the node's whole log.
-func (nd *netNode) Log() string {
-	nd.t.Helper()
-	b, err := os.ReadFile(filepath.Join(nd.home, "node.log"))
-	require.NoError(nd.t, err)
-	return string(b)
-}
-
-// Tail returns the end of the node's log.
-func (nd *netNode) Tail() string {
-	b, _ := os.ReadFile(filepath.Join(nd.home, "node.log"))
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(b)
 }

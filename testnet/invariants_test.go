@@ -82,8 +82,8 @@ func (nw *network) checkSafety(ctx context.Context) {
 // checkInfoAppHash requires the app hash nd's ABCI Info reports for its
 // last block H to equal the AppHash in nd's header H+1 (waiting up to 30 s
 // for that header).
-func (nd *netNode) checkInfoAppHash(ctx context.Context) {
-	t := nd.t
+func (nd *node) checkInfoAppHash(ctx context.Context) {
+	t := nd.tb
 	t.Helper()
 	cl := nd.Client()
 	info, err := cl.RPC().ABCIInfo(ctx)

@@ -237,7 +237,7 @@ func (sc *byzScan) sameResultsEverywhere(ctx context.Context) {
 }
 
 // byzLines returns the lines of nd's whole log that contain s.
-func byzLines(nd *netNode, s string) []string {
+func byzLines(nd *node, s string) []string {
 	var out []string
 	for _, line := range strings.Split(nd.Log(), "\n") {
 		if strings.Contains(line, s) {
@@ -248,4 +248,4 @@ func byzLines(nd *netNode, s string) []string {
 }
 
 // byzCount counts the lines of nd's whole log that contain s.
-func byzCount(nd *netNode, s string) int { return len(byzLines(nd, s)) }
+func byzCount(nd *node, s string) int { return len(byzLines(nd, s)) }

@@ -70,7 +70,7 @@ func TestScenarioCrashInCommit(t *testing.T) {
 // to die by a signal, requires its log to name point and N, restarts it on
 // the production build and requires the handshake to replay from where
 // that point leaves the stores, and v to be back at the tip within 30 s.
-func commitCrashOnce(t *testing.T, nw *network, v *netNode, point string) {
+func commitCrashOnce(t *testing.T, nw *network, v *node, point string) {
 	t.Helper()
 	start := time.Now()
 	target := nw.maxHeight() + 3
@@ -107,7 +107,7 @@ func commitCrashOnce(t *testing.T, nw *network, v *netNode, point string) {
 }
 
 // commitCrashLogSize is the current length of v's log.
-func commitCrashLogSize(t *testing.T, v *netNode) int64 {
+func commitCrashLogSize(t *testing.T, v *node) int64 {
 	t.Helper()
 	st, err := os.Stat(filepath.Join(v.home, "node.log"))
 	require.NoError(t, err)
@@ -115,7 +115,7 @@ func commitCrashLogSize(t *testing.T, v *netNode) int64 {
 }
 
 // commitCrashLogSince returns v's log from byte off on.
-func commitCrashLogSince(t *testing.T, v *netNode, off int64) string {
+func commitCrashLogSince(t *testing.T, v *node, off int64) string {
 	t.Helper()
 	f, err := os.Open(filepath.Join(v.home, "node.log"))
 	require.NoError(t, err)

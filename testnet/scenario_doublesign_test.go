@@ -119,7 +119,7 @@ func TestScenarioDoubleSign(t *testing.T) {
 
 // doublesignCopyKey copies from's consensus key into to's home with a
 // fresh (empty) sign state, and returns the key's validator address.
-func doublesignCopyKey(t *testing.T, from, to *netNode) cmtypes.Address {
+func doublesignCopyKey(t *testing.T, from, to *node) cmtypes.Address {
 	t.Helper()
 	key := filepath.Join(from.home, "config", "priv_validator_key.json")
 	b, err := os.ReadFile(key)
@@ -222,7 +222,7 @@ func doublesignEvidenceRecords(ctx context.Context, t *testing.T, nw *network, t
 // doublesignAllEvidence requires every piece of evidence in nd's blocks
 // 1..top to be DuplicateVoteEvidence against addr (no honest validator is
 // accused), and returns how many there are.
-func doublesignAllEvidence(ctx context.Context, t *testing.T, nd *netNode, top int64, addr cmtypes.Address) int {
+func doublesignAllEvidence(ctx context.Context, t *testing.T, nd *node, top int64, addr cmtypes.Address) int {
 	t.Helper()
 	cl := nd.Client()
 	n := 0

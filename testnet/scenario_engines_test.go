@@ -42,11 +42,11 @@ func TestScenarioEngines(t *testing.T) {
 	live := watchLiveness(nw)
 	w := startWorkload(nw, seed)
 
-	byEngine := map[string][]*netNode{}
+	byEngine := map[string][]*node{}
 	for i, nd := range nw.validators() {
 		byEngine[enginesPlan[i]] = append(byEngine[enginesPlan[i]], nd)
 	}
-	kills, restarts := 0, map[*netNode]int{}
+	kills, restarts := 0, map[*node]int{}
 	engine := enginesPlan[rng.IntN(2)]
 	end := time.Now().Add(duration)
 	for kills < minKills || time.Now().Before(end) {
@@ -100,7 +100,7 @@ var enginesStartedRe = regexp.MustCompile(`govchain node started.*\bengine=(\w+)
 
 // enginesStarted returns the engine of every start of nd recorded in its
 // log, in order; it fails the test if there is none.
-func enginesStarted(t *testing.T, nd *netNode) []string {
+func enginesStarted(t *testing.T, nd *node) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(nd.home, "node.log"))
 	require.NoError(t, err)

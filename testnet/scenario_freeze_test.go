@@ -43,7 +43,7 @@ func TestScenarioFreezeValidators(t *testing.T) {
 	freezes, proposerFreezes, skipped := 0, 0, 0
 	end := time.Now().Add(duration)
 	for freezes < minFreezes || time.Now().Before(end) {
-		var v *netNode
+		var v *node
 		var h int64
 		proposer := freezes%2 == 0
 		if proposer {
@@ -89,9 +89,9 @@ func TestScenarioFreezeValidators(t *testing.T) {
 
 // freezeValidatorAddrs maps each validator's consensus address (upper-case
 // hex, as headers and consensus_state print it) to its node.
-func freezeValidatorAddrs(t *testing.T, nw *network) map[string]*netNode {
+func freezeValidatorAddrs(t *testing.T, nw *network) map[string]*node {
 	t.Helper()
-	out := map[string]*netNode{}
+	out := map[string]*node{}
 	for _, v := range nw.validators() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		st, err := v.Client().RPC().Status(ctx)
@@ -116,7 +116,7 @@ type freezeRoundState struct {
 // it is in the NewHeight step of round 0 (waiting out timeout_commit, so
 // the proposer of that height has not proposed yet) and returns that
 // height and its proposer's node. It fails the test after timeout.
-func freezeNextProposer(t *testing.T, nw *network, addrs map[string]*netNode, timeout time.Duration) (int64, *netNode) {
+func freezeNextProposer(t *testing.T, nw *network, addrs map[string]*node, timeout time.Duration) (int64, *node) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -154,7 +154,7 @@ func freezeNextProposer(t *testing.T, nw *network, addrs map[string]*netNode, ti
 // freezeProposerOf returns the name of the validator that proposed block
 // h (addrs as freezeValidatorAddrs returns them) and the round its commit
 // was made in.
-func freezeProposerOf(ctx context.Context, t *testing.T, nw *network, addrs map[string]*netNode, h int64) (string, int32) {
+func freezeProposerOf(ctx context.Context, t *testing.T, nw *network, addrs map[string]*node, h int64) (string, int32) {
 	t.Helper()
 	res, err := nw.nodes[0].Client().RPC().Commit(ctx, &h)
 	require.NoError(t, err, "commit %d", h)

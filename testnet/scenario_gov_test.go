@@ -144,7 +144,7 @@ func TestScenarioGovValidatorChange(t *testing.T) {
 
 // govChangeNodeKey reads node nd's consensus public key from its home's
 // config/priv_validator_key.json.
-func govChangeNodeKey(t *testing.T, nd *netNode) ed25519.PubKey {
+func govChangeNodeKey(t *testing.T, nd *node) ed25519.PubKey {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(nd.home, "config", "priv_validator_key.json"))
 	require.NoError(t, err)
@@ -178,7 +178,7 @@ func (r *govChangeRun) admin(agency string) *client.Key {
 }
 
 // submit sends msg signed by key through node nd and requires code 0.
-func (r *govChangeRun) submit(nd *netNode, key *client.Key, msg core.Msg) *client.TxResult {
+func (r *govChangeRun) submit(nd *node, key *client.Key, msg core.Msg) *client.TxResult {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	res, err := nd.Client().Submit(ctx, key, msg, client.SubmitOptions{ChainID: r.nw.chainID})
@@ -197,7 +197,7 @@ func (r *govChangeRun) change(n int, ch *govChange) {
 	ch.before = r.agencies()
 	voters := slices.Clone(ch.before)
 	ch.victim = r.members[voters[r.rng.IntN(len(voters))]]
-	var via []*netNode
+	var via []*node
 	for _, nd := range nw.nodes {
 		if nd.idx != ch.victim {
 			via = append(via, nd)
@@ -280,7 +280,7 @@ func (r *govChangeRun) change(n int, ch *govChange) {
 }
 
 // proposal reads proposal id from node nd.
-func (r *govChangeRun) proposal(nd *netNode, id uint64) gov.Proposal {
+func (r *govChangeRun) proposal(nd *node, id uint64) gov.Proposal {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	res, err := nd.Client().Query(ctx, fmt.Sprintf("/gov/proposal/%d", id), client.QueryOptions{})
@@ -375,7 +375,7 @@ func (r *govChangeRun) checkSets(ctx context.Context, changes []*govChange) {
 
 // govChangeSigners reports which validators signed (flag commit) the canonical
 // commit of block h, by address.
-func govChangeSigners(ctx context.Context, nd *netNode, h int64) (map[string]bool, error) {
+func govChangeSigners(ctx context.Context, nd *node, h int64) (map[string]bool, error) {
 	res, err := nd.Client().RPC().Commit(ctx, &h)
 	if err != nil {
 		return nil, err

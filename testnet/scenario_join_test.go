@@ -120,7 +120,7 @@ func TestScenarioJoin(t *testing.T) {
 // joinLogHeight finds the first line of nd's log matching re (whose one
 // group is a height) and returns that height; it fails the test if there
 // is none.
-func joinLogHeight(t *testing.T, nd *netNode, re string) int64 {
+func joinLogHeight(t *testing.T, nd *node, re string) int64 {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(nd.home, "node.log"))
 	require.NoError(t, err)
@@ -138,7 +138,7 @@ func joinLogHeight(t *testing.T, nd *netNode, re string) int64 {
 // Info app hash at its last height H must equal its header H+1's; and
 // every acknowledged transaction of those heights must be on nd in the
 // same block with code 0.
-func joinCheckPartial(ctx context.Context, t *testing.T, ref, nd *netNode, ops []opRecord) {
+func joinCheckPartial(ctx context.Context, t *testing.T, ref, nd *node, ops []opRecord) {
 	t.Helper()
 	cl, rcl := nd.Client(), ref.Client()
 	st, err := cl.RPC().Status(ctx)

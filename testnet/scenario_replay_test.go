@@ -106,7 +106,7 @@ func TestScenarioReplay(t *testing.T) {
 	t.Logf("(a) T re-sent to %s after it left the cache: refused by CheckTx with code %d", target.name, replayCodeReplay)
 	// (b) T after a restart of the node it is sent to (the full version:
 	// of every node in turn).
-	restarted := []*netNode{target}
+	restarted := []*node{target}
 	if fullE2E() {
 		restarted = nw.nodes
 	}
@@ -236,7 +236,7 @@ func replayMustBroadcast(ctx context.Context, t *testing.T, cl *client.Client, t
 // pending transaction in nd's small cache, so that a copy gossiped back to
 // nd is recognised and not queued twice (CometBFT needs a cache larger
 // than what is pending); one node keeps a batch in sequence order.
-func replayPush(ctx context.Context, t *testing.T, nd *netNode, chainID string, k *client.Key, n int) int64 {
+func replayPush(ctx context.Context, t *testing.T, nd *node, chainID string, k *client.Key, n int) int64 {
 	t.Helper()
 	cl := nd.Client()
 	seq, err := cl.NextSequence(ctx, k.Address())
@@ -258,7 +258,7 @@ func replayPush(ctx context.Context, t *testing.T, nd *netNode, chainID string, 
 // replayRecords reads each path with a proof (of existence or of absence)
 // verified against the next header, all at one height, and returns the
 // values (nil for a proven absence) and that height.
-func replayRecords(ctx context.Context, t *testing.T, nd *netNode, paths []string) ([][]byte, int64) {
+func replayRecords(ctx context.Context, t *testing.T, nd *node, paths []string) ([][]byte, int64) {
 	t.Helper()
 	cl := nd.Client()
 	h, err := nd.Height()
@@ -281,7 +281,7 @@ func replayRecords(ctx context.Context, t *testing.T, nd *netNode, paths []strin
 
 // replayCountInBlocks counts, for each of txs, how many times it appears
 // in nd's blocks 1..top.
-func replayCountInBlocks(ctx context.Context, t *testing.T, nd *netNode, top int64, txs [][]byte) []int {
+func replayCountInBlocks(ctx context.Context, t *testing.T, nd *node, top int64, txs [][]byte) []int {
 	t.Helper()
 	cl := nd.Client()
 	counts := make([]int, len(txs))
@@ -301,7 +301,7 @@ func replayCountInBlocks(ctx context.Context, t *testing.T, nd *netNode, top int
 
 // replayWaitSynced waits until nd has left block sync (its RPC accepts
 // transactions only then) and returns how long that took.
-func replayWaitSynced(ctx context.Context, t *testing.T, nd *netNode, timeout time.Duration) time.Duration {
+func replayWaitSynced(ctx context.Context, t *testing.T, nd *node, timeout time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
 	require.Eventually(t, func() bool {

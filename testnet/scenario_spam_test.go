@@ -175,14 +175,12 @@ func TestScenarioSpam(t *testing.T) {
 
 // spamRSS is the resident set size of the node's process in bytes, read
 // from /proc/<pid>/status.
-func (nd *netNode) spamRSS() (int64, error) {
-	nd.mu.Lock()
-	cmd := nd.cmd
-	nd.mu.Unlock()
-	if cmd == nil {
+func (nd *node) spamRSS() (int64, error) {
+	pid := nd.Pid()
+	if pid == 0 {
 		return 0, fmt.Errorf("%s is not running", nd.name)
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
 	}
@@ -192,7 +190,7 @@ func (nd *netNode) spamRSS() (int64, error) {
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", cmd.Process.Pid)
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
 }
 
 // spamMemory samples every node's resident memory until stopped.

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -49,20 +48,31 @@ func setSnapshotConfig(t *testing.T, home string, interval, keepRecent int) {
 	require.NoError(t, os.WriteFile(f, append(head, tail...), 0o644))
 }
 
+// readNodeConfig loads a home's config.toml as CometBFT does.
+func readNodeConfig(home string) (*cmtcfg.Config, error) {
+	path := filepath.Join(home, "config", "config.toml")
+	v := viper.New()
+	v.SetConfigFile(path)
+	if err := v.ReadInConfig(); err != nil {
+		return nil, err
+	}
+	conf := cmtcfg.DefaultConfig()
+	if err := v.Unmarshal(conf); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	conf.SetRoot(home)
+	return conf, nil
+}
+
 // editNodeConfig loads a home's config.toml as CometBFT does, lets edit
 // change it, and writes it back.
 func editNodeConfig(t testing.TB, home string, edit func(*cmtcfg.Config)) {
 	t.Helper()
-	path := filepath.Join(home, "config", "config.toml")
-	v := viper.New()
-	v.SetConfigFile(path)
-	require.NoError(t, v.ReadInConfig())
-	conf := cmtcfg.DefaultConfig()
-	require.NoError(t, v.Unmarshal(conf))
-	conf.SetRoot(home)
+	conf, err := readNodeConfig(home)
+	require.NoError(t, err)
 	edit(conf)
 	require.NoError(t, conf.ValidateBasic())
-	cmtcfg.WriteConfigFile(path, conf)
+	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), conf)
 }
 
 // newJoiningNode initialises a full node (not a validator: its key is its
@@ -72,14 +82,7 @@ func newJoiningNode(t *testing.T, genesisFile, engine string) *node {
 	home := filepath.Join(t.TempDir(), "home")
 	out, err := exec.Command(binary, "init", "--home", home, "--genesis", genesisFile, "--moniker", "joiner", "--engine", engine).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	rpcPort := freePort(t)
-	n := &node{t: t, home: home,
-		rpc:  fmt.Sprintf("http://127.0.0.1:%d", rpcPort),
-		rpcL: fmt.Sprintf("tcp://127.0.0.1:%d", rpcPort),
-		p2pL: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-	}
-	t.Cleanup(n.stop)
-	return n
+	return newLoneNode(t, "joiner", home)
 }
 
 // TestStateSync starts a development validator that snapshots every 10
@@ -92,13 +95,13 @@ func newJoiningNode(t *testing.T, genesisFile, engine string) *node {
 func TestStateSync(t *testing.T) {
 	src := newDevNode(t, "memiavl")
 	setSnapshotInterval(t, src.home, 10)
-	src.start()
+	src.StartBlock()
 
 	// Register parcels in the first blocks, all before the first snapshot.
 	kr := client.NewKeyring(src.home + "/keyring")
 	registrar, err := kr.Get("registrar")
 	require.NoError(t, err)
-	cl := src.client()
+	cl := src.Client()
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
 	defer cancel()
 	chainID, err := cl.ChainID(ctx)
@@ -124,8 +127,8 @@ func TestStateSync(t *testing.T) {
 
 	// A snapshot at 10 is usable once the light client can verify header
 	// 11 (its app hash) and 12 (its commit).
-	require.Eventually(t, func() bool { h, err := src.height(); return err == nil && h >= 13 },
-		40*time.Second, 250*time.Millisecond, "the chain stalled; log:\n%s", src.tail())
+	require.Eventually(t, func() bool { h, err := src.Height(); return err == nil && h >= 13 },
+		40*time.Second, 250*time.Millisecond, "the chain stalled; log:\n%s", src.Tail())
 	trust, err := cl.RPC().Block(ctx, ptr(int64(2)))
 	require.NoError(t, err)
 	st, err := cl.RPC().Status(ctx)
@@ -134,7 +137,7 @@ func TestStateSync(t *testing.T) {
 	dst := newJoiningNode(t, filepath.Join(src.home, "config", "genesis.json"), "iavl")
 	setSnapshotInterval(t, dst.home, 10)
 	editNodeConfig(t, dst.home, func(c *cmtcfg.Config) {
-		c.P2P.PersistentPeers = fmt.Sprintf("%s@%s", st.NodeInfo.ID(), strings.TrimPrefix(src.p2pL, "tcp://"))
+		c.P2P.PersistentPeers = fmt.Sprintf("%s@%s", st.NodeInfo.ID(), src.p2pAddr)
 		c.P2P.PexReactor = false
 		c.P2P.AddrBookStrict = false
 		c.P2P.AllowDuplicateIP = true
@@ -146,18 +149,18 @@ func TestStateSync(t *testing.T) {
 		c.StateSync.DiscoveryTime = 5 * time.Second
 		c.StateSync.TempDir = dst.home
 	})
-	dst.start() // returns once the node has a block
+	dst.StartBlock() // returns once the node has a block
 
 	// It reaches the tip of the first node.
 	require.Eventually(t, func() bool {
-		a, errA := src.height()
-		b, errB := dst.height()
+		a, errA := src.Height()
+		b, errB := dst.Height()
 		return errA == nil && errB == nil && b >= a-1
-	}, 30*time.Second, 250*time.Millisecond, "the joining node did not catch up; log:\n%s", dst.tail())
+	}, 30*time.Second, 250*time.Millisecond, "the joining node did not catch up; log:\n%s", dst.Tail())
 
 	// It restored a snapshot instead of replaying: its block store begins
 	// after the snapshot height.
-	dcl := dst.client()
+	dcl := dst.Client()
 	dst2, err := dcl.RPC().Status(ctx)
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, dst2.SyncInfo.EarliestBlockHeight, int64(11), "block store must start after a snapshot")
@@ -173,7 +176,7 @@ func TestStateSync(t *testing.T) {
 	require.NoError(t, err)
 	h := info.Response.LastBlockHeight
 	require.Greater(t, h, int64(10))
-	require.Eventually(t, func() bool { sh, err := src.height(); return err == nil && sh > h }, 10*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { sh, err := src.Height(); return err == nil && sh > h }, 10*time.Second, 100*time.Millisecond)
 	next, err := cl.RPC().Block(ctx, ptr(h+1))
 	require.NoError(t, err)
 	require.Equal(t, []byte(next.Block.AppHash), info.Response.LastBlockAppHash)
