@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -153,10 +154,17 @@ func freezeNextProposer(t *testing.T, nw *network, addrs map[string]*node, timeo
 
 // freezeProposerOf returns the name of the validator that proposed block
 // h (addrs as freezeValidatorAddrs returns them) and the round its commit
-// was made in.
+// was made in. Node 0 may not have block h yet (it may be the node just
+// thawed, or simply behind): it is asked until it has, for at most 30 s.
 func freezeProposerOf(ctx context.Context, t *testing.T, nw *network, addrs map[string]*node, h int64) (string, int32) {
 	t.Helper()
-	res, err := nw.nodes[0].Client().RPC().Commit(ctx, &h)
+	var res *coretypes.ResultCommit
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if res, err = nw.nodes[0].Client().RPC().Commit(ctx, &h); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	require.NoError(t, err, "commit %d", h)
 	if v, ok := addrs[res.Header.ProposerAddress.String()]; ok {
 		return v.name, res.Commit.Round
