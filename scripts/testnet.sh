@@ -29,7 +29,7 @@ alive() { kill -0 "$1" 2>/dev/null; }
 start() {
 	local dir=$1 bin=$2
 	if [ ! -f "$dir/testnet.json" ]; then
-		"$bin" testnet init --validators 4 --full-nodes 1 --output "$dir"
+		"$bin" testnet init --validators 4 --full-nodes 1 --dir "$dir"
 	fi
 	if [ -f "$dir/pids" ]; then
 		while read -r name pid; do

@@ -49,7 +49,7 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 	const validators = 4
 	firstIP, p2pPort, rpcPort := pickAddresses(tb, validators)
 	dir := filepath.Join(tb.TempDir(), app)
-	out, err := exec.Command(binary, "testnet", "init", "--output", dir, "--chain-id", "bench-e2e",
+	out, err := exec.Command(binary, "testnet", "init", "--dir", dir, "--chain-id", "bench-e2e",
 		"--validators", strconv.Itoa(validators), "--first-ip", firstIP,
 		"--p2p-port", strconv.Itoa(p2pPort), "--rpc-port", strconv.Itoa(rpcPort),
 		"--extra-registrars", strconv.Itoa(extraRegistrars)).CombinedOutput()

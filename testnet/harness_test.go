@@ -117,7 +117,7 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 	n := cfg.validators + cfg.fullNodes
 	firstIP, p2pPort, rpcPort := pickAddresses(t, n)
 	dir := filepath.Join(t.TempDir(), "net")
-	args := []string{"testnet", "init", "--output", dir, "--chain-id", "e2e-net",
+	args := []string{"testnet", "init", "--dir", dir, "--chain-id", "e2e-net",
 		"--validators", strconv.Itoa(cfg.validators), "--full-nodes", strconv.Itoa(cfg.fullNodes),
 		"--first-ip", firstIP, "--p2p-port", strconv.Itoa(p2pPort), "--rpc-port", strconv.Itoa(rpcPort),
 		"--timeout-commit", cfg.timeoutCommit.String()}

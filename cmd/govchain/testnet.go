@@ -24,9 +24,10 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Flags of testnet init (--chain-id and --engine are init's, --output is
-// shared).
+// Flags of testnet init (--chain-id and --engine are init's; -o/--output
+// is every command's output format).
 const (
+	flagTestnetDir     = "dir"
 	flagValidators     = "validators"
 	flagFullNodes      = "full-nodes"
 	flagEngines        = "engines"
@@ -187,7 +188,7 @@ func (c *cli) testnetInitCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write the homes of an N-ministry network on loopback addresses",
-		Long: `Write one node home per node under --output (node0, node1, ...), for a
+		Long: `Write one node home per node under --dir (node0, node1, ...), for a
 network that runs on this machine only.
 
 Nodes 0..N-1 are validators, one per ministry (agency ministry-K, power 10,
@@ -195,26 +196,26 @@ admin key admin-ministry-K, role holders registrar-ministry-K,
 notary-ministry-K and bank-ministry-K); every ministry may grant every
 role. Nodes N..N+M-1 are full nodes. Citizens citizen-0 .. citizen-(2N-1)
 hold no role. Each validator's home keyring holds its ministry's keys;
-<output>/keyring holds every client key, for load generators, and with
+<dir>/keyring holds every client key, for load generators, and with
 --extra-registrars N also N more land registrars per ministry
 (registrar-ministry-K-1 .. -N).
 
 Node i listens on address --first-ip + i (127.0.0.1, 127.0.0.2, ... by
 default; Linux routes all of 127.0.0.0/8 to the loopback interface) with
 P2P on --p2p-port (26656) and RPC on --rpc-port (26657). persistent_peers
-lists every other node; PEX is off. <output>/testnet.json describes the
-nodes. Start each with: govchain start --home <output>/nodeK.
+lists every other node; PEX is off. <dir>/testnet.json describes the
+nodes. Start each with: govchain start --home <dir>/nodeK.
 
 The keyrings hold plaintext keys: for tests and demonstrations only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.runTestnetInit(cmd.Flag(flagOutput).Value.String())
+			return c.runTestnetInit(cmd.Flag(flagTestnetDir).Value.String())
 		},
 	}
 	f := cmd.Flags()
 	f.Int(flagValidators, d.Validators, "number of ministries, each running one validator")
 	f.Int(flagFullNodes, d.FullNodes, "number of full nodes (no validator key in genesis)")
-	f.String(flagOutput, "", "directory to create (must not exist); here --output is not the output format, and GOVCHAIN_OUTPUT does not set it")
+	f.String(flagTestnetDir, "", "directory to create (must not exist)")
 	f.String(flagChainID, d.ChainID, "chain id")
 	f.String(flagEngine, d.Engines[0], "state engine of every node: memiavl or iavl")
 	f.String(flagEngines, "", "state engine per node, comma-separated (e.g. memiavl,iavl,memiavl,iavl); overrides --engine")
@@ -245,16 +246,22 @@ func (c *cli) runTestnetInit(out string) (err error) {
 		cfg.Engines = strings.Split(s, ",")
 	}
 	if out == "" {
-		return fmt.Errorf("--%s is required", flagOutput)
+		return fmt.Errorf("--%s is required", flagTestnetDir)
 	}
 	if _, err := os.Stat(out); err == nil {
-		return fmt.Errorf("%w: %s exists; choose another --%s or remove it", ErrHomeExists, out, flagOutput)
+		return fmt.Errorf("%w: %s exists; choose another --%s or remove it", ErrHomeExists, out, flagTestnetDir)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	tn, err := WriteTestnet(out, cfg)
 	if err != nil {
 		return err
+	}
+	if c.jsonOutput() {
+		return c.printJSON(struct {
+			Dir string `json:"dir"`
+			*Testnet
+		}{out, tn})
 	}
 	fmt.Fprintf(c.out, "initialised %d validator(s) and %d full node(s) of chain %s in %s\n", cfg.Validators, cfg.FullNodes, cfg.ChainID, out)
 	for _, n := range tn.Nodes {

@@ -55,7 +55,7 @@ func TestTestnetConfigValidate(t *testing.T) {
 // other node in persistent_peers, and the keys in the right keyrings.
 func TestTestnetInit(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "net")
-	out, errOut, code := govchain(t, "testnet", "init", "--validators", "3", "--full-nodes", "1", "--output", dir,
+	out, errOut, code := govchain(t, "testnet", "init", "--validators", "3", "--full-nodes", "1", "--dir", dir,
 		"--chain-id", "tn-1", "--first-ip", "127.0.3.1", "--engines", "memiavl,iavl,memiavl,iavl", "--timeout-commit", "250ms")
 	require.Equal(t, 0, code, "%s%s", out, errOut)
 	require.Contains(t, out, "node3  iavl     rpc http://127.0.3.4:26657")
@@ -117,7 +117,7 @@ func TestTestnetInit(t *testing.T) {
 	// --extra-registrars: N more land registrars per ministry, in the
 	// client keyring only, each granted the role in genesis.
 	dir2 := filepath.Join(t.TempDir(), "net2")
-	out, errOut, code = govchain(t, "testnet", "init", "--validators", "3", "--output", dir2, "--extra-registrars", "2")
+	out, errOut, code = govchain(t, "testnet", "init", "--validators", "3", "--dir", dir2, "--extra-registrars", "2")
 	require.Equal(t, 0, code, "%s%s", out, errOut)
 	b, err = os.ReadFile(filepath.Join(dir2, "node0", "config", "genesis.json"))
 	require.NoError(t, err)
@@ -134,14 +134,29 @@ func TestTestnetInit(t *testing.T) {
 	node0Keys, err := client.NewKeyring(filepath.Join(dir2, "node0", "keyring")).List()
 	require.NoError(t, err)
 	require.Len(t, node0Keys, 4, "extra registrars are not in the node's home")
-	_, errOut, code = govchain(t, "testnet", "init", "--output", filepath.Join(t.TempDir(), "y"), "--extra-registrars", "-1")
+	_, errOut, code = govchain(t, "testnet", "init", "--dir", filepath.Join(t.TempDir(), "y"), "--extra-registrars", "-1")
 	require.NotEqual(t, 0, code, "a negative --extra-registrars is refused: %s", errOut)
 
 	// The output directory is never reused.
-	_, errOut, code = govchain(t, "testnet", "init", "--output", dir)
+	_, errOut, code = govchain(t, "testnet", "init", "--dir", dir)
 	requireOneLineError(t, errOut, code, "exists")
-	_, errOut, code = govchain(t, "testnet", "init", "--output", filepath.Join(t.TempDir(), "x"), "--validators", "0")
+	_, errOut, code = govchain(t, "testnet", "init", "--dir", filepath.Join(t.TempDir(), "x"), "--validators", "0")
 	requireOneLineError(t, errOut, code, "--validators must be at least 1")
 	_, errOut, code = govchain(t, "testnet", "init")
-	requireOneLineError(t, errOut, code, "--output is required")
+	requireOneLineError(t, errOut, code, "--dir is required")
+
+	// -o json describes the network as testnet.json does, with its directory.
+	dir3 := filepath.Join(t.TempDir(), "net3")
+	out, errOut, code = govchain(t, "testnet", "init", "--validators", "2", "--dir", dir3, "-o", "json")
+	require.Equal(t, 0, code, errOut)
+	var desc struct {
+		Dir     string `json:"dir"`
+		ChainID string `json:"chain_id"`
+		Nodes   []struct {
+			Name string `json:"name"`
+		} `json:"nodes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &desc), out)
+	require.Equal(t, dir3, desc.Dir)
+	require.Len(t, desc.Nodes, 2)
 }
