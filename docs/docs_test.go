@@ -157,7 +157,7 @@ var normalisers = []struct {
 }{
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "<time>"},
 	{regexp.MustCompile(`[0-9A-Fa-f]{16,}`), "<hex>"},
-	{regexp.MustCompile(`(?i)(height"?[:=]?\s*|block |heights? |at height |header |at state )\d+`), "${1}<n>"},
+	{regexp.MustCompile(`(?i)(height"?[:=]?\s*"?|block |heights? |at height |header |at state )\d+`), "${1}<n>"},
 	// A tax period is the UTC month of its block.
 	{regexp.MustCompile(`(?i)(period"?[:=]\s*"?)\d{4}-\d\d\b`), "${1}<month>"},
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:<port>"},
