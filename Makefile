@@ -24,7 +24,7 @@ FUZZTIME     ?= 10s
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-proofs bench-app bench-e2e e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-e2e e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -64,6 +64,12 @@ staticcheck:
 unit:
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	$(GO) test -count=1 -tags faultinject ./abci/
+
+# The command sessions of README.md and docs/*.md, each page against a
+# development chain of its own (also part of unit). `go test ./docs
+# -update` records their real output into the pages instead.
+docs:
+	$(GO) test -count=1 ./docs/
 
 # Every Fuzz target in the tree, briefly (fuzz-short) or for longer (fuzz).
 fuzz-short:
