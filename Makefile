@@ -98,7 +98,7 @@ bench-app:
 # End-to-end throughput and latency of a 4-validator network on this
 # machine, govchain beside CometBFT's kvstore on the same setup, at rising
 # concurrency (testnet/bench_e2e_test.go; about 8 minutes). Run it alone:
-# it measures the whole machine. Prints a Markdown table for the README.
+# it measures the whole machine. Prints a Markdown table for docs/measurements.md.
 bench-e2e:
 	$(GO) test -run '^$$' -bench '^BenchmarkE2E$$' -benchtime 1x -timeout 30m ./testnet/
 
