@@ -27,7 +27,7 @@ FUZZTIME     ?=
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench bench-state bench-proofs bench-app bench-e2e e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-e2e e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -68,6 +68,12 @@ unit:
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	$(GO) test -count=1 -tags faultinject ./abci/
 
+# The command sessions of README.md and docs/*.md, each page against a
+# development chain of its own (also part of unit). `go test ./docs
+# -update` records their real output into the pages instead.
+docs:
+	$(GO) test -count=1 ./docs/
+
 # Every Fuzz target in the tree, briefly (fuzz-short: at least 10,000
 # executions each, about a minute in all once built) or for longer (fuzz).
 fuzz-short:
@@ -96,7 +102,7 @@ bench-app:
 # End-to-end throughput and latency of a 4-validator network on this
 # machine, govchain beside CometBFT's kvstore on the same setup, at rising
 # concurrency (testnet/bench_e2e_test.go; about 8 minutes). Run it alone:
-# it measures the whole machine. Prints a Markdown table for the README.
+# it measures the whole machine. Prints a Markdown table for docs/measurements.md.
 bench-e2e:
 	$(GO) test -run '^$$' -bench '^BenchmarkE2E$$' -benchtime 1x -timeout 30m ./testnet/
 

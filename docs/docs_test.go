@@ -157,7 +157,9 @@ var normalisers = []struct {
 }{
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`), "<time>"},
 	{regexp.MustCompile(`[0-9A-Fa-f]{16,}`), "<hex>"},
-	{regexp.MustCompile(`(?i)(height"?:?\s*|block |heights? |at height )\d+`), "${1}<n>"},
+	{regexp.MustCompile(`(?i)(height"?[:=]?\s*"?|block |heights? |at height |header |at state )\d+`), "${1}<n>"},
+	// A tax period is the UTC month of its block.
+	{regexp.MustCompile(`(?i)(period"?[:=]\s*"?)\d{4}-\d\d\b`), "${1}<month>"},
 	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:<port>"},
 	{regexp.MustCompile(`\d+(\.\d+)?(ms|µs|s)\b`), "<duration>"},
 }
@@ -291,6 +293,7 @@ func newShell(t *testing.T, bin string) *shell {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "govchain"), b, 0o755))
 	bin = filepath.Join(dir, "bin", "govchain")
+	linkRepository(t, dir)
 	home := filepath.Join(dir, ".govchain-dev")
 	out, err := exec.Command(bin, "init", "--dev", "--home", home, "--chain-id", "govchain-dev", "--moniker", "dev").CombinedOutput()
 	require.NoError(t, err, "%s", out)
@@ -332,6 +335,7 @@ func newShell(t *testing.T, bin string) *shell {
 	cmd := exec.Command("bash", "--noprofile", "--norc")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "HOME="+dir, "GOVCHAIN_NODE=http://"+rpc, "PATH="+filepath.Join(dir, "bin")+":"+os.Getenv("PATH"))
+	cmd.Env = append(cmd.Env, goCaches(t)...)
 	in, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	pr, pw := io.Pipe()
@@ -396,6 +400,39 @@ func (s *shell) run(t *testing.T, cmd string) (string, int) {
 		t.Fatalf("%q did not finish within 2 minutes", cmd)
 		return "", -1
 	}
+}
+
+// linkRepository makes a page's directory stand for the repository's
+// root, where a reader who ran `make run` types the page's commands: every
+// top-level entry of the repository but bin/ and the hidden ones is linked
+// into it, so that a command such as `go run ./docs/goclient` runs as it
+// would there. Sessions write their own files beside the links, never
+// into them.
+func linkRepository(t *testing.T, dir string) {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	entries, err := os.ReadDir(root)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.Name() == "bin" || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		require.NoError(t, os.Symlink(filepath.Join(root, e.Name()), filepath.Join(dir, e.Name())))
+	}
+}
+
+// goCaches returns the go command's cache and module directories as
+// environment settings, so that a `go run` in a session, whose $HOME is
+// the page's directory, builds from the caches the test itself uses
+// instead of downloading every module again.
+func goCaches(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	require.NoError(t, err)
+	vals := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, vals, 3)
+	return []string{"GOCACHE=" + vals[0], "GOMODCACHE=" + vals[1], "GOPATH=" + vals[2]}
 }
 
 func freePort(t *testing.T) string {
