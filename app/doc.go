@@ -34,11 +34,12 @@
 //     range of 100 (core.NewCodedError(800, core.ErrInvalid, "permits:
 //     invalid message")) and listed in Errors; its messages (VerbNoun
 //     types implementing core.Msg, type strings "permits/verb_noun");
-//     query.go with one resolver from a path to its key and answer, shared
-//     by Query and PathKey; and module.go with
+//     query.go with one resolver from a path to its key and answer
+//     (core.Resolver; core.Module derives Query and PathKey from it); and
+//     module.go with
 //     `var Module = &core.Module{Name: "permits", Prefix: Prefix, Codes: 800,
-//     Msgs: []core.MsgType{core.MsgOf[IssuePermit](), ...}, Query: Query,
-//     PathKey: PathKey, Errors: Errors}` (and Genesis:
+//     Msgs: []core.MsgType{core.MsgOf[IssuePermit](), ...}, Resolve: resolve,
+//     Errors: Errors}` (and Genesis:
 //     core.GenesisOf(DefaultParams, Params.Validate, InitGenesis) if it has
 //     genesis parameters).
 //  2. Append `permits.Module,` to Modules. Never reorder or remove an

@@ -109,7 +109,7 @@ func BenchmarkE2E(b *testing.B) {
 	}
 }
 
-// benchE2ETable renders the results as the Markdown table the README
+// benchE2ETable renders the results as the Markdown table docs/measurements.md
 // shows.
 func benchE2ETable(machine string, senders []int, window time.Duration, govTxSize, kvTxSize int, res map[string][]benchE2EStep) string {
 	var sb strings.Builder

@@ -37,7 +37,7 @@ const (
 
 // Certificate is a self-contained proof of a registry answer at state
 // version Height (H), checked against the signed header of block H+1. Its
-// JSON encoding (Encode) is the file format; README.md documents it.
+// JSON encoding (Encode) is the file format; docs/auditor.md documents it.
 type Certificate struct {
 	// Format is always Format.
 	Format string `json:"format"`

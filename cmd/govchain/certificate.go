@@ -34,7 +34,7 @@ the signed headers that hand trust on from the genesis validators.
   govchain certificate export /land/parcel/P-1 --out parcel.json
   govchain certificate verify parcel.json --trust genesis.json
 
-README.md ("Certificates") documents the format.`,
+docs/auditor.md ("Certificates") documents the format.`,
 	}
 	cmd.AddCommand(c.certificateExportCmd(), c.certificateVerifyCmd())
 	return cmd

@@ -112,6 +112,13 @@ func TestInitSolo(t *testing.T) {
 	after, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
 	require.NoError(t, err)
 	require.Equal(t, before, after)
+
+	// A bad --engine is named as the flag, and nothing is written.
+	other := filepath.Join(t.TempDir(), "other")
+	_, errOut, code = govchain(t, "init", "--home", other, "--chain-id", "test-3", "--engine", "leveldb")
+	requireOneLineError(t, errOut, code, `--engine: state: unknown engine "leveldb"`)
+	_, err = os.Stat(other)
+	require.ErrorIs(t, err, os.ErrNotExist)
 }
 
 func TestInitDev(t *testing.T) {

@@ -58,7 +58,10 @@ cache_size = {{.State.CacheSize}}
 # memiavl: versions between on-disk snapshots; the write-ahead log
 # covers the versions in between.
 snapshot_interval = {{.State.SnapshotInterval}}
-# How many old versions stay queryable (0 keeps all, iavl only).
+# How much history stays queryable. iavl: the number of latest versions
+# kept (0 keeps all). memiavl: the number of on-disk snapshots kept besides
+# the newest; every version from the oldest kept snapshot on stays
+# queryable (0: only versions since the newest snapshot).
 keep_recent = {{.State.KeepRecent}}
 
 [snapshot]

@@ -98,6 +98,9 @@ func (c *cli) runInit() (err error) {
 	}
 	appCfg := DefaultConfig()
 	appCfg.State.Engine = c.v.GetString(flagEngine)
+	if err := appCfg.State.Validate(); err != nil {
+		return fmt.Errorf("--%s: %w", flagEngine, err)
+	}
 	if err := appCfg.Validate(); err != nil {
 		return err
 	}

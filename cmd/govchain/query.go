@@ -96,7 +96,7 @@ Accounts are 40 hex digits or a keyring key name.`,
 	}
 
 	account := path("account ACCOUNT", "An account's public key and next sequence", cobra.ExactArgs(1), acct("/account/%s"))
-	chain := path("chain", "The chain's id, parameters and member agencies", cobra.NoArgs, fixed("/chain/info"))
+	chain := path("chain", "The chain's id and parameters (the member agencies: query agency list)", cobra.NoArgs, fixed("/chain/info"))
 	raw := path("raw PATH", "Any query path, e.g. /land/parcel/P-1 or /store/<hex key>", cobra.ExactArgs(1),
 		func(_ *cobra.Command, args []string) (string, error) { return args[0], nil })
 

@@ -1,4 +1,5 @@
-// Command codes prints govchain's result-code table as Markdown, for the
-// README: go run ./scripts/codes. It reads the table from package abci, so
-// the README cannot drift from the codes the node returns.
+// Command codes prints govchain's result-code table as Markdown, as
+// docs/client.md shows it: go run ./scripts/codes. It reads the table from
+// package abci, and the docs test compares the page with its output, so the
+// page cannot drift from the codes the node returns.
 package main
