@@ -25,7 +25,7 @@ import (
 func resolve(path []string) ([]byte, core.Answer, error) {
 	switch {
 	case len(path) == 1 && path[0] == "list":
-		return core.AgencySetKey(), agencyList, nil
+		return core.AgencySetKey(), core.PrefixOf(errNoAgencySet, core.AgenciesPrefix()), nil
 	case len(path) == 2 && path[0] == "id":
 		return core.AgencyKey(path[1]), core.Single(ErrAgencyNotFound), nil
 	case len(path) == 3 && path[0] == "account":
@@ -37,9 +37,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case "roles":
 			return core.RoleAccountKey(addr), core.Single(errNoRoles), nil
 		case "history":
-			return core.RoleAccountKey(addr), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryPrefix(r, key, errNoRoles, state.Key(core.PrefixRole, core.RoleHistoryTable, addr[:]))
-			}, nil
+			return core.RoleAccountKey(addr), core.PrefixOf(errNoRoles, state.Key(core.PrefixRole, core.RoleHistoryTable, addr[:])), nil
 		}
 	case len(path) == 2 && path[0] == "policy":
 		if !core.ValidRole(core.Role(path[1])) {
@@ -56,9 +54,3 @@ var (
 	errNoRoles     = core.NewError(core.ErrNotFound, "agency: account has never held a role")
 	errNoPolicy    = core.NewError(core.ErrNotFound, "agency: no agency may grant this role")
 )
-
-// agencyList answers list from the agency set under key: the set, then
-// every agency by id.
-func agencyList(r state.Reader, key []byte) (*core.QueryResult, error) {
-	return core.QueryPrefix(r, key, errNoAgencySet, core.AgenciesPrefix())
-}

@@ -130,3 +130,70 @@ func SeqKeys(n uint64, keyOf func(uint64) []byte) [][]byte {
 	}
 	return keys
 }
+
+// The Answers and path parsers a module's resolver is built from: each
+// names the key an answer rests on (Resolver) and answers from it, so
+// every module answers a record, a list anchored on a record, a history or
+// a prefix scan, and refuses a malformed segment, in the same way.
+
+// ListOf returns the Answer of a list anchored on a JSON record of type T:
+// QueryListOf with notFound and keysOf.
+func ListOf[T any](notFound error, keysOf func(*T) [][]byte) Answer {
+	return func(r state.Reader, key []byte) (*QueryResult, error) {
+		return QueryListOf(r, key, notFound, keysOf)
+	}
+}
+
+// historyAnchor is the part of a record with a history that its history
+// answer reads: how many entries it has.
+type historyAnchor struct {
+	HistoryCount uint64 `json:"history_count"`
+}
+
+// HistoryOf returns the Answer of a record's history: the record, whose
+// JSON carries its history_count, then its entries 0 to history_count-1
+// under keyOf(seq), in order (ListOf). A missing record is a *NotFound
+// with notFound.
+func HistoryOf(notFound error, keyOf func(seq uint64) []byte) Answer {
+	return ListOf(notFound, func(a *historyAnchor) [][]byte { return SeqKeys(a.HistoryCount, keyOf) })
+}
+
+// PrefixOf returns the Answer of a list anchored on a record whose entries
+// are every key under prefix, in key order: QueryPrefix with notFound.
+func PrefixOf(notFound error, prefix []byte) Answer {
+	return func(r state.Reader, key []byte) (*QueryResult, error) {
+		return QueryPrefix(r, key, notFound, prefix)
+	}
+}
+
+// SingleByID resolves a path segment naming a numeric record id
+// (ParseQueryID, refused with unknown) to the record's key, keyOf(id), and
+// its single-record Answer with notFound.
+func SingleByID(seg string, unknown error, keyOf func(uint64) []byte, notFound error) ([]byte, Answer, error) {
+	id, err := ParseQueryID(seg, unknown)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keyOf(id), Single(notFound), nil
+}
+
+// ParseQueryAddress parses an account in a query path: 40 lower-case hex
+// digits, its one canonical form. Anything else is unknown (the module's
+// unknown-query sentinel) wrapped with the reason.
+func ParseQueryAddress(s string, unknown error) (Address, error) {
+	a, err := ParseAddress(s)
+	if err != nil || a.String() != s {
+		return Address{}, Wrapf(unknown, "account %q must be 40 lower-case hex digits", s)
+	}
+	return a, nil
+}
+
+// ParseQueryIdent parses an external identifier in a query path
+// (ValidateID, naming it what). Anything else is unknown wrapped with the
+// reason.
+func ParseQueryIdent(what, s string, unknown error) (string, error) {
+	if err := ValidateID(what, s); err != nil {
+		return "", Wrapf(unknown, "%v", err)
+	}
+	return s, nil
+}

@@ -3,6 +3,7 @@ package core_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -119,4 +120,73 @@ func TestIDKeys(t *testing.T) {
 	require.Empty(t, core.IDKeys(keyOf, nil))
 	require.Equal(t, [][]byte{{0}, {1}}, core.SeqKeys(2, keyOf))
 	require.Empty(t, core.SeqKeys(0, keyOf))
+}
+
+// TestAnswers checks the Answers resolvers are built from against the
+// Query functions they stand for.
+func TestAnswers(t *testing.T) {
+	kv := coretest.NewMemKV()
+	anchor := state.Key(testPrefix, 1, []byte("h"))
+	entry := func(seq uint64) []byte { return state.Key(testPrefix, 2, []byte("h"), state.Uint64(seq)) }
+	require.NoError(t, kv.Set(anchor, []byte(`{"id":"h","history_count":2,"count":1}`)))
+	for seq := uint64(0); seq < 3; seq++ { // entry 2 exists but is not counted
+		require.NoError(t, kv.Set(entry(seq), []byte(fmt.Sprint(seq))))
+	}
+
+	res, err := core.HistoryOf(errMissing, entry)(kv, anchor)
+	require.NoError(t, err)
+	require.Equal(t, anchor, res.Key)
+	require.Equal(t, []core.KVPair{{Key: anchor, Value: res.Value}, {Key: entry(0), Value: []byte("0")}, {Key: entry(1), Value: []byte("1")}}, res.Entries)
+
+	res, err = core.ListOf(errMissing, func(c *counted) [][]byte { return core.SeqKeys(c.Count, entry) })(kv, anchor)
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 2)
+	require.Equal(t, entry(0), res.Entries[1].Key)
+
+	res, err = core.PrefixOf(errMissing, state.Key(testPrefix, 2, []byte("h")))(kv, anchor)
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 4, "the anchor, then every key under the prefix")
+
+	missing := state.Key(testPrefix, 1, []byte("none"))
+	for _, answer := range []core.Answer{
+		core.HistoryOf(errMissing, entry), core.PrefixOf(errMissing, missing),
+		core.ListOf(errMissing, func(*counted) [][]byte { return nil }),
+	} {
+		_, err := answer(kv, missing)
+		var nf *core.NotFound
+		require.ErrorAs(t, err, &nf)
+		require.Equal(t, missing, nf.Key)
+		require.ErrorIs(t, err, errMissing)
+	}
+}
+
+func TestQueryPathSegments(t *testing.T) {
+	unknown := core.NewError(core.ErrInvalid, "test: unknown query")
+	keyOf := func(id uint64) []byte { return state.Key(testPrefix, 4, state.Uint64(id)) }
+	key, answer, err := core.SingleByID("7", unknown, keyOf, errMissing)
+	require.NoError(t, err)
+	require.Equal(t, keyOf(7), key)
+	_, err = answer(coretest.NewMemKV(), key)
+	require.ErrorIs(t, err, errMissing)
+	_, _, err = core.SingleByID("07", unknown, keyOf, errMissing)
+	require.ErrorIs(t, err, unknown)
+
+	a := coretest.Address("a")
+	got, err := core.ParseQueryAddress(a.String(), unknown)
+	require.NoError(t, err)
+	require.Equal(t, a, got)
+	for _, bad := range []string{"", "xyz", strings.ToUpper(a.String()), a.String() + "00"} {
+		_, err := core.ParseQueryAddress(bad, unknown)
+		require.ErrorIs(t, err, unknown, "%q", bad)
+		require.ErrorContains(t, err, "must be 40 lower-case hex digits")
+	}
+
+	id, err := core.ParseQueryIdent("parcel id", "P-1", unknown)
+	require.NoError(t, err)
+	require.Equal(t, "P-1", id)
+	for _, bad := range []string{"", "a b", "P/1", strings.Repeat("x", 65)} {
+		_, err := core.ParseQueryIdent("parcel id", bad, unknown)
+		require.ErrorIs(t, err, unknown, "%q", bad)
+		require.ErrorContains(t, err, "parcel id")
+	}
 }

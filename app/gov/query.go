@@ -41,48 +41,33 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 	case len(path) == 1 && path[0] == "params":
 		return ParamsKey(), core.Single(core.NewError(core.ErrNotFound, "gov: no governance parameters in state")), nil
 	case len(path) == 1 && path[0] == "proposals":
-		return IndexKey(), openProposals, nil
+		return IndexKey(), core.ListOf(errNoIndex, func(idx *Index) [][]byte { return core.IDKeys(ProposalKey, idx.Open) }), nil
 	case len(path) == 1 && path[0] == "evidence":
-		return EvidenceIndexKey(), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-			return core.QueryListOf(r, key, ErrEvidenceNotFound, func(idx *EvidenceIndex) [][]byte {
-				return core.SeqKeys(idx.Count, func(seq uint64) []byte { return EvidenceKey(seq + 1) })
-			})
-		}, nil
+		return EvidenceIndexKey(), core.ListOf(ErrEvidenceNotFound, func(idx *EvidenceIndex) [][]byte {
+			return core.SeqKeys(idx.Count, func(seq uint64) []byte { return EvidenceKey(seq + 1) })
+		}), nil
 	case len(path) == 2 && path[0] == "evidence":
+		return core.SingleByID(path[1], ErrUnknownQuery, EvidenceKey, ErrEvidenceNotFound)
+	case len(path) == 2 && path[0] == "proposal":
+		return core.SingleByID(path[1], ErrUnknownQuery, ProposalKey, ErrProposalNotFound)
+	case len(path) == 3 && path[0] == "proposal":
 		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
-		}
-		return EvidenceKey(id), core.Single(ErrEvidenceNotFound), nil
-	case (len(path) == 2 || len(path) == 3) && path[0] == "proposal":
-		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(path) == 2 {
-			return ProposalKey(id), core.Single(ErrProposalNotFound), nil
 		}
 		switch path[2] {
 		case "votes":
 			return ProposalKey(id), proposalList(votes), nil
 		case "history":
-			return ProposalKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrProposalNotFound, func(p *Proposal) [][]byte {
-					return core.SeqKeys(p.HistoryCount, func(seq uint64) []byte { return HistoryKey(id, seq) })
-				})
-			}, nil
+			return ProposalKey(id), core.HistoryOf(ErrProposalNotFound, func(seq uint64) []byte { return HistoryKey(id, seq) }), nil
 		}
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
-// openProposals answers proposals from the Index under key: the index,
-// then each open proposal in its order.
-func openProposals(r state.Reader, key []byte) (*core.QueryResult, error) {
-	return core.QueryListOf(r, key, core.NewError(core.ErrNotFound, "gov: no proposal index in state"), func(idx *Index) [][]byte {
-		return core.IDKeys(ProposalKey, idx.Open)
-	})
-}
+// errNoIndex answers proposals in a state without the proposal index
+// (before genesis wrote it).
+var errNoIndex = core.NewError(core.ErrNotFound, "gov: no proposal index in state")
 
 // proposalList answers a list anchored on the proposal under the resolved
 // key: entries turns the proposal's answer into the list.

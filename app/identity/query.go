@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // resolve parses an identity query path (without the leading "identity")
@@ -59,23 +58,17 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case "":
 			return PersonKey(id), core.Single(ErrPersonNotFound), nil
 		case "history":
-			return PersonKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrPersonNotFound, func(p *Person) [][]byte {
-					return core.SeqKeys(p.HistoryCount, func(s uint64) []byte { return PersonHistoryKey(id, s) })
-				})
-			}, nil
+			return PersonKey(id), core.HistoryOf(ErrPersonNotFound, func(s uint64) []byte { return PersonHistoryKey(id, s) }), nil
 		case "credentials":
-			return PersonCredentialsKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryPrefix(r, key, ErrPersonNotFound, PersonCredentialsPrefix(id))
-			}, nil
+			return PersonCredentialsKey(id), core.PrefixOf(ErrPersonNotFound, PersonCredentialsPrefix(id)), nil
 		}
 	case "account":
 		if sub != "" {
 			break
 		}
-		a, err := core.ParseAddress(path[1])
-		if err != nil || a.String() != path[1] {
-			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+		a, err := core.ParseQueryAddress(path[1], ErrUnknownQuery)
+		if err != nil {
+			return nil, nil, err
 		}
 		return AccountLinkKey(a), core.Single(ErrAccountNotLinked), nil
 	case "org":
@@ -87,11 +80,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case "":
 			return OrgKey(id), core.Single(ErrOrgNotFound), nil
 		case "history":
-			return OrgKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrOrgNotFound, func(o *Organisation) [][]byte {
-					return core.SeqKeys(o.HistoryCount, func(s uint64) []byte { return OrgHistoryKey(id, s) })
-				})
-			}, nil
+			return OrgKey(id), core.HistoryOf(ErrOrgNotFound, func(s uint64) []byte { return OrgHistoryKey(id, s) }), nil
 		}
 	case "credential":
 		id, err := idOf(path[1])
@@ -102,11 +91,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case "":
 			return CredentialKey(id), core.Single(ErrCredentialNotFound), nil
 		case "history":
-			return CredentialKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrCredentialNotFound, func(c *Credential) [][]byte {
-					return core.SeqKeys(c.HistoryCount, func(s uint64) []byte { return CredentialHistoryKey(id, s) })
-				})
-			}, nil
+			return CredentialKey(id), core.HistoryOf(ErrCredentialNotFound, func(s uint64) []byte { return CredentialHistoryKey(id, s) }), nil
 		}
 	case "recovery":
 		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
@@ -117,19 +102,10 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case "":
 			return RecoveryKey(id), core.Single(ErrRecoveryNotFound), nil
 		case "history":
-			return RecoveryKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrRecoveryNotFound, func(rc *Recovery) [][]byte {
-					return core.SeqKeys(rc.HistoryCount, func(s uint64) []byte { return RecoveryHistoryKey(id, s) })
-				})
-			}, nil
+			return RecoveryKey(id), core.HistoryOf(ErrRecoveryNotFound, func(s uint64) []byte { return RecoveryHistoryKey(id, s) }), nil
 		}
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
-func idOf(s string) (string, error) {
-	if err := core.ValidateID("id", s); err != nil {
-		return "", core.Wrapf(ErrUnknownQuery, "%v", err)
-	}
-	return s, nil
-}
+func idOf(s string) (string, error) { return core.ParseQueryIdent("id", s, ErrUnknownQuery) }

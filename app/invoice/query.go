@@ -52,9 +52,9 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		number := path[2]
-		if err := core.ValidateID("number", number); err != nil {
-			return nil, nil, core.Wrapf(ErrUnknownQuery, "%v", err)
+		number, err := core.ParseQueryIdent("number", path[2], ErrUnknownQuery)
+		if err != nil {
+			return nil, nil, err
 		}
 		key := InvoiceKey(issuer, number)
 		switch {
@@ -116,13 +116,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 }
 
 // accountOf parses an account in canonical form.
-func accountOf(s string) (core.Address, error) {
-	a, err := core.ParseAddress(s)
-	if err != nil || a.String() != s {
-		return core.Address{}, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", s)
-	}
-	return a, nil
-}
+func accountOf(s string) (core.Address, error) { return core.ParseQueryAddress(s, ErrUnknownQuery) }
 
 // startOf parses an optional page start: a canonical decimal number.
 func startOf(rest []string) (uint64, error) {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // resolve parses a land query path (without the leading "land") into the key
@@ -41,73 +40,49 @@ import (
 func resolve(path []string) ([]byte, core.Answer, error) {
 	switch {
 	case len(path) == 2 && path[0] == "parcel":
-		id, err := parcelIDOf(path[1])
+		id, err := core.ParseQueryIdent("parcel id", path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
 		return ParcelKey(id), core.Single(ErrParcelNotFound), nil
 	case len(path) == 3 && path[0] == "parcel":
-		id, err := parcelIDOf(path[1])
+		id, err := core.ParseQueryIdent("parcel id", path[1], ErrUnknownQuery)
 		if err != nil {
 			return nil, nil, err
 		}
-		var keysOf func(*Parcel) [][]byte
-		switch path[2] {
-		case "history":
-			keysOf = func(p *Parcel) [][]byte {
-				return core.SeqKeys(p.HistoryCount, func(seq uint64) []byte { return HistoryKey(id, seq) })
-			}
-		case "transfers":
-			keysOf = func(p *Parcel) [][]byte {
-				return core.IDKeys(TransferKey, p.PendingTransfers)
-			}
-		case "liens":
-			keysOf = func(p *Parcel) [][]byte {
-				return core.IDKeys(LienKey, slices.Concat(p.PendingLiens, p.ActiveLiens))
-			}
-		case "disputes":
-			keysOf = func(p *Parcel) [][]byte {
-				return core.IDKeys(DisputeKey, p.OpenDisputes)
-			}
-		}
-		if keysOf != nil {
-			return ParcelKey(id), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrParcelNotFound, keysOf)
-			}, nil
+		if answer := parcelList(id, path[2]); answer != nil {
+			return ParcelKey(id), answer, nil
 		}
 	case len(path) == 3 && path[0] == "owner" && path[2] == "parcels":
-		a, err := core.ParseAddress(path[1])
-		if err != nil || a.String() != path[1] {
-			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+		a, err := core.ParseQueryAddress(path[1], ErrUnknownQuery)
+		if err != nil {
+			return nil, nil, err
 		}
-		return OwnerKey(a), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-			return core.QueryPrefix(r, key, ErrOwnerNotFound, OwnerParcelsPrefix(a))
-		}, nil
+		return OwnerKey(a), core.PrefixOf(ErrOwnerNotFound, OwnerParcelsPrefix(a)), nil
 	case len(path) == 2 && path[0] == "transfer":
-		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
-		if err != nil {
-			return nil, nil, err
-		}
-		return TransferKey(id), core.Single(ErrTransferNotFound), nil
+		return core.SingleByID(path[1], ErrUnknownQuery, TransferKey, ErrTransferNotFound)
 	case len(path) == 2 && path[0] == "lien":
-		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
-		if err != nil {
-			return nil, nil, err
-		}
-		return LienKey(id), core.Single(ErrLienNotFound), nil
+		return core.SingleByID(path[1], ErrUnknownQuery, LienKey, ErrLienNotFound)
 	case len(path) == 2 && path[0] == "dispute":
-		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
-		if err != nil {
-			return nil, nil, err
-		}
-		return DisputeKey(id), core.Single(ErrDisputeNotFound), nil
+		return core.SingleByID(path[1], ErrUnknownQuery, DisputeKey, ErrDisputeNotFound)
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
 
-func parcelIDOf(s string) (string, error) {
-	if err := core.ValidateID("parcel id", s); err != nil {
-		return "", core.Wrapf(ErrUnknownQuery, "%v", err)
+// parcelList is the answer of the list parcel/{id}/{list}, anchored on the
+// parcel, or nil for an unknown list.
+func parcelList(id, list string) core.Answer {
+	switch list {
+	case "history":
+		return core.HistoryOf(ErrParcelNotFound, func(seq uint64) []byte { return HistoryKey(id, seq) })
+	case "transfers":
+		return core.ListOf(ErrParcelNotFound, func(p *Parcel) [][]byte { return core.IDKeys(TransferKey, p.PendingTransfers) })
+	case "liens":
+		return core.ListOf(ErrParcelNotFound, func(p *Parcel) [][]byte {
+			return core.IDKeys(LienKey, slices.Concat(p.PendingLiens, p.ActiveLiens))
+		})
+	case "disputes":
+		return core.ListOf(ErrParcelNotFound, func(p *Parcel) [][]byte { return core.IDKeys(DisputeKey, p.OpenDisputes) })
 	}
-	return s, nil
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // resolve parses a vehicle query path (without the leading "vehicle") into
@@ -47,19 +46,11 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		var keysOf func(*Vehicle) [][]byte
 		switch path[2] {
 		case "history":
-			keysOf = func(v *Vehicle) [][]byte {
-				return core.SeqKeys(v.HistoryCount, func(seq uint64) []byte { return HistoryKey(vin, seq) })
-			}
+			return VehicleKey(vin), core.HistoryOf(ErrVehicleNotFound, func(seq uint64) []byte { return HistoryKey(vin, seq) }), nil
 		case "liens":
-			keysOf = func(v *Vehicle) [][]byte { return core.IDKeys(LienKey, v.ActiveLiens) }
-		}
-		if keysOf != nil {
-			return VehicleKey(vin), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-				return core.QueryListOf(r, key, ErrVehicleNotFound, keysOf)
-			}, nil
+			return VehicleKey(vin), core.ListOf(ErrVehicleNotFound, func(v *Vehicle) [][]byte { return core.IDKeys(LienKey, v.ActiveLiens) }), nil
 		}
 	case len(path) == 2 && path[0] == "plate":
 		if err := ValidatePlate(path[1]); err != nil {
@@ -67,25 +58,15 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		}
 		return PlateKey(path[1]), core.Single(ErrPlateNotFound), nil
 	case len(path) == 3 && path[0] == "owner" && path[2] == "vehicles":
-		a, err := core.ParseAddress(path[1])
-		if err != nil || a.String() != path[1] {
-			return nil, nil, core.Wrapf(ErrUnknownQuery, "account %q must be 40 lower-case hex digits", path[1])
+		a, err := core.ParseQueryAddress(path[1], ErrUnknownQuery)
+		if err != nil {
+			return nil, nil, err
 		}
-		return OwnerKey(a), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-			return core.QueryPrefix(r, key, ErrOwnerNotFound, OwnerVehiclesPrefix(a))
-		}, nil
+		return OwnerKey(a), core.PrefixOf(ErrOwnerNotFound, OwnerVehiclesPrefix(a)), nil
 	case len(path) == 2 && path[0] == "transfer":
-		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
-		if err != nil {
-			return nil, nil, err
-		}
-		return TransferKey(id), core.Single(ErrTransferNotFound), nil
+		return core.SingleByID(path[1], ErrUnknownQuery, TransferKey, ErrTransferNotFound)
 	case len(path) == 2 && path[0] == "lien":
-		id, err := core.ParseQueryID(path[1], ErrUnknownQuery)
-		if err != nil {
-			return nil, nil, err
-		}
-		return LienKey(id), core.Single(ErrLienNotFound), nil
+		return core.SingleByID(path[1], ErrUnknownQuery, LienKey, ErrLienNotFound)
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
