@@ -46,7 +46,7 @@ func (m *GrantRole) Validate() error { return validateRoleMsg(m.Account, m.Role)
 // Exec grants the role if the signer is an admin of an agency that the role
 // policy allows to grant it.
 func (m *GrantRole) Exec(ctx *core.Context) error {
-	agencyID, err := adminOf(ctx)
+	agencyID, err := ctx.RequireAgencyAdmin()
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (m *RevokeRole) Validate() error {
 
 // Exec revokes the role; it is effective from the next transaction.
 func (m *RevokeRole) Exec(ctx *core.Context) error {
-	agencyID, err := adminOf(ctx)
+	agencyID, err := ctx.RequireAgencyAdmin()
 	if err != nil {
 		return err
 	}
@@ -156,22 +156,10 @@ func appendRoleHistory(ctx *core.Context, account core.Address, update func([]co
 	if ra.Roles == nil {
 		ra.Roles = []core.Role{}
 	}
-	if err := ctx.AppendHistory(core.PrefixRole, core.RoleHistoryTable, account[:], ra.HistoryCount, action, details); err != nil {
+	if err := ctx.RecordHistory(core.PrefixRole, core.RoleHistoryTable, account[:], &ra.HistoryCount, action, details); err != nil {
 		return err
 	}
-	ra.HistoryCount++
 	return core.SetJSON(ctx.KV, core.RoleAccountKey(account), ra)
-}
-
-func adminOf(ctx *core.Context) (string, error) {
-	id, err := core.AdminAgency(ctx.KV, ctx.Signer)
-	if err != nil {
-		return "", err
-	}
-	if id == "" {
-		return "", core.Wrapf(core.ErrNotAgencyAdmin, "%s is no agency's admin", ctx.Signer)
-	}
-	return id, nil
 }
 
 func validateRoleMsg(account core.Address, role core.Role) error {

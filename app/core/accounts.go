@@ -63,6 +63,15 @@ func GetAccountStatus(r state.Reader, a Address) (AccountStatus, bool, error) {
 	return s, found, err
 }
 
+// IsDeceased reports whether account a is marked StatusDeceased.
+func IsDeceased(r state.Reader, a Address) (bool, error) {
+	s, found, err := GetAccountStatus(r, a)
+	if err != nil {
+		return false, err
+	}
+	return found && s.Status == StatusDeceased, nil
+}
+
 // SetAccountStatus records that an account can no longer sign (status
 // StatusDisabled or StatusDeceased), effective from the next transaction.
 func SetAccountStatus(w state.Writer, s AccountStatus) error {

@@ -221,6 +221,19 @@ func (c *Context) RequireRole(roles ...Role) error {
 	return Wrapf(ErrMissingRole, "account %s needs role %s", c.Signer, joinRoles(roles))
 }
 
+// RequireAgencyAdmin returns the agency the signer administers, or
+// refuses (ErrNotAgencyAdmin) a signer who administers none.
+func (c *Context) RequireAgencyAdmin() (string, error) {
+	id, err := AdminAgency(c.KV, c.Signer)
+	if err != nil {
+		return "", err
+	}
+	if id == "" {
+		return "", Wrapf(ErrNotAgencyAdmin, "%s is no agency's admin", c.Signer)
+	}
+	return id, nil
+}
+
 func joinRoles(roles []Role) string {
 	s := ""
 	for i, r := range roles {

@@ -180,6 +180,31 @@ func (c *Context) AppendHistory(prefix, table byte, id []byte, seq uint64, actio
 	return SetJSON(c.KV, key, e)
 }
 
+// RecordHistory appends entry number *count of a record's history
+// (AppendHistory) and, once it is written, increments *count: the record's
+// history_count, which the caller saves with the record.
+func (c *Context) RecordHistory(prefix, table byte, id []byte, count *uint64, action string, details any) error {
+	if err := c.AppendHistory(prefix, table, id, *count, action, details); err != nil {
+		return err
+	}
+	*count++
+	return nil
+}
+
+// By returns a new pointer to the signer, for a record's optional
+// "closed_by", "released_by" or "revoked_by" field.
+func (c *Context) By() *Address {
+	a := c.Signer
+	return &a
+}
+
+// At returns a new pointer to the block time in UTC, for a record's
+// optional "closed_at" or "revoked_at" field.
+func (c *Context) At() *time.Time {
+	t := c.BlockTime.UTC()
+	return &t
+}
+
 // HistoryKey is the key of entry seq of record id in a registry's history
 // table.
 func HistoryKey(prefix, table byte, id []byte, seq uint64) []byte {

@@ -19,19 +19,6 @@ func emit(ctx *core.Context, action string, p *Proposal, agencyID string, kv ...
 	ctx.Emit(Name, append(attrs, kv...)...)
 }
 
-// adminOf returns the agency the signer administers, or refuses with
-// core.ErrNotAgencyAdmin.
-func adminOf(ctx *core.Context) (string, error) {
-	id, err := core.AdminAgency(ctx.KV, ctx.Signer)
-	if err != nil {
-		return "", err
-	}
-	if id == "" {
-		return "", core.Wrapf(core.ErrNotAgencyAdmin, "%s is no agency's admin", ctx.Signer)
-	}
-	return id, nil
-}
-
 // submitDetails is the history detail of a submission.
 type submitDetails struct {
 	Kind         string    `json:"kind"`
@@ -45,7 +32,7 @@ type submitDetails struct {
 // must be allowed in the current state (check). The electorate is the
 // current agency set, weighted by the threshold basis.
 func (m SubmitProposal) Exec(ctx *core.Context) error {
-	agencyID, err := adminOf(ctx)
+	agencyID, err := ctx.RequireAgencyAdmin()
 	if err != nil {
 		return err
 	}
@@ -161,7 +148,7 @@ type outcomeDetails struct {
 // not passed. A deciding vote closes the proposal and, if it passes,
 // executes the change.
 func (m CastVote) Exec(ctx *core.Context) error {
-	agencyID, err := adminOf(ctx)
+	agencyID, err := ctx.RequireAgencyAdmin()
 	if err != nil {
 		return err
 	}
@@ -269,9 +256,7 @@ func refusal(err error) bool {
 // closeProposal records p's decision (p.Status is already set): its closing
 // height and time, a history entry, and its removal from the open index.
 func closeProposal(ctx *core.Context, p *Proposal) error {
-	at := ctx.BlockTime.UTC()
-	p.ClosedHeight = ctx.Height
-	p.ClosedAt = &at
+	p.ClosedHeight, p.ClosedAt = ctx.Height, ctx.At()
 	if err := appendHistory(ctx, p, p.Status, outcomeDetails{
 		Status: p.Status, YesWeight: p.YesWeight, NoWeight: p.NoWeight, TotalWeight: p.TotalWeight,
 		Failure: p.Failure, ValidatorUpdates: p.ValidatorUpdates,
@@ -289,7 +274,7 @@ func closeProposal(ctx *core.Context, p *Proposal) error {
 // Exec implements core.Msg: the signer must be an agency admin; the
 // proposal must be open and the block time past its deadline.
 func (m CloseProposal) Exec(ctx *core.Context) error {
-	agencyID, err := adminOf(ctx)
+	agencyID, err := ctx.RequireAgencyAdmin()
 	if err != nil {
 		return err
 	}

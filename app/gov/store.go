@@ -50,9 +50,5 @@ func putProposal(w state.Writer, p *Proposal) error {
 // appendHistory appends an entry to p's history and bumps its count; the
 // caller saves p.
 func appendHistory(ctx *core.Context, p *Proposal, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableHistory, state.Uint64(p.ID), p.HistoryCount, action, details); err != nil {
-		return err
-	}
-	p.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableHistory, state.Uint64(p.ID), &p.HistoryCount, action, details)
 }

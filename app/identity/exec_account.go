@@ -139,7 +139,7 @@ func (m UnlinkAccount) Exec(ctx *core.Context) error {
 		if err != nil {
 			return err
 		}
-		o.Accounts = removeAddr(o.Accounts, m.Account)
+		o.Accounts = core.Remove(o.Accounts, m.Account)
 		if err := orgHistory(ctx, o, "unlink_account", details); err != nil {
 			return err
 		}
@@ -154,7 +154,7 @@ func (m UnlinkAccount) Exec(ctx *core.Context) error {
 		if err != nil {
 			return err
 		}
-		p.Accounts = removeAddr(p.Accounts, m.Account)
+		p.Accounts = core.Remove(p.Accounts, m.Account)
 		if err := personHistory(ctx, p, "unlink_account", details); err != nil {
 			return err
 		}

@@ -113,12 +113,7 @@ func (m RevokeCredential) Exec(ctx *core.Context) error {
 
 // revoke marks c revoked by the signer, appends its history and saves it.
 func revoke(ctx *core.Context, c *Credential, reason string) error {
-	signer := ctx.Signer
-	at := ctx.BlockTime.UTC()
-	c.Status = CredentialRevoked
-	c.RevokedBy = &signer
-	c.RevokedHeight = ctx.Height
-	c.RevokedAt = &at
+	c.Status, c.RevokedBy, c.RevokedHeight, c.RevokedAt = CredentialRevoked, ctx.By(), ctx.Height, ctx.At()
 	c.RevokeReason = reason
 	if err := credentialHistory(ctx, c, "revoke_credential", revokeDetails{Reason: reason}); err != nil {
 		return err

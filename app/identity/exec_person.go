@@ -227,12 +227,10 @@ func (m RecordDeath) Exec(ctx *core.Context) error {
 		}
 		spouse = s.ID
 	}
-	at := ctx.BlockTime.UTC()
 	doc := m.DocumentHash
 	p.Status = PersonDeceased
 	p.DeathDocumentHash = &doc
-	p.DeathHeight = ctx.Height
-	p.DeathRecordedAt = &at
+	p.DeathHeight, p.DeathRecordedAt = ctx.Height, ctx.At()
 	if err := personHistory(ctx, p, "record_death", deathDetails{
 		DocumentHash: doc, DeceasedAccounts: sortedAddrs(p.Accounts), RevokedCredentials: revoked, Spouse: spouse,
 	}); err != nil {

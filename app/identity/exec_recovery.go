@@ -85,12 +85,7 @@ func (m ProposeRecovery) Exec(ctx *core.Context) error {
 
 // closeRecovery marks rc closed by the signer with a status.
 func closeRecovery(ctx *core.Context, rc *Recovery, status string) {
-	signer := ctx.Signer
-	at := ctx.BlockTime.UTC()
-	rc.Status = status
-	rc.ClosedBy = &signer
-	rc.ClosedHeight = ctx.Height
-	rc.ClosedAt = &at
+	rc.Status, rc.ClosedBy, rc.ClosedHeight, rc.ClosedAt = status, ctx.By(), ctx.Height, ctx.At()
 }
 
 // Exec implements core.Msg: the signer must be an agency admin

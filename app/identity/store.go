@@ -136,35 +136,19 @@ func putRecovery(w state.Writer, rc *Recovery) error {
 // count; the caller saves the record.
 
 func personHistory(ctx *core.Context, p *Person, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tablePersonHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
-		return err
-	}
-	p.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tablePersonHistory, []byte(p.ID), &p.HistoryCount, action, details)
 }
 
 func orgHistory(ctx *core.Context, o *Organisation, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableOrgHistory, []byte(o.ID), o.HistoryCount, action, details); err != nil {
-		return err
-	}
-	o.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableOrgHistory, []byte(o.ID), &o.HistoryCount, action, details)
 }
 
 func credentialHistory(ctx *core.Context, c *Credential, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableCredentialHistory, []byte(c.ID), c.HistoryCount, action, details); err != nil {
-		return err
-	}
-	c.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableCredentialHistory, []byte(c.ID), &c.HistoryCount, action, details)
 }
 
 func recoveryHistory(ctx *core.Context, rc *Recovery, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableRecoveryHistory, state.Uint64(rc.ID), rc.HistoryCount, action, details); err != nil {
-		return err
-	}
-	rc.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableRecoveryHistory, state.Uint64(rc.ID), &rc.HistoryCount, action, details)
 }
 
 // grantAgency returns the agency that granted account a the role, or ""
@@ -182,11 +166,6 @@ func insertAddr(list []core.Address, a core.Address) []core.Address {
 	out := append(slices.Clone(list), a)
 	slices.SortFunc(out, compareAddr)
 	return out
-}
-
-// removeAddr returns a copy of the list without a.
-func removeAddr(list []core.Address, a core.Address) []core.Address {
-	return slices.DeleteFunc(slices.Clone(list), func(x core.Address) bool { return x == a })
 }
 
 func sortedAddrs(list []core.Address) []core.Address {

@@ -50,11 +50,7 @@ func requireNewNumber(r state.Reader, issuer core.Address, number string) error 
 // appendHistory appends an entry to a document's history and bumps its
 // count; the caller saves the document.
 func appendHistory(ctx *core.Context, inv *Invoice, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableHistory, docID(inv.Issuer, inv.Number), inv.HistoryCount, action, details); err != nil {
-		return err
-	}
-	inv.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableHistory, docID(inv.Issuer, inv.Number), &inv.HistoryCount, action, details)
 }
 
 // indexForBuyer appends a document to its buyer's index and records its
@@ -110,13 +106,12 @@ func addToTotals(ctx *core.Context, inv *Invoice) error {
 		return core.Wrapf(ErrTotalsOverflow, "issuer %s, period %s, currency %s", inv.Issuer, inv.TaxPeriod, inv.Currency)
 	}
 	c.TaxDue = c.IssuedTax - c.CreditedTax // both in [0, MaxInt64]: cannot overflow
-	if err := ctx.AppendHistory(Prefix, tableTotalsEntry, totalsID(inv.Issuer, inv.TaxPeriod), t.EntryCount, inv.Kind, TotalsEntry{
+	if err := ctx.RecordHistory(Prefix, tableTotalsEntry, totalsID(inv.Issuer, inv.TaxPeriod), &t.EntryCount, inv.Kind, TotalsEntry{
 		Kind: inv.Kind, Number: inv.Number, Original: inv.Original, Currency: inv.Currency,
 		NetTotal: inv.NetTotal, TaxTotal: inv.TaxTotal, GrossTotal: inv.GrossTotal,
 	}); err != nil {
 		return err
 	}
-	t.EntryCount++
 	return core.SetJSON(ctx.KV, key, t)
 }
 

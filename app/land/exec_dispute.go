@@ -62,18 +62,14 @@ func (m ClearDispute) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	signer, hash := ctx.Signer, m.DocumentHash
-	d.Status = DisputeCleared
-	d.ClearedBy = &signer
+	hash := m.DocumentHash
+	d.Status, d.ClearedBy, d.ClearedHeight, d.ClearedAt = DisputeCleared, ctx.By(), ctx.Height, ctx.At()
 	d.Resolution = m.Resolution
 	d.ResolutionDocHash = &hash
-	d.ClearedHeight = ctx.Height
-	at := ctx.BlockTime.UTC()
-	d.ClearedAt = &at
 	if err := putDispute(ctx.KV, d); err != nil {
 		return err
 	}
-	p.OpenDisputes = removeID(p.OpenDisputes, d.ID)
+	p.OpenDisputes = core.Remove(p.OpenDisputes, d.ID)
 	if err := appendHistory(ctx, p, "clear_dispute", disputeDetails{DisputeID: d.ID, Text: m.Resolution, DocumentHash: m.DocumentHash}); err != nil {
 		return err
 	}

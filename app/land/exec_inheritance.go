@@ -52,11 +52,11 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 	if len(p.OpenDisputes) > 0 {
 		return core.Wrapf(ErrParcelDisputed, "parcel %s", p.ID)
 	}
-	st, found, err := core.GetAccountStatus(ctx.KV, m.Deceased)
+	dead, err := core.IsDeceased(ctx.KV, m.Deceased)
 	if err != nil {
 		return err
 	}
-	if !found || st.Status != core.StatusDeceased {
+	if !dead {
 		return core.Wrapf(ErrOwnerNotDeceased, "account %s", m.Deceased)
 	}
 	held, ok := findShare(p.Owners, m.Deceased)
@@ -64,11 +64,11 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 		return core.Wrapf(ErrDeceasedNotOwner, "account %s, parcel %s", m.Deceased, p.ID)
 	}
 	for _, h := range m.Heirs {
-		hs, found, err := core.GetAccountStatus(ctx.KV, h.Account)
+		dead, err := core.IsDeceased(ctx.KV, h.Account)
 		if err != nil {
 			return err
 		}
-		if found && hs.Status == core.StatusDeceased {
+		if dead {
 			return core.Wrapf(ErrHeirDeceased, "heir %s", h.Account)
 		}
 	}
@@ -114,7 +114,7 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 		if err := putTransfer(ctx.KV, pt); err != nil {
 			return err
 		}
-		p.PendingTransfers = removeID(p.PendingTransfers, id)
+		p.PendingTransfers = core.Remove(p.PendingTransfers, id)
 		if err := appendHistory(ctx, p, "cancel_transfer", cancelDetails{TransferID: id, Reason: inheritanceCancelReason}); err != nil {
 			return err
 		}

@@ -88,7 +88,7 @@ func (m AcceptLien) Exec(ctx *core.Context) error {
 	if all {
 		l.Status = LienActive
 		l.ActivatedHeight = ctx.Height
-		p.PendingLiens = removeID(p.PendingLiens, l.ID)
+		p.PendingLiens = core.Remove(p.PendingLiens, l.ID)
 		p.ActiveLiens = append(p.ActiveLiens, l.ID)
 	}
 	if err := putLien(ctx.KV, l); err != nil {
@@ -121,15 +121,12 @@ func (m ReleaseLien) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	signer := ctx.Signer
-	l.Status = LienReleased
-	l.ReleasedBy = &signer
-	l.ReleasedHeight = ctx.Height
+	l.Status, l.ReleasedBy, l.ReleasedHeight = LienReleased, ctx.By(), ctx.Height
 	if err := putLien(ctx.KV, l); err != nil {
 		return err
 	}
-	p.PendingLiens = removeID(p.PendingLiens, l.ID)
-	p.ActiveLiens = removeID(p.ActiveLiens, l.ID)
+	p.PendingLiens = core.Remove(p.PendingLiens, l.ID)
+	p.ActiveLiens = core.Remove(p.ActiveLiens, l.ID)
 	if err := appendHistory(ctx, p, "release_lien", lienStepDetails{LienID: l.ID, Status: l.Status}); err != nil {
 		return err
 	}

@@ -188,7 +188,7 @@ func supersede(ctx *core.Context, p *Parcel, owners []Share, den, byTransfer uin
 		if err := putTransfer(ctx.KV, pt); err != nil {
 			return nil, err
 		}
-		p.PendingTransfers = removeID(p.PendingTransfers, id)
+		p.PendingTransfers = core.Remove(p.PendingTransfers, id)
 		if err := appendHistory(ctx, p, "supersede_transfer", supersedeDetails{TransferID: id, SupersededBy: byTransfer, Reason: pt.SupersededReason}); err != nil {
 			return nil, err
 		}
@@ -342,11 +342,11 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	// A party who died after accepting cannot complete a sale: the estate
 	// passes by land/transfer_inheritance instead.
 	for _, s := range slices.Concat(t.Sellers, t.Buyers) {
-		st, found, err := core.GetAccountStatus(ctx.KV, s.Account)
+		dead, err := core.IsDeceased(ctx.KV, s.Account)
 		if err != nil {
 			return err
 		}
-		if found && st.Status == core.StatusDeceased {
+		if dead {
 			return core.Wrapf(ErrPartyDeceased, "transfer %d: %s", t.ID, s.Account)
 		}
 	}
@@ -371,10 +371,7 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 		if err != nil {
 			return err
 		}
-		signer := ctx.Signer
-		l.Status = LienReleased
-		l.ReleasedBy = &signer
-		l.ReleasedHeight = ctx.Height
+		l.Status, l.ReleasedBy, l.ReleasedHeight = LienReleased, ctx.By(), ctx.Height
 		l.ReleasedByTransfer = t.ID
 		if err := putLien(ctx.KV, l); err != nil {
 			return err
@@ -385,7 +382,7 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	}
 	p.Owners, p.Denominator = owners, den
 	p.ActiveLiens = []uint64{}
-	p.PendingTransfers = removeID(p.PendingTransfers, t.ID)
+	p.PendingTransfers = core.Remove(p.PendingTransfers, t.ID)
 	if err := appendHistory(ctx, p, "register_transfer", registerTransferDetails{
 		TransferID: t.ID, Denominator: t.Denominator, Sellers: t.Sellers, Buyers: t.Buyers,
 		Price: t.Price, Currency: t.Currency, DeedHash: t.Certification.DeedHash,
@@ -416,12 +413,7 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 }
 
 func closeTransfer(ctx *core.Context, t *Transfer, status string) {
-	signer := ctx.Signer
-	at := ctx.BlockTime.UTC()
-	t.Status = status
-	t.ClosedBy = &signer
-	t.ClosedHeight = ctx.Height
-	t.ClosedAt = &at
+	t.Status, t.ClosedBy, t.ClosedHeight, t.ClosedAt = status, ctx.By(), ctx.Height, ctx.At()
 }
 
 // Exec implements core.Msg: the signer must be a seller or buyer, or a
@@ -456,7 +448,7 @@ func (m CancelTransfer) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	p.PendingTransfers = removeID(p.PendingTransfers, t.ID)
+	p.PendingTransfers = core.Remove(p.PendingTransfers, t.ID)
 	if err := appendHistory(ctx, p, "cancel_transfer", cancelDetails{TransferID: t.ID, Reason: m.Reason}); err != nil {
 		return err
 	}

@@ -80,11 +80,7 @@ func putDispute(w state.Writer, d *Dispute) error { return core.SetJSON(w, Dispu
 // appendHistory appends an entry to p's history and bumps its count; the
 // caller saves p.
 func appendHistory(ctx *core.Context, p *Parcel, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableHistory, []byte(p.ID), p.HistoryCount, action, details); err != nil {
-		return err
-	}
-	p.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableHistory, []byte(p.ID), &p.HistoryCount, action, details)
 }
 
 // updateOwnerIndex moves the owner index of a parcel from (old, oldDen) to
@@ -198,10 +194,6 @@ func applyTransfer(owners []Share, den uint64, t *Transfer) ([]Share, uint64, er
 }
 
 func sameShares(a, b []Share) bool { return slices.Equal(a, b) }
-
-func removeID(list []uint64, id uint64) []uint64 {
-	return slices.DeleteFunc(slices.Clone(list), func(x uint64) bool { return x == id })
-}
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 

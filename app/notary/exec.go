@@ -50,11 +50,10 @@ func (m AnchorDocument) Exec(ctx *core.Context) error {
 			DocumentHash: m.DocumentHash, DocType: m.DocType, Reference: m.Reference, AnchoredBy: ctx.Signer,
 			Height: ctx.Height, Time: ctx.BlockTime.UTC(), TxHash: core.HexBytes(ctx.TxHash),
 		}
-		if err := ctx.AppendHistory(Prefix, tableHistory, m.DocumentHash[:], 0, "anchor_document",
+		if err := ctx.RecordHistory(Prefix, tableHistory, m.DocumentHash[:], &d.HistoryCount, "anchor_document",
 			anchorDetails{DocType: m.DocType, Reference: m.Reference}); err != nil {
 			return err
 		}
-		d.HistoryCount = 1
 		if err := core.SetJSON(ctx.KV, DocumentKey(m.DocumentHash), d); err != nil {
 			return err
 		}

@@ -76,14 +76,11 @@ func (m ReleaseLien) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	signer := ctx.Signer
-	l.Status = LienReleased
-	l.ReleasedBy = &signer
-	l.ReleasedHeight = ctx.Height
+	l.Status, l.ReleasedBy, l.ReleasedHeight = LienReleased, ctx.By(), ctx.Height
 	if err := putLien(ctx.KV, l); err != nil {
 		return err
 	}
-	v.ActiveLiens = removeID(v.ActiveLiens, l.ID)
+	v.ActiveLiens = core.Remove(v.ActiveLiens, l.ID)
 	if err := appendHistory(ctx, v, "release_lien", lienReleaseDetails{LienID: l.ID}); err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func completable(ctx *core.Context, t *Transfer) (*Vehicle, error) {
 	if len(v.ActiveLiens) > 0 {
 		return nil, core.Wrapf(ErrVehicleEncumbered, "vin %s has liens %v", v.VIN, v.ActiveLiens)
 	}
-	dead, err := isDeceased(ctx.KV, t.Seller)
+	dead, err := core.IsDeceased(ctx.KV, t.Seller)
 	if err != nil {
 		return nil, err
 	}
@@ -186,8 +186,7 @@ func (m AcceptTransfer) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	at := ctx.BlockTime.UTC()
-	t.AcceptedHeight, t.AcceptedAt = ctx.Height, &at
+	t.AcceptedHeight, t.AcceptedAt = ctx.Height, ctx.At()
 	return step(ctx, t, v, "accept_transfer", !t.ApprovalRequired)
 }
 

@@ -194,7 +194,7 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	dead, err := isDeceased(ctx.KV, v.Owner)
+	dead, err := core.IsDeceased(ctx.KV, v.Owner)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package vehicle
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -67,11 +66,7 @@ func putLien(w state.Writer, l *Lien) error { return core.SetJSON(w, LienKey(l.I
 // appendHistory appends an entry to v's history and bumps its count; the
 // caller saves v.
 func appendHistory(ctx *core.Context, v *Vehicle, action string, details any) error {
-	if err := ctx.AppendHistory(Prefix, tableHistory, []byte(v.VIN), v.HistoryCount, action, details); err != nil {
-		return err
-	}
-	v.HistoryCount++
-	return nil
+	return ctx.RecordHistory(Prefix, tableHistory, []byte(v.VIN), &v.HistoryCount, action, details)
 }
 
 // setPlate writes the plate index entry of plate to vin.
@@ -141,26 +136,12 @@ func moveOwnership(ctx *core.Context, v *Vehicle, to core.Address) error {
 	return nil
 }
 
-// isDeceased reports whether account a is recorded as deceased.
-func isDeceased(r state.Reader, a core.Address) (bool, error) {
-	st, found, err := core.GetAccountStatus(r, a)
-	if err != nil {
-		return false, err
-	}
-	return found && st.Status == core.StatusDeceased, nil
-}
-
 func (t *Transfer) expired(ctx *core.Context) bool { return ctx.BlockTime.After(t.ExpiresAt) }
 
 func (t *Transfer) open() bool { return t.Status == TransferPending || t.Status == TransferAccepted }
 
 func closeTransfer(ctx *core.Context, t *Transfer, status, reason string) {
-	signer := ctx.Signer
-	at := ctx.BlockTime.UTC()
-	t.Status = status
-	t.ClosedBy = &signer
-	t.ClosedHeight = ctx.Height
-	t.ClosedAt = &at
+	t.Status, t.ClosedBy, t.ClosedHeight, t.ClosedAt = status, ctx.By(), ctx.Height, ctx.At()
 	t.CancelReason = reason
 }
 
@@ -188,10 +169,6 @@ func closeOpenTransfer(ctx *core.Context, v *Vehicle, status, reason string) (ui
 		return 0, err
 	}
 	return t.ID, nil
-}
-
-func removeID(list []uint64, id uint64) []uint64 {
-	return slices.DeleteFunc(slices.Clone(list), func(x uint64) bool { return x == id })
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

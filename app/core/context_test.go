@@ -1,0 +1,89 @@
+package core_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/state"
+)
+
+func TestRecordHistory(t *testing.T) {
+	kv := coretest.NewMemKV()
+	signer := coretest.Address("s")
+	ctx := coretest.Context(kv, signer, 3)
+	var count uint64 = 2
+	require.NoError(t, ctx.RecordHistory(testPrefix, 9, []byte("r"), &count, "act", map[string]int{"n": 1}))
+	require.Equal(t, uint64(3), count, "the count moves past the entry written")
+	var h core.HistoryEntry
+	found, err := core.GetJSON(kv, core.HistoryKey(testPrefix, 9, []byte("r"), 2), &h)
+	require.NoError(t, err)
+	require.True(t, found, "entry number 2 is written under seq 2")
+	require.Equal(t, core.HistoryEntry{Seq: 2, Action: "act", Actor: signer, TxHash: ctx.TxHash, Height: 3,
+		Time: ctx.BlockTime, Details: json.RawMessage(`{"n":1}`)}, h)
+
+	// A failed write leaves the count as it was.
+	count = 5
+	bad := coretest.Context(failingKV{kv}, signer, 4)
+	require.Error(t, bad.RecordHistory(testPrefix, 9, []byte("r"), &count, "act", nil))
+	require.Equal(t, uint64(5), count)
+}
+
+// failingKV refuses every write.
+type failingKV struct{ state.KV }
+
+func (failingKV) Set([]byte, []byte) error { return errDisk }
+
+var errDisk = core.NewError(core.ErrConflict, "test: disk full")
+
+func TestByAndAt(t *testing.T) {
+	ctx := coretest.Context(coretest.NewMemKV(), coretest.Address("s"), 7)
+	by, at := ctx.By(), ctx.At()
+	require.Equal(t, ctx.Signer, *by)
+	require.Equal(t, ctx.BlockTime.UTC(), *at)
+	require.Equal(t, "UTC", at.Location().String())
+	require.NotSame(t, by, ctx.By(), "each call is a new pointer")
+	*by = core.Address{}
+	require.Equal(t, coretest.Address("s"), ctx.Signer, "the context's signer cannot be changed through it")
+}
+
+func TestRemove(t *testing.T) {
+	list := []uint64{1, 2, 3, 2}
+	require.Equal(t, []uint64{1, 3}, core.Remove(list, 2))
+	require.Equal(t, []uint64{1, 2, 3, 2}, list, "the list itself is unchanged")
+	require.Equal(t, []uint64{1, 2, 3, 2}, core.Remove(list, 9))
+	require.Empty(t, core.Remove([]uint64{}, 1))
+	a, b := coretest.Address("a"), coretest.Address("b")
+	require.Equal(t, []core.Address{b}, core.Remove([]core.Address{a, b}, a))
+}
+
+func TestIsDeceased(t *testing.T) {
+	kv := coretest.NewMemKV()
+	a := coretest.Address("a")
+	dead, err := core.IsDeceased(kv, a)
+	require.NoError(t, err)
+	require.False(t, dead, "an account in good standing")
+	require.NoError(t, core.SetAccountStatus(kv, core.AccountStatus{Account: a, Status: core.StatusDisabled}))
+	dead, err = core.IsDeceased(kv, a)
+	require.NoError(t, err)
+	require.False(t, dead, "disabled is not deceased")
+	require.NoError(t, core.SetAccountStatus(kv, core.AccountStatus{Account: a, Status: core.StatusDeceased}))
+	dead, err = core.IsDeceased(kv, a)
+	require.NoError(t, err)
+	require.True(t, dead)
+}
+
+func TestRequireAgencyAdmin(t *testing.T) {
+	kv := coretest.NewMemKV()
+	admin, other := coretest.Address("admin"), coretest.Address("other")
+	require.NoError(t, kv.Set(core.AgencyAdminKey(admin), []byte("justice")))
+	id, err := coretest.Context(kv, admin, 1).RequireAgencyAdmin()
+	require.NoError(t, err)
+	require.Equal(t, "justice", id)
+	_, err = coretest.Context(kv, other, 1).RequireAgencyAdmin()
+	require.ErrorIs(t, err, core.ErrNotAgencyAdmin)
+	require.ErrorContains(t, err, "is no agency's admin")
+}
