@@ -1,7 +1,6 @@
 package agency
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -57,21 +56,13 @@ func TestQueryPathKeys(t *testing.T) {
 		{[]string{"account", bob.String(), "history"}, core.RoleAccountKey(bob)},
 		{[]string{"policy", string(core.RoleBank)}, core.RolePolicyKey(core.RoleBank)},
 	} {
-		_, err := boundQuery(t, kv, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%q: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, core.ErrNotFound)
+		coretest.RequireNotFound(t, boundQuery, kv, q.path, q.key, nil)
 	}
-	_, err := boundQuery(t, coretest.NewMemKV(), []string{"list"})
-	require.ErrorIs(t, err, core.ErrNotFound)
+	coretest.RequireNotFound(t, boundQuery, coretest.NewMemKV(), []string{"list"}, core.AgencySetKey(), nil)
 
-	for _, path := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, kv, nil, [][]string{
 		nil, {}, {"list", "x"}, {"id"}, {"id", "justice", "x"}, {"account", alice.String()},
 		{"account", "xyz", "roles"}, {"account", alice.String(), "grants"}, {"policy", "pilot"}, {"policy"},
 		{"parcel", "P-1"},
-	} {
-		_, err := boundQuery(t, kv, path)
-		require.ErrorIs(t, err, core.ErrInvalid, "%q", path)
-	}
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/stretchr/testify/require"
@@ -13,9 +12,6 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/govchain/govchain/state"
 )
-
-// t0 is the block time of height 0 in coretest.Context.
-var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // testPeriod is the voting period of the tests' genesis, in seconds (and so
 // in one-second test blocks).
@@ -102,11 +98,7 @@ func (e *env) lastID() uint64 {
 	return idx.LastID
 }
 
-func (e *env) proposal(id uint64) Proposal {
-	p, err := getProposal(e.KV, id)
-	require.NoError(e.T, err)
-	return *p
-}
+func (e *env) proposal(id uint64) Proposal { return coretest.Read(e.T, getProposal, e.KV, id) }
 
 func (e *env) agency(id string) (core.Agency, bool) {
 	ag, found, err := core.GetAgency(e.KV, id)
@@ -142,34 +134,13 @@ func (e *env) openIDs() []uint64 {
 
 // history returns the actions of a proposal's history, via Query.
 func (e *env) history(id uint64) []string {
-	res, err := boundQuery(e.T, e.KV, []string{"proposal", uintString(id), "history"})
-	require.NoError(e.T, err)
-	var p Proposal
-	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &p))
-	require.Len(e.T, res.Entries, int(p.HistoryCount)+1)
-	var actions []string
-	for i, kv := range res.Entries[1:] {
-		var h core.HistoryEntry
-		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.T, uint64(i), h.Seq)
-		require.Equal(e.T, HistoryKey(id, uint64(i)), kv.Key)
-		actions = append(actions, h.Action)
-	}
-	return actions
+	return coretest.Actions(coretest.History(e.T, boundQuery, e.KV, []string{"proposal", uintString(id), "history"},
+		func(seq uint64) []byte { return HistoryKey(id, seq) }))
 }
 
 // attr returns every value of an attribute of the first gov event.
 func attr(t *testing.T, evs []core.Event, key string) []string {
-	require.NotEmpty(t, evs)
-	require.Equal(t, Name, evs[0].Type)
-	var vals []string
-	for _, a := range evs[0].Attrs {
-		require.True(t, a.Index)
-		if a.Key == key {
-			vals = append(vals, a.Value)
-		}
-	}
-	return vals
+	return coretest.Attrs(t, evs, 0, Name, key)
 }
 
 func uintString(n uint64) string {
@@ -191,8 +162,6 @@ func setPower(id string, power int64, key core.HexBytes) Change {
 func setPolicy(r core.Role, ids ...string) Change {
 	return Change{SetRolePolicy: &SetRolePolicy{Role: r, Agencies: ids}}
 }
-
-func blockTimeOf(h int64) time.Time { return t0.Add(time.Duration(h) * time.Second) }
 
 // updates returns the validator updates of the last successful message.
 func (e *env) updates() []core.Validator {

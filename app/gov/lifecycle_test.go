@@ -28,7 +28,7 @@ func TestAddAgencyFourAgencies(t *testing.T) {
 	require.Equal(t, "a", p.ProposerAgency)
 	require.Equal(t, int64(4), p.TotalWeight)
 	require.Equal(t, []Elector{{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}}, p.Electorate)
-	require.Equal(t, blockTimeOf(e.Height).Add(testPeriod*1e9), p.VotingEndsAt)
+	require.Equal(t, coretest.BlockTime(e.Height).Add(testPeriod*1e9), p.VotingEndsAt)
 	require.Equal(t, []uint64{1}, e.openIDs())
 
 	require.Equal(t, StatusOpen, e.vote("a", 1, OptionYes).Status)
@@ -342,7 +342,7 @@ func TestExpiry(t *testing.T) {
 	deadline := e.proposal(id).VotingEndsAt
 	e.Refuse(admin("b"), CloseProposal{ProposalID: id}, ErrVotingOpen)
 	e.Height = e.proposal(id).SubmittedHeight + testPeriod - 1 // the next block is exactly at the deadline
-	require.Equal(t, deadline, blockTimeOf(e.Height+1))
+	require.Equal(t, deadline, coretest.BlockTime(e.Height+1))
 	e.vote("a", id, OptionYes)
 	e.Refuse(admin("b"), CastVote{ProposalID: id, Option: OptionYes}, ErrVotingEnded)
 	ev := e.OK(admin("b"), CloseProposal{ProposalID: id})

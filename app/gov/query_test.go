@@ -2,12 +2,12 @@ package gov
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestQueries(t *testing.T) {
@@ -89,12 +89,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"proposal", "9", "votes"}, ProposalKey(9)},
 		{[]string{"proposal", "9", "history"}, ProposalKey(9)},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, ErrProposalNotFound)
-		require.ErrorIs(t, err, core.ErrNotFound)
+		coretest.RequireNotFound(t, boundQuery, e.KV, q.path, q.key, ErrProposalNotFound)
 	}
 	empty := newEnv(t, ThresholdAgencies)
 	require.NoError(t, empty.KV.Delete(ParamsKey()))
@@ -103,21 +98,13 @@ func TestQueries(t *testing.T) {
 		path []string
 		key  []byte
 	}{{[]string{"params"}, ParamsKey()}, {[]string{"proposals"}, IndexKey()}} {
-		_, err := boundQuery(t, empty.KV, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, core.ErrNotFound)
+		coretest.RequireNotFound(t, boundQuery, empty.KV, q.path, q.key, nil)
 	}
 
 	// Unknown paths and malformed ids are invalid.
-	for _, path := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, e.KV, ErrUnknownQuery, [][]string{
 		nil, {}, {"proposal"}, {"proposal", "0"}, {"proposal", "01"}, {"proposal", "-1"}, {"proposal", "x"},
 		{"proposal", "1", "tally"}, {"proposal", "9", "tally"}, {"proposal", "1", "votes", "a"}, {"proposals", "1"}, {"params", "x"},
 		{"agencies"}, {"proposal", "18446744073709551616"},
-	} {
-		_, err := boundQuery(t, e.KV, path)
-		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
-		require.ErrorIs(t, err, core.ErrInvalid)
-	}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // authCase sets up a state in which the message succeeds if the signer is
@@ -34,7 +35,7 @@ func authCases() map[string]authCase {
 	}
 	propose := func(e *env, c cast, a core.Address) {
 		e.OK(c.registrar, ProposeRecovery{Account: a, NewPubKey: core.HexBytes(pubKey("recovered")), Reason: "lost",
-			DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.Height + 1).Add(day)})
+			DocumentHash: coretest.HashOf("c"), ExpiresAt: coretest.BlockTime(e.Height + 1).Add(day)})
 	}
 	pair := func(e *env, c cast) {
 		e.OK(c.registrar, registerMsg("A"))
@@ -43,7 +44,7 @@ func authCases() map[string]authCase {
 	return map[string]authCase{
 		TypeAmendPerson: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1"))
-			return AmendPerson{PersonID: "P-1", DocumentHash: hashOf("d"), Commitments: commitments("new")}
+			return AmendPerson{PersonID: "P-1", DocumentHash: coretest.HashOf("d"), Commitments: commitments("new")}
 		}},
 		TypeApproveRecovery: {setup: func(e *env, c cast, s core.Address, party bool) core.Msg {
 			linked(e, c, e.Account("holder"))
@@ -65,7 +66,7 @@ func authCases() map[string]authCase {
 		TypeIssueCredential: {roles: []core.Role{core.RoleCredentialIssuer}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1"))
 			m := validIssue()
-			m.ValidUntil = blockTime(e.Height).Add(day)
+			m.ValidUntil = coretest.BlockTime(e.Height).Add(day)
 			return m
 		}},
 		TypeLinkAccount: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
@@ -73,13 +74,13 @@ func authCases() map[string]authCase {
 			return LinkAccount{PersonID: "P-1", Account: e.Account("new-account")}
 		}},
 		TypeLinkOrgAccount: {roles: []core.Role{core.RoleTaxAuthority}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			e.OK(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{e.Account("o")}})
+			e.OK(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{e.Account("o")}})
 			return LinkOrgAccount{OrgID: "O-1", Account: e.Account("new-account")}
 		}},
 		TypeProposeRecovery: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			linked(e, c, e.Account("holder"))
 			return ProposeRecovery{Account: e.Account("holder"), NewPubKey: core.HexBytes(pubKey("recovered")), Reason: "lost",
-				DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.Height + 1).Add(day)}
+				DocumentHash: coretest.HashOf("c"), ExpiresAt: coretest.BlockTime(e.Height + 1).Add(day)}
 		}},
 		TypeRecordBirth: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			pair(e, c)
@@ -87,19 +88,19 @@ func authCases() map[string]authCase {
 		}},
 		TypeRecordDeath: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			pair(e, c)
-			return RecordDeath{PersonID: "A", DocumentHash: hashOf("d")}
+			return RecordDeath{PersonID: "A", DocumentHash: coretest.HashOf("d")}
 		}},
 		TypeRecordDivorce: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			pair(e, c)
-			e.OK(c.registrar, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")})
-			return RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: hashOf("d")}
+			e.OK(c.registrar, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")})
+			return RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("d")}
 		}},
 		TypeRecordMarriage: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			pair(e, c)
-			return RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")}
+			return RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")}
 		}},
 		TypeRegisterOrg: {roles: []core.Role{core.RoleTaxAuthority}, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
-			return RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{e.Account("o")}}
+			return RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{e.Account("o")}}
 		}},
 		TypeRegisterPerson: {roles: civil, setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			return registerMsg("P-1")
@@ -114,7 +115,7 @@ func authCases() map[string]authCase {
 				e.grantFrom(s, core.RoleCredentialIssuer, "test")
 			}
 			m := validIssue()
-			m.ValidUntil = blockTime(e.Height).Add(day)
+			m.ValidUntil = coretest.BlockTime(e.Height).Add(day)
 			e.OK(s, m)
 			if !had {
 				require.NoError(e.T, e.KV.Delete(core.RoleGrantKey(s, core.RoleCredentialIssuer)))

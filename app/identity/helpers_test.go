@@ -2,9 +2,8 @@ package identity
 
 import (
 	"crypto/sha256"
-	"encoding/json"
+	"strconv"
 	"testing"
-	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/stretchr/testify/require"
@@ -13,13 +12,6 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/govchain/govchain/state"
 )
-
-// t0 is the block time of height 0 in coretest.Context.
-var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-func blockTime(h int64) time.Time { return t0.Add(time.Duration(h) * time.Second) }
-
-func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
 
 // commit computes a commitment the way a registry does: SHA-256(salt ||
 // value).
@@ -65,23 +57,9 @@ func (e *env) signed(seed string) core.Address {
 	return a
 }
 
-func (e *env) person(id string) Person {
-	p, err := getPerson(e.KV, id)
-	require.NoError(e.T, err)
-	return *p
-}
-
-func (e *env) credential(id string) Credential {
-	c, err := getCredential(e.KV, id)
-	require.NoError(e.T, err)
-	return *c
-}
-
-func (e *env) recovery(id uint64) Recovery {
-	rc, err := getRecovery(e.KV, id)
-	require.NoError(e.T, err)
-	return *rc
-}
+func (e *env) person(id string) Person         { return coretest.Read(e.T, getPerson, e.KV, id) }
+func (e *env) credential(id string) Credential { return coretest.Read(e.T, getCredential, e.KV, id) }
+func (e *env) recovery(id uint64) Recovery     { return coretest.Read(e.T, getRecovery, e.KV, id) }
 
 func (e *env) status(a core.Address) (core.AccountStatus, bool) {
 	st, found, err := core.GetAccountStatus(e.KV, a)
@@ -89,47 +67,36 @@ func (e *env) status(a core.Address) (core.AccountStatus, bool) {
 	return st, found
 }
 
-// history returns the actions of a record's history, via Query, checking
-// that the answer holds the anchor and exactly history_count entries.
-func (e *env) history(path ...string) []string {
-	res, err := boundQuery(e.T, e.KV, append(path, "history"))
-	require.NoError(e.T, err)
-	var anchor struct {
-		HistoryCount uint64 `json:"history_count"`
-	}
-	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &anchor))
-	require.Equal(e.T, res.Key, res.Entries[0].Key)
-	require.Len(e.T, res.Entries, int(anchor.HistoryCount)+1)
-	var actions []string
-	for i, kv := range res.Entries[1:] {
-		var h core.HistoryEntry
-		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.T, uint64(i), h.Seq)
-		actions = append(actions, h.Action)
-	}
-	return actions
+// history returns the actions of the history of a person, org,
+// credential or recovery (kind) with the id, via Query, checking that the
+// answer holds the record and exactly history_count entries under their
+// keys.
+func (e *env) history(kind, id string) []string {
+	keyOf := map[string]func(uint64) []byte{
+		"person":     func(s uint64) []byte { return PersonHistoryKey(id, s) },
+		"org":        func(s uint64) []byte { return OrgHistoryKey(id, s) },
+		"credential": func(s uint64) []byte { return CredentialHistoryKey(id, s) },
+		"recovery": func(s uint64) []byte {
+			n, err := strconv.ParseUint(id, 10, 64)
+			require.NoError(e.T, err)
+			return RecoveryHistoryKey(n, s)
+		},
+	}[kind]
+	require.NotNil(e.T, keyOf, "no history of %s", kind)
+	return coretest.Actions(coretest.History(e.T, boundQuery, e.KV, []string{kind, id, "history"}, keyOf))
 }
 
 // attr returns every value of an attribute of the first identity event.
 func attr(t *testing.T, evs []core.Event, key string) []string {
-	require.NotEmpty(t, evs)
-	require.Equal(t, EventType, evs[0].Type)
-	var vals []string
-	for _, a := range evs[0].Attrs {
-		require.True(t, a.Index)
-		if a.Key == key {
-			vals = append(vals, a.Value)
-		}
-	}
-	return vals
+	return coretest.Attrs(t, evs, 0, EventType, key)
 }
 
 func registerMsg(id string) RegisterPerson {
-	return RegisterPerson{PersonID: id, DocumentHash: hashOf("extract " + id), Commitments: commitments(id)}
+	return RegisterPerson{PersonID: id, DocumentHash: coretest.HashOf("extract " + id), Commitments: commitments(id)}
 }
 
 func birthMsg(id string, parents ...string) RecordBirth {
-	return RecordBirth{PersonID: id, ParentIDs: parents, DocumentHash: hashOf("birth " + id), Commitments: commitments(id)}
+	return RecordBirth{PersonID: id, ParentIDs: parents, DocumentHash: coretest.HashOf("birth " + id), Commitments: commitments(id)}
 }
 
 // cast holds the accounts of the tests.

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // TestCivilLifecycle: two persons registered, married, a child born,
@@ -26,13 +27,13 @@ func TestCivilLifecycle(t *testing.T) {
 	require.Equal(t, OriginRegistration, p.Origin)
 	require.Equal(t, Single, p.MaritalStatus)
 	require.Equal(t, commitments("P-7f3a"), p.Commitments)
-	require.Equal(t, hashOf("extract P-7f3a"), p.DocumentHash)
+	require.Equal(t, coretest.HashOf("extract P-7f3a"), p.DocumentHash)
 	require.Equal(t, []core.Address{}, p.Accounts)
 
 	// A verifier checks a disclosed attribute against the commitment.
 	require.Equal(t, commit("salt-2-P-7f3a", "Dupont"), p.Commitments[1].Commitment)
 
-	ev = e.OK(c.registrar, RecordMarriage{PersonA: "P-7f3a", PersonB: "P-91c2", DocumentHash: hashOf("marriage")})
+	ev = e.OK(c.registrar, RecordMarriage{PersonA: "P-7f3a", PersonB: "P-91c2", DocumentHash: coretest.HashOf("marriage")})
 	require.Equal(t, []string{"P-7f3a", "P-91c2"}, attr(t, ev, "person_id"))
 	require.Equal(t, "P-91c2", e.person("P-7f3a").Spouse)
 	require.Equal(t, Married, e.person("P-91c2").MaritalStatus)
@@ -55,32 +56,32 @@ func TestCivilLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"account":"`+a1.String()+`","owner_kind":"person","owner_id":"P-7f3a","linked_by":"`+
 		c.registrar.String()+`","linked_height":`+itoa(uint64(e.Height-2))+`,"linked_at":"`+
-		blockTime(e.Height-2).Format(time.RFC3339)+`"}`, string(res.Value))
+		coretest.BlockTime(e.Height-2).Format(time.RFC3339)+`"}`, string(res.Value))
 
 	// Amend (a change of name).
 	amended := []Commitment{{Attribute: "family_name", Commitment: commit("salt-9", "Martin")}}
-	e.OK(c.registrar, AmendPerson{PersonID: "P-91c2", DocumentHash: hashOf("name change"), Commitments: amended})
+	e.OK(c.registrar, AmendPerson{PersonID: "P-91c2", DocumentHash: coretest.HashOf("name change"), Commitments: amended})
 	require.Equal(t, amended, e.person("P-91c2").Commitments)
 
 	// Credentials of P-7f3a: a licence and a health card.
-	until := blockTime(e.Height).Add(365 * 24 * time.Hour)
+	until := coretest.BlockTime(e.Height).Add(365 * 24 * time.Hour)
 	e.OK(c.issuer, IssueCredential{CredentialID: "DL-1", CredentialType: "driving_licence", Subject: "P-7f3a",
-		ClaimsHash: hashOf("claims"), ValidFrom: t0, ValidUntil: until})
+		ClaimsHash: coretest.HashOf("claims"), ValidFrom: coretest.T0, ValidUntil: until})
 	e.OK(c.otherIssuer, IssueCredential{CredentialID: "HC-1", CredentialType: "health_card", Subject: "P-7f3a",
-		ClaimsHash: hashOf("claims2"), ValidFrom: t0, ValidUntil: until})
+		ClaimsHash: coretest.HashOf("claims2"), ValidFrom: coretest.T0, ValidUntil: until})
 	e.OK(c.otherIssuer, RevokeCredential{CredentialID: "HC-1", Reason: "replaced"})
 	e.OK(c.otherIssuer, IssueCredential{CredentialID: "HC-2", CredentialType: "health_card", Subject: "P-7f3a",
-		ClaimsHash: hashOf("claims3"), ValidFrom: t0, ValidUntil: until})
+		ClaimsHash: coretest.HashOf("claims3"), ValidFrom: coretest.T0, ValidUntil: until})
 
 	// Death of P-7f3a.
-	ev = e.OK(c.registrar, RecordDeath{PersonID: "P-7f3a", DocumentHash: hashOf("death certificate")})
+	ev = e.OK(c.registrar, RecordDeath{PersonID: "P-7f3a", DocumentHash: coretest.HashOf("death certificate")})
 	require.Equal(t, []string{"P-7f3a"}, attr(t, ev, "person_id"))
 	require.Equal(t, []string{"P-91c2"}, attr(t, ev, "spouse_id"))
 	require.Equal(t, []string{"DL-1", "HC-2"}, attr(t, ev, "credential_id"))
 	require.ElementsMatch(t, []string{a1.String(), a2.String()}, attr(t, ev, "account"))
 	dead := e.person("P-7f3a")
 	require.Equal(t, PersonDeceased, dead.Status)
-	require.Equal(t, hashOf("death certificate"), *dead.DeathDocumentHash)
+	require.Equal(t, coretest.HashOf("death certificate"), *dead.DeathDocumentHash)
 	require.Equal(t, e.Height, dead.DeathHeight)
 	for _, a := range []core.Address{a1, a2} {
 		st, found := e.status(a)
@@ -110,15 +111,15 @@ func TestCivilLifecycle(t *testing.T) {
 
 	// The widow remarries and divorces.
 	e.OK(c.registrar, registerMsg("P-3333"))
-	e.OK(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: hashOf("m2")})
-	ev = e.OK(c.registrar, RecordDivorce{PersonA: "P-91c2", PersonB: "P-3333", DocumentHash: hashOf("d")})
+	e.OK(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: coretest.HashOf("m2")})
+	ev = e.OK(c.registrar, RecordDivorce{PersonA: "P-91c2", PersonB: "P-3333", DocumentHash: coretest.HashOf("d")})
 	require.Equal(t, []string{"record_divorce"}, attr(t, ev, "action"))
 	for _, id := range []string{"P-91c2", "P-3333"} {
 		require.Equal(t, Divorced, e.person(id).MaritalStatus)
 		require.Empty(t, e.person(id).Spouse)
 	}
 	// Divorced persons may marry again (each other too).
-	e.OK(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: hashOf("m3")})
+	e.OK(c.registrar, RecordMarriage{PersonA: "P-3333", PersonB: "P-91c2", DocumentHash: coretest.HashOf("m3")})
 
 	// Unlinking an account of the deceased leaves it marked deceased.
 	e.OK(c.registrar, UnlinkAccount{Account: a2, Reason: "closed"})
@@ -152,9 +153,9 @@ func TestKeyRotationAndRecovery(t *testing.T) {
 	e.Refuse(acct, RotateKey{NewPubKey: core.HexBytes(pubKey("old"))}, core.ErrKeyInUse)
 
 	// The key "new" is lost: a registrar of "interior" proposes a recovery.
-	deadline := blockTime(e.Height).Add(7 * 24 * time.Hour)
+	deadline := coretest.BlockTime(e.Height).Add(7 * 24 * time.Hour)
 	ev = e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("recovered")),
-		Reason: "phone lost", DocumentHash: hashOf("id check"), ExpiresAt: deadline})
+		Reason: "phone lost", DocumentHash: coretest.HashOf("id check"), ExpiresAt: deadline})
 	require.Equal(t, []string{"1"}, attr(t, ev, "recovery_id"))
 	rc := e.recovery(1)
 	require.Equal(t, RecoveryPending, rc.Status)
@@ -180,13 +181,13 @@ func TestKeyRotationAndRecovery(t *testing.T) {
 	// A second recovery, cancelled by the account itself (its key was not
 	// lost), and a third, cancelled by its proposer after expiry.
 	e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("r2")),
-		Reason: "claimed loss", DocumentHash: hashOf("x"), ExpiresAt: blockTime(e.Height).Add(time.Hour)})
+		Reason: "claimed loss", DocumentHash: coretest.HashOf("x"), ExpiresAt: coretest.BlockTime(e.Height).Add(time.Hour)})
 	ev = e.OK(acct, CancelRecovery{RecoveryID: 2, Reason: "not me"})
 	require.Equal(t, []string{"cancel_recovery"}, attr(t, ev, "action"))
 	require.Equal(t, RecoveryCancelled, e.recovery(2).Status)
 	require.Equal(t, "not me", e.recovery(2).CancelReason)
 	e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("r3")),
-		Reason: "lost", DocumentHash: hashOf("y"), ExpiresAt: blockTime(e.Height).Add(time.Hour)})
+		Reason: "lost", DocumentHash: coretest.HashOf("y"), ExpiresAt: coretest.BlockTime(e.Height).Add(time.Hour)})
 	e.Height += 7200
 	e.Refuse(c.adminTransport, ApproveRecovery{RecoveryID: 3}, ErrRecoveryExpired)
 	e.OK(c.registrar, CancelRecovery{RecoveryID: 3})
@@ -199,7 +200,7 @@ func TestOrganisations(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	x, y, z := e.signed("x"), e.signed("y"), e.signed("z")
-	ev := e.OK(c.tax, RegisterOrg{OrgID: "ORG-1", Name: "Acme Ltd", DocumentHash: hashOf("statutes"), Accounts: []core.Address{y, x}})
+	ev := e.OK(c.tax, RegisterOrg{OrgID: "ORG-1", Name: "Acme Ltd", DocumentHash: coretest.HashOf("statutes"), Accounts: []core.Address{y, x}})
 	require.Equal(t, []string{"ORG-1"}, attr(t, ev, "org_id"))
 	o, err := getOrg(e.KV, "ORG-1")
 	require.NoError(t, err)
@@ -233,7 +234,7 @@ func TestCredentialRevocationByAgency(t *testing.T) {
 	c := newCast(e)
 	e.OK(c.registrar, registerMsg("P-1"))
 	e.OK(c.issuer, IssueCredential{CredentialID: "DL-9", CredentialType: "driving_licence", Subject: "P-1",
-		ClaimsHash: hashOf("c"), ValidFrom: t0, ValidUntil: t0.Add(48 * time.Hour)})
+		ClaimsHash: coretest.HashOf("c"), ValidFrom: coretest.T0, ValidUntil: coretest.T0.Add(48 * time.Hour)})
 	cr := e.credential("DL-9")
 	require.Equal(t, "transport", cr.IssuerAgency)
 	require.Equal(t, CredentialActive, cr.Status)

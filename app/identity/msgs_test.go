@@ -48,7 +48,7 @@ func mut[M core.Msg](fn func(m *M)) func(core.Msg) core.Msg {
 // commitmentCases are the commitment refusals shared by the messages that
 // carry commitments; set replaces the message's commitments.
 func commitmentCases[M core.Msg](set func(m *M, c []Commitment)) []validateCase {
-	h := hashOf("x")
+	h := coretest.HashOf("x")
 	many := make([]Commitment, MaxCommitments+1)
 	for i := range many {
 		many[i] = Commitment{Attribute: "a" + strings.Repeat("x", i), Commitment: h}
@@ -80,7 +80,7 @@ func TestValidateRegisterPerson(t *testing.T) {
 }
 
 func TestValidateAmendPerson(t *testing.T) {
-	base := AmendPerson{PersonID: "P-1", DocumentHash: hashOf("d"), Commitments: commitments("x")}
+	base := AmendPerson{PersonID: "P-1", DocumentHash: coretest.HashOf("d"), Commitments: commitments("x")}
 	cases := []validateCase{
 		{"bad id", mut(func(m *AmendPerson) { m.PersonID = "a b" })},
 		{"zero document", mut(func(m *AmendPerson) { m.DocumentHash = core.Hash{} })},
@@ -104,18 +104,18 @@ func TestValidateRecordBirth(t *testing.T) {
 }
 
 func TestValidatePairs(t *testing.T) {
-	checkValidate(t, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")}, []validateCase{
+	checkValidate(t, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")}, []validateCase{
 		{"bad a", mut(func(m *RecordMarriage) { m.PersonA = "" })},
 		{"bad b", mut(func(m *RecordMarriage) { m.PersonB = "b b" })},
 		{"same person", mut(func(m *RecordMarriage) { m.PersonB = "A" })},
 		{"zero document", mut(func(m *RecordMarriage) { m.DocumentHash = core.Hash{} })},
 	})
-	checkValidate(t, RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")}, []validateCase{
+	checkValidate(t, RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")}, []validateCase{
 		{"bad a", mut(func(m *RecordDivorce) { m.PersonA = strings.Repeat("a", 65) })},
 		{"same person", mut(func(m *RecordDivorce) { m.PersonA = "B" })},
 		{"zero document", mut(func(m *RecordDivorce) { m.DocumentHash = core.Hash{} })},
 	})
-	checkValidate(t, RecordDeath{PersonID: "A", DocumentHash: hashOf("d")}, []validateCase{
+	checkValidate(t, RecordDeath{PersonID: "A", DocumentHash: coretest.HashOf("d")}, []validateCase{
 		{"bad id", mut(func(m *RecordDeath) { m.PersonID = "" })},
 		{"zero document", mut(func(m *RecordDeath) { m.DocumentHash = core.Hash{} })},
 	})
@@ -140,7 +140,7 @@ func TestValidateAccounts(t *testing.T) {
 	for i := range many {
 		many[i] = coretest.Address(itoa(uint64(i)))
 	}
-	checkValidate(t, RegisterOrg{OrgID: "O", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{va, vb}}, []validateCase{
+	checkValidate(t, RegisterOrg{OrgID: "O", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{va, vb}}, []validateCase{
 		{"bad id", mut(func(m *RegisterOrg) { m.OrgID = "" })},
 		{"no name", mut(func(m *RegisterOrg) { m.Name = "" })},
 		{"long name", mut(func(m *RegisterOrg) { m.Name = strings.Repeat("x", MaxOrgNameLen+1) })},
@@ -158,7 +158,7 @@ func TestValidateAccounts(t *testing.T) {
 
 func validRecovery() ProposeRecovery {
 	return ProposeRecovery{Account: va, NewPubKey: core.HexBytes(pubKey("k")), Reason: "lost",
-		DocumentHash: hashOf("c"), ExpiresAt: t0.Add(time.Hour)}
+		DocumentHash: coretest.HashOf("c"), ExpiresAt: coretest.T0.Add(time.Hour)}
 }
 
 func TestValidateRecovery(t *testing.T) {
@@ -182,7 +182,7 @@ func TestValidateRecovery(t *testing.T) {
 
 func validIssue() IssueCredential {
 	return IssueCredential{CredentialID: "DL-1", CredentialType: "driving_licence", Subject: "P-1",
-		ClaimsHash: hashOf("claims"), ValidFrom: t0, ValidUntil: t0.Add(time.Hour)}
+		ClaimsHash: coretest.HashOf("claims"), ValidFrom: coretest.T0, ValidUntil: coretest.T0.Add(time.Hour)}
 }
 
 func TestValidateCredentials(t *testing.T) {
@@ -206,7 +206,7 @@ func TestValidateCredentials(t *testing.T) {
 // validMsgs returns one valid message per type, in Types() order.
 func validMsgs() []core.Msg {
 	return []core.Msg{
-		AmendPerson{PersonID: "P-1", DocumentHash: hashOf("d"), Commitments: commitments("x")},
+		AmendPerson{PersonID: "P-1", DocumentHash: coretest.HashOf("d"), Commitments: commitments("x")},
 		ApproveRecovery{RecoveryID: 1},
 		CancelRecovery{RecoveryID: 1, Reason: "r"},
 		validIssue(),
@@ -214,10 +214,10 @@ func validMsgs() []core.Msg {
 		LinkOrgAccount{OrgID: "O-1", Account: vb},
 		validRecovery(),
 		birthMsg("K", "A", "B"),
-		RecordDeath{PersonID: "A", DocumentHash: hashOf("d")},
-		RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: hashOf("d")},
-		RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: hashOf("m")},
-		RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{va}},
+		RecordDeath{PersonID: "A", DocumentHash: coretest.HashOf("d")},
+		RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("d")},
+		RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")},
+		RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{va}},
 		registerMsg("P-1"),
 		RevokeCredential{CredentialID: "DL-1", Reason: "r"},
 		RotateKey{NewPubKey: core.HexBytes(pubKey("k"))},

@@ -2,13 +2,13 @@ package identity
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestQueries(t *testing.T) {
@@ -19,15 +19,15 @@ func TestQueries(t *testing.T) {
 	acct := e.signed("acct")
 	e.OK(c.registrar, LinkAccount{PersonID: "P-1", Account: acct})
 	org := e.signed("org")
-	e.OK(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: hashOf("s"), Accounts: []core.Address{org}})
-	until := blockTime(e.Height).Add(24 * time.Hour)
+	e.OK(c.tax, RegisterOrg{OrgID: "O-1", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{org}})
+	until := coretest.BlockTime(e.Height).Add(24 * time.Hour)
 	for _, id := range []string{"CR-2", "CR-10"} {
 		e.OK(c.issuer, IssueCredential{CredentialID: id, CredentialType: "permit", Subject: "P-1",
-			ClaimsHash: hashOf(id), ValidFrom: t0, ValidUntil: until})
+			ClaimsHash: coretest.HashOf(id), ValidFrom: coretest.T0, ValidUntil: until})
 	}
 	e.OK(c.issuer, RevokeCredential{CredentialID: "CR-2", Reason: "r"})
 	e.OK(c.registrar, ProposeRecovery{Account: acct, NewPubKey: core.HexBytes(pubKey("n")), Reason: "lost",
-		DocumentHash: hashOf("c"), ExpiresAt: blockTime(e.Height).Add(time.Hour)})
+		DocumentHash: coretest.HashOf("c"), ExpiresAt: coretest.BlockTime(e.Height).Add(time.Hour)})
 
 	// Single records: the exact stored bytes.
 	for _, q := range []struct {
@@ -41,12 +41,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"credential", "CR-2"}, CredentialKey("CR-2")},
 		{[]string{"recovery", "1"}, RecoveryKey(1)},
 	} {
-		res, err := boundQuery(t, e.KV, q.path)
-		require.NoError(t, err, "%v", q.path)
-		require.Equal(t, q.key, res.Key)
-		stored, _ := e.KV.Get(q.key)
-		require.Equal(t, stored, res.Value)
-		require.Empty(t, res.Entries)
+		coretest.RequireStored(t, boundQuery, e.KV, q.path, q.key)
 	}
 
 	// The credential answer carries status and validity for the verifier.
@@ -56,7 +51,7 @@ func TestQueries(t *testing.T) {
 	require.NoError(t, json.Unmarshal(res.Value, &cr))
 	require.Equal(t, CredentialActive, cr["status"])
 	require.Equal(t, until.Format(time.RFC3339), cr["valid_until"])
-	require.Equal(t, t0.Format(time.RFC3339), cr["valid_from"])
+	require.Equal(t, coretest.T0.Format(time.RFC3339), cr["valid_from"])
 
 	// Histories: anchor then history_count entries, with exact keys.
 	require.Equal(t, []string{"registration", "link_account"}, e.history("person", "P-1"))
@@ -111,23 +106,14 @@ func TestQueries(t *testing.T) {
 		{[]string{"recovery", "9"}, RecoveryKey(9), ErrRecoveryNotFound},
 		{[]string{"recovery", "9", "history"}, RecoveryKey(9), ErrRecoveryNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, q.err)
-		require.ErrorIs(t, err, core.ErrNotFound)
+		coretest.RequireNotFound(t, boundQuery, e.KV, q.path, q.key, q.err)
 	}
 
 	// Malformed paths.
-	for _, p := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, e.KV, ErrUnknownQuery, [][]string{
 		nil, {"person"}, {"person", "P-1", "nope"}, {"person", "P/1"}, {"person", "P-1", "history", "x"},
 		{"account", "XYZ"}, {"account", acct.String(), "history"}, {"account", "AB" + acct.String()[2:]},
 		{"recovery", "0"}, {"recovery", "01"}, {"recovery", "-1"}, {"recovery", "x"},
 		{"credential", ""}, {"org", "O-1", "credentials"}, {"nope", "x"},
-	} {
-		_, err := boundQuery(t, e.KV, p)
-		require.ErrorIs(t, err, ErrUnknownQuery, "%v", p)
-		require.ErrorIs(t, err, core.ErrInvalid)
-	}
+	})
 }

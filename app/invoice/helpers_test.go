@@ -1,11 +1,9 @@
 package invoice
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -13,11 +11,6 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/govchain/govchain/state"
 )
-
-// t0 is the block time of height 0 in coretest.Context (period 2026-01).
-var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
 
 // env is a chain of one-transaction blocks over a MemKV: each message runs
 // Validate, then Exec on a state.Branch that is written only on success.
@@ -32,45 +25,22 @@ func newEnv(t *testing.T) *env {
 // doc reads a document through Query and checks the answer is the stored
 // record.
 func (e *env) doc(issuer core.Address, number string) Invoice {
-	res, err := boundQuery(e.T, e.KV, []string{"invoice", issuer.String(), number})
-	require.NoError(e.T, err)
-	require.Equal(e.T, InvoiceKey(issuer, number), res.Key)
-	var inv Invoice
-	require.NoError(e.T, json.Unmarshal(res.Value, &inv))
+	inv, ok := coretest.Lookup[Invoice](e.T, boundQuery, e.KV, []string{"invoice", issuer.String(), number},
+		InvoiceKey(issuer, number), ErrInvoiceNotFound)
+	require.True(e.T, ok, "invoice %s/%s", issuer, number)
 	return inv
 }
 
 // history returns the actions of a document's history, via Query.
 func (e *env) history(issuer core.Address, number string) []string {
-	res, err := boundQuery(e.T, e.KV, []string{"invoice", issuer.String(), number, "history"})
-	require.NoError(e.T, err)
-	var inv Invoice
-	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &inv))
-	require.Len(e.T, res.Entries, int(inv.HistoryCount)+1)
-	var actions []string
-	for i, kv := range res.Entries[1:] {
-		var h core.HistoryEntry
-		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.T, uint64(i), h.Seq)
-		require.Equal(e.T, HistoryKey(issuer, number, uint64(i)), kv.Key)
-		actions = append(actions, h.Action)
-	}
-	return actions
+	return coretest.Actions(coretest.History(e.T, boundQuery, e.KV, []string{"invoice", issuer.String(), number, "history"},
+		func(seq uint64) []byte { return HistoryKey(issuer, number, seq) }))
 }
 
 // totals reads an issuer's totals for a period, or ok=false.
 func (e *env) totals(issuer core.Address, period string) (Totals, bool) {
-	res, err := boundQuery(e.T, e.KV, []string{"totals", issuer.String(), period})
-	var nf *core.NotFound
-	if errors.As(err, &nf) {
-		require.ErrorIs(e.T, err, ErrTotalsNotFound)
-		require.Equal(e.T, TotalsKey(issuer, period), nf.Key)
-		return Totals{}, false
-	}
-	require.NoError(e.T, err)
-	var t Totals
-	require.NoError(e.T, json.Unmarshal(res.Value, &t))
-	return t, true
+	return coretest.Lookup[Totals](e.T, boundQuery, e.KV, []string{"totals", issuer.String(), period},
+		TotalsKey(issuer, period), ErrTotalsNotFound)
 }
 
 // buyerIndex returns every entry of a buyer's index, paging through it.
@@ -102,16 +72,7 @@ func (e *env) buyerIndex(a core.Address) (Buyer, []BuyerEntry) {
 
 // attr returns every value of an attribute of the first invoice event.
 func attr(t *testing.T, evs []core.Event, key string) []string {
-	require.NotEmpty(t, evs)
-	require.Equal(t, EventType, evs[0].Type)
-	var vals []string
-	for _, a := range evs[0].Attrs {
-		require.True(t, a.Index)
-		if a.Key == key {
-			vals = append(vals, a.Value)
-		}
-	}
-	return vals
+	return coretest.Attrs(t, evs, 0, EventType, key)
 }
 
 // line builds a line with correctly computed amounts: qty in thousandths,
@@ -137,14 +98,14 @@ func sums(lines []Line) (net, tax int64) {
 func issue(number string, buyer core.Address, lines ...Line) IssueInvoice {
 	net, tax := sums(lines)
 	return IssueInvoice{Number: number, Buyer: buyer, Currency: "EUR", Lines: lines,
-		NetTotal: net, TaxTotal: tax, GrossTotal: net + tax, DocumentHash: hashOf("invoice " + number)}
+		NetTotal: net, TaxTotal: tax, GrossTotal: net + tax, DocumentHash: coretest.HashOf("invoice " + number)}
 }
 
 // credit builds a valid credit note with correct totals.
 func credit(number, original string, lines ...Line) IssueCreditNote {
 	net, tax := sums(lines)
 	return IssueCreditNote{Number: number, OriginalNumber: original, Reason: "returned goods", Currency: "EUR",
-		Lines: lines, NetTotal: net, TaxTotal: tax, GrossTotal: net + tax, DocumentHash: hashOf("credit note " + number)}
+		Lines: lines, NetTotal: net, TaxTotal: tax, GrossTotal: net + tax, DocumentHash: coretest.HashOf("credit note " + number)}
 }
 
 // cast holds the accounts of the tests.

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestInvoiceLifecycle(t *testing.T) {
@@ -31,7 +32,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 	require.Equal(t, StatusIssued, inv.Status)
 	require.Equal(t, c.shop, inv.Issuer)
 	require.Equal(t, "2026-01", inv.TaxPeriod)
-	require.Equal(t, t0.Add(time.Duration(inv.IssuedHeight)*time.Second), inv.IssuedAt)
+	require.Equal(t, coretest.T0.Add(time.Duration(inv.IssuedHeight)*time.Second), inv.IssuedAt)
 	require.Equal(t, m.Lines, inv.Lines)
 	require.Equal(t, []string{}, inv.CreditNotes)
 	require.Nil(t, inv.Acknowledgement)

@@ -175,7 +175,7 @@ func TestValidateAcknowledgeAndClaim(t *testing.T) {
 		{"empty number", nil, func(core.Msg) core.Msg { return AcknowledgeInvoice{Issuer: va} }},
 		{"bad number", nil, func(core.Msg) core.Msg { return AcknowledgeInvoice{Issuer: va, Number: "a/b"} }},
 	})
-	base := ClaimReimbursement{Issuer: va, Number: "INV-1", DocumentHash: hashOf("d"), Reference: "EXP-2026-7"}
+	base := ClaimReimbursement{Issuer: va, Number: "INV-1", DocumentHash: coretest.HashOf("d"), Reference: "EXP-2026-7"}
 	f := func(fn func(m *ClaimReimbursement)) func(core.Msg) core.Msg {
 		return func(m core.Msg) core.Msg { c := m.(ClaimReimbursement); fn(&c); return c }
 	}
@@ -212,7 +212,7 @@ func TestRoundDiv(t *testing.T) {
 func validMsgs() []core.Msg {
 	return []core.Msg{
 		AcknowledgeInvoice{Issuer: va, Number: "INV-1"},
-		ClaimReimbursement{Issuer: va, Number: "INV-1", DocumentHash: hashOf("d"), Reference: "r"},
+		ClaimReimbursement{Issuer: va, Number: "INV-1", DocumentHash: coretest.HashOf("d"), Reference: "r"},
 		validCredit(),
 		validIssue(),
 	}

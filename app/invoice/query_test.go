@@ -2,12 +2,10 @@ package invoice
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 
+	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/stretchr/testify/require"
-
-	"github.com/govchain/govchain/app/core"
 )
 
 func TestQueries(t *testing.T) {
@@ -18,18 +16,13 @@ func TestQueries(t *testing.T) {
 	e.OK(c.alice, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-1"})
 
 	// invoice/{issuer}/{number}: the exact stored bytes.
-	res, err := boundQuery(t, e.KV, []string{"invoice", c.shop.String(), "INV-1"})
-	require.NoError(t, err)
-	require.Equal(t, InvoiceKey(c.shop, "INV-1"), res.Key)
-	stored, _ := e.KV.Get(InvoiceKey(c.shop, "INV-1"))
-	require.Equal(t, stored, res.Value)
-	require.Empty(t, res.Entries)
+	coretest.RequireStored(t, boundQuery, e.KV, []string{"invoice", c.shop.String(), "INV-1"}, InvoiceKey(c.shop, "INV-1"))
 
 	// History: anchor then history_count entries.
 	require.Equal(t, []string{"issue_invoice", "acknowledge_invoice"}, e.history(c.shop, "INV-1"))
 
 	// Buyer index: anchor then entries, exact bytes.
-	res, err = boundQuery(t, e.KV, []string{"buyer", c.alice.String(), "invoices"})
+	res, err := boundQuery(t, e.KV, []string{"buyer", c.alice.String(), "invoices"})
 	require.NoError(t, err)
 	require.Equal(t, BuyerKey(c.alice), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -71,19 +64,12 @@ func TestQueries(t *testing.T) {
 		{[]string{"totals", c.shop.String(), "2026-02"}, TotalsKey(c.shop, "2026-02"), ErrTotalsNotFound},
 		{[]string{"totals", c.bob.String(), "2026-01", "entries"}, TotalsKey(c.bob, "2026-01"), ErrTotalsNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, q.err)
-		require.ErrorIs(t, err, core.ErrNotFound)
-		has, _ := e.KV.Has(nf.Key)
-		require.False(t, has)
+		coretest.RequireNotFound(t, boundQuery, e.KV, q.path, q.key, q.err)
 	}
 
 	// Unknown paths and malformed segments are invalid.
 	shop := c.shop.String()
-	for _, path := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, e.KV, ErrUnknownQuery, [][]string{
 		nil, {}, {"invoice"}, {"invoice", shop}, {"invoice", "xyz", "INV-1"}, {"invoice", "AB" + shop[2:], "INV-1"},
 		{"invoice", shop, "a b"}, {"invoice", shop, "INV-1", "lines"}, {"invoice", shop, "INV-1", "history", "0"},
 		{"buyer", shop}, {"buyer", shop, "invoices", "x"}, {"buyer", shop, "invoices", "01"}, {"buyer", shop, "invoices", "-1"},
@@ -91,9 +77,5 @@ func TestQueries(t *testing.T) {
 		{"totals", shop}, {"totals", shop, "2026-1"}, {"totals", shop, "2026-13"}, {"totals", shop, "26-01"},
 		{"totals", shop, "2026-01", "history"}, {"totals", shop, "2026-01", "entries", "3"},
 		{"totals", shop, "2026-01", "entries", "0", "1"}, {"land", "parcel", "P-1"},
-	} {
-		_, err := boundQuery(t, e.KV, path)
-		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
-		require.ErrorIs(t, err, core.ErrInvalid)
-	}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // TestRefusals triggers every sentinel of the package at least once and
@@ -40,7 +41,7 @@ func TestRefusals(t *testing.T) {
 	// Claims.
 	claim := ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: inv.DocumentHash}
 	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "NOPE", DocumentHash: inv.DocumentHash}, ErrInvoiceNotFound)
-	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: hashOf("forged")}, ErrDocumentMismatch)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-1", DocumentHash: coretest.HashOf("forged")}, ErrDocumentMismatch)
 	e.OK(c.employer, claim)
 	e.Refuse(c.insurer, claim, ErrAlreadyClaimed)
 
@@ -54,7 +55,7 @@ func TestRefusals(t *testing.T) {
 	e.Refuse(c.shop, credit("CN-1", "INV-1", line("x", 10010, 100, 2000)), ErrExceedsRemaining)
 	e.Refuse(c.alice, credit("CN-1", "INV-1", line("x", 1000, 1, 0)), core.ErrMissingRole)
 	e.OK(c.shop, credit("CN-1", "INV-1", line("x", 1000, 100, 2000))) // 1.00 + 0.20
-	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "CN-1", DocumentHash: hashOf("credit note CN-1")}, ErrNotAnInvoice)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "CN-1", DocumentHash: coretest.HashOf("credit note CN-1")}, ErrNotAnInvoice)
 	e.Refuse(c.shop, credit("CN-2", "CN-1", line("x", 1000, 1, 0)), ErrNotAnInvoice)
 
 	// Only the tax may exceed what remains: an untaxed invoice cannot be
@@ -66,7 +67,7 @@ func TestRefusals(t *testing.T) {
 	e.OK(c.shop, issue("INV-2", c.bob, line("x", 1000, 100, 0)))
 	e.OK(c.shop, credit("CN-2", "INV-2", line("x", 1000, 100, 0)))
 	e.Refuse(c.bob, AcknowledgeInvoice{Issuer: c.shop, Number: "INV-2"}, ErrInvoiceCancelled)
-	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-2", DocumentHash: hashOf("invoice INV-2")}, ErrInvoiceCancelled)
+	e.Refuse(c.employer, ClaimReimbursement{Issuer: c.shop, Number: "INV-2", DocumentHash: coretest.HashOf("invoice INV-2")}, ErrInvoiceCancelled)
 	e.Refuse(c.shop, credit("CN-9", "INV-2", line("x", 1000, 1, 0)), ErrInvoiceCancelled)
 
 	// At most MaxCreditNotes credit notes per invoice.
@@ -77,8 +78,8 @@ func TestRefusals(t *testing.T) {
 	e.Refuse(c.shop, credit("M-X", "INV-4", line("one", 1000, 1, 0)), ErrTooManyCreditNotes)
 
 	// A period's totals cannot overflow: seed a total near the limit.
-	require.NoError(t, core.SetJSON(e.KV, TotalsKey(c.shop2, periodOf(t0)), Totals{
-		Issuer: c.shop2, Period: periodOf(t0), EntryCount: 1,
+	require.NoError(t, core.SetJSON(e.KV, TotalsKey(c.shop2, periodOf(coretest.T0)), Totals{
+		Issuer: c.shop2, Period: periodOf(coretest.T0), EntryCount: 1,
 		Currencies: []CurrencyTotals{{Currency: "EUR", InvoiceCount: 1, IssuedNet: 1<<63 - 10, IssuedGross: 1<<63 - 10}},
 	}))
 	e.Refuse(c.shop2, issue("BIG", c.alice, line("x", 1000, 10, 0)), ErrTotalsOverflow)
@@ -96,12 +97,8 @@ func TestRefusals(t *testing.T) {
 		{[]string{"buyer", c.employer.String(), "invoices"}, ErrBuyerNotFound},
 		{[]string{"totals", c.employer.String(), "2026-01"}, ErrTotalsNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		require.ErrorIs(t, err, q.err)
-		e.Seen[q.err] = true
+		e.RefuseQuery(boundQuery, q.path, q.err)
 	}
 
-	for i, s := range Errors {
-		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
-	}
+	e.RequireSeen(Errors)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // authCase sets up a state in which the message succeeds if the signer is
@@ -30,7 +31,7 @@ func authCases() map[string]authCase {
 	}
 	propose := func(e *env, c cast, seller, buyer core.Address) {
 		e.OK(seller, ProposeTransfer{ParcelID: "P-1", Denominator: 1, Sellers: []Share{sh(seller, 1)},
-			Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
+			Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.Deadline(day)})
 	}
 	// lienBy lets bank create a lien even without the bank role, then takes the
 	// role away again, so that the signer holds exactly the role under test.
@@ -40,7 +41,7 @@ func authCases() map[string]authCase {
 		if !had {
 			require.NoError(e.T, grant(e, bank, core.RoleBank))
 		}
-		e.OK(bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+		e.OK(bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: coretest.HashOf("l")})
 		if !had {
 			e.Revoke(bank, core.RoleBank)
 		}
@@ -52,7 +53,7 @@ func authCases() map[string]authCase {
 		TypeProposeTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 2, sh(pick(party, s, c.alice), 1), sh(c.bob, 1)))
 			return ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(s, 1)},
-				Buyers: []Share{sh(c.carol, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)}
+				Buyers: []Share{sh(c.carol, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.Deadline(day)}
 		}},
 		TypeAcceptTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
@@ -63,7 +64,7 @@ func authCases() map[string]authCase {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			propose(e, c, c.alice, c.carol)
 			e.OK(c.carol, AcceptTransfer{TransferID: 1})
-			return CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")}
+			return CertifyTransfer{TransferID: 1, DeedHash: coretest.HashOf("deed")}
 		}},
 		TypeConsentTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
@@ -76,7 +77,7 @@ func authCases() map[string]authCase {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			propose(e, c, c.alice, c.carol)
 			e.OK(c.carol, AcceptTransfer{TransferID: 1})
-			e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")})
+			e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: coretest.HashOf("deed")})
 			return RegisterTransfer{TransferID: 1}
 		}},
 		TypeCancelTransfer: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
@@ -86,7 +87,7 @@ func authCases() map[string]authCase {
 		}},
 		TypeCreateLien: {[]core.Role{core.RoleBank}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-			return CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}
+			return CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: coretest.HashOf("l")}
 		}},
 		TypeAcceptLien: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(pick(party, s, c.alice), 1)))
@@ -100,22 +101,22 @@ func authCases() map[string]authCase {
 		}},
 		TypeFlagDispute: {[]core.Role{core.RoleCourt, core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-			return FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")}
+			return FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: coretest.HashOf("d")}
 		}},
 		TypeClearDispute: {[]core.Role{core.RoleCourt, core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-			e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
-			return ClearDispute{DisputeID: 1, Resolution: "ok", DocumentHash: hashOf("r")}
+			e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: coretest.HashOf("d")})
+			return ClearDispute{DisputeID: 1, Resolution: "ok", DocumentHash: coretest.HashOf("r")}
 		}},
 		TypeSubdivideParcel: {[]core.Role{core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-			return SubdivideParcel{ParentID: "P-1", DocumentHash: hashOf("s"), Children: []NewParcel{
+			return SubdivideParcel{ParentID: "P-1", DocumentHash: coretest.HashOf("s"), Children: []NewParcel{
 				{ParcelID: "P-1a", CadastralRef: "a", AreaM2: 1}, {ParcelID: "P-1b", CadastralRef: "b", AreaM2: 999}}}
 		}},
 		TypeMergeParcels: {[]core.Role{core.RoleLandRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 			e.OK(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
-			return MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 2000, DocumentHash: hashOf("m")}
+			return MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 2000, DocumentHash: coretest.HashOf("m")}
 		}},
 		TypeTransferInheritance: inheritanceAuthCase(),
 	}

@@ -8,19 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
-
-// die marks an account deceased, as the identity registry's death record
-// does.
-func (e *env) die(a core.Address) {
-	require.NoError(e.T, core.SetAccountStatus(e.KV, core.AccountStatus{
-		Account: a, Status: core.StatusDeceased, Reason: "death record", Height: e.Height,
-	}))
-}
 
 func validInheritance() TransferInheritance {
 	return TransferInheritance{ParcelID: "P-1", Deceased: va, Denominator: 4,
-		Heirs: []Share{sh(vb, 1), sh(vc, 1)}, CertificateHash: hashOf("certificate")}
+		Heirs: []Share{sh(vb, 1), sh(vc, 1)}, CertificateHash: coretest.HashOf("certificate")}
 }
 
 func TestValidateTransferInheritance(t *testing.T) {
@@ -57,10 +50,10 @@ func TestInheritance(t *testing.T) {
 	day := 24 * time.Hour
 
 	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
-	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1_000, Currency: "EUR", Reference: "M", DocumentHash: hashOf("m")})
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1_000, Currency: "EUR", Reference: "M", DocumentHash: coretest.HashOf("m")})
 	e.OK(c.alice, AcceptLien{LienID: 1})
 	e.OK(c.bob, AcceptLien{LienID: 1})
-	e.OK(c.bank2, CreateLien{ParcelID: "P-1", Amount: 5, Currency: "EUR", Reference: "N", DocumentHash: hashOf("n")})
+	e.OK(c.bank2, CreateLien{ParcelID: "P-1", Amount: 5, Currency: "EUR", Reference: "N", DocumentHash: coretest.HashOf("n")})
 	// Transfer 1: alice sells to carol. Transfer 2: bob sells to dave, in
 	// quarters. Transfer 3: bob sells to alice. Transfer 4: bob sells to
 	// carol, in halves.
@@ -69,15 +62,15 @@ func TestInheritance(t *testing.T) {
 		den, shares   uint64
 	}{{c.alice, c.carol, 2, 1}, {c.bob, c.dave, 4, 2}, {c.bob, c.alice, 2, 1}, {c.bob, c.carol, 2, 1}} {
 		e.OK(s.seller, ProposeTransfer{ParcelID: "P-1", Denominator: s.den, Sellers: []Share{sh(s.seller, s.shares)},
-			Buyers: []Share{sh(s.buyer, s.shares)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(day)})
+			Buyers: []Share{sh(s.buyer, s.shares)}, Price: 1, Currency: "EUR", ExpiresAt: e.Deadline(day)})
 	}
 	require.Equal(t, []uint64{1, 2, 3, 4}, e.parcel("P-1").PendingTransfers)
 
 	// While alice lives, no inheritance.
 	m := TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 4,
-		Heirs: []Share{sh(c.dave, 1), sh(c.carol, 1)}, CertificateHash: hashOf("certificate")}
+		Heirs: []Share{sh(c.dave, 1), sh(c.carol, 1)}, CertificateHash: coretest.HashOf("certificate")}
 	e.Refuse(c.notary, m, ErrOwnerNotDeceased)
-	e.die(c.alice)
+	e.Die(c.alice)
 
 	before := e.parcel("P-1")
 	ev := e.OK(c.notary, m)
@@ -144,9 +137,9 @@ func TestInheritance(t *testing.T) {
 	e.Refuse(c.notary, m, ErrDeceasedNotOwner)
 
 	// An heir dies in turn; the estate of dave goes to bob, merging shares.
-	e.die(c.dave)
+	e.Die(c.dave)
 	e.OK(c.notaryBuyer, TransferInheritance{ParcelID: "P-1", Deceased: c.dave, Denominator: 4,
-		Heirs: []Share{sh(c.bob, 1)}, CertificateHash: hashOf("dave")})
+		Heirs: []Share{sh(c.bob, 1)}, CertificateHash: coretest.HashOf("dave")})
 	p = e.parcel("P-1")
 	require.Equal(t, uint64(4), p.Denominator)
 	require.Equal(t, sortShares([]Share{sh(c.bob, 3), sh(c.carol, 1)}), p.Owners)
@@ -160,9 +153,9 @@ func TestInheritanceLowestTerms(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
-	e.die(c.alice)
+	e.Die(c.alice)
 	e.OK(c.notary, TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 6,
-		Heirs: []Share{sh(c.bob, 3)}, CertificateHash: hashOf("c")})
+		Heirs: []Share{sh(c.bob, 3)}, CertificateHash: coretest.HashOf("c")})
 	p := e.parcel("P-1")
 	require.Equal(t, uint64(1), p.Denominator)
 	require.Equal(t, []Share{sh(c.bob, 1)}, p.Owners)
@@ -183,7 +176,7 @@ func inheritanceRefusals(e *env, c cast) {
 	e.OK(c.registrar, registerMsg("I-1", 2, sh(dead, 1), sh(living, 1)))
 	e.OK(c.registrar, registerMsg("I-2", 1, sh(living, 1)))
 	inh := func(parcel string, deceased core.Address, den uint64, heirs ...Share) TransferInheritance {
-		return TransferInheritance{ParcelID: parcel, Deceased: deceased, Denominator: den, Heirs: heirs, CertificateHash: hashOf("cert")}
+		return TransferInheritance{ParcelID: parcel, Deceased: deceased, Denominator: den, Heirs: heirs, CertificateHash: coretest.HashOf("cert")}
 	}
 	ok := inh("I-1", dead, 2, sh(heirA, 1))
 
@@ -191,7 +184,7 @@ func inheritanceRefusals(e *env, c cast) {
 	bad.CertificateHash = core.Hash{}
 	e.Refuse(c.notary, bad, ErrInvalidMessage)
 	e.Refuse(c.notary, ok, ErrOwnerNotDeceased)
-	e.die(dead)
+	e.Die(dead)
 	e.Refuse(c.registrar, ok, core.ErrMissingRole)
 	e.Refuse(c.notary, inh("I-1", dead, 2, sh(c.notary, 1)), ErrNotaryIsParty)
 	e.Refuse(c.notary, inh("NOPE", dead, 2, sh(heirA, 1)), ErrParcelNotFound)
@@ -199,7 +192,7 @@ func inheritanceRefusals(e *env, c cast) {
 	e.Refuse(c.notary, inh("I-1", dead, 3, sh(heirA, 1)), ErrDenominatorMismatch)
 	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1)), ErrEstateMismatch)
 	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 2), sh(heirB, 1)), ErrEstateMismatch)
-	e.die(heirB)
+	e.Die(heirB)
 	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1), sh(heirB, 1)), ErrHeirDeceased)
 	many := make([]Share, MaxOwners)
 	for i := range many {
@@ -207,13 +200,13 @@ func inheritanceRefusals(e *env, c cast) {
 	}
 	e.Refuse(c.notary, inh("I-1", dead, 128, many...), ErrTooManyOwners)
 
-	e.OK(c.court, FlagDispute{ParcelID: "I-1", Reason: "will contested", DocumentHash: hashOf("w")})
+	e.OK(c.court, FlagDispute{ParcelID: "I-1", Reason: "will contested", DocumentHash: coretest.HashOf("w")})
 	e.Refuse(c.notary, ok, ErrParcelDisputed)
 	disputes := e.parcel("I-1").OpenDisputes
 	require.Len(t, disputes, 1)
-	e.OK(c.court, ClearDispute{DisputeID: disputes[0], Resolution: "will upheld", DocumentHash: hashOf("u")})
+	e.OK(c.court, ClearDispute{DisputeID: disputes[0], Resolution: "will upheld", DocumentHash: coretest.HashOf("u")})
 
-	e.OK(c.registrar, SubdivideParcel{ParentID: "I-1", DocumentHash: hashOf("s"), Children: []NewParcel{
+	e.OK(c.registrar, SubdivideParcel{ParentID: "I-1", DocumentHash: coretest.HashOf("s"), Children: []NewParcel{
 		{ParcelID: "I-1a", CadastralRef: "a", AreaM2: 500}, {ParcelID: "I-1b", CadastralRef: "b", AreaM2: 500}}})
 	e.Refuse(c.notary, ok, ErrParcelRetired)
 	// The children carry the estate; the inheritance applies to each.
@@ -224,11 +217,11 @@ func inheritanceRefusals(e *env, c cast) {
 	seller, buyer := e.Account("sale-seller"), e.Account("sale-buyer")
 	e.OK(c.registrar, registerMsg("I-3", 1, sh(seller, 1)))
 	e.OK(seller, ProposeTransfer{ParcelID: "I-3", Denominator: 1, Sellers: []Share{sh(seller, 1)},
-		Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.deadline(24 * time.Hour)})
+		Buyers: []Share{sh(buyer, 1)}, Price: 1, Currency: "EUR", ExpiresAt: e.Deadline(24 * time.Hour)})
 	id := e.parcel("I-3").PendingTransfers[0]
 	e.OK(buyer, AcceptTransfer{TransferID: id})
-	e.OK(c.notary, CertifyTransfer{TransferID: id, DeedHash: hashOf("deed-3")})
-	e.die(buyer)
+	e.OK(c.notary, CertifyTransfer{TransferID: id, DeedHash: coretest.HashOf("deed-3")})
+	e.Die(buyer)
 	e.Refuse(c.registrar, RegisterTransfer{TransferID: id}, ErrPartyDeceased)
 }
 
@@ -236,9 +229,7 @@ func TestInheritanceRefusals(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
 	inheritanceRefusals(e, c)
-	for _, s := range []error{ErrOwnerNotDeceased, ErrDeceasedNotOwner, ErrEstateMismatch, ErrHeirDeceased, ErrPartyDeceased} {
-		require.True(t, e.Seen[s], "%v", s)
-	}
+	e.RequireSeen([]*core.Error{ErrOwnerNotDeceased, ErrDeceasedNotOwner, ErrEstateMismatch, ErrHeirDeceased, ErrPartyDeceased})
 }
 
 // inheritanceAuthCase is the authorisation case of land/transfer_inheritance:
@@ -246,9 +237,9 @@ func TestInheritanceRefusals(t *testing.T) {
 func inheritanceAuthCase() authCase {
 	return authCase{[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 		e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
-		e.die(c.alice)
+		e.Die(c.alice)
 		return TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 1,
-			Heirs: []Share{sh(c.carol, 1)}, CertificateHash: hashOf("certificate")}
+			Heirs: []Share{sh(c.carol, 1)}, CertificateHash: coretest.HashOf("certificate")}
 	}}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // cast holds the accounts of the lifecycle tests.
@@ -30,13 +31,11 @@ func newCast(e *env) cast {
 	}
 }
 
-func (e *env) deadline(d time.Duration) time.Time { return blockTime(e.Height + 1).Add(d) }
-
 // sale proposes a sale of parcel id at 1,000 EUR, expiring d after the
 // next block.
 func (e *env) sale(id string, den uint64, sellers, buyers []Share, d time.Duration) ProposeTransfer {
 	return ProposeTransfer{ParcelID: id, Denominator: den, Sellers: sellers, Buyers: buyers,
-		Price: 1000, Currency: "EUR", ExpiresAt: e.deadline(d)}
+		Price: 1000, Currency: "EUR", ExpiresAt: e.Deadline(d)}
 }
 
 func TestCompleteSale(t *testing.T) {
@@ -49,7 +48,7 @@ func TestCompleteSale(t *testing.T) {
 	require.Equal(t, []string{"P-1"}, attr(t, ev, "parcel_id"))
 
 	// The bank's mortgage becomes active once both owners accept it.
-	ev = e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 5_000_000, Currency: "EUR", Reference: "MORT-7", DocumentHash: hashOf("mortgage")})
+	ev = e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 5_000_000, Currency: "EUR", Reference: "MORT-7", DocumentHash: coretest.HashOf("mortgage")})
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
 	require.Equal(t, LienPending, e.lien(1).Status)
 	require.Equal(t, []uint64{1}, e.parcel("P-1").PendingLiens)
@@ -66,7 +65,7 @@ func TestCompleteSale(t *testing.T) {
 		ParcelID: "P-1", Denominator: 4,
 		Sellers: []Share{sh(c.alice, 2), sh(c.bob, 1)},
 		Buyers:  []Share{sh(c.carol, 2), sh(c.dave, 1)},
-		Price:   25_000_000, Currency: "EUR", ExpiresAt: e.deadline(30 * 24 * time.Hour),
+		Price:   25_000_000, Currency: "EUR", ExpiresAt: e.Deadline(30 * 24 * time.Hour),
 	})
 	require.Equal(t, []string{"1"}, attr(t, ev, "transfer_id"))
 	require.Equal(t, []string{c.alice.String(), c.bob.String()}, attr(t, ev, "seller"))
@@ -76,7 +75,7 @@ func TestCompleteSale(t *testing.T) {
 	e.OK(c.bob, AcceptTransfer{TransferID: 1})
 	e.OK(c.carol, AcceptTransfer{TransferID: 1})
 	e.OK(c.dave, AcceptTransfer{TransferID: 1})
-	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("signed deed")})
+	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: coretest.HashOf("signed deed")})
 	ev = e.OK(c.bank, ConsentTransfer{TransferID: 1, LienID: 1})
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
 
@@ -128,10 +127,10 @@ func TestCompleteSale(t *testing.T) {
 	// carol then sells her half to dave: the result is reduced to lowest terms.
 	e.OK(c.carol, ProposeTransfer{
 		ParcelID: "P-1", Denominator: 4, Sellers: []Share{sh(c.carol, 2)}, Buyers: []Share{sh(c.dave, 2)},
-		Price: 1, Currency: "EUR", ExpiresAt: e.deadline(time.Hour),
+		Price: 1, Currency: "EUR", ExpiresAt: e.Deadline(time.Hour),
 	})
 	e.OK(c.dave, AcceptTransfer{TransferID: 2})
-	e.OK(c.notary, CertifyTransfer{TransferID: 2, DeedHash: hashOf("deed 2")})
+	e.OK(c.notary, CertifyTransfer{TransferID: 2, DeedHash: coretest.HashOf("deed 2")})
 	e.OK(c.registrar, RegisterTransfer{TransferID: 2})
 	p = e.parcel("P-1")
 	require.Equal(t, uint64(4), p.Denominator)
@@ -144,10 +143,10 @@ func TestCompleteSale(t *testing.T) {
 	// bob sells his quarter to dave, who then owns all of it: 1/1.
 	e.OK(c.bob, ProposeTransfer{
 		ParcelID: "P-1", Denominator: 4, Sellers: []Share{sh(c.bob, 1)}, Buyers: []Share{sh(c.dave, 1)},
-		Price: 1, Currency: "EUR", ExpiresAt: e.deadline(time.Hour),
+		Price: 1, Currency: "EUR", ExpiresAt: e.Deadline(time.Hour),
 	})
 	e.OK(c.dave, AcceptTransfer{TransferID: 3})
-	e.OK(c.notary, CertifyTransfer{TransferID: 3, DeedHash: hashOf("deed 3")})
+	e.OK(c.notary, CertifyTransfer{TransferID: 3, DeedHash: coretest.HashOf("deed 3")})
 	e.OK(c.registrar, RegisterTransfer{TransferID: 3})
 	p = e.parcel("P-1")
 	require.Equal(t, uint64(1), p.Denominator)
@@ -162,7 +161,7 @@ func TestSubdivideAndMerge(t *testing.T) {
 	e.OK(c.registrar, registerMsg("P-1", 3, sh(c.alice, 2), sh(c.bob, 1)))
 	e.OK(c.registrar, registerMsg("P-9", 1, sh(c.alice, 1)))
 
-	ev := e.OK(c.registrar, SubdivideParcel{ParentID: "P-1", DocumentHash: hashOf("survey"), Children: []NewParcel{
+	ev := e.OK(c.registrar, SubdivideParcel{ParentID: "P-1", DocumentHash: coretest.HashOf("survey"), Children: []NewParcel{
 		{ParcelID: "P-1a", CadastralRef: "C-1a", AreaM2: 600},
 		{ParcelID: "P-1b", CadastralRef: "C-1b", AreaM2: 400},
 	}})
@@ -189,7 +188,7 @@ func TestSubdivideAndMerge(t *testing.T) {
 	// Merge the children back into one parcel.
 	ev = e.OK(c.registrar, MergeParcels{
 		ParentIDs: []string{"P-1a", "P-1b"}, ParcelID: "P-2", CadastralRef: "C-2", AreaM2: 1000,
-		DocumentHash: hashOf("merge survey"),
+		DocumentHash: coretest.HashOf("merge survey"),
 	})
 	require.Equal(t, []string{"P-1a", "P-1b", "P-2"}, attr(t, ev, "parcel_id"))
 	merged := e.parcel("P-2")
@@ -214,16 +213,16 @@ func TestDisputeCancelAndExpiry(t *testing.T) {
 	c := newCast(e)
 	e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 	sale := ProposeTransfer{ParcelID: "P-1", Denominator: 1, Sellers: []Share{sh(c.alice, 1)},
-		Buyers: []Share{sh(c.carol, 1)}, Price: 10, Currency: "USD", ExpiresAt: e.deadline(100 * time.Second)}
+		Buyers: []Share{sh(c.carol, 1)}, Price: 10, Currency: "USD", ExpiresAt: e.Deadline(100 * time.Second)}
 	e.OK(c.alice, sale)
 
-	ev := e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "claim by heir", DocumentHash: hashOf("claim")})
+	ev := e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "claim by heir", DocumentHash: coretest.HashOf("claim")})
 	require.Equal(t, []string{"1"}, attr(t, ev, "dispute_id"))
 	require.Equal(t, []uint64{1}, e.parcel("P-1").OpenDisputes)
 	e.OK(c.carol, AcceptTransfer{TransferID: 1}) // other steps go on
-	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: hashOf("deed")})
+	e.OK(c.notary, CertifyTransfer{TransferID: 1, DeedHash: coretest.HashOf("deed")})
 	e.Refuse(c.registrar, RegisterTransfer{TransferID: 1}, ErrParcelDisputed)
-	e.OK(c.registrar, ClearDispute{DisputeID: 1, Resolution: "claim dismissed", DocumentHash: hashOf("ruling")})
+	e.OK(c.registrar, ClearDispute{DisputeID: 1, Resolution: "claim dismissed", DocumentHash: coretest.HashOf("ruling")})
 	d := e.dispute(1)
 	require.Equal(t, DisputeCleared, d.Status)
 	require.Equal(t, c.registrar, *d.ClearedBy)
@@ -237,7 +236,7 @@ func TestDisputeCancelAndExpiry(t *testing.T) {
 
 	// A second proposal expires; only cancellation is then possible, and a
 	// registrar may clean it up.
-	sale.ExpiresAt = e.deadline(5 * time.Second)
+	sale.ExpiresAt = e.Deadline(5 * time.Second)
 	e.OK(c.alice, sale)
 	e.Height += 10
 	e.Refuse(c.carol, AcceptTransfer{TransferID: 2}, ErrTransferExpired)
@@ -249,7 +248,7 @@ func TestDisputeCancelAndExpiry(t *testing.T) {
 	}, e.history("P-1"))
 
 	// Released lien before activation: the bank withdraws it.
-	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "USD", Reference: "R", DocumentHash: hashOf("l")})
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "USD", Reference: "R", DocumentHash: coretest.HashOf("l")})
 	e.OK(c.bank, ReleaseLien{LienID: 1})
 	require.Equal(t, LienReleased, e.lien(1).Status)
 	require.Equal(t, []uint64{}, e.parcel("P-1").PendingLiens)
@@ -273,7 +272,7 @@ func TestRegistrationSupersedesTransfers(t *testing.T) {
 		buyer core.Address
 	}{{1, c.carol}, {3, c.dave}} {
 		e.OK(step.buyer, AcceptTransfer{TransferID: step.id})
-		e.OK(c.notary, CertifyTransfer{TransferID: step.id, DeedHash: hashOf("deed")})
+		e.OK(c.notary, CertifyTransfer{TransferID: step.id, DeedHash: coretest.HashOf("deed")})
 	}
 
 	ev := e.OK(c.registrar, RegisterTransfer{TransferID: 1})
@@ -299,7 +298,7 @@ func TestRegistrationSupersedesTransfers(t *testing.T) {
 		msg    core.Msg
 	}{
 		{c.dave, AcceptTransfer{TransferID: 2}},
-		{c.notary, CertifyTransfer{TransferID: 2, DeedHash: hashOf("deed")}},
+		{c.notary, CertifyTransfer{TransferID: 2, DeedHash: coretest.HashOf("deed")}},
 		{c.registrar, RegisterTransfer{TransferID: 2}},
 		{c.alice, CancelTransfer{TransferID: 2}},
 	} {

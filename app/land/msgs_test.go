@@ -40,7 +40,7 @@ func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
 
 func validRegister() RegisterParcel {
 	return RegisterParcel{ParcelID: "P-1", CadastralRef: "CAD 1", AreaM2: 10, Location: "Rue 1", Description: "field",
-		Denominator: 3, Owners: []Share{sh(va, 2), sh(vb, 1)}, DocumentHash: hashOf("d")}
+		Denominator: 3, Owners: []Share{sh(va, 2), sh(vb, 1)}, DocumentHash: coretest.HashOf("d")}
 }
 
 func TestValidateRegisterParcel(t *testing.T) {
@@ -86,7 +86,7 @@ func TestValidateRegisterParcel(t *testing.T) {
 
 func validPropose() ProposeTransfer {
 	return ProposeTransfer{ParcelID: "P-1", Denominator: 4, Sellers: []Share{sh(va, 2), sh(vb, 1)},
-		Buyers: []Share{sh(vc, 3)}, Price: 100, Currency: "EUR", ExpiresAt: t0.Add(time.Hour)}
+		Buyers: []Share{sh(vc, 3)}, Price: 100, Currency: "EUR", ExpiresAt: coretest.T0.Add(time.Hour)}
 }
 
 func TestValidateProposeTransfer(t *testing.T) {
@@ -128,8 +128,8 @@ func TestValidateTransferSteps(t *testing.T) {
 	checkValidate(t, AcceptTransfer{TransferID: 1}, []validateCase{
 		{"zero id", func(core.Msg) core.Msg { return AcceptTransfer{} }},
 	})
-	checkValidate(t, CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")}, []validateCase{
-		{"zero id", func(core.Msg) core.Msg { return CertifyTransfer{DeedHash: hashOf("d")} }},
+	checkValidate(t, CertifyTransfer{TransferID: 1, DeedHash: coretest.HashOf("d")}, []validateCase{
+		{"zero id", func(core.Msg) core.Msg { return CertifyTransfer{DeedHash: coretest.HashOf("d")} }},
 		{"zero hash", func(core.Msg) core.Msg { return CertifyTransfer{TransferID: 1} }},
 	})
 	checkValidate(t, ConsentTransfer{TransferID: 1, LienID: 2}, []validateCase{
@@ -150,7 +150,7 @@ func TestValidateTransferSteps(t *testing.T) {
 }
 
 func TestValidateLiensAndDisputes(t *testing.T) {
-	lien := CreateLien{ParcelID: "P-1", Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: hashOf("l")}
+	lien := CreateLien{ParcelID: "P-1", Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: coretest.HashOf("l")}
 	fl := func(fn func(m *CreateLien)) func(core.Msg) core.Msg {
 		return func(m core.Msg) core.Msg { c := m.(CreateLien); fn(&c); return c }
 	}
@@ -169,7 +169,7 @@ func TestValidateLiensAndDisputes(t *testing.T) {
 	checkValidate(t, ReleaseLien{LienID: 1}, []validateCase{
 		{"zero id", func(core.Msg) core.Msg { return ReleaseLien{} }},
 	})
-	flag := FlagDispute{ParcelID: "P-1", Reason: "fraud", DocumentHash: hashOf("f")}
+	flag := FlagDispute{ParcelID: "P-1", Reason: "fraud", DocumentHash: coretest.HashOf("f")}
 	ff := func(fn func(m *FlagDispute)) func(core.Msg) core.Msg {
 		return func(m core.Msg) core.Msg { c := m.(FlagDispute); fn(&c); return c }
 	}
@@ -179,7 +179,7 @@ func TestValidateLiensAndDisputes(t *testing.T) {
 		{"long reason", ff(func(m *FlagDispute) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
 		{"zero hash", ff(func(m *FlagDispute) { m.DocumentHash = core.Hash{} })},
 	})
-	clear := ClearDispute{DisputeID: 1, Resolution: "settled", DocumentHash: hashOf("r")}
+	clear := ClearDispute{DisputeID: 1, Resolution: "settled", DocumentHash: coretest.HashOf("r")}
 	fc := func(fn func(m *ClearDispute)) func(core.Msg) core.Msg {
 		return func(m core.Msg) core.Msg { c := m.(ClearDispute); fn(&c); return c }
 	}
@@ -192,7 +192,7 @@ func TestValidateLiensAndDisputes(t *testing.T) {
 }
 
 func validSubdivide() SubdivideParcel {
-	return SubdivideParcel{ParentID: "P-1", DocumentHash: hashOf("s"), Children: []NewParcel{
+	return SubdivideParcel{ParentID: "P-1", DocumentHash: coretest.HashOf("s"), Children: []NewParcel{
 		{ParcelID: "P-1a", CadastralRef: "a", AreaM2: 1}, {ParcelID: "P-1b", CadastralRef: "b", AreaM2: 2},
 	}}
 }
@@ -222,7 +222,7 @@ func TestValidateSubdivideAndMerge(t *testing.T) {
 		{"child empty ref", fs(func(m *SubdivideParcel) { m.Children[1].CadastralRef = "" })},
 		{"zero hash", fs(func(m *SubdivideParcel) { m.DocumentHash = core.Hash{} })},
 	})
-	merge := MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 3, DocumentHash: hashOf("m")}
+	merge := MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 3, DocumentHash: coretest.HashOf("m")}
 	fm := func(fn func(m *MergeParcels)) func(core.Msg) core.Msg {
 		return func(m core.Msg) core.Msg {
 			c := m.(MergeParcels)
@@ -249,12 +249,12 @@ func validMsgs() []core.Msg {
 		AcceptLien{LienID: 1},
 		AcceptTransfer{TransferID: 1},
 		CancelTransfer{TransferID: 1, Reason: "r"},
-		CertifyTransfer{TransferID: 1, DeedHash: hashOf("d")},
-		ClearDispute{DisputeID: 1, Resolution: "r", DocumentHash: hashOf("r")},
+		CertifyTransfer{TransferID: 1, DeedHash: coretest.HashOf("d")},
+		ClearDispute{DisputeID: 1, Resolution: "r", DocumentHash: coretest.HashOf("r")},
 		ConsentTransfer{TransferID: 1, LienID: 1},
-		CreateLien{ParcelID: "P-1", Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: hashOf("l")},
-		FlagDispute{ParcelID: "P-1", Reason: "fraud", DocumentHash: hashOf("f")},
-		MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 3, DocumentHash: hashOf("m")},
+		CreateLien{ParcelID: "P-1", Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: coretest.HashOf("l")},
+		FlagDispute{ParcelID: "P-1", Reason: "fraud", DocumentHash: coretest.HashOf("f")},
+		MergeParcels{ParentIDs: []string{"P-1", "P-2"}, ParcelID: "P-3", CadastralRef: "m", AreaM2: 3, DocumentHash: coretest.HashOf("m")},
 		validPropose(),
 		validRegister(),
 		RegisterTransfer{TransferID: 1},

@@ -2,13 +2,12 @@ package land
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestQueries(t *testing.T) {
@@ -17,25 +16,20 @@ func TestQueries(t *testing.T) {
 	e.OK(c.registrar, registerMsg("P-1", 2, sh(c.alice, 1), sh(c.bob, 1)))
 	e.OK(c.registrar, registerMsg("P-2", 1, sh(c.alice, 1)))
 	e.OK(c.alice, ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(c.alice, 1)},
-		Buyers: []Share{sh(c.carol, 1)}, Price: 7, Currency: "EUR", ExpiresAt: e.deadline(time.Hour)})
+		Buyers: []Share{sh(c.carol, 1)}, Price: 7, Currency: "EUR", ExpiresAt: e.Deadline(time.Hour)})
 	e.OK(c.bob, ProposeTransfer{ParcelID: "P-1", Denominator: 2, Sellers: []Share{sh(c.bob, 1)},
-		Buyers: []Share{sh(c.dave, 1)}, Price: 8, Currency: "EUR", ExpiresAt: e.deadline(time.Hour)})
-	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
-	e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: hashOf("d")})
+		Buyers: []Share{sh(c.dave, 1)}, Price: 8, Currency: "EUR", ExpiresAt: e.Deadline(time.Hour)})
+	e.OK(c.bank, CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: coretest.HashOf("l")})
+	e.OK(c.court, FlagDispute{ParcelID: "P-1", Reason: "r", DocumentHash: coretest.HashOf("d")})
 
 	// parcel/{id}: the exact stored bytes.
-	res, err := boundQuery(t, e.KV, []string{"parcel", "P-1"})
-	require.NoError(t, err)
-	require.Equal(t, ParcelKey("P-1"), res.Key)
-	stored, _ := e.KV.Get(ParcelKey("P-1"))
-	require.Equal(t, stored, res.Value)
-	require.Empty(t, res.Entries)
+	coretest.RequireStored(t, boundQuery, e.KV, []string{"parcel", "P-1"}, ParcelKey("P-1"))
 
 	// History: anchor then history_count entries.
 	require.Equal(t, []string{"register_parcel", "propose_transfer", "propose_transfer", "create_lien", "flag_dispute"}, e.history("P-1"))
 
 	// Pending transfers: anchor then each transfer, in the parcel's order.
-	res, err = boundQuery(t, e.KV, []string{"parcel", "P-1", "transfers"})
+	res, err := boundQuery(t, e.KV, []string{"parcel", "P-1", "transfers"})
 	require.NoError(t, err)
 	require.Equal(t, ParcelKey("P-1"), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -75,11 +69,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "1"}, LienKey(1)},
 		{[]string{"dispute", "1"}, DisputeKey(1)},
 	} {
-		res, err := boundQuery(t, e.KV, q.path)
-		require.NoError(t, err)
-		require.Equal(t, q.key, res.Key)
-		stored, _ := e.KV.Get(q.key)
-		require.Equal(t, stored, res.Value)
+		coretest.RequireStored(t, boundQuery, e.KV, q.path, q.key)
 	}
 
 	// Not found: the key whose absence proves it.
@@ -98,26 +88,15 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "9"}, LienKey(9), ErrLienNotFound},
 		{[]string{"dispute", "9"}, DisputeKey(9), ErrDisputeNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, q.err)
-		require.ErrorIs(t, err, core.ErrNotFound)
-		has, _ := e.KV.Has(nf.Key)
-		require.False(t, has)
+		coretest.RequireNotFound(t, boundQuery, e.KV, q.path, q.key, q.err)
 	}
 
 	// Unknown paths and malformed ids are invalid.
-	for _, path := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, e.KV, ErrUnknownQuery, [][]string{
 		nil, {}, {"parcel"}, {"parcel", "P-1", "owners"}, {"parcel", "a b"}, {"parcel", ""},
 		{"parcel", "P-1", "history", "x"}, {"owner", "xyz", "parcels"},
 		{"owner", "AB" + c.alice.String()[2:], "parcels"}, {"owner", c.alice.String()},
 		{"transfer", "0"}, {"transfer", "01"}, {"transfer", "-1"}, {"transfer", "x"}, {"lien", ""},
 		{"dispute", "18446744073709551616"}, {"vehicle", "1"},
-	} {
-		_, err := boundQuery(t, e.KV, path)
-		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
-		require.ErrorIs(t, err, core.ErrInvalid)
-	}
+	})
 }

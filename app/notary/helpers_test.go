@@ -1,7 +1,6 @@
 package notary
 
 import (
-	"crypto/sha256"
 	"slices"
 	"testing"
 
@@ -11,8 +10,6 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/govchain/govchain/state"
 )
-
-func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
 
 // env is a chain of one-transaction blocks over a MemKV: each message runs
 // Validate, then Exec on a state.Branch that is written only on success.

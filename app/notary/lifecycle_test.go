@@ -10,21 +10,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestAnchorLifecycle(t *testing.T) {
 	e := newEnv(t)
 	notary := e.account("notary", core.RoleNotary)
 	registrar := e.account("registrar", core.RoleLandRegistrar)
-	deed := hashOf("signed sale deed")
+	deed := coretest.HashOf("signed sale deed")
 
 	// Unknown: the not-found answer carries the key whose absence proves it.
-	_, err := boundQuery(t, e.KV, []string{"document", deed.String()})
-	var nf *core.NotFound
-	require.True(t, errors.As(err, &nf))
-	require.Equal(t, DocumentKey(deed), nf.Key)
-	require.ErrorIs(t, err, ErrDocumentNotFound)
-	require.ErrorIs(t, err, core.ErrNotFound)
+	coretest.RequireNotFound(t, boundQuery, e.KV, []string{"document", deed.String()}, DocumentKey(deed), ErrDocumentNotFound)
 
 	// The notary anchors it.
 	ctx := e.okCtx(notary, AnchorDocument{DocumentHash: deed, DocType: "deed", Reference: "land/parcel/P-1"})
@@ -80,7 +76,7 @@ func TestAnchorLifecycle(t *testing.T) {
 	require.JSONEq(t, `{"doc_type":"deed","reference":"land/parcel/P-1"}`, string(h.Details))
 
 	// A document without a reference has no reference attribute.
-	ctx = e.okCtx(registrar, AnchorDocument{DocumentHash: hashOf("survey"), DocType: "survey"})
+	ctx = e.okCtx(registrar, AnchorDocument{DocumentHash: coretest.HashOf("survey"), DocType: "survey"})
 	_, has := attrs(t, ctx)["reference"]
 	require.False(t, has)
 	require.Equal(t, strconv.FormatInt(e.Height, 10), attrs(t, ctx)["anchored_height"])
@@ -94,28 +90,24 @@ func TestRefusals(t *testing.T) {
 	bank := e.account("bank", core.RoleBank)
 
 	e.Refuse(bank, AnchorDocument{DocumentHash: core.Hash{}, DocType: "deed"}, ErrInvalidMessage)
-	e.Refuse(citizen, AnchorDocument{DocumentHash: hashOf("x"), DocType: "deed"}, core.ErrMissingRole)
-	e.okCtx(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"})
+	e.Refuse(citizen, AnchorDocument{DocumentHash: coretest.HashOf("x"), DocType: "deed"}, core.ErrMissingRole)
+	e.okCtx(bank, AnchorDocument{DocumentHash: coretest.HashOf("x"), DocType: "loan"})
 	// An account whose last role was revoked can no longer anchor, not even
 	// a hash that is already anchored.
 	e.revokeAll(bank)
-	e.Refuse(bank, AnchorDocument{DocumentHash: hashOf("y"), DocType: "loan"}, core.ErrMissingRole)
-	e.Refuse(bank, AnchorDocument{DocumentHash: hashOf("x"), DocType: "loan"}, core.ErrMissingRole)
+	e.Refuse(bank, AnchorDocument{DocumentHash: coretest.HashOf("y"), DocType: "loan"}, core.ErrMissingRole)
+	e.Refuse(bank, AnchorDocument{DocumentHash: coretest.HashOf("x"), DocType: "loan"}, core.ErrMissingRole)
 
 	for _, q := range []struct {
 		path []string
 		err  error
 	}{
 		{[]string{"document", "xyz"}, ErrUnknownQuery},
-		{[]string{"document", hashOf("never").String()}, ErrDocumentNotFound},
+		{[]string{"document", coretest.HashOf("never").String()}, ErrDocumentNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		require.ErrorIs(t, err, q.err)
-		e.Seen[q.err] = true
+		e.RefuseQuery(boundQuery, q.path, q.err)
 	}
-	for i, s := range Errors {
-		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
-	}
+	e.RequireSeen(Errors)
 }
 
 // TestAuthorisationMatrix: every role (and no role) times the one message
@@ -131,7 +123,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			} else {
 				s = e.account("signer", role)
 			}
-			_, err := e.Run(s, AnchorDocument{DocumentHash: hashOf("doc"), DocType: "contract"})
+			_, err := e.Run(s, AnchorDocument{DocumentHash: coretest.HashOf("doc"), DocType: "contract"})
 			if role == "" {
 				require.ErrorIs(t, err, core.ErrUnauthorized)
 				require.ErrorIs(t, err, core.ErrMissingRole)
@@ -145,7 +137,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	n := e.account("notary", core.RoleNotary)
-	h := hashOf("doc")
+	h := coretest.HashOf("doc")
 	e.okCtx(n, AnchorDocument{DocumentHash: h, DocType: "contract"})
 
 	res, err := boundQuery(t, e.KV, []string{"document", h.String()})
@@ -159,7 +151,7 @@ func TestQueries(t *testing.T) {
 
 	// The all-zero hash is a lookup like any other: never anchored (no
 	// transaction may carry it), so provably not found.
-	for _, other := range []core.Hash{hashOf("other"), {}} {
+	for _, other := range []core.Hash{coretest.HashOf("other"), {}} {
 		for _, path := range [][]string{{"document", other.String()}, {"document", other.String(), "history"}} {
 			_, err := boundQuery(t, e.KV, path)
 			var nf *core.NotFound
@@ -196,7 +188,7 @@ func TestDeterministicReplay(t *testing.T) {
 		n := e.account("notary", core.RoleNotary)
 		var evs [][]core.Event
 		for i := range 10 {
-			evs = append(evs, e.okCtx(n, AnchorDocument{DocumentHash: hashOf(strconv.Itoa(i % 7)), DocType: "deed"}).Events())
+			evs = append(evs, e.okCtx(n, AnchorDocument{DocumentHash: coretest.HashOf(strconv.Itoa(i % 7)), DocType: "deed"}).Events())
 		}
 		return e.Snapshot(), evs
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 func TestValidateAnchorDocument(t *testing.T) {
-	base := AnchorDocument{DocumentHash: hashOf("deed"), DocType: "deed", Reference: "land/parcel/P-1"}
+	base := AnchorDocument{DocumentHash: coretest.HashOf("deed"), DocType: "deed", Reference: "land/parcel/P-1"}
 	require.NoError(t, base.Validate())
 	for _, ok := range []string{"", "vehicle/vin/WVWZZZ1JZXW000001", "a/b", strings.Repeat("a/", MaxReferenceSegments-1) + "a"} {
 		m := base
@@ -51,9 +51,9 @@ func TestValidateAnchorDocument(t *testing.T) {
 // that the message decodes strictly in both of its forms.
 func TestModule(t *testing.T) {
 	coretest.CheckModule(t, Module, []core.Msg{
-		AnchorDocument{DocumentHash: hashOf("d"), DocType: "contract", Reference: "land/parcel/P-1"},
+		AnchorDocument{DocumentHash: coretest.HashOf("d"), DocType: "contract", Reference: "land/parcel/P-1"},
 	})
-	m := AnchorDocument{DocumentHash: hashOf("d"), DocType: "contract"}
+	m := AnchorDocument{DocumentHash: coretest.HashOf("d"), DocType: "contract"}
 	raw, err := json.Marshal(m)
 	require.NoError(t, err)
 	zero, ok := Module.NewMsg(m.Type())
@@ -66,6 +66,6 @@ func TestModule(t *testing.T) {
 	require.Equal(t, string(raw), string(again))
 	// An upper-case hash is not canonical and does not decode.
 	zero, _ = Module.NewMsg(TypeAnchorDocument)
-	err = json.Unmarshal([]byte(`{"document_hash":"`+strings.ToUpper(hashOf("d").String())+`","doc_type":"x","reference":""}`), zero)
+	err = json.Unmarshal([]byte(`{"document_hash":"`+strings.ToUpper(coretest.HashOf("d").String())+`","doc_type":"x","reference":""}`), zero)
 	require.Error(t, err)
 }

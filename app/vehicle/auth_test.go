@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // authCase sets up a state in which the message succeeds if the signer is
@@ -40,7 +41,7 @@ func authCases() map[string]authCase {
 		if !had {
 			require.NoError(e.T, grant(e, bank, core.RoleBank))
 		}
-		e.OK(bank, CreateLien{VIN: vin1, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
+		e.OK(bank, CreateLien{VIN: vin1, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: coretest.HashOf("l")})
 		if !had {
 			e.Revoke(bank, core.RoleBank)
 		}
@@ -81,7 +82,7 @@ func authCases() map[string]authCase {
 		}},
 		TypeRecordInsurance: {[]core.Role{core.RoleInsurer}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			reg(e, c, c.alice)
-			return RecordInsurance{VIN: vin1, PolicyNumber: "P", ValidFrom: t0, ValidTo: t0.Add(day)}
+			return RecordInsurance{VIN: vin1, PolicyNumber: "P", ValidFrom: coretest.T0, ValidTo: coretest.T0.Add(day)}
 		}},
 		TypeRecordOdometer: {[]core.Role{core.RoleInspectionStation, core.RoleWorkshop, core.RoleVehicleRegistrar}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			reg(e, c, c.alice)
@@ -89,7 +90,7 @@ func authCases() map[string]authCase {
 		}},
 		TypeCreateLien: {[]core.Role{core.RoleBank}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			reg(e, c, c.alice)
-			return CreateLien{VIN: vin1, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")}
+			return CreateLien{VIN: vin1, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: coretest.HashOf("l")}
 		}},
 		TypeReleaseLien: {nil, func(e *env, c cast, s core.Address, party bool) core.Msg {
 			reg(e, c, c.alice)
@@ -111,8 +112,8 @@ func authCases() map[string]authCase {
 		}},
 		TypeTransferInheritance: {[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			reg(e, c, c.alice)
-			e.die(c.alice)
-			return TransferInheritance{VIN: vin1, Heir: c.bob, CertificateHash: hashOf("c")}
+			e.Die(c.alice)
+			return TransferInheritance{VIN: vin1, Heir: c.bob, CertificateHash: coretest.HashOf("c")}
 		}},
 	}
 }

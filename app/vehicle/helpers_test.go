@@ -1,9 +1,6 @@
 package vehicle
 
 import (
-	"crypto/sha256"
-	"encoding/json"
-	"errors"
 	"testing"
 	"time"
 
@@ -13,13 +10,6 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/govchain/govchain/state"
 )
-
-// t0 is the block time of height 0 in coretest.Context.
-var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-func blockTime(h int64) time.Time { return t0.Add(time.Duration(h) * time.Second) }
-
-func hashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
 
 // naVIN returns body (17 characters) with its North American check digit
 // in position 9.
@@ -52,79 +42,25 @@ func (e *env) withApproval() *env {
 	return e
 }
 
-// die records a's account as deceased, as a civil registrar's death record
-// would.
-func (e *env) die(a core.Address) {
-	require.NoError(e.T, core.SetAccountStatus(e.KV, core.AccountStatus{Account: a, Status: core.StatusDeceased, Reason: "death record", Height: e.Height}))
-}
-
-func (e *env) vehicle(vin string) Vehicle {
-	v, err := getVehicle(e.KV, vin)
-	require.NoError(e.T, err)
-	return *v
-}
-
-func (e *env) transfer(id uint64) Transfer {
-	t, err := getTransfer(e.KV, id)
-	require.NoError(e.T, err)
-	return *t
-}
-
-func (e *env) lien(id uint64) Lien {
-	l, err := getLien(e.KV, id)
-	require.NoError(e.T, err)
-	return *l
-}
+func (e *env) vehicle(vin string) Vehicle  { return coretest.Read(e.T, getVehicle, e.KV, vin) }
+func (e *env) transfer(id uint64) Transfer { return coretest.Read(e.T, getTransfer, e.KV, id) }
+func (e *env) lien(id uint64) Lien         { return coretest.Read(e.T, getLien, e.KV, id) }
 
 // history returns the entries of a vehicle's history, via Query.
 func (e *env) history(vin string) []core.HistoryEntry {
-	res, err := boundQuery(e.T, e.KV, []string{"vehicle", vin, "history"})
-	require.NoError(e.T, err)
-	var v Vehicle
-	require.NoError(e.T, json.Unmarshal(res.Entries[0].Value, &v))
-	require.Len(e.T, res.Entries, int(v.HistoryCount)+1)
-	var out []core.HistoryEntry
-	for i, kv := range res.Entries[1:] {
-		var h core.HistoryEntry
-		require.NoError(e.T, json.Unmarshal(kv.Value, &h))
-		require.Equal(e.T, uint64(i), h.Seq)
-		require.Equal(e.T, HistoryKey(vin, uint64(i)), kv.Key)
-		out = append(out, h)
-	}
-	return out
+	return coretest.History(e.T, boundQuery, e.KV, []string{"vehicle", vin, "history"},
+		func(seq uint64) []byte { return HistoryKey(vin, seq) })
 }
 
 // actions returns the actions of a vehicle's history.
-func (e *env) actions(vin string) []string {
-	var out []string
-	for _, h := range e.history(vin) {
-		out = append(out, h.Action)
-	}
-	return out
-}
+func (e *env) actions(vin string) []string { return coretest.Actions(e.history(vin)) }
 
 // ownerIndex returns an account's owner record and index entries, or
 // ok=false when it owns nothing.
 func (e *env) ownerIndex(a core.Address) (Owner, []OwnerVehicle, bool) {
-	res, err := boundQuery(e.T, e.KV, []string{"owner", a.String(), "vehicles"})
-	var nf *core.NotFound
-	if errors.As(err, &nf) {
-		require.ErrorIs(e.T, err, ErrOwnerNotFound)
-		require.Equal(e.T, OwnerKey(a), nf.Key)
-		return Owner{}, nil, false
-	}
-	require.NoError(e.T, err)
-	var o Owner
-	require.NoError(e.T, json.Unmarshal(res.Value, &o))
-	require.Len(e.T, res.Entries, int(o.VehicleCount)+1, "owner index complete")
-	var out []OwnerVehicle
-	for _, kv := range res.Entries[1:] {
-		var ov OwnerVehicle
-		require.NoError(e.T, json.Unmarshal(kv.Value, &ov))
-		require.Equal(e.T, OwnerVehicleKey(a, ov.VIN), kv.Key)
-		out = append(out, ov)
-	}
-	return o, out, true
+	return coretest.Index(e.T, boundQuery, e.KV, []string{"owner", a.String(), "vehicles"}, OwnerKey(a), ErrOwnerNotFound,
+		func(o Owner) uint64 { return o.VehicleCount },
+		func(ov OwnerVehicle) []byte { return OwnerVehicleKey(a, ov.VIN) })
 }
 
 // ownedVINs returns the VINs in an account's owner index.
@@ -139,16 +75,7 @@ func (e *env) ownedVINs(a core.Address) []string {
 
 // attrs returns every value of an attribute of the i-th event.
 func attrs(t *testing.T, evs []core.Event, i int, key string) []string {
-	require.Greater(t, len(evs), i)
-	require.Equal(t, EventType, evs[i].Type)
-	var vals []string
-	for _, a := range evs[i].Attrs {
-		require.True(t, a.Index)
-		if a.Key == key {
-			vals = append(vals, a.Value)
-		}
-	}
-	return vals
+	return coretest.Attrs(t, evs, i, EventType, key)
 }
 
 // attr returns every value of an attribute of the first event.
@@ -186,10 +113,8 @@ func newCast(e *env) cast {
 	}
 }
 
-func (e *env) deadline(d time.Duration) time.Time { return blockTime(e.Height + 1).Add(d) }
-
 func (e *env) offer(vin string, buyer core.Address, d time.Duration) OfferTransfer {
-	return OfferTransfer{VIN: vin, Buyer: buyer, Price: 1_500_000, Currency: "EUR", ExpiresAt: e.deadline(d)}
+	return OfferTransfer{VIN: vin, Buyer: buyer, Price: 1_500_000, Currency: "EUR", ExpiresAt: e.Deadline(d)}
 }
 
 // boundQuery is coretest.BoundQuery on this module.

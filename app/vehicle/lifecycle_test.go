@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
@@ -56,7 +57,7 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	v = e.vehicle(vin1)
 	require.Equal(t, c.bob, v.Owner)
 	require.Equal(t, c.bob, v.TaxLiable)
-	require.Equal(t, blockTime(e.Height), v.TaxLiableSince)
+	require.Equal(t, coretest.BlockTime(e.Height), v.TaxLiableSince)
 	require.Zero(t, v.OpenTransfer)
 	tr = e.transfer(1)
 	require.Equal(t, TransferCompleted, tr.Status)
@@ -67,7 +68,7 @@ func TestSaleMovesOwnershipAndTaxAtAcceptance(t *testing.T) {
 	o, entries, ok := e.ownerIndex(c.bob)
 	require.True(t, ok)
 	require.Equal(t, Owner{Account: c.bob, VehicleCount: 1}, o)
-	require.Equal(t, []OwnerVehicle{{VIN: vin1, SinceHeight: e.Height, Since: blockTime(e.Height)}}, entries)
+	require.Equal(t, []OwnerVehicle{{VIN: vin1, SinceHeight: e.Height, Since: coretest.BlockTime(e.Height)}}, entries)
 	require.Equal(t, []string{"register_vehicle", "offer_transfer", "accept_transfer"}, e.actions(vin1))
 	h := e.history(vin1)
 	require.Equal(t, c.bob, h[2].Actor)
@@ -152,11 +153,11 @@ func TestLifecycleEventsAndOdometerFraud(t *testing.T) {
 	require.Equal(t, []string{InspectionPass}, attr(t, ev, "result"))
 	v := e.vehicle(vin1)
 	require.Equal(t, int64(15_000), v.OdometerKM)
-	require.Equal(t, &Inspection{Station: c.station, Result: InspectionPass, OdometerKM: 15_000, Height: e.Height, Time: blockTime(e.Height)}, v.LastInspection)
+	require.Equal(t, &Inspection{Station: c.station, Result: InspectionPass, OdometerKM: 15_000, Height: e.Height, Time: coretest.BlockTime(e.Height)}, v.LastInspection)
 
 	e.OK(c.workshop, RecordRepair{VIN: vin1, Description: "new brake pads", OdometerKM: 20_000})
 	require.Equal(t, int64(20_000), e.vehicle(vin1).OdometerKM)
-	from, to := t0, t0.Add(365*24*time.Hour)
+	from, to := coretest.T0, coretest.T0.Add(365*24*time.Hour)
 	ev = e.OK(c.insurer, RecordInsurance{VIN: vin1, PolicyNumber: "POL-9", ValidFrom: from, ValidTo: to})
 	require.Equal(t, []string{c.insurer.String()}, attr(t, ev, "insurer"))
 	require.Equal(t, &Insurance{Insurer: c.insurer, PolicyNumber: "POL-9", ValidFrom: from, ValidTo: to, Height: e.Height}, e.vehicle(vin1).Insurance)
@@ -216,7 +217,7 @@ func TestLiensBlockSale(t *testing.T) {
 	c := newCast(e)
 	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
 
-	ev := e.OK(c.bank, CreateLien{VIN: vin1, Amount: 1_000_000, Currency: "EUR", Reference: "LOAN-1", DocumentHash: hashOf("loan")})
+	ev := e.OK(c.bank, CreateLien{VIN: vin1, Amount: 1_000_000, Currency: "EUR", Reference: "LOAN-1", DocumentHash: coretest.HashOf("loan")})
 	require.Equal(t, []string{"1"}, attr(t, ev, "lien_id"))
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "owner"))
 	require.Equal(t, LienActive, e.lien(1).Status, "active at once")
@@ -230,7 +231,7 @@ func TestLiensBlockSale(t *testing.T) {
 
 	// A lien created after the offer blocks acceptance until released.
 	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
-	e.OK(c.bank2, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "LOAN-2", DocumentHash: hashOf("loan2")})
+	e.OK(c.bank2, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "LOAN-2", DocumentHash: coretest.HashOf("loan2")})
 	e.Refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrVehicleEncumbered)
 	e.OK(c.bank2, ReleaseLien{LienID: 2})
 	e.OK(c.bob, AcceptTransfer{TransferID: 1})
@@ -252,7 +253,7 @@ func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 
 	// Stolen with an open offer: the offer is cancelled.
 	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
-	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: coretest.HashOf("l")})
 	ev = e.OK(c.registrar, DeregisterVehicle{VIN: vin1, Reason: ReasonStolen, Notes: "police report 77"})
 	require.Equal(t, []string{"1"}, attr(t, ev, "transfer_id"))
 	v := e.vehicle(vin1)
@@ -273,13 +274,13 @@ func TestPlateChangeDeregistrationAndReinstatement(t *testing.T) {
 		{c.bob, AcceptTransfer{TransferID: 1}},
 		{c.station, RecordInspection{VIN: vin1, Result: InspectionPass, OdometerKM: 2000}},
 		{c.workshop, RecordRepair{VIN: vin1, Description: "x", OdometerKM: 2000}},
-		{c.insurer, RecordInsurance{VIN: vin1, PolicyNumber: "P", ValidFrom: t0, ValidTo: t0.Add(time.Hour)}},
+		{c.insurer, RecordInsurance{VIN: vin1, PolicyNumber: "P", ValidFrom: coretest.T0, ValidTo: coretest.T0.Add(time.Hour)}},
 		{c.registrar, RecordOdometer{VIN: vin1, OdometerKM: 2000}},
-		{c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")}},
+		{c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: coretest.HashOf("l")}},
 		{c.bank, ReleaseLien{LienID: 1}},
 		{c.registrar, ChangePlate{VIN: vin1, NewPlate: "NEW-1"}},
 		{c.registrar, DeregisterVehicle{VIN: vin1, Reason: ReasonScrapped}},
-		{c.notary, TransferInheritance{VIN: vin1, Heir: c.bob, CertificateHash: hashOf("c")}},
+		{c.notary, TransferInheritance{VIN: vin1, Heir: c.bob, CertificateHash: coretest.HashOf("c")}},
 	} {
 		if x.msg.Type() == TypeAcceptTransfer {
 			e.Refuse(x.signer, x.msg, ErrTransferNotPending) // cancelled with the deregistration
@@ -304,15 +305,15 @@ func TestInheritance(t *testing.T) {
 	c := newCast(e)
 	e.OK(c.registrar, registerMsg(vin1, "AB-123", c.alice))
 	e.OK(c.alice, e.offer(vin1, c.bob, 24*time.Hour))
-	inherit := TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: hashOf("certificate")}
+	inherit := TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: coretest.HashOf("certificate")}
 	e.Refuse(c.notary, inherit, ErrOwnerNotDeceased)
 
 	// alice dies before bob accepts: the sale cannot complete.
-	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
-	e.die(c.alice)
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L", DocumentHash: coretest.HashOf("l")})
+	e.Die(c.alice)
 	e.OK(c.bank, ReleaseLien{LienID: 1})
 	e.Refuse(c.bob, AcceptTransfer{TransferID: 1}, ErrOwnerDeceased)
-	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 7, Currency: "EUR", Reference: "L2", DocumentHash: hashOf("l2")})
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 7, Currency: "EUR", Reference: "L2", DocumentHash: coretest.HashOf("l2")})
 
 	ev := e.OK(c.notary, inherit)
 	require.Equal(t, []string{c.alice.String()}, attr(t, ev, "deceased"))
@@ -330,6 +331,6 @@ func TestInheritance(t *testing.T) {
 	last := h[len(h)-1]
 	require.Equal(t, "transfer_inheritance", last.Action)
 	require.Equal(t, c.notary, last.Actor)
-	require.JSONEq(t, `{"deceased":"`+c.alice.String()+`","heir":"`+c.carol.String()+`","certificate_hash":"`+hashOf("certificate").String()+`","cancelled_transfer":1}`, string(last.Details))
+	require.JSONEq(t, `{"deceased":"`+c.alice.String()+`","heir":"`+c.carol.String()+`","certificate_hash":"`+coretest.HashOf("certificate").String()+`","cancelled_transfer":1}`, string(last.Details))
 	require.Equal(t, "cancel_transfer", h[len(h)-2].Action)
 }

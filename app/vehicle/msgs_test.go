@@ -78,7 +78,7 @@ func TestValidateRegisterVehicle(t *testing.T) {
 }
 
 func validOffer() OfferTransfer {
-	return OfferTransfer{VIN: vin1, Buyer: vb, Price: 100, Currency: "EUR", ExpiresAt: t0.Add(time.Hour)}
+	return OfferTransfer{VIN: vin1, Buyer: vb, Price: 100, Currency: "EUR", ExpiresAt: coretest.T0.Add(time.Hour)}
 }
 
 func TestValidateTransfers(t *testing.T) {
@@ -129,14 +129,14 @@ func TestValidateLifecycleEvents(t *testing.T) {
 		{"huge odometer", mut(func(m *R) { m.OdometerKM = MaxOdometerKM + 1 })},
 	})
 	type P = RecordInsurance
-	checkValidate(t, RecordInsurance{VIN: vin1, PolicyNumber: "POL-1", ValidFrom: t0, ValidTo: t0.Add(time.Hour)}, []validateCase{
+	checkValidate(t, RecordInsurance{VIN: vin1, PolicyNumber: "POL-1", ValidFrom: coretest.T0, ValidTo: coretest.T0.Add(time.Hour)}, []validateCase{
 		{"bad vin", mut(func(m *P) { m.VIN = vin1 + "1" })},
 		{"empty policy", mut(func(m *P) { m.PolicyNumber = "" })},
 		{"long policy", mut(func(m *P) { m.PolicyNumber = strings.Repeat("p", MaxPolicyNumberLen+1) })},
 		{"zero from", mut(func(m *P) { m.ValidFrom = time.Time{} })},
 		{"zero to", mut(func(m *P) { m.ValidTo = time.Time{} })},
 		{"from not UTC", mut(func(m *P) { m.ValidFrom = m.ValidFrom.In(time.FixedZone("X", 60)) })},
-		{"to before from", mut(func(m *P) { m.ValidTo = t0.Add(-time.Hour) })},
+		{"to before from", mut(func(m *P) { m.ValidTo = coretest.T0.Add(-time.Hour) })},
 		{"to equals from", mut(func(m *P) { m.ValidTo = m.ValidFrom })},
 	})
 	type O = RecordOdometer
@@ -148,7 +148,7 @@ func TestValidateLifecycleEvents(t *testing.T) {
 
 func TestValidateRegistryActions(t *testing.T) {
 	type L = CreateLien
-	checkValidate(t, CreateLien{VIN: vin1, Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: hashOf("l")}, []validateCase{
+	checkValidate(t, CreateLien{VIN: vin1, Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: coretest.HashOf("l")}, []validateCase{
 		{"bad vin", mut(func(m *L) { m.VIN = "" })},
 		{"zero amount", mut(func(m *L) { m.Amount = 0 })},
 		{"negative amount", mut(func(m *L) { m.Amount = -1 })},
@@ -182,7 +182,7 @@ func TestValidateRegistryActions(t *testing.T) {
 		{"long notes", mut(func(m *S) { m.Notes = strings.Repeat("n", MaxNotesLen+1) })},
 	})
 	type H = TransferInheritance
-	checkValidate(t, TransferInheritance{VIN: vin1, Heir: va, CertificateHash: hashOf("c")}, []validateCase{
+	checkValidate(t, TransferInheritance{VIN: vin1, Heir: va, CertificateHash: coretest.HashOf("c")}, []validateCase{
 		{"bad vin", mut(func(m *H) { m.VIN = "" })},
 		{"zero heir", mut(func(m *H) { m.Heir = core.Address{} })},
 		{"zero hash", mut(func(m *H) { m.CertificateHash = core.Hash{} })},
@@ -211,17 +211,17 @@ func validMsgs() []core.Msg {
 		ApproveTransfer{TransferID: 1},
 		CancelTransfer{TransferID: 1, Reason: "r"},
 		ChangePlate{VIN: vin1, NewPlate: "NEW-1"},
-		CreateLien{VIN: vin1, Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: hashOf("l")},
+		CreateLien{VIN: vin1, Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: coretest.HashOf("l")},
 		DeregisterVehicle{VIN: vin1, Reason: ReasonStolen, Notes: "n"},
 		validOffer(),
 		RecordInspection{VIN: vin1, Result: InspectionPass, OdometerKM: 5, Notes: "ok"},
-		RecordInsurance{VIN: vin1, PolicyNumber: "POL-1", ValidFrom: t0, ValidTo: t0.Add(time.Hour)},
+		RecordInsurance{VIN: vin1, PolicyNumber: "POL-1", ValidFrom: coretest.T0, ValidTo: coretest.T0.Add(time.Hour)},
 		RecordOdometer{VIN: vin1, OdometerKM: 7},
 		RecordRepair{VIN: vin1, Description: "brakes", OdometerKM: 5},
 		validRegister(),
 		ReinstateVehicle{VIN: vin1, Notes: "recovered"},
 		ReleaseLien{LienID: 1},
-		TransferInheritance{VIN: vin1, Heir: va, CertificateHash: hashOf("c")},
+		TransferInheritance{VIN: vin1, Heir: va, CertificateHash: coretest.HashOf("c")},
 	}
 }
 

@@ -2,13 +2,12 @@ package vehicle
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 func TestQueries(t *testing.T) {
@@ -17,24 +16,19 @@ func TestQueries(t *testing.T) {
 	e.OK(c.registrar, registerMsg(vin1, "AB-1", c.alice))
 	e.OK(c.registrar, registerMsg(vinE, "EU-1", c.alice))
 	e.OK(c.alice, e.offer(vin1, c.bob, time.Hour))
-	e.OK(c.bank, CreateLien{VIN: vinE, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: hashOf("l")})
-	e.OK(c.bank2, CreateLien{VIN: vinE, Amount: 2, Currency: "EUR", Reference: "r2", DocumentHash: hashOf("l2")})
+	e.OK(c.bank, CreateLien{VIN: vinE, Amount: 1, Currency: "EUR", Reference: "r", DocumentHash: coretest.HashOf("l")})
+	e.OK(c.bank2, CreateLien{VIN: vinE, Amount: 2, Currency: "EUR", Reference: "r2", DocumentHash: coretest.HashOf("l2")})
 	e.OK(c.bank, ReleaseLien{LienID: 1})
 
 	// vehicle/{vin}: the exact stored bytes.
-	res, err := boundQuery(t, e.KV, []string{"vehicle", vin1})
-	require.NoError(t, err)
-	require.Equal(t, VehicleKey(vin1), res.Key)
-	stored, _ := e.KV.Get(VehicleKey(vin1))
-	require.Equal(t, stored, res.Value)
-	require.Empty(t, res.Entries)
+	coretest.RequireStored(t, boundQuery, e.KV, []string{"vehicle", vin1}, VehicleKey(vin1))
 
 	// History: anchor then history_count entries.
 	require.Equal(t, []string{"register_vehicle", "offer_transfer"}, e.actions(vin1))
 	require.Equal(t, []string{"register_vehicle", "create_lien", "create_lien", "release_lien"}, e.actions(vinE))
 
 	// Liens: anchor then each active lien.
-	res, err = boundQuery(t, e.KV, []string{"vehicle", vinE, "liens"})
+	res, err := boundQuery(t, e.KV, []string{"vehicle", vinE, "liens"})
 	require.NoError(t, err)
 	require.Equal(t, VehicleKey(vinE), res.Key)
 	require.Equal(t, res.Key, res.Entries[0].Key)
@@ -69,11 +63,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"lien", "1"}, LienKey(1)},
 		{[]string{"lien", "2"}, LienKey(2)},
 	} {
-		res, err := boundQuery(t, e.KV, q.path)
-		require.NoError(t, err)
-		require.Equal(t, q.key, res.Key)
-		stored, _ := e.KV.Get(q.key)
-		require.Equal(t, stored, res.Value)
+		coretest.RequireStored(t, boundQuery, e.KV, q.path, q.key)
 	}
 
 	// Not found: the key whose absence proves it.
@@ -90,27 +80,16 @@ func TestQueries(t *testing.T) {
 		{[]string{"transfer", "9"}, TransferKey(9), ErrTransferNotFound},
 		{[]string{"lien", "9"}, LienKey(9), ErrLienNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		var nf *core.NotFound
-		require.True(t, errors.As(err, &nf), "%v: %v", q.path, err)
-		require.Equal(t, q.key, nf.Key)
-		require.ErrorIs(t, err, q.err)
-		require.ErrorIs(t, err, core.ErrNotFound)
-		has, _ := e.KV.Has(nf.Key)
-		require.False(t, has)
+		coretest.RequireNotFound(t, boundQuery, e.KV, q.path, q.key, q.err)
 	}
 
 	// Unknown paths and malformed ids are invalid.
-	for _, path := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, e.KV, ErrUnknownQuery, [][]string{
 		nil, {}, {"vehicle"}, {"vehicle", vin1, "owners"}, {"vehicle", "short"}, {"vehicle", ""},
 		{"vehicle", "1M8GDM9AXKP04278O"}, {"vehicle", vin1, "history", "x"}, {"plate", ""}, {"plate", "ab-1"},
 		{"plate", "A B"}, {"owner", "xyz", "vehicles"}, {"owner", "AB" + c.alice.String()[2:], "vehicles"},
 		{"owner", c.alice.String()}, {"owner", c.alice.String(), "parcels"},
 		{"transfer", "0"}, {"transfer", "01"}, {"transfer", "-1"}, {"transfer", "x"}, {"lien", ""},
 		{"lien", "18446744073709551616"}, {"parcel", "P-1"},
-	} {
-		_, err := boundQuery(t, e.KV, path)
-		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
-		require.ErrorIs(t, err, core.ErrInvalid)
-	}
+	})
 }

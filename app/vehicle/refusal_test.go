@@ -4,9 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // TestRefusals triggers every sentinel of the package at least once and
@@ -21,7 +20,7 @@ func TestRefusals(t *testing.T) {
 	bad.Year = 0
 	e.Refuse(c.registrar, bad, ErrInvalidMessage)
 	future := registerMsg(vin1, "AB-1", c.alice)
-	future.Year = int64(t0.Year()) + 2
+	future.Year = int64(coretest.T0.Year()) + 2
 	e.Refuse(c.registrar, future, ErrInvalidMessage)
 	e.Refuse(c.alice, registerMsg(vin1, "AB-1", c.alice), core.ErrMissingRole)
 	e.OK(c.registrar, registerMsg(vin1, "AB-1", c.alice))
@@ -37,7 +36,7 @@ func TestRefusals(t *testing.T) {
 	e.Refuse(c.bob, e.offer(vin1, c.carol, day), ErrNotOwner)
 	e.Refuse(c.alice, e.offer(vin1, c.alice, day), ErrBuyerIsOwner)
 	past := e.offer(vin1, c.bob, 0)
-	past.ExpiresAt = blockTime(e.Height) // at or before the next block's time
+	past.ExpiresAt = coretest.BlockTime(e.Height) // at or before the next block's time
 	e.Refuse(c.alice, past, ErrDeadlineOutOfRange)
 	e.Refuse(c.alice, e.offer(vin1, c.bob, MaxOfferHorizon+time.Second), ErrDeadlineOutOfRange)
 	e.OK(c.alice, e.offer(vin1, c.bob, day)) // transfer 1
@@ -54,7 +53,7 @@ func TestRefusals(t *testing.T) {
 	e.Refuse(c.carol, CancelTransfer{TransferID: 1}, ErrNotParty)
 	e.Refuse(c.registrar, CancelTransfer{TransferID: 1}, ErrNotParty) // not expired
 	// A lien after acceptance blocks approval.
-	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L1", DocumentHash: hashOf("l1")}) // lien 1
+	e.OK(c.bank, CreateLien{VIN: vin1, Amount: 5, Currency: "EUR", Reference: "L1", DocumentHash: coretest.HashOf("l1")}) // lien 1
 	e.Refuse(c.registrar, ApproveTransfer{TransferID: 1}, ErrVehicleEncumbered)
 	e.Refuse(c.bank2, ReleaseLien{LienID: 1}, ErrNotLienBank)
 	e.Refuse(c.bank, ReleaseLien{LienID: 99}, ErrLienNotFound)
@@ -67,9 +66,9 @@ func TestRefusals(t *testing.T) {
 
 	// Too many liens on vin2.
 	for i := 0; i < MaxActiveLiens; i++ {
-		e.OK(c.bank, CreateLien{VIN: vin2, Amount: 1, Currency: "EUR", Reference: "R", DocumentHash: hashOf("r")})
+		e.OK(c.bank, CreateLien{VIN: vin2, Amount: 1, Currency: "EUR", Reference: "R", DocumentHash: coretest.HashOf("r")})
 	}
-	e.Refuse(c.bank, CreateLien{VIN: vin2, Amount: 1, Currency: "EUR", Reference: "R", DocumentHash: hashOf("r")}, ErrTooManyLiens)
+	e.Refuse(c.bank, CreateLien{VIN: vin2, Amount: 1, Currency: "EUR", Reference: "R", DocumentHash: coretest.HashOf("r")}, ErrTooManyLiens)
 	e.Refuse(c.bob, e.offer(vin2, c.carol, day), ErrVehicleEncumbered)
 
 	// Expiry: vin1 (now bob's) offered to carol for 10 seconds.
@@ -84,14 +83,14 @@ func TestRefusals(t *testing.T) {
 
 	// Deceased seller and inheritance.
 	e.OK(c.bob, e.offer(vin1, c.carol, day)) // transfer 4
-	e.Refuse(c.notary, TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: hashOf("c")}, ErrOwnerNotDeceased)
+	e.Refuse(c.notary, TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: coretest.HashOf("c")}, ErrOwnerNotDeceased)
 	e.OK(c.carol, AcceptTransfer{TransferID: 4})
-	e.die(c.bob)
+	e.Die(c.bob)
 	e.Refuse(c.registrar, ApproveTransfer{TransferID: 4}, ErrOwnerDeceased)
-	e.die(c.carol)
-	e.Refuse(c.notary, TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: hashOf("c")}, ErrHeirDisabled)
-	e.Refuse(c.bank, TransferInheritance{VIN: vin1, Heir: c.alice, CertificateHash: hashOf("c")}, core.ErrMissingRole)
-	e.OK(c.notary, TransferInheritance{VIN: vin1, Heir: c.alice, CertificateHash: hashOf("c")})
+	e.Die(c.carol)
+	e.Refuse(c.notary, TransferInheritance{VIN: vin1, Heir: c.carol, CertificateHash: coretest.HashOf("c")}, ErrHeirDisabled)
+	e.Refuse(c.bank, TransferInheritance{VIN: vin1, Heir: c.alice, CertificateHash: coretest.HashOf("c")}, core.ErrMissingRole)
+	e.OK(c.notary, TransferInheritance{VIN: vin1, Heir: c.alice, CertificateHash: coretest.HashOf("c")})
 
 	// Deregistration.
 	e.Refuse(c.registrar, ReinstateVehicle{VIN: vin1, Notes: "n"}, ErrVehicleNotDeregistered)
@@ -109,12 +108,8 @@ func TestRefusals(t *testing.T) {
 		{[]string{"plate", "NONE-1"}, ErrPlateNotFound},
 		{[]string{"owner", c.carol.String(), "vehicles"}, ErrOwnerNotFound},
 	} {
-		_, err := boundQuery(t, e.KV, q.path)
-		require.ErrorIs(t, err, q.err)
-		e.Seen[q.err] = true
+		e.RefuseQuery(boundQuery, q.path, q.err)
 	}
 
-	for i, s := range Errors {
-		require.True(t, e.Seen[s], "sentinel %d (%v) never triggered", i, s)
-	}
+	e.RequireSeen(Errors)
 }

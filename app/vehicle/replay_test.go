@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/core/coretest"
 )
 
 // script runs a mixed workload (sales with approval, lifecycle events, a
@@ -25,12 +26,12 @@ func script(t *testing.T) (map[string]string, [][]core.Event) {
 	ok(c.registrar, ApproveTransfer{TransferID: 1})
 	ok(c.station, RecordInspection{VIN: vin1, Result: InspectionPass, OdometerKM: 5000})
 	ok(c.workshop, RecordOdometer{VIN: vin1, OdometerKM: 4000})
-	ok(c.insurer, RecordInsurance{VIN: vin2, PolicyNumber: "P", ValidFrom: t0, ValidTo: t0.Add(time.Hour)})
-	ok(c.bank, CreateLien{VIN: vin2, Amount: 9, Currency: "EUR", Reference: "L", DocumentHash: hashOf("l")})
+	ok(c.insurer, RecordInsurance{VIN: vin2, PolicyNumber: "P", ValidFrom: coretest.T0, ValidTo: coretest.T0.Add(time.Hour)})
+	ok(c.bank, CreateLien{VIN: vin2, Amount: 9, Currency: "EUR", Reference: "L", DocumentHash: coretest.HashOf("l")})
 	ok(c.registrar, ChangePlate{VIN: vinE, NewPlate: "EU-2"})
 	ok(c.registrar, DeregisterVehicle{VIN: vinE, Reason: ReasonScrapped})
-	e.die(c.bob)
-	ok(c.notary, TransferInheritance{VIN: vin2, Heir: c.alice, CertificateHash: hashOf("c")})
+	e.Die(c.bob)
+	ok(c.notary, TransferInheritance{VIN: vin2, Heir: c.alice, CertificateHash: coretest.HashOf("c")})
 	return e.Snapshot(), events
 }
 

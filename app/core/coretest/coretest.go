@@ -37,8 +37,17 @@ func (m *MemKV) Set(key, value []byte) error { return m.db.Set(key, value) }
 // Delete implements state.Writer.
 func (m *MemKV) Delete(key []byte) error { return m.db.Delete(key) }
 
+// T0 is the block time of height 0 in Context: block h is T0 + h seconds.
+var T0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// BlockTime is the block time of height h in Context.
+func BlockTime(h int64) time.Time { return T0.Add(time.Duration(h) * time.Second) }
+
+// HashOf is the SHA-256 of s: a test document's hash.
+func HashOf(s string) core.Hash { return sha256.Sum256([]byte(s)) }
+
 // Context returns a Context over kv for a transaction signed by signer at
-// height, with block time t0 + height seconds and a tx hash derived from the
+// height, with block time BlockTime(height) and a tx hash derived from the
 // height and signer, so tests are deterministic.
 func Context(kv state.KV, signer core.Address, height int64) *core.Context {
 	h := sha256.Sum256(append(signer[:], byte(height), byte(height>>8)))
@@ -46,7 +55,7 @@ func Context(kv state.KV, signer core.Address, height int64) *core.Context {
 		KV:        kv,
 		ChainID:   "test-chain",
 		Height:    height,
-		BlockTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(height) * time.Second),
+		BlockTime: BlockTime(height),
 		TxHash:    h[:],
 		Signer:    signer,
 	}

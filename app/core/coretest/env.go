@@ -2,6 +2,7 @@ package coretest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -97,4 +98,39 @@ func (e *Env) Snapshot() map[string]string {
 		out[string(it.Key())] = string(it.Value())
 	}
 	return out
+}
+
+// Deadline is d after the time of the next block: a workflow's expires_at
+// for a message run next.
+func (e *Env) Deadline(d time.Duration) time.Time { return BlockTime(e.Height + 1).Add(d) }
+
+// Die marks a's account deceased directly, as the identity registry's
+// death record does.
+func (e *Env) Die(a core.Address) {
+	require.NoError(e.T, core.SetAccountStatus(e.KV, core.AccountStatus{
+		Account: a, Status: core.StatusDeceased, Reason: "death record", Height: e.Height,
+	}))
+}
+
+// RefuseQuery requires q to refuse path with sentinel and records
+// sentinel in Seen: how a test reaches a sentinel only a query returns.
+func (e *Env) RefuseQuery(q Querier, path []string, sentinel error) {
+	e.T.Helper()
+	_, err := q(e.T, e.KV, path)
+	require.ErrorIs(e.T, err, sentinel, "%q", path)
+	e.Seen[sentinel] = true
+}
+
+// RequireSeen requires every one of sentinels (a module's Errors, say) to
+// have been recorded in Seen by Refuse or RefuseQuery.
+func (e *Env) RequireSeen(sentinels []*core.Error) {
+	e.T.Helper()
+	requireSeen(e.T, e.Seen, sentinels)
+}
+
+func requireSeen(t testing.TB, seen map[error]bool, sentinels []*core.Error) {
+	t.Helper()
+	for i, s := range sentinels {
+		require.True(t, seen[s], "sentinel %d (%v) never triggered", i, s)
+	}
 }
