@@ -29,41 +29,27 @@ var authSetups = map[string]func(e *env) core.Msg{
 
 // TestAuthorisationMatrix runs every message type as a signer holding each
 // role (and none), as an agency admin and not: every gov message is
-// authorised by being an agency admin, whatever the signer's roles; no role
-// stands in for it.
+// authorised by being an agency admin (the party), whatever the signer's
+// roles; no role stands in for it, and every refusal is
+// core.ErrNotAgencyAdmin.
 func TestAuthorisationMatrix(t *testing.T) {
-	require.Len(t, authSetups, len(Module.Types()))
-	roles := append([]core.Role{""}, core.Roles...)
-	for _, typ := range Module.Types() {
-		setup, ok := authSetups[typ]
-		require.True(t, ok, typ)
-		for _, role := range roles {
-			for _, isAdmin := range []bool{true, false} {
-				name := typ + "/" + string(role)
-				if isAdmin {
-					name += "/admin"
-				}
-				t.Run(name, func(t *testing.T) {
-					e := newEnv(t, ThresholdAgencies)
-					e.agencies(10, 10, 10, 10)
-					s := coretest.Address("signer-under-test")
-					if isAdmin {
-						s = admin("a")
-					}
-					if role != "" {
-						require.NoError(t, coretest.Grant(e.KV, s, role))
-					}
-					m := setup(e)
-					require.Equal(t, typ, m.Type())
-					_, err := e.Run(s, m)
-					if isAdmin {
-						require.NoError(t, err)
-					} else {
-						require.ErrorIs(t, err, core.ErrNotAgencyAdmin)
-						require.ErrorIs(t, err, core.ErrUnauthorized)
-					}
-				})
-			}
-		}
+	cases := map[string]coretest.AuthCase[*env, struct{}]{}
+	for typ, setup := range authSetups {
+		cases[typ] = coretest.AuthCase[*env, struct{}]{Setup: func(e *env, _ struct{}, _ core.Address, _ bool) core.Msg {
+			return setup(e)
+		}}
 	}
+	coretest.AuthMatrix(t, Module, cases, core.ErrNotAgencyAdmin,
+		func(t *testing.T, role core.Role, isAdmin bool) (*env, struct{}, *coretest.Env, core.Address) {
+			e := newEnv(t, ThresholdAgencies)
+			e.agencies(10, 10, 10, 10)
+			s := coretest.Address("signer-under-test")
+			if isAdmin {
+				s = admin("a")
+			}
+			if role != "" {
+				require.NoError(t, coretest.Grant(e.KV, s, role))
+			}
+			return e, struct{}{}, e.Env, s
+		})
 }

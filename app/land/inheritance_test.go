@@ -235,7 +235,7 @@ func TestInheritanceRefusals(t *testing.T) {
 // inheritanceAuthCase is the authorisation case of land/transfer_inheritance:
 // only a notary may certify it.
 func inheritanceAuthCase() authCase {
-	return authCase{[]core.Role{core.RoleNotary}, func(e *env, c cast, s core.Address, _ bool) core.Msg {
+	return authCase{Roles: []core.Role{core.RoleNotary}, Setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 		e.OK(c.registrar, registerMsg("P-1", 1, sh(c.alice, 1)))
 		e.Die(c.alice)
 		return TransferInheritance{ParcelID: "P-1", Deceased: c.alice, Denominator: 1,
@@ -246,23 +246,5 @@ func inheritanceAuthCase() authCase {
 // TestInheritanceAuthorisation runs land/transfer_inheritance as a signer
 // holding each role (and none).
 func TestInheritanceAuthorisation(t *testing.T) {
-	ac := inheritanceAuthCase()
-	for _, role := range append([]core.Role{""}, core.Roles...) {
-		t.Run(string(role), func(t *testing.T) {
-			e := newEnv(t)
-			c := newCast(e)
-			s := e.Account("signer-under-test")
-			if role != "" {
-				require.NoError(t, grant(e, s, role))
-			}
-			m := ac.setup(e, c, s, true)
-			require.Equal(t, TypeTransferInheritance, m.Type())
-			_, err := e.Run(s, m)
-			if slices.Contains(ac.roles, role) {
-				require.NoError(t, err)
-			} else {
-				require.ErrorIs(t, err, core.ErrUnauthorized)
-			}
-		})
-	}
+	coretest.AuthRow(t, TypeTransferInheritance, inheritanceAuthCase(), core.ErrUnauthorized, authStart)
 }

@@ -201,3 +201,27 @@ func TestRequireSeen(t *testing.T) {
 	e.RequireSeen([]*core.Error{})
 	require.True(t, e.Seen[errNoRecord] && e.Seen[errUnknown])
 }
+
+func TestAuthorised(t *testing.T) {
+	roles := []core.Role{core.RoleBank, core.RoleCourt}
+	for _, tc := range []struct {
+		roles  []core.Role
+		anyone bool
+		role   core.Role
+		party  bool
+		want   bool
+	}{
+		{roles, false, core.RoleBank, true, true},
+		{roles, false, core.RoleCourt, true, true},
+		{roles, false, core.RoleNotary, true, false},
+		{roles, false, "", true, false},
+		{nil, false, "", true, true},
+		{nil, false, core.RoleBank, true, true},
+		{nil, false, "", false, false},
+		{nil, false, core.RoleBank, false, false},
+		{nil, true, "", true, true},
+		{nil, true, core.RoleBank, true, true},
+	} {
+		require.Equal(t, tc.want, coretest.Authorised(tc.roles, tc.anyone, tc.role, tc.party), "%+v", tc)
+	}
+}
