@@ -12,24 +12,14 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 )
 
-type validateCase struct {
-	name   string
-	mutate func(m core.Msg) core.Msg
-}
+// validateCase is a mutation Validate must refuse (coretest.ValidateCase).
+type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
-// refused with ErrInvalidMessage (and so core.ErrInvalid).
+// refused with ErrInvalidMessage (coretest.CheckValidate).
 func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
 	t.Helper()
-	require.NoError(t, base.Validate(), "base %s", base.Type())
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.mutate(base).Validate()
-			require.ErrorIs(t, err, ErrInvalidMessage)
-			require.ErrorIs(t, err, core.ErrInvalid)
-			require.True(t, strings.HasPrefix(err.Error(), "gov: "), err.Error())
-		})
-	}
+	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
 }
 
 // submitWith returns a mutation of a SubmitProposal carrying change c
@@ -133,15 +123,12 @@ func TestValidateSubmitProposal(t *testing.T) {
 }
 
 func TestValidateVoteAndClose(t *testing.T) {
-	f := func(fn func(m *CastVote)) func(core.Msg) core.Msg {
-		return func(m core.Msg) core.Msg { c := m.(CastVote); fn(&c); return c }
-	}
 	require.NoError(t, CastVote{ProposalID: 1, Option: OptionNo}.Validate())
 	checkValidate(t, CastVote{ProposalID: 1, Option: OptionYes}, []validateCase{
-		{"zero id", f(func(m *CastVote) { m.ProposalID = 0 })},
-		{"no option", f(func(m *CastVote) { m.Option = "" })},
-		{"abstain", f(func(m *CastVote) { m.Option = "abstain" })},
-		{"upper case", f(func(m *CastVote) { m.Option = "YES" })},
+		{"zero id", coretest.Mutate(func(m *CastVote) { m.ProposalID = 0 })},
+		{"no option", coretest.Mutate(func(m *CastVote) { m.Option = "" })},
+		{"abstain", coretest.Mutate(func(m *CastVote) { m.Option = "abstain" })},
+		{"upper case", coretest.Mutate(func(m *CastVote) { m.Option = "YES" })},
 	})
 	checkValidate(t, CloseProposal{ProposalID: 1}, []validateCase{
 		{"zero id", func(core.Msg) core.Msg { return CloseProposal{} }},

@@ -16,33 +16,14 @@ var (
 	vb = coretest.Address("b")
 )
 
-type validateCase struct {
-	name   string
-	mutate func(m core.Msg) core.Msg
-}
+// validateCase is a mutation Validate must refuse (coretest.ValidateCase).
+type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
-// refused with ErrInvalidMessage (and so core.ErrInvalid).
+// refused with ErrInvalidMessage (coretest.CheckValidate).
 func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
 	t.Helper()
-	require.NoError(t, base.Validate(), "base %s", base.Type())
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.mutate(base).Validate()
-			require.ErrorIs(t, err, ErrInvalidMessage)
-			require.ErrorIs(t, err, core.ErrInvalid)
-			require.True(t, strings.HasPrefix(err.Error(), "identity: "), err.Error())
-		})
-	}
-}
-
-// mut adapts a typed mutation of a message value.
-func mut[M core.Msg](fn func(m *M)) func(core.Msg) core.Msg {
-	return func(m core.Msg) core.Msg {
-		c := m.(M)
-		fn(&c)
-		return c
-	}
+	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
 }
 
 // commitmentCases are the commitment refusals shared by the messages that
@@ -54,15 +35,15 @@ func commitmentCases[M core.Msg](set func(m *M, c []Commitment)) []validateCase 
 		many[i] = Commitment{Attribute: "a" + strings.Repeat("x", i), Commitment: h}
 	}
 	return []validateCase{
-		{"no commitments", mut(func(m *M) { set(m, nil) })},
-		{"too many commitments", mut(func(m *M) { set(m, many) })},
-		{"bad attribute", mut(func(m *M) { set(m, []Commitment{{Attribute: "family name", Commitment: h}}) })},
-		{"empty attribute", mut(func(m *M) { set(m, []Commitment{{Attribute: "", Commitment: h}}) })},
-		{"zero commitment", mut(func(m *M) { set(m, []Commitment{{Attribute: "name"}}) })},
-		{"unsorted", mut(func(m *M) {
+		{"no commitments", coretest.Mutate(func(m *M) { set(m, nil) })},
+		{"too many commitments", coretest.Mutate(func(m *M) { set(m, many) })},
+		{"bad attribute", coretest.Mutate(func(m *M) { set(m, []Commitment{{Attribute: "family name", Commitment: h}}) })},
+		{"empty attribute", coretest.Mutate(func(m *M) { set(m, []Commitment{{Attribute: "", Commitment: h}}) })},
+		{"zero commitment", coretest.Mutate(func(m *M) { set(m, []Commitment{{Attribute: "name"}}) })},
+		{"unsorted", coretest.Mutate(func(m *M) {
 			set(m, []Commitment{{Attribute: "b", Commitment: h}, {Attribute: "a", Commitment: h}})
 		})},
-		{"repeated", mut(func(m *M) {
+		{"repeated", coretest.Mutate(func(m *M) {
 			set(m, []Commitment{{Attribute: "a", Commitment: h}, {Attribute: "a", Commitment: h}})
 		})},
 	}
@@ -70,10 +51,10 @@ func commitmentCases[M core.Msg](set func(m *M, c []Commitment)) []validateCase 
 
 func TestValidateRegisterPerson(t *testing.T) {
 	cases := []validateCase{
-		{"empty id", mut(func(m *RegisterPerson) { m.PersonID = "" })},
-		{"id with slash", mut(func(m *RegisterPerson) { m.PersonID = "P/1" })},
-		{"long id", mut(func(m *RegisterPerson) { m.PersonID = strings.Repeat("x", 65) })},
-		{"zero document", mut(func(m *RegisterPerson) { m.DocumentHash = core.Hash{} })},
+		{"empty id", coretest.Mutate(func(m *RegisterPerson) { m.PersonID = "" })},
+		{"id with slash", coretest.Mutate(func(m *RegisterPerson) { m.PersonID = "P/1" })},
+		{"long id", coretest.Mutate(func(m *RegisterPerson) { m.PersonID = strings.Repeat("x", 65) })},
+		{"zero document", coretest.Mutate(func(m *RegisterPerson) { m.DocumentHash = core.Hash{} })},
 	}
 	cases = append(cases, commitmentCases(func(m *RegisterPerson, c []Commitment) { m.Commitments = c })...)
 	checkValidate(t, registerMsg("P-1"), cases)
@@ -82,8 +63,8 @@ func TestValidateRegisterPerson(t *testing.T) {
 func TestValidateAmendPerson(t *testing.T) {
 	base := AmendPerson{PersonID: "P-1", DocumentHash: coretest.HashOf("d"), Commitments: commitments("x")}
 	cases := []validateCase{
-		{"bad id", mut(func(m *AmendPerson) { m.PersonID = "a b" })},
-		{"zero document", mut(func(m *AmendPerson) { m.DocumentHash = core.Hash{} })},
+		{"bad id", coretest.Mutate(func(m *AmendPerson) { m.PersonID = "a b" })},
+		{"zero document", coretest.Mutate(func(m *AmendPerson) { m.DocumentHash = core.Hash{} })},
 	}
 	cases = append(cases, commitmentCases(func(m *AmendPerson, c []Commitment) { m.Commitments = c })...)
 	checkValidate(t, base, cases)
@@ -91,13 +72,13 @@ func TestValidateAmendPerson(t *testing.T) {
 
 func TestValidateRecordBirth(t *testing.T) {
 	cases := []validateCase{
-		{"bad id", mut(func(m *RecordBirth) { m.PersonID = "" })},
-		{"no parents", mut(func(m *RecordBirth) { m.ParentIDs = nil })},
-		{"three parents", mut(func(m *RecordBirth) { m.ParentIDs = []string{"A", "B", "C"} })},
-		{"bad parent id", mut(func(m *RecordBirth) { m.ParentIDs = []string{"A", "B/2"} })},
-		{"own parent", mut(func(m *RecordBirth) { m.ParentIDs = []string{"A", "K"} })},
-		{"same parent twice", mut(func(m *RecordBirth) { m.ParentIDs = []string{"A", "A"} })},
-		{"zero document", mut(func(m *RecordBirth) { m.DocumentHash = core.Hash{} })},
+		{"bad id", coretest.Mutate(func(m *RecordBirth) { m.PersonID = "" })},
+		{"no parents", coretest.Mutate(func(m *RecordBirth) { m.ParentIDs = nil })},
+		{"three parents", coretest.Mutate(func(m *RecordBirth) { m.ParentIDs = []string{"A", "B", "C"} })},
+		{"bad parent id", coretest.Mutate(func(m *RecordBirth) { m.ParentIDs = []string{"A", "B/2"} })},
+		{"own parent", coretest.Mutate(func(m *RecordBirth) { m.ParentIDs = []string{"A", "K"} })},
+		{"same parent twice", coretest.Mutate(func(m *RecordBirth) { m.ParentIDs = []string{"A", "A"} })},
+		{"zero document", coretest.Mutate(func(m *RecordBirth) { m.DocumentHash = core.Hash{} })},
 	}
 	cases = append(cases, commitmentCases(func(m *RecordBirth, c []Commitment) { m.Commitments = c })...)
 	checkValidate(t, birthMsg("K", "A", "B"), cases)
@@ -105,54 +86,54 @@ func TestValidateRecordBirth(t *testing.T) {
 
 func TestValidatePairs(t *testing.T) {
 	checkValidate(t, RecordMarriage{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")}, []validateCase{
-		{"bad a", mut(func(m *RecordMarriage) { m.PersonA = "" })},
-		{"bad b", mut(func(m *RecordMarriage) { m.PersonB = "b b" })},
-		{"same person", mut(func(m *RecordMarriage) { m.PersonB = "A" })},
-		{"zero document", mut(func(m *RecordMarriage) { m.DocumentHash = core.Hash{} })},
+		{"bad a", coretest.Mutate(func(m *RecordMarriage) { m.PersonA = "" })},
+		{"bad b", coretest.Mutate(func(m *RecordMarriage) { m.PersonB = "b b" })},
+		{"same person", coretest.Mutate(func(m *RecordMarriage) { m.PersonB = "A" })},
+		{"zero document", coretest.Mutate(func(m *RecordMarriage) { m.DocumentHash = core.Hash{} })},
 	})
 	checkValidate(t, RecordDivorce{PersonA: "A", PersonB: "B", DocumentHash: coretest.HashOf("m")}, []validateCase{
-		{"bad a", mut(func(m *RecordDivorce) { m.PersonA = strings.Repeat("a", 65) })},
-		{"same person", mut(func(m *RecordDivorce) { m.PersonA = "B" })},
-		{"zero document", mut(func(m *RecordDivorce) { m.DocumentHash = core.Hash{} })},
+		{"bad a", coretest.Mutate(func(m *RecordDivorce) { m.PersonA = strings.Repeat("a", 65) })},
+		{"same person", coretest.Mutate(func(m *RecordDivorce) { m.PersonA = "B" })},
+		{"zero document", coretest.Mutate(func(m *RecordDivorce) { m.DocumentHash = core.Hash{} })},
 	})
 	checkValidate(t, RecordDeath{PersonID: "A", DocumentHash: coretest.HashOf("d")}, []validateCase{
-		{"bad id", mut(func(m *RecordDeath) { m.PersonID = "" })},
-		{"zero document", mut(func(m *RecordDeath) { m.DocumentHash = core.Hash{} })},
+		{"bad id", coretest.Mutate(func(m *RecordDeath) { m.PersonID = "" })},
+		{"zero document", coretest.Mutate(func(m *RecordDeath) { m.DocumentHash = core.Hash{} })},
 	})
 }
 
 func TestValidateAccounts(t *testing.T) {
 	checkValidate(t, LinkAccount{PersonID: "A", Account: va}, []validateCase{
-		{"bad id", mut(func(m *LinkAccount) { m.PersonID = "" })},
-		{"zero account", mut(func(m *LinkAccount) { m.Account = core.Address{} })},
+		{"bad id", coretest.Mutate(func(m *LinkAccount) { m.PersonID = "" })},
+		{"zero account", coretest.Mutate(func(m *LinkAccount) { m.Account = core.Address{} })},
 	})
 	checkValidate(t, LinkOrgAccount{OrgID: "O", Account: va}, []validateCase{
-		{"bad id", mut(func(m *LinkOrgAccount) { m.OrgID = "o o" })},
-		{"zero account", mut(func(m *LinkOrgAccount) { m.Account = core.Address{} })},
+		{"bad id", coretest.Mutate(func(m *LinkOrgAccount) { m.OrgID = "o o" })},
+		{"zero account", coretest.Mutate(func(m *LinkOrgAccount) { m.Account = core.Address{} })},
 	})
 	checkValidate(t, UnlinkAccount{Account: va, Reason: "r"}, []validateCase{
-		{"zero account", mut(func(m *UnlinkAccount) { m.Account = core.Address{} })},
-		{"no reason", mut(func(m *UnlinkAccount) { m.Reason = "" })},
-		{"control char", mut(func(m *UnlinkAccount) { m.Reason = "a\x00" })},
-		{"long reason", mut(func(m *UnlinkAccount) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
+		{"zero account", coretest.Mutate(func(m *UnlinkAccount) { m.Account = core.Address{} })},
+		{"no reason", coretest.Mutate(func(m *UnlinkAccount) { m.Reason = "" })},
+		{"control char", coretest.Mutate(func(m *UnlinkAccount) { m.Reason = "a\x00" })},
+		{"long reason", coretest.Mutate(func(m *UnlinkAccount) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
 	})
 	many := make([]core.Address, MaxAccounts+1)
 	for i := range many {
 		many[i] = coretest.Address(itoa(uint64(i)))
 	}
 	checkValidate(t, RegisterOrg{OrgID: "O", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{va, vb}}, []validateCase{
-		{"bad id", mut(func(m *RegisterOrg) { m.OrgID = "" })},
-		{"no name", mut(func(m *RegisterOrg) { m.Name = "" })},
-		{"long name", mut(func(m *RegisterOrg) { m.Name = strings.Repeat("x", MaxOrgNameLen+1) })},
-		{"zero document", mut(func(m *RegisterOrg) { m.DocumentHash = core.Hash{} })},
-		{"no accounts", mut(func(m *RegisterOrg) { m.Accounts = nil })},
-		{"too many accounts", mut(func(m *RegisterOrg) { m.Accounts = many })},
-		{"zero account", mut(func(m *RegisterOrg) { m.Accounts = []core.Address{va, {}} })},
-		{"repeated account", mut(func(m *RegisterOrg) { m.Accounts = []core.Address{va, va} })},
+		{"bad id", coretest.Mutate(func(m *RegisterOrg) { m.OrgID = "" })},
+		{"no name", coretest.Mutate(func(m *RegisterOrg) { m.Name = "" })},
+		{"long name", coretest.Mutate(func(m *RegisterOrg) { m.Name = strings.Repeat("x", MaxOrgNameLen+1) })},
+		{"zero document", coretest.Mutate(func(m *RegisterOrg) { m.DocumentHash = core.Hash{} })},
+		{"no accounts", coretest.Mutate(func(m *RegisterOrg) { m.Accounts = nil })},
+		{"too many accounts", coretest.Mutate(func(m *RegisterOrg) { m.Accounts = many })},
+		{"zero account", coretest.Mutate(func(m *RegisterOrg) { m.Accounts = []core.Address{va, {}} })},
+		{"repeated account", coretest.Mutate(func(m *RegisterOrg) { m.Accounts = []core.Address{va, va} })},
 	})
 	checkValidate(t, RotateKey{NewPubKey: core.HexBytes(pubKey("k"))}, []validateCase{
-		{"no key", mut(func(m *RotateKey) { m.NewPubKey = nil })},
-		{"short key", mut(func(m *RotateKey) { m.NewPubKey = m.NewPubKey[:31] })},
+		{"no key", coretest.Mutate(func(m *RotateKey) { m.NewPubKey = nil })},
+		{"short key", coretest.Mutate(func(m *RotateKey) { m.NewPubKey = m.NewPubKey[:31] })},
 	})
 }
 
@@ -163,19 +144,19 @@ func validRecovery() ProposeRecovery {
 
 func TestValidateRecovery(t *testing.T) {
 	checkValidate(t, validRecovery(), []validateCase{
-		{"zero account", mut(func(m *ProposeRecovery) { m.Account = core.Address{} })},
-		{"bad key", mut(func(m *ProposeRecovery) { m.NewPubKey = core.HexBytes{1, 2} })},
-		{"no reason", mut(func(m *ProposeRecovery) { m.Reason = "" })},
-		{"zero document", mut(func(m *ProposeRecovery) { m.DocumentHash = core.Hash{} })},
-		{"no deadline", mut(func(m *ProposeRecovery) { m.ExpiresAt = time.Time{} })},
-		{"deadline not UTC", mut(func(m *ProposeRecovery) { m.ExpiresAt = m.ExpiresAt.In(time.FixedZone("X", 3600)) })},
+		{"zero account", coretest.Mutate(func(m *ProposeRecovery) { m.Account = core.Address{} })},
+		{"bad key", coretest.Mutate(func(m *ProposeRecovery) { m.NewPubKey = core.HexBytes{1, 2} })},
+		{"no reason", coretest.Mutate(func(m *ProposeRecovery) { m.Reason = "" })},
+		{"zero document", coretest.Mutate(func(m *ProposeRecovery) { m.DocumentHash = core.Hash{} })},
+		{"no deadline", coretest.Mutate(func(m *ProposeRecovery) { m.ExpiresAt = time.Time{} })},
+		{"deadline not UTC", coretest.Mutate(func(m *ProposeRecovery) { m.ExpiresAt = m.ExpiresAt.In(time.FixedZone("X", 3600)) })},
 	})
 	checkValidate(t, ApproveRecovery{RecoveryID: 1}, []validateCase{
-		{"zero id", mut(func(m *ApproveRecovery) { m.RecoveryID = 0 })},
+		{"zero id", coretest.Mutate(func(m *ApproveRecovery) { m.RecoveryID = 0 })},
 	})
 	checkValidate(t, CancelRecovery{RecoveryID: 1, Reason: "r"}, []validateCase{
-		{"zero id", mut(func(m *CancelRecovery) { m.RecoveryID = 0 })},
-		{"control char", mut(func(m *CancelRecovery) { m.Reason = "\n" })},
+		{"zero id", coretest.Mutate(func(m *CancelRecovery) { m.RecoveryID = 0 })},
+		{"control char", coretest.Mutate(func(m *CancelRecovery) { m.Reason = "\n" })},
 	})
 	require.NoError(t, CancelRecovery{RecoveryID: 1}.Validate(), "a reason is optional")
 }
@@ -187,19 +168,19 @@ func validIssue() IssueCredential {
 
 func TestValidateCredentials(t *testing.T) {
 	checkValidate(t, validIssue(), []validateCase{
-		{"bad id", mut(func(m *IssueCredential) { m.CredentialID = "" })},
-		{"bad type", mut(func(m *IssueCredential) { m.CredentialType = "driving licence" })},
-		{"bad subject", mut(func(m *IssueCredential) { m.Subject = "P/1" })},
-		{"zero claims", mut(func(m *IssueCredential) { m.ClaimsHash = core.Hash{} })},
-		{"no valid_from", mut(func(m *IssueCredential) { m.ValidFrom = time.Time{} })},
-		{"no valid_until", mut(func(m *IssueCredential) { m.ValidUntil = time.Time{} })},
-		{"valid_until not UTC", mut(func(m *IssueCredential) { m.ValidUntil = m.ValidUntil.Local().In(time.FixedZone("Y", -7200)) })},
-		{"empty period", mut(func(m *IssueCredential) { m.ValidUntil = m.ValidFrom })},
-		{"reversed period", mut(func(m *IssueCredential) { m.ValidUntil = m.ValidFrom.Add(-time.Second) })},
+		{"bad id", coretest.Mutate(func(m *IssueCredential) { m.CredentialID = "" })},
+		{"bad type", coretest.Mutate(func(m *IssueCredential) { m.CredentialType = "driving licence" })},
+		{"bad subject", coretest.Mutate(func(m *IssueCredential) { m.Subject = "P/1" })},
+		{"zero claims", coretest.Mutate(func(m *IssueCredential) { m.ClaimsHash = core.Hash{} })},
+		{"no valid_from", coretest.Mutate(func(m *IssueCredential) { m.ValidFrom = time.Time{} })},
+		{"no valid_until", coretest.Mutate(func(m *IssueCredential) { m.ValidUntil = time.Time{} })},
+		{"valid_until not UTC", coretest.Mutate(func(m *IssueCredential) { m.ValidUntil = m.ValidUntil.Local().In(time.FixedZone("Y", -7200)) })},
+		{"empty period", coretest.Mutate(func(m *IssueCredential) { m.ValidUntil = m.ValidFrom })},
+		{"reversed period", coretest.Mutate(func(m *IssueCredential) { m.ValidUntil = m.ValidFrom.Add(-time.Second) })},
 	})
 	checkValidate(t, RevokeCredential{CredentialID: "DL-1", Reason: "r"}, []validateCase{
-		{"bad id", mut(func(m *RevokeCredential) { m.CredentialID = "" })},
-		{"no reason", mut(func(m *RevokeCredential) { m.Reason = "" })},
+		{"bad id", coretest.Mutate(func(m *RevokeCredential) { m.CredentialID = "" })},
+		{"no reason", coretest.Mutate(func(m *RevokeCredential) { m.Reason = "" })},
 	})
 }
 

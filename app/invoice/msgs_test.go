@@ -16,29 +16,21 @@ var (
 	vb = coretest.Address("b")
 )
 
-type validateCase struct {
-	name   string
-	want   error // ErrInvalidMessage unless set
-	mutate func(m core.Msg) core.Msg
-}
+// validateCase is a mutation Validate must refuse (coretest.ValidateCase).
+type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
-// refused with its sentinel (kind core.ErrInvalid).
+// refused with ErrInvalidMessage (coretest.CheckValidate).
 func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
 	t.Helper()
-	require.NoError(t, base.Validate(), "base %s", base.Type())
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			want := tc.want
-			if want == nil {
-				want = ErrInvalidMessage
-			}
-			err := tc.mutate(base).Validate()
-			require.ErrorIs(t, err, want)
-			require.ErrorIs(t, err, core.ErrInvalid)
-			require.True(t, strings.HasPrefix(err.Error(), "invoice: "), err.Error())
-		})
-	}
+	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
+}
+
+// checkMismatch requires every mutation of base to be refused with
+// ErrAmountMismatch.
+func checkMismatch(t *testing.T, base core.Msg, cases []validateCase) {
+	t.Helper()
+	coretest.CheckValidate(t, Module, ErrAmountMismatch, base, cases)
 }
 
 // validLines: 1.5 kg at 3.33 (499.5 -> 500 net, 20% -> 100 tax) and 2 items
@@ -49,54 +41,58 @@ func validLines() []Line {
 
 func validIssue() IssueInvoice { return issue("INV-1", vb, validLines()...) }
 
-// documentCases are the refusals shared by invoices and credit notes, given
-// a setter of the document fields.
-func documentCases(set func(m core.Msg, f func(cur *string, lines *[]Line, net, tax, gross *int64, doc *core.Hash)) core.Msg) []validateCase {
-	c := func(name string, want error, f func(cur *string, lines *[]Line, net, tax, gross *int64, doc *core.Hash)) validateCase {
-		return validateCase{name, want, func(m core.Msg) core.Msg { return set(m, f) }}
+// documentCases are the refusals shared by invoices and credit notes,
+// given a setter of the document fields: invalid ones (ErrInvalidMessage)
+// and arithmetic ones (ErrAmountMismatch).
+func documentCases(set func(m core.Msg, f func(cur *string, lines *[]Line, net, tax, gross *int64, doc *core.Hash)) core.Msg) (invalid, mismatch []validateCase) {
+	c := func(name string, f func(cur *string, lines *[]Line, net, tax, gross *int64, doc *core.Hash)) validateCase {
+		return validateCase{name, func(m core.Msg) core.Msg { return set(m, f) }}
 	}
 	type P = *int64
-	return []validateCase{
-		c("lower-case currency", nil, func(cur *string, _ *[]Line, _, _, _ P, _ *core.Hash) { *cur = "eur" }),
-		c("empty currency", nil, func(cur *string, _ *[]Line, _, _, _ P, _ *core.Hash) { *cur = "" }),
-		c("long currency", nil, func(cur *string, _ *[]Line, _, _, _ P, _ *core.Hash) { *cur = "EURO" }),
-		c("no lines", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { *l = nil }),
-		c("too many lines", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) {
+	invalid = []validateCase{
+		c("lower-case currency", func(cur *string, _ *[]Line, _, _, _ P, _ *core.Hash) { *cur = "eur" }),
+		c("empty currency", func(cur *string, _ *[]Line, _, _, _ P, _ *core.Hash) { *cur = "" }),
+		c("long currency", func(cur *string, _ *[]Line, _, _, _ P, _ *core.Hash) { *cur = "EURO" }),
+		c("no lines", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { *l = nil }),
+		c("too many lines", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) {
 			*l = slices.Repeat([]Line{line("x", 1000, 1, 0)}, MaxLines+1)
 		}),
-		c("empty description", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Description = "" }),
-		c("long description", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) {
+		c("empty description", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Description = "" }),
+		c("long description", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) {
 			(*l)[0].Description = strings.Repeat("x", MaxDescriptionLen+1)
 		}),
-		c("control char in description", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Description = "a\tb" }),
-		c("zero quantity", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Quantity = 0 }),
-		c("negative quantity", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Quantity = -1000 }),
-		c("huge quantity", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Quantity = MaxQuantity + 1 }),
-		c("negative unit price", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].UnitPrice = -1 }),
-		c("huge unit price", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].UnitPrice = MaxAmount + 1 }),
-		c("negative net amount", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].NetAmount = -1 }),
-		c("huge net amount", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].NetAmount = MaxAmount + 1 }),
-		c("negative tax rate", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxRateBP = -1 }),
-		c("tax rate above 100%", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxRateBP = MaxTaxRateBP + 1 }),
-		c("negative tax amount", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxAmount = -1 }),
-		c("huge tax amount", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxAmount = MaxAmount + 1 }),
-		c("line net exceeds bound", nil, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) {
+		c("control char in description", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Description = "a\tb" }),
+		c("zero quantity", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Quantity = 0 }),
+		c("negative quantity", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Quantity = -1000 }),
+		c("huge quantity", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].Quantity = MaxQuantity + 1 }),
+		c("negative unit price", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].UnitPrice = -1 }),
+		c("huge unit price", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].UnitPrice = MaxAmount + 1 }),
+		c("negative net amount", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].NetAmount = -1 }),
+		c("huge net amount", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].NetAmount = MaxAmount + 1 }),
+		c("negative tax rate", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxRateBP = -1 }),
+		c("tax rate above 100%", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxRateBP = MaxTaxRateBP + 1 }),
+		c("negative tax amount", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxAmount = -1 }),
+		c("huge tax amount", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].TaxAmount = MaxAmount + 1 }),
+		c("line net exceeds bound", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) {
 			(*l)[0] = Line{Description: "x", Quantity: MaxQuantity, UnitPrice: MaxAmount}
 		}),
-		c("negative net total", nil, func(_ *string, _ *[]Line, net, _, _ P, _ *core.Hash) { *net = -1 }),
-		c("negative tax total", nil, func(_ *string, _ *[]Line, _, tax, _ P, _ *core.Hash) { *tax = -1 }),
-		c("zero gross", nil, func(_ *string, l *[]Line, net, tax, gross P, _ *core.Hash) {
+		c("negative net total", func(_ *string, _ *[]Line, net, _, _ P, _ *core.Hash) { *net = -1 }),
+		c("negative tax total", func(_ *string, _ *[]Line, _, tax, _ P, _ *core.Hash) { *tax = -1 }),
+		c("zero gross", func(_ *string, l *[]Line, net, tax, gross P, _ *core.Hash) {
 			*l = []Line{line("free sample", 1000, 0, 2000)}
 			*net, *tax, *gross = 0, 0, 0
 		}),
-		c("zero document hash", nil, func(_ *string, _ *[]Line, _, _, _ P, d *core.Hash) { *d = core.Hash{} }),
-		// Arithmetic: off by one minor unit anywhere.
-		c("net rounded down", ErrAmountMismatch, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].NetAmount = 499 }),
-		c("tax rounded up", ErrAmountMismatch, func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[1].TaxAmount = 141 }),
-		c("net total off", ErrAmountMismatch, func(_ *string, _ *[]Line, net, _, gross P, _ *core.Hash) { *net++; *gross++ }),
-		c("tax total off", ErrAmountMismatch, func(_ *string, _ *[]Line, _, tax, gross P, _ *core.Hash) { *tax--; *gross-- }),
-		c("gross total off", ErrAmountMismatch, func(_ *string, _ *[]Line, _, _, gross P, _ *core.Hash) { *gross++ }),
+		c("zero document hash", func(_ *string, _ *[]Line, _, _, _ P, d *core.Hash) { *d = core.Hash{} }),
 	}
+	// Arithmetic: off by one minor unit anywhere.
+	mismatch = []validateCase{
+		c("net rounded down", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[0].NetAmount = 499 }),
+		c("tax rounded up", func(_ *string, l *[]Line, _, _, _ P, _ *core.Hash) { (*l)[1].TaxAmount = 141 }),
+		c("net total off", func(_ *string, _ *[]Line, net, _, gross P, _ *core.Hash) { *net++; *gross++ }),
+		c("tax total off", func(_ *string, _ *[]Line, _, tax, gross P, _ *core.Hash) { *tax--; *gross-- }),
+		c("gross total off", func(_ *string, _ *[]Line, _, _, gross P, _ *core.Hash) { *gross++ }),
+	}
+	return invalid, mismatch
 }
 
 func TestValidateIssueInvoice(t *testing.T) {
@@ -109,17 +105,18 @@ func TestValidateIssueInvoice(t *testing.T) {
 		}
 	}
 	cases := []validateCase{
-		{"empty number", nil, f(func(m *IssueInvoice) { m.Number = "" })},
-		{"number with slash", nil, f(func(m *IssueInvoice) { m.Number = "2026/1" })},
-		{"long number", nil, f(func(m *IssueInvoice) { m.Number = strings.Repeat("1", 65) })},
-		{"zero buyer", nil, f(func(m *IssueInvoice) { m.Buyer = core.Address{} })},
+		{"empty number", f(func(m *IssueInvoice) { m.Number = "" })},
+		{"number with slash", f(func(m *IssueInvoice) { m.Number = "2026/1" })},
+		{"long number", f(func(m *IssueInvoice) { m.Number = strings.Repeat("1", 65) })},
+		{"zero buyer", f(func(m *IssueInvoice) { m.Buyer = core.Address{} })},
 	}
-	cases = append(cases, documentCases(func(m core.Msg, fn func(*string, *[]Line, *int64, *int64, *int64, *core.Hash)) core.Msg {
+	invalid, mismatch := documentCases(func(m core.Msg, fn func(*string, *[]Line, *int64, *int64, *int64, *core.Hash)) core.Msg {
 		return f(func(c *IssueInvoice) {
 			fn(&c.Currency, &c.Lines, &c.NetTotal, &c.TaxTotal, &c.GrossTotal, &c.DocumentHash)
 		})(m)
-	})...)
-	checkValidate(t, validIssue(), cases)
+	})
+	checkValidate(t, validIssue(), append(cases, invalid...))
+	checkMismatch(t, validIssue(), mismatch)
 
 	// The worked example of the base: 1.5 × 3.33 = 4.995 -> 5.00 net, 1.00
 	// tax; 2 × 10.01 = 20.02 net, 7% = 1.4014 -> 1.40 tax.
@@ -150,14 +147,14 @@ func TestValidateIssueCreditNote(t *testing.T) {
 		}
 	}
 	cases := []validateCase{
-		{"empty number", nil, f(func(m *IssueCreditNote) { m.Number = "" })},
-		{"bad original", nil, f(func(m *IssueCreditNote) { m.OriginalNumber = "a b" })},
-		{"empty original", nil, f(func(m *IssueCreditNote) { m.OriginalNumber = "" })},
-		{"self reference", nil, f(func(m *IssueCreditNote) { m.OriginalNumber = m.Number })},
-		{"empty reason", nil, f(func(m *IssueCreditNote) { m.Reason = "" })},
-		{"long reason", nil, f(func(m *IssueCreditNote) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
+		{"empty number", f(func(m *IssueCreditNote) { m.Number = "" })},
+		{"bad original", f(func(m *IssueCreditNote) { m.OriginalNumber = "a b" })},
+		{"empty original", f(func(m *IssueCreditNote) { m.OriginalNumber = "" })},
+		{"self reference", f(func(m *IssueCreditNote) { m.OriginalNumber = m.Number })},
+		{"empty reason", f(func(m *IssueCreditNote) { m.Reason = "" })},
+		{"long reason", f(func(m *IssueCreditNote) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
 	}
-	cases = append(cases, documentCases(func(m core.Msg, fn func(*string, *[]Line, *int64, *int64, *int64, *core.Hash)) core.Msg {
+	invalid, mismatch := documentCases(func(m core.Msg, fn func(*string, *[]Line, *int64, *int64, *int64, *core.Hash)) core.Msg {
 		return f(func(c *IssueCreditNote) {
 			// Give the base two lines so that the shared cases apply.
 			c.Lines = validLines()
@@ -165,27 +162,25 @@ func TestValidateIssueCreditNote(t *testing.T) {
 			c.GrossTotal = c.NetTotal + c.TaxTotal
 			fn(&c.Currency, &c.Lines, &c.NetTotal, &c.TaxTotal, &c.GrossTotal, &c.DocumentHash)
 		})(m)
-	})...)
-	checkValidate(t, validCredit(), cases)
+	})
+	checkValidate(t, validCredit(), append(cases, invalid...))
+	checkMismatch(t, validCredit(), mismatch)
 }
 
 func TestValidateAcknowledgeAndClaim(t *testing.T) {
 	checkValidate(t, AcknowledgeInvoice{Issuer: va, Number: "INV-1"}, []validateCase{
-		{"zero issuer", nil, func(core.Msg) core.Msg { return AcknowledgeInvoice{Number: "INV-1"} }},
-		{"empty number", nil, func(core.Msg) core.Msg { return AcknowledgeInvoice{Issuer: va} }},
-		{"bad number", nil, func(core.Msg) core.Msg { return AcknowledgeInvoice{Issuer: va, Number: "a/b"} }},
+		{"zero issuer", func(core.Msg) core.Msg { return AcknowledgeInvoice{Number: "INV-1"} }},
+		{"empty number", func(core.Msg) core.Msg { return AcknowledgeInvoice{Issuer: va} }},
+		{"bad number", func(core.Msg) core.Msg { return AcknowledgeInvoice{Issuer: va, Number: "a/b"} }},
 	})
 	base := ClaimReimbursement{Issuer: va, Number: "INV-1", DocumentHash: coretest.HashOf("d"), Reference: "EXP-2026-7"}
-	f := func(fn func(m *ClaimReimbursement)) func(core.Msg) core.Msg {
-		return func(m core.Msg) core.Msg { c := m.(ClaimReimbursement); fn(&c); return c }
-	}
-	require.NoError(t, f(func(m *ClaimReimbursement) { m.Reference = "" })(base).Validate(), "reference is optional")
+	require.NoError(t, coretest.Mutate(func(m *ClaimReimbursement) { m.Reference = "" })(base).Validate(), "reference is optional")
 	checkValidate(t, base, []validateCase{
-		{"zero issuer", nil, f(func(m *ClaimReimbursement) { m.Issuer = core.Address{} })},
-		{"bad number", nil, f(func(m *ClaimReimbursement) { m.Number = "" })},
-		{"zero hash", nil, f(func(m *ClaimReimbursement) { m.DocumentHash = core.Hash{} })},
-		{"long reference", nil, f(func(m *ClaimReimbursement) { m.Reference = strings.Repeat("x", MaxReferenceLen+1) })},
-		{"control char in reference", nil, f(func(m *ClaimReimbursement) { m.Reference = "a\x00" })},
+		{"zero issuer", coretest.Mutate(func(m *ClaimReimbursement) { m.Issuer = core.Address{} })},
+		{"bad number", coretest.Mutate(func(m *ClaimReimbursement) { m.Number = "" })},
+		{"zero hash", coretest.Mutate(func(m *ClaimReimbursement) { m.DocumentHash = core.Hash{} })},
+		{"long reference", coretest.Mutate(func(m *ClaimReimbursement) { m.Reference = strings.Repeat("x", MaxReferenceLen+1) })},
+		{"control char in reference", coretest.Mutate(func(m *ClaimReimbursement) { m.Reference = "a\x00" })},
 	})
 }
 

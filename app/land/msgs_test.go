@@ -18,24 +18,14 @@ var (
 	vc = coretest.Address("c")
 )
 
-type validateCase struct {
-	name   string
-	mutate func(m core.Msg) core.Msg
-}
+// validateCase is a mutation Validate must refuse (coretest.ValidateCase).
+type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
-// refused with ErrInvalidMessage (and so core.ErrInvalid).
+// refused with ErrInvalidMessage (coretest.CheckValidate).
 func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
 	t.Helper()
-	require.NoError(t, base.Validate(), "base %s", base.Type())
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.mutate(base).Validate()
-			require.ErrorIs(t, err, ErrInvalidMessage)
-			require.ErrorIs(t, err, core.ErrInvalid)
-			require.True(t, strings.HasPrefix(err.Error(), "land: "), err.Error())
-		})
-	}
+	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
 }
 
 func validRegister() RegisterParcel {
@@ -151,17 +141,14 @@ func TestValidateTransferSteps(t *testing.T) {
 
 func TestValidateLiensAndDisputes(t *testing.T) {
 	lien := CreateLien{ParcelID: "P-1", Amount: 5, Currency: "USD", Reference: "ref", DocumentHash: coretest.HashOf("l")}
-	fl := func(fn func(m *CreateLien)) func(core.Msg) core.Msg {
-		return func(m core.Msg) core.Msg { c := m.(CreateLien); fn(&c); return c }
-	}
 	checkValidate(t, lien, []validateCase{
-		{"bad parcel id", fl(func(m *CreateLien) { m.ParcelID = "" })},
-		{"zero amount", fl(func(m *CreateLien) { m.Amount = 0 })},
-		{"negative amount", fl(func(m *CreateLien) { m.Amount = -1 })},
-		{"bad currency", fl(func(m *CreateLien) { m.Currency = "U$D" })},
-		{"empty reference", fl(func(m *CreateLien) { m.Reference = "" })},
-		{"long reference", fl(func(m *CreateLien) { m.Reference = strings.Repeat("r", MaxReferenceLen+1) })},
-		{"zero hash", fl(func(m *CreateLien) { m.DocumentHash = core.Hash{} })},
+		{"bad parcel id", coretest.Mutate(func(m *CreateLien) { m.ParcelID = "" })},
+		{"zero amount", coretest.Mutate(func(m *CreateLien) { m.Amount = 0 })},
+		{"negative amount", coretest.Mutate(func(m *CreateLien) { m.Amount = -1 })},
+		{"bad currency", coretest.Mutate(func(m *CreateLien) { m.Currency = "U$D" })},
+		{"empty reference", coretest.Mutate(func(m *CreateLien) { m.Reference = "" })},
+		{"long reference", coretest.Mutate(func(m *CreateLien) { m.Reference = strings.Repeat("r", MaxReferenceLen+1) })},
+		{"zero hash", coretest.Mutate(func(m *CreateLien) { m.DocumentHash = core.Hash{} })},
 	})
 	checkValidate(t, AcceptLien{LienID: 1}, []validateCase{
 		{"zero id", func(core.Msg) core.Msg { return AcceptLien{} }},
@@ -170,24 +157,18 @@ func TestValidateLiensAndDisputes(t *testing.T) {
 		{"zero id", func(core.Msg) core.Msg { return ReleaseLien{} }},
 	})
 	flag := FlagDispute{ParcelID: "P-1", Reason: "fraud", DocumentHash: coretest.HashOf("f")}
-	ff := func(fn func(m *FlagDispute)) func(core.Msg) core.Msg {
-		return func(m core.Msg) core.Msg { c := m.(FlagDispute); fn(&c); return c }
-	}
 	checkValidate(t, flag, []validateCase{
-		{"bad parcel id", ff(func(m *FlagDispute) { m.ParcelID = "é" })},
-		{"empty reason", ff(func(m *FlagDispute) { m.Reason = "" })},
-		{"long reason", ff(func(m *FlagDispute) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
-		{"zero hash", ff(func(m *FlagDispute) { m.DocumentHash = core.Hash{} })},
+		{"bad parcel id", coretest.Mutate(func(m *FlagDispute) { m.ParcelID = "é" })},
+		{"empty reason", coretest.Mutate(func(m *FlagDispute) { m.Reason = "" })},
+		{"long reason", coretest.Mutate(func(m *FlagDispute) { m.Reason = strings.Repeat("x", MaxReasonLen+1) })},
+		{"zero hash", coretest.Mutate(func(m *FlagDispute) { m.DocumentHash = core.Hash{} })},
 	})
 	clear := ClearDispute{DisputeID: 1, Resolution: "settled", DocumentHash: coretest.HashOf("r")}
-	fc := func(fn func(m *ClearDispute)) func(core.Msg) core.Msg {
-		return func(m core.Msg) core.Msg { c := m.(ClearDispute); fn(&c); return c }
-	}
 	checkValidate(t, clear, []validateCase{
-		{"zero id", fc(func(m *ClearDispute) { m.DisputeID = 0 })},
-		{"empty resolution", fc(func(m *ClearDispute) { m.Resolution = "" })},
-		{"bad resolution", fc(func(m *ClearDispute) { m.Resolution = "\x7f" })},
-		{"zero hash", fc(func(m *ClearDispute) { m.DocumentHash = core.Hash{} })},
+		{"zero id", coretest.Mutate(func(m *ClearDispute) { m.DisputeID = 0 })},
+		{"empty resolution", coretest.Mutate(func(m *ClearDispute) { m.Resolution = "" })},
+		{"bad resolution", coretest.Mutate(func(m *ClearDispute) { m.Resolution = "\x7f" })},
+		{"zero hash", coretest.Mutate(func(m *ClearDispute) { m.DocumentHash = core.Hash{} })},
 	})
 }
 

@@ -12,6 +12,9 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 )
 
+// validateCase is a mutation Validate must refuse (coretest.ValidateCase).
+type validateCase coretest.ValidateCase
+
 func TestValidateAnchorDocument(t *testing.T) {
 	base := AnchorDocument{DocumentHash: coretest.HashOf("deed"), DocType: "deed", Reference: "land/parcel/P-1"}
 	require.NoError(t, base.Validate())
@@ -20,31 +23,19 @@ func TestValidateAnchorDocument(t *testing.T) {
 		m.Reference = ok
 		require.NoError(t, m.Validate(), "%q", ok)
 	}
-	for _, tc := range []struct {
-		name string
-		f    func(m *AnchorDocument)
-	}{
-		{"zero hash", func(m *AnchorDocument) { m.DocumentHash = core.Hash{} }},
-		{"empty type", func(m *AnchorDocument) { m.DocType = "" }},
-		{"type with space", func(m *AnchorDocument) { m.DocType = "sale deed" }},
-		{"long type", func(m *AnchorDocument) { m.DocType = strings.Repeat("x", 65) }},
-		{"one-segment reference", func(m *AnchorDocument) { m.Reference = "land" }},
-		{"empty segment", func(m *AnchorDocument) { m.Reference = "land//P-1" }},
-		{"leading slash", func(m *AnchorDocument) { m.Reference = "/land/parcel/P-1" }},
-		{"trailing slash", func(m *AnchorDocument) { m.Reference = "land/parcel/" }},
-		{"space in segment", func(m *AnchorDocument) { m.Reference = "land/parcel/P 1" }},
-		{"too many segments", func(m *AnchorDocument) { m.Reference = strings.Repeat("a/", MaxReferenceSegments) + "a" }},
-		{"long reference", func(m *AnchorDocument) { m.Reference = "land/" + strings.Repeat("x", MaxReferenceLen) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m := base
-			tc.f(&m)
-			err := m.Validate()
-			require.ErrorIs(t, err, ErrInvalidMessage)
-			require.ErrorIs(t, err, core.ErrInvalid)
-			require.True(t, strings.HasPrefix(err.Error(), "notary: "), err.Error())
-		})
-	}
+	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, []validateCase{
+		{"zero hash", coretest.Mutate(func(m *AnchorDocument) { m.DocumentHash = core.Hash{} })},
+		{"empty type", coretest.Mutate(func(m *AnchorDocument) { m.DocType = "" })},
+		{"type with space", coretest.Mutate(func(m *AnchorDocument) { m.DocType = "sale deed" })},
+		{"long type", coretest.Mutate(func(m *AnchorDocument) { m.DocType = strings.Repeat("x", 65) })},
+		{"one-segment reference", coretest.Mutate(func(m *AnchorDocument) { m.Reference = "land" })},
+		{"empty segment", coretest.Mutate(func(m *AnchorDocument) { m.Reference = "land//P-1" })},
+		{"leading slash", coretest.Mutate(func(m *AnchorDocument) { m.Reference = "/land/parcel/P-1" })},
+		{"trailing slash", coretest.Mutate(func(m *AnchorDocument) { m.Reference = "land/parcel/" })},
+		{"space in segment", coretest.Mutate(func(m *AnchorDocument) { m.Reference = "land/parcel/P 1" })},
+		{"too many segments", coretest.Mutate(func(m *AnchorDocument) { m.Reference = strings.Repeat("a/", MaxReferenceSegments) + "a" })},
+		{"long reference", coretest.Mutate(func(m *AnchorDocument) { m.Reference = "land/" + strings.Repeat("x", MaxReferenceLen) })},
+	})
 }
 
 // TestModule checks the module's contract (coretest.CheckModule), and
