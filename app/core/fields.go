@@ -79,3 +79,20 @@ func (f Fields) Currency(c string) error {
 	}
 	return nil
 }
+
+// Lien accepts the terms of a bank's lien on a record: a positive amount
+// of minor units of an ISO 4217 currency, a reference of 1 to maxRef bytes
+// of text (the bank's loan number) and the SHA-256 of the signed
+// agreement.
+func (f Fields) Lien(amount int64, currency, reference string, maxRef int, document Hash) error {
+	if amount <= 0 {
+		return f.Invalidf("amount must be positive")
+	}
+	if err := f.Currency(currency); err != nil {
+		return err
+	}
+	if err := f.Text("reference", reference, true, maxRef); err != nil {
+		return err
+	}
+	return f.Hash("document_hash", document)
+}

@@ -143,8 +143,8 @@ func (m ClaimReimbursement) Validate() error {
 	if err := validateRef(m.Issuer, m.Number); err != nil {
 		return err
 	}
-	if m.DocumentHash.IsZero() {
-		return fields.Invalidf("document_hash must not be zero")
+	if err := fields.Hash("document_hash", m.DocumentHash); err != nil {
+		return err
 	}
 	return fields.Text("reference", m.Reference, false, MaxReferenceLen)
 }
@@ -158,12 +158,7 @@ func validateRef(issuer core.Address, number string) error {
 
 // validateNumber accepts a document number usable as a key part and a query
 // path segment: 1-64 letters, digits and - _ . : (no "/").
-func validateNumber(field, n string) error {
-	if err := core.ValidateID(field, n); err != nil {
-		return fields.Invalidf("%v", err)
-	}
-	return nil
-}
+func validateNumber(field, n string) error { return fields.ID(field, n) }
 
 // validateDocument checks the currency, every line, the totals and the
 // document hash of an invoice or credit note. Field bounds are
@@ -212,8 +207,8 @@ func validateDocument(currency string, lines []Line, net, tax, gross int64, doc 
 	if gross != sumNet+sumTax {
 		return mismatchf("gross_total %d, but net_total + tax_total = %d", gross, sumNet+sumTax)
 	}
-	if doc.IsZero() {
-		return fields.Invalidf("document_hash must not be zero")
+	if err := fields.Hash("document_hash", doc); err != nil {
+		return err
 	}
 	return nil
 }

@@ -115,8 +115,8 @@ func (ProposeTransfer) Type() string { return TypeProposeTransfer }
 
 // Validate implements core.Msg.
 func (m ProposeTransfer) Validate() error {
-	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return fields.Invalidf("%v", err)
+	if err := fields.ID("parcel_id", m.ParcelID); err != nil {
+		return err
 	}
 	if err := validateDenominator(m.Denominator); err != nil {
 		return err
@@ -246,19 +246,10 @@ func (CreateLien) Type() string { return TypeCreateLien }
 
 // Validate implements core.Msg.
 func (m CreateLien) Validate() error {
-	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return fields.Invalidf("%v", err)
-	}
-	if m.Amount <= 0 {
-		return fields.Invalidf("amount must be positive")
-	}
-	if err := fields.Currency(m.Currency); err != nil {
+	if err := fields.ID("parcel_id", m.ParcelID); err != nil {
 		return err
 	}
-	if err := fields.Text("reference", m.Reference, true, MaxReferenceLen); err != nil {
-		return err
-	}
-	return fields.Hash("document_hash", m.DocumentHash)
+	return fields.Lien(m.Amount, m.Currency, m.Reference, MaxReferenceLen, m.DocumentHash)
 }
 
 // AcceptLien (land/accept_lien, a current owner) accepts a pending lien.
@@ -297,8 +288,8 @@ func (FlagDispute) Type() string { return TypeFlagDispute }
 
 // Validate implements core.Msg.
 func (m FlagDispute) Validate() error {
-	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return fields.Invalidf("%v", err)
+	if err := fields.ID("parcel_id", m.ParcelID); err != nil {
+		return err
 	}
 	if err := fields.Text("reason", m.Reason, true, MaxReasonLen); err != nil {
 		return err
@@ -351,8 +342,8 @@ func (SubdivideParcel) Type() string { return TypeSubdivideParcel }
 
 // Validate implements core.Msg.
 func (m SubdivideParcel) Validate() error {
-	if err := core.ValidateID("parent_id", m.ParentID); err != nil {
-		return fields.Invalidf("%v", err)
+	if err := fields.ID("parent_id", m.ParentID); err != nil {
+		return err
 	}
 	if len(m.Children) < 2 || len(m.Children) > MaxParts {
 		return fields.Invalidf("a subdivision needs 2-%d children, got %d", MaxParts, len(m.Children))
@@ -396,8 +387,8 @@ func (m MergeParcels) Validate() error {
 	}
 	seen := map[string]bool{m.ParcelID: true}
 	for _, id := range m.ParentIDs {
-		if err := core.ValidateID("parent id", id); err != nil {
-			return fields.Invalidf("%v", err)
+		if err := fields.ID("parent id", id); err != nil {
+			return err
 		}
 		if seen[id] {
 			return fields.Invalidf("parcel id %q appears twice", id)
@@ -427,8 +418,8 @@ func (TransferInheritance) Type() string { return TypeTransferInheritance }
 
 // Validate implements core.Msg.
 func (m TransferInheritance) Validate() error {
-	if err := core.ValidateID("parcel_id", m.ParcelID); err != nil {
-		return fields.Invalidf("%v", err)
+	if err := fields.ID("parcel_id", m.ParcelID); err != nil {
+		return err
 	}
 	if m.Deceased.IsZero() {
 		return fields.Invalidf("deceased must not be the zero account")
@@ -450,8 +441,8 @@ func (m TransferInheritance) Validate() error {
 }
 
 func validateParcelFields(id, ref string, area int64, location, description string) error {
-	if err := core.ValidateID("parcel_id", id); err != nil {
-		return fields.Invalidf("%v", err)
+	if err := fields.ID("parcel_id", id); err != nil {
+		return err
 	}
 	if err := fields.Text("cadastral_ref", ref, true, MaxCadastralRefLen); err != nil {
 		return err

@@ -52,11 +52,11 @@ func (AnchorDocument) Type() string { return TypeAnchorDocument }
 
 // Validate implements core.Msg.
 func (m AnchorDocument) Validate() error {
-	if m.DocumentHash.IsZero() {
-		return fields.Invalidf("document_hash must not be zero")
+	if err := fields.Hash("document_hash", m.DocumentHash); err != nil {
+		return err
 	}
-	if err := core.ValidateID("doc_type", m.DocType); err != nil {
-		return fields.Invalidf("%v", err)
+	if err := fields.ID("doc_type", m.DocType); err != nil {
+		return err
 	}
 	return validateReference(m.Reference)
 }

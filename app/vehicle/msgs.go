@@ -298,16 +298,7 @@ func (m CreateLien) Validate() error {
 	if err := validateVINRef(m.VIN); err != nil {
 		return err
 	}
-	if m.Amount <= 0 {
-		return fields.Invalidf("amount must be positive")
-	}
-	if err := fields.Currency(m.Currency); err != nil {
-		return err
-	}
-	if err := fields.Text("reference", m.Reference, true, MaxReferenceLen); err != nil {
-		return err
-	}
-	return fields.Hash("document_hash", m.DocumentHash)
+	return fields.Lien(m.Amount, m.Currency, m.Reference, MaxReferenceLen, m.DocumentHash)
 }
 
 // ReleaseLien (vehicle/release_lien, the bank holding the lien) releases
