@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/govchain/govchain/state"
@@ -69,6 +70,14 @@ func (c *Context) Emit(typ string, kv ...string) {
 		ev.Attrs = append(ev.Attrs, Attr{Key: kv[i], Value: kv[i+1], Index: true})
 	}
 	c.events = append(c.events, ev)
+}
+
+// Dec is n in decimal, as event attributes and query paths write numbers.
+func Dec[N ~int64 | ~uint64](n N) string {
+	if n < 0 {
+		return strconv.FormatInt(int64(n), 10)
+	}
+	return strconv.FormatUint(uint64(n), 10)
 }
 
 // Events returns the events emitted so far, in emission order.
@@ -203,6 +212,16 @@ func (c *Context) By() *Address {
 func (c *Context) At() *time.Time {
 	t := c.BlockTime.UTC()
 	return &t
+}
+
+// RequireDeadline refuses, with refusal wrapped with both times, a
+// workflow deadline that is not after the block time or is more than
+// horizon after it.
+func (c *Context) RequireDeadline(expiresAt time.Time, horizon time.Duration, refusal error) error {
+	if !expiresAt.After(c.BlockTime) || expiresAt.Sub(c.BlockTime) > horizon {
+		return Wrapf(refusal, "expires_at %s, block time %s", expiresAt.UTC().Format(time.RFC3339), c.BlockTime.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // HistoryKey is the key of entry seq of record id in a registry's history

@@ -3,6 +3,7 @@ package core_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -86,4 +87,29 @@ func TestRequireAgencyAdmin(t *testing.T) {
 	_, err = coretest.Context(kv, other, 1).RequireAgencyAdmin()
 	require.ErrorIs(t, err, core.ErrNotAgencyAdmin)
 	require.ErrorContains(t, err, "is no agency's admin")
+}
+
+func TestRequireDeadline(t *testing.T) {
+	refusal := core.NewError(core.ErrInvalid, "test: expires_at out of range")
+	ctx := coretest.Context(coretest.NewMemKV(), coretest.Address("s"), 10)
+	now := ctx.BlockTime
+	require.NoError(t, ctx.RequireDeadline(now.Add(time.Second), time.Hour, refusal))
+	require.NoError(t, ctx.RequireDeadline(now.Add(time.Hour), time.Hour, refusal), "exactly the horizon")
+	for _, bad := range []time.Time{now, now.Add(-time.Second), now.Add(time.Hour + time.Second)} {
+		err := ctx.RequireDeadline(bad, time.Hour, refusal)
+		require.ErrorIs(t, err, refusal)
+		require.EqualError(t, err, "test: expires_at out of range: expires_at "+bad.Format(time.RFC3339)+
+			", block time 2026-01-01T00:00:10Z")
+	}
+}
+
+func TestDecAndCompare(t *testing.T) {
+	require.Equal(t, "0", core.Dec(uint64(0)))
+	require.Equal(t, "18446744073709551615", core.Dec(uint64(1<<64-1)))
+	require.Equal(t, "-9223372036854775808", core.Dec(int64(-1<<63)))
+	require.Equal(t, "42", core.Dec(int64(42)))
+	a, b := core.Address{1}, core.Address{2}
+	require.Equal(t, -1, a.Compare(b))
+	require.Equal(t, 1, b.Compare(a))
+	require.Zero(t, a.Compare(a))
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 
@@ -36,6 +37,10 @@ func ParseAddress(s string) (Address, error) {
 
 // String returns the lower-case hex form.
 func (a Address) String() string { return hex.EncodeToString(a[:]) }
+
+// Compare orders addresses by their bytes (-1, 0 or +1), the order of
+// every sorted list of accounts.
+func (a Address) Compare(b Address) int { return bytes.Compare(a[:], b[:]) }
 
 // IsZero reports whether a is the zero address (never a valid signer).
 func (a Address) IsZero() bool { return a == Address{} }

@@ -2,7 +2,6 @@ package gov
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
@@ -57,7 +56,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		}
 		switch path[2] {
 		case "votes":
-			return ProposalKey(id), proposalList(votes), nil
+			return ProposalKey(id), votes(id), nil
 		case "history":
 			return ProposalKey(id), core.HistoryOf(ErrProposalNotFound, func(seq uint64) []byte { return HistoryKey(id, seq) }), nil
 		}
@@ -69,11 +68,11 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 // (before genesis wrote it).
 var errNoIndex = core.NewError(core.ErrNotFound, "gov: no proposal index in state")
 
-// proposalList answers a list anchored on the proposal under the resolved
-// key: entries turns the proposal's answer into the list.
-func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*core.QueryResult, error)) core.Answer {
+// votes answers proposal/{id}/votes: the proposal, then every vote in key
+// order (core.QueryPrefix), which must be as many as the proposal counts.
+func votes(id uint64) core.Answer {
 	return func(r state.Reader, key []byte) (*core.QueryResult, error) {
-		res, err := core.QuerySingle(r, key, ErrProposalNotFound)
+		res, err := core.QueryPrefix(r, key, ErrProposalNotFound, VotesPrefix(id))
 		if err != nil {
 			return nil, err
 		}
@@ -81,27 +80,9 @@ func proposalList(entries func(state.Reader, *core.QueryResult, *Proposal) (*cor
 		if _, err := core.GetJSON(r, key, &p); err != nil {
 			return nil, err
 		}
-		return entries(r, res, &p)
+		if uint64(len(res.Entries)-1) != p.VoteCount {
+			return nil, fmt.Errorf("gov: proposal %d counts %d votes, %d stored", p.ID, p.VoteCount, len(res.Entries)-1)
+		}
+		return res, nil
 	}
-}
-
-// votes answers proposal/{id}/votes: the proposal, then every vote.
-func votes(r state.Reader, anchor *core.QueryResult, p *Proposal) (*core.QueryResult, error) {
-	anchor.Entries = []core.KVPair{{Key: anchor.Key, Value: anchor.Value}}
-	prefix := VotesPrefix(p.ID)
-	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		anchor.Entries = append(anchor.Entries, core.KVPair{Key: slices.Clone(it.Key()), Value: slices.Clone(it.Value())})
-	}
-	if err := it.Error(); err != nil {
-		return nil, err
-	}
-	if uint64(len(anchor.Entries)-1) != p.VoteCount {
-		return nil, fmt.Errorf("gov: proposal %d counts %d votes, %d stored", p.ID, p.VoteCount, len(anchor.Entries)-1)
-	}
-	return anchor, nil
 }

@@ -51,8 +51,8 @@ func (m ProposeRecovery) Exec(ctx *core.Context) error {
 	} else if !signed {
 		return core.Wrapf(ErrAccountUnknown, "account %s", m.Account)
 	}
-	if !m.ExpiresAt.After(ctx.BlockTime) || m.ExpiresAt.Sub(ctx.BlockTime) > MaxRecoveryHorizon {
-		return core.Wrapf(ErrDeadlineOutOfRange, "expires_at %s, block time %s", m.ExpiresAt.Format(time.RFC3339), ctx.BlockTime.UTC().Format(time.RFC3339))
+	if err := ctx.RequireDeadline(m.ExpiresAt, MaxRecoveryHorizon, ErrDeadlineOutOfRange); err != nil {
+		return err
 	}
 	agency, err := grantAgency(ctx.KV, ctx.Signer, core.RoleCivilRegistrar)
 	if err != nil {
@@ -78,7 +78,7 @@ func (m ProposeRecovery) Exec(ctx *core.Context) error {
 	if err := putRecovery(ctx.KV, rc); err != nil {
 		return err
 	}
-	emit(ctx, "propose_recovery", "recovery_id", itoa(id), "person_id", p.ID, "account", m.Account.String(),
+	emit(ctx, "propose_recovery", "recovery_id", core.Dec(id), "person_id", p.ID, "account", m.Account.String(),
 		"new_key_address", newKey.String())
 	return nil
 }
@@ -137,10 +137,10 @@ func (m ApproveRecovery) Exec(ctx *core.Context) error {
 	if err := putRecovery(ctx.KV, rc); err != nil {
 		return err
 	}
-	if err := recordKeyChange(ctx, rc.Account, pub, "recover_key", "recovery "+itoa(rc.ID)); err != nil {
+	if err := recordKeyChange(ctx, rc.Account, pub, "recover_key", "recovery "+core.Dec(rc.ID)); err != nil {
 		return err
 	}
-	emit(ctx, "approve_recovery", "recovery_id", itoa(rc.ID), "person_id", rc.PersonID, "account", rc.Account.String(),
+	emit(ctx, "approve_recovery", "recovery_id", core.Dec(rc.ID), "person_id", rc.PersonID, "account", rc.Account.String(),
 		"agency", agency, "new_key_address", core.AddressOf(pub).String())
 	return nil
 }
@@ -167,6 +167,6 @@ func (m CancelRecovery) Exec(ctx *core.Context) error {
 	if err := putRecovery(ctx.KV, rc); err != nil {
 		return err
 	}
-	emit(ctx, "cancel_recovery", "recovery_id", itoa(rc.ID), "person_id", rc.PersonID, "account", rc.Account.String())
+	emit(ctx, "cancel_recovery", "recovery_id", core.Dec(rc.ID), "person_id", rc.PersonID, "account", rc.Account.String())
 	return nil
 }

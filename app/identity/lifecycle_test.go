@@ -55,7 +55,7 @@ func TestCivilLifecycle(t *testing.T) {
 	res, err := boundQuery(t, e.KV, []string{"account", a1.String()})
 	require.NoError(t, err)
 	require.JSONEq(t, `{"account":"`+a1.String()+`","owner_kind":"person","owner_id":"P-7f3a","linked_by":"`+
-		c.registrar.String()+`","linked_height":`+itoa(uint64(e.Height-2))+`,"linked_at":"`+
+		c.registrar.String()+`","linked_height":`+core.Dec(uint64(e.Height-2))+`,"linked_at":"`+
 		coretest.BlockTime(e.Height-2).Format(time.RFC3339)+`"}`, string(res.Value))
 
 	// Amend (a change of name).

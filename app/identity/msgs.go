@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"bytes"
 	"time"
 
 	"github.com/govchain/govchain/app/core"
@@ -454,5 +453,3 @@ func validatePair(a, b string, h core.Hash) error {
 	}
 	return fields.Hash("document_hash", h)
 }
-
-func compareAddr(a, b core.Address) int { return bytes.Compare(a[:], b[:]) }

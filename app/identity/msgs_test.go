@@ -21,10 +21,7 @@ type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
 // refused with ErrInvalidMessage (coretest.CheckValidate).
-func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
-	t.Helper()
-	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
-}
+var checkValidate = coretest.Validator[validateCase](Module, ErrInvalidMessage)
 
 // commitmentCases are the commitment refusals shared by the messages that
 // carry commitments; set replaces the message's commitments.
@@ -119,7 +116,7 @@ func TestValidateAccounts(t *testing.T) {
 	})
 	many := make([]core.Address, MaxAccounts+1)
 	for i := range many {
-		many[i] = coretest.Address(itoa(uint64(i)))
+		many[i] = coretest.Address(core.Dec(uint64(i)))
 	}
 	checkValidate(t, RegisterOrg{OrgID: "O", Name: "Acme", DocumentHash: coretest.HashOf("s"), Accounts: []core.Address{va, vb}}, []validateCase{
 		{"bad id", coretest.Mutate(func(m *RegisterOrg) { m.OrgID = "" })},

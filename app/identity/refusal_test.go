@@ -43,7 +43,7 @@ func TestRefusals(t *testing.T) {
 	e.OK(c.registrar, LinkAccount{PersonID: "A", Account: a1})
 	e.Refuse(c.registrar, LinkAccount{PersonID: "B", Account: a1}, ErrAccountLinked)
 	for i := 1; i < MaxAccounts; i++ {
-		e.OK(c.registrar, LinkAccount{PersonID: "C", Account: e.Account("c-acct-" + itoa(uint64(i)))})
+		e.OK(c.registrar, LinkAccount{PersonID: "C", Account: e.Account("c-acct-" + core.Dec(uint64(i)))})
 	}
 	e.OK(c.registrar, LinkAccount{PersonID: "C", Account: e.Account("c-acct-last")})
 	e.Refuse(c.registrar, LinkAccount{PersonID: "C", Account: a2}, ErrTooManyAccounts)
@@ -101,7 +101,7 @@ func TestRefusals(t *testing.T) {
 	e.OK(c.issuer, RevokeCredential{CredentialID: "K-1", Reason: "r"})
 	e.Refuse(c.issuer, RevokeCredential{CredentialID: "K-1", Reason: "r"}, ErrCredentialRevoked)
 	for i := 1; i <= MaxCredentialsPerPerson; i++ {
-		e.OK(c.issuer, cred("C-"+itoa(uint64(i)), "C", later))
+		e.OK(c.issuer, cred("C-"+core.Dec(uint64(i)), "C", later))
 	}
 	e.Refuse(c.issuer, cred("K-overflow", "C", later), ErrTooManyCredentials)
 

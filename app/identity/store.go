@@ -3,7 +3,6 @@ package identity
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
@@ -164,14 +163,12 @@ func grantAgency(r state.Reader, a core.Address, role core.Role) (string, error)
 // insertAddr returns a copy of the sorted list with a added.
 func insertAddr(list []core.Address, a core.Address) []core.Address {
 	out := append(slices.Clone(list), a)
-	slices.SortFunc(out, compareAddr)
+	slices.SortFunc(out, core.Address.Compare)
 	return out
 }
 
 func sortedAddrs(list []core.Address) []core.Address {
 	out := slices.Clone(list)
-	slices.SortFunc(out, compareAddr)
+	slices.SortFunc(out, core.Address.Compare)
 	return out
 }
-
-func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

@@ -1,8 +1,6 @@
 package invoice
 
 import (
-	"strconv"
-
 	"github.com/govchain/govchain/app/core"
 )
 
@@ -19,8 +17,6 @@ func emit(ctx *core.Context, action string, inv *Invoice, kv ...string) {
 	}
 	ctx.Emit(EventType, append(attrs, kv...)...)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // issueDetails is the history detail of a document's issue.
 type issueDetails struct {
@@ -98,7 +94,7 @@ func (m IssueInvoice) Exec(ctx *core.Context) error {
 		return err
 	}
 	emit(ctx, "issue_invoice", inv, "kind", KindInvoice, "tax_period", inv.TaxPeriod,
-		"currency", inv.Currency, "gross_total", itoa(inv.GrossTotal), "status", inv.Status)
+		"currency", inv.Currency, "gross_total", core.Dec(inv.GrossTotal), "status", inv.Status)
 	return nil
 }
 
@@ -161,7 +157,7 @@ func (m IssueCreditNote) Exec(ctx *core.Context) error {
 		return err
 	}
 	kv := []string{"kind", KindCreditNote, "original_number", orig.Number, "tax_period", cn.TaxPeriod,
-		"currency", cn.Currency, "gross_total", itoa(cn.GrossTotal), "status", orig.Status}
+		"currency", cn.Currency, "gross_total", core.Dec(cn.GrossTotal), "status", orig.Status}
 	if orig.Claim != nil {
 		kv = append(kv, "claimant", orig.Claim.Claimant.String())
 	}
@@ -226,6 +222,6 @@ func (m ClaimReimbursement) Exec(ctx *core.Context) error {
 	if err := putInvoice(ctx.KV, inv); err != nil {
 		return err
 	}
-	emit(ctx, "claim_reimbursement", inv, "claimant", ctx.Signer.String(), "amount", itoa(inv.Claim.Amount))
+	emit(ctx, "claim_reimbursement", inv, "claimant", ctx.Signer.String(), "amount", core.Dec(inv.Claim.Amount))
 	return nil
 }

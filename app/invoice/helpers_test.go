@@ -50,7 +50,7 @@ func (e *env) buyerIndex(a core.Address) (Buyer, []BuyerEntry) {
 	for start := uint64(0); ; start += PageSize {
 		path := []string{"buyer", a.String(), "invoices"}
 		if start > 0 {
-			path = append(path, itoa(int64(start)))
+			path = append(path, core.Dec(int64(start)))
 		}
 		res, err := boundQuery(e.T, e.KV, path)
 		require.NoError(e.T, err)

@@ -178,15 +178,15 @@ func TestBuyerIndexPaging(t *testing.T) {
 	c := newCast(e)
 	n := PageSize*2 + 5
 	for i := range n {
-		e.OK(c.shop, issue("N-"+itoa(int64(i)), c.bob, line("x", 1000, int64(i+1), 0)))
+		e.OK(c.shop, issue("N-"+core.Dec(int64(i)), c.bob, line("x", 1000, int64(i+1), 0)))
 	}
 	b, entries := e.buyerIndex(c.bob)
 	require.Equal(t, uint64(n), b.DocumentCount)
 	for i, be := range entries {
-		require.Equal(t, "N-"+itoa(int64(i)), be.Number)
+		require.Equal(t, "N-"+core.Dec(int64(i)), be.Number)
 		require.Equal(t, int64(i+1), be.GrossTotal)
 	}
-	res, err := boundQuery(t, e.KV, []string{"buyer", c.bob.String(), "invoices", itoa(int64(n))})
+	res, err := boundQuery(t, e.KV, []string{"buyer", c.bob.String(), "invoices", core.Dec(int64(n))})
 	require.NoError(t, err)
 	require.Len(t, res.Entries, 1, "a page at the end holds only the anchor")
 	res, err = boundQuery(t, e.KV, []string{"totals", c.shop.String(), "2026-01", "entries", "200"})
@@ -206,7 +206,7 @@ func TestDeterministicReplay(t *testing.T) {
 			if i%3 == 0 {
 				buyer = c.bob
 			}
-			m := issue("R-"+itoa(int64(i)), buyer, line("x", int64(1000+i*250), int64(100+i), int64(i*100)))
+			m := issue("R-"+core.Dec(int64(i)), buyer, line("x", int64(1000+i*250), int64(100+i), int64(i*100)))
 			if i%4 == 0 {
 				m.Currency = "USD"
 			}

@@ -21,17 +21,11 @@ type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
 // refused with ErrInvalidMessage (coretest.CheckValidate).
-func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
-	t.Helper()
-	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
-}
+var checkValidate = coretest.Validator[validateCase](Module, ErrInvalidMessage)
 
 // checkMismatch requires every mutation of base to be refused with
 // ErrAmountMismatch.
-func checkMismatch(t *testing.T, base core.Msg, cases []validateCase) {
-	t.Helper()
-	coretest.CheckValidate(t, Module, ErrAmountMismatch, base, cases)
-}
+var checkMismatch = coretest.Validator[validateCase](Module, ErrAmountMismatch)
 
 // validLines: 1.5 kg at 3.33 (499.5 -> 500 net, 20% -> 100 tax) and 2 items
 // at 10.01 with 7% (2002 net, 140.14 -> 140 tax).

@@ -73,7 +73,7 @@ func TestRefusals(t *testing.T) {
 	// At most MaxCreditNotes credit notes per invoice.
 	e.OK(c.shop, issue("INV-4", c.alice, line("many", 1000, 1000, 0)))
 	for i := range MaxCreditNotes {
-		e.OK(c.shop, credit("M-"+itoa(int64(i)), "INV-4", line("one", 1000, 1, 0)))
+		e.OK(c.shop, credit("M-"+core.Dec(int64(i)), "INV-4", line("one", 1000, 1, 0)))
 	}
 	e.Refuse(c.shop, credit("M-X", "INV-4", line("one", 1000, 1, 0)), ErrTooManyCreditNotes)
 

@@ -41,7 +41,7 @@ func (m FlagDispute) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "flag_dispute", []string{p.ID}, "dispute_id", itoa(id))
+	emit(ctx, "flag_dispute", []string{p.ID}, "dispute_id", core.Dec(id))
 	return nil
 }
 
@@ -76,6 +76,6 @@ func (m ClearDispute) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "clear_dispute", []string{p.ID}, "dispute_id", itoa(d.ID))
+	emit(ctx, "clear_dispute", []string{p.ID}, "dispute_id", core.Dec(d.ID))
 	return nil
 }

@@ -142,7 +142,7 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 	kv := []string{"deceased", m.Deceased.String(), "notary", ctx.Signer.String()}
 	kv = append(kv, ownerAttrs("heir", heirs)...)
 	for _, id := range cancelled {
-		kv = append(kv, "transfer_id", itoa(id))
+		kv = append(kv, "transfer_id", core.Dec(id))
 	}
 	kv = append(kv, ownerAttrs("owner", owners)...)
 	emit(ctx, "transfer_inheritance", []string{p.ID}, kv...)

@@ -51,7 +51,7 @@ func (m CreateLien) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "create_lien", []string{p.ID}, "lien_id", itoa(id), "bank", ctx.Signer.String(), "lien_status", LienPending)
+	emit(ctx, "create_lien", []string{p.ID}, "lien_id", core.Dec(id), "bank", ctx.Signer.String(), "lien_status", LienPending)
 	return nil
 }
 
@@ -100,7 +100,7 @@ func (m AcceptLien) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "accept_lien", []string{p.ID}, "lien_id", itoa(l.ID), "bank", l.Bank.String(), "lien_status", l.Status)
+	emit(ctx, "accept_lien", []string{p.ID}, "lien_id", core.Dec(l.ID), "bank", l.Bank.String(), "lien_status", l.Status)
 	return nil
 }
 
@@ -133,6 +133,6 @@ func (m ReleaseLien) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "release_lien", []string{p.ID}, "lien_id", itoa(l.ID), "bank", l.Bank.String(), "lien_status", l.Status)
+	emit(ctx, "release_lien", []string{p.ID}, "lien_id", core.Dec(l.ID), "bank", l.Bank.String(), "lien_status", l.Status)
 	return nil
 }

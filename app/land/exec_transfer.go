@@ -87,8 +87,8 @@ func (m ProposeTransfer) Exec(ctx *core.Context) error {
 	if len(p.OpenDisputes) > 0 {
 		return core.Wrapf(ErrParcelDisputed, "parcel %s", p.ID)
 	}
-	if !m.ExpiresAt.After(ctx.BlockTime) || m.ExpiresAt.Sub(ctx.BlockTime) > MaxTransferHorizon {
-		return core.Wrapf(ErrDeadlineOutOfRange, "expires_at %s, block time %s", m.ExpiresAt.Format(time.RFC3339), ctx.BlockTime.UTC().Format(time.RFC3339))
+	if err := ctx.RequireDeadline(m.ExpiresAt, MaxTransferHorizon, ErrDeadlineOutOfRange); err != nil {
+		return err
 	}
 	t := &Transfer{
 		ParcelID:       p.ID,
@@ -127,7 +127,7 @@ func (m ProposeTransfer) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	kv := []string{"transfer_id", itoa(t.ID)}
+	kv := []string{"transfer_id", core.Dec(t.ID)}
 	kv = append(kv, ownerAttrs("seller", t.Sellers)...)
 	kv = append(kv, ownerAttrs("buyer", t.Buyers)...)
 	emit(ctx, "propose_transfer", []string{p.ID}, kv...)
@@ -200,9 +200,9 @@ func supersede(ctx *core.Context, p *Parcel, owners []Share, den, byTransfer uin
 // emitSuperseded emits one event per superseded transfer.
 func emitSuperseded(ctx *core.Context, parcelID string, ids []uint64, byTransfer uint64) {
 	for _, id := range ids {
-		kv := []string{"transfer_id", itoa(id)}
+		kv := []string{"transfer_id", core.Dec(id)}
 		if byTransfer != 0 {
-			kv = append(kv, "superseded_by", itoa(byTransfer))
+			kv = append(kv, "superseded_by", core.Dec(byTransfer))
 		}
 		emit(ctx, "supersede_transfer", []string{parcelID}, kv...)
 	}
@@ -224,7 +224,7 @@ func recordStep(ctx *core.Context, t *Transfer, action string, details any, kv .
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, action, []string{p.ID}, append([]string{"transfer_id", itoa(t.ID)}, kv...)...)
+	emit(ctx, action, []string{p.ID}, append([]string{"transfer_id", core.Dec(t.ID)}, kv...)...)
 	return nil
 }
 
@@ -305,7 +305,7 @@ func (m ConsentTransfer) Exec(ctx *core.Context) error {
 	}
 	t.Consents = append(t.Consents, Consent{LienID: l.ID, Bank: ctx.Signer, Height: ctx.Height, Time: ctx.BlockTime.UTC()})
 	return recordStep(ctx, t, "consent_transfer", consentDetails{TransferID: t.ID, LienID: l.ID},
-		"lien_id", itoa(l.ID), "bank", ctx.Signer.String())
+		"lien_id", core.Dec(l.ID), "bank", ctx.Signer.String())
 }
 
 // Exec implements core.Msg: the signer must be a land registrar; the
@@ -402,9 +402,9 @@ func (m RegisterTransfer) Exec(ctx *core.Context) error {
 	if err := putTransfer(ctx.KV, t); err != nil {
 		return err
 	}
-	kv := []string{"transfer_id", itoa(t.ID)}
+	kv := []string{"transfer_id", core.Dec(t.ID)}
 	for _, id := range released {
-		kv = append(kv, "lien_id", itoa(id))
+		kv = append(kv, "lien_id", core.Dec(id))
 	}
 	kv = append(kv, ownerAttrs("owner", owners)...)
 	emit(ctx, "register_transfer", []string{p.ID}, kv...)
@@ -455,6 +455,6 @@ func (m CancelTransfer) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "cancel_transfer", []string{p.ID}, "transfer_id", itoa(t.ID))
+	emit(ctx, "cancel_transfer", []string{p.ID}, "transfer_id", core.Dec(t.ID))
 	return nil
 }

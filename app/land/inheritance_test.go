@@ -196,7 +196,7 @@ func inheritanceRefusals(e *env, c cast) {
 	e.Refuse(c.notary, inh("I-1", dead, 4, sh(heirA, 1), sh(heirB, 1)), ErrHeirDeceased)
 	many := make([]Share, MaxOwners)
 	for i := range many {
-		many[i] = sh(e.Account("estate-heir-"+itoa(uint64(i))), 1)
+		many[i] = sh(e.Account("estate-heir-"+core.Dec(uint64(i))), 1)
 	}
 	e.Refuse(c.notary, inh("I-1", dead, 128, many...), ErrTooManyOwners)
 

@@ -1,7 +1,6 @@
 package land
 
 import (
-	"bytes"
 	"time"
 
 	"github.com/govchain/govchain/app/core"
@@ -495,8 +494,6 @@ func findShare(list []Share, a core.Address) (uint64, bool) {
 	}
 	return 0, false
 }
-
-func compareAddr(a, b core.Address) int { return bytes.Compare(a[:], b[:]) }
 
 func gcd(a, b uint64) uint64 {
 	for b != 0 {

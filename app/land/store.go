@@ -3,7 +3,6 @@ package land
 import (
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
@@ -142,7 +141,7 @@ func addOwnerCount(kv state.KV, a core.Address, delta int) error {
 // sortShares returns a copy of list sorted by account.
 func sortShares(list []Share) []Share {
 	out := slices.Clone(list)
-	slices.SortFunc(out, func(a, b Share) int { return compareAddr(a.Account, b.Account) })
+	slices.SortFunc(out, func(a, b Share) int { return a.Account.Compare(b.Account) })
 	return out
 }
 
@@ -194,8 +193,6 @@ func applyTransfer(owners []Share, den uint64, t *Transfer) ([]Share, uint64, er
 }
 
 func sameShares(a, b []Share) bool { return slices.Equal(a, b) }
-
-func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func isOwner(p *Parcel, a core.Address) bool {
 	_, ok := findShare(p.Owners, a)

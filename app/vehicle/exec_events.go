@@ -65,8 +65,8 @@ func flagRollback(ctx *core.Context, v *Vehicle, km int64, source string) error 
 	}); err != nil {
 		return err
 	}
-	emit(ctx, ActionOdometerRollback, v.VIN, "claimed_km", ktoa(km), "recorded_km", ktoa(v.OdometerKM),
-		"source", source, "fraud_flags", itoa(v.FraudFlags), "owner", v.Owner.String())
+	emit(ctx, ActionOdometerRollback, v.VIN, "claimed_km", core.Dec(km), "recorded_km", core.Dec(v.OdometerKM),
+		"source", source, "fraud_flags", core.Dec(v.FraudFlags), "owner", v.Owner.String())
 	return nil
 }
 
@@ -92,7 +92,7 @@ func (m RecordInspection) Exec(ctx *core.Context) error {
 	}); err != nil {
 		return err
 	}
-	emit(ctx, "record_inspection", v.VIN, "result", m.Result, "odometer_km", ktoa(m.OdometerKM), "owner", v.Owner.String())
+	emit(ctx, "record_inspection", v.VIN, "result", m.Result, "odometer_km", core.Dec(m.OdometerKM), "owner", v.Owner.String())
 	if flagged {
 		if err := flagRollback(ctx, v, m.OdometerKM, "record_inspection"); err != nil {
 			return err
@@ -120,7 +120,7 @@ func (m RecordRepair) Exec(ctx *core.Context) error {
 	}); err != nil {
 		return err
 	}
-	emit(ctx, "record_repair", v.VIN, "odometer_km", ktoa(m.OdometerKM), "owner", v.Owner.String())
+	emit(ctx, "record_repair", v.VIN, "odometer_km", core.Dec(m.OdometerKM), "owner", v.Owner.String())
 	if flagged {
 		if err := flagRollback(ctx, v, m.OdometerKM, "record_repair"); err != nil {
 			return err
@@ -179,6 +179,6 @@ func (m RecordOdometer) Exec(ctx *core.Context) error {
 	if err := putVehicle(ctx.KV, v); err != nil {
 		return err
 	}
-	emit(ctx, "record_odometer", v.VIN, "odometer_km", ktoa(m.OdometerKM), "owner", v.Owner.String())
+	emit(ctx, "record_odometer", v.VIN, "odometer_km", core.Dec(m.OdometerKM), "owner", v.Owner.String())
 	return nil
 }

@@ -55,7 +55,7 @@ func (m CreateLien) Exec(ctx *core.Context) error {
 	if err := putVehicle(ctx.KV, v); err != nil {
 		return err
 	}
-	emit(ctx, "create_lien", v.VIN, "lien_id", itoa(id), "bank", ctx.Signer.String(), "owner", v.Owner.String())
+	emit(ctx, "create_lien", v.VIN, "lien_id", core.Dec(id), "bank", ctx.Signer.String(), "owner", v.Owner.String())
 	return nil
 }
 
@@ -87,6 +87,6 @@ func (m ReleaseLien) Exec(ctx *core.Context) error {
 	if err := putVehicle(ctx.KV, v); err != nil {
 		return err
 	}
-	emit(ctx, "release_lien", v.VIN, "lien_id", itoa(l.ID), "bank", l.Bank.String(), "owner", v.Owner.String())
+	emit(ctx, "release_lien", v.VIN, "lien_id", core.Dec(l.ID), "bank", l.Bank.String(), "owner", v.Owner.String())
 	return nil
 }

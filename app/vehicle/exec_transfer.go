@@ -56,8 +56,8 @@ func (m OfferTransfer) Exec(ctx *core.Context) error {
 	if len(v.ActiveLiens) > 0 {
 		return core.Wrapf(ErrVehicleEncumbered, "vin %s has liens %v", v.VIN, v.ActiveLiens)
 	}
-	if !m.ExpiresAt.After(ctx.BlockTime) || m.ExpiresAt.Sub(ctx.BlockTime) > MaxOfferHorizon {
-		return core.Wrapf(ErrDeadlineOutOfRange, "expires_at %s, block time %s", rfc3339(m.ExpiresAt), rfc3339(ctx.BlockTime))
+	if err := ctx.RequireDeadline(m.ExpiresAt, MaxOfferHorizon, ErrDeadlineOutOfRange); err != nil {
+		return err
 	}
 	var superseded uint64
 	if v.OpenTransfer != 0 {
@@ -98,9 +98,9 @@ func (m OfferTransfer) Exec(ctx *core.Context) error {
 	if err := putVehicle(ctx.KV, v); err != nil {
 		return err
 	}
-	kv := []string{"transfer_id", itoa(t.ID), "seller", t.Seller.String(), "buyer", t.Buyer.String()}
+	kv := []string{"transfer_id", core.Dec(t.ID), "seller", t.Seller.String(), "buyer", t.Buyer.String()}
 	if superseded != 0 {
-		kv = append(kv, "expired_transfer_id", itoa(superseded))
+		kv = append(kv, "expired_transfer_id", core.Dec(superseded))
 	}
 	emit(ctx, "offer_transfer", v.VIN, kv...)
 	return nil
@@ -159,7 +159,7 @@ func step(ctx *core.Context, t *Transfer, v *Vehicle, action string, complete bo
 	if err := putVehicle(ctx.KV, v); err != nil {
 		return err
 	}
-	kv := []string{"transfer_id", itoa(t.ID), "transfer_status", t.Status, "seller", t.Seller.String(), "buyer", t.Buyer.String()}
+	kv := []string{"transfer_id", core.Dec(t.ID), "transfer_status", t.Status, "seller", t.Seller.String(), "buyer", t.Buyer.String()}
 	if complete {
 		kv = append(kv, "owner", v.Owner.String(), "tax_liable", v.TaxLiable.String())
 	}
@@ -245,6 +245,6 @@ func (m CancelTransfer) Exec(ctx *core.Context) error {
 	if err := putVehicle(ctx.KV, v); err != nil {
 		return err
 	}
-	emit(ctx, "cancel_transfer", v.VIN, "transfer_id", itoa(t.ID), "seller", t.Seller.String(), "buyer", t.Buyer.String())
+	emit(ctx, "cancel_transfer", v.VIN, "transfer_id", core.Dec(t.ID), "seller", t.Seller.String(), "buyer", t.Buyer.String())
 	return nil
 }

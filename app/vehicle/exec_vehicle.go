@@ -150,7 +150,7 @@ func (m DeregisterVehicle) Exec(ctx *core.Context) error {
 	}
 	kv := []string{"reason", m.Reason, "owner", v.Owner.String()}
 	if cancelled != 0 {
-		kv = append(kv, "transfer_id", itoa(cancelled))
+		kv = append(kv, "transfer_id", core.Dec(cancelled))
 	}
 	emit(ctx, "deregister_vehicle", v.VIN, kv...)
 	return nil
@@ -224,7 +224,7 @@ func (m TransferInheritance) Exec(ctx *core.Context) error {
 	}
 	kv := []string{"deceased", deceased.String(), "owner", m.Heir.String(), "tax_liable", m.Heir.String()}
 	if cancelled != 0 {
-		kv = append(kv, "transfer_id", itoa(cancelled))
+		kv = append(kv, "transfer_id", core.Dec(cancelled))
 	}
 	emit(ctx, "transfer_inheritance", v.VIN, kv...)
 	return nil

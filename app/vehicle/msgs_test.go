@@ -21,10 +21,7 @@ type validateCase coretest.ValidateCase
 
 // checkValidate requires base to be valid and every mutation of it to be
 // refused with ErrInvalidMessage (coretest.CheckValidate).
-func checkValidate(t *testing.T, base core.Msg, cases []validateCase) {
-	t.Helper()
-	coretest.CheckValidate(t, Module, ErrInvalidMessage, base, cases)
-}
+var checkValidate = coretest.Validator[validateCase](Module, ErrInvalidMessage)
 
 func validRegister() RegisterVehicle { return registerMsg(vin1, "AB-123", va) }
 

@@ -2,7 +2,6 @@ package vehicle
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/govchain/govchain/app/core"
@@ -170,9 +169,5 @@ func closeOpenTransfer(ctx *core.Context, v *Vehicle, status, reason string) (ui
 	}
 	return t.ID, nil
 }
-
-func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
-
-func ktoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -39,6 +39,18 @@ func CheckValidate[C ~struct {
 	}
 }
 
+// Validator returns CheckValidate bound to module m and sentinel: a
+// module's checkValidate.
+func Validator[C ~struct {
+	Name   string
+	Mutate func(core.Msg) core.Msg
+}](m *core.Module, sentinel error) func(t *testing.T, base core.Msg, cases []C) {
+	return func(t *testing.T, base core.Msg, cases []C) {
+		t.Helper()
+		CheckValidate(t, m, sentinel, base, cases)
+	}
+}
+
 // Mutate adapts fn, a change to a message of type M, to a case's
 // mutation: it changes a copy of the message it is given.
 func Mutate[M core.Msg](fn func(m *M)) func(core.Msg) core.Msg {
