@@ -4,8 +4,10 @@
 // checks, events, per-record history, the key prefixes of the core tables,
 // the helpers every module's checks, reads and queries use (validation of
 // common fields, typed reads with a not-found sentinel, sequential ids,
-// query answers), and the error kinds and coded sentinels that the abci
-// package maps to stable result codes.
+// history entries with their count, closing stamps, workflow deadlines,
+// query answers and path segments), and the error kinds and coded
+// sentinels that the abci package maps to stable result codes. A step two
+// modules take the same way lives here once.
 //
 // Modules (app/land, app/vehicle, ...) import core; core imports no
 // module. Everything here runs inside the deterministic state machine, so

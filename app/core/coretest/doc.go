@@ -1,5 +1,14 @@
-// Package coretest holds test doubles for registry tests: an in-memory KV,
-// a Context builder and Env, the chain of one-transaction blocks every
-// registry's tests run messages on. It is imported only by _test.go files;
-// it must never be used by the node.
+// Package coretest holds what every module's tests share: test doubles
+// (an in-memory KV, a Context builder and its clock, Env, the chain of
+// one-transaction blocks the tests run messages on) and the test
+// procedures every module runs the same way, each written once here:
+// CheckModule (the module contract), CheckValidate (a Validate table),
+// AuthMatrix (the authorisation matrix), BoundQuery and the query checks
+// (History, Index, Lookup, RequireStored, RequireNotFound,
+// RequireMalformed), Env.Refuse with Env.RequireSeen (every sentinel
+// triggered, state unchanged), and the readers Read and Attrs. A module's
+// tests keep their own data: cases, setups, casts of accounts.
+//
+// It is imported only by _test.go files; it must never be used by the
+// node.
 package coretest

@@ -70,10 +70,7 @@ func Index[A, E any](t testing.TB, q Querier, r state.Reader, path []string, anc
 	count func(A) uint64, keyOf func(E) []byte) (a A, entries []E, ok bool) {
 	t.Helper()
 	res, err := q(t, r, path)
-	var nf *core.NotFound
-	if errors.As(err, &nf) {
-		require.ErrorIs(t, err, notFound)
-		require.Equal(t, anchor, nf.Key)
+	if isNotFound(t, err, notFound, anchor) {
 		return a, nil, false
 	}
 	require.NoError(t, err, "%q", path)
@@ -95,16 +92,26 @@ func Index[A, E any](t testing.TB, q Querier, r state.Reader, path []string, anc
 func Lookup[T any](t testing.TB, q Querier, r state.Reader, path []string, key []byte, notFound error) (v T, ok bool) {
 	t.Helper()
 	res, err := q(t, r, path)
-	var nf *core.NotFound
-	if errors.As(err, &nf) {
-		require.ErrorIs(t, err, notFound)
-		require.Equal(t, key, nf.Key)
+	if isNotFound(t, err, notFound, key) {
 		return v, false
 	}
 	require.NoError(t, err, "%q", path)
 	require.Equal(t, key, res.Key)
 	require.NoError(t, json.Unmarshal(res.Value, &v))
 	return v, true
+}
+
+// isNotFound reports whether err is a not-found answer, which must then be
+// notFound proving key absent.
+func isNotFound(t testing.TB, err, notFound error, key []byte) bool {
+	t.Helper()
+	var nf *core.NotFound
+	if !errors.As(err, &nf) {
+		return false
+	}
+	require.ErrorIs(t, err, notFound)
+	require.Equal(t, key, nf.Key)
+	return true
 }
 
 // RequireStored requires path to be answered with the single record under
