@@ -135,11 +135,8 @@ func TestQueries(t *testing.T) {
 	h := coretest.HashOf("doc")
 	e.okCtx(n, AnchorDocument{DocumentHash: h, DocType: "contract"})
 
-	res, err := boundQuery(t, e.KV, []string{"document", h.String()})
-	require.NoError(t, err)
-	require.Equal(t, DocumentKey(h), res.Key)
-	require.Empty(t, res.Entries)
-	res, err = boundQuery(t, e.KV, []string{"document", h.String(), "history"})
+	coretest.RequireStored(t, boundQuery, e.KV, []string{"document", h.String()}, DocumentKey(h))
+	res, err := boundQuery(t, e.KV, []string{"document", h.String(), "history"})
 	require.NoError(t, err)
 	require.Equal(t, res.Key, res.Entries[0].Key)
 	require.Equal(t, res.Value, res.Entries[0].Value)
@@ -164,15 +161,11 @@ func TestQueries(t *testing.T) {
 	if h.String()[0] >= '0' && h.String()[0] <= '9' {
 		upper[0] = 'F'
 	}
-	for _, path := range [][]string{
+	coretest.RequireMalformed(t, boundQuery, e.KV, ErrUnknownQuery, [][]string{
 		nil, {}, {"document"}, {"document", ""}, {"document", h.String()[:63]}, {"document", h.String() + "00"},
 		{"document", "zz" + h.String()[2:]}, {"document", string(upper)},
 		{"document", h.String(), "owners"}, {"document", h.String(), "history", "0"}, {"hash", h.String()},
-	} {
-		_, err := boundQuery(t, e.KV, path)
-		require.ErrorIs(t, err, ErrUnknownQuery, "%q", path)
-		require.ErrorIs(t, err, core.ErrInvalid)
-	}
+	})
 }
 
 // TestDeterministicReplay runs the same transactions on two fresh stores
