@@ -195,10 +195,10 @@ func TestOutputFlag(t *testing.T) {
 	t.Setenv("GOVCHAIN_OUTPUT", "yaml")
 	_, errOut, code := govchain(t, "version")
 	requireOneLineError(t, errOut, code, `GOVCHAIN_OUTPUT must be text or json, not "yaml"`)
-	// testnet init's --output is its directory; GOVCHAIN_OUTPUT does not
-	// set it.
-	_, errOut, code = govchain(t, "testnet", "init")
-	requireOneLineError(t, errOut, code, "--output is required")
+	// testnet init takes the output flag like every command (its
+	// directory is --dir).
+	_, errOut, code = govchain(t, "testnet", "init", "--dir", filepath.Join(t.TempDir(), "net"))
+	requireOneLineError(t, errOut, code, `GOVCHAIN_OUTPUT must be text or json, not "yaml"`)
 
 	t.Setenv("GOVCHAIN_OUTPUT", "json")
 	out, errOut, code := govchain(t, "version")
