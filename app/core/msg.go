@@ -48,3 +48,21 @@ func (n *NotFound) Error() string { return n.Err.Error() }
 
 // Unwrap returns the underlying error.
 func (n *NotFound) Unwrap() error { return n.Err }
+
+// Recorder is a Msg whose refusals are themselves recorded in the state
+// (an access request that no grant covers, say, which the subject's access
+// log must still show). After Exec refuses, the app discards Exec's writes
+// and calls RecordRefusal on a fresh branch with the refusal and the
+// result code the transaction gets; if RecordRefusal returns nil, its
+// writes and events are kept while the transaction's result is still the
+// refusal. CheckTx admits a Recorder whose refusal RecordRefusal accepts,
+// so that the refusal reaches a block and is recorded there.
+//
+// Contract: RecordRefusal is deterministic, writes only through ctx.KV,
+// and returns an error (nothing is then recorded) for a refusal that must
+// not be recorded, such as a signer without the role to make the request
+// at all.
+type Recorder interface {
+	Msg
+	RecordRefusal(ctx *Context, refusal error, code uint32) error
+}
