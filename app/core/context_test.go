@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -169,4 +170,13 @@ func TestGenesisOfFunc(t *testing.T) {
 	_, err = sec.Check(json.RawMessage(`{"items":[],"extra":1}`))
 	require.ErrorContains(t, err, "unknown field")
 	require.Error(t, sec.Init(coretest.NewMemKV(), 7), "a value of another type")
+}
+
+func TestIsRefusal(t *testing.T) {
+	for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
+		require.True(t, core.IsRefusal(core.Wrapf(k, "x")), k.Error())
+	}
+	require.True(t, core.IsRefusal(core.Wrapf(core.ErrMissingRole, "x")))
+	require.False(t, core.IsRefusal(errors.New("disk failed")))
+	require.False(t, core.IsRefusal(nil))
 }

@@ -60,6 +60,17 @@ func (e *Error) Error() string { return e.msg }
 // Unwrap returns the kind.
 func (e *Error) Unwrap() error { return e.kind }
 
+// IsRefusal reports whether err is a rule's refusal (of one of the four
+// kinds) rather than an internal error such as a storage failure.
+func IsRefusal(err error) bool {
+	for _, k := range []error{ErrInvalid, ErrNotFound, ErrUnauthorized, ErrConflict} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // Wrapf returns an error that is errors.Is both err and the detail: it
 // prints "<err>: <detail>".
 func Wrapf(err error, format string, args ...any) error {
