@@ -1,6 +1,7 @@
 package sharing
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -140,4 +141,29 @@ func TestLogCompleteness(t *testing.T) {
 	// (no role) leaves it as it was.
 	e.Refuse(c.alice, requestMsg(1, psn1, "income"), core.ErrMissingRole)
 	require.Len(t, e.log(psn1), 3)
+}
+
+// FuzzResolve feeds arbitrary query paths to the resolver: it never
+// panics, a path it refuses is refused as invalid with ErrUnknownQuery and
+// names no key, and a path it resolves names a key under the module's
+// prefix.
+func FuzzResolve(f *testing.F) {
+	for _, p := range []string{"purposes", "log/PSN-1/0", "record/finance/income/PSN-1/history", "grants/a/b",
+		"consent/s/a/p/history", "grant/18446744073709551615", "log/x/01", "keys/" + strings.Repeat("a", 300)} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		parts := strings.Split(path, "/")
+		key, answer, err := resolve(parts)
+		if err != nil {
+			require.ErrorIs(t, err, ErrUnknownQuery)
+			require.ErrorIs(t, err, core.ErrInvalid)
+			require.Nil(t, key)
+			_, ok := Module.PathKey(parts)
+			require.False(t, ok)
+			return
+		}
+		require.NotNil(t, answer)
+		require.Equal(t, Prefix, key[0])
+	})
 }
