@@ -2,7 +2,6 @@ package abci
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -16,8 +15,8 @@ const Codespace = "govchain"
 // Result codes. 0 is success. CodeInternal is any error the table does not
 // know, logged as "internal error".
 const (
-	CodeOK       uint32 = 0
-	CodeInternal uint32 = 1
+	CodeOK       = core.CodeOK
+	CodeInternal = core.CodeInternal
 )
 
 // codeEntry maps a sentinel to its code.
@@ -31,8 +30,9 @@ type codeEntry struct {
 // then each module's (100 codes each, core.Module's Codes). Each code is written beside its
 // sentinel (core.NewCodedError) and never changes; testdata/codes.txt
 // holds the whole released table. Code matches entries in order with
-// errors.Is, so of two coded sentinels in one error chain the lower code
-// wins.
+// The table lists the codes; Code reads them from the sentinels
+// themselves (core.ResultCode), so of two coded sentinels in one error
+// chain the lower code wins, as the table's order did.
 var codeTable = buildCodeTable(app.Modules)
 
 // buildCodeTable sorts by code the sentinels of core, of app and of every
@@ -67,29 +67,16 @@ func buildCodeTable(mods []*core.Module) []codeEntry {
 // sentinel of its own in codeTable (for instance a registry refusal wrapped
 // only with its kind).
 var kindTable = []codeEntry{
-	{core.ErrInvalid, 90},
-	{core.ErrNotFound, 91},
-	{core.ErrUnauthorized, 92},
-	{core.ErrConflict, 93},
+	{core.ErrInvalid, core.CodeInvalid},
+	{core.ErrNotFound, core.CodeNotFound},
+	{core.ErrUnauthorized, core.CodeUnauthorized},
+	{core.ErrConflict, core.CodeConflict},
 }
 
-// Code returns the stable result code of err (0 for nil).
-func Code(err error) uint32 {
-	if err == nil {
-		return CodeOK
-	}
-	for _, e := range codeTable {
-		if errors.Is(err, e.err) {
-			return e.code
-		}
-	}
-	for _, e := range kindTable {
-		if errors.Is(err, e.err) {
-			return e.code
-		}
-	}
-	return CodeInternal
-}
+// Code returns the stable result code of err (core.ResultCode: 0 for nil,
+// the lowest code of a coded sentinel in its chain, its kind's code, or
+// CodeInternal).
+func Code(err error) uint32 { return core.ResultCode(err) }
 
 // Log returns the readable message for err: its text for known errors,
 // and for unknown ones "internal error: <text>".

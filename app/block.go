@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
@@ -134,6 +135,9 @@ func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded,
 		}})
 	} else {
 		branch.Discard()
+		if rec, ok := d.tx.Msg.(core.Recorder); ok && res.Err != nil && kv.err == nil {
+			res.Events = a.recordRefusal(kv, ctx, acc, d.tx, rec, res.Err)
+		}
 	}
 	// Re-read the account: the message may have changed it (a key
 	// rotation); the sequence is consumed either way.
@@ -150,6 +154,44 @@ func (a *App) deliver(kv *faultKV, height int64, blockTime time.Time, d decoded,
 		kv.fail(err)
 	}
 	return res
+}
+
+// recordRefusal keeps the record a Recorder makes of its own refusal
+// (core.Recorder): RecordRefusal runs on a fresh branch of kv with a
+// context like the refused one, and its writes are applied only if it
+// accepts the refusal. It returns the events to report with the refusal
+// (none if nothing was recorded).
+func (a *App) recordRefusal(kv *faultKV, refused *core.Context, acc core.Account, tx *DecodedTx, rec core.Recorder, refusal error) []core.Event {
+	branch := state.NewBranch(kv)
+	if err := recordNewAccount(branch, acc, tx); err != nil {
+		kv.fail(err)
+		return nil
+	}
+	ctx := &core.Context{KV: branch, ChainID: refused.ChainID, Height: refused.Height, BlockTime: refused.BlockTime, TxHash: refused.TxHash, Signer: refused.Signer}
+	if err := runRecord(ctx, rec, refusal); err != nil || kv.err != nil {
+		branch.Discard()
+		return nil
+	}
+	if err := branch.Write(); err != nil {
+		kv.fail(err)
+		return nil
+	}
+	return append(ctx.Events(), core.Event{Type: "message", Attrs: []core.Attr{
+		{Key: "action", Value: tx.Msg.Type(), Index: true},
+		{Key: "signer", Value: refused.Signer.String(), Index: true},
+		{Key: "refused", Value: strconv.FormatUint(uint64(core.ResultCode(refusal)), 10), Index: true},
+	}})
+}
+
+// runRecord runs a Recorder's RecordRefusal with the refusal's result
+// code, turning a panic into an error (nothing is recorded).
+func runRecord(ctx *core.Context, rec core.Recorder, refusal error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("app: %s's refusal record panicked: %v", rec.Type(), r)
+		}
+	}()
+	return rec.RecordRefusal(ctx, refusal, core.ResultCode(refusal))
 }
 
 // runMsg runs a message's Exec, turning a panic into an internal error so

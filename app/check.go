@@ -114,6 +114,20 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 	// best estimate, and FinalizeBlock checks again with the real one.
 	ctx := &core.Context{KV: branch, ChainID: a.info.ChainID, Height: last.Height + 1, BlockTime: last.Time, TxHash: d.Hash, Signer: acc.Address}
 	res.Err = runMsg(ctx, d.Msg)
+	if rec, ok := d.Msg.(core.Recorder); ok && res.Err != nil {
+		// A refusal its message records is admitted, so that it reaches a
+		// block and is recorded there (core.Recorder).
+		record := state.NewBranch(readOnly{a.view})
+		defer record.Discard()
+		if err := recordNewAccount(record, acc, d); err != nil {
+			res.Err = err
+			return res
+		}
+		rctx := &core.Context{KV: record, ChainID: ctx.ChainID, Height: ctx.Height, BlockTime: ctx.BlockTime, TxHash: ctx.TxHash, Signer: ctx.Signer}
+		if runRecord(rctx, rec, res.Err) == nil {
+			res.Err = nil
+		}
+	}
 	return res
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/app/vehicle"
+	"github.com/govchain/govchain/seal"
 )
 
 // otherRegistries generates a seeded mix of vehicle, invoice, notary and
@@ -108,17 +109,11 @@ type sharingFlow struct {
 	allowed []uint64 // ids of allowed requests, in order
 }
 
-// sharingSalt is the test salt of a field of a subject's record.
-func sharingSalt(subject, field string) []byte {
-	h := docHash("salt " + subject + " " + field)
-	return h[:]
-}
-
 func sharingCommit(subject string) *sharing.CommitRecord {
 	var fields []sharing.FieldCommitment
 	for _, f := range []string{"address", "employer", "income"} {
-		fields = append(fields, sharing.FieldCommitment{Name: f,
-			Commitment: sharing.Commit(sharingSalt(subject, f), f, []byte(subject+" "+f))})
+		salt := docHash("salt " + subject + " " + f)
+		fields = append(fields, sharing.FieldCommitment{Name: f, Commitment: seal.Commitment(salt, f, subject+" "+f)})
 	}
 	return &sharing.CommitRecord{ClassID: "income", Subject: subject, Fields: fields}
 }
@@ -147,8 +142,12 @@ func (f *sharingFlow) next(c *testChain) [][]byte {
 			PeriodSeconds: 3600, ConsentRequired: consent}
 	}
 	key := func(id string) *sharing.RegisterKey {
-		pub := docHash("hpke " + id)
-		return &sharing.RegisterKey{KeyID: id, Suite: sharing.SuiteX25519, PublicKey: pub[:], ValidUntil: c.time.Add(365 * 24 * time.Hour)}
+		seed := docHash("hpke " + id)
+		k, err := seal.ParsePrivateKey(seal.SuiteX25519, seed[:])
+		if err != nil {
+			panic(err)
+		}
+		return &sharing.RegisterKey{KeyID: id, Suite: seal.SuiteX25519, PublicKey: k.PublicKeyBytes(), ValidUntil: c.time.Add(365 * 24 * time.Hour)}
 	}
 	deliver := func(id uint64) *sharing.RecordDelivery {
 		return &sharing.RecordDelivery{RequestID: id, PayloadHash: docHash("sealed " + strconv.FormatUint(id, 10)), KeyID: "k1"}

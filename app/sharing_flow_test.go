@@ -33,16 +33,27 @@ func TestSharingThroughApp(t *testing.T) {
 	require.NoError(t, json.Unmarshal(q.Entries[0].Value, &head))
 	require.Len(t, q.Entries, int(head.Count)+1)
 	require.Len(t, q.Proofs, len(q.Entries), "every entry is proven")
-	var kinds []string
+	var kinds, outcomes []string
+	var codes []uint32
 	for _, e := range q.Entries[1:] {
 		var le sharing.LogEntry
 		require.NoError(t, json.Unmarshal(e.Value, &le))
 		kinds = append(kinds, le.Kind)
+		outcomes = append(outcomes, le.Outcome)
+		if le.Refusal != nil {
+			codes = append(codes, le.Refusal.Code)
+		}
 	}
-	// Refused requests are recorded by the app's refusal hook, which this
-	// list grows by when it lands; the allowed request, its delivery and
-	// the complaint are logged by their own transactions.
-	require.Subset(t, kinds, []string{sharing.KindRequest, sharing.KindDelivery, sharing.KindComplaint})
+	// Every request about SUBJ-1 is logged, the refused ones by the app's
+	// refusal hook with the code the transaction got: no consent yet, a
+	// field the grant does not cover, a grant limited to SUBJ-2, a revoked
+	// grant.
+	require.Equal(t, []string{sharing.KindRequest, sharing.KindRequest, sharing.KindRequest, sharing.KindDelivery,
+		sharing.KindComplaint, sharing.KindRequest, sharing.KindRequest}, kinds)
+	require.Equal(t, []string{sharing.OutcomeRefused, sharing.OutcomeAllowed, sharing.OutcomeRefused, "", "",
+		sharing.OutcomeRefused, sharing.OutcomeRefused}, outcomes)
+	require.Equal(t, []uint32{sharing.ErrConsentMissing.Code(), sharing.ErrFieldNotCovered.Code(),
+		sharing.ErrSubjectNotCovered.Code(), sharing.ErrGrantRevoked.Code()}, codes)
 	q = c.query("/sharing/log/SUBJ-1/" + core.Dec(head.Count))
 	require.ErrorIs(t, q.Err, sharing.ErrLogNotFound)
 	require.Len(t, q.Proofs, 1)
@@ -60,4 +71,26 @@ func TestSharingThroughApp(t *testing.T) {
 	require.Equal(t, sharing.OutcomeAllowed, req.Outcome)
 	require.NotNil(t, req.Delivery)
 	require.Len(t, req.Complaints, 1)
+
+	// A request the officer's agency has no grant for is refused with its
+	// code, admitted by CheckTx so that it is recorded, and recorded in its
+	// block; a signer who is no data officer is refused and recorded
+	// nowhere.
+	tx := c.sign("officer", sharingRequest(99, "SUBJ-1", "income"))
+	require.NoError(t, c.app.CheckTx(tx).Err)
+	r := c.block(tx)[0]
+	require.ErrorIs(t, r.Err, sharing.ErrGrantNotFound)
+	require.Equal(t, "refused", eventAttr(r.Events, "outcome"))
+	id := eventAttr(r.Events, "request_id")
+	q = c.query("/sharing/request/" + id)
+	require.NoError(t, q.Err)
+	require.NoError(t, json.Unmarshal(q.Value, &req))
+	require.Equal(t, &sharing.Refusal{Code: sharing.ErrGrantNotFound.Code(), Reason: r.Err.Error()}, req.Refusal)
+	stranger := c.sign("alice", sharingRequest(2, "SUBJ-1", "income"))
+	require.ErrorIs(t, c.app.CheckTx(stranger).Err, core.ErrMissingRole)
+	before := c.query("/sharing/log/SUBJ-1")
+	r = c.block(stranger)[0]
+	require.ErrorIs(t, r.Err, core.ErrMissingRole)
+	require.Empty(t, r.Events)
+	require.Equal(t, before.Entries, c.query("/sharing/log/SUBJ-1").Entries)
 }

@@ -71,6 +71,68 @@ func IsRefusal(err error) bool {
 	return false
 }
 
+// Result codes that no sentinel carries: success, an internal error (an
+// error of no known kind), and the code of each kind for an error that
+// has a kind but no coded sentinel.
+const (
+	CodeOK           uint32 = 0
+	CodeInternal     uint32 = 1
+	CodeInvalid      uint32 = 90
+	CodeNotFound     uint32 = 91
+	CodeUnauthorized uint32 = 92
+	CodeConflict     uint32 = 93
+)
+
+// ResultCode returns the stable result code of err: 0 for nil; else the
+// lowest code of the coded sentinels (NewCodedError) in err's chain; else
+// the code of its kind (90-93); else CodeInternal. The abci layer reports
+// it, and the app records it where a refusal is itself recorded
+// (Recorder).
+func ResultCode(err error) uint32 {
+	if err == nil {
+		return CodeOK
+	}
+	if c := lowestCode(err); c != 0 {
+		return c
+	}
+	for _, k := range []struct {
+		kind error
+		code uint32
+	}{{ErrInvalid, CodeInvalid}, {ErrNotFound, CodeNotFound}, {ErrUnauthorized, CodeUnauthorized}, {ErrConflict, CodeConflict}} {
+		if errors.Is(err, k.kind) {
+			return k.code
+		}
+	}
+	return CodeInternal
+}
+
+// lowestCode walks err's chain (every branch of a joined error too) and
+// returns the lowest code of a coded sentinel in it, or 0.
+func lowestCode(err error) uint32 {
+	var low uint32
+	var walk func(error)
+	walk = func(e error) {
+		for e != nil {
+			if s, ok := e.(*Error); ok && s.code != 0 && (low == 0 || s.code < low) {
+				low = s.code
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() []error }:
+				for _, x := range u.Unwrap() {
+					walk(x)
+				}
+				return
+			case interface{ Unwrap() error }:
+				e = u.Unwrap()
+			default:
+				return
+			}
+		}
+	}
+	walk(err)
+	return low
+}
+
 // Wrapf returns an error that is errors.Is both err and the detail: it
 // prints "<err>: <detail>".
 func Wrapf(err error, format string, args ...any) error {

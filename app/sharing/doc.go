@@ -30,13 +30,15 @@
 //     its field names and the purposes it may be shared for. A class never
 //     changes; a new layout is a new class id.
 //  2. Each agency's admin registers HPKE public keys
-//     (sharing/register_key); rotation is a new key id, then
-//     sharing/revoke_key of the old one.
+//     (sharing/register_key), of a suite of package seal, which validates
+//     them; rotation is a new key id, then sharing/revoke_key of the old
+//     one.
 //  3. The owner's data service commits each record (sharing/commit_record):
 //     for every class field, commitment = SHA-256(salt || 0x00 || field
 //     name || 0x00 || value) with a fresh 32-byte salt per field per
-//     version. Values and salts stay with the owner; a recipient checks
-//     exactly the fields it receives and learns nothing of the others.
+//     version (seal.Commitment). Values and salts stay with the owner; a
+//     recipient checks exactly the fields it receives and learns nothing
+//     of the others.
 //  4. The owner's admin grants another agency access
 //     (sharing/create_grant): fields, optional subjects, one purpose, a
 //     legal basis, an expiry, a rate limit (max_requests per fixed window
@@ -53,11 +55,12 @@
 //     record version and the commitments of the requested fields, and is
 //     logged in the subject's access log before anything is served.
 //  7. The owner's data service seals the fields, with their salts, to one
-//     of the requester's active keys and records the delivery receipt
-//     (sharing/record_delivery): the payload's SHA-256 and the key id. The
-//     requester checks each field against the request's commitments; a
-//     field that does not match is the subject of sharing/file_complaint,
-//     whose evidence is the sealed payload the requester keeps.
+//     of the requester's active keys (seal.SealPayload) and records the
+//     delivery receipt (sharing/record_delivery): the payload's SHA-256
+//     and the key id. The requester checks each field against the
+//     request's commitments (seal.CheckPayload); a field that does not
+//     match is the subject of sharing/file_complaint, whose evidence is
+//     the sealed payload the requester keeps.
 //  8. The owner's admin erases a record on a legal basis
 //     (sharing/erase_record): its commitments are removed and it is
 //     frozen.
@@ -73,6 +76,7 @@
 // fields are names, values appear only as salted commitments. It must
 // never read the wall clock, the environment or files, use random numbers
 // or floating point, or iterate a map without sorting. Time is
-// ctx.BlockTime. It imports no module but identity (whose keys it reads);
-// gov imports it to apply the set_purpose change.
+// ctx.BlockTime. It imports no module but identity (whose keys it reads),
+// and seal only for its deterministic key validation; gov imports it to
+// apply the set_purpose change.
 package sharing

@@ -12,6 +12,7 @@ import (
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
 	"github.com/govchain/govchain/app/identity"
+	"github.com/govchain/govchain/seal"
 	"github.com/govchain/govchain/state"
 )
 
@@ -134,9 +135,8 @@ func declareIncome() DeclareClass {
 }
 
 // salt is the test salt of a field in a version.
-func salt(field string, version int) []byte {
-	h := coretest.HashOf(field + " salt " + string(rune('0'+version)))
-	return h[:]
+func salt(field string, version int) [32]byte {
+	return coretest.HashOf(field + " salt " + string(rune('0'+version)))
 }
 
 // commitments returns the commitments of the income class's fields, with
@@ -144,7 +144,7 @@ func salt(field string, version int) []byte {
 func commitments(subject string, version int) []FieldCommitment {
 	out := make([]FieldCommitment, 0, len(incomeFields))
 	for _, f := range incomeFields {
-		out = append(out, FieldCommitment{Name: f, Commitment: Commit(salt(f, version), f, []byte(value(subject, f, version)))})
+		out = append(out, FieldCommitment{Name: f, Commitment: seal.Commitment(salt(f, version), f, value(subject, f, version))})
 	}
 	return out
 }
@@ -172,14 +172,18 @@ func requestMsg(grant uint64, subject string, fields ...string) RequestAccess {
 		CaseRef: coretest.HashOf("case " + subject)}
 }
 
-// x25519Key is a test public key of the x25519 suite.
-func x25519Key(name string) core.HexBytes {
-	h := coretest.HashOf("key " + name)
-	return core.HexBytes(h[:])
+// pubKey is the public key of a test key pair of the suite, derived from
+// name (seal.ParsePrivateKey of its hash), so tests are deterministic.
+func pubKey(t testing.TB, suite, name string) core.HexBytes {
+	seed := coretest.HashOf("key " + name)
+	k, err := seal.ParsePrivateKey(suite, seed[:])
+	require.NoError(t, err)
+	return core.HexBytes(k.PublicKeyBytes())
 }
 
 func (e *env) keyMsg(id string) RegisterKey {
-	return RegisterKey{KeyID: id, Suite: SuiteX25519, PublicKey: x25519Key(id), ValidUntil: e.Deadline(365 * 24 * time.Hour)}
+	return RegisterKey{KeyID: id, Suite: seal.SuiteX25519, PublicKey: pubKey(e.T, seal.SuiteX25519, id),
+		ValidUntil: e.Deadline(365 * 24 * time.Hour)}
 }
 
 // setup runs the common start of a workflow: finance declares the income

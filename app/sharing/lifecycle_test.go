@@ -8,6 +8,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/seal"
 	"github.com/govchain/govchain/state"
 )
 
@@ -31,9 +32,8 @@ func TestLifecycle(t *testing.T) {
 
 	// Interior registers an x25519 key and a hybrid one.
 	e.OK(c.adminI, e.keyMsg("k1"))
-	hybrid := make(core.HexBytes, 1216)
-	hybrid[0] = 1
-	e.OK(c.adminI, RegisterKey{KeyID: "k2", Suite: SuiteMLKEM768X25519, PublicKey: hybrid, ValidUntil: e.Deadline(time.Hour)})
+	e.OK(c.adminI, RegisterKey{KeyID: "k2", Suite: seal.SuiteMLKEM768X25519, PublicKey: pubKey(t, seal.SuiteMLKEM768X25519, "k2"),
+		ValidUntil: e.Deadline(time.Hour)})
 	idx, err := getKeyIndex(e.KV, interior)
 	require.NoError(t, err)
 	require.Equal(t, KeyIndex{Agency: interior, KeyCount: 2, Active: []string{"k1", "k2"}}, idx)
@@ -86,8 +86,8 @@ func TestLifecycle(t *testing.T) {
 	// The recipient checks what it receives field by field against the
 	// request's commitments: the right value matches, another does not.
 	for _, f := range q.Commitments {
-		require.Equal(t, f.Commitment, Commit(salt(f.Name, 2), f.Name, []byte(value(psn1, f.Name, 2))))
-		require.NotEqual(t, f.Commitment, Commit(salt(f.Name, 2), f.Name, []byte(value(psn2, f.Name, 2))))
+		require.Equal(t, f.Commitment, core.Hash(seal.Commitment(salt(f.Name, 2), f.Name, value(psn1, f.Name, 2))))
+		require.NotEqual(t, f.Commitment, core.Hash(seal.Commitment(salt(f.Name, 2), f.Name, value(psn2, f.Name, 2))))
 	}
 
 	// Finance's service delivers, sealed to interior's key k1.
@@ -98,7 +98,7 @@ func TestLifecycle(t *testing.T) {
 	require.Equal(t, &Delivery{PayloadHash: payload, KeyID: "k1", By: c.svcF, Height: e.Height, Time: coretest.BlockTime(e.Height)}, q.Delivery)
 
 	// The income field did not match: interior complains.
-	wrong := Commit(salt("income", 2), "income", []byte("tampered"))
+	wrong := core.Hash(seal.Commitment(salt("income", 2), "income", "tampered"))
 	ev = e.OK(c.officerI, FileComplaint{RequestID: 2, Field: "income", ReceivedCommitment: wrong, PayloadHash: payload})
 	require.Equal(t, []string{"3"}, attr(t, ev, "log_seq"))
 	require.Equal(t, []uint64{3}, e.request(2).Complaints)

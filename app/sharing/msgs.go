@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/seal"
 )
 
 // Name is the module's name: the prefix of its message types and of its
@@ -85,7 +86,8 @@ func (m DeclareClass) Validate() error {
 // RegisterKey (sharing/register_key, an agency admin) registers an HPKE
 // public key of the signer's agency under a new key id, valid until
 // ValidUntil (UTC, after the block time, at most MaxHorizonYears ahead).
-// PublicKey is the suite's encoded public key.
+// Suite is seal.SuiteX25519 or seal.SuiteMLKEM768X25519 and PublicKey the
+// suite's encoded public key, which seal.ParsePublicKey must accept.
 type RegisterKey struct {
 	KeyID      string        `json:"key_id"`
 	Suite      string        `json:"suite"`
@@ -101,7 +103,7 @@ func (m RegisterKey) Validate() error {
 	if err := fields.ID("key_id", m.KeyID); err != nil {
 		return err
 	}
-	if err := validatePublicKey(m.Suite, m.PublicKey); err != nil {
+	if err := seal.ParsePublicKey(m.Suite, m.PublicKey); err != nil {
 		return fields.Invalidf("public_key: %v", err)
 	}
 	return fields.UTC("valid_until", m.ValidUntil)

@@ -1,7 +1,6 @@
 package sharing
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/seal"
 )
 
 // validateCase is a mutation Validate must refuse (coretest.ValidateCase).
@@ -72,8 +72,26 @@ func TestValidateDeclareClass(t *testing.T) {
 }
 
 func validRegisterKey() RegisterKey {
-	return RegisterKey{KeyID: "k1", Suite: SuiteX25519, PublicKey: make(core.HexBytes, 32), ValidUntil: later}
+	return RegisterKey{KeyID: "k1", Suite: seal.SuiteX25519, PublicKey: x25519Pub, ValidUntil: later}
 }
+
+// The test keys: a valid public key of each suite.
+var (
+	x25519Pub = func() core.HexBytes {
+		k, err := seal.ParsePrivateKey(seal.SuiteX25519, hashA[:])
+		if err != nil {
+			panic(err)
+		}
+		return k.PublicKeyBytes()
+	}()
+	hybridPub = func() core.HexBytes {
+		k, err := seal.ParsePrivateKey(seal.SuiteMLKEM768X25519, hashA[:])
+		if err != nil {
+			panic(err)
+		}
+		return k.PublicKeyBytes()
+	}()
+)
 
 func TestValidateRegisterKey(t *testing.T) {
 	f := coretest.Mutate[RegisterKey]
@@ -82,16 +100,25 @@ func TestValidateRegisterKey(t *testing.T) {
 		{"long key id", f(func(m *RegisterKey) { m.KeyID = longID })},
 		{"unknown suite", f(func(m *RegisterKey) { m.Suite = "p256" })},
 		{"no suite", f(func(m *RegisterKey) { m.Suite = "" })},
-		{"short key", f(func(m *RegisterKey) { m.PublicKey = make(core.HexBytes, 31) })},
-		{"long key", f(func(m *RegisterKey) { m.PublicKey = make(core.HexBytes, 33) })},
+		{"short key", f(func(m *RegisterKey) { m.PublicKey = x25519Pub[:31] })},
+		{"long key", f(func(m *RegisterKey) { m.PublicKey = append(slices.Clone(x25519Pub), 0) })},
 		{"no key", f(func(m *RegisterKey) { m.PublicKey = nil })},
-		{"x25519 key for the hybrid suite", f(func(m *RegisterKey) { m.Suite = SuiteMLKEM768X25519 })},
-		{"hybrid key one short", f(func(m *RegisterKey) { m.Suite, m.PublicKey = SuiteMLKEM768X25519, make(core.HexBytes, 1215) })},
+		{"small-order key", f(func(m *RegisterKey) { m.PublicKey = make(core.HexBytes, 32) })},
+		{"non-canonical key", f(func(m *RegisterKey) {
+			m.PublicKey = slices.Clone(x25519Pub)
+			m.PublicKey[31] |= 0x80
+		})},
+		{"x25519 key for the hybrid suite", f(func(m *RegisterKey) { m.Suite = seal.SuiteMLKEM768X25519 })},
+		{"hybrid key for x25519", f(func(m *RegisterKey) { m.PublicKey = hybridPub })},
+		{"hybrid key one short", f(func(m *RegisterKey) { m.Suite, m.PublicKey = seal.SuiteMLKEM768X25519, hybridPub[:1215] })},
+		{"hybrid key with a small-order x25519 part", f(func(m *RegisterKey) {
+			m.Suite, m.PublicKey = seal.SuiteMLKEM768X25519, slices.Concat(hybridPub[:1184], make(core.HexBytes, 32))
+		})},
 		{"zero valid_until", f(func(m *RegisterKey) { m.ValidUntil = time.Time{} })},
 		{"valid_until not UTC", f(func(m *RegisterKey) { m.ValidUntil = later.In(time.FixedZone("CET", 3600)) })},
 	})
 	hybrid := validRegisterKey()
-	hybrid.Suite, hybrid.PublicKey = SuiteMLKEM768X25519, make(core.HexBytes, 1216)
+	hybrid.Suite, hybrid.PublicKey = seal.SuiteMLKEM768X25519, hybridPub
 	require.NoError(t, hybrid.Validate())
 }
 
@@ -309,28 +336,6 @@ func TestGenesisSection(t *testing.T) {
 	require.ErrorContains(t, err, "unknown field")
 	_, err = sec.Check([]byte(`{"purposes":[{"code":"b","description":"d"},{"code":"a","description":"d"}]}`))
 	require.ErrorContains(t, err, "sorted")
-}
-
-func TestValidatePublicKey(t *testing.T) {
-	require.NoError(t, validatePublicKey(SuiteX25519, make([]byte, 32)))
-	require.NoError(t, validatePublicKey(SuiteMLKEM768X25519, make([]byte, 1216)))
-	require.ErrorContains(t, validatePublicKey("x448", make([]byte, 56)), "unknown suite")
-	require.ErrorContains(t, validatePublicKey(SuiteX25519, make([]byte, 1216)), "is 32 bytes, got 1216")
-}
-
-// TestCommit pins the commitment rule: SHA-256(salt || 0x00 || field ||
-// 0x00 || value), so the data service and recipients compute the same.
-func TestCommit(t *testing.T) {
-	salt := make([]byte, SaltSize)
-	for i := range salt {
-		salt[i] = byte(i)
-	}
-	want := sha256.Sum256(append(append(append(append(slices.Clone(salt), 0), "income"...), 0), "42000 EUR"...))
-	require.Equal(t, core.Hash(want), Commit(salt, "income", []byte("42000 EUR")))
-	require.NotEqual(t, Commit(salt, "income", []byte("1")), Commit(salt, "incom", []byte("e1")), "the separator binds the name")
-	other := slices.Clone(salt)
-	other[0] ^= 1
-	require.NotEqual(t, Commit(salt, "income", []byte("1")), Commit(other, "income", []byte("1")), "equal values, unrelated commitments")
 }
 
 // validMsgs holds one valid message of every type, sorted by type.

@@ -32,16 +32,6 @@ const (
 	KindErasure   = "erasure"
 )
 
-// HPKE suites an agency key may use (AgencyKey.Suite).
-const (
-	// SuiteX25519 is DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
-	// ChaCha20-Poly1305.
-	SuiteX25519 = "x25519"
-	// SuiteMLKEM768X25519 is the hybrid ML-KEM-768+X25519 KEM,
-	// HKDF-SHA256, ChaCha20-Poly1305.
-	SuiteMLKEM768X25519 = "mlkem768-x25519"
-)
-
 // Purpose is a purpose for which data may be shared, stored under
 // PurposeKey. A retired purpose may be named by no new class or grant;
 // grants that name it keep working until they expire or are revoked.
@@ -76,7 +66,8 @@ type DataClass struct {
 }
 
 // AgencyKey is an agency's HPKE public key, stored under AgencyKeyKey: a
-// data service seals what it delivers to the requesting agency with one.
+// data service seals what it delivers to the requesting agency with one
+// (package seal). Suite is one of seal's suites.
 type AgencyKey struct {
 	Agency           string        `json:"agency"`
 	KeyID            string        `json:"key_id"`
@@ -100,8 +91,8 @@ type KeyIndex struct {
 
 // FieldCommitment is one field of a record: its name and
 // SHA-256(salt || 0x00 || name || 0x00 || value) with a fresh 32-byte
-// salt per field per version (Commit). The salt and value stay with the
-// owner.
+// salt per field per version (seal.Commitment). The salt and value stay
+// with the owner.
 type FieldCommitment struct {
 	Name       string    `json:"name"`
 	Commitment core.Hash `json:"commitment"`

@@ -271,7 +271,7 @@ func TestRunRecordsRefusals(t *testing.T) {
 	require.Equal(t, []string{"test: refused: detail"}, coretest.Attrs(t, ev, 0, "test", "reason"))
 	v, err := e.KV.Get([]byte("refused"))
 	require.NoError(t, err)
-	require.Equal(t, "903", string(v), "the sentinel's own code by default")
+	require.Equal(t, "903", string(v), "the sentinel's own code (core.ResultCode) by default")
 	require.Nil(t, e.Last, "a refusal is not a success")
 
 	// The code comes from Coder when the test supplies one.
@@ -290,12 +290,4 @@ func TestRunRecordsRefusals(t *testing.T) {
 	has, err := e.KV.Has([]byte("exec"))
 	require.NoError(t, err)
 	require.True(t, has)
-}
-
-func TestSentinelCode(t *testing.T) {
-	require.Equal(t, uint32(903), coretest.SentinelCode(errExec))
-	require.Equal(t, uint32(903), coretest.SentinelCode(core.Wrapf(errExec, "x")))
-	require.Equal(t, uint32(9), coretest.SentinelCode(core.Wrapf(core.ErrMissingRole, "x")))
-	require.Zero(t, coretest.SentinelCode(core.NewError(core.ErrConflict, "test: kind only")))
-	require.Zero(t, coretest.SentinelCode(fmt.Errorf("plain")))
 }

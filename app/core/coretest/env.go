@@ -1,7 +1,6 @@
 package coretest
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -28,8 +27,8 @@ type Env struct {
 	// Last is the context of the last message that succeeded (events,
 	// validator updates, tx hash); nil before the first.
 	Last *core.Context
-	// Coder gives the result code a refusal is recorded with (the code
-	// abci gives it); nil means SentinelCode.
+	// Coder gives the result code a refusal is recorded with; nil means
+	// core.ResultCode, the code the app records and abci reports.
 	Coder func(error) uint32
 }
 
@@ -92,19 +91,7 @@ func (e *Env) code(err error) uint32 {
 	if e.Coder != nil {
 		return e.Coder(err)
 	}
-	return SentinelCode(err)
-}
-
-// SentinelCode returns the code of the first coded sentinel err is or
-// wraps (core.Error.Code): the code abci gives a module's refusal. It is
-// 0 for an error that wraps no *core.Error or only one without a code of
-// its own (abci then gives its kind's code).
-func SentinelCode(err error) uint32 {
-	var ce *core.Error
-	if errors.As(err, &ce) {
-		return ce.Code()
-	}
-	return 0
+	return core.ResultCode(err)
 }
 
 // OK runs m and requires it to succeed and emit at least one event.
