@@ -82,6 +82,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.queryCmd(),
 		c.certificateCmd(),
 		c.testnetCmd(),
+		c.datasvcCmd(),
 	)
 	strict(root)
 	return root
