@@ -14,18 +14,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/datasvc"
+	"github.com/govchain/govchain/verify"
 )
 
 // TestDatasvcCLI runs the data service through the command line against
 // a development node: finance makes and registers a key, interior loads
 // a record (twice: the second load posts nothing) and serves it, finance's
 // officer requests two fields and fetches them (text and json), status
-// shows each database; bad flags and a bad line fail with one line; the
-// service stops cleanly on its context's end.
+// shows each database; the service, and fetch with --verify, check every
+// read against the validators' signatures; bad flags and a bad line fail
+// with one line; the service stops cleanly on its context's end.
 func TestDatasvcCLI(t *testing.T) {
 	n := startDevNode(t, "datasvc-cli-1")
 	dir := t.TempDir()
@@ -73,13 +76,15 @@ func TestDatasvcCLI(t *testing.T) {
 	require.True(t, found)
 
 	// Interior serves.
+	genesis := filepath.Join(n.home, "config", "genesis.json")
 	listen := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	serveOut := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan int, 1)
 	go func() {
+		// Every read of the service checks the validators' signatures.
 		served <- run(ctx, []string{"datasvc", "serve", "--listen", listen, "--from", "datasvc-interior", "--db", intDB,
-			"--home", n.home, "--node", n.url}, serveOut, serveOut)
+			"--home", n.home, "--node", n.url, "--verify", "--trust", genesis}, serveOut, serveOut)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -110,7 +115,7 @@ func TestDatasvcCLI(t *testing.T) {
 		PayloadHash string            `json:"payload_hash"`
 		Fields      map[string]string `json:"fields"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(ok(append(fetch, "-o", "json")...)), &got))
+	require.NoError(t, json.Unmarshal([]byte(ok(append(fetch, "-o", "json", "--verify", "--trust", genesis)...)), &got))
 	require.Equal(t, map[string]string{"address": "7 Elm St", "income": "41000"}, got.Fields)
 	require.Contains(t, out, got.PayloadHash, "the same payload again")
 
@@ -124,6 +129,12 @@ func TestDatasvcCLI(t *testing.T) {
 	require.Equal(t, "ok", st.Received[0].Verdict)
 
 	t.Run("bad input fails with one line", func(t *testing.T) {
+		// A trust root of validators that never signed this chain.
+		strangers := filepath.Join(dir, "strangers.json")
+		tf, err := json.Marshal(verify.TrustFile{ChainID: "datasvc-cli-1", Validators: []verify.Validator{
+			{PubKey: ed25519.GenPrivKey().PubKey().Bytes(), Power: 10}}})
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(strangers, tf, 0o600))
 		bad := filepath.Join(dir, "bad.jsonl")
 		require.NoError(t, os.WriteFile(bad, []byte(`{"subject":"P-7","fields":{"address":"x","income":"1","name":"y"}}`+"\n{\"subject\":\"P-8\"\n"), 0o600))
 		for _, tc := range []struct {
@@ -146,6 +157,9 @@ func TestDatasvcCLI(t *testing.T) {
 			{[]string{"datasvc", "fetch", "--request", reqID, "--service", "http://" + listen, "--from", "officer-finance", "--db", intDB},
 				"database " + intDB + " belongs to agency interior; the signer acts for finance"},
 			{[]string{"datasvc", "nope"}, `unknown command "nope" for "govchain datasvc"`},
+			{append(fetch, "--verify"), "--verify needs a trust root"},
+			{append(fetch, "--verify", "--trust", records), "--trust " + records},
+			{append(fetch, "--verify", "--trust", strangers), "NOT VERIFIED: verify: "},
 		} {
 			_, errOut, code := n.cli(tc.args...)
 			requireOneLineError(t, errOut, code, "")
