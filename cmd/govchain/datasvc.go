@@ -78,27 +78,32 @@ func (c *cli) datasvcStore() (*datasvc.Store, error) {
 	return datasvc.Open(path)
 }
 
-// datasvcChain returns the node client, the reader of the committed state
-// (verifying headers with --verify) and the signer of --from.
-func (c *cli) datasvcChain(ctx context.Context) (*client.Client, datasvc.Reader, *datasvc.Signer, error) {
+// withDatasvc opens --db, the reader of the committed state (verifying
+// headers with --verify) and the signer of --from, and runs fn with them.
+func (c *cli) withDatasvc(ctx context.Context, fn func(st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error) error {
 	key, err := c.signer()
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	cl, err := c.client()
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
+	st, err := c.datasvcStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	r, err := c.datasvcReader(ctx, cl)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	sg, err := datasvc.NewSigner(ctx, cl, key)
 	if err != nil {
-		return nil, nil, nil, err
+		return err
 	}
 	sg.Wait = c.v.GetDuration(flagTimeout)
-	return cl, r, sg, nil
+	return fn(st, r, sg)
 }
 
 // datasvcReader returns the node's reader, or with --verify a reader that
@@ -236,17 +241,11 @@ and the command exits 1.`,
 				return err
 			}
 			defer in.Close()
-			st, err := c.datasvcStore()
-			if err != nil {
+			var res *datasvc.LoadResult
+			err = c.withDatasvc(cmd.Context(), func(st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
+				res, err = datasvc.Load(cmd.Context(), st, r, sg, class, in)
 				return err
-			}
-			defer st.Close()
-			ctx := cmd.Context()
-			_, r, sg, err := c.datasvcChain(ctx)
-			if err != nil {
-				return err
-			}
-			res, err := datasvc.Load(ctx, st, r, sg, class, in)
+			})
 			var le *datasvc.LineError
 			if errors.As(err, &le) {
 				return fmt.Errorf("%s line %d: %v (nothing was loaded)", file, le.Line, le.Err)
@@ -311,44 +310,41 @@ once. Logs (never a value) go to stdout.`,
 			if err != nil || host == "" {
 				return fmt.Errorf("--%s %q must be an address and a port, e.g. 127.0.0.1:8700", flagListen, addr)
 			}
-			st, err := c.datasvcStore()
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ctx := cmd.Context()
-			_, r, sg, err := c.datasvcChain(ctx)
-			if err != nil {
-				return err
-			}
-			var h slog.Handler = slog.NewTextHandler(c.out, nil)
-			if c.jsonOutput() {
-				h = slog.NewJSONHandler(c.out, nil)
-			}
-			log := slog.New(h)
-			srv, err := datasvc.NewServer(ctx, datasvc.Config{Store: st, Reader: r, Signer: sg, Logger: log})
-			if err != nil {
-				return err
-			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return err
-			}
-			err = srv.Serve(ctx, ln, func(*datasvc.RecoverResult) {
-				log.Info("data service started", "agency", srv.Agency(), "listen", ln.Addr().String(), "db", st.Path(),
-					"signer", sg.Account().String())
+			return c.withDatasvc(cmd.Context(), func(st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
+				return c.serve(cmd.Context(), addr, st, r, sg)
 			})
-			if err != nil {
-				return err
-			}
-			log.Info("stopped cleanly")
-			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.String(flagFrom, "", "the data_service key that signs the receipts")
 	f.String(flagListen, "127.0.0.1:8700", "address and port to listen on")
 	return cmd
+}
+
+// serve runs the data service on addr until ctx ends.
+func (c *cli) serve(ctx context.Context, addr string, st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
+	var h slog.Handler = slog.NewTextHandler(c.out, nil)
+	if c.jsonOutput() {
+		h = slog.NewJSONHandler(c.out, nil)
+	}
+	log := slog.New(h)
+	srv, err := datasvc.NewServer(ctx, datasvc.Config{Store: st, Reader: r, Signer: sg, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	err = srv.Serve(ctx, ln, func(*datasvc.RecoverResult) {
+		log.Info("data service started", "agency", srv.Agency(), "listen", ln.Addr().String(), "db", st.Path(),
+			"signer", sg.Account().String())
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("stopped cleanly")
+	return nil
 }
 
 func (c *cli) datasvcFetchCmd() *cobra.Command {
@@ -374,22 +370,14 @@ the fields and the complaints.`,
 			if id == 0 || service == "" {
 				return errors.New("--request and --service are required")
 			}
-			st, err := c.datasvcStore()
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ctx := cmd.Context()
-			_, r, sg, err := c.datasvcChain(ctx)
-			if err != nil {
-				return err
-			}
-			f := &datasvc.Fetcher{Store: st, Reader: r, Signer: sg, ReceiptWait: c.v.GetDuration(flagReceiptWait)}
-			got, err := f.Fetch(ctx, service, id)
-			if err != nil {
-				return err
-			}
-			return c.printFetched(got)
+			return c.withDatasvc(cmd.Context(), func(st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
+				f := &datasvc.Fetcher{Store: st, Reader: r, Signer: sg, ReceiptWait: c.v.GetDuration(flagReceiptWait)}
+				got, err := f.Fetch(cmd.Context(), service, id)
+				if err != nil {
+					return err
+				}
+				return c.printFetched(got)
+			})
 		},
 	}
 	f := cmd.Flags()
