@@ -104,5 +104,6 @@
 // transaction (commitments and hashes only); log or print a value, a
 // salt or a private key (only Fetcher's caller prints the values it
 // fetched); use a private key of another database. It reads the wall
-// clock only to check a payload request's time and to stamp rows.
+// clock only to sign and check payload requests' times, to bound waits
+// and to stamp rows.
 package datasvc

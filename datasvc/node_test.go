@@ -348,7 +348,7 @@ func loadFile(t testing.TB, records map[string]map[string]string, subjects ...st
 	return f
 }
 
-func newScenario(t *testing.T, class string, n int) *scenario {
+func newScenario(t testing.TB, class string, n int) *scenario {
 	t.Helper()
 	c := devChain(t)
 	s := &scenario{c: c, class: class, ownerDB: filepath.Join(t.TempDir(), "interior.db")}

@@ -38,12 +38,12 @@ func TestDatasvcStoreOpen(t *testing.T) {
 	require.Equal(t, 1, v, "the first schema is version 1")
 	_, err = st.GenerateKey(ctx, seal.SuiteX25519, "k1")
 	require.NoError(t, err)
-	require.NoError(t, st.Close())
-	for _, f := range []string{dir, path} {
+	for _, f := range []string{dir, path, path + "-wal", path + "-shm"} {
 		fi, err := os.Stat(f)
 		require.NoError(t, err)
 		require.Zero(t, fi.Mode().Perm()&0o077, "%s is private (mode %04o)", f, fi.Mode().Perm())
 	}
+	require.NoError(t, st.Close())
 
 	st, err = datasvc.Open(path)
 	require.NoError(t, err)
