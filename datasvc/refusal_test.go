@@ -56,7 +56,7 @@ func TestDataServiceRefusals(t *testing.T) {
 	})
 
 	t.Run("expired grant", func(t *testing.T) {
-		grant := s.newGrant(t, 3*time.Second)
+		grant := s.newGrant(t, 5*time.Second)
 		id, err := s.request(t, grant, s.subjects[1], "address")
 		require.NoError(t, err, "allowed before the grant expires")
 		q := c.request(t, id)
