@@ -96,6 +96,18 @@
 // request and key id by seal's HPKE info. The service's HTTP API has no
 // TLS of its own: run it behind one, or on a private network.
 //
+// # Figures
+//
+// Measured once on a shared 2-core VM (Intel Xeon @ 2.80GHz, load
+// average 1.5 from other work), with go test -run '^$' -bench
+// BenchmarkDataServiceDelivery -benchtime 200x ./datasvc: 200 deliveries,
+// 16 payload requests in flight, against a development node making a
+// block every 200 ms (NodeReader; each delivery reads six records with
+// proofs, seals to an x25519 key, stores in SQLite and waits for its
+// receipt's block): 16.2 deliveries/s. The receipt's block, not sealing
+// (about 0.2 ms, package seal) or SQLite, bounds a single delivery; the
+// rate grows with the requests in flight, as receipts share blocks.
+//
 // # What it must never do
 //
 // Serve anything for a request that is not committed and allowed, or
