@@ -31,7 +31,7 @@ type testChain struct {
 // Named test identities. Admins administer the agencies; the others get
 // roles in genesis.
 var testNames = []string{"admin-justice", "admin-finance", "registrar", "notary", "bank", "court", "auditor",
-	"vreg", "inspector", "shop", "employer", "civil", "issuer", "alice", "bob", "carol", "dave"}
+	"vreg", "inspector", "shop", "employer", "civil", "issuer", "officer", "datasvc", "alice", "bob", "carol", "dave"}
 
 func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 	addr := func(n string) core.Address { return core.AddressOf(keys[n].PubKey().(ed25519.PubKey)) }
@@ -52,6 +52,8 @@ func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 			{Role: core.RoleBusiness, Agencies: []string{"finance"}},
 			{Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}},
 			{Role: core.RoleCredentialIssuer, Agencies: []string{"justice"}},
+			{Role: core.RoleDataOfficer, Agencies: []string{"finance", "justice"}},
+			{Role: core.RoleDataService, Agencies: []string{"finance", "justice"}},
 		},
 		Roles: []GenesisRole{
 			{Account: addr("registrar"), Role: core.RoleLandRegistrar, Agency: "justice"},
@@ -65,6 +67,8 @@ func testGenesis(keys map[string]ed25519.PrivKey) *Genesis {
 			{Account: addr("employer"), Role: core.RoleBusiness, Agency: "finance"},
 			{Account: addr("civil"), Role: core.RoleCivilRegistrar, Agency: "justice"},
 			{Account: addr("issuer"), Role: core.RoleCredentialIssuer, Agency: "justice"},
+			{Account: addr("officer"), Role: core.RoleDataOfficer, Agency: "justice"},
+			{Account: addr("datasvc"), Role: core.RoleDataService, Agency: "finance"},
 		},
 	}
 }

@@ -18,10 +18,12 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
@@ -110,7 +112,8 @@ func TestLandSaleThroughApp(t *testing.T) {
 }
 
 // genBlocks drives one chain with a seeded mix of land and agency
-// transactions, valid and refused, and returns the raw blocks it executed.
+// transactions, valid and refused, with the other registries' (mixed_gen_test.go)
+// and the data sharing flow's, and returns the raw blocks it executed.
 func genBlocks(t *testing.T, blocks int) [][][]byte {
 	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
 	rng := rand.New(rand.NewPCG(2026, 11))
@@ -126,6 +129,7 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 	var steps []step
 	n, registered, superseded := 0, 0, 0
 	other := &otherRegistries{}
+	shared := &sharingFlow{}
 	succeeded, refused := map[string]int{}, map[string]int{}
 	for b := 0; b < blocks; b++ {
 		var txs [][]byte
@@ -183,6 +187,7 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 				txs = append(txs, c.sign("registrar", &land.RegisterTransfer{TransferID: st.id}))
 			}
 		}
+		txs = append(txs, shared.next(c)...)
 		res := c.block(txs...)
 		out = append(out, txs)
 		var next []step
@@ -215,6 +220,7 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 			if errors.Is(r.Err, land.ErrTransferSuperseded) {
 				superseded++
 			}
+			shared.observe(r)
 			if r.Err == nil {
 				succeeded[r.Type]++
 			} else {
@@ -230,6 +236,12 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 		identity.TypeRegisterPerson, identity.TypeIssueCredential} {
 		require.Positive(t, succeeded[typ], "the generator must run %s successfully", typ)
 	}
+	for _, typ := range sharing.Module.Types() {
+		require.Positive(t, succeeded[typ], "the generator must run %s successfully", typ)
+	}
+	require.Len(t, shared.allowed, 2, "the sharing flow's allowed requests")
+	require.Equal(t, 5, refused[sharing.TypeRequestAccess], "the sharing flow's refused requests")
+	require.Positive(t, succeeded[gov.TypeCastVote], "the purpose vote")
 	require.Positive(t, refused[invoice.TypeIssueInvoice], "a duplicate invoice number must be refused")
 	require.Positive(t, refused[invoice.TypeClaimReimbursement], "a second claim must be refused")
 	return out

@@ -3,12 +3,17 @@ package app
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/app/vehicle"
+	"github.com/govchain/govchain/seal"
 )
 
 // otherRegistries generates a seeded mix of vehicle, invoice, notary and
@@ -87,5 +92,141 @@ func (o *otherRegistries) next(c *testChain, rng *rand.Rand) []byte {
 		id := o.persons[rng.IntN(len(o.persons))]
 		return c.sign("issuer", &identity.IssueCredential{CredentialID: fmt.Sprintf("CRED-%d", o.n), CredentialType: "driving_licence",
 			Subject: id, ClaimsHash: docHash("claims"), ValidFrom: c.time, ValidUntil: c.time.Add(365 * 24 * time.Hour)})
+	}
+}
+
+// sharingFlow generates the determinism replay's data sharing: persons
+// and a linked citizen (carol), finance's income class, justice's keys,
+// finance's data service committing records, grants to justice (one
+// with consent, one limited to a subject), consent given and withdrawn,
+// allowed and refused access requests by justice's data officer,
+// deliveries, a complaint, a revocation, an erasure, a key rotation, the
+// revocation of every grant to justice, and a purpose added by vote. One
+// step runs per block; a step may read the results of earlier blocks
+// (the request ids it delivers).
+type sharingFlow struct {
+	step    int
+	allowed []uint64 // ids of allowed requests, in order
+}
+
+func sharingCommit(subject string) *sharing.CommitRecord {
+	var fields []sharing.FieldCommitment
+	for _, f := range []string{"address", "employer", "income"} {
+		salt := docHash("salt " + subject + " " + f)
+		fields = append(fields, sharing.FieldCommitment{Name: f, Commitment: seal.Commitment(salt, f, subject+" "+f)})
+	}
+	return &sharing.CommitRecord{ClassID: "income", Subject: subject, Fields: fields}
+}
+
+func sharingRequest(grant uint64, subject string, fields ...string) *sharing.RequestAccess {
+	return &sharing.RequestAccess{GrantID: grant, Subject: subject, Fields: fields, Purpose: "benefit_eligibility",
+		CaseRef: docHash("case " + subject)}
+}
+
+// lastAllowed is the id of the last allowed request (0 before the first).
+func (f *sharingFlow) lastAllowed() uint64 {
+	if len(f.allowed) == 0 {
+		return 0
+	}
+	return f.allowed[len(f.allowed)-1]
+}
+
+// next returns the transactions of the flow's next step (none once it is
+// done).
+func (f *sharingFlow) next(c *testChain) [][]byte {
+	f.step++
+	grant := func(subjects []string, consent bool) *sharing.CreateGrant {
+		return &sharing.CreateGrant{Grantee: "justice", ClassID: "income", Fields: []string{"address", "income"},
+			Subjects: subjects, Purpose: "benefit_eligibility", LegalBasis: "Social Benefits Act s. 12",
+			LegalBasisHash: docHash("act"), ExpiresAt: c.time.Add(30 * 24 * time.Hour), MaxRequests: 5,
+			PeriodSeconds: 3600, ConsentRequired: consent}
+	}
+	key := func(id string) *sharing.RegisterKey {
+		seed := docHash("hpke " + id)
+		k, err := seal.ParsePrivateKey(seal.SuiteX25519, seed[:])
+		if err != nil {
+			panic(err)
+		}
+		return &sharing.RegisterKey{KeyID: id, Suite: seal.SuiteX25519, PublicKey: k.PublicKeyBytes(), ValidUntil: c.time.Add(365 * 24 * time.Hour)}
+	}
+	deliver := func(id uint64) *sharing.RecordDelivery {
+		return &sharing.RecordDelivery{RequestID: id, PayloadHash: docHash("sealed " + strconv.FormatUint(id, 10)), KeyID: "k1"}
+	}
+	one := func(name string, m core.Msg) [][]byte { return [][]byte{c.sign(name, m)} }
+	switch f.step {
+	case 1:
+		return [][]byte{
+			c.sign("civil", &identity.RegisterPerson{PersonID: "SUBJ-1", DocumentHash: docHash("SUBJ-1"),
+				Commitments: []identity.Commitment{{Attribute: "name", Commitment: docHash("salt SUBJ-1")}}}),
+			c.sign("civil", &identity.RegisterPerson{PersonID: "SUBJ-2", DocumentHash: docHash("SUBJ-2"),
+				Commitments: []identity.Commitment{{Attribute: "name", Commitment: docHash("salt SUBJ-2")}}}),
+		}
+	case 2:
+		return [][]byte{
+			c.sign("civil", &identity.LinkAccount{PersonID: "SUBJ-1", Account: c.addr("carol")}),
+			c.sign("admin-finance", &sharing.DeclareClass{ClassID: "income", Description: "income declared for tax",
+				Fields: []string{"address", "employer", "income"}, Purposes: []string{"benefit_eligibility", "tax_assessment"}}),
+			c.sign("admin-justice", key("k1")),
+		}
+	case 3:
+		return [][]byte{c.sign("datasvc", sharingCommit("SUBJ-1")), c.sign("datasvc", sharingCommit("SUBJ-2"))}
+	case 4:
+		return one("admin-finance", grant(nil, true)) // grant 1
+	case 5:
+		return one("officer", sharingRequest(1, "SUBJ-1", "income")) // refused: no consent
+	case 6:
+		return one("carol", &sharing.GiveConsent{Agency: "justice", Purpose: "benefit_eligibility"})
+	case 7:
+		return [][]byte{
+			c.sign("officer", sharingRequest(1, "SUBJ-1", "address", "income")), // allowed
+			c.sign("officer", sharingRequest(1, "SUBJ-1", "employer")),          // refused: field not granted
+		}
+	case 8:
+		return one("datasvc", deliver(f.lastAllowed()))
+	case 9:
+		return one("officer", &sharing.FileComplaint{RequestID: f.lastAllowed(), Field: "income",
+			ReceivedCommitment: docHash("tampered"), PayloadHash: docHash("sealed " + strconv.FormatUint(f.lastAllowed(), 10))})
+	case 10:
+		return one("admin-finance", grant([]string{"SUBJ-2"}, false)) // grant 2
+	case 11:
+		return [][]byte{
+			c.sign("officer", sharingRequest(2, "SUBJ-2", "address")), // allowed
+			c.sign("officer", sharingRequest(2, "SUBJ-1", "address")), // refused: subject not covered
+		}
+	case 12:
+		return [][]byte{c.sign("datasvc", deliver(f.lastAllowed())), c.sign("admin-finance", &sharing.RevokeGrant{GrantID: 1, Reason: "benefit decided"})}
+	case 13:
+		return one("officer", sharingRequest(1, "SUBJ-1", "income")) // refused: revoked
+	case 14:
+		return [][]byte{
+			c.sign("admin-finance", &sharing.EraseRecord{ClassID: "income", Subject: "SUBJ-2", LegalBasis: "court order 7",
+				LegalBasisHash: docHash("order")}),
+			c.sign("carol", &sharing.WithdrawConsent{Agency: "justice", Purpose: "benefit_eligibility"}),
+		}
+	case 15:
+		return [][]byte{
+			c.sign("officer", sharingRequest(2, "SUBJ-2", "address")), // refused: erased
+			c.sign("admin-justice", key("k2")),
+		}
+	case 16:
+		return [][]byte{c.sign("admin-justice", &sharing.RevokeKey{KeyID: "k1"}),
+			c.sign("admin-finance", &sharing.RevokeGrantee{Grantee: "justice", Reason: "agreement ended"})}
+	case 17:
+		return one("admin-finance", &gov.SubmitProposal{Summary: "research may use shared data",
+			Change: gov.Change{SetPurpose: &gov.SetPurpose{Code: "research", Description: "scientific research"}}})
+	case 18:
+		return [][]byte{c.sign("admin-finance", &gov.CastVote{ProposalID: 1, Option: gov.OptionYes}),
+			c.sign("admin-justice", &gov.CastVote{ProposalID: 1, Option: gov.OptionYes})}
+	}
+	return nil
+}
+
+// observe notes the id of an allowed access request.
+func (f *sharingFlow) observe(r TxResult) {
+	if r.Err == nil && r.Type == sharing.TypeRequestAccess {
+		id, err := strconv.ParseUint(eventAttr(r.Events, "request_id"), 10, 64)
+		if err == nil {
+			f.allowed = append(f.allowed, id)
+		}
 	}
 }

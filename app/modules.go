@@ -10,6 +10,7 @@ import (
 	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
@@ -27,6 +28,7 @@ var Modules = []*core.Module{
 	invoice.Module,
 	notary.Module,
 	gov.Module,
+	sharing.Module,
 }
 
 // msgTypes maps every message type string to its constructor.

@@ -27,13 +27,23 @@ const (
 	RoleCredentialIssuer  Role = "credential_issuer"
 	RoleTaxAuthority      Role = "tax_authority"
 	RoleBusiness          Role = "business"
+	// RoleDataOfficer is an official who requests restricted data from
+	// another agency for the agency that granted the role.
+	RoleDataOfficer Role = "data_officer"
+	// RoleDataService is the account an agency's data service signs with:
+	// record commitments and delivery receipts for the agency that granted
+	// the role.
+	RoleDataService Role = "data_service"
+	// RoleOmbudsman reads and checks access logs on behalf of citizens.
+	RoleOmbudsman Role = "ombudsman"
 )
 
 // Roles lists every role in sorted order.
 var Roles = []Role{
 	RoleAuditor, RoleBank, RoleBusiness, RoleCivilRegistrar, RoleCourt,
-	RoleCredentialIssuer, RoleInspectionStation, RoleInsurer, RoleLandRegistrar,
-	RoleNotary, RoleTaxAuthority, RoleVehicleRegistrar, RoleWorkshop,
+	RoleCredentialIssuer, RoleDataOfficer, RoleDataService, RoleInspectionStation,
+	RoleInsurer, RoleLandRegistrar, RoleNotary, RoleOmbudsman, RoleTaxAuthority,
+	RoleVehicleRegistrar, RoleWorkshop,
 }
 
 // ValidRole reports whether r is a known role.
@@ -219,6 +229,21 @@ func (c *Context) RequireRole(roles ...Role) error {
 		}
 	}
 	return Wrapf(ErrMissingRole, "account %s needs role %s", c.Signer, joinRoles(roles))
+}
+
+// RoleAgency returns the agency that granted the signer role: the agency
+// a holder of a role such as RoleDataOfficer acts for. It refuses
+// (ErrMissingRole) a signer who does not hold role.
+func (c *Context) RoleAgency(role Role) (string, error) {
+	var g RoleGrant
+	found, err := GetJSON(c.KV, RoleGrantKey(c.Signer, role), &g)
+	if err != nil {
+		return "", err
+	}
+	if !found {
+		return "", Wrapf(ErrMissingRole, "account %s needs role %s", c.Signer, role)
+	}
+	return g.Agency, nil
 }
 
 // RequireAgencyAdmin returns the agency the signer administers, or

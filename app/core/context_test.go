@@ -2,6 +2,8 @@ package core_test
 
 import (
 	"encoding/json"
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -112,4 +114,69 @@ func TestDecAndCompare(t *testing.T) {
 	require.Equal(t, -1, a.Compare(b))
 	require.Equal(t, 1, b.Compare(a))
 	require.Zero(t, a.Compare(a))
+}
+
+func TestRoleAgency(t *testing.T) {
+	kv := coretest.NewMemKV()
+	officer, other := coretest.Address("officer"), coretest.Address("other")
+	require.NoError(t, coretest.GrantFor(kv, officer, core.RoleDataOfficer, "finance"))
+	id, err := coretest.Context(kv, officer, 1).RoleAgency(core.RoleDataOfficer)
+	require.NoError(t, err)
+	require.Equal(t, "finance", id)
+	_, err = coretest.Context(kv, officer, 1).RoleAgency(core.RoleDataService)
+	require.ErrorIs(t, err, core.ErrMissingRole, "a role the signer does not hold")
+	_, err = coretest.Context(kv, other, 1).RoleAgency(core.RoleDataOfficer)
+	require.ErrorIs(t, err, core.ErrMissingRole)
+	require.ErrorContains(t, err, "needs role data_officer")
+}
+
+func TestRolesSortedAndValid(t *testing.T) {
+	require.True(t, slices.IsSorted(core.Roles), "ValidRole searches the sorted list")
+	for _, r := range []core.Role{core.RoleDataOfficer, core.RoleDataService, core.RoleOmbudsman, core.RoleAuditor, core.RoleWorkshop} {
+		require.True(t, core.ValidRole(r), r)
+	}
+	require.False(t, core.ValidRole("data_owner"))
+}
+
+// listSection is a genesis section that is not comparable.
+type listSection struct {
+	Items []string `json:"items"`
+}
+
+func TestGenesisOfFunc(t *testing.T) {
+	def := func() listSection { return listSection{Items: []string{"a", "b"}} }
+	var written listSection
+	sec := core.GenesisOfFunc(def, func(s listSection) bool { return len(s.Items) == 0 },
+		func(s listSection) error {
+			if slices.Contains(s.Items, "bad") {
+				return errDisk
+			}
+			return nil
+		},
+		func(_ state.KV, s listSection) error { written = s; return nil })
+	require.Equal(t, def(), sec.Default())
+	for _, raw := range []json.RawMessage{nil, json.RawMessage(`{}`), json.RawMessage(`{"items":[]}`)} {
+		v, err := sec.Check(raw)
+		require.NoError(t, err, string(raw))
+		require.Equal(t, def(), v, "%s stands for the default", raw)
+	}
+	v, err := sec.Check(json.RawMessage(`{"items":["c"]}`))
+	require.NoError(t, err)
+	require.Equal(t, listSection{Items: []string{"c"}}, v)
+	require.NoError(t, sec.Init(coretest.NewMemKV(), v))
+	require.Equal(t, v, written)
+	_, err = sec.Check(json.RawMessage(`{"items":["bad"]}`))
+	require.ErrorIs(t, err, errDisk, "validate refuses")
+	_, err = sec.Check(json.RawMessage(`{"items":[],"extra":1}`))
+	require.ErrorContains(t, err, "unknown field")
+	require.Error(t, sec.Init(coretest.NewMemKV(), 7), "a value of another type")
+}
+
+func TestIsRefusal(t *testing.T) {
+	for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
+		require.True(t, core.IsRefusal(core.Wrapf(k, "x")), k.Error())
+	}
+	require.True(t, core.IsRefusal(core.Wrapf(core.ErrMissingRole, "x")))
+	require.False(t, core.IsRefusal(errors.New("disk failed")))
+	require.False(t, core.IsRefusal(nil))
 }

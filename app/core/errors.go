@@ -60,6 +60,17 @@ func (e *Error) Error() string { return e.msg }
 // Unwrap returns the kind.
 func (e *Error) Unwrap() error { return e.kind }
 
+// IsRefusal reports whether err is a rule's refusal (of one of the four
+// kinds) rather than an internal error such as a storage failure.
+func IsRefusal(err error) bool {
+	for _, k := range []error{ErrInvalid, ErrNotFound, ErrUnauthorized, ErrConflict} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // Result codes that no sentinel carries: success, an internal error (an
 // error of no known kind), and the code of each kind for an error that
 // has a kind but no coded sentinel.

@@ -211,6 +211,12 @@ type GenesisSection struct {
 // into P. An absent section, or one equal to P's zero value, stands for
 // def(); the result is checked with validate and written by init.
 func GenesisOf[P comparable](def func() P, validate func(P) error, init func(state.KV, P) error) *GenesisSection {
+	return GenesisOfFunc(def, func(p P) bool { var zero P; return p == zero }, validate, init)
+}
+
+// GenesisOfFunc is GenesisOf for a section type that is not comparable (one
+// holding a list): isZero says which decoded sections stand for def().
+func GenesisOfFunc[P any](def func() P, isZero func(P) bool, validate func(P) error, init func(state.KV, P) error) *GenesisSection {
 	return &GenesisSection{
 		Default: func() any { return def() },
 		Check: func(raw json.RawMessage) (any, error) {
@@ -220,8 +226,7 @@ func GenesisOf[P comparable](def func() P, validate func(P) error, init func(sta
 					return nil, err
 				}
 			}
-			var zero P
-			if p == zero {
+			if isZero(p) {
 				p = def()
 			}
 			if err := validate(p); err != nil {

@@ -120,6 +120,8 @@ func check(r state.Reader, c Change) ([]core.Validator, error) {
 			}
 		}
 		return nil, nil
+	case KindSetPurpose:
+		return nil, c.SetPurpose.Check(r)
 	default:
 		return nil, fields.Invalidf("change must set exactly one kind")
 	}
@@ -161,8 +163,8 @@ func checkValidatorSet(ags []core.Agency) error {
 	return nil
 }
 
-// apply writes change c, which check has just allowed, to kv.
-func apply(kv state.KV, c Change) error {
+// apply writes change c, which check has just allowed, to kv at height.
+func apply(kv state.KV, c Change, height int64) error {
 	switch c.Kind() {
 	case KindAddAgency:
 		ag := *c.AddAgency
@@ -235,6 +237,8 @@ func apply(kv state.KV, c Change) error {
 	case KindSetRolePolicy:
 		s := c.SetRolePolicy
 		return putRolePolicy(kv, core.RolePolicy{Role: s.Role, Agencies: slices.Clone(s.Agencies)})
+	case KindSetPurpose:
+		return c.SetPurpose.Apply(kv, height)
 	}
 	return fmt.Errorf("gov: cannot apply a change of kind %q", c.Kind())
 }

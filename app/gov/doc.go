@@ -5,8 +5,10 @@
 //
 // Changes (one per proposal): add an agency (its id, name, admins and
 // optionally a validator), remove an agency, set an agency's validator
-// power (optionally with a new consensus key), and set which agencies may
-// grant a role. Validator changes are handed to CometBFT through
+// power (optionally with a new consensus key), set which agencies may
+// grant a role, and add, change or retire a purpose data may be shared
+// for (set_purpose, checked and applied by the sharing package, which gov
+// imports and which never imports gov). Validator changes are handed to CometBFT through
 // ctx.UpdateValidator and take effect from the block after next.
 //
 // Usage protocol:

@@ -1,7 +1,6 @@
 package gov
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -95,6 +94,8 @@ func changeAttrs(c Change) []string {
 		return []string{"target_agency_id", c.SetValidatorPower.AgencyID}
 	case KindSetRolePolicy:
 		return []string{"role", string(c.SetRolePolicy.Role)}
+	case KindSetPurpose:
+		return []string{"purpose", c.SetPurpose.Code}
 	}
 	return nil
 }
@@ -217,14 +218,14 @@ func execute(ctx *core.Context, p *Proposal) error {
 	br := state.NewBranch(ctx.KV)
 	updates, err := check(br, p.Change)
 	if err == nil {
-		err = apply(br, p.Change)
+		err = apply(br, p.Change, ctx.Height)
 		if err != nil {
 			return err
 		}
 	}
 	if err != nil {
 		br.Discard()
-		if !refusal(err) {
+		if !core.IsRefusal(err) {
 			return err
 		}
 		p.Status = StatusFailed
@@ -240,17 +241,6 @@ func execute(ctx *core.Context, p *Proposal) error {
 	p.Status = StatusPassed
 	p.ValidatorUpdates = updates
 	return nil
-}
-
-// refusal reports whether err is a rule's refusal rather than an internal
-// error.
-func refusal(err error) bool {
-	for _, k := range []error{core.ErrInvalid, core.ErrNotFound, core.ErrUnauthorized, core.ErrConflict} {
-		if errors.Is(err, k) {
-			return true
-		}
-	}
-	return false
 }
 
 // closeProposal records p's decision (p.Status is already set): its closing

@@ -163,6 +163,10 @@ func setPolicy(r core.Role, ids ...string) Change {
 	return Change{SetRolePolicy: &SetRolePolicy{Role: r, Agencies: ids}}
 }
 
+func setPurpose(code string, retired bool) Change {
+	return Change{SetPurpose: &SetPurpose{Code: code, Description: "scientific research", Retired: retired}}
+}
+
 // updates returns the validator updates of the last successful message.
 func (e *env) updates() []core.Validator {
 	if e.Last == nil {

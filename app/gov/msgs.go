@@ -110,8 +110,13 @@ func (c Change) Validate() error {
 			}
 		}
 		return nil
+	case KindSetPurpose:
+		if err := c.SetPurpose.Validate(); err != nil {
+			return fields.Invalidf("set_purpose: %v", err)
+		}
+		return nil
 	}
-	return fields.Invalidf("change must set exactly one of add_agency, remove_agency, set_validator_power, set_role_policy")
+	return fields.Invalidf("change must set exactly one of add_agency, remove_agency, set_validator_power, set_role_policy, set_purpose")
 }
 
 // CastVote (gov/cast_vote, an admin of an agency in the proposal's

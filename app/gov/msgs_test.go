@@ -44,6 +44,10 @@ func submitWith(fn func(m *SubmitProposal)) func(core.Msg) core.Msg {
 			cp.Agencies = slices.Clone(s.Agencies)
 			c.Change.SetRolePolicy = &cp
 		}
+		if s := c.Change.SetPurpose; s != nil {
+			cp := *s
+			c.Change.SetPurpose = &cp
+		}
 		fn(&c)
 		return c
 	}
@@ -117,6 +121,16 @@ func TestValidateSubmitProposal(t *testing.T) {
 			})},
 		})
 	})
+	t.Run("set_purpose", func(t *testing.T) {
+		require.NoError(t, SubmitProposal{Summary: "s", Change: setPurpose("research", true)}.Validate(), "retire")
+		checkValidate(t, SubmitProposal{Summary: "s", Change: setPurpose("research", false)}, []validateCase{
+			{"empty code", submitWith(func(m *SubmitProposal) { m.Change.SetPurpose.Code = "" })},
+			{"bad code", submitWith(func(m *SubmitProposal) { m.Change.SetPurpose.Code = "a/b" })},
+			{"no description", submitWith(func(m *SubmitProposal) { m.Change.SetPurpose.Description = "" })},
+			{"long description", submitWith(func(m *SubmitProposal) { m.Change.SetPurpose.Description = strings.Repeat("x", 1001) })},
+			{"two kinds", submitWith(func(m *SubmitProposal) { m.Change.RemoveAgency = &RemoveAgency{AgencyID: "a"} })},
+		})
+	})
 }
 
 func TestValidateVoteAndClose(t *testing.T) {
@@ -176,6 +190,7 @@ func validMsgs() []core.Msg {
 		SubmitProposal{Summary: "policy", Change: setPolicy(core.RoleNotary, "a", "b")},
 		SubmitProposal{Summary: "empty policy", Change: setPolicy(core.RoleNotary)},
 		SubmitProposal{Summary: "empty policy", Change: Change{SetRolePolicy: &SetRolePolicy{Role: core.RoleNotary, Agencies: []string{}}}},
+		SubmitProposal{Summary: "purpose", Change: setPurpose("research", false)},
 	}
 }
 
@@ -187,4 +202,7 @@ func TestModule(t *testing.T) {
 	raw, err := json.Marshal(SubmitProposal{Summary: "s", Change: removeAgency("a")})
 	require.NoError(t, err)
 	require.JSONEq(t, `{"summary":"s","change":{"remove_agency":{"agency_id":"a"}}}`, string(raw))
+	raw, err = json.Marshal(SubmitProposal{Summary: "s", Change: setPurpose("research", true)})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"summary":"s","change":{"set_purpose":{"code":"research","description":"scientific research","covert":false,"retired":true}}}`, string(raw))
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/state"
 )
 
@@ -95,6 +96,7 @@ const (
 	KindRemoveAgency      = "remove_agency"
 	KindSetValidatorPower = "set_validator_power"
 	KindSetRolePolicy     = "set_role_policy"
+	KindSetPurpose        = "set_purpose"
 )
 
 // Change is what a proposal does: exactly one field is set.
@@ -109,6 +111,9 @@ type Change struct {
 	SetValidatorPower *SetValidatorPower `json:"set_validator_power,omitempty"`
 	// SetRolePolicy replaces the agencies that may grant a role.
 	SetRolePolicy *SetRolePolicy `json:"set_role_policy,omitempty"`
+	// SetPurpose adds, changes or retires a purpose data may be shared
+	// for (the sharing module's).
+	SetPurpose *SetPurpose `json:"set_purpose,omitempty"`
 }
 
 // Kind names the change's kind ("" if none or several are set).
@@ -125,6 +130,9 @@ func (c Change) Kind() string {
 	}
 	if c.SetRolePolicy != nil {
 		kind, n = KindSetRolePolicy, n+1
+	}
+	if c.SetPurpose != nil {
+		kind, n = KindSetPurpose, n+1
 	}
 	if n != 1 {
 		return ""
@@ -153,6 +161,12 @@ type SetRolePolicy struct {
 	Role     core.Role `json:"role"`
 	Agencies []string  `json:"agencies"`
 }
+
+// SetPurpose is a change of a sharing purpose (sharing.SetPurpose): add
+// it, change its description or covert flag, or retire it. A retired
+// purpose may be named by no new class or grant; grants naming it keep
+// working until they expire or are revoked.
+type SetPurpose = sharing.SetPurpose
 
 // Elector is an agency of a proposal's electorate and its vote weight (1, or
 // its validator power under the "power" basis).

@@ -14,6 +14,7 @@ import (
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/state"
 )
@@ -152,6 +153,10 @@ func TestInitDev(t *testing.T) {
 		}
 		require.True(t, found, "%s holds %s at genesis", h.key, h.role)
 	}
+	// The data sharing purposes are the module's defaults.
+	want, err := json.Marshal(sharing.DefaultGenesis())
+	require.NoError(t, err)
+	require.JSONEq(t, string(want), string(g.Sections["sharing"]))
 	cfg, err := LoadConfig(home)
 	require.NoError(t, err)
 	require.Equal(t, state.EngineIAVL, cfg.State.Engine)

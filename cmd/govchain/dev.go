@@ -21,13 +21,19 @@ type devAgency struct {
 }
 
 // devAgencies returns the development network's ministries, in genesis
-// order.
+// order. Every ministry may appoint its own data officers and data
+// services (a holder acts for the agency that granted it the role);
+// justice appoints the ombudsman.
 func devAgencies() []devAgency {
 	return []devAgency{
-		{"justice", "Ministry of Justice", true, []core.Role{core.RoleLandRegistrar, core.RoleNotary, core.RoleCourt, core.RoleAuditor}},
-		{"finance", "Ministry of Finance", false, []core.Role{core.RoleBank, core.RoleTaxAuthority, core.RoleAuditor, core.RoleBusiness, core.RoleInsurer}},
-		{"interior", "Ministry of the Interior", false, []core.Role{core.RoleCivilRegistrar, core.RoleVehicleRegistrar, core.RoleCredentialIssuer}},
-		{"transport", "Ministry of Transport", false, []core.Role{core.RoleInspectionStation, core.RoleWorkshop}},
+		{"justice", "Ministry of Justice", true, []core.Role{core.RoleLandRegistrar, core.RoleNotary, core.RoleCourt, core.RoleAuditor,
+			core.RoleOmbudsman, core.RoleDataOfficer, core.RoleDataService}},
+		{"finance", "Ministry of Finance", false, []core.Role{core.RoleBank, core.RoleTaxAuthority, core.RoleAuditor, core.RoleBusiness, core.RoleInsurer,
+			core.RoleDataOfficer, core.RoleDataService}},
+		{"interior", "Ministry of the Interior", false, []core.Role{core.RoleCivilRegistrar, core.RoleVehicleRegistrar, core.RoleCredentialIssuer,
+			core.RoleDataOfficer, core.RoleDataService}},
+		{"transport", "Ministry of Transport", false, []core.Role{core.RoleInspectionStation, core.RoleWorkshop,
+			core.RoleDataOfficer, core.RoleDataService}},
 	}
 }
 
@@ -56,6 +62,11 @@ func devHolders() []devHolder {
 		{"issuer", core.RoleCredentialIssuer, "interior"},
 		{"shop", core.RoleBusiness, "finance"},
 		{"employer", core.RoleBusiness, "finance"},
+		{"officer-finance", core.RoleDataOfficer, "finance"},
+		{"officer-interior", core.RoleDataOfficer, "interior"},
+		{"datasvc-interior", core.RoleDataService, "interior"},
+		{"datasvc-finance", core.RoleDataService, "finance"},
+		{"ombudsman", core.RoleOmbudsman, "justice"},
 	}
 }
 

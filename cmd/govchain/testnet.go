@@ -193,9 +193,11 @@ network that runs on this machine only.
 
 Nodes 0..N-1 are validators, one per ministry (agency ministry-K, power 10,
 admin key admin-ministry-K, role holders registrar-ministry-K,
-notary-ministry-K and bank-ministry-K); every ministry may grant every
-role. Nodes N..N+M-1 are full nodes. Citizens citizen-0 .. citizen-(2N-1)
-hold no role. Each validator's home keyring holds its ministry's keys;
+notary-ministry-K, bank-ministry-K, the data officer officer-ministry-K and
+the data service datasvc-ministry-K; ministry-0 also appoints the
+ombudsman, key ombudsman); every ministry may grant every role. Nodes
+N..N+M-1 are full nodes. Citizens citizen-0 .. citizen-(2N-1) hold no
+role. Each validator's home keyring holds its ministry's keys;
 <dir>/keyring holds every client key, for load generators, and with
 --extra-registrars N also N more land registrars per ministry
 (registrar-ministry-K-1 .. -N).
@@ -419,7 +421,13 @@ var testnetHolders = []struct {
 	{"registrar", core.RoleLandRegistrar},
 	{"notary", core.RoleNotary},
 	{"bank", core.RoleBank},
+	{"officer", core.RoleDataOfficer},
+	{"datasvc", core.RoleDataService},
 }
+
+// testnetOmbudsman is the key name of the network's ombudsman, appointed
+// by the first ministry.
+const testnetOmbudsman = "ombudsman"
 
 // testnetGenesis creates the client keys (in dir/keyring, and each
 // ministry's also in its validator's home keyring, except its extra
@@ -455,6 +463,13 @@ func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey, extraRegi
 				return nil, err
 			}
 			g.Roles = append(g.Roles, app.GenesisRole{Account: k.Address(), Role: h.role, Agency: id})
+		}
+		if i == 0 {
+			k, err := create(testnetOmbudsman)
+			if err != nil {
+				return nil, err
+			}
+			g.Roles = append(g.Roles, app.GenesisRole{Account: k.Address(), Role: core.RoleOmbudsman, Agency: id})
 		}
 		for j := 1; j <= extraRegistrars; j++ {
 			k, err := all.Create(fmt.Sprintf("registrar-%s-%d", id, j))

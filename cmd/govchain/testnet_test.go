@@ -94,7 +94,11 @@ func TestTestnetInit(t *testing.T) {
 		keys, err := client.NewKeyring(filepath.Join(home, "keyring")).List()
 		require.NoError(t, err)
 		if n.Validator {
-			require.Len(t, keys, 4, "%s: admin, registrar, notary, bank", n.Name)
+			want := 6 // admin, registrar, notary, bank, officer, datasvc
+			if i == 0 {
+				want++ // the ombudsman
+			}
+			require.Len(t, keys, want, "%s: admin, registrar, notary, bank, officer, datasvc", n.Name)
 			_, err := client.NewKeyring(filepath.Join(home, "keyring")).Get("registrar-" + n.Agency)
 			require.NoError(t, err)
 		} else {
@@ -109,10 +113,10 @@ func TestTestnetInit(t *testing.T) {
 	g, err := app.ParseGenesis(doc.AppState)
 	require.NoError(t, err)
 	require.Len(t, g.Agencies, 3)
-	require.Len(t, g.Roles, 9)
+	require.Len(t, g.Roles, 3*5+1, "five holders per ministry and the ombudsman")
 	all, err := client.NewKeyring(filepath.Join(dir, tn.Keyring)).List()
 	require.NoError(t, err)
-	require.Len(t, all, 3*4+6, "every ministry's keys and six citizens")
+	require.Len(t, all, 3*6+1+6, "every ministry's keys, the ombudsman and six citizens")
 
 	// --extra-registrars: N more land registrars per ministry, in the
 	// client keyring only, each granted the role in genesis.
@@ -125,7 +129,7 @@ func TestTestnetInit(t *testing.T) {
 	require.NoError(t, err)
 	g, err = app.ParseGenesis(doc.AppState)
 	require.NoError(t, err)
-	require.Len(t, g.Roles, 3*3+6, "three roles per ministry and two extra registrars each")
+	require.Len(t, g.Roles, 3*5+1+6, "five holders per ministry, the ombudsman and two extra registrars each")
 	kr := client.NewKeyring(filepath.Join(dir2, "keyring"))
 	for _, name := range []string{"registrar-ministry-0-1", "registrar-ministry-2-2"} {
 		_, err := kr.Get(name)
@@ -133,7 +137,7 @@ func TestTestnetInit(t *testing.T) {
 	}
 	node0Keys, err := client.NewKeyring(filepath.Join(dir2, "node0", "keyring")).List()
 	require.NoError(t, err)
-	require.Len(t, node0Keys, 4, "extra registrars are not in the node's home")
+	require.Len(t, node0Keys, 7, "extra registrars are not in the node's home")
 	_, errOut, code = govchain(t, "testnet", "init", "--dir", filepath.Join(t.TempDir(), "y"), "--extra-registrars", "-1")
 	require.NotEqual(t, 0, code, "a negative --extra-registrars is refused: %s", errOut)
 

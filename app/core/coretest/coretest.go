@@ -70,7 +70,14 @@ func Address(name string) core.Address {
 }
 
 // Grant writes a role grant for account directly (bypassing the agency
-// message), for tests that need role holders.
+// message), for tests that need role holders; the granting agency is
+// "test-agency".
 func Grant(kv state.KV, account core.Address, role core.Role) error {
-	return core.SetJSON(kv, core.RoleGrantKey(account, role), core.RoleGrant{Account: account, Role: role, Agency: "test-agency"})
+	return GrantFor(kv, account, role, "test-agency")
+}
+
+// GrantFor is Grant by the given agency: the agency a holder of role acts
+// for (core.Context.RoleAgency).
+func GrantFor(kv state.KV, account core.Address, role core.Role, agency string) error {
+	return core.SetJSON(kv, core.RoleGrantKey(account, role), core.RoleGrant{Account: account, Role: role, Agency: agency})
 }

@@ -225,3 +225,69 @@ func TestAuthorised(t *testing.T) {
 		require.Equal(t, tc.want, coretest.Authorised(tc.roles, tc.anyone, tc.role, tc.party), "%+v", tc)
 	}
 }
+
+// recorder messages: Exec writes under "exec" and refuses with errExec;
+// RecordRefusal writes the code it is given under "refused" and emits an
+// event, or refuses to record if the message says so.
+var errExec = core.NewCodedError(903, core.ErrConflict, "test: refused")
+
+type recMsg struct {
+	Record bool
+	OK     bool
+}
+
+func (recMsg) Type() string    { return "test/record" }
+func (recMsg) Validate() error { return nil }
+func (m recMsg) Exec(ctx *core.Context) error {
+	if err := ctx.KV.Set([]byte("exec"), []byte{1}); err != nil {
+		return err
+	}
+	if m.OK {
+		ctx.Emit("test", "action", "ok")
+		return nil
+	}
+	return core.Wrapf(errExec, "detail")
+}
+func (m recMsg) RecordRefusal(ctx *core.Context, refusal error, code uint32) error {
+	if !m.Record {
+		return core.Wrapf(core.ErrMissingRole, "not recorded")
+	}
+	if has, err := ctx.KV.Has([]byte("exec")); err != nil || has {
+		return fmt.Errorf("test: the refusal's writes are visible (%v)", err)
+	}
+	ctx.Emit("test", "action", "refused", "reason", refusal.Error())
+	return ctx.KV.Set([]byte("refused"), []byte(core.Dec(uint64(code))))
+}
+
+func TestRunRecordsRefusals(t *testing.T) {
+	e := coretest.NewEnv(t)
+	s := coretest.Address("s")
+
+	// A recorded refusal: Exec's writes discarded, the record kept, the
+	// refusal returned with the record's events.
+	written, ev := e.RefuseRecorded(s, recMsg{Record: true}, errExec)
+	require.Equal(t, []string{"refused"}, written)
+	require.Equal(t, []string{"refused"}, coretest.Attrs(t, ev, 0, "test", "action"))
+	require.Equal(t, []string{"test: refused: detail"}, coretest.Attrs(t, ev, 0, "test", "reason"))
+	v, err := e.KV.Get([]byte("refused"))
+	require.NoError(t, err)
+	require.Equal(t, "903", string(v), "the sentinel's own code (core.ResultCode) by default")
+	require.Nil(t, e.Last, "a refusal is not a success")
+
+	// The code comes from Coder when the test supplies one.
+	e.Coder = func(err error) uint32 { return 42 }
+	written, _ = e.RefuseRecorded(s, recMsg{Record: true}, errExec)
+	require.Equal(t, []string{"refused"}, written)
+	v, err = e.KV.Get([]byte("refused"))
+	require.NoError(t, err)
+	require.Equal(t, "42", string(v))
+
+	// A refusal RecordRefusal will not record changes nothing.
+	e.Refuse(s, recMsg{}, errExec)
+
+	// A success is not recorded as a refusal.
+	e.OK(s, recMsg{OK: true})
+	has, err := e.KV.Has([]byte("exec"))
+	require.NoError(t, err)
+	require.True(t, has)
+}

@@ -1,6 +1,7 @@
 package coretest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -12,8 +13,9 @@ import (
 
 // Env is the registries' test chain: one-transaction blocks over a MemKV.
 // Each message runs Validate, then Exec on a state.Branch that is written
-// only if Exec succeeds, as the app does. A registry's tests embed it and
-// add their own record readers.
+// only if Exec succeeds, as the app does; the refusal of a core.Recorder
+// is then recorded as the app's refusal hook records it (Run). A
+// registry's tests embed it and add their own record readers.
 type Env struct {
 	T  *testing.T
 	KV *MemKV
@@ -25,6 +27,9 @@ type Env struct {
 	// Last is the context of the last message that succeeded (events,
 	// validator updates, tx hash); nil before the first.
 	Last *core.Context
+	// Coder gives the result code a refusal is recorded with; nil means
+	// core.ResultCode, the code the app records and abci reports.
+	Coder func(error) uint32
 }
 
 // NewEnv returns an empty chain.
@@ -48,7 +53,11 @@ func (e *Env) Revoke(a core.Address, r core.Role) {
 }
 
 // Run executes m, signed by signer, as the next block's only transaction
-// and returns its events. On failure nothing is written.
+// and returns its events. On failure nothing of Exec is written; if m is a
+// core.Recorder, Run then does what the app's refusal hook does: it calls
+// RecordRefusal on a fresh branch, with the same context, the refusal and
+// its code (Coder), keeps its writes if it returns nil, and returns its
+// events with the refusal.
 func (e *Env) Run(signer core.Address, m core.Msg) ([]core.Event, error) {
 	e.Height++
 	if err := m.Validate(); err != nil {
@@ -56,13 +65,33 @@ func (e *Env) Run(signer core.Address, m core.Msg) ([]core.Event, error) {
 	}
 	br := state.NewBranch(e.KV)
 	ctx := Context(br, signer, e.Height)
-	if err := m.Exec(ctx); err != nil {
+	err := m.Exec(ctx)
+	if err == nil {
+		require.NoError(e.T, br.Write())
+		e.Last = ctx
+		return ctx.Events(), nil
+	}
+	br.Discard()
+	rec, ok := m.(core.Recorder)
+	if !ok {
+		return nil, err
+	}
+	br = state.NewBranch(e.KV)
+	ctx = Context(br, signer, e.Height)
+	if rec.RecordRefusal(ctx, err, e.code(err)) != nil {
 		br.Discard()
 		return nil, err
 	}
 	require.NoError(e.T, br.Write())
-	e.Last = ctx
-	return ctx.Events(), nil
+	return ctx.Events(), err
+}
+
+// code is the result code a refusal is recorded with.
+func (e *Env) code(err error) uint32 {
+	if e.Coder != nil {
+		return e.Coder(err)
+	}
+	return core.ResultCode(err)
 }
 
 // OK runs m and requires it to succeed and emit at least one event.
@@ -86,6 +115,34 @@ func (e *Env) Refuse(signer core.Address, m core.Msg, sentinel error) error {
 	require.Equal(e.T, before, e.Snapshot(), "refused %s changed state", m.Type())
 	e.Seen[sentinel] = true
 	return err
+}
+
+// RefuseRecorded runs m, a core.Recorder, and requires it to be refused
+// with sentinel and the refusal to be recorded (Run): it returns the keys
+// the recording added or changed, sorted, and its events, and requires
+// that it deleted none. It records sentinel in Seen. The caller checks
+// that the keys are exactly what the refusal's record consists of.
+func (e *Env) RefuseRecorded(signer core.Address, m core.Recorder, sentinel error) ([]string, []core.Event) {
+	e.T.Helper()
+	before := e.Snapshot()
+	ev, err := e.Run(signer, m)
+	require.Error(e.T, err, "%s should be refused with %v", m.Type(), sentinel)
+	require.ErrorIs(e.T, err, sentinel, "%s", m.Type())
+	require.NotEmpty(e.T, ev, "a recorded refusal emits its events")
+	after := e.Snapshot()
+	var written []string
+	for k, v := range after {
+		if old, ok := before[k]; !ok || old != v {
+			written = append(written, k)
+		}
+	}
+	for k := range before {
+		_, ok := after[k]
+		require.True(e.T, ok, "recording the refusal of %s deleted key %x", m.Type(), k)
+	}
+	slices.Sort(written)
+	e.Seen[sentinel] = true
+	return written, ev
 }
 
 // Snapshot returns every key and value of the state.
