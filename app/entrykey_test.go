@@ -18,8 +18,9 @@ import (
 )
 
 // TestEntryKeyBindsEveryNumberedList builds a chain with a numbered list
-// of every kind (the history of a record of every registry, accounts'
-// role histories, the evidence index) and checks, for each: the node's
+// of every kind (the history of a record of every registry, the sharing
+// module's records and consents included, accounts' role histories, the
+// evidence index) and checks, for each: the node's
 // proven answer is the anchor then entries 0..count-1 with entry i under
 // EntryKey(path, i), EntryCount reads count from the anchor, and
 // EntryKey(path, count) is provably absent. The state itself says that
@@ -52,6 +53,15 @@ func TestEntryKeyBindsEveryNumberedList(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.app.Commit()
 	require.NoError(t, err)
+	// The replay's data sharing flow: two persons, their records and a
+	// consent, with their histories.
+	f := &sharingFlow{}
+	for txs := f.next(c); txs != nil; txs = f.next(c) {
+		for _, r := range c.block(txs...) {
+			f.observe(r)
+		}
+	}
+	require.Len(t, f.allowed, 2)
 
 	paths := []string{
 		"/land/parcel/P-1/history",
@@ -64,7 +74,13 @@ func TestEntryKeyBindsEveryNumberedList(t *testing.T) {
 		"/invoice/invoice/" + shop.String() + "/INV-1/history",
 		"/notary/document/" + docHash("deed").String() + "/history",
 		"/gov/proposal/1/history",
+		"/gov/proposal/2/history",
 		"/gov/evidence",
+		"/identity/person/SUBJ-1/history",
+		"/identity/person/SUBJ-2/history",
+		"/sharing/record/finance/income/SUBJ-1/history",
+		"/sharing/record/finance/income/SUBJ-2/history",
+		"/sharing/consent/SUBJ-1/justice/benefit_eligibility/history",
 	}
 	for _, name := range testNames {
 		if r := c.query("/agency/account/" + c.addr(name).String() + "/history"); r.Err == nil {
