@@ -81,6 +81,8 @@ func TestEntryKeyBindsEveryNumberedList(t *testing.T) {
 		"/sharing/record/finance/income/SUBJ-1/history",
 		"/sharing/record/finance/income/SUBJ-2/history",
 		"/sharing/consent/SUBJ-1/justice/benefit_eligibility/history",
+		"/sharing/log/SUBJ-1",
+		"/sharing/log/SUBJ-2",
 	}
 	for _, name := range testNames {
 		if r := c.query("/agency/account/" + c.addr(name).String() + "/history"); r.Err == nil {
