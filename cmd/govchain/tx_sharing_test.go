@@ -85,7 +85,7 @@ func TestTxSharingFlags(t *testing.T) {
 			nil, "error: unknown flag: --key; did you mean --key-id or --keyring-dir?"},
 
 		{"revoke-key", []string{"revoke-key", "--key-id", "fin-1"}, &sharing.RevokeKey{KeyID: "fin-1"}, ""},
-		{"revoke-key without a key id", []string{"revoke-key"}, nil, invalid("invalid: key_id must be 1-64 characters, got 0")},
+		{"revoke-key without a key id", []string{"revoke-key"}, nil, invalid("key_id must be 1-64 characters, got 0")},
 		{"revoke-key with an unknown flag", []string{"revoke-key", "--key-ids", "k"}, nil, "error: unknown flag: --key-ids; did you mean --key-id?"},
 
 		{"commit-record",
@@ -100,7 +100,7 @@ func TestTxSharingFlags(t *testing.T) {
 			nil, `error: --field "address:12ab": want 64 hex digits (a SHA-256)`},
 		{"commit-record without a subject",
 			[]string{"commit-record", "--class-id", "residence", "--field", "address:" + hexA},
-			nil, invalid("invalid: subject must be 1-64 characters, got 0")},
+			nil, invalid("subject must be 1-64 characters, got 0")},
 		{"commit-record with an unknown flag",
 			[]string{"commit-record", "--class", "residence"},
 			nil, "error: unknown flag: --class; did you mean --class-id?"},
@@ -149,7 +149,7 @@ func TestTxSharingFlags(t *testing.T) {
 
 		{"give-consent", []string{"give-consent", "--agency", "finance", "--purpose", "benefit_eligibility"},
 			&sharing.GiveConsent{Agency: "finance", Purpose: "benefit_eligibility"}, ""},
-		{"give-consent without a purpose", []string{"give-consent", "--agency", "finance"}, nil, invalid("invalid: purpose must be 1-64 characters, got 0")},
+		{"give-consent without a purpose", []string{"give-consent", "--agency", "finance"}, nil, invalid("purpose must be 1-64 characters, got 0")},
 		{"withdraw-consent", []string{"withdraw-consent", "--agency", "finance", "--purpose", "benefit_eligibility"},
 			&sharing.WithdrawConsent{Agency: "finance", Purpose: "benefit_eligibility"}, ""},
 		{"withdraw-consent with an unknown flag", []string{"withdraw-consent", "--agncy", "finance"}, nil, "error: unknown flag: --agncy; did you mean --agency?"},
@@ -181,7 +181,7 @@ func TestTxSharingFlags(t *testing.T) {
 			[]string{"record-delivery", "--request-id", "7", "--payload-hash", hexB, "--key-id", "fin-1"},
 			&sharing.RecordDelivery{RequestID: 7, PayloadHash: hashB, KeyID: "fin-1"}, ""},
 		{"record-delivery without a key id",
-			[]string{"record-delivery", "--request-id", "7", "--payload-hash", hexB}, nil, invalid("invalid: key_id must be 1-64 characters, got 0")},
+			[]string{"record-delivery", "--request-id", "7", "--payload-hash", hexB}, nil, invalid("key_id must be 1-64 characters, got 0")},
 		{"record-delivery without a payload",
 			[]string{"record-delivery", "--request-id", "7", "--key-id", "fin-1"}, nil, "error: --payload-hash HEX or --payload FILE is required"},
 
@@ -262,6 +262,6 @@ func TestTxSharingRelativeTimes(t *testing.T) {
 	// -o json: a refusal by the chain's check is its code as JSON.
 	_, errOut, code = govchain(t, "tx", "sharing", "revoke-key", "--home", home, "--from", "admin-finance", "--sequence", "0", "--generate-only", "-o", "json")
 	requireJSONError(t, errOut, code, errorJSON{Code: abci.Code(sharing.ErrInvalidMessage), Codespace: abci.Codespace,
-		Log: "sharing: invalid message: invalid: key_id must be 1-64 characters, got 0"})
+		Log: "sharing: invalid message: key_id must be 1-64 characters, got 0"})
 	require.EqualValues(t, 800, abci.Code(sharing.ErrInvalidMessage))
 }
