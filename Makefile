@@ -98,6 +98,7 @@ bench-proofs:
 bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkMixedBlocks$$' -benchtime 20x -timeout 60m ./app/
+	$(GO) test -run '^$$' -bench '^BenchmarkSharingBlocks$$' -benchtime 20x -timeout 60m ./app/
 
 # End-to-end throughput and latency of a 4-validator network on this
 # machine, govchain beside CometBFT's kvstore on the same setup, at rising

@@ -35,7 +35,10 @@
 //     invalid message")) and listed in Errors; its messages (VerbNoun
 //     types implementing core.Msg, type strings "permits/verb_noun");
 //     query.go with one resolver from a path to its key and answer
-//     (core.Resolver; core.Module derives Query and PathKey from it); and
+//     (core.Resolver; core.Module derives Query and PathKey from it; a
+//     numbered list such as a history answers with core.HistoryOf or a
+//     core.NumberedList, so that its entries are bound to their positions
+//     and it can be certified complete); and
 //     module.go with
 //     `var Module = &core.Module{Name: "permits", Prefix: Prefix, Codes: 800,
 //     Msgs: []core.MsgType{core.MsgOf[IssuePermit](), ...}, Resolve: resolve,

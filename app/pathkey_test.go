@@ -1,7 +1,6 @@
 package app
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"strings"
 	"testing"
@@ -19,23 +18,32 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// TestPathKeyBindsEveryQueryPath builds a chain with records in every
-// registry and asks for every query path the node serves, found, missing
-// and malformed: each proven answer must rest on (or prove the absence of)
-// exactly the key PathKey names for its path, and PathKey must name no key
-// for a path Query refuses. A registry whose Query and PathKey drift apart
-// fails here.
-func TestPathKeyBindsEveryQueryPath(t *testing.T) {
-	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
+// queryChain is a chain with records in every registry: a parcel with a
+// pending transfer, a lien and a dispute, a vehicle (vin; vin2 is never
+// registered) with an offer and a lien, a person linked to alice with a
+// credential, shop's invoice INV-1 (tax period period), an anchored deed
+// and a proposal with a vote. employer is also a tax authority.
+type queryChain struct {
+	*testChain
+	vin, vin2, period string
+}
+
+func newQueryChain(t *testing.T) *queryChain {
+	t.Helper()
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleTaxAuthority, Agencies: []string{"finance"}})
+		g.Roles = append(g.Roles, GenesisRole{Account: c.addr("employer"), Role: core.RoleTaxAuthority, Agency: "finance"})
+	})
 	c.block()
-	hash := func(s string) core.Hash { return sha256.Sum256([]byte(s)) }
-	alice, bob, shop := c.addr("alice"), c.addr("bob"), c.addr("shop")
+	hash := docHash
+	alice, bob := c.addr("alice"), c.addr("bob")
 	vinOf := func(s string) string {
 		vin := []byte(s)
 		vin[8] = vehicle.VINCheckDigit(s)
 		return string(vin)
 	}
-	vin, vin2 := vinOf("1HGCM82630A000001"), vinOf("1HGCM82630A000002")
+	q := &queryChain{testChain: c, period: c.time.Format("2006-01")}
+	q.vin, q.vin2 = vinOf("1HGCM82630A000001"), vinOf("1HGCM82630A000002")
 
 	c.mustExec("registrar", &land.RegisterParcel{ParcelID: "P-1", CadastralRef: "CAD-1", AreaM2: 100, Location: "here",
 		Denominator: 1, Owners: []land.Share{{Account: alice, Shares: 1}}, DocumentHash: hash("survey")})
@@ -43,10 +51,10 @@ func TestPathKeyBindsEveryQueryPath(t *testing.T) {
 		Buyers: []land.Share{{Account: bob, Shares: 1}}, Price: 1, Currency: "EUR", ExpiresAt: c.time.Add(time.Hour)})
 	c.mustExec("bank", &land.CreateLien{ParcelID: "P-1", Amount: 1, Currency: "EUR", Reference: "L", DocumentHash: hash("lien")})
 	c.mustExec("court", &land.FlagDispute{ParcelID: "P-1", Reason: "claim", DocumentHash: hash("claim")})
-	c.mustExec("vreg", &vehicle.RegisterVehicle{VIN: vin, CheckDigitScheme: "north_american", Make: "Volvo", Model: "V70",
+	c.mustExec("vreg", &vehicle.RegisterVehicle{VIN: q.vin, CheckDigitScheme: "north_american", Make: "Volvo", Model: "V70",
 		Year: 2020, Colour: "grey", Plate: "AB-1", Owner: alice, OdometerKM: 1000})
-	c.mustExec("alice", &vehicle.OfferTransfer{VIN: vin, Buyer: bob, Price: 1, Currency: "EUR", ExpiresAt: c.time.Add(time.Hour)})
-	c.mustExec("bank", &vehicle.CreateLien{VIN: vin, Amount: 1, Currency: "EUR", Reference: "L", DocumentHash: hash("vlien")})
+	c.mustExec("alice", &vehicle.OfferTransfer{VIN: q.vin, Buyer: bob, Price: 1, Currency: "EUR", ExpiresAt: c.time.Add(time.Hour)})
+	c.mustExec("bank", &vehicle.CreateLien{VIN: q.vin, Amount: 1, Currency: "EUR", Reference: "L", DocumentHash: hash("vlien")})
 	c.mustExec("civil", &identity.RegisterPerson{PersonID: "PSN-1", DocumentHash: hash("PSN-1"),
 		Commitments: []identity.Commitment{{Attribute: "name", Commitment: hash("salt")}}})
 	c.mustExec("civil", &identity.LinkAccount{PersonID: "PSN-1", Account: alice})
@@ -57,11 +65,26 @@ func TestPathKeyBindsEveryQueryPath(t *testing.T) {
 	net, tax, gross := invoice.SumLines([]invoice.Line{line})
 	c.mustExec("shop", &invoice.IssueInvoice{Number: "INV-1", Buyer: alice, Currency: "EUR", Lines: []invoice.Line{line},
 		NetTotal: net, TaxTotal: tax, GrossTotal: gross, DocumentHash: hash("INV-1")})
-	period := c.time.Format("2006-01")
 	c.mustExec("notary", &notary.AnchorDocument{DocumentHash: hash("deed"), DocType: "deed"})
 	c.mustExec("admin-finance", &gov.SubmitProposal{Summary: "finance may appoint notaries",
 		Change: gov.Change{SetRolePolicy: &gov.SetRolePolicy{Role: core.RoleNotary, Agencies: []string{"finance", "justice"}}}})
 	c.mustExec("admin-finance", &gov.CastVote{ProposalID: 1, Option: gov.OptionYes})
+	return q
+}
+
+// TestPathKeyBindsEveryQueryPath builds a chain with records in every
+// registry and asks for every query path the node serves, found, missing
+// and malformed: each proven answer must rest on (or prove the absence of)
+// exactly the key PathKey names for its path, and PathKey must name no key
+// for a path Query refuses. A registry whose Query and PathKey drift apart
+// fails here. EntryKey must know exactly the history paths among them
+// (TestEntryKeyBindsEveryNumberedList checks its keys).
+func TestPathKeyBindsEveryQueryPath(t *testing.T) {
+	q := newQueryChain(t)
+	c := q.testChain
+	hash := docHash
+	alice, bob, shop := c.addr("alice"), c.addr("bob"), c.addr("shop")
+	vin, vin2, period := q.vin, q.vin2, q.period
 
 	const (
 		found   = "found"
@@ -179,6 +202,9 @@ func TestPathKeyBindsEveryQueryPath(t *testing.T) {
 	} {
 		r := c.query(q.path)
 		key, ok := PathKey(q.path)
+		_, numbered := EntryKey(q.path, 0)
+		require.Equal(t, q.want != invalid && strings.HasSuffix(q.path, "/history"), numbered,
+			"%s: EntryKey knows exactly the history paths", q.path)
 		switch q.want {
 		case found, missing:
 			if q.want == found {

@@ -3,7 +3,7 @@
 // command line: agency back offices, notaries' and banks' systems,
 // auditors' tools.
 //
-// It does four things:
+// It does five things:
 //
 //   - keeps ed25519 account keys in a file keyring (Keyring);
 //   - builds and signs transactions with the chain's canonical encoding
@@ -14,7 +14,11 @@
 //     refusal into a *TxError with the chain's stable result code;
 //   - reads records (Client.Query) and, with proofs requested, verifies
 //     every ICS23 proof the node returns against the AppHash of block
-//     header H+1 before returning the answer.
+//     header H+1 before returning the answer;
+//   - reads the sharing module's records as its own types, over Query
+//     (sharing.go: Client.SharingRequest, SharingGrant, SharingRecord,
+//     SharingKeys, SharingLog, ...), a proven access log also proven
+//     complete.
 //
 // Trust: Query verifies that the answer is committed under the AppHash of
 // the header the node serves. It does not yet verify the header's validator

@@ -197,10 +197,13 @@ func proofOf(op interface {
 // answer (resp.Value a JSON array of {"key","value"}) must carry one op per
 // entry, in order, each proving that entry's key and exact value, the first
 // entry being resp.Key (the anchor). If PathKey knows the key path names,
-// the single key or anchor must be it.
+// the single key or anchor must be it; for a numbered list (a history, an
+// access log: app.EntryKey knows its entries) entry i must be the list's
+// entry i and the anchor must count exactly the entries listed.
 //
-// Completeness of a multi-key answer (that no entry was left out) is not
-// proven by these existence proofs; the anchor's own count is.
+// That nothing follows the last entry of a numbered list is proven by an
+// absence proof of the next entry (a complete certificate, package
+// verify), not by this answer.
 func Verify(path string, resp abcitypes.ResponseQuery, appHash []byte) (*Proof, []Entry, error) {
 	if resp.ProofOps == nil || len(resp.ProofOps.Ops) == 0 {
 		return nil, nil, fmt.Errorf("%w: the node returned no proof", ErrProof)
@@ -254,8 +257,32 @@ func Verify(path string, resp abcitypes.ResponseQuery, appHash []byte) (*Proof, 
 				ErrProof, []byte(e.Key), i, resp.Height, appHash, resp.Height+1, err)
 		}
 	}
+	if err := checkNumbered(path, entries); err != nil {
+		return nil, nil, err
+	}
 	p.Keys = len(entries)
 	return p, entries, nil
+}
+
+// checkNumbered binds the entries of a numbered list's answer to their
+// positions (app.EntryKey) and to the anchor's count (app.EntryCount); any
+// other path passes.
+func checkNumbered(path string, entries []Entry) error {
+	if _, numbered := app.EntryKey(path, 0); !numbered {
+		return nil
+	}
+	n := uint64(len(entries) - 1)
+	count, ok := app.EntryCount(path, entries[0].Value)
+	if !ok || count != n {
+		return fmt.Errorf("%w: %s lists %d entries but its anchor counts %d", ErrProof, path, n, count)
+	}
+	for i, e := range entries[1:] {
+		want, _ := app.EntryKey(path, uint64(i))
+		if !bytes.Equal(want, e.Key) {
+			return fmt.Errorf("%w: entry %d of %s is key %x, not the list's entry %d (%x)", ErrProof, i, path, []byte(e.Key), i, want)
+		}
+	}
+	return nil
 }
 
 // VerifyAbsent checks a not-found response's absence proof of resp.Key

@@ -21,7 +21,9 @@ func provenStore(t *testing.T) state.View {
 	st, err := store.Open(t.TempDir(), state.DefaultConfig())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	require.NoError(t, st.Set(land.ParcelKey("P-1"), []byte(`{"id":"P-1"}`)))
+	require.NoError(t, st.Set(land.ParcelKey("P-1"), []byte(`{"id":"P-1","history_count":2}`)))
+	require.NoError(t, st.Set(land.ParcelKey("P-4"), []byte(`{"id":"P-4","history_count":3}`)))
+	require.NoError(t, st.Set(land.HistoryKey("P-4", 0), []byte(`{"seq":0}`)))
 	require.NoError(t, st.Set(land.HistoryKey("P-1", 0), []byte(`{"seq":0}`)))
 	require.NoError(t, st.Set(land.HistoryKey("P-1", 1), []byte(`{"seq":1}`)))
 	require.NoError(t, st.Set(land.ParcelKey("P-3"), []byte(`{"id":"P-3"}`)))
@@ -45,7 +47,7 @@ func existOp(t *testing.T, v state.View, key []byte) cmtcrypto.ProofOp {
 func TestVerifySingle(t *testing.T) {
 	v := provenStore(t)
 	key := land.ParcelKey("P-1")
-	val := []byte(`{"id":"P-1"}`)
+	val := []byte(`{"id":"P-1","history_count":2}`)
 	resp := abcitypes.ResponseQuery{Key: key, Value: val, Height: v.Version(),
 		ProofOps: &cmtcrypto.ProofOps{Ops: []cmtcrypto.ProofOp{existOp(t, v, key)}}}
 
@@ -88,7 +90,7 @@ func TestVerifySingle(t *testing.T) {
 func TestVerifyEntries(t *testing.T) {
 	v := provenStore(t)
 	kvs := []core.KVPair{
-		{Key: land.ParcelKey("P-1"), Value: []byte(`{"id":"P-1"}`)},
+		{Key: land.ParcelKey("P-1"), Value: []byte(`{"id":"P-1","history_count":2}`)},
 		{Key: land.HistoryKey("P-1", 0), Value: []byte(`{"seq":0}`)},
 		{Key: land.HistoryKey("P-1", 1), Value: []byte(`{"seq":1}`)},
 	}
@@ -123,6 +125,26 @@ func TestVerifyEntries(t *testing.T) {
 	short.ProofOps = &cmtcrypto.ProofOps{Ops: ops[:2]}
 	_, _, err = Verify("/land/parcel/P-1/history", short, v.Hash())
 	require.ErrorIs(t, err, ErrProof)
+
+	// Each proven, but not the list the path names: entries and their
+	// proofs swapped together, an entry left out with its proof, or
+	// another parcel's entry in its place.
+	respOf := func(kvs ...core.KVPair) abcitypes.ResponseQuery {
+		ops := make([]cmtcrypto.ProofOp, len(kvs))
+		for i, kv := range kvs {
+			ops[i] = existOp(t, v, kv.Key)
+		}
+		return abcitypes.ResponseQuery{Key: kvs[0].Key, Value: app.EntriesJSON(kvs), Height: v.Version(), ProofOps: &cmtcrypto.ProofOps{Ops: ops}}
+	}
+	other := core.KVPair{Key: land.HistoryKey("P-4", 0), Value: []byte(`{"seq":0}`)}
+	for name, r := range map[string]abcitypes.ResponseQuery{
+		"swapped":      respOf(kvs[0], kvs[2], kvs[1]),
+		"left out":     respOf(kvs[0], kvs[1]),
+		"another list": respOf(kvs[0], kvs[1], other),
+	} {
+		_, _, err = Verify("/land/parcel/P-1/history", r, v.Hash())
+		require.ErrorIs(t, err, ErrProof, name)
+	}
 }
 
 func TestVerifyAbsent(t *testing.T) {

@@ -10,11 +10,11 @@ import (
 func BenchmarkVerify(b *testing.B) {
 	for _, name := range testCerts {
 		b.Run(name, func(b *testing.B) {
-			trust := testTrust(b)
+			trust := trustOf(b, name)
 			data := readTestdata(b, name)
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if _, err := VerifyBytes(data, trust, testPathKey); err != nil {
+				if _, err := VerifyBytes(data, trust, testKeys); err != nil {
 					b.Fatal(err)
 				}
 			}

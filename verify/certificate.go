@@ -33,6 +33,11 @@ const (
 	KindList Kind = "list"
 	// KindAbsence proves that the key the path names holds nothing at H.
 	KindAbsence Kind = "absence"
+	// KindComplete proves a numbered list whole at H: the anchor, every
+	// entry 0 to n-1 in order, each under the key the path's list names
+	// for it, an anchor whose count is n, and the absence of entry n (the
+	// certificate's Absent).
+	KindComplete Kind = "complete"
 )
 
 // Certificate is a self-contained proof of a registry answer at state
@@ -54,8 +59,12 @@ type Certificate struct {
 	// Entries are the proven (key, exact stored value) pairs, the anchor
 	// first; none for an absence.
 	Entries []Entry `json:"entries"`
+	// Absent is, in a complete certificate only, the key of the entry
+	// after the last, proven absent; other kinds omit it.
+	Absent HexBytes `json:"absent,omitempty"`
 	// ProofOps holds exactly one op per entry, in order (one for an
-	// absence, for Key).
+	// absence, for Key), then, in a complete certificate, the absence
+	// proof of Absent.
 	ProofOps []ProofOp `json:"proof_ops"`
 	// Block is header H+1, its commit and the validator set that signed it.
 	Block Block `json:"block"`

@@ -1,7 +1,8 @@
 // Package verify checks govchain certificates: self-contained files that
 // prove what a registry held at a height (a record, a record with its full
-// history or list, or the absence of a record) without trusting the node
-// that produced them, offline and years later.
+// history or list, a numbered list with the proof that it is complete, or
+// the absence of a record) without trusting the node that produced them,
+// offline and years later.
 //
 // A Certificate bundles the query path, the exact stored values, one ICS23
 // proof per key (CometBFT ProofOps of type "ics23:iavl"), the signed header
@@ -23,16 +24,21 @@
 //     and more than 2/3 of that set's voting power for the block;
 //  5. the heights: the proofs are of state version H, the header is H+1;
 //  6. the proofs, hardened after the 2022 ICS23 forgery ("Dragonberry"):
-//     exactly one op per entry (one for an absence), every op of type
-//     "ics23:iavl", its key equal to the entry's key, the value the exact
-//     stored bytes, and the proof verified under ics23.IavlSpec exactly
-//     against header H+1's AppHash (the root comes only from the verified
-//     header);
+//     exactly one op per entry (one for an absence; for a complete
+//     certificate, one more, last, for its absent key), every op of type
+//     "ics23:iavl", its key equal to the entry's (or absent) key, the
+//     value the exact stored bytes, and the proof verified under
+//     ics23.IavlSpec exactly against header H+1's AppHash (the root comes
+//     only from the verified header);
 //  7. the key binding: the key the certificate rests on (the record, the
 //     anchor of a history or list, the absent key) must be the key the
-//     path names. This package knows no key layout: the caller passes a
-//     PathKeyFunc (govchain's app.PathKey, or FixedKey for a key computed
-//     elsewhere).
+//     path names; if the path answers a numbered list (a record's
+//     history), entry i after the anchor must be the list's entry i, in
+//     order; and for a complete certificate the anchor's count must be
+//     the number of entries n and the absent key must be entry n. This
+//     package knows no key layout: the caller passes Keys (govchain's
+//     app.PathKey, app.EntryKey and app.EntryCount, or FixedKey for a key
+//     computed elsewhere).
 //
 // The error names the first check that fails, with the header height, the
 // state version and the key concerned: a header whose commit signs another
@@ -41,13 +47,16 @@
 // verified, as a proof that "does not lead to the app hash signed in
 // header H+1".
 //
-// What Verify does not decide, and the reader of a history or list must: a
-// multi-key certificate proves that every entry it carries is in the state
-// under the same root, not that no entry was left out. Its first entry is
-// the anchor (a parcel, an owner's index, ...) whose count field says how
-// many entries follow; completeness is that count equal to the number of
-// entries, a check on the registry's JSON that belongs to the client. The
-// entries' keys are checked to be distinct; their layout is the registry's.
+// Completeness: a history or list certificate proves that every entry it
+// carries is in the state under the same root, each under the key its
+// path's list names for it when the list is numbered, not that no entry
+// was left out (a history may stop early). A complete certificate
+// (KindComplete) proves the whole numbered list: its anchor counts n
+// entries, entries 0 to n-1 follow it in order, and entry n is absent: no
+// entry is missing and none follows the last. A list certificate of a
+// path that is not a numbered list (a parcel's liens, an owner's parcels)
+// binds only its anchor; its entries' keys are checked to be distinct,
+// and their layout is the registry's.
 //
 // Trust: a certificate is as good as the validator keys of the trust root.
 // Like any light client it assumes that no more than 1/3 of the voting

@@ -10,8 +10,10 @@ import (
 // to whitespace): nothing else is signed by the trusted validators.
 //
 // An input is an edit of a real certificate: base picks one of
-// testdata's certificates, or none (base >= len(testCerts): the input is
-// patch alone, so every byte string is reachable), and the bytes
+// testdata's certificates (all kinds, the complete one included), verified
+// against its own chain's trust root, or none (base >= len(testCerts): the
+// input is patch alone, so every byte string is reachable, verified
+// against every trust root), and the bytes
 // [at, at+cut) of it are replaced by patch. The fuzzer mutates a few
 // numbers and a short patch rather than a 3-8 KB document: each
 // mutation lands inside a certificate that is otherwise valid, so it
@@ -20,33 +22,35 @@ import (
 // the minimiser's quadratic pass over kilobytes, which took a short run's
 // whole budget.
 func FuzzVerify(f *testing.F) {
-	trust := testTrust(f)
 	var canon [][]byte
+	var trusts []*Trust // of each of canon
 	for i, name := range testCerts {
-		data := readTestdata(f, name)
-		canon = append(canon, data)
+		canon = append(canon, readTestdata(f, name))
+		trusts = append(trusts, trustOf(f, name))
 		f.Add(uint8(i), uint16(0), uint16(0), []byte{})
 	}
 	f.Add(uint8(len(testCerts)), uint16(0), uint16(0), []byte(`{"format":"govchain-certificate/1"}`))
 	f.Fuzz(func(t *testing.T, base uint8, at, cut uint16, patch []byte) {
-		data := patch
+		data, roots := patch, trusts
 		if int(base) < len(canon) {
-			data = splice(canon[base], int(at), int(cut), patch)
+			data, roots = splice(canon[base], int(at), int(cut), patch), trusts[base:base+1]
 		}
 		c, err := Decode(data)
 		if err != nil {
 			return
 		}
-		if _, err := Verify(c, trust, testPathKey); err != nil {
-			return
-		}
-		got := mustEncode(c)
-		for _, want := range canon {
-			if bytes.Equal(got, want) {
-				return
+		for _, trust := range roots {
+			if _, err := Verify(c, trust, testKeys); err != nil {
+				continue
 			}
+			got := mustEncode(c)
+			for _, want := range canon {
+				if bytes.Equal(got, want) {
+					return
+				}
+			}
+			t.Fatalf("accepted a certificate that is none of the real ones:\n%s", got)
 		}
-		t.Fatalf("accepted a certificate that is none of the real ones:\n%s", got)
 	})
 }
 

@@ -31,7 +31,9 @@ var (
 	// another key, or a proof does not verify against header H+1's AppHash.
 	ErrProof = errors.New("verify: proof mismatch")
 	// ErrKey: the key the certificate rests on is not the key its path
-	// names, or the kind does not fit the entries.
+	// names, an entry of a numbered list is not the list's entry at its
+	// place, a complete certificate's count or absent key is not its
+	// list's, or the kind does not fit the entries.
 	ErrKey = errors.New("verify: key mismatch")
 )
 
@@ -40,8 +42,36 @@ var (
 // ok is false for a path it does not know. govchain's app.PathKey is one.
 type PathKeyFunc func(path string) (key []byte, ok bool)
 
+// EntryKeyFunc returns the store key of entry seq (counted from 0) of the
+// numbered list a query path answers (a record's history, say); ok is
+// false for a path whose answer is not a numbered list. govchain's
+// app.EntryKey is one.
+type EntryKeyFunc func(path string, seq uint64) (key []byte, ok bool)
+
+// CountFunc returns how many entries the numbered list a query path
+// answers has, read from anchor, the exact stored value of the list's
+// anchor; ok is false for a path whose answer is not a numbered list, or
+// an anchor without a count. govchain's app.EntryCount is one.
+type CountFunc func(path string, anchor []byte) (n uint64, ok bool)
+
+// Keys binds a certificate's keys to its path. This package knows no key
+// layout; govchain's callers pass
+//
+//	verify.Keys{Path: app.PathKey, Entry: app.EntryKey, Count: app.EntryCount}
+//
+// Path is required. Entry binds every entry after the anchor: a history
+// or complete certificate is refused without it, and a list certificate
+// of a path Entry does not know carries entries bound to nothing but the
+// proofs. Count is required by a complete certificate.
+type Keys struct {
+	Path  PathKeyFunc
+	Entry EntryKeyFunc
+	Count CountFunc
+}
+
 // FixedKey returns a PathKeyFunc that expects key whatever the path: for
-// software that computes the expected key itself.
+// software that computes the expected key itself (Keys{Path:
+// FixedKey(key)} verifies records, absences and lists).
 func FixedKey(key []byte) PathKeyFunc {
 	key = bytes.Clone(key)
 	return func(string) ([]byte, bool) { return key, true }
@@ -65,6 +95,12 @@ type Result struct {
 	// Entries are the proven keys with their exact stored values (compact
 	// JSON), the anchor first; empty for an absence.
 	Entries []ProvenEntry
+	// Count is, for a complete certificate, how many entries the list has
+	// (the anchor's count): all of them follow the anchor in Entries, and
+	// entry Count, under Absent, is proven absent. Both are zero for
+	// other kinds.
+	Count  uint64
+	Absent []byte
 }
 
 // ProvenEntry is a proven key and its exact stored value.
@@ -80,23 +116,23 @@ func (r *Result) String() string {
 }
 
 // VerifyBytes decodes a certificate file (see Decode) and verifies it.
-func VerifyBytes(data []byte, trust *Trust, pathKey PathKeyFunc) (*Result, error) {
+func VerifyBytes(data []byte, trust *Trust, keys Keys) (*Result, error) {
 	c, err := Decode(data)
 	if err != nil {
 		return nil, err
 	}
-	return Verify(c, trust, pathKey)
+	return Verify(c, trust, keys)
 }
 
 // Verify checks c against trust (see the package documentation for the
-// checks and their order) and returns what it proves. pathKey binds the
-// certificate's key to its path and must not be nil. Verify does not
-// check that c is in canonical form; Decode does.
-func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) {
+// checks and their order) and returns what it proves. keys binds the
+// certificate's keys to its path; keys.Path must not be nil. Verify does
+// not check that c is in canonical form; Decode does.
+func Verify(c *Certificate, trust *Trust, keys Keys) (*Result, error) {
 	if trust == nil || trust.Validators == nil || trust.Validators.IsNilOrEmpty() {
 		return nil, fmt.Errorf("%w: no trusted validator set", ErrValidatorSet)
 	}
-	if pathKey == nil {
+	if keys.Path == nil {
 		return nil, fmt.Errorf("%w: no key binding for the path", ErrKey)
 	}
 	if c.Format != Format {
@@ -172,17 +208,14 @@ func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) 
 		}
 		return nil, err
 	}
-	want, ok := pathKey(c.Path)
-	if !ok {
-		return nil, fmt.Errorf("%w: path %q names no key this verifier knows", ErrKey, c.Path)
-	}
-	if !bytes.Equal(want, c.Key) {
-		return nil, fmt.Errorf("%w: the certificate rests on key %x, but %s is stored under %x", ErrKey, []byte(c.Key), c.Path, want)
+	count, err := bindKeys(c, keys, entries)
+	if err != nil {
+		return nil, err
 	}
 	if err := verifyCommits(commits, c.ChainID); err != nil {
 		return nil, err
 	}
-	return &Result{
+	res := &Result{
 		Kind:         c.Kind,
 		ChainID:      c.ChainID,
 		Path:         c.Path,
@@ -192,7 +225,62 @@ func Verify(c *Certificate, trust *Trust, pathKey PathKeyFunc) (*Result, error) 
 		AppHash:      bytes.Clone(sh.AppHash),
 		Key:          bytes.Clone(c.Key),
 		Entries:      entries,
-	}, nil
+	}
+	if c.Kind == KindComplete {
+		res.Count, res.Absent = count, bytes.Clone(c.Absent)
+	}
+	return res, nil
+}
+
+// bindKeys checks that c's keys are the keys its path names: the key it
+// rests on, every entry after the anchor of a numbered list, and, for a
+// complete certificate, the anchor's count and the absent key. entries
+// are c's proven entries. It returns a complete certificate's count.
+func bindKeys(c *Certificate, keys Keys, entries []ProvenEntry) (uint64, error) {
+	want, ok := keys.Path(c.Path)
+	if !ok {
+		return 0, fmt.Errorf("%w: path %q names no key this verifier knows", ErrKey, c.Path)
+	}
+	if !bytes.Equal(want, c.Key) {
+		return 0, fmt.Errorf("%w: the certificate rests on key %x, but %s is stored under %x", ErrKey, []byte(c.Key), c.Path, want)
+	}
+	if c.Kind == KindRecord || c.Kind == KindAbsence {
+		return 0, nil
+	}
+	numbered := false
+	if keys.Entry != nil {
+		_, numbered = keys.Entry(c.Path, 0)
+	}
+	if !numbered {
+		if c.Kind == KindList {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("%w: a %s certificate needs a numbered list, and %s is not one this verifier knows", ErrKey, c.Kind, c.Path)
+	}
+	for i, e := range entries[1:] {
+		k, ok := keys.Entry(c.Path, uint64(i))
+		if !ok || !bytes.Equal(k, e.Key) {
+			return 0, fmt.Errorf("%w: entry %d after the anchor is key %x, but entry %d of %s is stored under %x", ErrKey, i, e.Key, i, c.Path, k)
+		}
+	}
+	if c.Kind != KindComplete {
+		return 0, nil
+	}
+	if keys.Count == nil {
+		return 0, fmt.Errorf("%w: no count binding for a complete certificate", ErrKey)
+	}
+	n, ok := keys.Count(c.Path, entries[0].Value)
+	if !ok {
+		return 0, fmt.Errorf("%w: the anchor of %s carries no count", ErrKey, c.Path)
+	}
+	if n != uint64(len(entries)-1) {
+		return 0, fmt.Errorf("%w: the anchor of %s counts %d entries, the certificate carries %d", ErrKey, c.Path, n, len(entries)-1)
+	}
+	next, ok := keys.Entry(c.Path, n)
+	if !ok || !bytes.Equal(next, c.Absent) {
+		return 0, fmt.Errorf("%w: the absent key %x is not entry %d of %s, stored under %x", ErrKey, []byte(c.Absent), n, c.Path, next)
+	}
+	return n, nil
 }
 
 // signedHeader decodes a protobuf SignedHeader, refusing any encoding but
@@ -268,6 +356,10 @@ func verifyCommit(sh *cmtypes.SignedHeader, vals *cmtypes.ValidatorSet, chainID 
 // is signed in header h: Verify returns them only once that holds.
 func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 	signed := fmt.Sprintf("app hash %X signed in header %d", root, h)
+	if (c.Kind == KindComplete) != (len(c.Absent) > 0) {
+		return nil, fmt.Errorf("%w: a complete certificate, and only one, names an absent key", ErrKey)
+	}
+	ops := c.ProofOps
 	switch c.Kind {
 	case KindAbsence:
 		if len(c.Entries) != 0 {
@@ -276,25 +368,8 @@ func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 		if len(c.ProofOps) != 1 {
 			return nil, fmt.Errorf("%w: an absence needs exactly one proof op, got %d", ErrProof, len(c.ProofOps))
 		}
-		op := c.ProofOps[0]
-		p, err := proofOf(op, c.Key)
-		if err != nil {
-			return nil, fmt.Errorf("absence of key %x at state %d: %w", []byte(c.Key), c.Height, err)
-		}
-		np := p.GetNonexist()
-		if np == nil {
-			return nil, fmt.Errorf("%w: not a non-existence proof", ErrProof)
-		}
-		if !bytes.Equal(np.Key, c.Key) {
-			return nil, fmt.Errorf("%w: non-existence proof is for another key", ErrProof)
-		}
-		for _, side := range []*ics23.ExistenceProof{np.Left, np.Right} {
-			if side != nil && bytes.Equal(side.Key, c.Key) {
-				return nil, fmt.Errorf("%w: non-existence proof contains the key", ErrProof)
-			}
-		}
-		if err := np.Verify(ics23.IavlSpec, root, c.Key); err != nil {
-			return nil, fmt.Errorf("%w: the absence proof of key %x at state %d does not lead to the %s: %v", ErrProof, []byte(c.Key), c.Height, signed, err)
+		if err := checkAbsence(c.ProofOps[0], c.Key, c.Height, root, signed); err != nil {
+			return nil, err
 		}
 		return []ProvenEntry{}, nil
 	case KindRecord:
@@ -311,16 +386,30 @@ func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 		if isHistory := strings.HasSuffix(c.Path, "/history"); isHistory != (c.Kind == KindHistory) {
 			return nil, fmt.Errorf("%w: kind %s does not fit path %s", ErrKey, c.Kind, c.Path)
 		}
+	case KindComplete:
+		if len(c.Entries) == 0 {
+			return nil, fmt.Errorf("%w: a complete certificate carries the anchor and its entries", ErrKey)
+		}
+		if len(c.ProofOps) != len(c.Entries)+1 {
+			return nil, fmt.Errorf("%w: %d entries and an absent key but %d proof ops", ErrProof, len(c.Entries), len(c.ProofOps))
+		}
+		ops = c.ProofOps[:len(c.Entries)]
+		if err := checkAbsence(c.ProofOps[len(c.Entries)], c.Absent, c.Height, root, signed); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("%w: unknown kind %q", ErrFormat, c.Kind)
 	}
-	if len(c.ProofOps) != len(c.Entries) {
-		return nil, fmt.Errorf("%w: %d entries but %d proof ops", ErrProof, len(c.Entries), len(c.ProofOps))
+	if len(ops) != len(c.Entries) {
+		return nil, fmt.Errorf("%w: %d entries but %d proof ops", ErrProof, len(c.Entries), len(ops))
 	}
 	if !bytes.Equal(c.Entries[0].Key, c.Key) {
 		return nil, fmt.Errorf("%w: first entry %x is not the certificate's key %x", ErrKey, []byte(c.Entries[0].Key), []byte(c.Key))
 	}
-	seen := make(map[string]bool, len(c.Entries))
+	seen := make(map[string]bool, len(c.Entries)+1)
+	if c.Kind == KindComplete {
+		seen[string(c.Absent)] = true
+	}
 	out := make([]ProvenEntry, 0, len(c.Entries))
 	for i, e := range c.Entries {
 		if len(e.Key) == 0 || seen[string(e.Key)] {
@@ -331,7 +420,7 @@ func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: entry %d: value: %v", ErrFormat, i, err)
 		}
-		p, err := proofOf(c.ProofOps[i], e.Key)
+		p, err := proofOf(ops[i], e.Key)
 		if err != nil {
 			return nil, fmt.Errorf("key %x (entry %d) at state %d: %w", []byte(e.Key), i, c.Height, err)
 		}
@@ -348,6 +437,32 @@ func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 		out = append(out, ProvenEntry{Key: bytes.Clone(e.Key), Value: value})
 	}
 	return out, nil
+}
+
+// checkAbsence checks that op is an ics23:iavl non-existence proof of key
+// at state version height that verifies against root (signed says where
+// root comes from).
+func checkAbsence(op ProofOp, key []byte, height int64, root []byte, signed string) error {
+	p, err := proofOf(op, key)
+	if err != nil {
+		return fmt.Errorf("absence of key %x at state %d: %w", key, height, err)
+	}
+	np := p.GetNonexist()
+	if np == nil {
+		return fmt.Errorf("%w: not a non-existence proof", ErrProof)
+	}
+	if !bytes.Equal(np.Key, key) {
+		return fmt.Errorf("%w: non-existence proof is for another key", ErrProof)
+	}
+	for _, side := range []*ics23.ExistenceProof{np.Left, np.Right} {
+		if side != nil && bytes.Equal(side.Key, key) {
+			return fmt.Errorf("%w: non-existence proof contains the key", ErrProof)
+		}
+	}
+	if err := np.Verify(ics23.IavlSpec, root, key); err != nil {
+		return fmt.Errorf("%w: the absence proof of key %x at state %d does not lead to the %s: %v", ErrProof, key, height, signed, err)
+	}
+	return nil
 }
 
 // proofOf decodes an op that must be an ics23:iavl proof of key, refusing

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // resolve parses an agency query path (without the leading "agency") into
@@ -37,7 +36,9 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case "roles":
 			return core.RoleAccountKey(addr), core.Single(errNoRoles), nil
 		case "history":
-			return core.RoleAccountKey(addr), core.PrefixOf(errNoRoles, state.Key(core.PrefixRole, core.RoleHistoryTable, addr[:])), nil
+			return core.RoleAccountKey(addr), core.HistoryOf(errNoRoles, func(seq uint64) []byte {
+				return core.HistoryKey(core.PrefixRole, core.RoleHistoryTable, addr[:], seq)
+			}), nil
 		}
 	case len(path) == 2 && path[0] == "policy":
 		if !core.ValidRole(core.Role(path[1])) {

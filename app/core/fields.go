@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strings"
 	"time"
 )
 
@@ -50,7 +51,9 @@ func (f Fields) Positive(field string, n uint64) error {
 // ID accepts an external identifier (ValidateID).
 func (f Fields) ID(field, id string) error {
 	if err := ValidateID(field, id); err != nil {
-		return f.Invalidf("%v", err)
+		// ValidateID's text starts with its kind; the module's sentinel
+		// already says the message is invalid.
+		return f.Invalidf("%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 	}
 	return nil
 }

@@ -144,18 +144,11 @@ func ListOf[T any](notFound error, keysOf func(*T) [][]byte) Answer {
 	}
 }
 
-// historyAnchor is the part of a record with a history that its history
-// answer reads: how many entries it has.
-type historyAnchor struct {
-	HistoryCount uint64 `json:"history_count"`
-}
-
-// HistoryOf returns the Answer of a record's history: the record, whose
-// JSON carries its history_count, then its entries 0 to history_count-1
-// under keyOf(seq), in order (ListOf). A missing record is a *NotFound
-// with notFound.
+// HistoryOf returns the Answer of a record's history: a NumberedList
+// whose anchor is the record, counted by its history_count, with entry
+// seq under keyOf(seq). A missing record is a *NotFound with notFound.
 func HistoryOf(notFound error, keyOf func(seq uint64) []byte) Answer {
-	return ListOf(notFound, func(a *historyAnchor) [][]byte { return SeqKeys(a.HistoryCount, keyOf) })
+	return (&NumberedList{NotFound: notFound, CountField: "history_count", EntryKey: keyOf}).Answer
 }
 
 // PrefixOf returns the Answer of a list anchored on a record whose entries

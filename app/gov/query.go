@@ -42,9 +42,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 	case len(path) == 1 && path[0] == "proposals":
 		return IndexKey(), core.ListOf(errNoIndex, func(idx *Index) [][]byte { return core.IDKeys(ProposalKey, idx.Open) }), nil
 	case len(path) == 1 && path[0] == "evidence":
-		return EvidenceIndexKey(), core.ListOf(ErrEvidenceNotFound, func(idx *EvidenceIndex) [][]byte {
-			return core.SeqKeys(idx.Count, func(seq uint64) []byte { return EvidenceKey(seq + 1) })
-		}), nil
+		return EvidenceIndexKey(), evidenceList.Answer, nil
 	case len(path) == 2 && path[0] == "evidence":
 		return core.SingleByID(path[1], ErrUnknownQuery, EvidenceKey, ErrEvidenceNotFound)
 	case len(path) == 2 && path[0] == "proposal":
@@ -63,6 +61,11 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
 }
+
+// evidenceList is the evidence index's numbered list: its count, then
+// entry seq, the Evidence record of id seq+1.
+var evidenceList = &core.NumberedList{NotFound: ErrEvidenceNotFound, CountField: "count",
+	EntryKey: func(seq uint64) []byte { return EvidenceKey(seq + 1) }}
 
 // errNoIndex answers proposals in a state without the proposal index
 // (before genesis wrote it).

@@ -61,13 +61,7 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		case len(path) == 3:
 			return key, core.Single(ErrInvoiceNotFound), nil
 		case len(path) == 4 && path[3] == "history":
-			return key, listOf(ErrInvoiceNotFound, func(v []byte) ([][]byte, error) {
-				var inv Invoice
-				if err := decode(v, &inv); err != nil {
-					return nil, err
-				}
-				return seqKeys(0, inv.HistoryCount, inv.HistoryCount, func(s uint64) []byte { return HistoryKey(issuer, number, s) })
-			}), nil
+			return key, core.HistoryOf(ErrInvoiceNotFound, func(s uint64) []byte { return HistoryKey(issuer, number, s) }), nil
 		}
 	case (len(path) == 3 || len(path) == 4) && path[0] == "buyer" && path[2] == "invoices":
 		buyer, err := accountOf(path[1])

@@ -1,11 +1,9 @@
 package notary
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
-	"github.com/govchain/govchain/state"
 )
 
 // resolve parses a notary query path (without the leading "notary") into the
@@ -35,43 +33,11 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		if err := h.UnmarshalText([]byte(path[1])); err != nil {
 			return nil, nil, core.Wrapf(ErrUnknownQuery, "hash %q must be 64 lower-case hex digits", path[1])
 		}
-		withHistory := len(path) == 3
-		return DocumentKey(h), func(r state.Reader, key []byte) (*core.QueryResult, error) {
-			return document(r, key, h, withHistory)
-		}, nil
+		notFound := core.Wrapf(ErrDocumentNotFound, "%s", h)
+		if len(path) == 3 {
+			return DocumentKey(h), core.HistoryOf(notFound, func(seq uint64) []byte { return HistoryKey(h, seq) }), nil
+		}
+		return DocumentKey(h), core.Single(notFound), nil
 	}
 	return nil, nil, core.Wrapf(ErrUnknownQuery, "%q", strings.Join(path, "/"))
-}
-
-// document answers document/{sha256} from the Document of h under key,
-// followed, if withHistory, by every history entry.
-func document(r state.Reader, key []byte, h core.Hash, withHistory bool) (*core.QueryResult, error) {
-	v, err := r.Get(key)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, &core.NotFound{Key: key, Err: core.Wrapf(ErrDocumentNotFound, "%s", h)}
-	}
-	res := &core.QueryResult{Key: key, Value: v}
-	if !withHistory {
-		return res, nil
-	}
-	var d Document
-	if _, err := core.GetJSON(r, key, &d); err != nil {
-		return nil, err
-	}
-	res.Entries = []core.KVPair{{Key: key, Value: v}}
-	for seq := uint64(0); seq < d.HistoryCount; seq++ {
-		k := HistoryKey(h, seq)
-		hv, err := r.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		if hv == nil {
-			return nil, fmt.Errorf("notary: document %s lists history entry %d that is missing", h, seq)
-		}
-		res.Entries = append(res.Entries, core.KVPair{Key: k, Value: hv})
-	}
-	return res, nil
 }

@@ -132,9 +132,8 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 			return nil, nil, err
 		}
 		s := ids[0]
-		return LogHeadKey(s), core.ListOf(ErrLogNotFound, func(h *LogHead) [][]byte {
-			return core.SeqKeys(h.Count, func(seq uint64) []byte { return LogEntryKey(s, seq) })
-		}), nil
+		log := &core.NumberedList{NotFound: ErrLogNotFound, CountField: "count", EntryKey: func(seq uint64) []byte { return LogEntryKey(s, seq) }}
+		return LogHeadKey(s), log.Answer, nil
 	case n == 3 && path[0] == "log":
 		if err := idents("subject"); err != nil {
 			return nil, nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -21,6 +22,14 @@ import (
 	"github.com/govchain/govchain/verify"
 )
 
+// flagComplete asks certificate export for a complete certificate.
+const flagComplete = "complete"
+
+// certKeys binds a certificate's keys to its path with the app's own key
+// layouts: the key the path names, each entry of a numbered list, and the
+// list's count.
+var certKeys = verify.Keys{Path: app.PathKey, Entry: app.EntryKey, Count: app.EntryCount}
+
 func (c *cli) certificateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "certificate",
@@ -32,6 +41,7 @@ validator set that signed it and, if the validators changed since genesis,
 the signed headers that hand trust on from the genesis validators.
 
   govchain certificate export /land/parcel/P-1 --out parcel.json
+  govchain certificate export /land/parcel/P-1/history --complete --out history.json
   govchain certificate verify parcel.json --trust genesis.json
 
 docs/auditor.md ("Certificates") documents the format.`,
@@ -42,7 +52,7 @@ docs/auditor.md ("Certificates") documents the format.`,
 
 func (c *cli) certificateExportCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "export PATH --out FILE",
+		Use:   "export PATH --out FILE [--complete]",
 		Short: "Write the certificate of a query path's answer at a height",
 		Long: `Ask the node for PATH with proofs (any path of govchain query raw, e.g.
 /land/parcel/P-1, /land/parcel/P-1/history, /land/lien/3) and write the
@@ -51,6 +61,10 @@ certificate to --out (- for stdout). Its kind follows from the answer:
   history   a path ending in /history: the record, then its full history
   list      any other multi-key answer: the anchor, then each entry
   absence   the record does not exist: a proof that its key is absent
+With --complete, PATH must be a numbered list (a record's /history, or
+/gov/evidence), and the certificate is of kind
+  complete  the anchor, every entry, and a proof that the entry after the
+            last (the anchor's count) is absent: the list is whole
 The answer's proofs are checked against header H+1 before anything is
 written; the validator signatures are checked by certificate verify.`,
 		Args: cobra.ExactArgs(1),
@@ -59,6 +73,14 @@ written; the validator signatures are checked by certificate verify.`,
 			if out == "" {
 				return fmt.Errorf("--out is required (a file, or - for stdout)")
 			}
+			path := args[0]
+			if !strings.HasPrefix(path, "/") {
+				path = "/" + path
+			}
+			complete := c.v.GetBool(flagComplete)
+			if _, ok := app.EntryKey(path, 0); complete && !ok {
+				return fmt.Errorf("--%s needs a numbered list (a record's /history, or /gov/evidence): %s is not one", flagComplete, path)
+			}
 			cl, err := c.client()
 			if err != nil {
 				return err
@@ -66,9 +88,14 @@ written; the validator signatures are checked by certificate verify.`,
 			timeout := c.v.GetDuration(flagTimeout)
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			ex, err := exportCertificate(ctx, cl, args[0], c.v.GetInt64(flagHeight), nodeHeader(cl, timeout), true)
+			ex, err := exportCertificate(ctx, cl, path, c.v.GetInt64(flagHeight), nodeHeader(cl, timeout), true)
 			if err != nil {
 				return err
+			}
+			if complete {
+				if err := ex.completeList(ctx, cl); err != nil {
+					return err
+				}
 			}
 			if err := ex.checkProofs(); err != nil {
 				return err
@@ -98,6 +125,7 @@ written; the validator signatures are checked by certificate verify.`,
 	f := cmd.Flags()
 	f.String(flagOut, "", "the certificate file to write (- for stdout)")
 	f.Int64(flagHeight, 0, "state version to certify (0 = latest)")
+	f.Bool(flagComplete, false, "for a numbered list (a record's /history, /gov/evidence): add the proof that no entry follows the last")
 	f.Duration(flagTimeout, 60*time.Second, "how long to wait for the node (and for header H+1)")
 	return cmd
 }
@@ -126,7 +154,7 @@ mismatch, key mismatch, malformed certificate).`,
 			if err != nil {
 				return err
 			}
-			res, err := verify.VerifyBytes(data, trust, app.PathKey)
+			res, err := verify.VerifyBytes(data, trust, certKeys)
 			if err != nil {
 				return fmt.Errorf("NOT VERIFIED: %w", err)
 			}
@@ -149,6 +177,9 @@ type provenJSON struct {
 	AppHash      string         `json:"app_hash"`
 	Key          string         `json:"key"`
 	Entries      []client.Entry `json:"entries"`
+	// Count and Absent are set for a complete certificate only.
+	Count  *uint64 `json:"count,omitempty"`
+	Absent string  `json:"absent,omitempty"`
 }
 
 // printProven prints a verified certificate: the VERIFIED line, then what
@@ -160,9 +191,13 @@ func printProven(c *cli, res *verify.Result) error {
 		entries[i] = client.Entry{Key: e.Key, Value: e.Value}
 	}
 	if c.jsonOutput() {
-		return c.printJSON(provenJSON{Verified: true, Kind: res.Kind, ChainID: res.ChainID, Path: res.Path, Height: res.Height,
+		out := provenJSON{Verified: true, Kind: res.Kind, ChainID: res.ChainID, Path: res.Path, Height: res.Height,
 			HeaderHeight: res.HeaderHeight, Time: res.Time, AppHash: fmt.Sprintf("%X", res.AppHash), Key: fmt.Sprintf("%x", res.Key),
-			Entries: entries})
+			Entries: entries}
+		if res.Kind == verify.KindComplete {
+			out.Count, out.Absent = &res.Count, fmt.Sprintf("%x", res.Absent)
+		}
+		return c.printJSON(out)
 	}
 	fmt.Fprintln(c.out, res)
 	if res.Kind == verify.KindAbsence {
@@ -170,6 +205,9 @@ func printProven(c *cli, res *verify.Result) error {
 		return nil
 	}
 	fmt.Fprintf(c.out, "%s %s at state %d: %d key(s)\n", res.Kind, res.Path, res.Height, len(res.Entries))
+	if res.Kind == verify.KindComplete {
+		fmt.Fprintf(c.out, "complete: the list counts %d and ends there: entry %d (key %x) holds nothing\n", res.Count, res.Count, res.Absent)
+	}
 	if res.Kind == verify.KindRecord {
 		fmt.Fprintln(c.out, prettyJSON(res.Entries[0].Value))
 		return nil
@@ -183,10 +221,12 @@ func printProven(c *cli, res *verify.Result) error {
 // it.
 type headerSource func(ctx context.Context, h int64) (*cmtypes.SignedHeader, *cmtypes.ValidatorSet, error)
 
-// exported is a certificate with the node's answer it was built from.
+// exported is a certificate with the node's answer it was built from and,
+// for a complete certificate, the node's answer for the absent key.
 type exported struct {
-	cert *verify.Certificate
-	resp abcitypes.ResponseQuery
+	cert   *verify.Certificate
+	resp   abcitypes.ResponseQuery
+	absent abcitypes.ResponseQuery
 }
 
 // exportCertificate asks the node for path at height with proofs, takes
@@ -265,6 +305,45 @@ func exportCertificate(ctx context.Context, cl *client.Client, path string, heig
 	return &exported{cert: cert, resp: resp}, nil
 }
 
+// completeList makes ex, the certificate of a numbered list's answer, a
+// complete one: it asks the node, at the same state, for the proof that
+// the entry after the last (the anchor's count) is absent (the path
+// /store/{key}), and adds that key and proof.
+func (ex *exported) completeList(ctx context.Context, cl *client.Client) error {
+	cert := ex.cert
+	switch cert.Kind {
+	case verify.KindAbsence:
+		return fmt.Errorf("%s has no anchor at state %d (key %x is absent): export it without --%s for the proof of its absence",
+			cert.Path, cert.Height, []byte(cert.Key), flagComplete)
+	case verify.KindHistory, verify.KindList:
+	default:
+		return fmt.Errorf("%w: the node answered %s with one record, not a numbered list", client.ErrProof, cert.Path)
+	}
+	n, ok := app.EntryCount(cert.Path, cert.Entries[0].Value)
+	if !ok || n != uint64(len(cert.Entries)-1) {
+		return fmt.Errorf("%w: the node answered %s with %d entries, but its anchor does not count as many", client.ErrProof, cert.Path, len(cert.Entries)-1)
+	}
+	next, _ := app.EntryKey(cert.Path, n)
+	store := "/store/" + hex.EncodeToString(next)
+	res, err := cl.RPC().ABCIQueryWithOptions(ctx, store, nil, rpcclient.ABCIQueryOptions{Height: cert.Height, Prove: true})
+	if err != nil {
+		return fmt.Errorf("query %s: %w", store, err)
+	}
+	resp := res.Response
+	switch {
+	case resp.Code == 0:
+		return fmt.Errorf("%w: entry %d of %s (key %x) exists at state %d, yet the anchor counts %d entries", client.ErrProof, n, cert.Path, next, cert.Height, n)
+	case resp.Height != cert.Height || resp.ProofOps == nil || len(resp.ProofOps.Ops) != 1:
+		return fmt.Errorf("%w: the node returned no absence proof of %x at state %d", client.ErrProof, next, cert.Height)
+	}
+	op := resp.ProofOps.Ops[0]
+	cert.Kind = verify.KindComplete
+	cert.Absent = verify.HexBytes(next)
+	cert.ProofOps = append(cert.ProofOps, verify.ProofOp{Type: op.Type, Key: op.Key, Data: op.Data})
+	ex.absent = resp
+	return nil
+}
+
 // checkProofs checks the proofs of the answer against the app hash of
 // the header in the certificate, which is not verified here.
 func (ex *exported) checkProofs() error {
@@ -272,8 +351,14 @@ func (ex *exported) checkProofs() error {
 		_, err := client.VerifyAbsent(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
 		return err
 	}
-	_, _, err := client.Verify(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
-	return err
+	if _, _, err := client.Verify(ex.cert.Path, ex.resp, ex.cert.Block.AppHash); err != nil {
+		return err
+	}
+	if ex.cert.Kind == verify.KindComplete {
+		_, err := client.VerifyAbsent("/store/"+hex.EncodeToString(ex.cert.Absent), ex.absent, ex.cert.Block.AppHash)
+		return err
+	}
+	return nil
 }
 
 // answerEntries returns the entries of a multi-key answer: a value that

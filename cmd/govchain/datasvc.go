@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/datasvc"
 	"github.com/govchain/govchain/seal"
@@ -161,7 +160,7 @@ func (r *certReader) Read(ctx context.Context, path string, height int64) (*data
 	if err != nil {
 		return nil, err
 	}
-	res, err := verify.Verify(ex.cert, trust, app.PathKey)
+	res, err := verify.Verify(ex.cert, trust, certKeys)
 	if err != nil {
 		return nil, fmt.Errorf("NOT VERIFIED: %w", err)
 	}

@@ -63,6 +63,7 @@ func TestUnknownCommandsFail(t *testing.T) {
 		{[]string{"tx", "identity", "x"}, `unknown command "x" for "govchain tx identity"`},
 		{[]string{"tx", "invoice", "x"}, `unknown command "x" for "govchain tx invoice"`},
 		{[]string{"tx", "gov", "x"}, `unknown command "x" for "govchain tx gov"`},
+		{[]string{"tx", "sharing", "request"}, `unknown command "request" for "govchain tx sharing"; did you mean request-access?`},
 		{[]string{"query", "acount", "x"}, `unknown command "acount" for "govchain query"; did you mean account?`},
 		{[]string{"query", "land", "parcl", "P-1"}, `unknown command "parcl" for "govchain query land"; did you mean parcel?`},
 		{[]string{"query", "agency", "x"}, `unknown command "x" for "govchain query agency"`},
@@ -71,6 +72,7 @@ func TestUnknownCommandsFail(t *testing.T) {
 		{[]string{"query", "identity", "x"}, `unknown command "x" for "govchain query identity"`},
 		{[]string{"query", "invoice", "x"}, `unknown command "x" for "govchain query invoice"`},
 		{[]string{"query", "gov", "x"}, `unknown command "x" for "govchain query gov"`},
+		{[]string{"query", "sharing", "lg"}, `unknown command "lg" for "govchain query sharing"; did you mean log?`},
 		{[]string{"keys", "lst"}, `unknown command "lst" for "govchain keys"; did you mean list?`},
 		{[]string{"testnet", "int"}, `unknown command "int" for "govchain testnet"; did you mean init?`},
 		{[]string{"certificate", "exprt"}, `unknown command "exprt" for "govchain certificate"; did you mean export?`},
@@ -81,7 +83,7 @@ func TestUnknownCommandsFail(t *testing.T) {
 		// A group given no command: it lists its commands and fails,
 		// because nothing was done.
 		{[]string{}, "govchain needs a command: certificate, datasvc, init, keys, query, start, testnet, tx, version (see govchain --help)"},
-		{[]string{"tx"}, "govchain tx needs a command: agency, broadcast, gov, identity, invoice, land, notary, raw, vehicle (see govchain tx --help)"},
+		{[]string{"tx"}, "govchain tx needs a command: agency, broadcast, gov, identity, invoice, land, notary, raw, sharing, vehicle (see govchain tx --help)"},
 		{[]string{"tx", "land"}, "govchain tx land needs a command: accept-lien, accept-transfer,"},
 		{[]string{"query"}, "govchain query needs a command: account, agency, chain,"},
 		{[]string{"keys"}, "govchain keys needs a command: add, delete, export, import, list, show"},
@@ -256,7 +258,7 @@ func TestJSONErrors(t *testing.T) {
 		// -o json after the point where parsing stopped still counts.
 		{"unknown flag before -o", []string{"version", "--bogus", "-o", "json"}, cliErr("unknown flag: --bogus (see govchain version --help)")},
 		{"group without command", []string{"--output=json", "tx"},
-			cliErr("govchain tx needs a command: agency, broadcast, gov, identity, invoice, land, notary, raw, vehicle (see govchain tx --help)")},
+			cliErr("govchain tx needs a command: agency, broadcast, gov, identity, invoice, land, notary, raw, sharing, vehicle (see govchain tx --help)")},
 		{"missing key", []string{"tx", "agency", "grant-role", "--home", home, "--from", "nobody", "--account", "alice", "--role", "bank", "-ojson"},
 			cliErr(`no key named "nobody" in ` + filepath.Join(home, "keyring") + " (see govchain keys list)")},
 		{"missing file", []string{"certificate", "verify", filepath.Join(home, "none.json"), "--trust", filepath.Join(home, "config", "genesis.json"), "-o", "json"},

@@ -72,7 +72,7 @@ Accounts (--account, --owner, ...) are 40 hex digits or a keyring key name.`,
 	pf.Bool(flagGenerateOnly, false, "print the signed transaction and send nothing; needs --sequence (no node is asked), and --chain-id unless <home>/config/genesis.json gives it")
 	pf.Duration(flagTimeout, 30*time.Second, "how long to wait for the node and for the block")
 	cmd.AddCommand(c.txAgencyCmd(), c.txLandCmd(), c.txVehicleCmd(), c.txIdentityCmd(), c.txInvoiceCmd(), c.txNotaryCmd(), c.txGovCmd(),
-		c.txRawCmd(), c.txBroadcastCmd())
+		c.txSharingCmd(), c.txRawCmd(), c.txBroadcastCmd())
 	return cmd
 }
 
@@ -331,7 +331,12 @@ func (c *cli) shares(flag string, values []string) ([]land.Share, error) {
 // hashFlag reads a SHA-256 from --NAME-hash (64 hex digits) or hashes the
 // file --NAME.
 func (c *cli) hashFlag(name string) (core.Hash, error) {
-	hexFlag, fileFlag := name+"-hash", name
+	return c.hashFlagPair(name+"-hash", name)
+}
+
+// hashFlagPair reads a SHA-256 from --hexFlag (64 hex digits) or hashes
+// the file --fileFlag; exactly one is required.
+func (c *cli) hashFlagPair(hexFlag, fileFlag string) (core.Hash, error) {
 	h, f := c.v.GetString(hexFlag), c.v.GetString(fileFlag)
 	switch {
 	case h != "" && f != "":

@@ -16,7 +16,6 @@ import (
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/spf13/cobra"
 
-	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/verify"
 )
@@ -105,7 +104,7 @@ func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
-	res, err := verify.Verify(ex.cert, trust, app.PathKey)
+	res, err := verify.Verify(ex.cert, trust, certKeys)
 	if err != nil {
 		return fmt.Errorf("NOT VERIFIED: %w", err)
 	}

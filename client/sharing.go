@@ -1,0 +1,240 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
+)
+
+// Typed reads of the sharing module's records (app/sharing, query paths
+// /sharing/...), for a data service, an official's tool or a citizen's
+// page. Each is Query on one path with opts, the answer decoded into the
+// module's own type: with opts.Prove every key the answer rests on is
+// proven against the AppHash of header Height+1 (and bound to the path)
+// before anything is decoded, as Query does; the *QueryResult returned
+// with the record says at which height, and with which proof. A missing
+// record is Query's *QueryError (with its verified absence proof when
+// proofs were asked for); its Code is the module's not-found code (for
+// example sharing.ErrRequestNotFound.Code()). An identifier that is not
+// one (core.ValidateID) is refused before anything is asked, so that no
+// argument can name another path.
+
+// SharingPurposes returns every purpose code's record, retired ones
+// included, in code order.
+func (c *Client) SharingPurposes(ctx context.Context, opts QueryOptions) ([]sharing.Purpose, *QueryResult, error) {
+	_, ps, res, err := sharingList[sharing.PurposeIndex, sharing.Purpose](ctx, c, "/sharing/purposes", opts)
+	return ps, res, err
+}
+
+// SharingClass returns the data class agency declared under class.
+func (c *Client) SharingClass(ctx context.Context, agency, class string, opts QueryOptions) (*sharing.DataClass, *QueryResult, error) {
+	p, err := sharingPath("class", "agency", agency, "class", class)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sharingRecord[sharing.DataClass](ctx, c, p, opts)
+}
+
+// SharingKey returns one of agency's HPKE public keys. A data service
+// seals to a key only if its Status is sharing.KeyActive and the block
+// time is before its ValidUntil (the chain refuses the delivery receipt
+// otherwise).
+func (c *Client) SharingKey(ctx context.Context, agency, keyID string, opts QueryOptions) (*sharing.AgencyKey, *QueryResult, error) {
+	p, err := sharingPath("key", "agency", agency, "key id", keyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sharingRecord[sharing.AgencyKey](ctx, c, p, opts)
+}
+
+// SharingKeys returns agency's key index (how many keys it registered,
+// and the ids of the active ones) and every key it registered, revoked
+// ones included, in key order.
+func (c *Client) SharingKeys(ctx context.Context, agency string, opts QueryOptions) (*sharing.KeyIndex, []sharing.AgencyKey, *QueryResult, error) {
+	p, err := sharingPath("keys", "agency", agency)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return sharingList[sharing.KeyIndex, sharing.AgencyKey](ctx, c, p, opts)
+}
+
+// SharingRecord returns the record agency holds on subject in class: its
+// version and the commitment of each field.
+func (c *Client) SharingRecord(ctx context.Context, agency, class, subject string, opts QueryOptions) (*sharing.Record, *QueryResult, error) {
+	p, err := sharingPath("record", "agency", agency, "class", class, "subject", subject)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sharingRecord[sharing.Record](ctx, c, p, opts)
+}
+
+// SharingGrant returns grant id.
+func (c *Client) SharingGrant(ctx context.Context, id uint64, opts QueryOptions) (*sharing.Grant, *QueryResult, error) {
+	return sharingRecord[sharing.Grant](ctx, c, "/sharing/grant/"+strconv.FormatUint(id, 10), opts)
+}
+
+// SharingRequest returns access request id, allowed or refused: for an
+// allowed one, the record version it was allowed on and the commitments
+// of the requested fields, which a data service serves and a requester
+// checks the delivery against.
+func (c *Client) SharingRequest(ctx context.Context, id uint64, opts QueryOptions) (*sharing.Request, *QueryResult, error) {
+	return sharingRecord[sharing.Request](ctx, c, "/sharing/request/"+strconv.FormatUint(id, 10), opts)
+}
+
+// SharingConsent returns subject's consent to agency for purpose.
+func (c *Client) SharingConsent(ctx context.Context, subject, agency, purpose string, opts QueryOptions) (*sharing.Consent, *QueryResult, error) {
+	p, err := sharingPath("consent", "subject", subject, "agency", agency, "purpose", purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sharingRecord[sharing.Consent](ctx, c, p, opts)
+}
+
+// SharingLogEntry returns entry seq (from 0) of subject's access log.
+func (c *Client) SharingLogEntry(ctx context.Context, subject string, seq uint64, opts QueryOptions) (*sharing.LogEntry, *QueryResult, error) {
+	p, err := sharingPath("log", "subject", subject)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sharingRecord[sharing.LogEntry](ctx, c, p+"/"+strconv.FormatUint(seq, 10), opts)
+}
+
+// SharingAccessLog is a subject's access log read at one height.
+type SharingAccessLog struct {
+	// Head is the log's head: how many entries it has.
+	Head sharing.LogHead
+	// Entries are entries 0 to Head.Count-1, in order.
+	Entries []sharing.LogEntry
+	// Result is the answer the log was decoded from (its height, and with
+	// proofs its Proof of the head and of every entry).
+	Result *QueryResult
+	// Absence is set when proofs were asked for: the verified absence
+	// proof of entry Head.Count at the same height. With the proven head
+	// and entries it shows the log complete.
+	Absence *Proof
+}
+
+// SharingLog returns subject's whole access log. Its entries are checked
+// to be entries 0 to count-1 of the subject's log, in order, as the head
+// counts them. With opts.Prove every one is proven, and SharingLog also
+// asks for entry count at the same height and requires its absence to be
+// proven (Absence): an answer that leaves out the log's last entries
+// fails with ErrProof. A subject without a log (no access yet) is the
+// node's not-found *QueryError (code sharing.ErrLogNotFound.Code()).
+func (c *Client) SharingLog(ctx context.Context, subject string, opts QueryOptions) (*SharingAccessLog, error) {
+	p, err := sharingPath("log", "subject", subject)
+	if err != nil {
+		return nil, err
+	}
+	head, entries, res, err := sharingList[sharing.LogHead, sharing.LogEntry](ctx, c, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	if head.Subject != subject || head.Count != uint64(len(entries)) {
+		return nil, fmt.Errorf("client: %s: the head (subject %q, count %d) does not match the %d entries answered", p, head.Subject, head.Count, len(entries))
+	}
+	for i, e := range entries {
+		if e.Seq != uint64(i) {
+			return nil, fmt.Errorf("client: %s: entry %d has sequence number %d", p, i, e.Seq)
+		}
+	}
+	raw, err := listEntries(res)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range raw[1:] {
+		if want := sharing.LogEntryKey(subject, uint64(i)); !bytes.Equal(e.Key, want) {
+			return nil, fmt.Errorf("client: %s: entry %d is key %x, not the log's entry %x", p, i, []byte(e.Key), want)
+		}
+	}
+	out := &SharingAccessLog{Head: *head, Entries: entries, Result: res}
+	if !opts.Prove {
+		return out, nil
+	}
+	next := opts
+	next.Height = res.Height
+	_, err = c.Query(ctx, p+"/"+strconv.FormatUint(head.Count, 10), next)
+	var qe *QueryError
+	switch {
+	case err == nil:
+		return nil, fmt.Errorf("%w: %s: entry %d exists beyond the head's count", ErrProof, p, head.Count)
+	case !errors.As(err, &qe):
+		return nil, err
+	case qe.Code != sharing.ErrLogNotFound.Code() || qe.Codespace != codespace || qe.Proof == nil:
+		return nil, fmt.Errorf("%w: %s: entry %d is not proven absent: %v", ErrProof, p, head.Count, err)
+	}
+	out.Absence = qe.Proof
+	return out, nil
+}
+
+// sharingPath returns /sharing/{word}/{id}/... for (name, id) pairs,
+// refusing an id that is not an identifier.
+func sharingPath(word string, nameIDs ...string) (string, error) {
+	p := "/" + sharing.Name + "/" + word
+	for i := 0; i+1 < len(nameIDs); i += 2 {
+		if err := core.ValidateID(nameIDs[i], nameIDs[i+1]); err != nil {
+			return "", fmt.Errorf("client: %w", err)
+		}
+		p += "/" + nameIDs[i+1]
+	}
+	return p, nil
+}
+
+// sharingRecord queries path, a single-record answer, and decodes it as a
+// T.
+func sharingRecord[T any](ctx context.Context, c *Client, path string, opts QueryOptions) (*T, *QueryResult, error) {
+	res, err := c.Query(ctx, path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(res.Value, v); err != nil {
+		return nil, nil, fmt.Errorf("client: %s: the answer does not decode: %w", path, err)
+	}
+	return v, res, nil
+}
+
+// sharingList queries path, a list answer, and decodes its anchor as an A
+// and every other entry as an E, in order.
+func sharingList[A, E any](ctx context.Context, c *Client, path string, opts QueryOptions) (*A, []E, *QueryResult, error) {
+	res, err := c.Query(ctx, path, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	entries, err := listEntries(res)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	anchor := new(A)
+	if err := json.Unmarshal(entries[0].Value, anchor); err != nil {
+		return nil, nil, nil, fmt.Errorf("client: %s: the anchor does not decode: %w", path, err)
+	}
+	out := make([]E, len(entries)-1)
+	for i, e := range entries[1:] {
+		if err := json.Unmarshal(e.Value, &out[i]); err != nil {
+			return nil, nil, nil, fmt.Errorf("client: %s: entry %d does not decode: %w", path, i, err)
+		}
+	}
+	return anchor, out, res, nil
+}
+
+// listEntries returns the entries of res, a list answer: the proven ones,
+// or those its value lists; the first is the anchor, res.Key.
+func listEntries(res *QueryResult) ([]Entry, error) {
+	entries := res.Entries
+	if entries == nil {
+		if err := json.Unmarshal(res.Value, &entries); err != nil {
+			return nil, fmt.Errorf("client: %s: the answer is not a list: %w", res.Path, err)
+		}
+	}
+	if len(entries) == 0 || !bytes.Equal(entries[0].Key, res.Key) {
+		return nil, fmt.Errorf("client: %s: the list does not start with its anchor %x", res.Path, res.Key)
+	}
+	return entries, nil
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/abci"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/seal"
+)
+
+// TestSharingEndToEnd runs a development node and shares one record
+// between two ministries through the command line only: interior declares
+// a class and commits a person's record, finance registers a key, interior
+// grants finance one field, the person consents, finance's officer
+// requests the field (allowed), then a field the grant does not cover
+// (refused with its code, and recorded), interior's data service records
+// the sealed delivery, the person's access log is read with a verified
+// proof and proven complete, and once the grant is revoked a request is
+// refused. Every sharing query answers with a proof, and the client's
+// typed reads return the same records.
+func TestSharingEndToEnd(t *testing.T) {
+	const chainID = "share-e2e-1"
+	n := startDevNode(t, chainID)
+	genesis := filepath.Join(n.home, "config", "genesis.json")
+	dir := t.TempDir()
+	file := func(name string, content []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, content, 0o600))
+		return p
+	}
+	// tx signs and posts a transaction that must succeed, with -o json.
+	tx := func(args ...string) *client.TxResult {
+		t.Helper()
+		out, errOut, code := n.cli(append(append([]string{"tx"}, args...), "-o", "json")...)
+		require.Equal(t, 0, code, errOut)
+		var res client.TxResult
+		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		require.Zero(t, res.Code)
+		return &res
+	}
+	attr := func(res *client.TxResult, key string) string {
+		t.Helper()
+		v, ok := res.Attr(key)
+		require.True(t, ok, "event attribute %s in %+v", key, res.Events)
+		return v
+	}
+	hexOf := func(b []byte) string { return hex.EncodeToString(b) }
+
+	// The subject is a person of the identity registry; alice acts for it.
+	tx("identity", "register-person", "--from", "civil-registrar", "--person-id", "P-1",
+		"--commitment", "name:"+strings.Repeat("ab", 32), "--document-hash", strings.Repeat("cd", 32))
+	tx("identity", "link-account", "--from", "civil-registrar", "--person-id", "P-1", "--account", "alice")
+
+	tx("sharing", "declare-class", "--from", "admin-interior", "--class-id", "residence", "--description", "Registered residence",
+		"--field", "household_size", "--field", "address", "--purpose", "statistics", "--purpose", "benefit_eligibility")
+	key, err := seal.GenerateKey(seal.SuiteX25519)
+	require.NoError(t, err)
+	res := tx("sharing", "register-key", "--from", "admin-finance", "--key-id", "fin-1", "--suite", seal.SuiteX25519,
+		"--public-key", hexOf(key.PublicKeyBytes()), "--valid-for", "8760h")
+	require.Equal(t, "finance", attr(res, "agency"))
+
+	// Interior's data service keeps values and salts; the chain gets the
+	// commitments.
+	fields := []seal.Field{
+		{Name: "address", Value: "12 Main St, Springfield", Salt: seal.NewSalt()},
+		{Name: "household_size", Value: "3", Salt: seal.NewSalt()},
+	}
+	commitments := map[string][32]byte{}
+	for _, f := range fields {
+		commitments[f.Name] = f.Commitment()
+	}
+	addressC, sizeC := commitments["address"], commitments["household_size"]
+	res = tx("sharing", "commit-record", "--from", "datasvc-interior", "--class-id", "residence", "--subject", "P-1",
+		"--field", "household_size:"+hexOf(sizeC[:]), "--field", "address:"+hexOf(addressC[:]))
+	require.Equal(t, "1", attr(res, "version"))
+
+	basis := file("benefits-act.txt", []byte("Benefits Act, section 12"))
+	res = tx("sharing", "create-grant", "--from", "admin-interior", "--grantee", "finance", "--class-id", "residence",
+		"--field", "address", "--purpose", "benefit_eligibility", "--legal-basis", "Benefits Act s.12", "--document", basis,
+		"--expires-in", "720h", "--max-requests", "10", "--period-seconds", "86400", "--consent-required")
+	grantID := attr(res, "grant_id")
+	tx("sharing", "give-consent", "--from", "alice", "--agency", "finance", "--purpose", "benefit_eligibility")
+
+	// An allowed request.
+	caseFile := file("case.txt", []byte("benefit claim 2026-0042"))
+	request := func(field string) []string {
+		return []string{"tx", "sharing", "request-access", "--from", "officer-finance", "--grant-id", grantID, "--subject", "P-1",
+			"--field", field, "--purpose", "benefit_eligibility", "--case-file", caseFile}
+	}
+	res = tx(request("address")[1:]...)
+	require.Equal(t, sharing.OutcomeAllowed, attr(res, "outcome"))
+	requestID, err := strconv.ParseUint(attr(res, "request_id"), 10, 64)
+	require.NoError(t, err)
+
+	// A refused request is in a block and recorded: its result and events
+	// on stdout, the refusal's code on stderr.
+	out, errOut, code := n.cli(request("household_size")...)
+	fieldRefusal := "code 818 (govchain): sharing: field not covered by the grant"
+	requireOneLineError(t, errOut, code, fieldRefusal)
+	require.EqualValues(t, 818, abci.Code(sharing.ErrFieldNotCovered))
+	require.Contains(t, out, "code:   818\n")
+	require.Contains(t, out, "outcome=refused")
+	require.Contains(t, out, "code=818")
+	require.Regexp(t, `request_id=\d+`, out)
+
+	// Interior's data service seals the requested field to finance's key
+	// and records the receipt.
+	sealed, err := seal.SealPayload(seal.SuiteX25519, key.PublicKeyBytes(), "fin-1",
+		seal.Payload{Fields: fields[:1], RequestID: requestID, ChainID: chainID})
+	require.NoError(t, err)
+	res = tx("sharing", "record-delivery", "--from", "datasvc-interior", "--request-id", strconv.FormatUint(requestID, 10),
+		"--payload", file("payload.bin", sealed), "--key-id", "fin-1")
+	require.Equal(t, "2", attr(res, "log_seq"))
+	payloadHash := seal.PayloadHash(sealed)
+
+	// The person's access log, verified against the validators'
+	// signatures: the allowed request, the refused one with its code, the
+	// delivery.
+	out, errOut, code = n.cli("query", "sharing", "log", "P-1", "--prove", "--verify", "--trust", genesis)
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^VERIFIED height \d+ time \S+ app hash [0-9A-F]{64}`, errOut)
+	var entries []client.Entry
+	require.NoError(t, json.Unmarshal([]byte(out), &entries), out)
+	require.Len(t, entries, 4)
+	var head sharing.LogHead
+	require.NoError(t, json.Unmarshal(entries[0].Value, &head))
+	require.Equal(t, sharing.LogHead{Subject: "P-1", Count: 3}, head)
+	var log []sharing.LogEntry
+	for _, e := range entries[1:] {
+		var le sharing.LogEntry
+		require.NoError(t, json.Unmarshal(e.Value, &le))
+		log = append(log, le)
+	}
+	require.Equal(t, []string{sharing.KindRequest, sharing.KindRequest, sharing.KindDelivery}, []string{log[0].Kind, log[1].Kind, log[2].Kind})
+	require.Equal(t, sharing.OutcomeAllowed, log[0].Outcome)
+	require.Equal(t, sharing.OutcomeRefused, log[1].Outcome)
+	require.Equal(t, sharing.ErrFieldNotCovered.Code(), log[1].Refusal.Code)
+	require.Equal(t, &sharing.LogDelivery{PayloadHash: payloadHash, KeyID: "fin-1"}, log[2].Delivery)
+	// Entry 3 is proven absent: the log is complete.
+	_, errOut, code = n.cli("query", "sharing", "log", "P-1", "3", "--prove")
+	require.Equal(t, 1, code)
+	require.Regexp(t, `^proof: key [0-9A-F]+ is absent: verified 1 key\(s\) against app hash [0-9A-F]{64} of block \d+\n`+
+		`error: code 810 \(govchain\): sharing: access log entry not found\n$`, errOut)
+
+	// Every query path of the module, proven.
+	for _, q := range [][]string{
+		{"purposes"}, {"purpose", "benefit_eligibility"}, {"class", "interior", "residence"}, {"key", "finance", "fin-1"},
+		{"keys", "finance"}, {"record", "interior", "residence", "P-1"}, {"record", "interior", "residence", "P-1", "--history"},
+		{"grant", grantID}, {"grants", "interior", "finance"}, {"grantee", "finance"},
+		{"consent", "P-1", "finance", "benefit_eligibility"}, {"consent", "P-1", "finance", "benefit_eligibility", "--history"},
+		{"request", strconv.FormatUint(requestID, 10)}, {"log", "P-1", "0"},
+	} {
+		out, errOut, code := n.cli(append(append([]string{"query", "sharing"}, q...), "--prove")...)
+		require.Equal(t, 0, code, "%v: %s", q, errOut)
+		require.Regexp(t, `^proof: verified \d+ key\(s\) against app hash`, errOut, q)
+		require.True(t, json.Valid([]byte(out)), "%v: %s", q, out)
+	}
+
+	// What the requester's tools read with the Go client: the request's
+	// commitments, which the opened payload matches, and the complete log.
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	proven := client.QueryOptions{Prove: true}
+	req, qr, err := cl.SharingRequest(ctx, requestID, proven)
+	require.NoError(t, err)
+	require.True(t, qr.Proof.BoundToPath)
+	require.Equal(t, []sharing.FieldCommitment{{Name: "address", Commitment: addressC}}, req.Commitments)
+	require.Equal(t, core.Hash(payloadHash), req.Delivery.PayloadHash)
+	opened, err := seal.OpenPayload(key, chainID, requestID, "fin-1", sealed)
+	require.NoError(t, err)
+	require.NoError(t, seal.CheckPayload(opened, map[string][32]byte{"address": [32]byte(req.Commitments[0].Commitment)}))
+	idx, keys, _, err := cl.SharingKeys(ctx, "finance", proven)
+	require.NoError(t, err)
+	require.Equal(t, []string{"fin-1"}, idx.Active)
+	require.Len(t, keys, 1)
+	require.Equal(t, core.HexBytes(key.PublicKeyBytes()), keys[0].PublicKey)
+	grant, _, err := cl.SharingGrant(ctx, req.GrantID, proven)
+	require.NoError(t, err)
+	require.Equal(t, []string{"address"}, grant.Fields)
+	rec, _, err := cl.SharingRecord(ctx, "interior", "residence", "P-1", proven)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), rec.Version)
+	al, err := cl.SharingLog(ctx, "P-1", proven)
+	require.NoError(t, err)
+	require.Equal(t, log, al.Entries)
+	require.NotNil(t, al.Absence)
+	require.Equal(t, al.Result.Height+1, al.Absence.HeaderHeight, "the absence is proven in the same state")
+
+	// Revoked, the grant allows nothing more; the refusal is recorded too.
+	tx("sharing", "revoke-grant", "--from", "admin-interior", "--grant-id", grantID, "--reason", "benefit decided")
+	out, errOut, code = n.cli(append(request("address"), "-o", "json")...)
+	requireJSONError(t, errOut, code, errorJSON{Code: abci.Code(sharing.ErrGrantRevoked), Codespace: abci.Codespace,
+		Log: "sharing: grant is revoked: grant " + grantID})
+	require.EqualValues(t, 833, abci.Code(sharing.ErrGrantRevoked))
+	var refused client.TxResult
+	require.NoError(t, json.Unmarshal([]byte(out), &refused), out)
+	require.Equal(t, abci.Code(sharing.ErrGrantRevoked), refused.Code)
+	id, ok := refused.Attr("request_id")
+	require.True(t, ok)
+	out, errOut, code = n.cli("query", "sharing", "request", id, "--prove")
+	require.Equal(t, 0, code, errOut)
+	var q sharing.Request
+	require.NoError(t, json.Unmarshal([]byte(out), &q))
+	require.Equal(t, sharing.OutcomeRefused, q.Outcome)
+	require.Equal(t, abci.Code(sharing.ErrGrantRevoked), q.Refusal.Code)
+	al, err = cl.SharingLog(ctx, "P-1", proven)
+	require.NoError(t, err)
+	require.Len(t, al.Entries, 4)
+	require.Equal(t, sharing.ErrGrantRevoked.Code(), al.Entries[3].Refusal.Code)
+	require.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), al.Entries[3].CaseRef.String())
+
+	n.stop()
+}

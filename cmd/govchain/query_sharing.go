@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// querySharingLong is the help of "govchain query sharing".
+const querySharingLong = `Data sharing records: purposes, classes, agency keys, record commitments,
+grants, consents, access requests and each subject's access log, all
+provable with --prove (and --verify; see govchain query --help).
+
+A subject's access log is numbered from 0. "log SUBJECT" is its head (the
+count) followed by every entry; "log SUBJECT N" is entry N. With --prove,
+"log SUBJECT COUNT", for the head's count, is proven absent: with the
+proven head that shows the list is complete.`
+
+func (c *cli) querySharingCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sharing",
+		Short: "Data sharing: purposes, classes, keys, records, grants, consents, requests, access logs",
+		Long:  querySharingLong,
+	}
+	// leaf is a query of /sharing/ followed by the segments p returns
+	// (each an id, or a fixed word).
+	leaf := func(use, short string, args cobra.PositionalArgs, p func(cmd *cobra.Command, args []string) ([]string, error)) *cobra.Command {
+		return &cobra.Command{
+			Use: use, Short: short, Args: args,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				segs, err := p(cmd, args)
+				if err != nil {
+					return err
+				}
+				return c.runQuery(cmd, "/sharing/"+strings.Join(segs, "/"))
+			},
+		}
+	}
+	// ids is the path word followed by the arguments, each one segment,
+	// then "history" if --history is set.
+	ids := func(word string) func(*cobra.Command, []string) ([]string, error) {
+		return func(cmd *cobra.Command, args []string) ([]string, error) {
+			segs := []string{word}
+			for _, a := range args {
+				if err := invoicePathSegment(a); err != nil {
+					return nil, err
+				}
+				segs = append(segs, a)
+			}
+			if on, _ := cmd.Flags().GetBool(flagHistory); on {
+				segs = append(segs, "history")
+			}
+			return segs, nil
+		}
+	}
+	// number is the path word followed by a positive number.
+	number := func(word, what string) func(*cobra.Command, []string) ([]string, error) {
+		return func(_ *cobra.Command, args []string) ([]string, error) {
+			n, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil || n == 0 {
+				return nil, fmt.Errorf("%q is not a %s id (a positive number)", args[0], what)
+			}
+			return []string{word, strconv.FormatUint(n, 10)}, nil
+		}
+	}
+	withHistory := func(sub *cobra.Command, what string) *cobra.Command {
+		sub.Flags().Bool(flagHistory, false, "the "+what+"'s history instead (the "+what+", then every entry)")
+		return sub
+	}
+	cmd.AddCommand(
+		leaf("purposes", "Every purpose code, retired ones included (anchored on the purpose index)", cobra.NoArgs, ids("purposes")),
+		leaf("purpose CODE", "A purpose: description, covert, retired", cobra.ExactArgs(1), ids("purpose")),
+		leaf("class AGENCY CLASS", "A data class an agency declared: its fields and purposes", cobra.ExactArgs(2), ids("class")),
+		leaf("key AGENCY KEY_ID", "An agency's HPKE public key: suite, validity, status", cobra.ExactArgs(2), ids("key")),
+		leaf("keys AGENCY", "Every key an agency registered (anchored on its key index: count and active ids)", cobra.ExactArgs(1), ids("keys")),
+		withHistory(leaf("record AGENCY CLASS SUBJECT [--history]", "A record's field commitments, version and status (or its history)",
+			cobra.ExactArgs(3), ids("record")), "record"),
+		leaf("grant ID", "A grant: grantee, class, fields, subjects, purpose, expiry, rate, consent, status", cobra.ExactArgs(1), number("grant", "grant")),
+		leaf("grants OWNER GRANTEE", "The active grants of an owner agency to a grantee (anchored on the pair's counts)", cobra.ExactArgs(2), ids("grants")),
+		leaf("grantee AGENCY", "Every grant an agency received, as (grant id, owner) entries (anchored on its count)", cobra.ExactArgs(1), ids("grantee")),
+		withHistory(leaf("consent SUBJECT AGENCY PURPOSE [--history]", "A subject's consent to an agency for a purpose (or its history)",
+			cobra.ExactArgs(3), ids("consent")), "consent"),
+		leaf("request ID", "An access request: outcome (and refusal code), commitments of the fields, delivery, complaints",
+			cobra.ExactArgs(1), number("request", "request")),
+		leaf("log SUBJECT [SEQ]", "A subject's access log: the head (count) then every entry, or entry SEQ (from 0)", cobra.RangeArgs(1, 2),
+			func(_ *cobra.Command, args []string) ([]string, error) {
+				if err := invoicePathSegment(args[0]); err != nil {
+					return nil, err
+				}
+				if len(args) == 1 {
+					return []string{"log", args[0]}, nil
+				}
+				seq, err := strconv.ParseUint(args[1], 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("%q is not a log sequence number (a number from 0)", args[1])
+				}
+				return []string{"log", args[0], strconv.FormatUint(seq, 10)}, nil
+			}),
+	)
+	return cmd
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// pathRecorder is a node that answers every abci_query with code 801 and
+// records the paths it was asked for.
+type pathRecorder struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (p *pathRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	var req struct {
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
+		Params struct {
+			Path string `json:"path"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(b, &req) != nil || req.Method != "abci_query" {
+		http.Error(w, "unexpected request", http.StatusBadRequest)
+		return
+	}
+	p.mu.Lock()
+	p.paths = append(p.paths, req.Params.Path)
+	p.mu.Unlock()
+	fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"response":{"code":801,"log":"sharing: unknown query path","codespace":"govchain","height":"3"}}}`, req.ID)
+}
+
+func (p *pathRecorder) last() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.paths) == 0 {
+		return ""
+	}
+	return p.paths[len(p.paths)-1]
+}
+
+// TestQuerySharingPaths runs every sharing query against a node that
+// records what it is asked: each command asks for its module path, and a
+// malformed argument is refused before anything is asked. The node's
+// refusal is printed with its code, in text and in JSON.
+func TestQuerySharingPaths(t *testing.T) {
+	rec := &pathRecorder{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	for _, tc := range []struct {
+		args []string
+		path string
+		// err is the one error line's content when the command fails
+		// before asking.
+		err string
+	}{
+		{[]string{"purposes"}, "/sharing/purposes", ""},
+		{[]string{"purpose", "benefit_eligibility"}, "/sharing/purpose/benefit_eligibility", ""},
+		{[]string{"class", "interior", "residence"}, "/sharing/class/interior/residence", ""},
+		{[]string{"key", "finance", "fin-1"}, "/sharing/key/finance/fin-1", ""},
+		{[]string{"keys", "finance"}, "/sharing/keys/finance", ""},
+		{[]string{"record", "interior", "residence", "P-1"}, "/sharing/record/interior/residence/P-1", ""},
+		{[]string{"record", "interior", "residence", "P-1", "--history"}, "/sharing/record/interior/residence/P-1/history", ""},
+		{[]string{"grant", "12"}, "/sharing/grant/12", ""},
+		{[]string{"grants", "interior", "finance"}, "/sharing/grants/interior/finance", ""},
+		{[]string{"grantee", "finance"}, "/sharing/grantee/finance", ""},
+		{[]string{"consent", "P-1", "finance", "benefit_eligibility"}, "/sharing/consent/P-1/finance/benefit_eligibility", ""},
+		{[]string{"consent", "P-1", "finance", "benefit_eligibility", "--history"}, "/sharing/consent/P-1/finance/benefit_eligibility/history", ""},
+		{[]string{"request", "7"}, "/sharing/request/7", ""},
+		{[]string{"log", "P-1"}, "/sharing/log/P-1", ""},
+		{[]string{"log", "P-1", "0"}, "/sharing/log/P-1/0", ""},
+		{[]string{"log", "P-1", "42", "--prove"}, "/sharing/log/P-1/42", ""},
+
+		{[]string{"grant", "0"}, "", `"0" is not a grant id (a positive number)`},
+		{[]string{"request", "x"}, "", `"x" is not a request id (a positive number)`},
+		{[]string{"log", "P-1", "-1"}, "", "unknown shorthand flag: '1' in -1"},
+		{[]string{"log", "P-1", "first"}, "", `"first" is not a log sequence number (a number from 0)`},
+		{[]string{"class", "interior/x", "residence"}, "", `"interior/x" is not an id (ids are non-empty and contain no /)`},
+		{[]string{"record", "interior", "residence"}, "", "accepts 3 arg(s), received 2"},
+		{[]string{"log"}, "", "accepts between 1 and 2 arg(s), received 0"},
+		{[]string{"key", "finance", "fin-1", "--history"}, "", "unknown flag: --history"},
+		{[]string{"purposes", "all"}, "", `unknown command "all" for "govchain query sharing purposes"`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			before := rec.last()
+			args := append(append([]string{"query", "sharing"}, tc.args...), "--node", srv.URL)
+			out, errOut, code := govchain(t, args...)
+			require.Empty(t, out)
+			if tc.err != "" {
+				requireOneLineError(t, errOut, code, tc.err)
+				require.Equal(t, before, rec.last(), "nothing was asked")
+				return
+			}
+			requireOneLineError(t, errOut, code, "code 801 (govchain): sharing: unknown query path")
+			require.Equal(t, tc.path, rec.last())
+			_, errOut, code = govchain(t, append(args, "-o", "json")...)
+			requireJSONError(t, errOut, code, errorJSON{Code: 801, Codespace: "govchain", Log: "sharing: unknown query path"})
+		})
+	}
+}
