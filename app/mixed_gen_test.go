@@ -266,7 +266,7 @@ func (f *sharingFlow) next(c *testChain) [][]byte {
 		plain := sharingRequest(3, "SUBJ-1", "income")
 		plain.Purpose = "law_enforcement"
 		return [][]byte{
-			c.sign("officer", covertRequest(3, "SUBJ-1", covertA, c.time.Add(24*time.Hour))), // allowed, sealed for a day
+			c.sign("officer", covertRequest(3, "SUBJ-1", covertA, c.time.Add(24*time.Hour))),   // allowed, sealed for a day
 			c.sign("officer", covertRequest(3, "SUBJ-1", covertB, c.time.Add(15*time.Second))), // allowed, exceeds the grant
 			c.sign("officer", badSize), // refused: sealed size, recorded
 			c.sign("officer", plain),   // refused: the plain form under a covert purpose, not recorded
