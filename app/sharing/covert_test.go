@@ -527,3 +527,28 @@ func TestCovertSealedQuery(t *testing.T) {
 	require.Equal(t, SealedIndex{Count: 2}, idx)
 	e.RefuseQuery(boundQuery, []string{"sealed", "1"}, ErrUnknownQuery)
 }
+
+// FuzzDecodeCovertDetails: what a data service or an overseer opens may
+// be anything its sender sealed. Whatever DecodeSealedPlaintext accepts is
+// valid details in their one encoding, followed by spaces only.
+func FuzzDecodeCovertDetails(f *testing.F) {
+	d := details("fuzz", "address", "income")
+	pt, err := SealedPlaintext(d, incomeFields)
+	require.NoError(f, err)
+	for _, seed := range [][]byte{d.Encode(), pt, []byte(`{"fields":[],"case_ref":"","salt":""}`), []byte("  "), nil} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := DecodeSealedPlaintext(b)
+		if err != nil {
+			return
+		}
+		require.NoError(t, got.Validate())
+		enc := got.Encode()
+		require.True(t, len(b) >= len(enc) && string(b[:len(enc)]) == string(enc), "accepted input starts with the encoding")
+		require.Empty(t, strings.Trim(string(b[len(enc):]), " "), "and is followed by spaces only")
+		again, err := DecodeCovertDetails(enc)
+		require.NoError(t, err)
+		require.Equal(t, got, again)
+	})
+}
