@@ -397,9 +397,10 @@ func TestCovertSharingEndToEnd(t *testing.T) {
 	_, errOut = run("query", "sharing", "request", strconv.FormatUint(a, 10))
 	require.Regexp(t, `^covert: disclosed early at height \d+ \(it was sealed until \S+Z\)\n$`, errOut)
 
-	// Request b, sealed for three seconds, becomes overdue: the chain
-	// keeps it sealed and the query says so.
-	b, bFile, _ := covert("b.json", "3s", "address", "household_size")
+	// Request b, sealed for 15 seconds (from the command's clock: its
+	// block must come before), becomes overdue: the chain keeps it sealed
+	// and the query says so.
+	b, bFile, _ := covert("b.json", "15s", "address", "household_size")
 	_, refs, _, err := cl.SharingSealed(ctx, proven)
 	require.NoError(t, err)
 	require.Len(t, refs, 1)
@@ -407,7 +408,7 @@ func TestCovertSharingEndToEnd(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, errOut, code := n.cli("query", "sharing", "request", strconv.FormatUint(b, 10), "--prove")
 		return code == 0 && strings.Contains(errOut, "covert: OVERDUE: sealed until ")
-	}, 30*time.Second, 500*time.Millisecond, "request b never became overdue")
+	}, time.Minute, time.Second, "request b never became overdue")
 	_, errOut, code = disclose("officer-finance", b, aFile)
 	requireOneLineError(t, errOut, code, "code 858 (govchain)")
 	out, errOut, code = disclose("officer-finance", b, bFile)
