@@ -274,8 +274,7 @@ func (m DiscloseRequest) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	q.Disclosure = &Disclosure{Fields: d.Fields, CaseRef: d.CaseRef, Salt: d.Salt, ExceedsGrant: d.ExceedsGrant, Early: d.Early,
-		By: ctx.Signer, Height: ctx.Height, Time: now, LogSeq: seq}
+	q.Disclosure = &Disclosure{LogDisclosure: d, By: ctx.Signer, Height: ctx.Height, Time: now, LogSeq: seq}
 	if err := putRequest(ctx.KV, q); err != nil {
 		return err
 	}

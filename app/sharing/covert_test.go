@@ -276,8 +276,12 @@ func TestCovertLifecycle(t *testing.T) {
 	require.Equal(t, []string{"false"}, attr(t, ev, "exceeds_grant"))
 	require.Len(t, ev, 1, "no violation event")
 	q = e.request(a)
-	require.Equal(t, &Disclosure{Fields: da.Fields, CaseRef: da.CaseRef, Salt: da.Salt, Early: true, By: c.courtJ,
-		Height: e.Height, Time: coretest.BlockTime(e.Height), LogSeq: 2}, q.Disclosure)
+	require.Equal(t, &Disclosure{LogDisclosure: LogDisclosure{Fields: da.Fields, CaseRef: da.CaseRef, Salt: da.Salt, Early: true},
+		By: c.courtJ, Height: e.Height, Time: coretest.BlockTime(e.Height), LogSeq: 2}, q.Disclosure)
+	raw, err = e.KV.Get(RequestKey(a))
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `"disclosure":{"fields":["income"],"case_ref":"`+da.CaseRef.String()+`","salt":"`+da.Salt.String()+
+		`","exceeds_grant":false,"early":true,"by":"`, "the details inlined in the request's disclosure")
 	require.False(t, q.Overdue(q.DiscloseAt.Add(time.Hour)), "disclosed: never overdue")
 	log = e.log(psn1)
 	require.Len(t, log, 3)

@@ -288,21 +288,19 @@ type SealedDetails struct {
 	OwnerSealed    core.HexBytes `json:"owner_sealed"`
 }
 
-// Disclosure is the disclosed details of a covert request: the fields and
-// case reference, the salt that makes them hash to the request's details
-// commitment, and whether the fields exceeded the grant's (a violation:
-// the disclosure is accepted so that it is on record). Early is set when
-// the overseer released them before DiscloseAt.
+// Disclosure is the disclosed details of a covert request (the fields,
+// case reference and salt, whether the fields exceeded the grant's, and
+// whether the overseer released them before DiscloseAt: LogDisclosure),
+// who disclosed them and when.
 type Disclosure struct {
-	Fields       []string     `json:"fields"`
-	CaseRef      core.Hash    `json:"case_ref"`
-	Salt         core.Hash    `json:"salt"`
-	ExceedsGrant bool         `json:"exceeds_grant"`
-	Early        bool         `json:"early"`
-	By           core.Address `json:"by"`
-	Height       int64        `json:"height"`
-	Time         time.Time    `json:"time"`
-	LogSeq       uint64       `json:"log_seq"`
+	// LogDisclosure is what the disclosure entry of the subject's access
+	// log records too (its fields are inlined in the JSON).
+	LogDisclosure
+	By     core.Address `json:"by"`
+	Height int64        `json:"height"`
+	Time   time.Time    `json:"time"`
+	// LogSeq is the sequence number of the disclosure entry.
+	LogSeq uint64 `json:"log_seq"`
 }
 
 // SealedIndex is the record under SealedIndexKey: how many covert
