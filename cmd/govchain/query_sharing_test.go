@@ -139,7 +139,9 @@ func TestCovertStatus(t *testing.T) {
 			"covert: OVERDUE: sealed until 2026-09-01T00:00:00Z and not disclosed at the proven block time 2026-09-01T00:00:01Z"},
 		{"disclosed", covert(func(q *sharing.Request) { q.Disclosure = &sharing.Disclosure{Height: 40} }), at.Add(time.Hour),
 			"covert: disclosed at height 40"},
-		{"released early", covert(func(q *sharing.Request) { q.Disclosure = &sharing.Disclosure{Height: 9, LogDisclosure: sharing.LogDisclosure{Early: true}} }), time.Time{},
+		{"released early", covert(func(q *sharing.Request) {
+			q.Disclosure = &sharing.Disclosure{Height: 9, LogDisclosure: sharing.LogDisclosure{Early: true}}
+		}), time.Time{},
 			"covert: disclosed early at height 9 (it was sealed until 2026-09-01T00:00:00Z)"},
 	} {
 		require.Equal(t, tc.want, covertStatus(tc.q, tc.proven), tc.name)
