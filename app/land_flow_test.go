@@ -240,7 +240,9 @@ func genBlocks(t *testing.T, blocks int) [][][]byte {
 		require.Positive(t, succeeded[typ], "the generator must run %s successfully", typ)
 	}
 	require.Len(t, shared.allowed, 2, "the sharing flow's allowed requests")
-	require.Equal(t, 5, refused[sharing.TypeRequestAccess], "the sharing flow's refused requests")
+	require.Len(t, shared.covert, 2, "the sharing flow's allowed covert requests")
+	require.Equal(t, 7, refused[sharing.TypeRequestAccess], "the sharing flow's refused requests")
+	require.Equal(t, 2, succeeded[sharing.TypeDiscloseRequest], "the covert requests disclosed")
 	require.Positive(t, succeeded[gov.TypeCastVote], "the purpose vote")
 	require.Positive(t, refused[invoice.TypeIssueInvoice], "a duplicate invoice number must be refused")
 	require.Positive(t, refused[invoice.TypeClaimReimbursement], "a second claim must be refused")

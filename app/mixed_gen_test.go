@@ -101,12 +101,50 @@ func (o *otherRegistries) next(c *testChain, rng *rand.Rand) []byte {
 // with consent, one limited to a subject), consent given and withdrawn,
 // allowed and refused access requests by justice's data officer,
 // deliveries, a complaint, a revocation, an erasure, a key rotation, the
-// revocation of every grant to justice, and a purpose added by vote. One
-// step runs per block; a step may read the results of earlier blocks
-// (the request ids it delivers).
+// revocation of every grant to justice, a purpose added by vote, and
+// deferred disclosure: a law enforcement grant, covert requests (one
+// within the grant, one exceeding it, one refused for its sealed size,
+// and a plain one that is refused unrecorded), a delivery, an early
+// release by justice's court and a disclosure by the officer, recorded as
+// a violation. One step runs per block; a step may read the results of
+// earlier blocks (the request ids it delivers or discloses).
 type sharingFlow struct {
 	step    int
-	allowed []uint64 // ids of allowed requests, in order
+	allowed []uint64 // ids of allowed plain requests, in order
+	covert  []uint64 // ids of allowed covert requests, in order
+}
+
+// The covert requests' details: A asks for a granted field, B for one
+// the law enforcement grant does not cover.
+var (
+	covertA = sharing.CovertDetails{Fields: []string{"income"}, CaseRef: docHash("case covert A"), Salt: docHash("salt covert A")}
+	covertB = sharing.CovertDetails{Fields: []string{"employer"}, CaseRef: docHash("case covert B"), Salt: docHash("salt covert B")}
+)
+
+// covertRequest is justice's officer's covert request for d about
+// subject under grant (of address and income), to be disclosed at at.
+// Its sealed copies are deterministic stand-ins of the exact size the
+// chain requires (x25519 keys k2 of justice, f1 of finance): the chain
+// checks sizes only, and a real seal draws a fresh ephemeral key, which
+// a replay cannot.
+func covertRequest(grant uint64, subject string, d sharing.CovertDetails, at time.Time) *sharing.RequestAccess {
+	n, err := sharing.SealedLen(seal.SuiteX25519, []string{"address", "income"})
+	if err != nil {
+		panic(err)
+	}
+	return &sharing.RequestAccess{GrantID: grant, Subject: subject, Purpose: "law_enforcement", DetailsCommitment: d.Commitment(),
+		OverseerKeyID: "k2", OverseerSealed: standIn("overseer "+d.CaseRef.String(), n),
+		OwnerKeyID: "f1", OwnerSealed: standIn("owner "+d.CaseRef.String(), n), DiscloseAt: at}
+}
+
+// standIn returns n deterministic bytes derived from label.
+func standIn(label string, n int) []byte {
+	var out []byte
+	for i := 0; len(out) < n; i++ {
+		h := docHash(label + " " + strconv.Itoa(i))
+		out = append(out, h[:]...)
+	}
+	return out[:n]
 }
 
 func sharingCommit(subject string) *sharing.CommitRecord {
@@ -165,7 +203,7 @@ func (f *sharingFlow) next(c *testChain) [][]byte {
 		return [][]byte{
 			c.sign("civil", &identity.LinkAccount{PersonID: "SUBJ-1", Account: c.addr("carol")}),
 			c.sign("admin-finance", &sharing.DeclareClass{ClassID: "income", Description: "income declared for tax",
-				Fields: []string{"address", "employer", "income"}, Purposes: []string{"benefit_eligibility", "tax_assessment"}}),
+				Fields: []string{"address", "employer", "income"}, Purposes: []string{"benefit_eligibility", "law_enforcement", "tax_assessment"}}),
 			c.sign("admin-justice", key("k1")),
 		}
 	case 3:
@@ -217,15 +255,42 @@ func (f *sharingFlow) next(c *testChain) [][]byte {
 	case 18:
 		return [][]byte{c.sign("admin-finance", &gov.CastVote{ProposalID: 1, Option: gov.OptionYes}),
 			c.sign("admin-justice", &gov.CastVote{ProposalID: 1, Option: gov.OptionYes})}
+	case 19:
+		g := grant(nil, false)
+		g.Purpose = "law_enforcement"
+		k := key("f1")
+		return [][]byte{c.sign("admin-finance", k), c.sign("admin-finance", g)} // grant 3
+	case 20:
+		badSize := covertRequest(3, "SUBJ-1", covertA, c.time.Add(24*time.Hour))
+		badSize.OwnerSealed = badSize.OwnerSealed[1:]
+		plain := sharingRequest(3, "SUBJ-1", "income")
+		plain.Purpose = "law_enforcement"
+		return [][]byte{
+			c.sign("officer", covertRequest(3, "SUBJ-1", covertA, c.time.Add(24*time.Hour))),   // allowed, sealed for a day
+			c.sign("officer", covertRequest(3, "SUBJ-1", covertB, c.time.Add(15*time.Second))), // allowed, exceeds the grant
+			c.sign("officer", badSize), // refused: sealed size, recorded
+			c.sign("officer", plain),   // refused: the plain form under a covert purpose, not recorded
+		}
+	case 21:
+		return [][]byte{
+			c.sign("datasvc", &sharing.RecordDelivery{RequestID: f.covert[0], PayloadHash: docHash("sealed covert A"), KeyID: "k2"}),
+			c.sign("court", &sharing.DiscloseRequest{RequestID: f.covert[0], Fields: covertA.Fields, CaseRef: covertA.CaseRef, Salt: covertA.Salt}),
+		}
+	case 22:
+		return one("officer", &sharing.DiscloseRequest{RequestID: f.covert[1], Fields: covertB.Fields, CaseRef: covertB.CaseRef, Salt: covertB.Salt})
 	}
 	return nil
 }
 
-// observe notes the id of an allowed access request.
+// observe notes the id of an allowed access request, plain or covert.
 func (f *sharingFlow) observe(r TxResult) {
 	if r.Err == nil && r.Type == sharing.TypeRequestAccess {
 		id, err := strconv.ParseUint(eventAttr(r.Events, "request_id"), 10, 64)
-		if err == nil {
+		switch {
+		case err != nil:
+		case eventAttr(r.Events, "covert") == "true":
+			f.covert = append(f.covert, id)
+		default:
 			f.allowed = append(f.allowed, id)
 		}
 	}

@@ -15,7 +15,9 @@ import (
 // state machine (envelope, roles from genesis, gov applying a purpose) and
 // checks the results with proven queries: a subject's access log is
 // complete (every entry proven, and the entry numbered by the head's count
-// proven absent), and the purpose voted in is listed.
+// proven absent) with its covert requests and their disclosures, and the
+// purpose voted in is listed. A plain request under a covert purpose is
+// refused by CheckTx, so that its details reach no block.
 func TestSharingThroughApp(t *testing.T) {
 	c := newTestChain(t, state.EngineMemIAVL, t.TempDir())
 	c.block()
@@ -26,6 +28,7 @@ func TestSharingThroughApp(t *testing.T) {
 		}
 	}
 	require.Len(t, f.allowed, 2)
+	require.Len(t, f.covert, 2)
 
 	q := c.query("/sharing/log/SUBJ-1")
 	require.NoError(t, q.Err)
@@ -35,9 +38,11 @@ func TestSharingThroughApp(t *testing.T) {
 	require.Len(t, q.Proofs, len(q.Entries), "every entry is proven")
 	var kinds, outcomes []string
 	var codes []uint32
+	var entries []sharing.LogEntry
 	for _, e := range q.Entries[1:] {
 		var le sharing.LogEntry
 		require.NoError(t, json.Unmarshal(e.Value, &le))
+		entries = append(entries, le)
 		kinds = append(kinds, le.Kind)
 		outcomes = append(outcomes, le.Outcome)
 		if le.Refusal != nil {
@@ -48,12 +53,36 @@ func TestSharingThroughApp(t *testing.T) {
 	// refusal hook with the code the transaction got: no consent yet, a
 	// field the grant does not cover, a grant limited to SUBJ-2, a revoked
 	// grant.
+	// Then the covert requests: two allowed, one refused for its sealed
+	// size (the plain one under the covert grant is not recorded), the
+	// delivery of the first, its early release by justice's court, and
+	// the officer's disclosure of the second, which exceeded the grant.
 	require.Equal(t, []string{sharing.KindRequest, sharing.KindRequest, sharing.KindRequest, sharing.KindDelivery,
-		sharing.KindComplaint, sharing.KindRequest, sharing.KindRequest}, kinds)
+		sharing.KindComplaint, sharing.KindRequest, sharing.KindRequest,
+		sharing.KindRequest, sharing.KindRequest, sharing.KindRequest, sharing.KindDelivery, sharing.KindDisclosure,
+		sharing.KindDisclosure}, kinds)
 	require.Equal(t, []string{sharing.OutcomeRefused, sharing.OutcomeAllowed, sharing.OutcomeRefused, "", "",
-		sharing.OutcomeRefused, sharing.OutcomeRefused}, outcomes)
+		sharing.OutcomeRefused, sharing.OutcomeRefused,
+		sharing.OutcomeAllowed, sharing.OutcomeAllowed, sharing.OutcomeRefused, "", "", ""}, outcomes)
 	require.Equal(t, []uint32{sharing.ErrConsentMissing.Code(), sharing.ErrFieldNotCovered.Code(),
-		sharing.ErrSubjectNotCovered.Code(), sharing.ErrGrantRevoked.Code()}, codes)
+		sharing.ErrSubjectNotCovered.Code(), sharing.ErrGrantRevoked.Code(), sharing.ErrSealedDetailsSize.Code()}, codes)
+	for _, e := range entries[7:] {
+		require.Equal(t, e.Kind != sharing.KindDelivery, e.Covert, "entry %d", e.Seq)
+		require.Empty(t, e.Fields)
+		require.Nil(t, e.CaseRef)
+	}
+	require.True(t, entries[7].Actor.IsZero(), "a covert request names no official")
+	require.Equal(t, covertA.Commitment(), *entries[7].DetailsCommitment)
+	require.Equal(t, &sharing.LogDisclosure{Fields: covertA.Fields, CaseRef: covertA.CaseRef, Salt: covertA.Salt, Early: true},
+		entries[11].Disclosure)
+	require.Equal(t, c.addr("court"), entries[11].Actor)
+	require.Equal(t, &sharing.LogDisclosure{Fields: covertB.Fields, CaseRef: covertB.CaseRef, Salt: covertB.Salt, ExceedsGrant: true},
+		entries[12].Disclosure)
+	require.Equal(t, c.addr("officer"), entries[12].Actor)
+	q = c.query("/sharing/sealed")
+	require.NoError(t, q.Err)
+	require.Len(t, q.Entries, 1, "both covert requests disclosed: the sealed list is its anchor alone")
+	require.Equal(t, `{"count":0}`, string(q.Entries[0].Value))
 	q = c.query("/sharing/log/SUBJ-1/" + core.Dec(head.Count))
 	require.ErrorIs(t, q.Err, sharing.ErrLogNotFound)
 	require.Len(t, q.Proofs, 1)
@@ -93,4 +122,8 @@ func TestSharingThroughApp(t *testing.T) {
 	require.ErrorIs(t, r.Err, core.ErrMissingRole)
 	require.Empty(t, r.Events)
 	require.Equal(t, before.Entries, c.query("/sharing/log/SUBJ-1").Entries)
+
+	plain := sharingRequest(3, "SUBJ-1", "income")
+	plain.Purpose = "law_enforcement"
+	require.ErrorIs(t, c.app.CheckTx(c.sign("officer", plain)).Err, sharing.ErrCovertFormRequired)
 }

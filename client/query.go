@@ -46,6 +46,10 @@ type Proof struct {
 	AppHash []byte
 	// HeaderHeight is Height+1.
 	HeaderHeight int64
+	// HeaderTime is the block time of header HeaderHeight, as the node
+	// gave it with the header (set by Query; Verify and VerifyAbsent,
+	// given an app hash only, leave it zero).
+	HeaderTime time.Time
 	// BoundToPath reports that the proven (anchor) key is the one the query
 	// path names, as computed by PathKey; false for paths PathKey does not
 	// know, where only the node's choice of key was proven.
@@ -110,9 +114,10 @@ func (c *Client) Query(ctx context.Context, path string, opts QueryOptions) (*Qu
 	}
 	resp := res.Response
 	var appHash []byte
+	var headerTime time.Time
 	hasProof := resp.ProofOps != nil && len(resp.ProofOps.Ops) > 0
 	if opts.Prove && (resp.Code == 0 || hasProof) {
-		appHash, err = c.appHashAfter(ctx, resp.Height, opts.HeaderWait)
+		appHash, headerTime, err = c.appHashAfter(ctx, resp.Height, opts.HeaderWait)
 		if err != nil {
 			return nil, err
 		}
@@ -124,6 +129,7 @@ func (c *Client) Query(ctx context.Context, path string, opts QueryOptions) (*Qu
 			if err != nil {
 				return nil, err
 			}
+			p.HeaderTime = headerTime
 			qe.Proof = p
 		}
 		return nil, qe
@@ -134,14 +140,16 @@ func (c *Client) Query(ctx context.Context, path string, opts QueryOptions) (*Qu
 		if err != nil {
 			return nil, err
 		}
+		p.HeaderTime = headerTime
 		out.Proof, out.Entries = p, entries
 	}
 	return out, nil
 }
 
-// appHashAfter returns the AppHash of header h+1, the root of state
-// version h, waiting up to wait for that block if h is the latest.
-func (c *Client) appHashAfter(ctx context.Context, h int64, wait time.Duration) ([]byte, error) {
+// appHashAfter returns the AppHash and block time of header h+1, the
+// root of state version h, waiting up to wait for that block if h is the
+// latest.
+func (c *Client) appHashAfter(ctx context.Context, h int64, wait time.Duration) ([]byte, time.Time, error) {
 	if wait <= 0 {
 		wait = DefaultHeaderWait
 	}
@@ -151,26 +159,26 @@ func (c *Client) appHashAfter(ctx context.Context, h int64, wait time.Duration) 
 		res, err := c.rpc.Commit(ctx, &next)
 		if err == nil {
 			if res.Header.Height != next {
-				return nil, fmt.Errorf("%w: node returned header %d for height %d", ErrProof, res.Header.Height, next)
+				return nil, time.Time{}, fmt.Errorf("%w: node returned header %d for height %d", ErrProof, res.Header.Height, next)
 			}
 			if h := res.Header.Hash(); !bytes.Equal(h, res.Commit.BlockID.Hash) {
-				return nil, fmt.Errorf("%w: header %d (app hash %X) is not the header its commit signs: it hashes to %X, the commit is for block %X",
+				return nil, time.Time{}, fmt.Errorf("%w: header %d (app hash %X) is not the header its commit signs: it hashes to %X, the commit is for block %X",
 					ErrProof, next, []byte(res.Header.AppHash), h, []byte(res.Commit.BlockID.Hash))
 			}
-			return res.Header.AppHash, nil
+			return res.Header.AppHash, res.Header.Time, nil
 		}
 		if err := c.nodeErr(err); err != nil {
 			var ne *NodeError
 			if errors.As(err, &ne) {
-				return nil, err
+				return nil, time.Time{}, err
 			}
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("header %d (the block after the state read) did not appear within %s: %v", next, wait, err)
+			return nil, time.Time{}, fmt.Errorf("header %d (the block after the state read) did not appear within %s: %v", next, wait, err)
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, time.Time{}, ctx.Err()
 		case <-time.After(c.PollInterval):
 		}
 	}

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/seal"
 )
 
 // Typed reads of the sharing module's records (app/sharing, query paths
@@ -85,6 +88,159 @@ func (c *Client) SharingGrant(ctx context.Context, id uint64, opts QueryOptions)
 // checks the delivery against.
 func (c *Client) SharingRequest(ctx context.Context, id uint64, opts QueryOptions) (*sharing.Request, *QueryResult, error) {
 	return sharingRecord[sharing.Request](ctx, c, "/sharing/request/"+strconv.FormatUint(id, 10), opts)
+}
+
+// SharingPurpose returns the purpose with code: for a covert one, its
+// overseer agency and max secrecy.
+func (c *Client) SharingPurpose(ctx context.Context, code string, opts QueryOptions) (*sharing.Purpose, *QueryResult, error) {
+	p, err := sharingPath("purpose", "purpose code", code)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sharingRecord[sharing.Purpose](ctx, c, p, opts)
+}
+
+// SharingSealed returns the sealed list: how many allowed covert requests
+// are not disclosed, and the entry of each, in request id order. An
+// ombudsman compares each DiscloseAt with a proven block time
+// (Result.Proof.HeaderTime) to find the overdue ones: the chain keeps them
+// sealed until a transaction discloses them. Before the first covert
+// request the list is the node's not-found *QueryError (code
+// sharing.ErrRequestNotFound.Code()).
+func (c *Client) SharingSealed(ctx context.Context, opts QueryOptions) (*sharing.SealedIndex, []sharing.SealedRef, *QueryResult, error) {
+	idx, refs, res, err := sharingList[sharing.SealedIndex, sharing.SealedRef](ctx, c, "/sharing/sealed", opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if idx.Count != uint64(len(refs)) {
+		return nil, nil, nil, fmt.Errorf("client: /sharing/sealed: the anchor counts %d, the answer lists %d", idx.Count, len(refs))
+	}
+	return idx, refs, res, nil
+}
+
+// SealCovertDetails seals the details of a covert request under a grant
+// of grantFields to key (an active key of the purpose's overseer, or of
+// the grant's owner): the plaintext is sharing.SealedPlaintext (padded to
+// the grant's fields), the info seal.DetailsInfo(chainID,
+// d.Commitment(), key.KeyID).
+func SealCovertDetails(chainID string, d sharing.CovertDetails, grantFields []string, key sharing.AgencyKey) ([]byte, error) {
+	pt, err := sharing.SealedPlaintext(d, grantFields)
+	if err != nil {
+		return nil, err
+	}
+	return seal.Seal(key.Suite, key.PublicKey, seal.DetailsInfo(chainID, d.Commitment(), key.KeyID), pt)
+}
+
+// OpenCovertDetails opens a sealed copy of a covert request's details
+// (Request.Sealed's overseer or owner copy) with priv, the private key
+// registered under keyID, and returns the details after checking that
+// they hash to commitment, the request's details commitment. The owner's
+// data service must also check that the fields are the grant's before it
+// delivers anything (the chain cannot).
+func OpenCovertDetails(priv *seal.PrivateKey, chainID, keyID string, commitment core.Hash, sealed []byte) (sharing.CovertDetails, error) {
+	pt, err := seal.Open(priv, seal.DetailsInfo(chainID, commitment, keyID), sealed)
+	if err != nil {
+		return sharing.CovertDetails{}, err
+	}
+	d, err := sharing.DecodeSealedPlaintext(pt)
+	if err != nil {
+		return sharing.CovertDetails{}, err
+	}
+	if d.Commitment() != commitment {
+		return sharing.CovertDetails{}, fmt.Errorf("client: the sealed details hash to %s, not to the commitment %s", d.Commitment(), commitment)
+	}
+	return d, nil
+}
+
+// CovertRequest builds the covert form of a data officer's request under
+// grant grantID for fields (any order) of subject, with the SHA-256 of
+// the case reference, to be disclosed at discloseAt. It reads the grant,
+// its purpose and the keys of the purpose's overseer and of the grant's
+// owner with opts (ask for proofs: the details are sealed to what the
+// answers say), draws a fresh salt, and seals the details to the active,
+// unexpired key of each agency valid the longest. It returns the message
+// and the details, which the requester must keep (with the salt) to
+// disclose the request. It refuses, before anything is sealed, a grant
+// whose purpose is not covert, fields the grant does not cover, and an
+// agency without a usable key; the chain checks the rest. chainID empty
+// means the node's.
+func (c *Client) CovertRequest(ctx context.Context, chainID string, grantID uint64, subject string, fields []string,
+	caseRef core.Hash, discloseAt time.Time, opts QueryOptions) (*sharing.RequestAccess, sharing.CovertDetails, error) {
+	var none sharing.CovertDetails
+	if chainID == "" {
+		id, err := c.ChainID(ctx)
+		if err != nil {
+			return nil, none, err
+		}
+		chainID = id
+	}
+	g, res, err := c.SharingGrant(ctx, grantID, opts)
+	if err != nil {
+		return nil, none, err
+	}
+	p, _, err := c.SharingPurpose(ctx, g.Purpose, opts)
+	if err != nil {
+		return nil, none, err
+	}
+	if !p.Covert {
+		return nil, none, fmt.Errorf("client: grant %d is for purpose %s, which is not covert: request it in the plain form", g.ID, p.Code)
+	}
+	if p.Overseer == "" {
+		return nil, none, fmt.Errorf("client: covert purpose %s has no overseer: no covert request is allowed", p.Code)
+	}
+	d := sharing.CovertDetails{Fields: slices.Sorted(slices.Values(fields)), CaseRef: caseRef, Salt: core.Hash(seal.NewSalt())}
+	if err := d.Validate(); err != nil {
+		return nil, none, err
+	}
+	for _, f := range d.Fields {
+		if _, ok := slices.BinarySearch(g.Fields, f); !ok {
+			return nil, none, fmt.Errorf("client: field %s is not one of grant %d's (%v)", f, g.ID, g.Fields)
+		}
+	}
+	now := time.Now()
+	if res.Proof != nil && !res.Proof.HeaderTime.IsZero() {
+		now = res.Proof.HeaderTime
+	}
+	m := &sharing.RequestAccess{GrantID: g.ID, Subject: subject, Purpose: g.Purpose, DetailsCommitment: d.Commitment(),
+		DiscloseAt: discloseAt.UTC()}
+	for _, to := range []struct {
+		agency string
+		id     *string
+		sealed *core.HexBytes
+	}{{p.Overseer, &m.OverseerKeyID, &m.OverseerSealed}, {g.Owner, &m.OwnerKeyID, &m.OwnerSealed}} {
+		k, err := c.usableKey(ctx, to.agency, now, opts)
+		if err != nil {
+			return nil, none, err
+		}
+		b, err := SealCovertDetails(chainID, d, g.Fields, *k)
+		if err != nil {
+			return nil, none, err
+		}
+		*to.id, *to.sealed = k.KeyID, b
+	}
+	return m, d, nil
+}
+
+// usableKey returns agency's active key, unexpired at now, that is valid
+// the longest (the greatest key id among equals).
+func (c *Client) usableKey(ctx context.Context, agency string, now time.Time, opts QueryOptions) (*sharing.AgencyKey, error) {
+	_, keys, _, err := c.SharingKeys(ctx, agency, opts)
+	if err != nil {
+		return nil, fmt.Errorf("client: keys of %s: %w", agency, err)
+	}
+	var best *sharing.AgencyKey
+	for i, k := range keys {
+		if k.Status != sharing.KeyActive || !k.ValidUntil.After(now) {
+			continue
+		}
+		if best == nil || k.ValidUntil.After(best.ValidUntil) || k.ValidUntil.Equal(best.ValidUntil) && k.KeyID > best.KeyID {
+			best = &keys[i]
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("client: %s has no active, unexpired key to seal to", agency)
+	}
+	return best, nil
 }
 
 // SharingConsent returns subject's consent to agency for purpose.

@@ -25,6 +25,7 @@ import (
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/seal"
 	"github.com/govchain/govchain/state"
 	"github.com/govchain/govchain/state/store"
 )
@@ -282,10 +283,12 @@ func TestSharingLog(t *testing.T) {
 			resp.ProofOps.Ops = resp.ProofOps.Ops[:2]
 		}
 	}
-	for _, opts := range []QueryOptions{{}, {Prove: true}} {
-		_, err = cl.SharingLog(ctx, "P-1", opts)
-		require.ErrorContains(t, err, `the head (subject "P-1", count 2) does not match the 1 entries answered`)
-	}
+	_, err = cl.SharingLog(ctx, "P-1", QueryOptions{})
+	require.ErrorContains(t, err, `the head (subject "P-1", count 2) does not match the 1 entries answered`)
+	// With proofs, Query's own check of a numbered list catches it first.
+	_, err = cl.SharingLog(ctx, "P-1", QueryOptions{Prove: true})
+	require.ErrorIs(t, err, ErrProof)
+	require.ErrorContains(t, err, "/sharing/log/P-1 lists 1 entries but its anchor counts 2")
 	n.alter = nil
 
 	// A state whose log has an entry past its head's count: the proven
@@ -319,4 +322,131 @@ func TestSharingReadsRefuseBadIDs(t *testing.T) {
 	_, _, err = cl.SharingConsent(ctx, "P-1", "finance", "a b", QueryOptions{})
 	require.Error(t, err)
 	require.Zero(t, n.queries.Load())
+}
+
+// covertRecords is sharingRecords with deferred disclosure: grant 2 of
+// interior's residence class to finance for law_enforcement (overseen by
+// justice), grants 3 and 4 for covert purposes whose overseers have no
+// usable key, and
+// the keys each agency holds (k is the key pair of each active one, by
+// agency and key id). One covert request is sealed.
+func covertRecords(t *testing.T) (map[string]any, map[string]*seal.PrivateKey) {
+	records := sharingRecords()
+	privs := map[string]*seal.PrivateKey{}
+	until := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	key := func(agency, id string, status string, validUntil time.Time) sharing.AgencyKey {
+		k, err := seal.GenerateKey(seal.SuiteX25519)
+		require.NoError(t, err)
+		privs[agency+"/"+id] = k
+		return sharing.AgencyKey{Agency: agency, KeyID: id, Suite: seal.SuiteX25519, PublicKey: k.PublicKeyBytes(),
+			Status: status, ValidUntil: validUntil}
+	}
+	for _, k := range []sharing.AgencyKey{
+		key("justice", "j-old", sharing.KeyActive, until.AddDate(-1, 0, 0)),
+		key("justice", "j-new", sharing.KeyActive, until),
+		key("justice", "j-revoked", sharing.KeyRevoked, until.AddDate(1, 0, 0)),
+		key("justice", "j-expired", sharing.KeyActive, time.Unix(1_600_000_000, 0).UTC()),
+		key("interior", "int-1", sharing.KeyActive, until),
+	} {
+		records[string(sharing.AgencyKeyKey(k.Agency, k.KeyID))] = k
+	}
+	records[string(sharing.KeyIndexKey("justice"))] = sharing.KeyIndex{Agency: "justice", KeyCount: 4, Active: []string{"j-expired", "j-new", "j-old"}}
+	records[string(sharing.KeyIndexKey("interior"))] = sharing.KeyIndex{Agency: "interior", KeyCount: 1, Active: []string{"int-1"}}
+	records[string(sharing.PurposeKey("law_enforcement"))] = sharing.Purpose{Code: "law_enforcement", Description: "crime", Covert: true,
+		Overseer: "justice", MaxSecrecySeconds: sharing.DefaultMaxSecrecySeconds}
+	// finance's one active key has expired; nokeys has none.
+	records[string(sharing.PurposeKey("tax_fraud"))] = sharing.Purpose{Code: "tax_fraud", Description: "fraud", Covert: true,
+		Overseer: "finance", MaxSecrecySeconds: sharing.DefaultMaxSecrecySeconds}
+	records[string(sharing.PurposeKey("smuggling"))] = sharing.Purpose{Code: "smuggling", Description: "smuggling", Covert: true,
+		Overseer: "nokeys", MaxSecrecySeconds: sharing.DefaultMaxSecrecySeconds}
+	records[string(sharing.GrantKey(2))] = sharing.Grant{ID: 2, Owner: "interior", Grantee: "finance", Class: "residence",
+		Fields: []string{"address", "household_size"}, Subjects: []string{}, Purpose: "law_enforcement", Status: sharing.GrantActive}
+	records[string(sharing.GrantKey(3))] = sharing.Grant{ID: 3, Owner: "interior", Grantee: "finance", Class: "residence",
+		Fields: []string{"address"}, Subjects: []string{}, Purpose: "tax_fraud", Status: sharing.GrantActive}
+	records[string(sharing.GrantKey(4))] = sharing.Grant{ID: 4, Owner: "interior", Grantee: "finance", Class: "residence",
+		Fields: []string{"address"}, Subjects: []string{}, Purpose: "smuggling", Status: sharing.GrantActive}
+	at := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	records[string(sharing.SealedIndexKey())] = sharing.SealedIndex{Count: 1}
+	records[string(sharing.SealedKey(7))] = sharing.SealedRef{RequestID: 7, Subject: "P-1", Requester: "finance", Overseer: "justice", DiscloseAt: at}
+	return records, privs
+}
+
+// TestCovertRequest: the client seals a covert request's details to the
+// overseer's and the owner's longest-valid usable keys, padded to the
+// grant; each opens its copy to the details, bound to the commitment; a
+// grant that is not covert, a field outside the grant and an agency
+// without a usable key are refused before anything is sealed.
+func TestCovertRequest(t *testing.T) {
+	records, privs := covertRecords(t)
+	_, cl := newSharingNode(t, records)
+	ctx := context.Background()
+	proven := QueryOptions{Prove: true}
+	at := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	caseRef := core.Hash{9}
+	m, d, err := cl.CovertRequest(ctx, "share-client-1", 2, "P-1", []string{"household_size", "address"}, caseRef, at, proven)
+	require.NoError(t, err)
+	require.Equal(t, []string{"address", "household_size"}, d.Fields)
+	require.Equal(t, caseRef, d.CaseRef)
+	require.False(t, d.Salt.IsZero())
+	require.NoError(t, m.Validate())
+	require.True(t, m.Covert())
+	require.Equal(t, sharing.RequestAccess{GrantID: 2, Subject: "P-1", Purpose: "law_enforcement", DetailsCommitment: d.Commitment(),
+		OverseerKeyID: "j-new", OverseerSealed: m.OverseerSealed, OwnerKeyID: "int-1", OwnerSealed: m.OwnerSealed, DiscloseAt: at}, *m)
+	n, err := sharing.SealedLen(seal.SuiteX25519, []string{"address", "household_size"})
+	require.NoError(t, err)
+	require.Len(t, m.OverseerSealed, n)
+	require.Len(t, m.OwnerSealed, n)
+	got, err := OpenCovertDetails(privs["justice/j-new"], "share-client-1", "j-new", m.DetailsCommitment, m.OverseerSealed)
+	require.NoError(t, err)
+	require.Equal(t, d, got)
+	got, err = OpenCovertDetails(privs["interior/int-1"], "share-client-1", "int-1", m.DetailsCommitment, m.OwnerSealed)
+	require.NoError(t, err)
+	require.Equal(t, d, got)
+	_, err = OpenCovertDetails(privs["interior/int-1"], "other-chain", "int-1", m.DetailsCommitment, m.OwnerSealed)
+	require.ErrorIs(t, err, seal.ErrOpen)
+	_, err = OpenCovertDetails(privs["justice/j-old"], "share-client-1", "j-new", m.DetailsCommitment, m.OverseerSealed)
+	require.ErrorIs(t, err, seal.ErrOpen)
+
+	// Details sealed under another commitment's info do not open under
+	// this one's; details that open but hash elsewhere are refused.
+	other := d
+	other.Salt = core.Hash{1}
+	forged, err := SealCovertDetails("share-client-1", other, []string{"address", "household_size"},
+		records[string(sharing.AgencyKeyKey("interior", "int-1"))].(sharing.AgencyKey))
+	require.NoError(t, err)
+	_, err = OpenCovertDetails(privs["interior/int-1"], "share-client-1", "int-1", m.DetailsCommitment, forged)
+	require.ErrorIs(t, err, seal.ErrOpen)
+	pt, err := sharing.SealedPlaintext(other, []string{"address", "household_size"})
+	require.NoError(t, err)
+	lying, err := seal.Seal(seal.SuiteX25519, privs["interior/int-1"].PublicKeyBytes(),
+		seal.DetailsInfo("share-client-1", m.DetailsCommitment, "int-1"), pt)
+	require.NoError(t, err)
+	_, err = OpenCovertDetails(privs["interior/int-1"], "share-client-1", "int-1", m.DetailsCommitment, lying)
+	require.ErrorContains(t, err, "not to the commitment")
+
+	for _, tc := range []struct {
+		grant  uint64
+		fields []string
+		err    string
+	}{
+		{1, []string{"address"}, "purpose benefit_eligibility, which is not covert"},
+		{2, []string{"address", "income"}, "field income is not one of grant 2's"},
+		{3, []string{"address"}, "finance has no active, unexpired key to seal to"},
+		{4, []string{"address"}, "keys of nokeys: code 805 (govchain): sharing: agency key not found"},
+		{2, []string{"address", "address"}, "sorted and unique"},
+	} {
+		_, _, err := cl.CovertRequest(ctx, "share-client-1", tc.grant, "P-1", tc.fields, caseRef, at, proven)
+		require.ErrorContains(t, err, tc.err)
+	}
+
+	// The sealed list, and the proven block time an ombudsman compares
+	// its disclose_at with.
+	idx, refs, res, err := cl.SharingSealed(ctx, proven)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), idx.Count)
+	require.Equal(t, []sharing.SealedRef{{RequestID: 7, Subject: "P-1", Requester: "finance", Overseer: "justice", DiscloseAt: at}}, refs)
+	require.Equal(t, time.Unix(1_700_000_000, 0).UTC(), res.Proof.HeaderTime)
+	p, _, err := cl.SharingPurpose(ctx, "law_enforcement", proven)
+	require.NoError(t, err)
+	require.Equal(t, "justice", p.Overseer)
 }

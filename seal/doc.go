@@ -57,6 +57,16 @@
 //	"govchain/seal/v1" || uvarint(len(chain id)) || chain id ||
 //	uint64 big-endian request id || uvarint(len(key id)) || key id
 //
+// Details info, from DetailsInfo(chainID, commitment, keyID), for the
+// details of a covert access request (package app/sharing, which defines
+// their plaintext), sealed before the request has an id:
+//
+//	"govchain/seal/details/v1" || uvarint(len(chain id)) || chain id ||
+//	32-byte details commitment || uvarint(len(key id)) || key id
+//
+// The two labels differ within their first 15 bytes, so no details info
+// is a payload info.
+//
 // Ciphertext: enc || ChaCha20-Poly1305 ciphertext with its 16-byte tag,
 // exactly as crypto/hpke's single-shot Seal returns it; there is no header:
 // the suite is the recipient key's, known from the key id on chain. Its
@@ -114,8 +124,8 @@
 // # What it must never do
 //
 // Key parsing (ParsePublicKey, NewPublicKey, ParsePrivateKey), Info,
-// Commitment, the payload codec and CheckPayload are deterministic and
-// read no clock, environment, file or randomness, so the app may call
+// DetailsInfo, EncSize, Commitment, the payload codec and CheckPayload
+// are deterministic and read no clock, environment, file or randomness, so the app may call
 // them; only GenerateKey, NewSalt and sealing draw from crypto/rand. It
 // imports the standard library only. It never returns a partial
 // plaintext, never opens a ciphertext under other info, and never logs or

@@ -33,6 +33,34 @@ func Info(chainID string, requestID uint64, keyID string) []byte {
 	return b
 }
 
+// DetailsInfoLabel starts the HPKE info of the sealed details of a covert
+// access request (DetailsInfo). It differs from InfoLabel from its 15th
+// byte on, so no details info is ever a payload info.
+const DetailsInfoLabel = "govchain/seal/details/v1"
+
+// DetailsInfo returns the HPKE info that binds the sealed details of a
+// covert access request to one chain, one details commitment (the
+// SHA-256 the request puts on chain; the request id is not known before
+// the request is in a block) and one recipient key id:
+//
+//	"govchain/seal/details/v1" (24 bytes)
+//	uvarint(len(chainID))  chainID
+//	commitment             32 bytes
+//	uvarint(len(keyID))    keyID
+//
+// Like Info it is injective, and a ciphertext sealed under one details
+// info opens under no other info of either kind.
+func DetailsInfo(chainID string, commitment [32]byte, keyID string) []byte {
+	b := make([]byte, 0, len(DetailsInfoLabel)+2*binary.MaxVarintLen64+len(chainID)+len(commitment)+len(keyID))
+	b = append(b, DetailsInfoLabel...)
+	b = binary.AppendUvarint(b, uint64(len(chainID)))
+	b = append(b, chainID...)
+	b = append(b, commitment[:]...)
+	b = binary.AppendUvarint(b, uint64(len(keyID)))
+	b = append(b, keyID...)
+	return b
+}
+
 // Seal encrypts plaintext to the public key pub of the suite with
 // single-shot HPKE in base mode (no sender authentication, no aad), bound
 // to info. The ciphertext is the encapsulated key (EncSize bytes) followed

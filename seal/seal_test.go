@@ -366,6 +366,50 @@ func TestInfo(t *testing.T) {
 	}
 }
 
+func TestDetailsInfo(t *testing.T) {
+	var c [32]byte
+	c[0], c[31] = 0xaa, 0x01
+	got := DetailsInfo("govchain-dev", c, "k-1")
+	want := append([]byte("govchain/seal/details/v1"), 12)
+	want = append(want, "govchain-dev"...)
+	want = append(want, c[:]...)
+	want = append(want, 3)
+	want = append(want, "k-1"...)
+	require.Equal(t, want, got)
+
+	// Injective, and never a payload info.
+	seen := map[string]bool{}
+	for _, tc := range []struct {
+		chain string
+		c     byte
+		key   string
+	}{
+		{"ab", 1, "c"}, {"a", 1, "bc"}, {"abc", 1, ""}, {"", 1, "abc"}, {"a", 2, "b"},
+	} {
+		k := string(DetailsInfo(tc.chain, [32]byte{tc.c}, tc.key))
+		require.False(t, seen[k], "%+v", tc)
+		seen[k] = true
+		require.NotEqual(t, string(Info(tc.chain, uint64(tc.c), tc.key)), k)
+		require.NotEqual(t, Info(tc.chain, 0, "")[:15], []byte(k)[:15], "the labels differ within the first 15 bytes")
+	}
+
+	// A ciphertext sealed under a details info opens only under it.
+	k, err := GenerateKey(SuiteX25519)
+	require.NoError(t, err)
+	ct, err := Seal(SuiteX25519, k.PublicKeyBytes(), DetailsInfo("govchain-dev", c, "k1"), []byte("details"))
+	require.NoError(t, err)
+	pt, err := Open(k, DetailsInfo("govchain-dev", c, "k1"), ct)
+	require.NoError(t, err)
+	require.Equal(t, []byte("details"), pt)
+	other := c
+	other[5] ^= 1
+	for _, info := range [][]byte{DetailsInfo("govchain-dev", other, "k1"), DetailsInfo("govchain-test", c, "k1"),
+		DetailsInfo("govchain-dev", c, "k2"), Info("govchain-dev", 1, "k1")} {
+		_, err := Open(k, info, ct)
+		require.ErrorIs(t, err, ErrOpen)
+	}
+}
+
 func TestPublicKeyZeroValue(t *testing.T) {
 	var p *PublicKey
 	_, err := p.Seal(nil, []byte("x"))

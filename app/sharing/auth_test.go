@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"testing"
+	"time"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
@@ -115,6 +116,23 @@ func authCases() map[string]authCase {
 			e.OK(c.adminI, e.keyMsg("k1"))
 			e.OK(c.officerI, requestMsg(1, psn1, "income"))
 			return RecordDelivery{RequestID: 1, PayloadHash: payload, KeyID: "k1"}
+		}},
+		TypeDiscloseRequest: {Roles: []core.Role{core.RoleCourt, core.RoleDataOfficer, core.RoleOmbudsman}, Setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
+			// The test agency oversees law_enforcement and requests under
+			// finance's grant: its court and ombudsman may disclose, and
+			// after disclose_at its data officers.
+			e.OK(c.adminF, setPurposeMsg{SetPurpose{Code: "law_enforcement", Description: "crime", Covert: true, Overseer: testAgency}})
+			e.OK(c.adminF, declareIncome())
+			e.OK(c.svcF, commitMsg(psn1, 1))
+			e.OK(adminTest, e.keyMsg("j1"))
+			e.OK(c.adminF, e.keyMsg("f1"))
+			m := e.covertGrantMsg()
+			m.Grantee = testAgency
+			e.OK(c.adminF, m)
+			d := details("auth", "income")
+			e.OK(e.holder("officer-test", core.RoleDataOfficer, testAgency), e.covertMsg(1, psn1, d, m.Fields, time.Hour))
+			e.Height += 3600
+			return disclose(1, d)
 		}},
 		TypeFileComplaint: {Roles: []core.Role{core.RoleDataOfficer}, Setup: func(e *env, c cast, s core.Address, _ bool) core.Msg {
 			toTest(e, c)

@@ -66,17 +66,63 @@
 //     frozen.
 //
 // The access log of a subject is append-only: a request (allowed or
-// refused), a delivery, a complaint or an erasure is a new entry naming
-// the request or record, and no entry is ever changed. The head's count
-// with the proven absence of entry count (query log/{subject}/{count})
-// shows the log is complete.
+// refused), a delivery, a complaint, an erasure or a disclosure is a new
+// entry naming the request or record, and no entry is ever changed. The
+// head's count with the proven absence of entry count (query
+// log/{subject}/{count}) shows the log is complete.
+//
+// # Deferred disclosure (covert purposes)
+//
+// A purpose governance marks covert (law_enforcement by default) names
+// an overseer agency and a max_secrecy_seconds (default 180 days). A
+// grant for it may not require consent (ErrCovertConsent). Transaction
+// bytes are public, so a request under it never carries its details in
+// the clear:
+//
+//  1. The data officer draws a 32-byte salt and forms CovertDetails
+//     (fields, case reference hash, salt). The request
+//     (sharing/request_access, covert form) carries their commitment, a
+//     copy sealed to an active key of the overseer and one to an active
+//     key of the grant's owner (SealedPlaintext, padded to the grant's
+//     fields so sizes tell nothing; HPKE info seal.DetailsInfo bound to
+//     the chain, the commitment and the key id), and a disclose_at at
+//     most max_secrecy_seconds ahead. The chain checks everything but the
+//     fields: grant, grantee, subject, purpose, record, rate, the keys'
+//     agencies and status, disclose_at and the exact sizes. A plain-form
+//     request under a covert purpose is refused and not recorded
+//     (ErrCovertFormRequired), so CheckTx keeps it out of the blocks.
+//  2. The Request and the subject's log entry show that the request
+//     exists, its sequence, agency, grant, purpose, covert, disclose_at
+//     and commitment, not its official, fields or case reference; the
+//     request is listed in the sealed list (query sealed). Completeness
+//     is unchanged: the entry is counted from the start.
+//  3. The owner's data service opens its copy, checks the commitment and
+//     that the fields are the grant's, and delivers as for any request
+//     (the receipt holds the payload hash and key only).
+//  4. From disclose_at a data officer of the requesting agency, or at any
+//     time a court or ombudsman of the overseer (an early release),
+//     discloses the details (sharing/disclose_request); the chain checks
+//     them against the commitment, records whether the fields exceeded the
+//     grant (a violation, event grant_exceeded; the disclosure is accepted
+//     so the truth is on record), and appends a disclosure entry with the
+//     details. A complaint about a covert request names a field, so it
+//     waits for the disclosure.
+//
+// The chain cannot act on time alone: a request past its disclose_at and
+// not disclosed is overdue (Request.Overdue against a proven block
+// time), and stays sealed until a transaction discloses it; an ombudsman
+// reads the sealed list, follows overdue requests up, and may release
+// them. The signer of a transaction is in its block: hiding the official
+// in the state keeps it out of the access log and the proofs citizens
+// read, not from a reader of the blocks.
 //
 // This package must never put personal data in the state or in a
 // transaction, not even encrypted: subjects are pseudonymous person ids,
-// fields are names, values appear only as salted commitments. It must
-// never read the wall clock, the environment or files, use random numbers
-// or floating point, or iterate a map without sorting. Time is
-// ctx.BlockTime. It imports no module but identity (whose keys it reads),
-// and seal only for its deterministic key validation; gov imports it to
-// apply the set_purpose change.
+// fields are names, values appear only as salted commitments (a covert
+// request's sealed details are field names, a case reference hash and a
+// salt). It must never read the wall clock, the environment or files,
+// use random numbers or floating point, or iterate a map without sorting.
+// Time is ctx.BlockTime. It imports no module but identity (whose keys it
+// reads), and seal only for its deterministic key validation and sizes;
+// gov imports it to apply the set_purpose change.
 package sharing

@@ -131,6 +131,42 @@ var (
 	ErrComplaintExists = core.NewCodedError(846, core.ErrConflict, "sharing: field already complained of")
 	// ErrTooManyPurposes: the purpose list already holds MaxPurposes codes.
 	ErrTooManyPurposes = core.NewCodedError(847, core.ErrConflict, "sharing: too many purposes")
+
+	// ErrCovertConsent: a grant for a covert purpose would require the
+	// subject's consent, which would tell the subject of the requests.
+	ErrCovertConsent = core.NewCodedError(848, core.ErrConflict, "sharing: a grant for a covert purpose cannot require consent")
+	// ErrCovertFormRequired: a request names its fields or case reference
+	// in the clear under a covert purpose. Such a refusal is not recorded
+	// (and CheckTx does not admit it), so its details reach no block.
+	ErrCovertFormRequired = core.NewCodedError(849, core.ErrConflict, "sharing: the purpose is covert: the request must carry its details sealed")
+	// ErrPurposeNotCovert: a request carries sealed details under a
+	// purpose that is not covert.
+	ErrPurposeNotCovert = core.NewCodedError(850, core.ErrConflict, "sharing: the purpose is not covert: the request must name its fields")
+	// ErrNoOverseer: the covert purpose has no overseer agency.
+	ErrNoOverseer = core.NewCodedError(851, core.ErrConflict, "sharing: the covert purpose has no overseer")
+	// ErrDiscloseAtOutOfRange: a covert request's disclose_at is not after
+	// the block time, or is more than the purpose's max_secrecy_seconds
+	// after it.
+	ErrDiscloseAtOutOfRange = core.NewCodedError(852, core.ErrInvalid, "sharing: disclose_at must be after the block time and within the purpose's max secrecy")
+	// ErrSealedDetailsSize: a sealed copy of a covert request's details
+	// is not the size the key's suite and the grant's fields give.
+	ErrSealedDetailsSize = core.NewCodedError(853, core.ErrInvalid, "sharing: sealed details are not the size the grant gives")
+	// ErrNotDiscloser: the signer neither acts for the covert request's
+	// overseer as a court or ombudsman nor for its requester as a data
+	// officer.
+	ErrNotDiscloser = core.NewCodedError(854, core.ErrUnauthorized, "sharing: signer may not disclose the request")
+	// ErrRequestNotCovert: the request is not covert; there is nothing to
+	// disclose.
+	ErrRequestNotCovert = core.NewCodedError(855, core.ErrConflict, "sharing: request is not covert")
+	// ErrStillSealed: the request's details are sealed until its
+	// disclose_at; only its overseer may release them before, and nothing
+	// about its fields may be recorded before.
+	ErrStillSealed = core.NewCodedError(856, core.ErrConflict, "sharing: request is sealed until its disclose_at")
+	// ErrAlreadyDisclosed: the request's details are already disclosed.
+	ErrAlreadyDisclosed = core.NewCodedError(857, core.ErrConflict, "sharing: request already disclosed")
+	// ErrDetailsMismatch: the details given do not hash to the request's
+	// details commitment.
+	ErrDetailsMismatch = core.NewCodedError(858, core.ErrConflict, "sharing: details do not match the request's commitment")
 )
 
 // Errors lists every coded sentinel of this package, for the module's code
@@ -147,6 +183,9 @@ var Errors = []*core.Error{
 	ErrConsentGiven, ErrConsentWithdrawn, ErrRateLimited, ErrRequestRefused, ErrAlreadyDelivered,
 	ErrRecordChanged, ErrNotDelivered, ErrPayloadMismatch, ErrFieldNotRequested, ErrNoDiscrepancy,
 	ErrComplaintExists, ErrTooManyPurposes,
+	ErrCovertConsent, ErrCovertFormRequired, ErrPurposeNotCovert, ErrNoOverseer, ErrDiscloseAtOutOfRange,
+	ErrSealedDetailsSize, ErrNotDiscloser, ErrRequestNotCovert, ErrStillSealed, ErrAlreadyDisclosed,
+	ErrDetailsMismatch,
 }
 
 // fields words the stateless refusals of this package (core.Fields).

@@ -13,7 +13,8 @@ import (
 // Exec implements core.Msg: the signer must be an admin of the class's
 // owner agency. The grantee must be another member agency; the class must
 // exist, hold every field and have been declared for the purpose, which
-// must exist and not be retired; every listed subject must be a person;
+// must exist and not be retired, and a covert one may not require consent
+// (ErrCovertConsent); every listed subject must be a person;
 // expires_at must be after the block time and at most MaxHorizonYears
 // ahead; and the owner must have fewer than MaxActiveGrants active grants
 // to the grantee. The grant's id is emitted as grant_id.
@@ -38,8 +39,12 @@ func (m CreateGrant) Exec(ctx *core.Context) error {
 	if !slices.Contains(class.Purposes, m.Purpose) {
 		return core.Wrapf(ErrPurposeNotInClass, "purpose %s, class %s of %s", m.Purpose, class.Class, owner)
 	}
-	if _, err := requireUsablePurpose(ctx.KV, m.Purpose); err != nil {
+	p, err := requireUsablePurpose(ctx.KV, m.Purpose)
+	if err != nil {
 		return err
+	}
+	if p.Covert && m.ConsentRequired {
+		return core.Wrapf(ErrCovertConsent, "purpose %s", p.Code)
 	}
 	if err := requireHorizon(ctx, "expires_at", m.ExpiresAt); err != nil {
 		return err

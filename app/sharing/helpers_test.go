@@ -247,8 +247,9 @@ func (e *env) nextRequest() uint64 {
 // refuseRequest runs a data officer's request that must be refused with
 // sentinel, and requires that exactly its refusal was recorded: the
 // request counter, the Request (outcome refused, the sentinel's code, its
-// reason) and, if the subject is a person, the log head and its one new
-// entry. It returns the request's id.
+// reason, the official unless the request is covert) and, if the subject
+// is a person, the log head and its one new entry. It returns the
+// request's id.
 func (e *env) refuseRequest(officer core.Address, m RequestAccess, sentinel *core.Error) uint64 {
 	e.T.Helper()
 	id, n := e.nextRequest(), e.logCount(m.Subject)
@@ -265,7 +266,12 @@ func (e *env) refuseRequest(officer core.Address, m RequestAccess, sentinel *cor
 	require.Equal(e.T, OutcomeRefused, q.Outcome)
 	require.Equal(e.T, &Refusal{Code: sentinel.Code(), Reason: q.Refusal.Reason}, q.Refusal)
 	require.Contains(e.T, q.Refusal.Reason, sentinel.Error())
-	require.Equal(e.T, officer, q.Official)
+	official := officer
+	if m.Covert() {
+		official = core.Address{} // a covert request names no official
+	}
+	require.Equal(e.T, official, q.Official)
+	require.Equal(e.T, m.Covert(), q.Covert)
 	require.Nil(e.T, q.Delivery)
 	require.Empty(e.T, q.Commitments)
 	require.Equal(e.T, []string{"refused"}, coretest.Attrs(e.T, ev, 0, EventType, "outcome"))
@@ -277,7 +283,8 @@ func (e *env) refuseRequest(officer core.Address, m RequestAccess, sentinel *cor
 		require.Equal(e.T, id, le.RequestID)
 		require.Equal(e.T, OutcomeRefused, le.Outcome)
 		require.Equal(e.T, q.Refusal, le.Refusal)
-		require.Equal(e.T, officer, le.Actor)
+		require.Equal(e.T, official, le.Actor)
+		require.Equal(e.T, m.Covert(), le.Covert)
 	} else {
 		require.Zero(e.T, e.logCount(m.Subject))
 	}

@@ -51,6 +51,12 @@ const (
 	tableLogEntry byte = 0x11
 	// tableCounter: counter name -> last id assigned (8 bytes big-endian).
 	tableCounter byte = 0x12
+	// tableSealedIndex: (no parts) -> SealedIndex (how many covert
+	// requests are allowed and not disclosed).
+	tableSealedIndex byte = 0x13
+	// tableSealed: request id (8 bytes big-endian) -> SealedRef, for each
+	// allowed covert request not disclosed (deleted when it is).
+	tableSealed byte = 0x14
 )
 
 // Counter names under tableCounter.
@@ -157,6 +163,17 @@ func LogHeadKey(subject string) []byte { return state.Key(Prefix, tableLogHead, 
 func LogEntryKey(subject string, seq uint64) []byte {
 	return state.Key(Prefix, tableLogEntry, []byte(subject), state.Uint64(seq))
 }
+
+// SealedIndexKey is the store key of the count of allowed, undisclosed
+// covert requests: the anchor of their list.
+func SealedIndexKey() []byte { return state.Key(Prefix, tableSealedIndex) }
+
+// SealedKey is the store key of an allowed, undisclosed covert request's
+// entry in the sealed list.
+func SealedKey(id uint64) []byte { return state.Key(Prefix, tableSealed, state.Uint64(id)) }
+
+// SealedPrefix is the prefix of every entry of the sealed list.
+func SealedPrefix() []byte { return state.Key(Prefix, tableSealed) }
 
 // counterKey is the store key of a sequential id counter.
 func counterKey(name string) []byte { return state.Key(Prefix, tableCounter, []byte(name)) }

@@ -245,22 +245,3 @@ func TestSubjectsAndRefusedUnknownSubject(t *testing.T) {
 	require.Equal(t, "NOBODY-9", q.Subject)
 	require.Nil(t, e.log("NOBODY-9"))
 }
-
-// TestCovertPurposeLogged: a request for a covert purpose is logged like
-// any other, marked covert for the later deferred disclosure.
-func TestCovertPurposeLogged(t *testing.T) {
-	e := newEnv(t)
-	c := newCast(e)
-	e.OK(c.adminF, declareIncome())
-	e.OK(c.svcF, commitMsg(psn1, 1))
-	gm := e.grantMsg()
-	gm.Purpose, gm.ConsentRequired = "law_enforcement", false
-	e.OK(c.adminF, gm)
-	rq := requestMsg(1, psn1, "income")
-	rq.Purpose = "law_enforcement"
-	e.OK(c.officerI, rq)
-	log := e.log(psn1)
-	require.Len(t, log, 1)
-	require.True(t, log[0].Covert)
-	require.Equal(t, "law_enforcement", log[0].Purpose)
-}

@@ -13,6 +13,7 @@ var Module = &core.Module{
 		core.MsgOf[CommitRecord](),
 		core.MsgOf[CreateGrant](),
 		core.MsgOf[DeclareClass](),
+		core.MsgOf[DiscloseRequest](),
 		core.MsgOf[EraseRecord](),
 		core.MsgOf[FileComplaint](),
 		core.MsgOf[GiveConsent](),

@@ -26,6 +26,7 @@ const (
 	TypeRecordDelivery  = "sharing/record_delivery"
 	TypeFileComplaint   = "sharing/file_complaint"
 	TypeEraseRecord     = "sharing/erase_record"
+	TypeDiscloseRequest = "sharing/disclose_request"
 )
 
 // Bounds enforced by Validate and Exec.
@@ -52,6 +53,10 @@ const (
 	MaxRequests = 1_000_000
 	// MaxPeriodSeconds bounds a grant's rate window: 366 days.
 	MaxPeriodSeconds = 366 * 24 * 60 * 60
+	// MaxSealedLen bounds each sealed copy of a covert request's details:
+	// the largest hybrid-suite ciphertext of the details of 64 fields of
+	// 64 bytes (Exec checks the exact size).
+	MaxSealedLen = 6 * 1024
 )
 
 // DeclareClass (sharing/declare_class, an agency admin) declares a class
@@ -278,20 +283,38 @@ func (WithdrawConsent) Type() string { return TypeWithdrawConsent }
 func (m WithdrawConsent) Validate() error { return consentFields(m.Agency, m.Purpose) }
 
 // RequestAccess (sharing/request_access, a data officer) asks, under a
-// grant to the officer's agency, for Fields (sorted, a subset of the
-// grant's) of Subject's record for Purpose; CaseRef is the SHA-256 of the
-// requester's case reference. It is a core.Recorder: a refused request is
-// recorded too.
+// grant to the officer's agency, for fields of Subject's record for
+// Purpose. It is a core.Recorder: a refused request is recorded too.
+//
+// It has two forms. The plain form names Fields (sorted, a subset of the
+// grant's) and CaseRef, the SHA-256 of the requester's case reference,
+// and carries none of the covert fields. The covert form, the only one a
+// covert purpose allows, names neither (transaction bytes are public):
+// DetailsCommitment is CovertDetails.Commitment of the fields, case
+// reference and a secret salt; OverseerSealed and OwnerSealed are those
+// details sealed (SealedPlaintext, seal.DetailsInfo) to key
+// OverseerKeyID of the purpose's overseer and to key OwnerKeyID of the
+// grant's owner; DiscloseAt (UTC) is when the requester discloses them.
 type RequestAccess struct {
-	GrantID uint64    `json:"grant_id"`
-	Subject string    `json:"subject"`
-	Fields  []string  `json:"fields"`
-	Purpose string    `json:"purpose"`
-	CaseRef core.Hash `json:"case_ref"`
+	GrantID           uint64        `json:"grant_id"`
+	Subject           string        `json:"subject"`
+	Fields            []string      `json:"fields,omitempty"`
+	Purpose           string        `json:"purpose"`
+	CaseRef           core.Hash     `json:"case_ref,omitzero"`
+	DetailsCommitment core.Hash     `json:"details_commitment,omitzero"`
+	OverseerKeyID     string        `json:"overseer_key_id,omitempty"`
+	OverseerSealed    core.HexBytes `json:"overseer_sealed,omitempty"`
+	OwnerKeyID        string        `json:"owner_key_id,omitempty"`
+	OwnerSealed       core.HexBytes `json:"owner_sealed,omitempty"`
+	DiscloseAt        time.Time     `json:"disclose_at,omitzero"`
 }
 
 // Type implements core.Msg.
 func (RequestAccess) Type() string { return TypeRequestAccess }
+
+// Covert reports whether m is of the covert form (it has a details
+// commitment).
+func (m RequestAccess) Covert() bool { return !m.DetailsCommitment.IsZero() }
 
 // Validate implements core.Msg.
 func (m RequestAccess) Validate() error {
@@ -301,13 +324,33 @@ func (m RequestAccess) Validate() error {
 	if err := fields.ID("subject", m.Subject); err != nil {
 		return err
 	}
-	if err := sortedIDs("fields", m.Fields, 1, MaxFields); err != nil {
-		return err
-	}
 	if err := fields.ID("purpose", m.Purpose); err != nil {
 		return err
 	}
-	return fields.Hash("case_ref", m.CaseRef)
+	if !m.Covert() {
+		if m.OverseerKeyID != "" || m.OwnerKeyID != "" || len(m.OverseerSealed) > 0 || len(m.OwnerSealed) > 0 || !m.DiscloseAt.IsZero() {
+			return fields.Invalidf("sealed details, their keys and disclose_at need a details_commitment")
+		}
+		if err := sortedIDs("fields", m.Fields, 1, MaxFields); err != nil {
+			return err
+		}
+		return fields.Hash("case_ref", m.CaseRef)
+	}
+	if len(m.Fields) > 0 || !m.CaseRef.IsZero() {
+		return fields.Invalidf("a covert request (with a details_commitment) names no fields and no case_ref: they are sealed")
+	}
+	for _, k := range []struct {
+		name, id string
+		sealed   []byte
+	}{{"overseer", m.OverseerKeyID, m.OverseerSealed}, {"owner", m.OwnerKeyID, m.OwnerSealed}} {
+		if err := fields.ID(k.name+"_key_id", k.id); err != nil {
+			return err
+		}
+		if len(k.sealed) == 0 || len(k.sealed) > MaxSealedLen {
+			return fields.Invalidf("%s_sealed must be 1 to %d bytes, got %d", k.name, MaxSealedLen, len(k.sealed))
+		}
+	}
+	return fields.UTC("disclose_at", m.DiscloseAt)
 }
 
 // RecordDelivery (sharing/record_delivery, a data service of the grant's
@@ -385,6 +428,35 @@ func (m EraseRecord) Validate() error {
 		return err
 	}
 	return legalBasis(m.LegalBasis, m.LegalBasisHash)
+}
+
+// DiscloseRequest (sharing/disclose_request) discloses the details of
+// a covert request: its Fields (sorted), CaseRef and the Salt that make
+// its details commitment (CovertDetails). A data officer of the
+// requesting agency may send it from the request's disclose_at on; a
+// court or ombudsman of the request's overseer at any time (an early
+// release). Once per request.
+type DiscloseRequest struct {
+	RequestID uint64    `json:"request_id"`
+	Fields    []string  `json:"fields"`
+	CaseRef   core.Hash `json:"case_ref"`
+	Salt      core.Hash `json:"salt"`
+}
+
+// Type implements core.Msg.
+func (DiscloseRequest) Type() string { return TypeDiscloseRequest }
+
+// Details returns the details m discloses.
+func (m DiscloseRequest) Details() CovertDetails {
+	return CovertDetails{Fields: m.Fields, CaseRef: m.CaseRef, Salt: m.Salt}
+}
+
+// Validate implements core.Msg.
+func (m DiscloseRequest) Validate() error {
+	if err := fields.Positive("request_id", m.RequestID); err != nil {
+		return err
+	}
+	return m.Details().Validate()
 }
 
 // sortedIDs accepts min to max identifiers, sorted and unique.

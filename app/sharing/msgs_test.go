@@ -1,6 +1,7 @@
 package sharing
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -233,7 +234,89 @@ func TestValidateRequestAccess(t *testing.T) {
 		{"zero case ref", f(func(m *RequestAccess) { m.CaseRef = core.Hash{} })},
 	}
 	cases = append(cases, idCases("fields", func(m *RequestAccess, v []string) { m.Fields = v }, MaxFields)...)
+	for name, fn := range map[string]func(m *RequestAccess){
+		"overseer key id": func(m *RequestAccess) { m.OverseerKeyID = "k1" },
+		"owner key id":    func(m *RequestAccess) { m.OwnerKeyID = "k1" },
+		"overseer sealed": func(m *RequestAccess) { m.OverseerSealed = core.HexBytes{1} },
+		"owner sealed":    func(m *RequestAccess) { m.OwnerSealed = core.HexBytes{1} },
+		"disclose_at":     func(m *RequestAccess) { m.DiscloseAt = later },
+		"every covert one": func(m *RequestAccess) {
+			c := validCovertRequest()
+			c.Fields, c.CaseRef = m.Fields, m.CaseRef
+			*m = c
+			m.DetailsCommitment = core.Hash{}
+		},
+	} {
+		cases = append(cases, validateCase{"plain with " + name, f(fn)})
+	}
 	checkValidate(t, validRequest(), cases)
+}
+
+func validCovertRequest() RequestAccess {
+	return RequestAccess{GrantID: 1, Subject: "PSN-1", Purpose: "p", DetailsCommitment: hashA,
+		OverseerKeyID: "j1", OverseerSealed: make(core.HexBytes, 100), OwnerKeyID: "f1", OwnerSealed: make(core.HexBytes, MaxSealedLen),
+		DiscloseAt: later}
+}
+
+func TestValidateCovertRequestAccess(t *testing.T) {
+	f := coretest.Mutate[RequestAccess]
+	require.True(t, validCovertRequest().Covert())
+	require.False(t, validRequest().Covert())
+	checkValidate(t, validCovertRequest(), []validateCase{
+		{"zero grant", f(func(m *RequestAccess) { m.GrantID = 0 })},
+		{"empty subject", f(func(m *RequestAccess) { m.Subject = "" })},
+		{"empty purpose", f(func(m *RequestAccess) { m.Purpose = "" })},
+		{"fields in the clear", f(func(m *RequestAccess) { m.Fields = []string{"a"} })},
+		{"case ref in the clear", f(func(m *RequestAccess) { m.CaseRef = hashA })},
+		{"no overseer key", f(func(m *RequestAccess) { m.OverseerKeyID = "" })},
+		{"bad owner key", f(func(m *RequestAccess) { m.OwnerKeyID = "k/1" })},
+		{"nothing sealed to the overseer", f(func(m *RequestAccess) { m.OverseerSealed = nil })},
+		{"nothing sealed to the owner", f(func(m *RequestAccess) { m.OwnerSealed = core.HexBytes{} })},
+		{"too much sealed to the owner", f(func(m *RequestAccess) { m.OwnerSealed = make(core.HexBytes, MaxSealedLen+1) })},
+		{"too much sealed to the overseer", f(func(m *RequestAccess) { m.OverseerSealed = make(core.HexBytes, MaxSealedLen+1) })},
+		{"no disclose_at", f(func(m *RequestAccess) { m.DiscloseAt = time.Time{} })},
+		{"disclose_at not UTC", f(func(m *RequestAccess) { m.DiscloseAt = later.In(time.FixedZone("CET", 3600)) })},
+	})
+}
+
+// TestCovertRequestOneEncoding: the covert form names no fields or case
+// reference in its encoding, and an encoding that lists them empty or
+// zero is not its own (the app refuses a transaction that does not
+// re-encode to its bytes); the plain form encodes as it always did.
+func TestCovertRequestOneEncoding(t *testing.T) {
+	raw, err := json.Marshal(validCovertRequest())
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), `"fields"`)
+	require.NotContains(t, string(raw), `"case_ref"`)
+	for _, alt := range []string{
+		strings.Replace(string(raw), `"purpose"`, `"fields":[],"purpose"`, 1),
+		strings.Replace(string(raw), `"details_commitment"`, `"case_ref":"`+strings.Repeat("0", 64)+`","details_commitment"`, 1),
+	} {
+		var m RequestAccess
+		require.NoError(t, core.StrictUnmarshal([]byte(alt), &m))
+		again, err := json.Marshal(m)
+		require.NoError(t, err)
+		require.NotEqual(t, alt, string(again))
+	}
+	raw, err = json.Marshal(validRequest())
+	require.NoError(t, err)
+	require.Equal(t, `{"grant_id":1,"subject":"PSN-1","fields":["a","b"],"purpose":"p","case_ref":"`+hashA.String()+`"}`, string(raw))
+}
+
+func TestValidateDiscloseRequest(t *testing.T) {
+	f := coretest.Mutate[DiscloseRequest]
+	cases := []validateCase{
+		{"zero request", f(func(m *DiscloseRequest) { m.RequestID = 0 })},
+		{"no fields", f(func(m *DiscloseRequest) { m.Fields = nil })},
+		{"zero case ref", f(func(m *DiscloseRequest) { m.CaseRef = core.Hash{} })},
+		{"zero salt", f(func(m *DiscloseRequest) { m.Salt = core.Hash{} })},
+	}
+	cases = append(cases, idCases("fields", func(m *DiscloseRequest, v []string) { m.Fields = v }, MaxFields)...)
+	checkValidate(t, validDisclose(), cases)
+}
+
+func validDisclose() DiscloseRequest {
+	return DiscloseRequest{RequestID: 1, Fields: []string{"a", "b"}, CaseRef: hashA, Salt: coretest.HashOf("salt")}
 }
 
 func TestValidateRecordDelivery(t *testing.T) {
@@ -266,13 +349,24 @@ func TestValidateEraseRecord(t *testing.T) {
 }
 
 func TestValidateSetPurpose(t *testing.T) {
-	valid := SetPurpose{Code: "research", Description: "scientific research"}
-	require.NoError(t, valid.Validate())
+	for _, valid := range []SetPurpose{
+		{Code: "research", Description: "scientific research"},
+		{Code: "fraud", Description: "fraud", Covert: true},
+		{Code: "fraud", Description: "fraud", Covert: true, Overseer: "justice"},
+		{Code: "fraud", Description: "fraud", Covert: true, Overseer: "justice", MaxSecrecySeconds: MaxSecrecyLimit},
+	} {
+		require.NoError(t, valid.Validate(), "%+v", valid)
+	}
 	for name, s := range map[string]SetPurpose{
-		"empty code":       {Code: "", Description: "d"},
-		"bad code":         {Code: "a b", Description: "d"},
-		"no description":   {Code: "c"},
-		"long description": {Code: "c", Description: longTxt},
+		"empty code":                  {Code: "", Description: "d"},
+		"bad code":                    {Code: "a b", Description: "d"},
+		"no description":              {Code: "c"},
+		"long description":            {Code: "c", Description: longTxt},
+		"overseer of an open purpose": {Code: "c", Description: "d", Overseer: "justice"},
+		"secrecy of an open purpose":  {Code: "c", Description: "d", MaxSecrecySeconds: 60},
+		"bad overseer":                {Code: "c", Description: "d", Covert: true, Overseer: "a/b"},
+		"secrecy beyond the limit":    {Code: "c", Description: "d", Covert: true, Overseer: "justice", MaxSecrecySeconds: MaxSecrecyLimit + 1},
+		"secrecy beyond, no overseer": {Code: "c", Description: "d", Covert: true, MaxSecrecySeconds: MaxSecrecyLimit + 1},
 	} {
 		err := s.Validate()
 		require.ErrorIs(t, err, ErrInvalidMessage, name)
@@ -300,6 +394,8 @@ func TestGenesisValidate(t *testing.T) {
 		"bad code":       {Purposes: []PurposeDef{{Code: "a/b", Description: "d"}}},
 		"no description": {Purposes: []PurposeDef{{Code: "a"}}},
 		"too many":       tooMany,
+		"open overseer":  {Purposes: []PurposeDef{{Code: "a", Description: "d", Overseer: "justice"}}},
+		"long secrecy":   {Purposes: []PurposeDef{{Code: "a", Description: "d", Covert: true, MaxSecrecySeconds: MaxSecrecyLimit + 1}}},
 	} {
 		require.Error(t, g.Validate(), name)
 		require.Error(t, InitGenesis(coretest.NewMemKV(), g), name)
@@ -311,7 +407,18 @@ func TestGenesisValidate(t *testing.T) {
 	require.Equal(t, codes, idx.Codes)
 	p, err := getPurpose(kv, "law_enforcement")
 	require.NoError(t, err)
-	require.Equal(t, Purpose{Code: "law_enforcement", Description: "preventing, investigating or prosecuting criminal offences", Covert: true}, *p)
+	require.Equal(t, Purpose{Code: "law_enforcement", Description: "preventing, investigating or prosecuting criminal offences", Covert: true,
+		Overseer: "justice", MaxSecrecySeconds: 180 * 24 * 3600}, *p)
+	// A covert purpose's max secrecy 0 is stored as the default; an open
+	// purpose's record encodes as before the covert fields existed.
+	kv = coretest.NewMemKV()
+	require.NoError(t, InitGenesis(kv, Genesis{Purposes: []PurposeDef{{Code: "a", Description: "d", Covert: true}, {Code: "b", Description: "d"}}}))
+	p, err = getPurpose(kv, "a")
+	require.NoError(t, err)
+	require.Equal(t, Purpose{Code: "a", Description: "d", Covert: true, MaxSecrecySeconds: DefaultMaxSecrecySeconds}, *p)
+	raw, err := kv.Get(PurposeKey("b"))
+	require.NoError(t, err)
+	require.Equal(t, `{"code":"b","description":"d","covert":false,"retired":false,"set_height":0}`, string(raw))
 }
 
 // TestGenesisSection checks the section as the app reads it: absent or
@@ -344,12 +451,14 @@ func validMsgs() []core.Msg {
 		validCommit(),
 		validGrant(),
 		validDeclare(),
+		validDisclose(),
 		EraseRecord{ClassID: "income", Subject: "PSN-1", LegalBasis: "order", LegalBasisHash: hashA},
 		FileComplaint{RequestID: 1, Field: "a", ReceivedCommitment: hashA, PayloadHash: hashA},
 		GiveConsent{Agency: "interior", Purpose: "p"},
 		RecordDelivery{RequestID: 1, PayloadHash: hashA, KeyID: "k1"},
 		validRegisterKey(),
 		validRequest(),
+		validCovertRequest(),
 		RevokeGrant{GrantID: 1, Reason: "r"},
 		RevokeGrantee{Grantee: "interior", Reason: "r"},
 		RevokeKey{KeyID: "k1"},

@@ -46,6 +46,11 @@ import (
 //	                            anchor: the consent (history_count), then
 //	                            every history entry in order
 //	request/{id}                an access request (id in decimal)
+//	sealed                      anchor: the count of allowed covert
+//	                            requests not disclosed, then the entry of
+//	                            each (request id, subject, requester,
+//	                            overseer, disclose_at), in id order; not
+//	                            found before the first covert request
 //	log/{subject}               anchor: the log head (count), then entries
 //	                            0 to count-1 in order
 //	log/{subject}/{seq}         one log entry (seq in decimal, from 0); a
@@ -127,6 +132,8 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		return ConsentKey(s, a, p), core.HistoryOf(ErrConsentNotFound, func(seq uint64) []byte { return ConsentHistoryKey(s, a, p, seq) }), nil
 	case n == 2 && path[0] == "request":
 		return core.SingleByID(path[1], ErrUnknownQuery, RequestKey, ErrRequestNotFound)
+	case n == 1 && path[0] == "sealed":
+		return SealedIndexKey(), core.PrefixOf(ErrRequestNotFound, SealedPrefix()), nil
 	case n == 2 && path[0] == "log":
 		if err := idents("subject"); err != nil {
 			return nil, nil, err

@@ -109,6 +109,7 @@ func TestQueries(t *testing.T) {
 		{[]string{"request", "9"}, RequestKey(9), ErrRequestNotFound},
 		{[]string{"log", psn2}, LogHeadKey(psn2), ErrLogNotFound},
 		{[]string{"log", psn1, "2"}, LogEntryKey(psn1, 2), ErrLogNotFound},
+		{[]string{"sealed"}, SealedIndexKey(), ErrRequestNotFound},
 	} {
 		coretest.RequireNotFound(t, boundQuery, e.KV, q.path, q.key, q.err)
 	}
@@ -121,6 +122,7 @@ func TestQueries(t *testing.T) {
 		{"grants", finance}, {"grants", finance, interior, "x"}, {"grantee"}, {"consent", psn1, interior},
 		{"consent", psn1, interior, "p", "x"}, {"request", "-1"}, {"log"}, {"log", psn1, "-1"}, {"log", psn1, "01"},
 		{"log", psn1, "x"}, {"log", psn1, "18446744073709551616"}, {"log", psn1, "0", "x"}, {"land", "x"},
+		{"sealed", "x"}, {"sealed", "1"},
 	})
 }
 
@@ -148,7 +150,7 @@ func TestLogCompleteness(t *testing.T) {
 // names no key, and a path it resolves names a key under the module's
 // prefix.
 func FuzzResolve(f *testing.F) {
-	for _, p := range []string{"purposes", "log/PSN-1/0", "record/finance/income/PSN-1/history", "grants/a/b",
+	for _, p := range []string{"purposes", "sealed", "log/PSN-1/0", "record/finance/income/PSN-1/history", "grants/a/b",
 		"consent/s/a/p/history", "grant/18446744073709551615", "log/x/01", "keys/" + strings.Repeat("a", 300)} {
 		f.Add(p)
 	}

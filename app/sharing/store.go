@@ -175,12 +175,21 @@ func requireHorizon(ctx *core.Context, field string, t time.Time) error {
 // and block time, and bumps the count. It returns the entry's sequence
 // number.
 func appendLog(ctx *core.Context, subject string, e LogEntry) (uint64, error) {
+	return appendLogAs(ctx, subject, e, true)
+}
+
+// appendLogAs is appendLog that stamps the signer as the entry's actor
+// only if actor is set (the entry of a covert request names none).
+func appendLogAs(ctx *core.Context, subject string, e LogEntry, actor bool) (uint64, error) {
 	head := LogHead{Subject: subject}
 	if _, err := core.GetJSON(ctx.KV, LogHeadKey(subject), &head); err != nil {
 		return 0, err
 	}
 	e.Seq = head.Count
-	e.Actor, e.TxHash, e.Height, e.Time = ctx.Signer, core.HexBytes(slices.Clone(ctx.TxHash)), ctx.Height, ctx.BlockTime.UTC()
+	e.TxHash, e.Height, e.Time = core.HexBytes(slices.Clone(ctx.TxHash)), ctx.Height, ctx.BlockTime.UTC()
+	if actor {
+		e.Actor = ctx.Signer
+	}
 	if err := core.SetJSON(ctx.KV, LogEntryKey(subject, e.Seq), e); err != nil {
 		return 0, err
 	}

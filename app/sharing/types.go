@@ -30,6 +30,9 @@ const (
 	KindDelivery  = "delivery"
 	KindComplaint = "complaint"
 	KindErasure   = "erasure"
+	// KindDisclosure is the entry that discloses the details of a covert
+	// request (sharing/disclose_request).
+	KindDisclosure = "disclosure"
 )
 
 // Purpose is a purpose for which data may be shared, stored under
@@ -39,10 +42,21 @@ type Purpose struct {
 	Code        string `json:"code"`
 	Description string `json:"description"`
 	// Covert marks a purpose (law enforcement) whose accesses the
-	// subject is told of later, by deferred disclosure.
-	Covert    bool  `json:"covert"`
-	Retired   bool  `json:"retired"`
-	SetHeight int64 `json:"set_height"`
+	// subject is told of later, by deferred disclosure: a request under
+	// it carries its details sealed, and they are disclosed at its
+	// disclose_at or earlier by the overseer (sharing/disclose_request).
+	Covert bool `json:"covert"`
+	// Overseer is, for a covert purpose, the agency whose court and
+	// ombudsman role holders read the sealed details (they are sealed to
+	// one of its keys) and may release them early. Empty: no overseer is
+	// appointed, and no covert request is allowed (ErrNoOverseer).
+	Overseer string `json:"overseer,omitempty"`
+	// MaxSecrecySeconds is, for a covert purpose, the longest a request
+	// may stay sealed: its disclose_at is at most this long after its
+	// block time.
+	MaxSecrecySeconds uint64 `json:"max_secrecy_seconds,omitempty"`
+	Retired           bool   `json:"retired"`
+	SetHeight         int64  `json:"set_height"`
 }
 
 // PurposeIndex is the record under PurposeIndexKey: every purpose code,
@@ -219,25 +233,91 @@ type Delivery struct {
 // names the refusal, and Owner and Class are empty if the grant does not
 // exist. Complaints are the sequence numbers of the complaint entries in
 // the subject's access log.
+//
+// A covert request (Covert) names no official, fields or case reference
+// until it is disclosed: it holds the commitment of its details, their
+// sealed copies (Sealed) and DiscloseAt; Overseer is the agency that may
+// release it early; its Commitments are those of every field of the grant
+// (which fields were asked for is sealed). Disclosure, once set, holds
+// the details.
 type Request struct {
-	ID            uint64            `json:"id"`
-	GrantID       uint64            `json:"grant_id"`
-	Owner         string            `json:"owner"`
-	Requester     string            `json:"requester"`
-	Official      core.Address      `json:"official"`
-	Subject       string            `json:"subject"`
-	Class         string            `json:"class"`
-	Fields        []string          `json:"fields"`
-	Purpose       string            `json:"purpose"`
-	CaseRef       core.Hash         `json:"case_ref"`
-	Height        int64             `json:"height"`
-	Time          time.Time         `json:"time"`
-	Outcome       string            `json:"outcome"`
-	Refusal       *Refusal          `json:"refusal,omitempty"`
-	RecordVersion uint64            `json:"record_version,omitempty"`
-	Commitments   []FieldCommitment `json:"commitments,omitempty"`
-	Delivery      *Delivery         `json:"delivery,omitempty"`
-	Complaints    []uint64          `json:"complaints"`
+	ID                uint64            `json:"id"`
+	GrantID           uint64            `json:"grant_id"`
+	Owner             string            `json:"owner"`
+	Requester         string            `json:"requester"`
+	Official          core.Address      `json:"official,omitzero"`
+	Subject           string            `json:"subject"`
+	Class             string            `json:"class"`
+	Fields            []string          `json:"fields,omitempty"`
+	Purpose           string            `json:"purpose"`
+	CaseRef           core.Hash         `json:"case_ref,omitzero"`
+	Covert            bool              `json:"covert,omitempty"`
+	Overseer          string            `json:"overseer,omitempty"`
+	DiscloseAt        time.Time         `json:"disclose_at,omitzero"`
+	DetailsCommitment core.Hash         `json:"details_commitment,omitzero"`
+	Sealed            *SealedDetails    `json:"sealed,omitempty"`
+	Height            int64             `json:"height"`
+	Time              time.Time         `json:"time"`
+	Outcome           string            `json:"outcome"`
+	Refusal           *Refusal          `json:"refusal,omitempty"`
+	RecordVersion     uint64            `json:"record_version,omitempty"`
+	Commitments       []FieldCommitment `json:"commitments,omitempty"`
+	Delivery          *Delivery         `json:"delivery,omitempty"`
+	Disclosure        *Disclosure       `json:"disclosure,omitempty"`
+	Complaints        []uint64          `json:"complaints"`
+}
+
+// Overdue reports whether q is an allowed covert request that is not
+// disclosed although now (a proven block time) is past its DiscloseAt.
+// The chain cannot act on time alone: an overdue request stays sealed
+// until a transaction discloses it, and an ombudsman checks for overdue
+// requests (query sealed) and follows them up.
+func (q *Request) Overdue(now time.Time) bool {
+	return q.Covert && q.Outcome == OutcomeAllowed && q.Disclosure == nil && now.After(q.DiscloseAt)
+}
+
+// SealedDetails are the sealed copies of a covert request's details
+// (CovertDetails): one for the overseer agency's court and ombudsman, one
+// for the owner agency's data service, each to the named key of that
+// agency, with the HPKE info seal.DetailsInfo(chain id, details
+// commitment, key id).
+type SealedDetails struct {
+	OverseerKeyID  string        `json:"overseer_key_id"`
+	OverseerSealed core.HexBytes `json:"overseer_sealed"`
+	OwnerKeyID     string        `json:"owner_key_id"`
+	OwnerSealed    core.HexBytes `json:"owner_sealed"`
+}
+
+// Disclosure is the disclosed details of a covert request (the fields,
+// case reference and salt, whether the fields exceeded the grant's, and
+// whether the overseer released them before DiscloseAt: LogDisclosure),
+// who disclosed them and when.
+type Disclosure struct {
+	// LogDisclosure is what the disclosure entry of the subject's access
+	// log records too (its fields are inlined in the JSON).
+	LogDisclosure
+	By     core.Address `json:"by"`
+	Height int64        `json:"height"`
+	Time   time.Time    `json:"time"`
+	// LogSeq is the sequence number of the disclosure entry.
+	LogSeq uint64 `json:"log_seq"`
+}
+
+// SealedIndex is the record under SealedIndexKey: how many covert
+// requests are allowed and not disclosed. It anchors their list
+// (SealedRef entries), which an ombudsman reads to find overdue ones.
+type SealedIndex struct {
+	Count uint64 `json:"count"`
+}
+
+// SealedRef is the entry of an allowed, undisclosed covert request in the
+// sealed list (SealedKey), removed when the request is disclosed.
+type SealedRef struct {
+	RequestID  uint64    `json:"request_id"`
+	Subject    string    `json:"subject"`
+	Requester  string    `json:"requester"`
+	Overseer   string    `json:"overseer"`
+	DiscloseAt time.Time `json:"disclose_at"`
 }
 
 // LogHead is the record under LogHeadKey: how many entries the subject's
@@ -250,29 +330,35 @@ type LogHead struct {
 
 // LogEntry is one entry of a subject's access log, stored under
 // LogEntryKey and never changed: a request (allowed or refused), a
-// delivery, a complaint or an erasure. The fields a kind does not use are
-// absent.
+// delivery, a complaint, an erasure or the disclosure of a covert
+// request. The fields a kind does not use are absent. The entry of a
+// covert request names no actor (its official), fields or case
+// reference: it has its DiscloseAt and DetailsCommitment, and the
+// disclosure entry, later, has the details.
 type LogEntry struct {
-	Seq       uint64        `json:"seq"`
-	Kind      string        `json:"kind"`
-	RequestID uint64        `json:"request_id,omitempty"`
-	GrantID   uint64        `json:"grant_id,omitempty"`
-	Owner     string        `json:"owner"`
-	Class     string        `json:"class"`
-	Requester string        `json:"requester,omitempty"`
-	Fields    []string      `json:"fields,omitempty"`
-	Purpose   string        `json:"purpose,omitempty"`
-	Covert    bool          `json:"covert,omitempty"`
-	CaseRef   *core.Hash    `json:"case_ref,omitempty"`
-	Outcome   string        `json:"outcome,omitempty"`
-	Refusal   *Refusal      `json:"refusal,omitempty"`
-	Delivery  *LogDelivery  `json:"delivery,omitempty"`
-	Complaint *Complaint    `json:"complaint,omitempty"`
-	Erasure   *LogErasure   `json:"erasure,omitempty"`
-	Actor     core.Address  `json:"actor"`
-	TxHash    core.HexBytes `json:"tx_hash"`
-	Height    int64         `json:"height"`
-	Time      time.Time     `json:"time"`
+	Seq               uint64         `json:"seq"`
+	Kind              string         `json:"kind"`
+	RequestID         uint64         `json:"request_id,omitempty"`
+	GrantID           uint64         `json:"grant_id,omitempty"`
+	Owner             string         `json:"owner"`
+	Class             string         `json:"class"`
+	Requester         string         `json:"requester,omitempty"`
+	Fields            []string       `json:"fields,omitempty"`
+	Purpose           string         `json:"purpose,omitempty"`
+	Covert            bool           `json:"covert,omitempty"`
+	CaseRef           *core.Hash     `json:"case_ref,omitempty"`
+	DiscloseAt        *time.Time     `json:"disclose_at,omitempty"`
+	DetailsCommitment *core.Hash     `json:"details_commitment,omitempty"`
+	Outcome           string         `json:"outcome,omitempty"`
+	Refusal           *Refusal       `json:"refusal,omitempty"`
+	Delivery          *LogDelivery   `json:"delivery,omitempty"`
+	Complaint         *Complaint     `json:"complaint,omitempty"`
+	Erasure           *LogErasure    `json:"erasure,omitempty"`
+	Disclosure        *LogDisclosure `json:"disclosure,omitempty"`
+	Actor             core.Address   `json:"actor,omitzero"`
+	TxHash            core.HexBytes  `json:"tx_hash"`
+	Height            int64          `json:"height"`
+	Time              time.Time      `json:"time"`
 }
 
 // LogDelivery is what a delivery entry records.
@@ -294,4 +380,16 @@ type LogErasure struct {
 	RecordVersion  uint64    `json:"record_version"`
 	LegalBasis     string    `json:"legal_basis"`
 	LegalBasisHash core.Hash `json:"legal_basis_hash"`
+}
+
+// LogDisclosure is what a disclosure entry records: the details of the
+// covert request it names, the salt that makes them hash to its details
+// commitment, whether the fields exceeded the grant's, and whether the
+// overseer released them before the request's disclose_at.
+type LogDisclosure struct {
+	Fields       []string  `json:"fields"`
+	CaseRef      core.Hash `json:"case_ref"`
+	Salt         core.Hash `json:"salt"`
+	ExceedsGrant bool      `json:"exceeds_grant"`
+	Early        bool      `json:"early"`
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -223,6 +225,216 @@ func TestSharingEndToEnd(t *testing.T) {
 	require.Len(t, al.Entries, 4)
 	require.Equal(t, sharing.ErrGrantRevoked.Code(), al.Entries[3].Refusal.Code)
 	require.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), al.Entries[3].CaseRef.String())
+
+	n.stop()
+}
+
+// TestCovertSharingEndToEnd runs deferred disclosure on a development node
+// through the command line, with the Go client in the parts of interior's
+// data service and of justice's court that open sealed details: justice
+// (the overseer of law_enforcement) registers a key for its court and
+// ombudsman, interior (the owner) and finance (the requester) theirs; a
+// grant for law_enforcement may not require consent; finance's officer
+// cannot request in the plain form (refused, not in a block) and requests
+// covertly, keeping the details file; the request shows no official,
+// fields or case reference; interior's service opens its copy, checks the
+// fields and delivers; the officer cannot disclose early; justice's court
+// releases it early; a second request becomes overdue, a wrong details
+// file is refused, and the officer discloses it. The access log is proven
+// complete throughout.
+func TestCovertSharingEndToEnd(t *testing.T) {
+	const chainID = "covert-e2e-1"
+	n := startDevNode(t, chainID)
+	dir := t.TempDir()
+	file := func(name string, content []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, content, 0o600))
+		return p
+	}
+	// run runs a command that must succeed and returns its stdout and
+	// stderr.
+	run := func(args ...string) (string, string) {
+		t.Helper()
+		out, errOut, code := n.cli(args...)
+		require.Equal(t, 0, code, errOut)
+		return out, errOut
+	}
+	tx := func(args ...string) (*client.TxResult, string) {
+		t.Helper()
+		out, errOut := run(append(append([]string{"tx"}, args...), "-o", "json")...)
+		var res client.TxResult
+		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		require.Zero(t, res.Code)
+		return &res, errOut
+	}
+	attr := func(res *client.TxResult, key string) string {
+		t.Helper()
+		v, ok := res.Attr(key)
+		require.True(t, ok, "event attribute %s in %+v", key, res.Events)
+		return v
+	}
+	keys := map[string]*seal.PrivateKey{}
+	for _, k := range []struct{ agency, id string }{{"justice", "just-1"}, {"interior", "int-1"}, {"finance", "fin-1"}} {
+		priv, err := seal.GenerateKey(seal.SuiteX25519)
+		require.NoError(t, err)
+		keys[k.id] = priv
+		tx("sharing", "register-key", "--from", "admin-"+k.agency, "--key-id", k.id, "--suite", seal.SuiteX25519,
+			"--public-key", hex.EncodeToString(priv.PublicKeyBytes()), "--valid-for", "8760h")
+	}
+	tx("identity", "register-person", "--from", "civil-registrar", "--person-id", "P-7",
+		"--commitment", "name:"+strings.Repeat("ab", 32), "--document-hash", strings.Repeat("cd", 32))
+	tx("sharing", "declare-class", "--from", "admin-interior", "--class-id", "residence", "--description", "Registered residence",
+		"--field", "household_size", "--field", "address", "--purpose", "law_enforcement")
+	address := seal.Field{Name: "address", Value: "12 Main St, Springfield", Salt: seal.NewSalt()}
+	size := seal.Field{Name: "household_size", Value: "3", Salt: seal.NewSalt()}
+	ac, sc := address.Commitment(), size.Commitment()
+	tx("sharing", "commit-record", "--from", "datasvc-interior", "--class-id", "residence", "--subject", "P-7",
+		"--field", "address:"+hex.EncodeToString(ac[:]), "--field", "household_size:"+hex.EncodeToString(sc[:]))
+
+	grant := []string{"sharing", "create-grant", "--from", "admin-interior", "--grantee", "finance", "--class-id", "residence",
+		"--field", "address", "--field", "household_size", "--purpose", "law_enforcement", "--legal-basis", "Criminal Procedure Act s.99",
+		"--legal-basis-hash", strings.Repeat("ef", 32), "--expires-in", "720h", "--max-requests", "10", "--period-seconds", "3600"}
+	_, errOut, code := n.cli(append(append([]string{"tx"}, grant...), "--consent-required")...)
+	requireOneLineError(t, errOut, code, "code 848 (govchain): sharing: a grant for a covert purpose cannot require consent")
+	res, _ := tx(grant...)
+	grantID := attr(res, "grant_id")
+
+	// The plain form would publish the fields and case: CheckTx refuses
+	// it, so it reaches no block and nothing is recorded.
+	caseFile := file("case.txt", []byte("investigation 2026-CR-0193"))
+	_, errOut, code = n.cli("tx", "sharing", "request-access", "--from", "officer-finance", "--grant-id", grantID, "--subject", "P-7",
+		"--field", "address", "--purpose", "law_enforcement", "--case-file", caseFile)
+	requireOneLineError(t, errOut, code, "code 849 (govchain): sharing: the purpose is covert: the request must carry its details sealed")
+	_, errOut, code = n.cli("query", "sharing", "log", "P-7", "--prove")
+	requireOneLineError(t, strings.SplitN(errOut, "\n", 2)[1], code, "code 810 (govchain): sharing: access log entry not found")
+
+	// covert requests covertly and returns the request id and the details
+	// file.
+	covert := func(name, in string, fields ...string) (uint64, string, sharing.CovertDetails) {
+		t.Helper()
+		out := filepath.Join(dir, name)
+		args := []string{"sharing", "request-access", "--covert", "--from", "officer-finance", "--grant-id", grantID, "--subject", "P-7",
+			"--case-file", caseFile, "--disclose-in", in, "--details-out", out}
+		for _, f := range fields {
+			args = append(args, "--field", f)
+		}
+		res, errOut := tx(args...)
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		d, err := sharing.DecodeCovertDetails(bytes.TrimSpace(b))
+		require.NoError(t, err)
+		require.Equal(t, fields, d.Fields)
+		require.Equal(t, core.Hash(sha256.Sum256([]byte("investigation 2026-CR-0193"))), d.CaseRef)
+		require.Equal(t, "details commitment "+d.Commitment().String()+"; fields, case reference and salt written to "+out+
+			" (keep it to disclose the request)\n", errOut)
+		info, err := os.Stat(out)
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+		require.Equal(t, "true", attr(res, "covert"))
+		id, err := strconv.ParseUint(attr(res, "request_id"), 10, 64)
+		require.NoError(t, err)
+		return id, out, d
+	}
+	a, aFile, da := covert("a.json", "720h", "address")
+	_, errOut, code = n.cli("tx", "sharing", "request-access", "--covert", "--from", "officer-finance", "--grant-id", grantID,
+		"--subject", "P-7", "--case-file", caseFile, "--disclose-in", "1h", "--details-out", aFile, "--field", "address")
+	requireOneLineError(t, errOut, code, "--details-out: open "+aFile+": file exists (the details file is never overwritten)")
+
+	// What anyone sees of request a: no official, fields or case.
+	out, errOut := run("query", "sharing", "request", strconv.FormatUint(a, 10), "--prove")
+	for _, hidden := range []string{`"official"`, `"fields"`, `"case_ref"`} {
+		require.NotContains(t, out, hidden)
+	}
+	require.Regexp(t, `^proof: verified 1 key\(s\) against app hash [0-9A-F]{64} of block \d+\n`+
+		`covert: sealed until \S+Z, not disclosed \(proven block time \S+Z\)\n$`, errOut)
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	proven := client.QueryOptions{Prove: true}
+	q, _, err := cl.SharingRequest(ctx, a, proven)
+	require.NoError(t, err)
+	require.True(t, q.Covert)
+	require.Equal(t, "justice", q.Overseer)
+	require.Equal(t, da.Commitment(), q.DetailsCommitment)
+	require.Equal(t, "just-1", q.Sealed.OverseerKeyID)
+	require.Equal(t, "int-1", q.Sealed.OwnerKeyID)
+
+	// Interior's data service opens its copy, checks the fields are the
+	// grant's, and delivers them sealed to finance.
+	g, _, err := cl.SharingGrant(ctx, q.GrantID, proven)
+	require.NoError(t, err)
+	got, err := client.OpenCovertDetails(keys["int-1"], chainID, q.Sealed.OwnerKeyID, q.DetailsCommitment, q.Sealed.OwnerSealed)
+	require.NoError(t, err)
+	require.Equal(t, da, got)
+	for _, f := range got.Fields {
+		require.Contains(t, g.Fields, f)
+	}
+	sealed, err := seal.SealPayload(seal.SuiteX25519, keys["fin-1"].PublicKeyBytes(), "fin-1",
+		seal.Payload{Fields: []seal.Field{address}, RequestID: a, ChainID: chainID})
+	require.NoError(t, err)
+	tx("sharing", "record-delivery", "--from", "datasvc-interior", "--request-id", strconv.FormatUint(a, 10),
+		"--payload", file("payload.bin", sealed), "--key-id", "fin-1")
+	// Justice's court reads the same details from its own copy.
+	got, err = client.OpenCovertDetails(keys["just-1"], chainID, q.Sealed.OverseerKeyID, q.DetailsCommitment, q.Sealed.OverseerSealed)
+	require.NoError(t, err)
+	require.Equal(t, da, got)
+
+	// The officer must wait for disclose_at; the court releases it early.
+	disclose := func(from string, id uint64, details string) (string, string, int) {
+		return n.cli("tx", "sharing", "disclose-request", "--from", from, "--request-id", strconv.FormatUint(id, 10), "--details", details)
+	}
+	_, errOut, code = disclose("officer-finance", a, aFile)
+	requireOneLineError(t, errOut, code, "code 856 (govchain): sharing: request is sealed until its disclose_at")
+	_, errOut, code = disclose("ombudsman", a, file("wrong.json", append(sharing.CovertDetails{Fields: da.Fields, CaseRef: da.CaseRef,
+		Salt: core.Hash{7}}.Encode(), '\n')))
+	requireOneLineError(t, errOut, code, "code 858 (govchain): sharing: details do not match the request's commitment")
+	_, errOut, code = disclose("alice", a, aFile)
+	requireOneLineError(t, errOut, code, "needs role court, ombudsman or data_officer")
+	out, errOut, code = disclose("court", a, aFile)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "early=true")
+	_, errOut = run("query", "sharing", "request", strconv.FormatUint(a, 10))
+	require.Regexp(t, `^covert: disclosed early at height \d+ \(it was sealed until \S+Z\)\n$`, errOut)
+
+	// Request b, sealed for 15 seconds (from the command's clock: its
+	// block must come before), becomes overdue: the chain keeps it sealed
+	// and the query says so.
+	b, bFile, _ := covert("b.json", "15s", "address", "household_size")
+	_, refs, _, err := cl.SharingSealed(ctx, proven)
+	require.NoError(t, err)
+	require.Len(t, refs, 1)
+	require.Equal(t, b, refs[0].RequestID)
+	require.Eventually(t, func() bool {
+		_, errOut, code := n.cli("query", "sharing", "request", strconv.FormatUint(b, 10), "--prove")
+		return code == 0 && strings.Contains(errOut, "covert: OVERDUE: sealed until ")
+	}, time.Minute, time.Second, "request b never became overdue")
+	_, errOut, code = disclose("officer-finance", b, aFile)
+	requireOneLineError(t, errOut, code, "code 858 (govchain)")
+	out, errOut, code = disclose("officer-finance", b, bFile)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "early=false")
+	require.Contains(t, out, "exceeds_grant=false")
+	_, refs, _, err = cl.SharingSealed(ctx, proven)
+	require.NoError(t, err)
+	require.Empty(t, refs)
+
+	// The subject's access log, proven complete: both requests (no
+	// official), the delivery, both disclosures (with the details).
+	al, err := cl.SharingLog(ctx, "P-7", proven)
+	require.NoError(t, err)
+	require.NotNil(t, al.Absence)
+	var kinds []string
+	for _, e := range al.Entries {
+		kinds = append(kinds, e.Kind)
+	}
+	require.Equal(t, []string{sharing.KindRequest, sharing.KindDelivery, sharing.KindDisclosure, sharing.KindRequest, sharing.KindDisclosure}, kinds)
+	require.True(t, al.Entries[0].Actor.IsZero())
+	require.True(t, al.Entries[3].Actor.IsZero())
+	require.Equal(t, da.Fields, al.Entries[2].Disclosure.Fields)
+	require.True(t, al.Entries[2].Disclosure.Early)
+	require.Equal(t, []string{"address", "household_size"}, al.Entries[4].Disclosure.Fields)
+	require.False(t, al.Entries[4].Disclosure.Early)
 
 	n.stop()
 }

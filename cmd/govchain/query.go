@@ -140,12 +140,25 @@ Accounts are 40 hex digits or a keyring key name.`,
 }
 
 func (c *cli) runQuery(cmd *cobra.Command, path string) error {
+	_, err := c.runQueryAt(cmd, path)
+	return err
+}
+
+// queried is what runQueryAt printed: the answer's value and, if it was
+// proven, the block time of the header it was proven against.
+type queried struct {
+	Value      []byte
+	ProvenTime time.Time
+}
+
+// runQueryAt is runQuery, returning what it printed.
+func (c *cli) runQueryAt(cmd *cobra.Command, path string) (*queried, error) {
 	if c.v.GetBool(flagVerify) {
 		return c.runVerifiedQuery(cmd, path)
 	}
 	cl, err := c.client()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	timeout := c.v.GetDuration(flagTimeout)
 	ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
@@ -153,16 +166,18 @@ func (c *cli) runQuery(cmd *cobra.Command, path string) error {
 	res, err := cl.Query(ctx, path, client.QueryOptions{Height: c.v.GetInt64(flagHeight), Prove: c.v.GetBool(flagProve), HeaderWait: timeout})
 	var qe *client.QueryError
 	if errors.As(err, &qe) && qe.Proof != nil {
-		return &provenError{err: err, proof: fmt.Sprintf("proof: key %X is absent: %s", qe.Key, qe.Proof)}
+		return nil, &provenError{err: err, proof: fmt.Sprintf("proof: key %X is absent: %s", qe.Key, qe.Proof)}
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(c.out, prettyJSON(res.Value))
+	out := &queried{Value: res.Value}
 	if res.Proof != nil {
 		fmt.Fprintf(c.errOut, "proof: %s\n", res.Proof)
+		out.ProvenTime = res.Proof.HeaderTime
 	}
-	return nil
+	return out, nil
 }
 
 // prettyJSON indents a JSON value; anything else is printed as a JSON

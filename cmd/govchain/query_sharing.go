@@ -1,11 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/app/sharing"
 )
 
 // querySharingLong is the help of "govchain query sharing".
@@ -16,7 +20,16 @@ provable with --prove (and --verify; see govchain query --help).
 A subject's access log is numbered from 0. "log SUBJECT" is its head (the
 count) followed by every entry; "log SUBJECT N" is entry N. With --prove,
 "log SUBJECT COUNT", for the head's count, is proven absent: with the
-proven head that shows the list is complete.`
+proven head that shows the list is complete.
+
+A covert request (a covert purpose, such as law_enforcement) shows that it
+exists, its agency, grant, purpose, disclose_at and details commitment, not
+its official, fields or case reference, until it is disclosed. "request ID"
+prints a line on stderr for it: disclosed, sealed until its disclose_at,
+or OVERDUE when the proven block time (--prove) is past its disclose_at and
+it is not disclosed: the chain cannot act on time alone, and an ombudsman
+follows overdue requests up. "sealed" lists every allowed covert request
+not disclosed yet.`
 
 func (c *cli) querySharingCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -82,8 +95,8 @@ func (c *cli) querySharingCmd() *cobra.Command {
 		leaf("grantee AGENCY", "Every grant an agency received, as (grant id, owner) entries (anchored on its count)", cobra.ExactArgs(1), ids("grantee")),
 		withHistory(leaf("consent SUBJECT AGENCY PURPOSE [--history]", "A subject's consent to an agency for a purpose (or its history)",
 			cobra.ExactArgs(3), ids("consent")), "consent"),
-		leaf("request ID", "An access request: outcome (and refusal code), commitments of the fields, delivery, complaints",
-			cobra.ExactArgs(1), number("request", "request")),
+		c.queryRequestCmd(number("request", "request")),
+		leaf("sealed", "Every allowed covert request not disclosed yet, with its disclose_at (anchored on their count)", cobra.NoArgs, ids("sealed")),
 		leaf("log SUBJECT [SEQ]", "A subject's access log: the head (count) then every entry, or entry SEQ (from 0)", cobra.RangeArgs(1, 2),
 			func(_ *cobra.Command, args []string) ([]string, error) {
 				if err := invoicePathSegment(args[0]); err != nil {
@@ -100,4 +113,54 @@ func (c *cli) querySharingCmd() *cobra.Command {
 			}),
 	)
 	return cmd
+}
+
+// queryRequestCmd is "query sharing request ID": the request, and for a
+// covert one a line on stderr saying whether it is disclosed, sealed or
+// overdue (covertStatus).
+func (c *cli) queryRequestCmd(path func(*cobra.Command, []string) ([]string, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "request ID",
+		Short: "An access request: outcome (and refusal code), commitments of the fields, delivery, complaints; a covert one's disclosure status",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			segs, err := path(cmd, args)
+			if err != nil {
+				return err
+			}
+			got, err := c.runQueryAt(cmd, "/sharing/"+strings.Join(segs, "/"))
+			if err != nil {
+				return err
+			}
+			var q sharing.Request
+			if err := json.Unmarshal(got.Value, &q); err != nil {
+				return fmt.Errorf("the request does not decode: %w", err)
+			}
+			if line := covertStatus(&q, got.ProvenTime); line != "" {
+				fmt.Fprintln(c.errOut, line)
+			}
+			return nil
+		},
+	}
+}
+
+// covertStatus is the status line of covert request q given the block
+// time its answer was proven at (zero if unproven); "" for any other
+// request.
+func covertStatus(q *sharing.Request, proven time.Time) string {
+	if !q.Covert || q.Outcome != sharing.OutcomeAllowed {
+		return ""
+	}
+	at := q.DiscloseAt.UTC().Format(time.RFC3339)
+	switch {
+	case q.Disclosure != nil && q.Disclosure.Early:
+		return fmt.Sprintf("covert: disclosed early at height %d (it was sealed until %s)", q.Disclosure.Height, at)
+	case q.Disclosure != nil:
+		return fmt.Sprintf("covert: disclosed at height %d", q.Disclosure.Height)
+	case proven.IsZero():
+		return fmt.Sprintf("covert: sealed until %s, not disclosed (use --prove to compare with a proven block time)", at)
+	case q.Overdue(proven):
+		return fmt.Sprintf("covert: OVERDUE: sealed until %s and not disclosed at the proven block time %s", at, proven.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf("covert: sealed until %s, not disclosed (proven block time %s)", at, proven.UTC().Format(time.RFC3339))
 }

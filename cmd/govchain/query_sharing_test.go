@@ -9,8 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/sharing"
 )
 
 // pathRecorder is a node that answers every abci_query with code 801 and
@@ -79,6 +82,8 @@ func TestQuerySharingPaths(t *testing.T) {
 		{[]string{"log", "P-1"}, "/sharing/log/P-1", ""},
 		{[]string{"log", "P-1", "0"}, "/sharing/log/P-1/0", ""},
 		{[]string{"log", "P-1", "42", "--prove"}, "/sharing/log/P-1/42", ""},
+		{[]string{"sealed"}, "/sharing/sealed", ""},
+		{[]string{"request", "7", "--prove"}, "/sharing/request/7", ""},
 
 		{[]string{"grant", "0"}, "", `"0" is not a grant id (a positive number)`},
 		{[]string{"request", "x"}, "", `"x" is not a request id (a positive number)`},
@@ -89,6 +94,7 @@ func TestQuerySharingPaths(t *testing.T) {
 		{[]string{"log"}, "", "accepts between 1 and 2 arg(s), received 0"},
 		{[]string{"key", "finance", "fin-1", "--history"}, "", "unknown flag: --history"},
 		{[]string{"purposes", "all"}, "", `unknown command "all" for "govchain query sharing purposes"`},
+		{[]string{"sealed", "1"}, "", `unknown command "1" for "govchain query sharing sealed"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			before := rec.last()
@@ -105,5 +111,39 @@ func TestQuerySharingPaths(t *testing.T) {
 			_, errOut, code = govchain(t, append(args, "-o", "json")...)
 			requireJSONError(t, errOut, code, errorJSON{Code: 801, Codespace: "govchain", Log: "sharing: unknown query path"})
 		})
+	}
+}
+
+// TestCovertStatus: the line "query sharing request" prints for a covert
+// request, from the request and the proven block time.
+func TestCovertStatus(t *testing.T) {
+	at := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	covert := func(fn func(q *sharing.Request)) *sharing.Request {
+		q := &sharing.Request{ID: 3, Covert: true, Outcome: sharing.OutcomeAllowed, DiscloseAt: at}
+		fn(q)
+		return q
+	}
+	for _, tc := range []struct {
+		name   string
+		q      *sharing.Request
+		proven time.Time
+		want   string
+	}{
+		{"not covert", &sharing.Request{Outcome: sharing.OutcomeAllowed}, at, ""},
+		{"refused", covert(func(q *sharing.Request) { q.Outcome = sharing.OutcomeRefused }), at.Add(time.Hour), ""},
+		{"unproven", covert(func(*sharing.Request) {}), time.Time{},
+			"covert: sealed until 2026-09-01T00:00:00Z, not disclosed (use --prove to compare with a proven block time)"},
+		{"sealed", covert(func(*sharing.Request) {}), at,
+			"covert: sealed until 2026-09-01T00:00:00Z, not disclosed (proven block time 2026-09-01T00:00:00Z)"},
+		{"overdue", covert(func(*sharing.Request) {}), at.Add(time.Second),
+			"covert: OVERDUE: sealed until 2026-09-01T00:00:00Z and not disclosed at the proven block time 2026-09-01T00:00:01Z"},
+		{"disclosed", covert(func(q *sharing.Request) { q.Disclosure = &sharing.Disclosure{Height: 40} }), at.Add(time.Hour),
+			"covert: disclosed at height 40"},
+		{"released early", covert(func(q *sharing.Request) {
+			q.Disclosure = &sharing.Disclosure{Height: 9, LogDisclosure: sharing.LogDisclosure{Early: true}}
+		}), time.Time{},
+			"covert: disclosed early at height 9 (it was sealed until 2026-09-01T00:00:00Z)"},
+	} {
+		require.Equal(t, tc.want, covertStatus(tc.q, tc.proven), tc.name)
 	}
 }

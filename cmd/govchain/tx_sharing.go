@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/seal"
 )
 
@@ -40,6 +45,12 @@ const (
 	shareFlagRequestID          = "request-id"
 	shareFlagPayload            = "payload"
 	shareFlagReceivedCommitment = "received-commitment"
+	shareFlagCovert             = "covert"
+	shareFlagDiscloseAt         = "disclose-at"
+	shareFlagDiscloseIn         = "disclose-in"
+	shareFlagDetailsOut         = "details-out"
+	shareFlagDetails            = "details"
+	shareFlagSalt               = "salt"
 )
 
 // txSharingLong is the help of "govchain tx sharing": who signs what, in
@@ -57,10 +68,15 @@ The flow, and who signs each step:
   create-grant      an admin of the owner: fields, purpose, expiry, rate, consent
   give-consent      the subject, through an account linked to its person
   request-access    a data officer (data_officer) of the grantee; a refused
-                    request is recorded too, and its code printed
+                    request is recorded too, and its code printed; with
+                    --covert for a covert purpose (law_enforcement): the
+                    details sealed, disclosed later
   record-delivery   the owner's data service: the receipt of what it sealed
   file-complaint    a data officer of the requester: a field that does not
                     match its commitment
+  disclose-request  a covert request's details: a data officer of the
+                    requester from its disclose_at, or a court or ombudsman
+                    of the purpose's overseer at any time
   revoke-grant, revoke-grantee, revoke-key, withdraw-consent, erase-record
 
 Lists (--field, --purpose, --subject) are repeated flags, in any order:
@@ -122,6 +138,14 @@ personal is sent to the chain.`
 			if err != nil {
 				return nil, err
 			}
+			if c.v.GetBool(shareFlagCovert) {
+				return c.covertRequest(cmd, ref)
+			}
+			for _, f := range []string{shareFlagDiscloseAt, shareFlagDiscloseIn, shareFlagDetailsOut} {
+				if cmd.Flags().Changed(f) {
+					return nil, fmt.Errorf("--%s is for a covert request: add --%s", f, shareFlagCovert)
+				}
+			}
 			return &sharing.RequestAccess{GrantID: c.v.GetUint64(shareFlagGrantID), Subject: c.v.GetString(shareFlagSubject),
 				Fields: sortedArray(cmd, shareFlagField), Purpose: c.v.GetString(shareFlagPurpose), CaseRef: ref}, nil
 		}, func(cmd *cobra.Command) {
@@ -131,6 +155,10 @@ personal is sent to the chain.`
 			str(shareFlagPurpose, "the purpose code (the grant's)")(cmd)
 			str(shareFlagCaseRef, "SHA-256 of your case reference (64 hex digits)")(cmd)
 			str(shareFlagCaseFile, "file of your case reference (hashed locally; the file is not sent)")(cmd)
+			cmd.Flags().Bool(shareFlagCovert, false, "a covert request (the grant's purpose is covert): fields and case reference are sealed, not sent")
+			str(shareFlagDiscloseAt, "with --covert: when you disclose the details, RFC 3339 (at most the purpose's max secrecy ahead)")(cmd)
+			cmd.Flags().Duration(shareFlagDiscloseIn, 0, "with --covert: disclose the details this long from now, if --disclose-at is not given (e.g. 720h)")
+			str(shareFlagDetailsOut, "with --covert: a new file (mode 0600) the details and their salt are written to; keep it to disclose")(cmd)
 		})
 	request.Long = `Request fields of a subject's record under a grant to the signer's agency.
 The request is recorded on chain, and in the subject's access log, before
@@ -141,7 +169,21 @@ A refused request (no such grant, revoked or expired, a field, subject or
 purpose the grant does not cover, no consent, the rate limit reached) is
 recorded too: the transaction is in a block, its result and events
 (request_id, outcome=refused, code) are printed, then the refusal's
-"error: code N (govchain): ..." line, and the command exits 1.`
+"error: code N (govchain): ..." line, and the command exits 1.
+
+Under a grant for a covert purpose (law_enforcement) the request must be
+covert (--covert): the chain refuses, without recording it, a request
+naming its fields in the clear, and every block is public. With --covert
+the command reads the grant, its purpose and the keys of the purpose's
+overseer and of the grant's owner from the node (with proofs), draws a
+fresh salt, and seals the fields and case reference to both; the
+transaction carries only their commitment, the two sealed copies and
+--disclose-at. Before posting it writes the details (fields, case
+reference, salt) to --details-out, a new file, and prints the details
+commitment on stderr: keep the file, "tx sharing disclose-request
+--details FILE" discloses the request from its disclose_at on (a court or
+ombudsman of the overseer may release it earlier). --covert asks the node
+even with --generate-only.`
 	cmd.AddCommand(
 		c.txLeaf("declare-class", "Declare a class of records your agency holds: its fields and purposes (signer: an agency admin)",
 			func(cmd *cobra.Command) (core.Msg, error) {
@@ -264,6 +306,21 @@ recorded too: the transaction is in a block, its result and events
 				str(shareFlagReceivedCommitment, "the commitment of the field as received (64 hex digits)")(cmd)
 				addHashFlags(cmd, shareFlagPayload, "sealed payload as delivered (its hash must be the delivery's)")
 			}),
+		c.txLeaf("disclose-request", "Disclose a covert request's fields and case reference (signer: data_officer of the requester from its disclose_at, or court or ombudsman of its overseer)",
+			func(cmd *cobra.Command) (core.Msg, error) {
+				d, err := c.discloseDetails(cmd)
+				if err != nil {
+					return nil, err
+				}
+				return &sharing.DiscloseRequest{RequestID: c.v.GetUint64(shareFlagRequestID), Fields: d.Fields, CaseRef: d.CaseRef, Salt: d.Salt}, nil
+			}, func(cmd *cobra.Command) {
+				id(shareFlagRequestID, "the covert request's id")(cmd)
+				str(shareFlagDetails, "the details file request-access --covert --details-out wrote")(cmd)
+				list(shareFlagField, "without --details: a field of the request (repeat)")(cmd)
+				str(shareFlagCaseRef, "without --details: SHA-256 of the case reference (64 hex digits)")(cmd)
+				str(shareFlagCaseFile, "without --details: file of the case reference (hashed locally)")(cmd)
+				str(shareFlagSalt, "without --details: the details' salt (64 hex digits)")(cmd)
+			}),
 		c.txLeaf("erase-record", "Erase your agency's record on a subject on a legal basis: its commitments go, it is frozen (signer: an agency admin)",
 			func(*cobra.Command) (core.Msg, error) {
 				h, err := c.hashFlagPair(shareFlagLegalBasisHash, flagDocument)
@@ -278,6 +335,94 @@ recorded too: the transaction is in a block, its result and events
 			}),
 	)
 	return cmd
+}
+
+// covertRequest builds request-access --covert: it seals the details
+// (--field, and the case reference ref) with the keys the node's proven
+// answers give (client.CovertRequest), writes them to --details-out (a
+// new file) and prints their commitment on stderr, all before anything
+// is signed or posted.
+func (c *cli) covertRequest(cmd *cobra.Command, ref core.Hash) (core.Msg, error) {
+	out := c.v.GetString(shareFlagDetailsOut)
+	if out == "" {
+		return nil, fmt.Errorf("--%s FILE is required with --%s: the details and their salt are needed to disclose the request", shareFlagDetailsOut, shareFlagCovert)
+	}
+	at, err := c.deadline(shareFlagDiscloseAt, shareFlagDiscloseIn)
+	if err != nil {
+		return nil, err
+	}
+	chainID := c.v.GetString(flagChainID)
+	if chainID == "" && c.v.GetBool(flagGenerateOnly) {
+		if chainID, err = c.homeChainID(); err != nil {
+			return nil, err
+		}
+	}
+	cl, err := c.client()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), c.v.GetDuration(flagTimeout))
+	defer cancel()
+	m, d, err := cl.CovertRequest(ctx, chainID, c.v.GetUint64(shareFlagGrantID), c.v.GetString(shareFlagSubject),
+		stringArray(cmd, shareFlagField), ref, at, client.QueryOptions{Prove: true, HeaderWait: c.v.GetDuration(flagTimeout)})
+	if errors.Is(err, sharing.ErrInvalidMessage) {
+		return nil, refused(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p := c.v.GetString(shareFlagPurpose); p != "" && p != m.Purpose {
+		return nil, fmt.Errorf("--%s %s: grant %d is for %s", shareFlagPurpose, p, m.GrantID, m.Purpose)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, refused(err)
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w (the details file is never overwritten)", shareFlagDetailsOut, err)
+	}
+	_, err = f.Write(append(d.Encode(), '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %w", shareFlagDetailsOut, err)
+	}
+	fmt.Fprintf(c.errOut, "details commitment %s; fields, case reference and salt written to %s (keep it to disclose the request)\n",
+		m.DetailsCommitment, out)
+	return m, nil
+}
+
+// discloseDetails returns the details disclose-request discloses: those
+// of --details FILE, or of --field, --case-ref (or --case-file) and
+// --salt.
+func (c *cli) discloseDetails(cmd *cobra.Command) (sharing.CovertDetails, error) {
+	file := c.v.GetString(shareFlagDetails)
+	if file == "" {
+		ref, err := c.hashFlagPair(shareFlagCaseRef, shareFlagCaseFile)
+		if err != nil {
+			return sharing.CovertDetails{}, err
+		}
+		salt, err := hashHex(c.v.GetString(shareFlagSalt), shareFlagSalt)
+		if err != nil {
+			return sharing.CovertDetails{}, err
+		}
+		return sharing.CovertDetails{Fields: sortedArray(cmd, shareFlagField), CaseRef: ref, Salt: salt}, nil
+	}
+	for _, f := range []string{shareFlagField, shareFlagCaseRef, shareFlagCaseFile, shareFlagSalt} {
+		if cmd.Flags().Changed(f) {
+			return sharing.CovertDetails{}, fmt.Errorf("give --%s or --%s, not both", shareFlagDetails, f)
+		}
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return sharing.CovertDetails{}, err
+	}
+	d, err := sharing.DecodeCovertDetails(bytes.TrimSpace(b))
+	if err != nil {
+		return sharing.CovertDetails{}, fmt.Errorf("--%s %s: %w", shareFlagDetails, file, err)
+	}
+	return d, nil
 }
 
 // sortedArray returns a repeatable flag's values sorted (nil if none), so

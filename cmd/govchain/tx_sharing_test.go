@@ -37,6 +37,12 @@ func TestTxSharingFlags(t *testing.T) {
 	require.NoError(t, err)
 	pub := key.PublicKeyBytes()
 	until := time.Date(2030, 1, 31, 0, 0, 0, 0, time.UTC)
+	saltHex := strings.Repeat("5a", 32)
+	details := sharing.CovertDetails{Fields: []string{"address", "income"}, CaseRef: hashA, Salt: hashOfHex(t, saltHex)}
+	detailsFile := filepath.Join(t.TempDir(), "details.json")
+	require.NoError(t, os.WriteFile(detailsFile, append(details.Encode(), '\n'), 0o600))
+	badDetails := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(badDetails, []byte(`{"fields":["b","a"]}`), 0o600))
 	// invalid is the line the chain's check gives a message.
 	invalid := func(log string) string {
 		return "error: code 800 (govchain): sharing: invalid message: " + log
@@ -174,6 +180,56 @@ func TestTxSharingFlags(t *testing.T) {
 			[]string{"request-access", "--grant-id", "1", "--case-file", filepath.Join(t.TempDir(), "none")},
 			nil, "error: open "},
 
+		{"request-access with --disclose-in but not --covert",
+			[]string{"request-access", "--grant-id", "1", "--subject", "P-1", "--field", "address", "--purpose", "benefit_eligibility",
+				"--case-ref", hexA, "--disclose-in", "24h"},
+			nil, "error: --disclose-in is for a covert request: add --covert"},
+		{"request-access with --details-out but not --covert",
+			[]string{"request-access", "--grant-id", "1", "--subject", "P-1", "--field", "address", "--purpose", "benefit_eligibility",
+				"--case-ref", hexA, "--details-out", filepath.Join(t.TempDir(), "d")},
+			nil, "error: --details-out is for a covert request: add --covert"},
+		{"request-access --covert without a details file",
+			[]string{"request-access", "--covert", "--grant-id", "1", "--subject", "P-1", "--field", "address", "--case-ref", hexA, "--disclose-in", "24h"},
+			nil, "error: --details-out FILE is required with --covert: the details and their salt are needed to disclose the request"},
+		{"request-access --covert without a disclosure time",
+			[]string{"request-access", "--covert", "--grant-id", "1", "--subject", "P-1", "--field", "address", "--case-ref", hexA,
+				"--details-out", filepath.Join(t.TempDir(), "d")},
+			nil, "error: --disclose-at TIME or --disclose-in DURATION is required"},
+		{"request-access --covert without a case",
+			[]string{"request-access", "--covert", "--grant-id", "1", "--subject", "P-1", "--field", "address", "--disclose-in", "24h"},
+			nil, "error: --case-ref HEX or --case-file FILE is required"},
+
+		{"disclose-request from a details file",
+			[]string{"disclose-request", "--request-id", "4", "--details", detailsFile},
+			&sharing.DiscloseRequest{RequestID: 4, Fields: details.Fields, CaseRef: hashA, Salt: details.Salt}, ""},
+		{"disclose-request from flags",
+			[]string{"disclose-request", "--request-id", "4", "--field", "income", "--field", "address", "--case-ref", hexA, "--salt", saltHex},
+			&sharing.DiscloseRequest{RequestID: 4, Fields: details.Fields, CaseRef: hashA, Salt: details.Salt}, ""},
+		{"disclose-request from a case file",
+			[]string{"disclose-request", "--request-id", "4", "--field", "address", "--case-file", doc, "--salt", saltHex},
+			&sharing.DiscloseRequest{RequestID: 4, Fields: []string{"address"}, CaseRef: docHash, Salt: details.Salt}, ""},
+		{"disclose-request with a file and flags",
+			[]string{"disclose-request", "--request-id", "4", "--details", detailsFile, "--salt", saltHex},
+			nil, "error: give --details or --salt, not both"},
+		{"disclose-request with a malformed details file",
+			[]string{"disclose-request", "--request-id", "4", "--details", badDetails},
+			nil, "error: --details " + badDetails + ": sharing: invalid message: fields must be sorted and unique"},
+		{"disclose-request with a missing details file",
+			[]string{"disclose-request", "--request-id", "4", "--details", filepath.Join(t.TempDir(), "none")},
+			nil, "error: open "},
+		{"disclose-request without a salt",
+			[]string{"disclose-request", "--request-id", "4", "--field", "address", "--case-ref", hexA},
+			nil, "error: --salt is required"},
+		{"disclose-request with a bad salt",
+			[]string{"disclose-request", "--request-id", "4", "--field", "address", "--case-ref", hexA, "--salt", "5a"},
+			nil, "error: --salt: want 64 hex digits (a SHA-256)"},
+		{"disclose-request without fields",
+			[]string{"disclose-request", "--request-id", "4", "--case-ref", hexA, "--salt", saltHex},
+			nil, invalid("fields must list 1 to 64 identifiers, got 0")},
+		{"disclose-request without a request id",
+			[]string{"disclose-request", "--details", detailsFile},
+			nil, invalid("request_id must be positive")},
+
 		{"record-delivery",
 			[]string{"record-delivery", "--request-id", "7", "--payload", doc, "--key-id", "fin-1"},
 			&sharing.RecordDelivery{RequestID: 7, PayloadHash: docHash, KeyID: "fin-1"}, ""},
@@ -264,4 +320,21 @@ func TestTxSharingRelativeTimes(t *testing.T) {
 	requireJSONError(t, errOut, code, errorJSON{Code: abci.Code(sharing.ErrInvalidMessage), Codespace: abci.Codespace,
 		Log: "sharing: invalid message: key_id must be 1-64 characters, got 0"})
 	require.EqualValues(t, 800, abci.Code(sharing.ErrInvalidMessage))
+}
+
+// TestTxSharingCovertNeedsNode: request-access --covert reads the grant
+// and keys from a node before sealing; with none reachable it fails and
+// writes no details file.
+func TestTxSharingCovertNeedsNode(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "dev")
+	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", "share-covert-1")
+	require.Equal(t, 0, code, errOut)
+	out := filepath.Join(t.TempDir(), "details.json")
+	stdout, errOut, code := govchain(t, "tx", "sharing", "request-access", "--covert", "--grant-id", "1", "--subject", "P-1",
+		"--field", "address", "--case-ref", strings.Repeat("ab", 32), "--disclose-in", "24h", "--details-out", out,
+		"--home", home, "--from", "officer-finance", "--sequence", "0", "--generate-only", "--node", "http://127.0.0.1:1", "--timeout", "2s")
+	requireOneLineError(t, errOut, code, "")
+	require.Contains(t, errOut, "error: cannot reach node at http://127.0.0.1:1")
+	require.Empty(t, stdout, "nothing is signed")
+	require.NoFileExists(t, out)
 }

@@ -67,15 +67,15 @@ func (c *cli) trustFromFlag() (*verify.Trust, error) {
 // certificate of the answer (header H+1 from the node with --trust, or
 // verified by the light client with --trust-height/--trust-hash) and
 // verifies it; it prints the value on stdout and the VERIFIED line on
-// stderr. A verified absence is reported, then returned as the not-found
-// error.
-func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) error {
+// stderr, and returns the value with the verified header's time. A
+// verified absence is reported, then returned as the not-found error.
+func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) (*queried, error) {
 	if !c.v.GetBool(flagProve) {
-		return fmt.Errorf("--%s needs --%s", flagVerify, flagProve)
+		return nil, fmt.Errorf("--%s needs --%s", flagVerify, flagProve)
 	}
 	cl, err := c.client()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	timeout := c.v.GetDuration(flagTimeout)
 	ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
@@ -83,7 +83,7 @@ func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) error {
 
 	trust, err := c.trustFromFlag()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var ex *exported
 	switch {
@@ -93,31 +93,31 @@ func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) error {
 		var lc *lightHeaders
 		lc, err = c.newLightHeaders(ctx, cl)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ex, err = exportCertificate(ctx, cl, path, c.v.GetInt64(flagHeight), lc.header, false)
 		trust = lc.trust
 	default:
-		return fmt.Errorf("--%s needs a trust root: --%s FILE, or --%s N --%s HEX [--%s URL ...]",
+		return nil, fmt.Errorf("--%s needs a trust root: --%s FILE, or --%s N --%s HEX [--%s URL ...]",
 			flagVerify, flagTrust, flagTrustHeight, flagTrustHash, flagWitness)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := verify.Verify(ex.cert, trust, certKeys)
 	if err != nil {
-		return fmt.Errorf("NOT VERIFIED: %w", err)
+		return nil, fmt.Errorf("NOT VERIFIED: %w", err)
 	}
 	if res.Kind == verify.KindAbsence {
 		r := ex.resp
-		return &provenError{
+		return nil, &provenError{
 			err:   &client.QueryError{Path: path, Code: r.Code, Codespace: r.Codespace, Log: r.Log, Height: r.Height, Key: r.Key},
 			proof: fmt.Sprintf("%s: key %X is absent at state %d", res, res.Key, res.Height),
 		}
 	}
 	fmt.Fprintln(c.out, prettyJSON(ex.resp.Value))
 	fmt.Fprintln(c.errOut, res)
-	return nil
+	return &queried{Value: ex.resp.Value, ProvenTime: res.Time}, nil
 }
 
 // lightHeaders verifies headers with CometBFT's light client, against the
