@@ -1,7 +1,6 @@
 package datasvc
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -44,11 +43,11 @@ type Answer struct {
 
 // NodeReader is the Reader of one node: client.Query with proofs checks
 // each answer against header Height+1 as the node serves it (the header
-// must hash to the block id its commit is for), and the header's time is
-// the node's. It does not check the validators' signatures on that
-// header: it trusts the node it was given for which header is the chain's
-// (see the package's trust model). A Reader that verifies headers against
-// a trusted validator set can replace it.
+// must hash to the block id its commit is for), whose time is the
+// Answer's. It does not check the validators' signatures on that header:
+// it trusts the node it was given for which header is the chain's (see
+// the package's trust model). A Reader that verifies headers against a
+// trusted validator set can replace it.
 type NodeReader struct {
 	Client *client.Client
 }
@@ -61,9 +60,7 @@ func (r NodeReader) Read(ctx context.Context, path string, height int64) (*Answe
 		if !qe.Proof.BoundToPath {
 			return nil, fmt.Errorf("datasvc: %s: the absence proven is not of the key the path names", path)
 		}
-		a := &Answer{Path: path, Height: qe.Height}
-		a.Time, err = r.headerTime(ctx, qe.Proof)
-		return a, err
+		return &Answer{Path: path, Height: qe.Height, Time: qe.Proof.HeaderTime}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -71,30 +68,14 @@ func (r NodeReader) Read(ctx context.Context, path string, height int64) (*Answe
 	if !res.Proof.BoundToPath {
 		return nil, fmt.Errorf("datasvc: %s: the key proven is not the key the path names", path)
 	}
-	a := &Answer{Path: path, Height: res.Height, Found: true, Value: res.Value}
+	a := &Answer{Path: path, Height: res.Height, Time: res.Proof.HeaderTime, Found: true, Value: res.Value}
 	if res.Entries != nil {
 		a.Value = res.Entries[0].Value
 		for _, e := range res.Entries[1:] {
 			a.Entries = append(a.Entries, e.Value)
 		}
 	}
-	a.Time, err = r.headerTime(ctx, res.Proof)
-	return a, err
-}
-
-// headerTime returns the time of the header the proof was checked
-// against, requiring the node's header at that height to carry the same
-// AppHash.
-func (r NodeReader) headerTime(ctx context.Context, p *client.Proof) (time.Time, error) {
-	h := p.HeaderHeight
-	res, err := r.Client.RPC().Header(ctx, &h)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("datasvc: header %d: %w", h, err)
-	}
-	if res.Header == nil || res.Header.Height != h || !bytes.Equal(res.Header.AppHash, p.AppHash) {
-		return time.Time{}, fmt.Errorf("%w: the node's header %d is not the one the proof was checked against", client.ErrProof, h)
-	}
-	return res.Header.Time, nil
+	return a, nil
 }
 
 // readJSON reads path at height and decodes the record (or a list's
@@ -114,15 +95,19 @@ func readJSON[T any](ctx context.Context, r Reader, path string, height int64) (
 	return v, a, nil
 }
 
+// errNoRole is roleAgency's error for an account without the role.
+var errNoRole = errors.New("datasvc: no such role")
+
 // roleAgency returns the agency account acts for in role, from its role
-// grant (proven), or an error if it does not hold the role.
-func roleAgency(ctx context.Context, r Reader, account core.Address, role core.Role) (string, error) {
-	g, _, err := readJSON[core.RoleGrant](ctx, r, "/store/"+hex.EncodeToString(core.RoleGrantKey(account, role)), 0)
+// grant read (proven) at state version height, or an error if it does
+// not hold the role.
+func roleAgency(ctx context.Context, r Reader, account core.Address, role core.Role, height int64) (string, error) {
+	g, _, err := readJSON[core.RoleGrant](ctx, r, "/store/"+hex.EncodeToString(core.RoleGrantKey(account, role)), height)
 	if err != nil {
 		return "", err
 	}
 	if g == nil {
-		return "", fmt.Errorf("datasvc: account %s does not hold the %s role on chain", account, role)
+		return "", fmt.Errorf("%w: account %s does not hold the %s role on chain", errNoRole, account, role)
 	}
 	return g.Agency, nil
 }

@@ -24,21 +24,26 @@
 //     already committed is left alone, so loading twice posts nothing
 //     new. A malformed line refuses the whole file before anything is
 //     done; a line the chain refuses leaves nothing behind.
-//   - Server answers POST /v1/requests/{id}/payload (http.go has the API)
-//     for the request's official only: the body is signed with the key
-//     the official's account signs with on chain (AuthBytes: chain id,
-//     request id, account, time; the time within MaxClockSkew of the
-//     service's clock). It serves a request only if, in one committed
-//     state version read with proofs, the request exists, is allowed, is
-//     to this service's agency and is not delivered with another payload;
-//     its grant is active and unexpired at the time of the header the
-//     proofs were checked against; its record is not erased and at the
-//     version the request was allowed on. The payload holds exactly the
-//     requested fields of that version, is checked against the request's
-//     commitments before it is sealed (a mismatch is the service's own
-//     error: it never sends data that differs from what the chain
-//     committed), and is sealed (seal.SealPayload) to the requester's
-//     newest active, unexpired key.
+//   - Server answers POST /v1/requests/{id}/payload (http.go has the
+//     API) for the request's official only (for a covert request, whose
+//     official is sealed, a data officer of the requesting agency): the
+//     body is signed with the key the account signs with on chain
+//     (AuthBytes: chain id, request id, account, time; the time within
+//     MaxClockSkew of the service's clock). It serves a request only if,
+//     in one committed state version read with proofs, the request
+//     exists, is allowed, is to this service's agency and is not
+//     delivered with another payload; its grant is active and unexpired
+//     at the time of the header the proofs were checked against; its
+//     record is not erased and at the version the request was allowed
+//     on. The payload holds exactly the requested fields of that version
+//     (for a covert request, the fields of its details, opened from the
+//     owner's sealed copy with the agency's own private key, checked
+//     against the details commitment, and refused unless they are the
+//     grant's), is checked against the request's commitments before it
+//     is sealed (a mismatch is the service's own error: it never sends
+//     data that differs from what the chain committed), and is sealed
+//     (seal.SealPayload) to the requester's newest active, unexpired
+//     key.
 //   - Fetcher signs the payload request, checks that the payload's
 //     SHA-256 and key id are those of the receipt on chain, opens it with
 //     the requester's own private key and checks every field against the
@@ -114,8 +119,9 @@
 // before its receipt is on chain; serve a second, different payload for
 // a request; put a value, a salt or a private key on chain or in a
 // transaction (commitments and hashes only); log or print a value, a
-// salt or a private key (only Fetcher's caller prints the values it
-// fetched); use a private key of another database. It reads the wall
+// salt, a private key or the fields of a covert request (only Fetcher's
+// caller prints the values it fetched); use a private key of another
+// database. It reads the wall
 // clock only to sign and check payload requests' times, to bound waits
 // and to stamp rows.
 package datasvc

@@ -83,16 +83,22 @@ var ErrServiceRefused = errors.New("datasvc: the data service refused")
 // service (its base URL) and returns it once checked:
 //
 //  1. the request, read from the chain, must be allowed and the signer
-//     its official;
+//     its official (for a covert request, whose official is sealed, a
+//     data officer of the requesting agency: the service checks it);
 //  2. the payload request is signed (SignPayloadRequest) and posted;
 //  3. the payload's SHA-256 must equal the receipt's on chain, and the key
 //     id the receipt's, waiting (at most ReceiptWait) for the receipt to
 //     be readable;
 //  4. it is opened with the requester's private key of that id from the
 //     Store, and kept there as evidence;
-//  5. every field is checked against the request's commitments. A field
-//     that does not match gets a complaint (sharing/file_complaint) and
-//     Fetch returns a *MismatchError.
+//  5. every field is checked against the request's commitments (for a
+//     covert request, which shows the commitments of every field of its
+//     grant, each field received against its own; that they are the
+//     fields asked for is the requester's to check against the details it
+//     kept). A field that does not match gets a complaint
+//     (sharing/file_complaint; the chain takes a complaint about a covert
+//     request only once it is disclosed) and Fetch returns a
+//     *MismatchError.
 func (f *Fetcher) Fetch(ctx context.Context, service string, id uint64) (*Fetched, error) {
 	q, _, err := readJSON[sharing.Request](ctx, f.Reader, "/sharing/request/"+core.Dec(id), 0)
 	if err != nil {
@@ -103,7 +109,7 @@ func (f *Fetcher) Fetch(ctx context.Context, service string, id uint64) (*Fetche
 		return nil, fmt.Errorf("datasvc: request %d is not committed on chain", id)
 	case q.Outcome != sharing.OutcomeAllowed:
 		return nil, fmt.Errorf("datasvc: request %d was refused on chain", id)
-	case q.Official != f.Signer.Account():
+	case !q.Covert && q.Official != f.Signer.Account():
 		return nil, fmt.Errorf("datasvc: request %d was made by %s; the signer is %s", id, q.Official, f.Signer.Account())
 	}
 	if err := f.Store.BindAgency(ctx, q.Requester); err != nil {
@@ -138,6 +144,18 @@ func (f *Fetcher) Fetch(ctx context.Context, service string, id uint64) (*Fetche
 	commitments := make(map[string][32]byte, len(rq.Commitments))
 	for _, c := range rq.Commitments {
 		commitments[c.Name] = c.Commitment
+	}
+	if rq.Covert {
+		// The chain shows the commitments of every field of the grant,
+		// not which were asked for: the payload's fields are checked
+		// against theirs.
+		asked := make(map[string][32]byte, len(p.Fields))
+		for _, fl := range p.Fields {
+			if c, ok := commitments[fl.Name]; ok {
+				asked[fl.Name] = c
+			}
+		}
+		commitments = asked
 	}
 	mismatch := &MismatchError{RequestID: id, PayloadHash: hash}
 	for _, fl := range p.Fields {

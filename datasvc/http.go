@@ -22,8 +22,10 @@ import (
 //	    field); answer 200 with a PayloadResponse, or an ErrorResponse
 //	    with the status of the Refusal: 400 a malformed body, 401 a bad
 //	    signature, a stale time or an account without a key, 403 not the
-//	    request's official, a request refused on chain or to another
-//	    agency, a grant revoked or expired, 404 a request not committed,
+//	    request's official (of a covert request: no data officer of the
+//	    requesting agency), a request refused on chain or to another
+//	    agency, a grant revoked or expired, a covert request asking for
+//	    fields outside its grant, 404 a request not committed,
 //	    409 a record changed, no usable key of the requester, or a
 //	    receipt naming another payload, 410 an erased record, 500 the
 //	    service's own failure (values that do not match their

@@ -151,7 +151,7 @@ const loadBatch = 128
 // is removed from the database and listed in Refused; the others are
 // committed.
 func Load(ctx context.Context, st *Store, r Reader, sg *Signer, class string, in io.Reader) (*LoadResult, error) {
-	agency, err := roleAgency(ctx, r, sg.Account(), core.RoleDataService)
+	agency, err := roleAgency(ctx, r, sg.Account(), core.RoleDataService, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -363,7 +363,7 @@ func newScenario(t testing.TB, class string, n int) *scenario {
 	}
 	c.submitAll(t, "civil-registrar", persons...)
 	c.submit(t, "admin-interior", &sharing.DeclareClass{ClassID: class, Description: "test records", Fields: classFields,
-		Purposes: []string{"benefit_eligibility"}})
+		Purposes: []string{"benefit_eligibility", "law_enforcement"}})
 	var err error
 	s.owner, err = datasvc.Open(s.ownerDB)
 	require.NoError(t, err)

@@ -93,7 +93,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	agency, err := roleAgency(ctx, cfg.Reader, cfg.Signer.Account(), core.RoleDataService)
+	agency, err := roleAgency(ctx, cfg.Reader, cfg.Signer.Account(), core.RoleDataService, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +235,6 @@ func (s *Server) authorise(ctx context.Context, id uint64, pr *PayloadRequest) (
 	switch {
 	case q == nil:
 		return nil, 0, refuse(http.StatusNotFound, "request %d is not committed on chain (state %d)", id, height)
-	case q.Official != pr.Account:
-		return nil, 0, refuse(http.StatusForbidden, "account %s is not the official of request %d", pr.Account, id)
 	case q.Outcome != sharing.OutcomeAllowed:
 		reason := ""
 		if q.Refusal != nil {
@@ -245,6 +243,18 @@ func (s *Server) authorise(ctx context.Context, id uint64, pr *PayloadRequest) (
 		return nil, 0, refuse(http.StatusForbidden, "request %d was refused on chain%s", id, reason)
 	case q.Owner != s.agency:
 		return nil, 0, refuse(http.StatusForbidden, "request %d is to agency %s; this service serves %s", id, q.Owner, s.agency)
+	case !q.Covert && q.Official != pr.Account:
+		return nil, 0, refuse(http.StatusForbidden, "account %s is not the official of request %d", pr.Account, id)
+	case q.Covert:
+		// The official of a covert request is sealed: any data officer
+		// of the requesting agency may fetch it.
+		agency, err := roleAgency(ctx, r, pr.Account, core.RoleDataOfficer, height)
+		if err != nil && !errors.Is(err, errNoRole) {
+			return nil, 0, unavailable(err)
+		}
+		if agency != q.Requester {
+			return nil, 0, refuse(http.StatusForbidden, "account %s is no data officer of %s, which made covert request %d", pr.Account, q.Requester, id)
+		}
 	}
 	return q, height, nil
 }
@@ -286,6 +296,12 @@ func (s *Server) seal(ctx context.Context, q *sharing.Request, height int64) (*D
 		return nil, &Refusal{Status: http.StatusForbidden, Code: sharing.ErrGrantExpired.Code(),
 			Reason: fmt.Sprintf("grant %d of request %d expired at %s", g.ID, q.ID, g.ExpiresAt.Format(time.RFC3339))}
 	}
+	fields := q.Fields
+	if q.Covert {
+		if fields, err = s.covertFields(ctx, q, g); err != nil {
+			return nil, err
+		}
+	}
 	rec, _, err := readJSON[sharing.Record](ctx, r, fmt.Sprintf("/sharing/record/%s/%s/%s", q.Owner, q.Class, q.Subject), height)
 	if err != nil {
 		return nil, unavailable(err)
@@ -304,7 +320,7 @@ func (s *Server) seal(ctx context.Context, q *sharing.Request, height int64) (*D
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.payload(ctx, q)
+	p, err := s.payload(ctx, q, fields)
 	if err != nil {
 		return nil, err
 	}
@@ -342,11 +358,40 @@ func (s *Server) recipientKey(ctx context.Context, q *sharing.Request, height in
 	return best, nil
 }
 
-// payload builds the payload of request q from the record version on
-// chain it was allowed on, and checks every field against the request's
-// commitments before anything is sealed: a mismatch is an internal error,
-// since data that does not match what the chain committed is never sent.
-func (s *Server) payload(ctx context.Context, q *sharing.Request) (*seal.Payload, error) {
+// covertFields opens the owner's sealed copy of covert request q's
+// details with the agency's own private key, checks that they hash to the
+// request's details commitment, and returns the fields requested. Fields
+// outside grant g are refused: the chain cannot see them, so the service
+// must (the disclosure will record the violation). The fields are never
+// logged.
+func (s *Server) covertFields(ctx context.Context, q *sharing.Request, g *sharing.Grant) ([]string, error) {
+	if q.Sealed == nil {
+		return nil, internal("covert request %d carries no sealed details", q.ID)
+	}
+	keyID := q.Sealed.OwnerKeyID
+	priv, err := s.cfg.Store.PrivateKey(ctx, keyID)
+	if err != nil {
+		return nil, internal("the details of covert request %d are sealed to key %s of %s: %v", q.ID, keyID, q.Owner, err)
+	}
+	d, err := client.OpenCovertDetails(priv, s.cfg.Signer.ChainID(), keyID, q.DetailsCommitment, q.Sealed.OwnerSealed)
+	if err != nil {
+		return nil, internal("the sealed details of covert request %d do not open to their commitment: %v", q.ID, err)
+	}
+	for _, f := range d.Fields {
+		if _, ok := slices.BinarySearch(g.Fields, f); !ok {
+			s.log.Warn("a covert request asks for fields outside its grant; nothing served", "request_id", q.ID, "grant_id", g.ID)
+			return nil, refuse(http.StatusForbidden, "covert request %d asks for fields outside grant %d: nothing is served", q.ID, g.ID)
+		}
+	}
+	return d.Fields, nil
+}
+
+// payload builds the payload of request q, of the fields requested
+// (sorted), from the record version on chain it was allowed on, and
+// checks every field against the request's commitments before anything
+// is sealed: a mismatch is an internal error, since data that does not
+// match what the chain committed is never sent.
+func (s *Server) payload(ctx context.Context, q *sharing.Request, fields []string) (*seal.Payload, error) {
 	v, err := s.cfg.Store.VersionOnChain(ctx, q.Class, q.Subject, q.RecordVersion)
 	if err != nil {
 		return nil, internal("request %d: %v", q.ID, err)
@@ -356,16 +401,20 @@ func (s *Server) payload(ctx context.Context, q *sharing.Request) (*seal.Payload
 	}
 	p := &seal.Payload{RequestID: q.ID, ChainID: s.cfg.Signer.ChainID()}
 	for _, f := range v.Fields {
-		if _, ok := slices.BinarySearch(q.Fields, f.Name); ok {
+		if _, ok := slices.BinarySearch(fields, f.Name); ok {
 			p.Fields = append(p.Fields, f)
 		}
 	}
-	commitments := make(map[string][32]byte, len(q.Commitments))
+	// A covert request carries the commitments of every field of its
+	// grant; the payload is checked against those of the fields asked.
+	commitments := make(map[string][32]byte, len(fields))
 	for _, c := range q.Commitments {
-		commitments[c.Name] = c.Commitment
+		if _, ok := slices.BinarySearch(fields, c.Name); ok {
+			commitments[c.Name] = c.Commitment
+		}
 	}
-	if len(commitments) != len(q.Fields) {
-		return nil, internal("request %d names %d fields but %d commitments", q.ID, len(q.Fields), len(commitments))
+	if len(commitments) != len(fields) {
+		return nil, internal("request %d asks for %d fields, of which %d have a commitment on chain", q.ID, len(fields), len(commitments))
 	}
 	if err := seal.CheckPayload(*p, commitments); err != nil {
 		s.log.Error("stored values do not match the commitments on chain; nothing sent", "request_id", q.ID, "class", q.Class,
