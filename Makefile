@@ -62,7 +62,7 @@ vet:
 
 staticcheck:
 	$(GO) run $(STATICCHECK) ./...
-	$(GO) run $(STATICCHECK) -tags faultinject ./abci/
+	$(GO) run $(STATICCHECK) -tags faultinject ./abci/ ./datasvc/
 
 unit:
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
