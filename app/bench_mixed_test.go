@@ -91,27 +91,7 @@ func BenchmarkMixedBlocks(b *testing.B) {
 		blocks[i] = txs
 	}
 
-	b.ResetTimer()
-	failed := 0
-	for i := 0; i < b.N; i++ {
-		c.height++
-		c.time = c.time.Add(time.Second)
-		block, err := c.app.FinalizeBlock(c.height, c.time, blocks[i])
-		require.NoError(b, err)
-		_, err = c.app.Commit()
-		require.NoError(b, err)
-		for _, r := range block.Txs {
-			if r.Err != nil {
-				failed++
-				if failed == 1 {
-					b.Logf("first failure: %s: %v", r.Type, r.Err)
-				}
-			}
-		}
-	}
-	b.StopTimer()
-	require.Zero(b, failed, "every benchmark transaction must succeed")
-	b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "tx/s")
+	runBenchBlocks(b, c, blocks)
 
 	type sig struct{ pub, msg, sig []byte }
 	var sigs []sig

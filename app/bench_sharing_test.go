@@ -116,27 +116,7 @@ func BenchmarkSharingBlocks(b *testing.B) {
 		blocks[i] = makeBlock(perBlock/2, perBlock/2)
 	}
 
-	b.ResetTimer()
-	failed := 0
-	for i := 0; i < b.N; i++ {
-		c.height++
-		c.time = c.time.Add(time.Second)
-		block, err := c.app.FinalizeBlock(c.height, c.time, blocks[i])
-		require.NoError(b, err)
-		_, err = c.app.Commit()
-		require.NoError(b, err)
-		for _, r := range block.Txs {
-			if r.Err != nil {
-				failed++
-				if failed == 1 {
-					b.Logf("first failure: %v", r.Err)
-				}
-			}
-		}
-	}
-	b.StopTimer()
-	require.Zero(b, failed, "every benchmark transaction must succeed")
-	b.ReportMetric(float64(b.N*perBlock)/b.Elapsed().Seconds(), "tx/s")
+	runBenchBlocks(b, c, blocks)
 	b.ReportMetric(float64(reqBytes), "B/request")
 	b.ReportMetric(float64(delBytes), "B/receipt")
 }

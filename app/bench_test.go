@@ -156,3 +156,31 @@ func benchLandBlocks(b *testing.B, engine string) {
 	}
 	b.ReportMetric(float64(len(sigs))/time.Since(vstart).Seconds(), "batch-verify/s")
 }
+
+// runBenchBlocks is the timed part of a block benchmark: it finalizes and
+// commits each of blocks (b.N of them, one a second of block time),
+// requires every transaction to succeed, and reports tx/s.
+func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) {
+	b.ResetTimer()
+	failed, txs := 0, 0
+	for i := 0; i < b.N; i++ {
+		c.height++
+		c.time = c.time.Add(time.Second)
+		block, err := c.app.FinalizeBlock(c.height, c.time, blocks[i])
+		require.NoError(b, err)
+		_, err = c.app.Commit()
+		require.NoError(b, err)
+		txs += len(blocks[i])
+		for _, r := range block.Txs {
+			if r.Err != nil {
+				failed++
+				if failed == 1 {
+					b.Logf("first failure: %s: %v", r.Type, r.Err)
+				}
+			}
+		}
+	}
+	b.StopTimer()
+	require.Zero(b, failed, "every benchmark transaction must succeed")
+	b.ReportMetric(float64(txs)/b.Elapsed().Seconds(), "tx/s")
+}
