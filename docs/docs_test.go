@@ -232,6 +232,12 @@ func TestDocSessions(t *testing.T) {
 						"%s\nprints other lines than the page shows (differences in hashes, times, heights and ports are ignored)", where)
 				}
 			}
+			// A page stops what it starts in the background (a data
+			// service, say): a reader who follows it is left with nothing
+			// running that the page did not show how to stop.
+			left, code := sh.run(t, "jobs -pr")
+			require.Equal(t, 0, code)
+			require.Empty(t, strings.TrimSpace(left), "%s: the sessions leave background jobs running (pids %s): stop them in the page", page, left)
 		})
 	}
 }
@@ -281,7 +287,11 @@ func buildBinary(t *testing.T) string {
 // shell is one bash process in which a page's commands run one after
 // another, so that a session's `export` and `alias` lines hold for the
 // commands after them, in a directory of the test's own (also $HOME) that
-// holds bin/govchain and the development chain's home .govchain-dev.
+// holds bin/govchain and the development chain's home .govchain-dev. The
+// shell leads a process group of its own, which holds the jobs a session
+// starts in the background (bash without job control leaves them in its
+// group): the whole group is killed when the test ends, so that a job a
+// session forgot to stop never outlives the test.
 type shell struct {
 	dir    string
 	rpc    string
@@ -292,8 +302,10 @@ type shell struct {
 
 // newShell sets up a page's directory and development chain, as `make
 // run` does (govchain init --dev, then govchain start), on free loopback
-// ports, with blocks every 200 ms, and starts the shell. Both processes
-// are stopped when the test ends, and die with the test binary.
+// ports, with blocks every 200 ms, and starts the shell. Both are stopped
+// when the test ends, the shell with its whole process group, and both
+// die with the test binary: the node by SIGKILL, the shell by SIGTERM,
+// on which (as on the end of its input) its EXIT trap kills its group.
 func newShell(t *testing.T, bin string) *shell {
 	t.Helper()
 	dir := t.TempDir()
@@ -319,7 +331,7 @@ func newShell(t *testing.T, bin string) *shell {
 	logFile, err := os.Create(filepath.Join(dir, "node.log"))
 	require.NoError(t, err)
 	node.Stdout, node.Stderr = logFile, logFile
-	dieWithTest(node)
+	dieWithTest(node, syscall.SIGKILL)
 	require.NoError(t, node.Start())
 	t.Cleanup(func() {
 		_ = node.Process.Signal(syscall.SIGTERM)
@@ -349,14 +361,20 @@ func newShell(t *testing.T, bin string) *shell {
 	require.NoError(t, err)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
-	dieWithTest(cmd)
+	dieWithTest(cmd, syscall.SIGTERM)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = in.Close()
-		_ = cmd.Process.Kill()
+		// The group's id is the shell's pid (Setpgid): this kills the
+		// shell and every job it left, which would otherwise hold the
+		// output pipe open and keep Wait from returning.
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_ = cmd.Wait()
 		_ = pw.Close()
 	})
+	// kill 0 signals the shell's own group, never the test's (Setpgid).
+	_, err = io.WriteString(in, "trap 'kill -KILL 0' EXIT\n")
+	require.NoError(t, err)
 	sh := &shell{dir: dir, rpc: rpc, in: in, out: bufio.NewReader(pr)}
 	// Wait for the first block, so that the first command finds state.
 	require.Eventually(t, func() bool {
@@ -452,12 +470,15 @@ func freePort(t *testing.T) string {
 	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 }
 
-// dieWithTest makes cmd's process get SIGKILL when the OS thread that
-// starts it exits. It locks the calling test goroutine to its thread and
-// never unlocks it, so that thread exits when the test's goroutine ends
-// (after its cleanups stopped the process cleanly) or when the test binary
-// dies, however it dies: the process never outlives its test.
-func dieWithTest(cmd *exec.Cmd) {
+// dieWithTest starts cmd's process in a process group of its own, whose
+// id is its pid, and makes it get sig when the OS thread that starts it
+// exits. It locks the calling test goroutine to its thread and never
+// unlocks it, so that thread exits when the test's goroutine ends (after
+// its cleanups stopped the process cleanly) or when the test binary dies,
+// however it dies: the process never outlives its test. Only the process
+// gets sig, not its children: a process that starts others must take them
+// down with it on sig (the shell's EXIT trap does).
+func dieWithTest(cmd *exec.Cmd, sig syscall.Signal) {
 	runtime.LockOSThread()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: sig}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/state"
 )
@@ -195,7 +196,8 @@ Nodes 0..N-1 are validators, one per ministry (agency ministry-K, power 10,
 admin key admin-ministry-K, role holders registrar-ministry-K,
 notary-ministry-K, bank-ministry-K, the data officer officer-ministry-K and
 the data service datasvc-ministry-K; ministry-0 also appoints the
-ombudsman, key ombudsman); every ministry may grant every role. Nodes
+ombudsman, key ombudsman, and oversees the covert purposes, such as
+law_enforcement); every ministry may grant every role. Nodes
 N..N+M-1 are full nodes. Citizens citizen-0 .. citizen-(2N-1) hold no
 role. Each validator's home keyring holds its ministry's keys;
 <dir>/keyring holds every client key, for load generators, and with
@@ -432,7 +434,8 @@ const testnetOmbudsman = "ombudsman"
 // testnetGenesis creates the client keys (in dir/keyring, and each
 // ministry's also in its validator's home keyring, except its extra
 // registrars) and returns the genesis: one agency per validator, each may
-// grant every role.
+// grant every role, and the sharing purposes of a new chain with
+// ministry-0 as the overseer of every covert one (testnetSharing).
 func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey, extraRegistrars int) (*app.Genesis, error) {
 	all := client.NewKeyring(filepath.Join(dir, tn.Keyring))
 	g := &app.Genesis{Params: app.DefaultParams(), Roles: []app.GenesisRole{}}
@@ -487,5 +490,25 @@ func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey, extraRegi
 			return nil, err
 		}
 	}
+	sh, err := json.Marshal(testnetSharing(ids[0]))
+	if err != nil {
+		return nil, err
+	}
+	g.Sections = map[string]json.RawMessage{sharing.Name: sh}
 	return g, nil
+}
+
+// testnetSharing is the sharing section of a testnet's genesis: the
+// purposes of a new chain (sharing.DefaultGenesis), each covert one
+// overseen by agency overseer. The default overseer is an agency the
+// testnet does not have, and a covert purpose whose overseer is no member
+// allows no covert request.
+func testnetSharing(overseer string) sharing.Genesis {
+	g := sharing.DefaultGenesis()
+	for i := range g.Purposes {
+		if g.Purposes[i].Covert {
+			g.Purposes[i].Overseer = overseer
+		}
+	}
+	return g
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/client"
 )
 
@@ -114,6 +115,7 @@ func TestTestnetInit(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, g.Agencies, 3)
 	require.Len(t, g.Roles, 3*5+1, "five holders per ministry and the ombudsman")
+	requireTestnetSharing(t, g)
 	all, err := client.NewKeyring(filepath.Join(dir, tn.Keyring)).List()
 	require.NoError(t, err)
 	require.Len(t, all, 3*6+1+6, "every ministry's keys, the ombudsman and six citizens")
@@ -163,4 +165,32 @@ func TestTestnetInit(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &desc), out)
 	require.Equal(t, dir3, desc.Dir)
 	require.Len(t, desc.Nodes, 2)
+}
+
+// requireTestnetSharing requires g's sharing section to be the purposes
+// of a new chain with every covert purpose (law_enforcement at least)
+// overseen by ministry-0, the first agency: the default overseer is no
+// testnet agency, and without a member overseer no covert request is
+// allowed.
+func requireTestnetSharing(t *testing.T, g *app.Genesis) {
+	t.Helper()
+	raw, ok := g.Sections[sharing.Name]
+	require.True(t, ok, "the genesis has no sharing section")
+	var got sharing.Genesis
+	require.NoError(t, json.Unmarshal(raw, &got))
+	require.NoError(t, got.Validate())
+	require.Equal(t, "ministry-0", g.Agencies[0].ID)
+	want := sharing.DefaultGenesis()
+	covert := map[string]bool{}
+	for i, p := range want.Purposes {
+		if p.Covert {
+			for _, ag := range g.Agencies {
+				require.NotEqual(t, ag.ID, p.Overseer, "the default overseer of %s is a testnet agency: nothing to test", p.Code)
+			}
+			want.Purposes[i].Overseer = "ministry-0"
+			covert[p.Code] = true
+		}
+	}
+	require.True(t, covert["law_enforcement"], "law_enforcement is no longer covert by default")
+	require.Equal(t, want, got)
 }
