@@ -27,7 +27,7 @@ FUZZTIME     ?=
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-e2e e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -85,7 +85,7 @@ fuzz:
 # Benchmarks at 1,000,000 keys / parcels (GOVCHAIN_BENCH_KEYS and
 # GOVCHAIN_BENCH_PARCELS make them smaller). Not part of `make test`: the
 # iavl engine alone needs about ten minutes to fill a million keys.
-bench: bench-state bench-proofs bench-app
+bench: bench-state bench-proofs bench-app bench-sharing
 
 bench-state:
 	$(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./state/store/
@@ -99,6 +99,13 @@ bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkMixedBlocks$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkSharingBlocks$$' -benchtime 20x -timeout 60m ./app/
+
+# HPKE seal and open of a typical record for both suites, and a data
+# service's deliveries per second end to end against a development node
+# (GOVCHAIN_BENCH_INFLIGHT payload requests at once, 16 by default).
+bench-sharing:
+	$(GO) test -run '^$$' -bench '^Benchmark(Seal|Open)$$' -benchtime 3s ./seal/
+	$(GO) test -run '^$$' -bench '^BenchmarkDataServiceDelivery$$' -benchtime 400x -timeout 20m ./datasvc/
 
 # End-to-end throughput and latency of a 4-validator network on this
 # machine, govchain beside CometBFT's kvstore on the same setup, at rising

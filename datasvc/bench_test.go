@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -23,9 +24,12 @@ import (
 // request over HTTP to interior's service, which authenticates the
 // requester and reads the request, grant, record and keys with proofs,
 // builds and checks the payload, seals it, stores it in SQLite, posts the
-// receipt and waits for its block. 16 requests are in flight at once, as
-// officials of several agencies would send them. The allowed access
-// requests are made before the timer starts.
+// receipt and waits for its block. GOVCHAIN_BENCH_INFLIGHT requests (16
+// by default) are in flight at once, as officials of several agencies
+// would send them. The allowed access requests are made before the timer
+// starts.
+//
+//	go test ./datasvc -run '^$' -bench DataServiceDelivery -benchtime 200x
 func BenchmarkDataServiceDelivery(b *testing.B) {
 	s := newScenario(b, "bench"+strconv.Itoa(b.N), 1)
 	subject := s.subjects[0]
@@ -71,7 +75,7 @@ func BenchmarkDataServiceDelivery(b *testing.B) {
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	start := time.Now()
-	for range 16 {
+	for range benchInFlight(b) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -95,4 +99,18 @@ func BenchmarkDataServiceDelivery(b *testing.B) {
 	var q sharing.Request
 	require.True(b, s.c.query(b, "/sharing/request/"+core.Dec(ids[len(ids)-1]), &q))
 	require.NotNil(b, q.Delivery)
+}
+
+// benchInFlight is how many payload requests the delivery benchmark keeps
+// in flight: GOVCHAIN_BENCH_INFLIGHT, 16 by default.
+func benchInFlight(b *testing.B) int {
+	n := 16
+	if v := os.Getenv("GOVCHAIN_BENCH_INFLIGHT"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(b, err, "GOVCHAIN_BENCH_INFLIGHT")
+		require.Positive(b, n, "GOVCHAIN_BENCH_INFLIGHT")
+	}
+	b.ReportMetric(float64(n), "in-flight")
+	return n
 }
