@@ -61,8 +61,9 @@ certificate to --out (- for stdout). Its kind follows from the answer:
   history   a path ending in /history: the record, then its full history
   list      any other multi-key answer: the anchor, then each entry
   absence   the record does not exist: a proof that its key is absent
-With --complete, PATH must be a numbered list (a record's /history, or
-/gov/evidence), and the certificate is of kind
+With --complete, PATH must be a numbered list (a record's /history, a
+subject's access log /sharing/log/SUBJECT, or /gov/evidence), and the
+certificate is of kind
   complete  the anchor, every entry, and a proof that the entry after the
             last (the anchor's count) is absent: the list is whole
 The answer's proofs are checked against header H+1 before anything is
@@ -125,7 +126,7 @@ written; the validator signatures are checked by certificate verify.`,
 	f := cmd.Flags()
 	f.String(flagOut, "", "the certificate file to write (- for stdout)")
 	f.Int64(flagHeight, 0, "state version to certify (0 = latest)")
-	f.Bool(flagComplete, false, "for a numbered list (a record's /history, /gov/evidence): add the proof that no entry follows the last")
+	f.Bool(flagComplete, false, "for a numbered list (a record's /history, /sharing/log/SUBJECT, /gov/evidence): add the proof that no entry follows the last")
 	f.Duration(flagTimeout, 60*time.Second, "how long to wait for the node (and for header H+1)")
 	return cmd
 }
