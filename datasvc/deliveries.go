@@ -14,8 +14,14 @@ import (
 // is the height of the block holding its sharing/record_delivery receipt,
 // or 0 while the receipt is not confirmed on chain; only a confirmed
 // delivery is ever served.
+//
+// Class and Subject name the record it was sealed from; a delivery whose
+// record was erased keeps its receipt but not its sealed bytes (Sealed is
+// empty).
 type Delivery struct {
 	RequestID     uint64    `json:"request_id"`
+	Class         string    `json:"class,omitempty"`
+	Subject       string    `json:"subject,omitempty"`
 	KeyID         string    `json:"key_id"`
 	Sealed        []byte    `json:"-"`
 	PayloadHash   core.Hash `json:"payload_hash"`
@@ -27,12 +33,12 @@ type Delivery struct {
 // Confirmed reports whether the delivery's receipt is confirmed on chain.
 func (d *Delivery) Confirmed() bool { return d.ReceiptHeight > 0 }
 
-const deliveryColumns = `request_id, key_id, sealed, payload_hash, stored_at, coalesce(receipt_height, 0), coalesce(receipt_tx, '')`
+const deliveryColumns = `request_id, coalesce(class, ''), coalesce(subject, ''), key_id, sealed, payload_hash, stored_at, coalesce(receipt_height, 0), coalesce(receipt_tx, '')`
 
 func scanDelivery(row interface{ Scan(...any) error }) (*Delivery, error) {
 	d := &Delivery{}
 	var hash []byte
-	if err := row.Scan(&d.RequestID, &d.KeyID, &d.Sealed, &hash, &d.StoredAt, &d.ReceiptHeight, &d.ReceiptTx); err != nil {
+	if err := row.Scan(&d.RequestID, &d.Class, &d.Subject, &d.KeyID, &d.Sealed, &hash, &d.StoredAt, &d.ReceiptHeight, &d.ReceiptTx); err != nil {
 		return nil, err
 	}
 	copy(d.PayloadHash[:], hash)
@@ -53,8 +59,8 @@ func (s *Store) Delivery(ctx context.Context, requestID uint64) (*Delivery, erro
 // request already has a stored delivery.
 func (s *Store) StoreDelivery(ctx context.Context, d *Delivery) error {
 	d.StoredAt, d.ReceiptHeight, d.ReceiptTx = now(), 0, ""
-	_, err := s.db.ExecContext(ctx, `INSERT INTO deliveries (request_id, key_id, sealed, payload_hash, stored_at) VALUES (?, ?, ?, ?, ?)`,
-		d.RequestID, d.KeyID, d.Sealed, d.PayloadHash[:], d.StoredAt)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO deliveries (request_id, class, subject, key_id, sealed, payload_hash, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		d.RequestID, d.Class, d.Subject, d.KeyID, d.Sealed, d.PayloadHash[:], d.StoredAt)
 	return dbErr("store a delivery", err)
 }
 
@@ -77,7 +83,7 @@ func (s *Store) DeletePendingDelivery(ctx context.Context, requestID uint64) err
 // Deliveries returns every stored delivery by request id, without the
 // sealed bytes; pendingOnly keeps those whose receipt is not confirmed.
 func (s *Store) Deliveries(ctx context.Context, pendingOnly bool) ([]Delivery, error) {
-	q := `SELECT request_id, key_id, x'', payload_hash, stored_at, coalesce(receipt_height, 0), coalesce(receipt_tx, '') FROM deliveries`
+	q := `SELECT request_id, coalesce(class, ''), coalesce(subject, ''), key_id, x'', payload_hash, stored_at, coalesce(receipt_height, 0), coalesce(receipt_tx, '') FROM deliveries`
 	if pendingOnly {
 		q += ` WHERE receipt_height IS NULL`
 	}

@@ -44,6 +44,17 @@
 //     data that differs from what the chain committed), and is sealed
 //     (seal.SealPayload) to the requester's newest active, unexpired
 //     key.
+//   - A record its agency erased on chain (sharing/erase_record) leaves
+//     the database: every version with its values and salts, and the
+//     sealed bytes of every payload delivered from it (the delivery's
+//     receipt stays; asking for it again is refused as erased, 410).
+//     Values are deleted only once a proven read shows the record erased
+//     (EraseProven; ErrNotErased otherwise), found three ways: a payload
+//     request for it, Server.SweepErasures (the agency's erase_record
+//     transactions since the last sweep, found with Config.Events, run by
+//     Serve at start and every Config.ErasureSweep), and govchain datasvc
+//     erase. Deliveries stored by schema version 1 do not name their
+//     record and are not erased with it.
 //   - Fetcher signs the payload request, checks that the payload's
 //     SHA-256 and key id are those of the receipt on chain, opens it with
 //     the requester's own private key and checks every field against the
@@ -103,15 +114,12 @@
 //
 // # Figures
 //
-// Measured once on a shared 2-core VM (Intel Xeon @ 2.80GHz, load
-// average 1.5 from other work), with go test -run '^$' -bench
-// BenchmarkDataServiceDelivery -benchtime 200x ./datasvc: 200 deliveries,
-// 16 payload requests in flight, against a development node making a
-// block every 200 ms (NodeReader; each delivery reads six records with
-// proofs, seals to an x25519 key, stores in SQLite and waits for its
-// receipt's block): 16.2 deliveries/s. The receipt's block, not sealing
-// (about 0.2 ms, package seal) or SQLite, bounds a single delivery; the
-// rate grows with the requests in flight, as receipts share blocks.
+// docs/measurements.md has the deliveries per second end to end (go test
+// -run '^$' -bench BenchmarkDataServiceDelivery ./datasvc, make
+// bench-sharing): 18 to 32 a second on the shared 2-core VM against a
+// development node making a block every 200 ms. The latency of the reads
+// with proofs and of the receipt's block, not sealing (about 0.2 ms,
+// package seal) or SQLite, bounds a single delivery.
 //
 // # What it must never do
 //

@@ -138,13 +138,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
+// sweepLoop runs SweepErasures now and then every ErasureSweep until ctx
+// ends; a failed sweep is logged and done again at the next tick.
+func (s *Server) sweepLoop(ctx context.Context) {
+	every := s.cfg.ErasureSweep
+	if every <= 0 {
+		every = DefaultErasureSweep
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.SweepErasures(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("erasure sweep failed; it runs again", "err", err, "in", every.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Serve settles every pending delivery (Recover), then serves the HTTP
 // API on ln until ctx ends, then shuts down: it stops accepting, lets the
 // requests in flight finish (their receipts included) and returns nil.
 // If ctx ends while deliveries are being settled, it returns nil at once
 // and the next start settles the rest.
 // ready, if not nil, is called once Recover is done and the server
-// accepts requests.
+// accepts requests. With cfg.Events it also sweeps erasures (SweepErasures)
+// at start and every cfg.ErasureSweep while it serves.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(*RecoverResult)) error {
 	rec, err := s.Recover(ctx)
 	if err != nil {
@@ -157,6 +179,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(*Recover
 	}
 	s.log.Info("stored deliveries settled", "pending", rec.Pending, "found", rec.Found, "posted", rec.Posted,
 		"removed", rec.Removed, "conflicts", rec.Conflicts)
+	if s.cfg.Events != nil {
+		go s.sweepLoop(ctx)
+	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	done := make(chan error, 1)
 	go func() {

@@ -83,6 +83,13 @@ func TestDataServiceRefusals(t *testing.T) {
 		c.submit(t, "admin-interior", &sharing.EraseRecord{ClassID: s.class, Subject: s.subjects[3], LegalBasis: "court order 7",
 			LegalBasisHash: docHash("order 7")})
 		check(t, id, s.signed(t, id), refusal{http.StatusGone, sharing.ErrRecordErased.Code(), "is erased"})
+		v, err := s.owner.LatestVersion(ctxOf(t), s.class, s.subjects[3])
+		require.NoError(t, err)
+		require.Nil(t, v, "the refusal deleted the erased record's values")
+		e, err := s.owner.Erased(ctxOf(t), s.class, s.subjects[3])
+		require.NoError(t, err)
+		require.NotNil(t, e)
+		require.Equal(t, int64(1), e.Versions)
 	})
 
 	t.Run("record changed after the request", func(t *testing.T) {

@@ -66,6 +66,13 @@ type Config struct {
 	// Now is the clock payload requests' times are checked against;
 	// time.Now if nil.
 	Now func() time.Time
+	// Events, if not nil, finds the agency's erasures on chain for
+	// SweepErasures, which Serve runs at start and every ErasureSweep
+	// (DefaultErasureSweep if 0). Without it a record erased on chain is
+	// deleted from the database when a payload request for it is refused
+	// as erased, or by EraseProven.
+	Events       EventSearcher
+	ErasureSweep time.Duration
 }
 
 // Server is an agency's data service: it answers payload requests of
@@ -163,7 +170,7 @@ func (s *Server) Deliver(ctx context.Context, id uint64, pr *PayloadRequest) (*D
 	if stored != nil && stored.Confirmed() {
 		// Delivered by a payload request that held the lock while this
 		// one read the chain.
-		return stored, nil
+		return s.servable(ctx, stored)
 	}
 	if stored != nil {
 		// Stored, but its receipt was not confirmed: post it now.
@@ -273,7 +280,25 @@ func (s *Server) delivered(ctx context.Context, q *sharing.Request, stored *Deli
 		}
 		stored.ReceiptHeight = q.Delivery.Height
 	}
-	return stored, nil
+	return s.servable(ctx, stored)
+}
+
+// servable returns d, a confirmed delivery, unless its record was erased
+// since: then its sealed bytes are gone and the request is refused as
+// erased.
+func (s *Server) servable(ctx context.Context, d *Delivery) (*Delivery, error) {
+	if len(d.Sealed) > 0 {
+		return d, nil
+	}
+	e, err := s.cfg.Store.Erased(ctx, d.Class, d.Subject)
+	if err != nil {
+		return nil, internal("request %d: %v", d.RequestID, err)
+	}
+	if e == nil {
+		return nil, internal("request %d: the stored delivery has no sealed bytes and its record was not erased", d.RequestID)
+	}
+	return nil, &Refusal{Status: http.StatusGone, Code: sharing.ErrRecordErased.Code(),
+		Reason: fmt.Sprintf("the record of request %d was erased (state %d) after its delivery: the service deleted it and the payload sent", d.RequestID, e.ChainHeight)}
 }
 
 // seal checks, at state version height, that request q may be delivered
@@ -310,8 +335,7 @@ func (s *Server) seal(ctx context.Context, q *sharing.Request, height int64) (*D
 	case rec == nil:
 		return nil, refuse(http.StatusGone, "the record of request %d is not on chain", q.ID)
 	case rec.Status == sharing.RecordErased:
-		return nil, &Refusal{Status: http.StatusGone, Code: sharing.ErrRecordErased.Code(),
-			Reason: fmt.Sprintf("the record of request %d is erased", q.ID)}
+		return nil, s.erased(ctx, q, height)
 	case rec.Version != q.RecordVersion:
 		return nil, &Refusal{Status: http.StatusConflict, Code: sharing.ErrRecordChanged.Code(),
 			Reason: fmt.Sprintf("the record changed since request %d (version %d, the request was allowed on %d): ask again", q.ID, rec.Version, q.RecordVersion)}
@@ -328,7 +352,7 @@ func (s *Server) seal(ctx context.Context, q *sharing.Request, height int64) (*D
 	if err != nil {
 		return nil, internal("request %d: seal to key %s of %s: %v", q.ID, key.KeyID, q.Requester, err)
 	}
-	return &Delivery{RequestID: q.ID, KeyID: key.KeyID, Sealed: sealed, PayloadHash: seal.PayloadHash(sealed)}, nil
+	return &Delivery{RequestID: q.ID, Class: q.Class, Subject: q.Subject, KeyID: key.KeyID, Sealed: sealed, PayloadHash: seal.PayloadHash(sealed)}, nil
 }
 
 // recipientKey returns the requester's newest key (highest registration

@@ -4,7 +4,8 @@ import "context"
 
 // Status is what a database holds: its keys (never the private keys),
 // its classes with their record counts, the deliveries it made with
-// whether each receipt is confirmed, and the payloads it received.
+// whether each receipt is confirmed, the payloads it received, and the
+// records it erased.
 type Status struct {
 	Path          string       `json:"path"`
 	SchemaVersion int          `json:"schema_version"`
@@ -13,6 +14,7 @@ type Status struct {
 	Classes       []ClassCount `json:"classes"`
 	Deliveries    []Delivery   `json:"deliveries"`
 	Received      []Received   `json:"received"`
+	Erasures      []Erasure    `json:"erasures"`
 }
 
 // Status reads what the database holds. It reads no value and no private
@@ -36,6 +38,9 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	if out.Received, err = s.ReceivedPayloads(ctx); err != nil {
+		return nil, err
+	}
+	if out.Erasures, err = s.Erasures(ctx); err != nil {
 		return nil, err
 	}
 	return out, nil

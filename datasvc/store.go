@@ -91,6 +91,21 @@ var migrations = []string{
 		fetched_at   TEXT NOT NULL,
 		verdict      TEXT NOT NULL
 	) STRICT;`,
+	// 2: the class and subject of each delivery (NULL for those stored
+	// before), so that erasing a record also deletes the payloads sealed
+	// from it; and the erasures done.
+	`ALTER TABLE deliveries ADD COLUMN class TEXT;
+	ALTER TABLE deliveries ADD COLUMN subject TEXT;
+	CREATE INDEX deliveries_record ON deliveries (class, subject);
+	CREATE TABLE erasures (
+		class        TEXT NOT NULL,
+		subject      TEXT NOT NULL,
+		chain_height INTEGER NOT NULL CHECK (chain_height > 0),
+		versions     INTEGER NOT NULL,
+		payloads     INTEGER NOT NULL,
+		erased_at    TEXT NOT NULL,
+		PRIMARY KEY (class, subject)
+	) STRICT;`,
 }
 
 // Open opens the database file at path, creating it (and its directory)

@@ -35,7 +35,7 @@ func TestDatasvcStoreOpen(t *testing.T) {
 	v, err := st.Version(ctx)
 	require.NoError(t, err)
 	require.Equal(t, datasvc.SchemaVersion(), v)
-	require.Equal(t, 1, v, "the first schema is version 1")
+	require.Equal(t, 2, v, "version 2 added the erasures")
 	_, err = st.GenerateKey(ctx, seal.SuiteX25519, "k1")
 	require.NoError(t, err)
 	for _, f := range []string{dir, path, path + "-wal", path + "-shm"} {
@@ -65,7 +65,7 @@ func TestDatasvcStoreOpen(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	_, err = datasvc.Open(path)
-	require.ErrorContains(t, err, "has schema version 99; this program knows versions up to 1")
+	require.ErrorContains(t, err, "has schema version 99; this program knows versions up to 2")
 
 	_, err = datasvc.Open(filepath.Join(t.TempDir(), "x.db?mode=ro"))
 	require.ErrorIs(t, err, datasvc.ErrStore)

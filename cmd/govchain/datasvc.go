@@ -50,6 +50,7 @@ only protection until keys at rest are encrypted (issue 14).
   serve    answer payload requests over HTTP
   fetch    fetch a payload, check it against the chain, open it
   status   what the database holds
+  erase    delete a record its agency erased on chain
 
 Everything the service and fetch decide rests on proven reads of the
 committed state. By default a proof is checked against the header the node
@@ -64,7 +65,7 @@ against the validators' signatures, with the trust options of query
 	pf := cmd.PersistentFlags()
 	pf.String(flagDB, "", "the data service's database (default <home>/datasvc/datasvc.db)")
 	pf.Duration(flagTimeout, 60*time.Second, "how long to wait for the node and for each block")
-	cmd.AddCommand(c.datasvcKeygenCmd(), c.datasvcLoadCmd(), c.datasvcServeCmd(), c.datasvcFetchCmd(), c.datasvcStatusCmd())
+	cmd.AddCommand(c.datasvcKeygenCmd(), c.datasvcLoadCmd(), c.datasvcServeCmd(), c.datasvcFetchCmd(), c.datasvcStatusCmd(), c.datasvcEraseCmd())
 	return cmd
 }
 
@@ -301,7 +302,9 @@ its receipt (sharing/record_delivery, signed by --from) is posted, and only
 once the receipt is on chain is the payload sent. Asking again returns the
 same stored payload. On start, every stored delivery whose receipt is not
 confirmed gets it posted first, so a crash between the two delivers exactly
-once. Logs (never a value) go to stdout.`,
+once. At start and every --erasure-sweep, records the agency erased on chain
+are deleted from the database with the payloads sealed from them (as
+datasvc erase does). Logs (never a value) go to stdout.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			addr := c.v.GetString(flagListen)
@@ -317,6 +320,7 @@ once. Logs (never a value) go to stdout.`,
 	f := cmd.Flags()
 	f.String(flagFrom, "", "the data_service key that signs the receipts")
 	f.String(flagListen, "127.0.0.1:8700", "address and port to listen on")
+	f.Duration(flagErasureSweep, datasvc.DefaultErasureSweep, "how often to look for records the agency erased on chain, and delete them")
 	return cmd
 }
 
@@ -327,7 +331,12 @@ func (c *cli) serve(ctx context.Context, addr string, st *datasvc.Store, r datas
 		h = slog.NewJSONHandler(c.out, nil)
 	}
 	log := slog.New(h)
-	srv, err := datasvc.NewServer(ctx, datasvc.Config{Store: st, Reader: r, Signer: sg, Logger: log})
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	srv, err := datasvc.NewServer(ctx, datasvc.Config{Store: st, Reader: r, Signer: sg, Logger: log,
+		Events: cl.RPC(), ErasureSweep: c.v.GetDuration(flagErasureSweep)})
 	if err != nil {
 		return err
 	}
@@ -456,6 +465,11 @@ func (c *cli) datasvcStatusCmd() *cobra.Command {
 					receipt = fmt.Sprintf("receipt confirmed in block %d", d.ReceiptHeight)
 				}
 				fmt.Fprintf(c.out, "  request %d  key %s  payload %s  %s\n", d.RequestID, d.KeyID, d.PayloadHash, receipt)
+			}
+			fmt.Fprintf(c.out, "erasures: %d\n", len(s.Erasures))
+			for _, e := range s.Erasures {
+				fmt.Fprintf(c.out, "  %s/%s  erased on chain by state %d  %d version(s), %d payload(s) deleted  %s\n",
+					e.Class, e.Subject, e.ChainHeight, e.Versions, e.Payloads, e.ErasedAt)
 			}
 			fmt.Fprintf(c.out, "received: %d\n", len(s.Received))
 			for _, r := range s.Received {

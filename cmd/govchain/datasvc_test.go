@@ -84,7 +84,7 @@ func TestDatasvcCLI(t *testing.T) {
 	go func() {
 		// Every read of the service checks the validators' signatures.
 		served <- run(ctx, []string{"datasvc", "serve", "--listen", listen, "--from", "datasvc-interior", "--db", intDB,
-			"--home", n.home, "--node", n.url, "--verify", "--trust", genesis}, serveOut, serveOut)
+			"--home", n.home, "--node", n.url, "--verify", "--trust", genesis, "--erasure-sweep", "500ms"}, serveOut, serveOut)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -120,7 +120,7 @@ func TestDatasvcCLI(t *testing.T) {
 	require.Contains(t, out, got.PayloadHash, "the same payload again")
 
 	out = ok("datasvc", "status", "--db", intDB)
-	require.Regexp(t, `(?s)agency interior\nkeys: 0\nclasses: 1\n  tax  1 record\(s\), 1 version\(s\), 0 pending\ndeliveries: 1\n  request `+reqID+`  key fin-1  payload `+got.PayloadHash+`  receipt confirmed in block \d+\nreceived: 0\n$`, out)
+	require.Regexp(t, `(?s)agency interior\nkeys: 0\nclasses: 1\n  tax  1 record\(s\), 1 version\(s\), 0 pending\ndeliveries: 1\n  request `+reqID+`  key fin-1  payload `+got.PayloadHash+`  receipt confirmed in block \d+\nerasures: 0\nreceived: 0\n$`, out)
 	var st datasvc.Status
 	require.NoError(t, json.Unmarshal([]byte(ok("datasvc", "status", "--db", finDB, "-o", "json")), &st))
 	require.Equal(t, "finance", st.Agency)
@@ -157,6 +157,9 @@ func TestDatasvcCLI(t *testing.T) {
 			{[]string{"datasvc", "fetch", "--request", reqID, "--service", "http://" + listen, "--from", "officer-finance", "--db", intDB},
 				"database " + intDB + " belongs to agency interior; the signer acts for finance"},
 			{[]string{"datasvc", "nope"}, `unknown command "nope" for "govchain datasvc"`},
+			{[]string{"datasvc", "erase", "--class", "tax", "--from", "datasvc-interior", "--db", intDB}, "--class and --subject are required"},
+			{[]string{"datasvc", "erase", "--class", "tax", "--subject", "P-7", "--from", "datasvc-interior", "--db", intDB},
+				"datasvc: the record is not erased on chain: the record of P-7 in class tax of interior is active at version 1"},
 			{append(fetch, "--verify"), "--verify needs a trust root"},
 			{append(fetch, "--verify", "--trust", records), "--trust " + records},
 			{append(fetch, "--verify", "--trust", strangers), "NOT VERIFIED: verify: "},
@@ -172,6 +175,25 @@ func TestDatasvcCLI(t *testing.T) {
 		}
 	})
 
+	// Interior's admin erases the record on chain: the running service
+	// finds the erasure and deletes the values and the payload sealed
+	// from them; fetching again is refused as erased; erase says what was
+	// done.
+	tx("admin-interior", "sharing/erase_record", map[string]any{"class_id": "tax", "subject": "P-7",
+		"legal_basis": "Court order 2026/118", "legal_basis_hash": hash("order")})
+	require.Eventually(t, func() bool {
+		var st datasvc.Status
+		require.NoError(t, json.Unmarshal([]byte(ok("datasvc", "status", "--db", intDB, "-o", "json")), &st))
+		return len(st.Erasures) == 1
+	}, 30*time.Second, 200*time.Millisecond, "the service never swept the erasure:\n%s", serveOut.String())
+	require.Regexp(t, `(?s)classes: 0\n.*erasures: 1\n  tax/P-7  erased on chain by state \d+  1 version\(s\), 1 payload\(s\) deleted  `,
+		ok("datasvc", "status", "--db", intDB))
+	require.Regexp(t, `^erased tax/P-7 of interior \(erased on chain by state \d+\): 1 version\(s\) and 1 delivered payload\(s\) deleted\n$`,
+		ok("datasvc", "erase", "--class", "tax", "--subject", "P-7", "--from", "datasvc-interior", "--db", intDB))
+	_, errOut, code := n.cli(append(fetch, "--db", filepath.Join(dir, "finance2.db"))...)
+	requireOneLineError(t, errOut, code, "")
+	require.Contains(t, errOut, "was erased")
+
 	cancel()
 	select {
 	case code := <-served:
@@ -185,5 +207,6 @@ func TestDatasvcCLI(t *testing.T) {
 	require.NotRegexp(t, `level=(ERROR|WARN)`, log)
 	require.NotContains(t, log, "Elm St", "no value is logged")
 	require.True(t, strings.Contains(log, "msg=delivered request_id="+reqID), log)
+	require.Contains(t, log, "msg=erased class=tax subject=P-7")
 	n.stop()
 }
