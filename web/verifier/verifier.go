@@ -21,11 +21,13 @@ import (
 var Keys = verify.Keys{Path: app.PathKey, Entry: app.EntryKey, Count: app.EntryCount}
 
 // Agency names the validator whose ed25519 key is PubKey: the agency
-// record's id, name and validator key, as /agency/list lists them.
+// record's id, name, validator key and administrators, as /agency/list
+// lists them.
 type Agency struct {
 	ID     string        `json:"id"`
 	Name   string        `json:"name"`
 	PubKey core.HexBytes `json:"pub_key"`
+	Admins []string      `json:"admins,omitempty"`
 }
 
 // Entry is one proven (or, in a report that is not verified, claimed)
@@ -182,11 +184,12 @@ func agenciesOf(entries []verify.ProvenEntry) ([]Agency, error) {
 			Validator struct {
 				PubKey core.HexBytes `json:"pub_key"`
 			} `json:"validator"`
+			Admins []string `json:"admins"`
 		}
 		if err := json.Unmarshal(e.Value, &rec); err != nil || rec.ID != id {
 			return nil, fmt.Errorf("verifier: %s: the record of agency %q does not decode as that agency", AgencyListPath, id)
 		}
-		out = append(out, Agency{ID: rec.ID, Name: rec.Name, PubKey: rec.Validator.PubKey})
+		out = append(out, Agency{ID: rec.ID, Name: rec.Name, PubKey: rec.Validator.PubKey, Admins: rec.Admins})
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"syscall/js"
@@ -14,6 +16,7 @@ func main() {
 	js.Global().Set("govchainVerify", js.FuncOf(verifyFunc))
 	js.Global().Set("govchainTrust", js.FuncOf(trustFunc))
 	js.Global().Set("govchainPathKey", js.FuncOf(pathKeyFunc))
+	js.Global().Set("govchainSHA256", js.FuncOf(sha256Func))
 	if ready := js.Global().Get("govchainVerifierReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
@@ -60,6 +63,20 @@ func pathKeyFunc(_ js.Value, args []js.Value) any {
 		return ""
 	}
 	return verifier.PathKey(args[0].String())
+}
+
+// sha256Func is govchainSHA256(bytes): the SHA-256 of a file, for a page
+// served where crypto.subtle is not available (not a secure context).
+func sha256Func(_ js.Value, args []js.Value) any {
+	if len(args) < 1 {
+		return ""
+	}
+	b, err := bytesOf(args[0])
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // bytesOf returns the bytes of a Uint8Array or the UTF-8 of a string.
