@@ -36,20 +36,16 @@ build: web-wasm
 
 # The web page's verifier: package verify compiled to WebAssembly
 # (web/wasm), gzip-compressed into web/dist/ with the Go runtime's
-# wasm_exec.js, where package web embeds them (web/dist/README.md). The
-# raw build is kept in bin/ so that an unchanged verifier is not
-# compressed again (about 50 s cold, a few seconds warm).
+# wasm_exec.js, where package web embeds them (web/dist/README.md). An
+# unchanged verifier is not compressed again (about 50 s cold, a few
+# seconds warm); the raw build stays in bin/verifier.wasm.
 WEB_DIST := web/dist
 web-wasm:
 	@mkdir -p bin
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o bin/verifier.wasm.new ./web/wasm
-	@if [ -f $(WEB_DIST)/verifier.wasm.gz ] && cmp -s bin/verifier.wasm.new bin/verifier.wasm; then \
-		rm bin/verifier.wasm.new; \
-	else \
-		mv bin/verifier.wasm.new bin/verifier.wasm && \
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags=-s -o bin/verifier.wasm ./web/wasm
+	@gzip -dc $(WEB_DIST)/verifier.wasm.gz 2>/dev/null | cmp -s - bin/verifier.wasm || { \
 		gzip -9 -n -c bin/verifier.wasm > $(WEB_DIST)/verifier.wasm.gz.new && \
-		mv $(WEB_DIST)/verifier.wasm.gz.new $(WEB_DIST)/verifier.wasm.gz; \
-	fi
+		mv $(WEB_DIST)/verifier.wasm.gz.new $(WEB_DIST)/verifier.wasm.gz; }
 	@cmp -s "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB_DIST)/wasm_exec.js || \
 		cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB_DIST)/wasm_exec.js
 	@echo "web/dist: verifier.wasm.gz $$(wc -c < $(WEB_DIST)/verifier.wasm.gz) bytes ($$(wc -c < bin/verifier.wasm) raw)"

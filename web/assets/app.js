@@ -62,6 +62,7 @@ function verdict(label) {
   const more = h("div", { className: "verdict-more" });
   const box = h("section", { className: "verdict pending", role: "status", "aria-live": "polite", "aria-label": label || t("verification") }, line, more);
   box.show = (rep) => {
+    performance.mark("govchain-verdict");
     box.className = "verdict " + (rep.verified ? "ok" : "bad");
     box.dataset.verified = rep.verified ? "true" : "false";
     replace(line, h("strong", {}, verdictText(rep)));
@@ -157,12 +158,14 @@ function value(key, v, module, rec) {
       return h("ul", {}, v.map((o) => h("li", {}, account(o.account), " ", den ? fmtShare(o.shares, den) : `${o.shares}`)));
     }
     if (v.every((x) => x === null || typeof x !== "object")) {
-      return joinList(v.map((x) => String(value(singular(key), x, module, rec).textContent ?? x)));
+      const kind = idLists[key];
+      const items = v.map((x) => (kind && typeof x === "number" ? recordLink(module, kind, x) : value(singular(key), x, module, rec)));
+      return h("span", {}, items.flatMap((x, i) => (i ? [", ", x] : [x])));
     }
     return h("ol", {}, v.map((x) => h("li", {}, value(singular(key), x, module, rec))));
   }
   if (typeof v === "object") {
-    return dl(Object.entries(v).map(([k, x]) => [label(k), value(k, x, module, v)]), "fields nested");
+    return dl(Object.entries(v).filter(([k, x]) => !empty(k, x)).map(([k, x]) => [label(k), value(k, x, module, v)]), "fields nested");
   }
   const s = String(v);
   if (accountKeys.has(key) && /^[0-9a-f]{40}$/.test(s)) return account(s);
@@ -186,12 +189,20 @@ function value(key, v, module, rec) {
   if (key === "vin") return link("/vehicle/" + encodeURIComponent(s), s);
   if (typeof v === "number" && /^(transfer_id|lien_id|dispute_id|proposal_id|superseded_by|released_by_transfer|open_transfer|superseded_transfer)$/.test(key)) {
     if (v === 0) return t("none");
-    const kind = key.replace(/_id$/, "").replace(/^(superseded_by|released_by_transfer|superseded_transfer|open_transfer)$/, "transfer");
-    const mod = kind === "proposal" ? "gov" : module;
-    return link(`/record/${mod}/${kind}/${v}`, `${t("kind." + kind, null, true) || humanise(kind)} ${v}`);
+    return recordLink(module, key.replace(/_id$/, "").replace(/^(superseded_by|released_by_transfer|superseded_transfer|open_transfer)$/, "transfer"), v);
   }
   if (typeof v === "number") return fmtNumber(v);
   return s;
+}
+
+// idLists are the fields that list the ids of a registry's records.
+const idLists = { pending_liens: "lien", active_liens: "lien", released_liens: "lien", pending_transfers: "transfer", open_disputes: "dispute", open: "proposal" };
+
+// recordLink links a registry's record by its numeric id.
+function recordLink(module, kind, id) {
+  const mod = kind === "proposal" ? "gov" : module;
+  const route = kind === "proposal" ? `/proposal/${id}` : `/record/${mod}/${kind}/${id}`;
+  return link(route, `${t("kind." + kind, null, true) || humanise(kind)} ${id}`);
 }
 
 function singular(key) {
@@ -202,10 +213,18 @@ function singular(key) {
   return key;
 }
 
-// fields renders a record's fields (all but those in skip) in words.
+// empty is a field that says nothing: null, "", an empty list, or a zero
+// height or record id (the registries' "not yet").
+function empty(key, v) {
+  if (v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) return true;
+  return v === 0 && /(height|_id|_transfer|^open_transfer|^superseded_by)$/.test(key);
+}
+
+// fields renders a record's fields (all but those in skip, and the empty
+// ones) in words.
 function fields(rec, module, skip = []) {
   if (!rec || typeof rec !== "object") return h("p", {}, String(rec));
-  return dl(Object.entries(rec).filter(([k]) => !skip.includes(k)).map(([k, v]) => [label(k), value(k, v, module, rec)]));
+  return dl(Object.entries(rec).filter(([k, v]) => !skip.includes(k) && !empty(k, v)).map(([k, v]) => [label(k), value(k, v, module, rec)]));
 }
 
 // ---- Agencies and roles of signers -------------------------------------

@@ -1,0 +1,641 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/stretchr/testify/require"
+)
+
+// The browser tests drive Debian's chromium, headless, through the page
+// served by a development node's API (govchain start with [web] on), with
+// a proxy of the test's own between the page and the API that can change
+// the node's answers. They need the verifier in web/dist (make web-wasm)
+// and chromium (make chromium installs it): without either they fail,
+// saying how to get it; they never skip.
+
+// chromiumPath is Debian's chromium; GOVCHAIN_CHROMIUM names another.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("GOVCHAIN_CHROMIUM")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("the browser tests need chromium at %s and it is not there: run `make chromium` "+
+			"(as root it installs Debian's package with apt-get install -y chromium) or `sudo apt-get install chromium`, "+
+			"or set GOVCHAIN_CHROMIUM to a Chromium binary", p)
+	}
+	return p
+}
+
+func requireVerifier(t *testing.T) {
+	t.Helper()
+	if !VerifierBuilt() {
+		t.Fatal("web/dist has no verifier, so the page can verify nothing: run `make web-wasm` first (make test does)")
+	}
+}
+
+// screenshotDir is where the scenarios' screenshots go: bin/web-screenshots
+// at the repository's root, emptied first, or GOVCHAIN_WEB_SCREENSHOTS.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("GOVCHAIN_WEB_SCREENSHOTS")
+	if dir == "" {
+		root, err := filepath.Abs("..")
+		require.NoError(t, err)
+		dir = filepath.Join(root, "bin", "web-screenshots")
+		require.NoError(t, os.RemoveAll(dir))
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	fmt.Printf("web browser tests: screenshots in %s\n", dir)
+	return dir
+}
+
+// devChain is a development chain (govchain init --dev) whose node serves
+// the API and the page on web.
+type devChain struct {
+	bin, home, rpc, web string
+}
+
+// startDevChain builds govchain, initialises a development chain with
+// blocks every 200 ms on free loopback ports, and starts its node; the
+// node is stopped when the test ends and dies with the test binary.
+func startDevChain(t *testing.T) *devChain {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "govchain")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/govchain/govchain/cmd/govchain").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	c := &devChain{bin: bin, home: filepath.Join(dir, "home")}
+	out, err = exec.Command(bin, "init", "--dev", "--home", c.home, "--chain-id", "govchain-dev", "--moniker", "dev").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cfgPath := filepath.Join(c.home, "config", "config.toml")
+	cfg, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	fast := regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(cfg, []byte(`timeout_commit = "200ms"`))
+	require.NoError(t, os.WriteFile(cfgPath, fast, 0o644))
+
+	c.rpc = "127.0.0.1:" + freePort(t)
+	c.web = "127.0.0.1:" + freePort(t)
+	node := exec.Command(bin, "start", "--home", c.home, "--rpc-laddr", "tcp://"+c.rpc, "--p2p-laddr", "tcp://127.0.0.1:"+freePort(t),
+		"--web-laddr", c.web, "--log-level", "*:error")
+	logFile, err := os.Create(filepath.Join(dir, "node.log"))
+	require.NoError(t, err)
+	node.Stdout, node.Stderr = logFile, logFile
+	// The node gets SIGKILL when the thread that starts it exits: the
+	// test's goroutine keeps it locked, so the node never outlives the test.
+	runtime.LockOSThread()
+	node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	require.NoError(t, node.Start())
+	t.Cleanup(func() {
+		_ = node.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = node.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = node.Process.Kill()
+			<-done
+		}
+		_ = logFile.Close()
+	})
+	require.Eventually(t, func() bool {
+		res, err := http.Get("http://" + c.web + "/api/v1/status")
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		var st struct {
+			LatestHeight int64 `json:"latest_height"`
+		}
+		return res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&st) == nil && st.LatestHeight >= 2
+	}, 60*time.Second, 100*time.Millisecond, "the development node never served its API (see %s)", logFile.Name())
+	return c
+}
+
+// cli runs a govchain command against the chain and returns its output.
+func (c *devChain) cli(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = append(os.Environ(), "GOVCHAIN_HOME="+c.home, "GOVCHAIN_NODE=http://"+c.rpc)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "govchain %s:\n%s", strings.Join(args, " "), out)
+	return string(out)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+// The records the scenarios look at.
+const (
+	testParcel = "BE-21004-0117"
+	testVIN    = "1M8GDM9AXKP042788"
+)
+
+// seedData is what seed wrote, for the scenarios.
+type seedData struct {
+	deed, other []byte // a notarised document and one never notarised
+	cert        []byte // the certificate of testParcel, as exported
+}
+
+// seed records a parcel's registration and sale, a lien and a dispute, a
+// vehicle with an inspection and an odometer reading, a notarised
+// document and an invoice, and exports the parcel's certificate.
+func seed(t *testing.T, c *devChain) *seedData {
+	t.Helper()
+	dir := t.TempDir()
+	d := &seedData{deed: []byte("Deed of sale of parcel BE-21004-0117, signed before the notary.\n"), other: []byte("A letter nobody notarised.\n")}
+	deed := filepath.Join(dir, "deed.txt")
+	require.NoError(t, os.WriteFile(deed, d.deed, 0o644))
+	for _, args := range [][]string{
+		{"tx", "land", "register-parcel", "--from", "registrar", "--parcel-id", testParcel, "--cadastral-ref", "Brussels 4/A/117",
+			"--area-m2", "1250", "--location", "Rue de la Loi 16, 1000 Brussels", "--owner", "alice:1",
+			"--document-hash", "9f2b5c7d0e4a6f8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b"},
+		{"tx", "land", "propose-transfer", "--from", "alice", "--parcel-id", testParcel, "--seller", "alice:1", "--buyer", "bob:1", "--price", "32500000"},
+		{"tx", "land", "accept-transfer", "--from", "bob", "--transfer-id", "1"},
+		{"tx", "land", "certify-transfer", "--from", "notary", "--transfer-id", "1", "--deed-hash", strings.Repeat("22", 32)},
+		{"tx", "land", "register-transfer", "--from", "registrar", "--transfer-id", "1"},
+		{"tx", "land", "create-lien", "--from", "bank", "--parcel-id", testParcel, "--amount", "18000000", "--currency", "EUR",
+			"--reference", "MORTGAGE-2026-0042", "--document-hash", strings.Repeat("11", 32)},
+		{"tx", "land", "flag-dispute", "--from", "court", "--parcel-id", testParcel, "--reason", "boundary claim by the neighbour",
+			"--document-hash", strings.Repeat("33", 32)},
+		{"tx", "vehicle", "register", "--from", "vehicle-registrar", "--vin", testVIN, "--make", "Volkswagen", "--model", "Golf",
+			"--year", "2019", "--colour", "blue", "--plate", "1-ABC-123", "--owner", "alice", "--odometer-km", "48200"},
+		{"tx", "vehicle", "record-inspection", "--from", "inspector", "--vin", testVIN, "--result", "pass", "--odometer-km", "61350",
+			"--notes", "annual inspection"},
+		{"tx", "vehicle", "record-odometer", "--from", "workshop", "--vin", testVIN, "--odometer-km", "62000"},
+		{"tx", "notary", "anchor-document", "--from", "notary", "--document", deed, "--doc-type", "deed", "--reference", "land/parcel/" + testParcel},
+	} {
+		c.cli(t, args...)
+	}
+	out := filepath.Join(dir, "parcel.json")
+	c.cli(t, "certificate", "export", "/land/parcel/"+testParcel, "--out", out)
+	var err error
+	d.cert, err = os.ReadFile(out)
+	require.NoError(t, err)
+	return d
+}
+
+// Tampering: how the proxy changes a certificate on its way to the page.
+type tamper int32
+
+const (
+	tamperNone tamper = iota
+	tamperValue
+	tamperProof
+	tamperSignature
+	// tamperOffline refuses every request: the node is gone.
+	tamperOffline
+)
+
+// changeValue changes one byte of a stored value: the parcel's area.
+func changeValue(t *testing.T, cert []byte) []byte {
+	t.Helper()
+	out := bytes.Replace(cert, []byte(`"area_m2": 1250`), []byte(`"area_m2": 1251`), 1)
+	require.NotEqual(t, cert, out, "the certificate holds no area of 1250 to change")
+	return out
+}
+
+// changeProof changes one base64 digit in the middle of the first proof.
+func changeProof(t *testing.T, cert []byte) []byte {
+	t.Helper()
+	m := regexp.MustCompile(`"data": "([A-Za-z0-9+/=]+)"`).FindSubmatchIndex(cert)
+	require.NotNil(t, m, "the certificate has no proof op")
+	out := bytes.Clone(cert)
+	i := (m[2] + m[3]) / 2
+	if out[i] == 'A' {
+		out[i] = 'B'
+	} else {
+		out[i] = 'A'
+	}
+	return out
+}
+
+// changeSignature changes one byte of the first signature in the commit
+// of header H+1.
+func changeSignature(t *testing.T, cert []byte) []byte {
+	t.Helper()
+	var c struct {
+		Block struct {
+			SignedHeader []byte `json:"signed_header"`
+		} `json:"block"`
+	}
+	require.NoError(t, json.Unmarshal(cert, &c))
+	var sh cmtproto.SignedHeader
+	require.NoError(t, sh.Unmarshal(c.Block.SignedHeader))
+	sh.Commit.Signatures[0].Signature[7] ^= 0x40
+	bz, err := sh.Marshal()
+	require.NoError(t, err)
+	old := base64.StdEncoding.EncodeToString(c.Block.SignedHeader)
+	require.Equal(t, 1, bytes.Count(cert, []byte(old)))
+	return bytes.Replace(cert, []byte(old), []byte(base64.StdEncoding.EncodeToString(bz)), 1)
+}
+
+// proxy is the test's proxy between the page and the API: it passes
+// everything, but changes the certificates of testParcel's history as
+// mode says, or refuses every request while offline (counting them).
+type proxy struct {
+	t       *testing.T
+	srv     *httptest.Server
+	mode    atomic.Int32
+	offline atomic.Int32 // requests refused while offline
+	changed atomic.Int32 // certificates changed
+}
+
+func newProxy(t *testing.T, upstream string) *proxy {
+	t.Helper()
+	p := &proxy{t: t}
+	target, err := url.Parse(upstream)
+	require.NoError(t, err)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.ModifyResponse = func(res *http.Response) error {
+		mode := tamper(p.mode.Load())
+		if mode == tamperNone || res.StatusCode != http.StatusOK ||
+			!strings.HasPrefix(res.Request.URL.Path, "/api/v1/certificate/land/parcel/"+testParcel) {
+			return nil
+		}
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			return err
+		}
+		_ = res.Body.Close()
+		switch mode {
+		case tamperValue:
+			body = changeValue(p.t, body)
+		case tamperProof:
+			body = changeProof(p.t, body)
+		case tamperSignature:
+			body = changeSignature(p.t, body)
+		}
+		p.changed.Add(1)
+		res.Body = io.NopCloser(bytes.NewReader(body))
+		res.ContentLength = int64(len(body))
+		res.Header.Set("Content-Length", fmt.Sprint(len(body)))
+		res.Header.Del("ETag")
+		return nil
+	}
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tamper(p.mode.Load()) == tamperOffline {
+			p.offline.Add(1)
+			panic(http.ErrAbortHandler)
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *proxy) set(m tamper) { p.mode.Store(int32(m)) }
+
+// browser is a headless chromium tab, and the URLs of every request it
+// made.
+type browser struct {
+	t        *testing.T
+	ctx      context.Context
+	shots    string
+	mu       sync.Mutex
+	requests []string
+}
+
+// newBrowser starts chromium with the flags of the brief, in a fresh
+// profile (chromedp's own temporary user data directory, removed when it
+// stops).
+func newBrowser(t *testing.T, shots string) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+	})
+	b := &browser{t: t, ctx: ctx, shots: shots}
+	// Start the browser, then record every request it sends.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
+	reqs := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range reqs {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.requests = append(b.requests, ev.Request.URL)
+			b.mu.Unlock()
+		}
+	}()
+	_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+	require.NoError(t, err)
+	return b
+}
+
+// eval evaluates a JavaScript expression (awaiting a promise) and decodes
+// its value into T.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	require.NoError(b.t, err, "evaluating %s", expr)
+	return v
+}
+
+// poll waits until a JavaScript expression is truthy and returns its value.
+func poll[T any](b *browser, expr string, what string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Poll[T](expr, chromedp.WithPollingTimeout(45*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+	require.NoError(b.t, err, "waiting for %s (%s)", what, expr)
+	return v
+}
+
+// goTo navigates the page to a route (#/...) and waits for its view.
+func (b *browser) goTo(route string) {
+	b.t.Helper()
+	b.markOld()
+	eval[chromedp.Void](b, `location.hash = `+jsString(route))
+	poll[bool](b, `!!document.querySelector("main .view:not([data-old]) h1")`, "the view of "+route)
+}
+
+// markOld marks the current view, so that what follows waits for the next.
+func (b *browser) markOld() {
+	b.t.Helper()
+	eval[chromedp.Void](b, `(() => { const v = document.querySelector("main .view"); if (v) v.dataset.old = "1"; })()`)
+}
+
+// verdict waits for the verdict of the current view (in scope, a CSS
+// selector) and returns its text and whether it says verified.
+func (b *browser) verdict(scope string) (string, bool) {
+	b.t.Helper()
+	sel := `main .view:not([data-old]) ` + scope + ` .verdict[data-verified]`
+	v := poll[[]any](b, `(() => { const e = document.querySelector(`+jsString(sel)+`); return e ? [e.querySelector(".verdict-line").textContent, e.dataset.verified === "true"] : null; })()`, "a verdict")
+	return v[0].(string), v[1].(bool)
+}
+
+// shot saves a full-page screenshot.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	require.NoError(b.t, err)
+	require.NoError(b.t, os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644))
+}
+
+// drop drops a file on the drop zone of the file input id, as a user's
+// drag and drop does.
+func (b *browser) drop(id, name string, content []byte) {
+	b.t.Helper()
+	eval[chromedp.Void](b, fmt.Sprintf(`(() => {
+  const bytes = Uint8Array.from(atob(%s), (c) => c.charCodeAt(0));
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], %s));
+  document.getElementById(%s).closest(".drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+})()`, jsString(base64.StdEncoding.EncodeToString(content)), jsString(name), jsString(id)))
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// verifiedBy is the verdict of a record of the development chain, whose
+// one validator is the Ministry of Justice's.
+var verifiedBy = regexp.MustCompile(`^Verified: signed by Ministry of Justice \(10 of 10 of the voting power\) at height \d+, time .+ UTC$`)
+
+func TestBrowser(t *testing.T) {
+	started := time.Now()
+	requireVerifier(t)
+	chromiumPath(t)
+	shots := screenshotDir(t)
+	chain := startDevChain(t)
+	data := seed(t, chain)
+	px := newProxy(t, "http://"+chain.web)
+	b := newBrowser(t, shots)
+	origin := px.srv.URL
+	setup := time.Since(started)
+
+	// Loading the page: the verifier, the trust root pinned from the
+	// server, the agencies.
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate(origin+"/")))
+	poll[bool](b, `document.body.dataset.ready === "true" && performance.getEntriesByName("govchain-verifier-ready").length > 0`, "the page and its verifier")
+	poll[bool](b, `/Trust root: chain govchain-dev, 1 validators/.test(document.getElementById("verifier-status").textContent)`, "the pinned trust root")
+	load := eval[map[string]float64](b, `(() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return { dom: nav.domContentLoadedEventEnd, verifier: performance.getEntriesByName("govchain-verifier-ready")[0].startTime };
+})()`)
+	b.shot("00-home")
+
+	t.Run("search a parcel and see its history", func(t *testing.T) {
+		b.t = t
+		b.markOld()
+		require.NoError(t, chromedp.Do(b.ctx,
+			chromedp.SetValue(chromedp.ID("search-kind"), "parcel"),
+			chromedp.SendKeys(chromedp.ID("search-text"), testParcel+"\r")))
+		text, ok := b.verdict("")
+		require.True(t, ok, text)
+		require.Regexp(t, verifiedBy, text)
+		require.Equal(t, "#/parcel/"+testParcel, eval[string](b, `location.hash`))
+		// The history, complete, each change with its signer's role.
+		require.Contains(t, eval[string](b, `document.querySelector(".verdict").textContent`), "Proven complete: 7 entries, and none follows the last.")
+		actions := eval[[]string](b, `[...document.querySelectorAll("ol.timeline > li .what strong")].map((e) => e.textContent)`)
+		require.Equal(t, []string{"Parcel registered", "Sale proposed", "Sale accepted", "Deed certified by a notary",
+			"Sale registered: new owners", "Lien created", "Dispute flagged"}, actions)
+		who := poll[[]string](b, `(() => { const w = [...document.querySelectorAll("ol.timeline .who")].map((e) => e.textContent); return w.some((x) => x === "loading…") ? null : w; })()`, "the signers' roles")
+		require.Equal(t, "land registrar for Ministry of Justice", who[0])
+		require.Equal(t, "no role: a citizen or business", who[1])
+		require.Equal(t, "notary for Ministry of Justice", who[3])
+		// The related records, each verified and bound to the parcel.
+		sections := poll[[]string](b, `(() => { const s = [...document.querySelectorAll(".record section h2")].map((e) => e.textContent + ": " + (e.parentNode.querySelector(".badge") || {textContent: "-"}).textContent); return s.length >= 4 ? s : null; })()`, "the related records")
+		require.Contains(t, sections, "Liens (1): verified")
+		require.Contains(t, sections, "Open disputes (1): verified")
+		require.Contains(t, sections, "Transfers in progress (0): -")
+		summary := eval[string](b, `document.querySelector(".summary").textContent`)
+		require.Equal(t, "Parcel BE-21004-0117, 1,250 m² at Rue de la Loi 16, 1000 Brussels (cadastral reference Brussels 4/A/117), is active.", summary)
+		// Keyboard and screen reader: the heading has the focus after the
+		// search, and the verdict is announced.
+		require.Equal(t, "H1", eval[string](b, `document.activeElement.tagName`))
+		require.Equal(t, "polite", eval[string](b, `document.querySelector(".verdict").getAttribute("aria-live")`))
+		b.shot("01-parcel-verified")
+	})
+
+	for _, tc := range []struct {
+		name, file string
+		mode       tamper
+		reason     *regexp.Regexp
+	}{
+		{"a value changed", "02-tampered-value", tamperValue,
+			regexp.MustCompile(`^Not verified: verify: proof mismatch: key 10010d42452d32313030342d30313137 \(entry 0\) at state \d+: the proof is for another key or value$`)},
+		{"a proof changed", "03-tampered-proof", tamperProof, regexp.MustCompile(`^Not verified: .*verify: proof mismatch: `)},
+		{"a signature changed", "04-tampered-signature", tamperSignature,
+			regexp.MustCompile(`^Not verified: verify: insufficient or invalid signatures: commit of header \d+: `)},
+	} {
+		t.Run("the node's answer with "+tc.name, func(t *testing.T) {
+			b.t = t
+			before := px.changed.Load()
+			px.set(tc.mode)
+			defer px.set(tamperNone)
+			b.goTo("/")
+			b.goTo("/parcel/" + testParcel)
+			text, ok := b.verdict("")
+			require.False(t, ok, text)
+			require.Regexp(t, tc.reason, text)
+			require.Greater(t, px.changed.Load(), before, "the proxy changed the certificate")
+			require.Equal(t, "What follows is what the node claims; it was not verified.", eval[string](b, `document.querySelector(".record .warning").textContent`))
+			b.shot(tc.file)
+		})
+	}
+
+	t.Run("drop a valid and a tampered certificate, offline", func(t *testing.T) {
+		b.t = t
+		b.goTo("/verify")
+		px.set(tamperOffline)
+		defer px.set(tamperNone)
+		b.drop("cert-file", "parcel.json", data.cert)
+		text, ok := b.verdict("")
+		require.True(t, ok, text)
+		require.Regexp(t, verifiedBy, text)
+		b.shot("05-certificate-valid")
+		b.drop("cert-file", "tampered.json", changeValue(t, data.cert))
+		text = poll[string](b, `(() => { const e = document.querySelector("main .verdict[data-verified=false]"); return e ? e.querySelector(".verdict-line").textContent : null; })()`, "the tampered certificate's verdict")
+		require.Regexp(t, `^Not verified: verify: proof mismatch: key 10010d42452d32313030342d30313137 \(entry 0\) at state \d+: the proof is for another key or value$`, text)
+		require.Zero(t, px.offline.Load(), "a dropped certificate is verified without asking anything of the node")
+		b.shot("06-certificate-tampered")
+	})
+
+	t.Run("drop a notarised and a never-notarised file", func(t *testing.T) {
+		b.t = t
+		for i, tc := range []struct {
+			content []byte
+			want    string
+		}{
+			{data.deed, "Notarised: anchored as “deed” (reference land/parcel/BE-21004-0117) on "},
+			{data.other, "Never notarised: no document with this SHA-256 was ever anchored (its absence is proven)."},
+		} {
+			b.goTo("/")
+			b.markOld()
+			b.drop("doc-file", fmt.Sprintf("file-%d.txt", i), tc.content)
+			sum := sha256.Sum256(tc.content)
+			poll[bool](b, `location.hash === `+jsString("#/document/"+hex.EncodeToString(sum[:])), "the document's page, by the SHA-256 computed in the browser")
+			text, ok := b.verdict("")
+			require.True(t, ok, text)
+			require.Regexp(t, verifiedBy, text)
+			require.Contains(t, eval[string](b, `document.querySelector(".summary").textContent`), tc.want)
+			b.shot(fmt.Sprintf("%02d-document-%s", 7+i, map[int]string{0: "notarised", 1: "never-notarised"}[i]))
+		}
+	})
+
+	t.Run("a vehicle's inspections and odometer readings", func(t *testing.T) {
+		b.t = t
+		b.goTo("/vehicle/" + testVIN)
+		text, ok := b.verdict("")
+		require.True(t, ok, text)
+		captions := poll[[]string](b, `(() => { const c = [...document.querySelectorAll("table caption")].map((e) => e.textContent); return c.length ? c : null; })()`, "the readings")
+		require.Equal(t, []string{"Inspections (1)", "Odometer readings (3)"}, captions)
+		b.shot("09-vehicle")
+	})
+
+	t.Run("in Portuguese, at phone width", func(t *testing.T) {
+		b.t = t
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile)))
+		defer func() { require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 900))) }()
+		b.goTo("/parcel/" + testParcel)
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.SetValue(chromedp.ID("lang"), "pt"),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("lang").dispatchEvent(new Event("change"))`)))
+		defer eval[chromedp.Void](b, `(() => { const s = document.getElementById("lang"); s.value = "en"; s.dispatchEvent(new Event("change")); })()`)
+		text := poll[string](b, `(() => { const e = document.querySelector("main .verdict[data-verified]"); return e && /^Verificado/.test(e.textContent) ? e.querySelector(".verdict-line").textContent : null; })()`, "the verdict in Portuguese")
+		require.Regexp(t, `^Verificado: assinado por Ministry of Justice \(10 de 10 do poder de voto\) na altura \d+, hora .+ UTC$`, text)
+		require.Equal(t, "pt", eval[string](b, `document.documentElement.lang`))
+		require.True(t, eval[bool](b, `document.documentElement.scrollWidth <= window.innerWidth`), "no horizontal scrolling at 375 px")
+		b.shot("10-parcel-pt-phone")
+	})
+
+	t.Run("every control has a label", func(t *testing.T) {
+		b.t = t
+		b.goTo("/")
+		unlabelled := eval[[]string](b, `[...document.querySelectorAll("input, select, textarea")].filter((e) => e.labels.length === 0 && !e.getAttribute("aria-label")).map((e) => e.id || e.name)`)
+		require.Empty(t, unlabelled)
+		require.True(t, eval[bool](b, `!!document.querySelector("body > header nav[aria-label]") && !!document.querySelector("body > main#main") && !!document.querySelector("body > footer") && !!document.querySelector("a.skip[href='#main']")`),
+			"the landmarks and the skip link")
+	})
+
+	// Nothing was asked of any other origin.
+	b.mu.Lock()
+	for _, u := range b.requests {
+		if !strings.HasPrefix(u, origin+"/") && !strings.HasPrefix(u, "data:") && u != "about:blank" {
+			t.Errorf("the page requested %s, outside its own origin %s", u, origin)
+		}
+	}
+	b.mu.Unlock()
+
+	// The measurements (printed, never asserted): a fresh load of a
+	// parcel's page, to its verdict, then the verifier alone.
+	b.t = t
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(origin+"/#/parcel/"+testParcel)))
+	text, ok := b.verdict("")
+	require.True(t, ok, text)
+	verdictAt := eval[float64](b, `performance.getEntriesByName("govchain-verdict")[0].startTime`)
+	verify := eval[map[string]float64](b, `(async () => {
+  const st = await (await fetch("/api/v1/status")).json();
+  const res = await fetch("/api/v1/certificate/land/parcel/`+testParcel+`/history?complete=true&height=" + (st.latest_height - 1));
+  const cert = new Uint8Array(await res.arrayBuffer());
+  const trust = JSON.stringify(JSON.parse(localStorage.getItem("govchain.trust")).file);
+  const ms = [];
+  for (let i = 0; i < 20; i++) {
+    const s = performance.now();
+    const rep = JSON.parse(govchainVerify(cert, trust, ""));
+    ms.push(performance.now() - s);
+    if (!rep.verified) throw new Error(rep.error);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: (ms[9] + ms[10]) / 2, min: ms[0], max: ms[19], bytes: cert.length };
+})()`)
+	raw, gz := VerifierSize()
+	fmt.Printf("web measurements:\n")
+	fmt.Printf("  verifier.wasm: %d bytes raw, %d bytes gzip\n", raw, gz)
+	fmt.Printf("  verify a parcel's complete history in the browser (%d-byte certificate, 8 keys): median of 20 %.1f ms (min %.1f, max %.1f)\n",
+		int(verify["bytes"]), verify["median"], verify["min"], verify["max"])
+	fmt.Printf("  page load on the development chain: DOMContentLoaded %.0f ms, verifier ready %.0f ms; a parcel's page to its verdict %.0f ms\n",
+		load["dom"], load["verifier"], verdictAt)
+	fmt.Printf("  wall time: setup (build, chain, seed, browser) %s, all %s\n", setup.Round(time.Second), time.Since(started).Round(time.Second))
+}
