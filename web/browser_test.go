@@ -24,9 +24,11 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
@@ -61,21 +63,37 @@ func requireVerifier(t *testing.T) {
 	}
 }
 
-// screenshotDir is where the scenarios' screenshots go: bin/web-screenshots
-// at the repository's root, emptied first, or GOVCHAIN_WEB_SCREENSHOTS.
-func screenshotDir(t *testing.T) string {
+// screenshotDirOf is where the scenarios' screenshots go: bin/web-screenshots
+// at the repository's root (emptied once per run of the test binary), or
+// GOVCHAIN_WEB_SCREENSHOTS. The first test that asks prints it.
+func screenshotDirOf(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("GOVCHAIN_WEB_SCREENSHOTS")
-	if dir == "" {
-		root, err := filepath.Abs("..")
-		require.NoError(t, err)
-		dir = filepath.Join(root, "bin", "web-screenshots")
-		require.NoError(t, os.RemoveAll(dir))
-	}
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	fmt.Printf("web browser tests: screenshots in %s\n", dir)
-	return dir
+	shotsOnce.Do(func() {
+		dir := os.Getenv("GOVCHAIN_WEB_SCREENSHOTS")
+		if dir == "" {
+			root, err := filepath.Abs("..")
+			if err != nil {
+				shotsErr = err
+				return
+			}
+			dir = filepath.Join(root, "bin", "web-screenshots")
+			if shotsErr = os.RemoveAll(dir); shotsErr != nil {
+				return
+			}
+		}
+		shotsErr = os.MkdirAll(dir, 0o755)
+		shotsDir = dir
+		fmt.Printf("web browser tests: screenshots in %s\n", dir)
+	})
+	require.NoError(t, shotsErr)
+	return shotsDir
 }
+
+var (
+	shotsOnce sync.Once
+	shotsDir  string
+	shotsErr  error
+)
 
 // devChain is a development chain (govchain init --dev) whose node serves
 // the API and the page on web.
@@ -142,11 +160,16 @@ func startDevChain(t *testing.T) *devChain {
 // cli runs a govchain command against the chain and returns its output.
 func (c *devChain) cli(t *testing.T, args ...string) string {
 	t.Helper()
+	out, err := c.run(args...)
+	require.NoError(t, err, "govchain %s:\n%s", strings.Join(args, " "), out)
+	return out
+}
+
+func (c *devChain) run(args ...string) (string, error) {
 	cmd := exec.Command(c.bin, args...)
 	cmd.Env = append(os.Environ(), "GOVCHAIN_HOME="+c.home, "GOVCHAIN_NODE=http://"+c.rpc)
 	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "govchain %s:\n%s", strings.Join(args, " "), out)
-	return string(out)
+	return string(out), err
 }
 
 func freePort(t *testing.T) string {
@@ -159,29 +182,40 @@ func freePort(t *testing.T) string {
 
 // The records the scenarios look at.
 const (
-	testParcel = "BE-21004-0117"
-	testVIN    = "1M8GDM9AXKP042788"
+	testParcel  = "BE-21004-0117"
+	testVIN     = "1M8GDM9AXKP042788"
+	testInvoice = "INV-2026-0412"
+	testSubject = "P-7K2M-QX41"
 )
 
 // seedData is what seed wrote, for the scenarios.
 type seedData struct {
 	deed, other []byte // a notarised document and one never notarised
 	cert        []byte // the certificate of testParcel, as exported
+	shop, alice string // accounts
+	tx          string // the hash of the parcel's registration
 }
 
 // seed records a parcel's registration and sale, a lien and a dispute, a
 // vehicle with an inspection and an odometer reading, a notarised
-// document and an invoice, and exports the parcel's certificate.
+// document, an invoice, a governance proposal and a vote, a citizen and a
+// refused request for her data (the first entry of her access log), and
+// exports the parcel's certificate.
 func seed(t *testing.T, c *devChain) *seedData {
 	t.Helper()
 	dir := t.TempDir()
 	d := &seedData{deed: []byte("Deed of sale of parcel BE-21004-0117, signed before the notary.\n"), other: []byte("A letter nobody notarised.\n")}
 	deed := filepath.Join(dir, "deed.txt")
 	require.NoError(t, os.WriteFile(deed, d.deed, 0o644))
+	d.shop = strings.TrimSpace(c.cli(t, "keys", "show", "shop", "--address"))
+	d.alice = strings.TrimSpace(c.cli(t, "keys", "show", "alice", "--address"))
+	out := c.cli(t, "tx", "land", "register-parcel", "--from", "registrar", "--parcel-id", testParcel, "--cadastral-ref", "Brussels 4/A/117",
+		"--area-m2", "1250", "--location", "Rue de la Loi 16, 1000 Brussels", "--owner", "alice:1",
+		"--document-hash", "9f2b5c7d0e4a6f8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b")
+	m := regexp.MustCompile(`txhash: ([0-9A-F]{64})`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	d.tx = m[1]
 	for _, args := range [][]string{
-		{"tx", "land", "register-parcel", "--from", "registrar", "--parcel-id", testParcel, "--cadastral-ref", "Brussels 4/A/117",
-			"--area-m2", "1250", "--location", "Rue de la Loi 16, 1000 Brussels", "--owner", "alice:1",
-			"--document-hash", "9f2b5c7d0e4a6f8b1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b"},
 		{"tx", "land", "propose-transfer", "--from", "alice", "--parcel-id", testParcel, "--seller", "alice:1", "--buyer", "bob:1", "--price", "32500000"},
 		{"tx", "land", "accept-transfer", "--from", "bob", "--transfer-id", "1"},
 		{"tx", "land", "certify-transfer", "--from", "notary", "--transfer-id", "1", "--deed-hash", strings.Repeat("22", 32)},
@@ -196,13 +230,24 @@ func seed(t *testing.T, c *devChain) *seedData {
 			"--notes", "annual inspection"},
 		{"tx", "vehicle", "record-odometer", "--from", "workshop", "--vin", testVIN, "--odometer-km", "62000"},
 		{"tx", "notary", "anchor-document", "--from", "notary", "--document", deed, "--doc-type", "deed", "--reference", "land/parcel/" + testParcel},
+		{"tx", "invoice", "issue-invoice", "--from", "shop", "--buyer", "alice", "--number", testInvoice,
+			"--line", "Office chair;1;24900;2100", "--line", "Desk lamp;2;3450;2100", "--document", deed},
+		{"tx", "gov", "propose-set-role-policy", "--from", "admin-interior", "--role", "notary", "--agency", "justice", "--agency", "interior",
+			"--summary", "Let the Ministry of the Interior appoint notaries in the provinces as well"},
+		{"tx", "gov", "vote", "--from", "admin-interior", "--proposal-id", "1", "--option", "yes"},
+		{"tx", "identity", "register-person", "--from", "civil-registrar", "--person-id", testSubject,
+			"--document-hash", strings.Repeat("44", 32), "--attribute", "family_name=Martin"},
 	} {
 		c.cli(t, args...)
 	}
-	out := filepath.Join(dir, "parcel.json")
-	c.cli(t, "certificate", "export", "/land/parcel/"+testParcel, "--out", out)
-	var err error
-	d.cert, err = os.ReadFile(out)
+	// Refused (there is no grant 1), and logged all the same.
+	out, err := c.run("tx", "sharing", "request-access", "--from", "officer-finance", "--grant-id", "1", "--subject", testSubject,
+		"--field", "address", "--field", "employer", "--purpose", "benefit_eligibility", "--case-file", deed)
+	require.Error(t, err, out)
+	require.Contains(t, out, "code 807", out)
+	file := filepath.Join(dir, "parcel.json")
+	c.cli(t, "certificate", "export", "/land/parcel/"+testParcel, "--out", file)
+	d.cert, err = os.ReadFile(file)
 	require.NoError(t, err)
 	return d
 }
@@ -326,6 +371,8 @@ type browser struct {
 	shots    string
 	mu       sync.Mutex
 	requests []string
+	// errors are the page's uncaught exceptions and console errors.
+	errors []string
 }
 
 // newBrowser starts chromium with the flags of the brief, in a fresh
@@ -366,6 +413,17 @@ func newBrowser(t *testing.T, shots string) *browser {
 			}
 			b.mu.Lock()
 			b.requests = append(b.requests, ev.Request.URL)
+			b.mu.Unlock()
+		}
+	}()
+	exceptions := chromedp.Events(ctx, cdpruntime.ExceptionThrown)
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.errors = append(b.errors, ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
 			b.mu.Unlock()
 		}
 	}()
@@ -447,7 +505,7 @@ func TestBrowser(t *testing.T) {
 	started := time.Now()
 	requireVerifier(t)
 	chromiumPath(t)
-	shots := screenshotDir(t)
+	shots := screenshotDirOf(t)
 	chain := startDevChain(t)
 	data := seed(t, chain)
 	px := newProxy(t, "http://"+chain.web)
@@ -478,7 +536,7 @@ func TestBrowser(t *testing.T) {
 		require.Equal(t, "#/parcel/"+testParcel, eval[string](b, `location.hash`))
 		// The history, complete, each change with its signer's role.
 		require.Contains(t, eval[string](b, `document.querySelector(".verdict").textContent`), "Proven complete: 7 entries, and none follows the last.")
-		actions := eval[[]string](b, `[...document.querySelectorAll("ol.timeline > li .what strong")].map((e) => e.textContent)`)
+		actions := poll[[]string](b, `(() => { const a = [...document.querySelectorAll("ol.timeline > li .what strong")].map((e) => e.textContent); return a.length ? a : null; })()`, "the history")
 		require.Equal(t, []string{"Parcel registered", "Sale proposed", "Sale accepted", "Deed certified by a notary",
 			"Sale registered: new owners", "Lien created", "Dispute flagged"}, actions)
 		who := poll[[]string](b, `(() => { const w = [...document.querySelectorAll("ol.timeline .who")].map((e) => e.textContent); return w.some((x) => x === "loading…") ? null : w; })()`, "the signers' roles")
@@ -590,6 +648,46 @@ func TestBrowser(t *testing.T) {
 		b.shot("10-parcel-pt-phone")
 	})
 
+	t.Run("a citizen's access log, proven complete", func(t *testing.T) {
+		b.t = t
+		b.goTo("/log/" + testSubject)
+		text, ok := b.verdict("")
+		require.True(t, ok, text)
+		require.Regexp(t, verifiedBy, text)
+		require.Contains(t, eval[string](b, `document.querySelector(".verdict").textContent`), "Proven complete: 1 entry, and none follows it.")
+		entry := poll[string](b, `(() => { const e = document.querySelector("ol.timeline li"); return e && !/loading/.test(e.textContent) ? e.textContent : null; })()`, "the log entry and its signer's role")
+		require.Contains(t, entry, "Request (refused)")
+		require.Contains(t, entry, "Asked by Ministry of Finance, purpose benefit eligibility, under a grant that names no owner or data class.")
+		require.Contains(t, entry, "(data officer for Ministry of Finance)")
+		require.Contains(t, entry, "Refused with code 807: sharing: grant not found: grant 1")
+		b.shot("11-access-log")
+	})
+
+	t.Run("the other pages", func(t *testing.T) {
+		b.t = t
+		for _, tc := range []struct {
+			route, shot string
+			wait        string // a JavaScript condition for the view to be complete
+		}{
+			{"/invoice/" + data.shop + "/" + testInvoice, "12-invoice", `document.querySelector(".verdict[data-verified=true]")`},
+			{"/account/" + data.alice, "13-account", `document.querySelectorAll("section .badge").length === 6`},
+			{"/tx/" + data.tx, "14-transaction", `/A land\/register_parcel transaction, accepted in block \d+/.test(document.querySelector(".view").textContent)`},
+			{"/block/2", "15-block", `/Transactions \(\d+\)/.test(document.querySelector(".view").textContent)`},
+			{"/live", "16-live", `document.querySelectorAll("ol.live > li").length >= 3`},
+			{"/agencies", "17-agencies", `document.querySelectorAll("ul.cards > li").length === 4`},
+			{"/validators", "18-validators", `document.querySelectorAll("table").length === 2 && /Ministry of Justice/.test(document.querySelectorAll("table")[1].textContent)`},
+			{"/gov", "19-governance", `/Proposal 1.*verified/.test(document.querySelector(".view").textContent)`},
+			{"/proposal/1", "20-proposal", `/Ministry of the Interior voted yes \(weight \d+\)/.test(document.querySelector(".view").textContent)`},
+			{"/trust", "21-trust", `/Pinned from this server/.test(document.querySelector(".view").textContent)`},
+			{"/find/NO-SUCH-THING", "22-nothing-found", `/Nothing was found for NO-SUCH-THING/.test(document.querySelector(".view").textContent)`},
+		} {
+			b.goTo(tc.route)
+			poll[bool](b, `!!(`+tc.wait+`)`, tc.route)
+			require.NotContains(t, eval[string](b, `document.querySelector(".view").textContent`), "Something went wrong", tc.route)
+			b.shot(tc.shot)
+		}
+	})
+
 	t.Run("every control has a label", func(t *testing.T) {
 		b.t = t
 		b.goTo("/")
@@ -599,8 +697,9 @@ func TestBrowser(t *testing.T) {
 			"the landmarks and the skip link")
 	})
 
-	// Nothing was asked of any other origin.
+	// Nothing was asked of any other origin, and nothing failed.
 	b.mu.Lock()
+	require.Empty(t, b.errors, "the page's uncaught exceptions")
 	for _, u := range b.requests {
 		if !strings.HasPrefix(u, origin+"/") && !strings.HasPrefix(u, "data:") && u != "about:blank" {
 			t.Errorf("the page requested %s, outside its own origin %s", u, origin)
@@ -638,4 +737,44 @@ func TestBrowser(t *testing.T) {
 	fmt.Printf("  page load on the development chain: DOMContentLoaded %.0f ms, verifier ready %.0f ms; a parcel's page to its verdict %.0f ms\n",
 		load["dom"], load["verifier"], verdictAt)
 	fmt.Printf("  wall time: setup (build, chain, seed, browser) %s, all %s\n", setup.Round(time.Second), time.Since(started).Round(time.Second))
+}
+
+// A binary built without the verifier serves a page that says so, and how
+// to build it, instead of failing silently.
+func TestBrowserWithoutVerifier(t *testing.T) {
+	chromiumPath(t)
+	fsys := fstest.MapFS{}
+	entries, err := os.ReadDir("assets")
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("assets", e.Name()))
+		require.NoError(t, err)
+		fsys["assets/"+e.Name()] = &fstest.MapFile{Data: b}
+	}
+	// The API, as far as this page asks it: the trust root and a
+	// certificate (of the chain of web/verifier/testdata).
+	cert, err := os.ReadFile(filepath.Join("verifier", "testdata", "record.json"))
+	require.NoError(t, err)
+	genesis, err := os.ReadFile(filepath.Join("verifier", "testdata", "genesis.json"))
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.Handle("/", newHandler(fsys))
+	mux.HandleFunc("/api/v1/trust", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(genesis) })
+	mux.HandleFunc("/api/v1/certificate/", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(cert) })
+	mux.HandleFunc("/api/v1/status", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"latest_height": 72}`)) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, screenshotDirOf(t))
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate(srv.URL+"/#/parcel/"+testParcel)))
+	status := poll[string](b, `(() => { const s = document.getElementById("verifier-status").textContent; return /not built/.test(s) ? s : null; })()`, "the page to say the verifier is missing")
+	require.Equal(t, "The verifier was not built into this govchain binary, so nothing on this page can be verified. "+
+		"Build it with `make web-wasm`, then rebuild govchain (`make build` does both).", status)
+	text, ok := b.verdict("")
+	require.False(t, ok)
+	require.Equal(t, "Not verified: The verifier was not built into this govchain binary, so nothing on this page can be verified. "+
+		"Build it with `make web-wasm`, then rebuild govchain (`make build` does both).", text)
+	b.shot("23-verifier-not-built")
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	require.Empty(t, b.errors)
 }

@@ -2,13 +2,15 @@
 // answers, and certificates exactly as `govchain certificate export`
 // writes them.
 
+import { t } from "./messages.js";
+
 const base = "/api/v1";
 
 // ApiError is a failed request: the API's {"code", "codespace", "error"},
 // or the HTTP status.
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.error) || `HTTP ${status}`);
+    super((body && body.error) || (status ? t("api.status", { status }) : t("api.unreachable", { reason: (body && body.reason) || "" })));
     this.status = status;
     this.code = body && body.code;
     this.codespace = body && body.codespace;
@@ -20,7 +22,7 @@ async function request(url) {
   try {
     res = await fetch(url, { headers: { Accept: "application/json" } });
   } catch (e) {
-    throw new ApiError(0, { error: String(e.message || e) });
+    throw new ApiError(0, { reason: String(e.message || e) });
   }
   if (!res.ok) {
     let body = null;

@@ -50,17 +50,18 @@ export function verdictText(rep) {
 function provenText(rep) {
   if (!rep.verified) return "";
   if (rep.kind === "absence") return t("proven.absence", { path: rep.path });
-  if (rep.complete) return t("proven.complete", { n: rep.count });
+  if (rep.complete) return t(rep.count === 1 ? "proven.complete1" : "proven.complete", { n: rep.count });
   if (rep.kind === "history") return t("proven.history");
   return "";
 }
 
-// verdict returns a live region that says "Verifying…" and later the
-// verdict of a report (set with .show(report)).
-function verdict(label) {
-  const line = h("p", { className: "verdict-line" }, t("verifying"));
+// verdict returns a live region that says "Verifying…" (or, idle,
+// nothing until something is verified) and later the verdict of a report
+// (set with .show(report)).
+function verdict(label, idle) {
+  const line = h("p", { className: "verdict-line" }, idle ? "" : t("verifying"));
   const more = h("div", { className: "verdict-more" });
-  const box = h("section", { className: "verdict pending", role: "status", "aria-live": "polite", "aria-label": label || t("verification") }, line, more);
+  const box = h("section", { className: idle ? "verdict idle" : "verdict pending", role: "status", "aria-live": "polite", "aria-label": label || t("verification") }, line, more);
   box.show = (rep) => {
     performance.mark("govchain-verdict");
     box.className = "verdict " + (rep.verified ? "ok" : "bad");
@@ -375,10 +376,15 @@ async function recordView(view, { path, title, intro, module, render, absent }) 
   const rec = vals[0];
   const history = rep.kind === "record" ? [] : vals.slice(1);
   const roles = roleFinder(height);
-  await render(body, rec, history, rep, height, roles);
+  // The history is shown at once, below what render fills in as its
+  // related records verify.
+  const top = h("div");
+  const bottom = h("div");
+  body.append(top, bottom);
   if (history.length) {
-    section(body, t("history.title", { n: history.length }), timeline(history, module, roles));
+    section(bottom, t("history.title", { n: history.length }), timeline(history, module, roles));
   }
+  await render(top, rec, history, rep, height, roles);
 }
 
 // related verifies a list certificate of records named by a record and
@@ -718,6 +724,7 @@ async function viewGov(view) {
   if (r.report.kind === "absence") return view.append(h("p", {}, t("gov.none")));
   const index = values(r.report)[0];
   const lastID = Number(index.last_id || 0);
+  if (lastID === 0) return view.append(h("p", { className: "summary" }, t("gov.none")));
   const ids = [];
   for (let i = lastID; i >= 1 && ids.length < 20; i--) ids.push(i);
   const list = h("ul", { className: "cards" });
@@ -771,7 +778,7 @@ async function viewLog(view, subject) {
   box.show(rep);
   if (rep.kind === "absence") return view.append(h("p", { className: "summary" }, t("log.empty", { subject })));
   const entries = values(rep).slice(1);
-  view.append(h("p", { className: "summary" }, rep.verified && rep.complete ? t("log.complete", { n: rep.count }) : t("log.incomplete")));
+  if (!(rep.verified && rep.complete)) view.append(h("p", { className: "summary warning" }, t("log.incomplete")));
   const roles = roleFinder(height);
   view.append(h("ol", { className: "timeline", "aria-label": t("log.entries") }, entries.map((e) => {
     const who = e.actor ? h("span", {}, t("loading")) : null;
@@ -779,8 +786,8 @@ async function viewLog(view, subject) {
     return h("li", {},
       h("p", { className: "what" }, h("strong", {}, t("log.kind." + e.kind, null, true) || humanise(e.kind)),
         e.outcome ? ` (${t("status." + e.outcome, null, true) || e.outcome})` : "", " — ", timeEl(e.time)),
-      h("p", {}, t("log.line", { requester: e.requester ? agencyName(e.requester) : t("none"), owner: e.owner ? agencyName(e.owner) : t("none"),
-        class: e.class || t("none"), purpose: e.purpose ? (t("purpose." + e.purpose, null, true) || humanise(e.purpose)) : t("none") })),
+      h("p", {}, t(e.owner ? "log.line" : "log.lineNoOwner", { requester: e.requester ? agencyName(e.requester) : t("none"), owner: agencyName(e.owner),
+        class: e.class, purpose: e.purpose ? (t("purpose." + e.purpose, null, true) || humanise(e.purpose)) : t("none") })),
       e.fields ? h("p", {}, t("log.fields", { fields: joinList(e.fields) })) : null,
       e.actor ? h("p", {}, t("history.by"), " ", account(e.actor), " (", who, ")") : null,
       e.covert ? h("p", {}, t("log.covert", { time: e.disclose_at ? fmtTime(e.disclose_at) : t("none") })) : null,
@@ -813,7 +820,7 @@ function dropZone(id, text, hint, onFile) {
 // certificateZone verifies a dropped certificate file, offline: nothing
 // leaves the browser.
 function certificateZone() {
-  const box = verdict(t("cert.verification"));
+  const box = verdict(t("cert.verification"), true);
   const out = h("div", { className: "record" });
   const zone = dropZone("cert-file", t("cert.drop"), t("cert.hint"), async (file) => {
     replace(out);
