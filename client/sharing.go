@@ -356,17 +356,17 @@ func sharingPath(word string, nameIDs ...string) (string, error) {
 // SharingEmptyList reports whether err, what Query answered for path, is
 // the answer of a sharing list that is empty because its anchor was never
 // written: the node's not-found *QueryError, with the list's own
-// not-found code, for the very key the path names as its anchor. The
-// lists are /sharing/purposes, /sharing/keys/{agency},
+// not-found code, for the very key the path names as the list's anchor.
+// The lists are /sharing/purposes, /sharing/keys/{agency},
 // /sharing/grants/{owner}/{grantee}, /sharing/grantee/{agency},
-// /sharing/sealed and /sharing/log/{subject}; the module writes their
-// anchor with the first entry and reads a missing one as the zero record,
-// which anchor is (compact JSON, as the module stores it: a count of 0,
-// and the ids the path names). qe is the not-found error: its Proof,
-// when proofs were asked for, is the verified proof that the anchor is
-// absent, which a caller that asked for proofs must require. A missing
-// record (a record's or a consent's history, an entry of a log) is not an
-// empty list: ok is false for any other path or error.
+// /sharing/sealed and /sharing/log/{subject}: the module writes a list's
+// anchor with its first entry, and reads a missing anchor as its zero
+// record. anchor is that record as the module encodes it (compact JSON:
+// the ids the path names, counts of 0). qe is the not-found error; its
+// Proof, when proofs were asked for, is the verified proof that the
+// anchor is absent, which a caller that asked for proofs must require. A
+// missing record (a record's or a consent's history, an entry of a log)
+// is not an empty list: ok is false for any other path or error.
 func SharingEmptyList(path string, err error) (anchor []byte, qe *QueryError, ok bool) {
 	if !errors.As(err, &qe) || qe.Codespace != codespace {
 		return nil, nil, false
