@@ -539,7 +539,7 @@ func (c *cli) datasvcStatusCmd() *cobra.Command {
 			}
 			fmt.Fprintf(c.out, "erasures: %d\n", len(s.Erasures))
 			for _, e := range s.Erasures {
-				fmt.Fprintf(c.out, "  %s/%s  erased on chain by state %d  %d version(s), %d payload(s) deleted  %s\n",
+				fmt.Fprintf(c.out, "  %s/%s  erased on chain at height %d  %d version(s), %d payload(s) deleted  %s\n",
 					e.Class, e.Subject, e.ChainHeight, e.Versions, e.Payloads, e.ErasedAt)
 			}
 			fmt.Fprintf(c.out, "received: %d\n", len(s.Received))

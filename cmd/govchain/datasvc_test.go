@@ -200,9 +200,9 @@ func TestDatasvcCLI(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(ok("datasvc", "status", "--db", intDB, "-o", "json")), &st))
 		return len(st.Erasures) == 1
 	}, 30*time.Second, 200*time.Millisecond, "the service never swept the erasure:\n%s", serveOut.String())
-	require.Regexp(t, `(?s)classes: 0\n.*erasures: 1\n  tax/P-7  erased on chain by state \d+  1 version\(s\), 1 payload\(s\) deleted  `,
+	require.Regexp(t, `(?s)classes: 0\n.*erasures: 1\n  tax/P-7  erased on chain at height \d+  1 version\(s\), 1 payload\(s\) deleted  `,
 		ok("datasvc", "status", "--db", intDB))
-	require.Regexp(t, `^erased tax/P-7 of interior \(erased on chain by state \d+\): 1 version\(s\) and 1 delivered payload\(s\) deleted\n$`,
+	require.Regexp(t, `^erased tax/P-7 of interior \(erased on chain at height \d+\): 1 version\(s\) and 1 delivered payload\(s\) deleted\n$`,
 		ok("datasvc", "erase", "--class", "tax", "--subject", "P-7", "--from", "datasvc-interior", "--db", intDB))
 	_, errOut, code := n.cli(append(fetch, "--db", filepath.Join(dir, "finance2.db"))...)
 	requireOneLineError(t, errOut, code, "")
