@@ -66,6 +66,10 @@ subject's access log /sharing/log/SUBJECT, or /gov/evidence), and the
 certificate is of kind
   complete  the anchor, every entry, and a proof that the entry after the
             last (the anchor's count) is absent: the list is whole
+A list other than a history whose anchor is absent (a subject nobody read,
+no evidence yet) is complete and empty: the certificate proves the anchor
+and entry 0 absent. A record's missing history is refused: export the
+record's absence instead.
 The answer's proofs are checked against header H+1 before anything is
 written; the validator signatures are checked by certificate verify.`,
 		Args: cobra.ExactArgs(1),
@@ -206,7 +210,10 @@ func printProven(c *cli, res *verify.Result) error {
 		return nil
 	}
 	fmt.Fprintf(c.out, "%s %s at state %d: %d key(s)\n", res.Kind, res.Path, res.Height, len(res.Entries))
-	if res.Kind == verify.KindComplete {
+	switch {
+	case res.Kind == verify.KindComplete && len(res.Entries) == 0:
+		fmt.Fprintf(c.out, "complete: the list has no anchor (key %x holds nothing): it counts 0, and entry 0 (key %x) holds nothing\n", res.Key, res.Absent)
+	case res.Kind == verify.KindComplete:
 		fmt.Fprintf(c.out, "complete: the list counts %d and ends there: entry %d (key %x) holds nothing\n", res.Count, res.Count, res.Absent)
 	}
 	if res.Kind == verify.KindRecord {
@@ -309,20 +316,27 @@ func exportCertificate(ctx context.Context, cl *client.Client, path string, heig
 // completeList makes ex, the certificate of a numbered list's answer, a
 // complete one: it asks the node, at the same state, for the proof that
 // the entry after the last (the anchor's count) is absent (the path
-// /store/{key}), and adds that key and proof.
+// /store/{key}), and adds that key and proof. A list whose anchor is
+// absent counts 0: the proof of entry 0's absence follows that of the
+// anchor, and the certificate carries no entry. A history's anchor is its
+// record, whose absence is no list: it is refused.
 func (ex *exported) completeList(ctx context.Context, cl *client.Client) error {
 	cert := ex.cert
+	var n uint64
 	switch cert.Kind {
 	case verify.KindAbsence:
-		return fmt.Errorf("%s has no anchor at state %d (key %x is absent): export it without --%s for the proof of its absence",
-			cert.Path, cert.Height, []byte(cert.Key), flagComplete)
+		if strings.HasSuffix(cert.Path, "/history") {
+			return fmt.Errorf("%s has no anchor at state %d (key %x is absent): export it without --%s for the proof of its absence",
+				cert.Path, cert.Height, []byte(cert.Key), flagComplete)
+		}
 	case verify.KindHistory, verify.KindList:
+		var ok bool
+		n, ok = app.EntryCount(cert.Path, cert.Entries[0].Value)
+		if !ok || n != uint64(len(cert.Entries)-1) {
+			return fmt.Errorf("%w: the node answered %s with %d entries, but its anchor does not count as many", client.ErrProof, cert.Path, len(cert.Entries)-1)
+		}
 	default:
 		return fmt.Errorf("%w: the node answered %s with one record, not a numbered list", client.ErrProof, cert.Path)
-	}
-	n, ok := app.EntryCount(cert.Path, cert.Entries[0].Value)
-	if !ok || n != uint64(len(cert.Entries)-1) {
-		return fmt.Errorf("%w: the node answered %s with %d entries, but its anchor does not count as many", client.ErrProof, cert.Path, len(cert.Entries)-1)
 	}
 	next, _ := app.EntryKey(cert.Path, n)
 	store := "/store/" + hex.EncodeToString(next)
@@ -348,11 +362,13 @@ func (ex *exported) completeList(ctx context.Context, cl *client.Client) error {
 // checkProofs checks the proofs of the answer against the app hash of
 // the header in the certificate, which is not verified here.
 func (ex *exported) checkProofs() error {
+	var err error
 	if ex.resp.Code != 0 {
-		_, err := client.VerifyAbsent(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
-		return err
+		_, err = client.VerifyAbsent(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
+	} else {
+		_, _, err = client.Verify(ex.cert.Path, ex.resp, ex.cert.Block.AppHash)
 	}
-	if _, _, err := client.Verify(ex.cert.Path, ex.resp, ex.cert.Block.AppHash); err != nil {
+	if err != nil {
 		return err
 	}
 	if ex.cert.Kind == verify.KindComplete {
