@@ -50,6 +50,7 @@ export function verdictText(rep) {
 function provenText(rep) {
   if (!rep.verified) return "";
   if (rep.kind === "absence") return t("proven.absence", { path: rep.path });
+  if (rep.complete && rep.count === 0) return t("proven.empty", { path: rep.path });
   if (rep.complete) return t(rep.count === 1 ? "proven.complete1" : "proven.complete", { n: rep.count });
   if (rep.kind === "history") return t("proven.history");
   return "";
@@ -368,7 +369,7 @@ async function recordView(view, { path, title, intro, module, render, absent }) 
   const rep = r.report;
   box.show(rep);
   if (!rep.verified) body.append(h("p", { className: "warning" }, t("unverified.shown")));
-  if (rep.kind === "absence") {
+  if (rep.kind === "absence" || !(rep.entries || []).length) {
     body.append(h("p", { className: "summary" }, absent || t("record.absent")));
     return;
   }
@@ -776,7 +777,7 @@ async function viewLog(view, subject) {
   if (r.error) return box.fail(r.error.message);
   const rep = r.report;
   box.show(rep);
-  if (rep.kind === "absence") return view.append(h("p", { className: "summary" }, t("log.empty", { subject })));
+  if (rep.kind === "absence" || !(rep.entries || []).length) return view.append(h("p", { className: "summary" }, t("log.empty", { subject })));
   const entries = values(rep).slice(1);
   if (!(rep.verified && rep.complete)) view.append(h("p", { className: "summary warning" }, t("log.incomplete")));
   const roles = roleFinder(height);
