@@ -680,12 +680,34 @@ func TestBrowser(t *testing.T) {
 			{"/proposal/1", "20-proposal", `/Ministry of the Interior voted yes \(weight \d+\)/.test(document.querySelector(".view").textContent)`},
 			{"/trust", "21-trust", `/Pinned from this server/.test(document.querySelector(".view").textContent)`},
 			{"/find/NO-SUCH-THING", "22-nothing-found", `/Nothing was found for NO-SUCH-THING/.test(document.querySelector(".view").textContent)`},
+			{"/log/P-NOBODY-READ", "23-empty-access-log", `/No agency ever asked for data about P-NOBODY-READ \(proven\)/.test(document.querySelector(".view").textContent) && document.querySelector(".verdict[data-verified=true]")`},
 		} {
 			b.goTo(tc.route)
 			poll[bool](b, `!!(`+tc.wait+`)`, tc.route)
 			require.NotContains(t, eval[string](b, `document.querySelector(".view").textContent`), "Something went wrong", tc.route)
 			b.shot(tc.shot)
 		}
+	})
+
+	t.Run("the keyboard: skip link, focus order, search", func(t *testing.T) {
+		b.t = t
+		b.goTo("/")
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`), chromedp.KeyEvent("\t")))
+		require.Equal(t, "skip", eval[string](b, `document.activeElement.id`), "the first Tab reaches the skip link")
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent("\r")))
+		require.Equal(t, "main", eval[string](b, `document.activeElement.id`), "the skip link moves the focus to the content")
+		require.Equal(t, "#/", eval[string](b, `location.hash`), "and keeps the page")
+		// From the content, Tab reaches the search form's controls in
+		// reading order: what to look for, then the text.
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent("\t")))
+		require.Equal(t, "search-kind", eval[string](b, `document.activeElement.id`))
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent("\t")))
+		require.Equal(t, "search-text", eval[string](b, `document.activeElement.id`))
+		b.markOld()
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent(testVIN+"\r")))
+		text, ok := b.verdict("")
+		require.True(t, ok, text)
+		require.Equal(t, "#/vehicle/"+testVIN, eval[string](b, `location.hash`), "a VIN is found by the search for anything")
 	})
 
 	t.Run("every control has a label", func(t *testing.T) {
@@ -773,7 +795,7 @@ func TestBrowserWithoutVerifier(t *testing.T) {
 	require.False(t, ok)
 	require.Equal(t, "Not verified: The verifier was not built into this govchain binary, so nothing on this page can be verified. "+
 		"Build it with `make web-wasm`, then rebuild govchain (`make build` does both).", text)
-	b.shot("23-verifier-not-built")
+	b.shot("24-verifier-not-built")
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	require.Empty(t, b.errors)

@@ -984,7 +984,9 @@ const routes = [
 let firstRoute = true;
 
 async function route() {
-  const path = location.hash.replace(/^#/, "") || "/";
+  // Only "#/..." is a route: an in-page anchor keeps the view.
+  if (location.hash && !location.hash.startsWith("#/") && !firstRoute) return;
+  const path = location.hash.startsWith("#/") ? location.hash.slice(1) : "/";
   const view = h("div", { className: "view" });
   replace(main, view);
   let found = false;
@@ -1057,6 +1059,12 @@ function showStatus() {
 }
 
 async function start() {
+  // The skip link moves the focus to the content without changing the
+  // route.
+  document.getElementById("skip").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   const sel = document.getElementById("lang");
   sel.addEventListener("change", () => {
     setLang(sel.value);
