@@ -30,8 +30,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/web/internal/tamper"
 )
 
 // The browser tests drive Debian's chromium, headless, through the page
@@ -252,11 +253,11 @@ func seed(t *testing.T, c *devChain) *seedData {
 	return d
 }
 
-// Tampering: how the proxy changes a certificate on its way to the page.
-type tamper int32
+// change is how the proxy changes a certificate on its way to the page.
+type change int32
 
 const (
-	tamperNone tamper = iota
+	tamperNone change = iota
 	tamperValue
 	tamperProof
 	tamperSignature
@@ -267,44 +268,9 @@ const (
 // changeValue changes one byte of a stored value: the parcel's area.
 func changeValue(t *testing.T, cert []byte) []byte {
 	t.Helper()
-	out := bytes.Replace(cert, []byte(`"area_m2": 1250`), []byte(`"area_m2": 1251`), 1)
-	require.NotEqual(t, cert, out, "the certificate holds no area of 1250 to change")
-	return out
-}
-
-// changeProof changes one base64 digit in the middle of the first proof.
-func changeProof(t *testing.T, cert []byte) []byte {
-	t.Helper()
-	m := regexp.MustCompile(`"data": "([A-Za-z0-9+/=]+)"`).FindSubmatchIndex(cert)
-	require.NotNil(t, m, "the certificate has no proof op")
-	out := bytes.Clone(cert)
-	i := (m[2] + m[3]) / 2
-	if out[i] == 'A' {
-		out[i] = 'B'
-	} else {
-		out[i] = 'A'
-	}
-	return out
-}
-
-// changeSignature changes one byte of the first signature in the commit
-// of header H+1.
-func changeSignature(t *testing.T, cert []byte) []byte {
-	t.Helper()
-	var c struct {
-		Block struct {
-			SignedHeader []byte `json:"signed_header"`
-		} `json:"block"`
-	}
-	require.NoError(t, json.Unmarshal(cert, &c))
-	var sh cmtproto.SignedHeader
-	require.NoError(t, sh.Unmarshal(c.Block.SignedHeader))
-	sh.Commit.Signatures[0].Signature[7] ^= 0x40
-	bz, err := sh.Marshal()
+	out, err := tamper.Value(cert, `"area_m2": 1250`, `"area_m2": 1251`)
 	require.NoError(t, err)
-	old := base64.StdEncoding.EncodeToString(c.Block.SignedHeader)
-	require.Equal(t, 1, bytes.Count(cert, []byte(old)))
-	return bytes.Replace(cert, []byte(old), []byte(base64.StdEncoding.EncodeToString(bz)), 1)
+	return out
 }
 
 // proxy is the test's proxy between the page and the API: it passes
@@ -325,7 +291,7 @@ func newProxy(t *testing.T, upstream string) *proxy {
 	require.NoError(t, err)
 	rp := httputil.NewSingleHostReverseProxy(target)
 	rp.ModifyResponse = func(res *http.Response) error {
-		mode := tamper(p.mode.Load())
+		mode := change(p.mode.Load())
 		if mode == tamperNone || res.StatusCode != http.StatusOK ||
 			!strings.HasPrefix(res.Request.URL.Path, "/api/v1/certificate/land/parcel/"+testParcel) {
 			return nil
@@ -337,11 +303,14 @@ func newProxy(t *testing.T, upstream string) *proxy {
 		_ = res.Body.Close()
 		switch mode {
 		case tamperValue:
-			body = changeValue(p.t, body)
+			body, err = tamper.Value(body, `"area_m2": 1250`, `"area_m2": 1251`)
 		case tamperProof:
-			body = changeProof(p.t, body)
+			body, err = tamper.Proof(body)
 		case tamperSignature:
-			body = changeSignature(p.t, body)
+			body, err = tamper.Signature(body)
+		}
+		if err != nil {
+			return err
 		}
 		p.changed.Add(1)
 		res.Body = io.NopCloser(bytes.NewReader(body))
@@ -351,7 +320,7 @@ func newProxy(t *testing.T, upstream string) *proxy {
 		return nil
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tamper(p.mode.Load()) == tamperOffline {
+		if change(p.mode.Load()) == tamperOffline {
 			p.offline.Add(1)
 			panic(http.ErrAbortHandler)
 		}
@@ -361,7 +330,7 @@ func newProxy(t *testing.T, upstream string) *proxy {
 	return p
 }
 
-func (p *proxy) set(m tamper) { p.mode.Store(int32(m)) }
+func (p *proxy) set(m change) { p.mode.Store(int32(m)) }
 
 // browser is a headless chromium tab, and the URLs of every request it
 // made.
@@ -563,7 +532,7 @@ func TestBrowser(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, file string
-		mode       tamper
+		mode       change
 		reason     *regexp.Regexp
 	}{
 		{"a value changed", "02-tampered-value", tamperValue,

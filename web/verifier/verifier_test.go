@@ -1,8 +1,6 @@
 package verifier
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -11,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/web/internal/tamper"
 )
 
 // The certificates in testdata/ were exported with `govchain certificate
@@ -110,29 +108,21 @@ func TestAgenciesAreBoundToTheirKeys(t *testing.T) {
 	require.ElementsMatch(t, []string{"finance", "interior", "justice", "transport"}, ids)
 }
 
-// tamper returns the certificate with old replaced by new exactly once.
-func tamper(t *testing.T, cert []byte, old, new string) []byte {
+// changed returns the certificate with old replaced by new exactly once.
+func changed(t *testing.T, cert []byte, old, new string) []byte {
 	t.Helper()
-	require.Equal(t, 1, bytes.Count(cert, []byte(old)), "%q must occur once", old)
-	return bytes.Replace(cert, []byte(old), []byte(new), 1)
+	out, err := tamper.Value(cert, old, new)
+	require.NoError(t, err)
+	return out
 }
 
 // flipSignature returns the certificate with one byte of the first
 // commit signature of its header changed.
 func flipSignature(t *testing.T, cert []byte) []byte {
 	t.Helper()
-	var c struct {
-		Block struct {
-			SignedHeader []byte `json:"signed_header"`
-		} `json:"block"`
-	}
-	require.NoError(t, json.Unmarshal(cert, &c))
-	var sh cmtproto.SignedHeader
-	require.NoError(t, sh.Unmarshal(c.Block.SignedHeader))
-	sh.Commit.Signatures[0].Signature[5] ^= 0x01
-	bz, err := sh.Marshal()
+	out, err := tamper.Signature(cert)
 	require.NoError(t, err)
-	return tamper(t, cert, base64.StdEncoding.EncodeToString(c.Block.SignedHeader), base64.StdEncoding.EncodeToString(bz))
+	return out
 }
 
 func TestCheckSaysWhyNot(t *testing.T) {
@@ -146,7 +136,7 @@ func TestCheckSaysWhyNot(t *testing.T) {
 		trust []byte
 		want  string
 	}{
-		{"a value", tamper(t, record, `"area_m2": 1250`, `"area_m2": 1251`), trust,
+		{"a value", changed(t, record, `"area_m2": 1250`, `"area_m2": 1251`), trust,
 			"verify: proof mismatch: key 10010d42452d32313030342d30313137 (entry 0) at state 70: the proof is for another key or value"},
 		{"a signature", flipSignature(t, record), trust, "verify: insufficient or invalid signatures: commit of header 71"},
 		{"another chain", record, []byte(other), `verify: wrong chain: certificate is of chain "govchain-dev", trust root of "other-1"`},
@@ -163,7 +153,7 @@ func TestCheckSaysWhyNot(t *testing.T) {
 	}
 	// A certificate that decodes but does not verify still says what it
 	// claims, for the page to show as unverified.
-	rep := Check(tamper(t, record, `"area_m2": 1250`, `"area_m2": 1251`), trust, nil)
+	rep := Check(changed(t, record, `"area_m2": 1250`, `"area_m2": 1251`), trust, nil)
 	require.Equal(t, "/land/parcel/BE-21004-0117", rep.Path)
 	require.Len(t, rep.Entries, 1)
 	require.Contains(t, string(rep.Entries[0].Value), `"area_m2":1251`)
@@ -171,26 +161,11 @@ func TestCheckSaysWhyNot(t *testing.T) {
 
 // A proof op changed in one byte (a base64 digit of its data) is refused.
 func TestCheckRefusesAChangedProof(t *testing.T) {
-	record := readTestdata(t, "record.json")
-	var c struct {
-		ProofOps []struct {
-			Data string `json:"data"`
-		} `json:"proof_ops"`
-	}
-	require.NoError(t, json.Unmarshal(record, &c))
-	data := c.ProofOps[0].Data
-	i := len(data) / 2
-	flipped := data[:i] + string("AB"[boolIndex(data[i] == 'A')]) + data[i+1:]
-	rep := Check(tamper(t, record, data, flipped), readTestdata(t, "genesis.json"), nil)
+	cert, err := tamper.Proof(readTestdata(t, "record.json"))
+	require.NoError(t, err)
+	rep := Check(cert, readTestdata(t, "genesis.json"), nil)
 	require.False(t, rep.Verified)
 	require.Contains(t, rep.Error, "verify: proof mismatch")
-}
-
-func boolIndex(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func TestAgencyListBindsItsEntries(t *testing.T) {
