@@ -279,6 +279,7 @@ func changeValue(t *testing.T, cert []byte) []byte {
 type proxy struct {
 	t       *testing.T
 	srv     *httptest.Server
+	failed  atomic.Int32 // requests the proxy could not pass on or change
 	mode    atomic.Int32
 	offline atomic.Int32 // requests refused while offline
 	changed atomic.Int32 // certificates changed
@@ -318,6 +319,11 @@ func newProxy(t *testing.T, upstream string) *proxy {
 		res.Header.Set("Content-Length", fmt.Sprint(len(body)))
 		res.Header.Del("ETag")
 		return nil
+	}
+	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		p.failed.Add(1)
+		t.Logf("proxy: %s: %v", r.URL, err)
+		w.WriteHeader(http.StatusBadGateway)
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if change(p.mode.Load()) == tamperOffline {
@@ -552,6 +558,7 @@ func TestBrowser(t *testing.T) {
 			require.False(t, ok, text)
 			require.Regexp(t, tc.reason, text)
 			require.Greater(t, px.changed.Load(), before, "the proxy changed the certificate")
+			require.Zero(t, px.failed.Load(), "the proxy passed on every answer")
 			require.Equal(t, "What follows is what the node claims; it was not verified.", eval[string](b, `document.querySelector(".record .warning").textContent`))
 			b.shot(tc.file)
 		})
@@ -660,6 +667,32 @@ func TestBrowser(t *testing.T) {
 			require.NotContains(t, eval[string](b, `document.querySelector(".view").textContent`), "Something went wrong", tc.route)
 			b.shot(tc.shot)
 		}
+	})
+
+	t.Run("another trust root", func(t *testing.T) {
+		b.t = t
+		genesis, err := os.ReadFile(filepath.Join(chain.home, "config", "genesis.json"))
+		require.NoError(t, err)
+		other := bytes.Replace(genesis, []byte(`"chain_id": "govchain-dev"`), []byte(`"chain_id": "other-1"`), 1)
+		require.NotEqual(t, genesis, other)
+		b.goTo("/trust")
+		b.drop("trust-file", "notes.txt", []byte("not a trust root"))
+		poll[bool](b, `/That file is not a trust root: verify: malformed certificate/.test(document.querySelector(".view").textContent)`, "the refusal of a file that is no trust root")
+		b.drop("trust-file", "other-genesis.json", other)
+		poll[bool](b, `/Pinned the trust root of other-genesis.json/.test(document.querySelector(".view").textContent)`, "the other trust root pinned")
+		require.Contains(t, eval[string](b, `document.getElementById("verifier-status").textContent`), "Trust root: chain other-1, 1 validators.")
+		require.Contains(t, eval[string](b, `document.getElementById("verifier-status").textContent`), "This server's trust root differs from the one you pinned.")
+		b.goTo("/parcel/" + testParcel)
+		text, ok := b.verdict("")
+		require.False(t, ok)
+		require.Equal(t, `Not verified: verify: wrong chain: certificate is of chain "govchain-dev", trust root of "other-1"`, text)
+		b.shot("25-other-trust-root")
+		b.goTo("/trust")
+		require.NoError(t, chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(".view button"))))
+		poll[bool](b, `/Pinned this server's trust root/.test(document.querySelector(".view").textContent)`, "the server's trust root pinned again")
+		b.goTo("/parcel/" + testParcel)
+		text, ok = b.verdict("")
+		require.True(t, ok, text)
 	})
 
 	t.Run("the keyboard: skip link, focus order, search", func(t *testing.T) {

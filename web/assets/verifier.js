@@ -22,6 +22,8 @@ export const state = {
   trustPinnedAt: "",
   // nodeTrust: the server's trust root when it differs from the pinned one.
   nodeTrust: null,
+  // serverTrust: the server's trust root, if it serves one.
+  serverTrust: null,
   // agencies: [{id, name, pub_key}] proven by /agency/list.
   agencies: [],
 };
@@ -88,12 +90,18 @@ function summarise(bytes) {
   return JSON.parse(globalThis.govchainTrust(typeof bytes === "string" ? enc.encode(bytes) : bytes));
 }
 
+// differs says whether the server's trust root is not the pinned one.
+function differs() {
+  const s = state.serverTrust;
+  return s && state.trust && JSON.stringify(s.file) !== JSON.stringify(state.trust.file) ? s : null;
+}
+
 function pin(sum, source, name) {
   state.trust = sum;
   state.trustSource = source;
   state.trustName = name || "";
   state.trustPinnedAt = new Date().toISOString();
-  state.nodeTrust = null;
+  state.nodeTrust = differs();
   localStorage.setItem(TRUST_KEY, JSON.stringify({ file: sum.file, source, name: state.trustName, pinned_at: state.trustPinnedAt }));
   state.agencies = loadAgencies(sum.chain_id);
   changed();
@@ -134,17 +142,18 @@ export async function initTrust() {
   } catch {
     node = null;
   }
+  state.serverTrust = node && !node.error ? node : null;
   if (!state.trust) {
-    if (node && !node.error) pin(node, "node", "");
-  } else if (node && !node.error && JSON.stringify(node.file) !== JSON.stringify(state.trust.file)) {
-    state.nodeTrust = node;
+    if (state.serverTrust) pin(state.serverTrust, "node", "");
+  } else {
+    state.nodeTrust = differs();
   }
   changed();
 }
 
 // useNodeTrust pins the server's trust root in place of the pinned one.
 export function useNodeTrust() {
-  if (state.nodeTrust) pin(state.nodeTrust, "node", "");
+  if (state.serverTrust) pin(state.serverTrust, "node", "");
 }
 
 // loadTrustFile reads a genesis.json or validator-set file and, if it is

@@ -18,12 +18,13 @@ import (
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 )
 
-// Value returns cert with the one occurrence of old (a piece of a stored
-// value, such as `"area_m2": 1250`) replaced by new, which should differ
-// from it in one byte.
+// Value returns cert with the first occurrence of old (a piece of a
+// stored value, such as `"area_m2": 1250`: in a history or list, the
+// anchor's comes first) replaced by new, which should differ from it in
+// one byte.
 func Value(cert []byte, old, new string) ([]byte, error) {
-	if n := bytes.Count(cert, []byte(old)); n != 1 {
-		return nil, fmt.Errorf("tamper: %q occurs %d times in the certificate, not once", old, n)
+	if !bytes.Contains(cert, []byte(old)) {
+		return nil, fmt.Errorf("tamper: %q is not in the certificate", old)
 	}
 	return bytes.Replace(cert, []byte(old), []byte(new), 1), nil
 }
@@ -70,5 +71,9 @@ func Signature(cert []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tamper: %w", err)
 	}
-	return Value(cert, base64.StdEncoding.EncodeToString(c.Block.SignedHeader), base64.StdEncoding.EncodeToString(bz))
+	old := base64.StdEncoding.EncodeToString(c.Block.SignedHeader)
+	if n := bytes.Count(cert, []byte(old)); n != 1 {
+		return nil, fmt.Errorf("tamper: the signed header occurs %d times in the certificate, not once", n)
+	}
+	return bytes.Replace(cert, []byte(old), []byte(base64.StdEncoding.EncodeToString(bz)), 1), nil
 }
