@@ -263,6 +263,11 @@ const (
 	tamperSignature
 	// tamperOffline refuses every request: the node is gone.
 	tamperOffline
+	// tamperOtherRecord answers with the genuine certificate of another
+	// record (the vehicle's history), tamperOlderState with the genuine
+	// certificate of an older state.
+	tamperOtherRecord
+	tamperOlderState
 )
 
 // changeValue changes one byte of a stored value: the parcel's area.
@@ -291,9 +296,31 @@ func newProxy(t *testing.T, upstream string) *proxy {
 	target, err := url.Parse(upstream)
 	require.NoError(t, err)
 	rp := httputil.NewSingleHostReverseProxy(target)
+	direct := rp.Director
+	rp.Director = func(r *http.Request) {
+		direct(r)
+		if !strings.HasPrefix(r.URL.Path, "/api/v1/certificate/land/parcel/"+testParcel+"/history") {
+			return
+		}
+		switch change(p.mode.Load()) {
+		case tamperOtherRecord:
+			r.URL.Path = "/api/v1/certificate/vehicle/vehicle/" + testVIN + "/history"
+			p.changed.Add(1)
+		case tamperOlderState:
+			q := r.URL.Query()
+			var h int64
+			_, err := fmt.Sscan(q.Get("height"), &h)
+			if err != nil || h < 3 {
+				return
+			}
+			q.Set("height", fmt.Sprint(h-2))
+			r.URL.RawQuery = q.Encode()
+			p.changed.Add(1)
+		}
+	}
 	rp.ModifyResponse = func(res *http.Response) error {
 		mode := change(p.mode.Load())
-		if mode == tamperNone || res.StatusCode != http.StatusOK ||
+		if mode != tamperValue && mode != tamperProof && mode != tamperSignature || res.StatusCode != http.StatusOK ||
 			!strings.HasPrefix(res.Request.URL.Path, "/api/v1/certificate/land/parcel/"+testParcel) {
 			return nil
 		}
@@ -546,6 +573,10 @@ func TestBrowser(t *testing.T) {
 		{"a proof changed", "03-tampered-proof", tamperProof, regexp.MustCompile(`^Not verified: .*verify: proof mismatch: `)},
 		{"a signature changed", "04-tampered-signature", tamperSignature,
 			regexp.MustCompile(`^Not verified: verify: insufficient or invalid signatures: commit of header \d+: `)},
+		{"another record's certificate", "04a-other-record", tamperOtherRecord,
+			regexp.MustCompile(`^Not verified: the server sent the certificate of /vehicle/vehicle/` + testVIN + `/history, not of /land/parcel/` + testParcel + `/history$`)},
+		{"an older state's certificate", "04b-older-state", tamperOlderState,
+			regexp.MustCompile(`^Not verified: the server sent the state at height (\d+), not at height \d+$`)},
 	} {
 		t.Run("the node's answer with "+tc.name, func(t *testing.T) {
 			b.t = t

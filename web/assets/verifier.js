@@ -253,14 +253,25 @@ export async function fetchVerified(path, opts) {
   return fetchNow(path, opts);
 }
 
-async function fetchNow(path, opts) {
+async function fetchNow(path, opts = {}) {
   let bytes;
   try {
     bytes = await api.certificate(path, opts);
   } catch (e) {
     return { error: e };
   }
-  return { report: await verifyNow(bytes), bytes };
+  return { report: answers(await verifyNow(bytes), path, opts.height), bytes };
+}
+
+// answers checks that a verified report is the answer asked for: a
+// certificate proves what its own path held at its own height, so a
+// server that sends a genuine certificate of another record, or of
+// another state, has not answered the question.
+function answers(rep, path, height) {
+  if (!rep.verified) return rep;
+  if (rep.path !== path) return { ...rep, verified: false, error: t("answer.path", { got: rep.path, path }) };
+  if (height && rep.height !== height) return { ...rep, verified: false, error: t("answer.height", { got: rep.height, height }) };
+  return rep;
 }
 
 // refreshAgencies verifies /agency/list at height and, if it verifies,
