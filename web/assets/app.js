@@ -557,7 +557,7 @@ async function viewAccount(view, addr) {
     [t("account.roles"), `/agency/account/${addr}/roles`, (v) => h("p", {}, joinList((v.roles || []).map((r) => t("role." + r, null, true) || humanise(r))) || t("none"))],
     [t("account.parcels"), `/land/owner/${addr}/parcels`, (v, rep) => listOf(bindCount(rep, v.parcel_count), (e) => [link("/parcel/" + encodeURIComponent(e.parcel_id), e.parcel_id), " ", fmtShare(e.shares, e.denominator)])],
     [t("account.vehicles"), `/vehicle/owner/${addr}/vehicles`, (v, rep) => listOf(bindCount(rep, v.vehicle_count), (e) => [link("/vehicle/" + encodeURIComponent(e.vin), e.vin), " ", t("since"), " ", timeEl(e.since)])],
-    [t("account.invoices"), `/invoice/buyer/${addr}/invoices`, (v, rep) => listOf(rep, (e) => [link(`/invoice/${e.issuer}/${encodeURIComponent(e.number)}`, e.number), " ", account(e.issuer)])],
+    [t("account.invoices"), `/invoice/buyer/${addr}/invoices`, (v, rep) => listOf(bindCount(rep, Math.min(v.document_count, invoicePage)), (e) => [link(`/invoice/${e.issuer}/${encodeURIComponent(e.number)}`, e.number), " ", account(e.issuer)])],
   ];
   const sections = parts.map(([title]) => section(view, title, h("p", {}, t("verifying"))));
   await Promise.all(parts.map(async ([, path, render], i) => {
@@ -571,6 +571,10 @@ async function viewAccount(view, addr) {
     s.append(...[rendered].flat());
   }));
 }
+
+// invoicePage is how many of a buyer's documents one answer lists (the
+// invoice registry's page size).
+const invoicePage = 100;
 
 function listOf(rep, render) {
   const items = values(rep).slice(1);
