@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -63,6 +64,10 @@ type Certified struct {
 	AbsentAnswer abcitypes.ResponseQuery
 }
 
+// ErrNotList is wrapped by the refusal of a complete certificate for a
+// path that is not a numbered list.
+var ErrNotList = errors.New("client: a complete certificate needs a numbered list (a record's /history, a subject's /sharing/log/SUBJECT, or /gov/evidence)")
+
 // NoAnchorError is the answer to a complete certificate of a numbered
 // list whose anchor (the record whose history it is, the subject whose log
 // it is) does not exist at the height: a certificate without Complete
@@ -111,7 +116,7 @@ func (c *Client) Certify(ctx context.Context, path string, opts CertificateOptio
 		path = "/" + path
 	}
 	if _, ok := app.EntryKey(path, 0); opts.Complete && !ok {
-		return nil, fmt.Errorf("client: a complete certificate needs a numbered list (a record's /history, or /gov/evidence): %s is not one", path)
+		return nil, fmt.Errorf("%w: %s is not one", ErrNotList, path)
 	}
 	header := opts.Header
 	if header == nil {
@@ -165,9 +170,7 @@ func (c *Client) certify(ctx context.Context, path string, height int64, header 
 		},
 		ValidatorChanges: []verify.ValidatorChange{},
 	}
-	for _, op := range resp.ProofOps.Ops {
-		cert.ProofOps = append(cert.ProofOps, verify.ProofOp{Type: op.Type, Key: op.Key, Data: op.Data})
-	}
+	cert.ProofOps = append(cert.ProofOps, proofOps(resp.ProofOps.Ops)...)
 	switch {
 	case resp.Code != 0:
 		cert.Kind = verify.KindAbsence
@@ -229,10 +232,9 @@ func (cd *Certified) completeList(ctx context.Context, c *Client) error {
 	case resp.Height != cert.Height || resp.ProofOps == nil || len(resp.ProofOps.Ops) != 1:
 		return fmt.Errorf("%w: the node returned no absence proof of %x at state %d", ErrProof, next, cert.Height)
 	}
-	op := resp.ProofOps.Ops[0]
 	cert.Kind = verify.KindComplete
 	cert.Absent = verify.HexBytes(next)
-	cert.ProofOps = append(cert.ProofOps, verify.ProofOp{Type: op.Type, Key: op.Key, Data: op.Data})
+	cert.ProofOps = append(cert.ProofOps, proofOps(resp.ProofOps.Ops)...)
 	cd.AbsentAnswer = resp
 	return nil
 }
