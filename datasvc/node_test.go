@@ -155,7 +155,8 @@ func startChain() (*chain, error) {
 		return nil, err
 	}
 	rpc, p2p := freeAddr(), freeAddr()
-	node := exec.Command(c.bin, "start", "--home", c.home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+p2p, "--log-level", "*:error")
+	node := exec.Command(c.bin, "start", "--home", c.home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+p2p,
+		"--web-laddr", "127.0.0.1:0", "--log-level", "*:error")
 	logFile, err := os.Create(filepath.Join(dir, "node.log"))
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ func startDevNode(t *testing.T, chainID string) *devNode {
 	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), cancel: cancel, done: make(chan int, 1)}
 	go func() {
 		n.done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
-			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--log-level", "*:error"}, io.Discard, io.Discard)
+			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0", "--log-level", "*:error"}, io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()
