@@ -63,11 +63,7 @@ func (h *handler) broadcast(ctx context.Context, r *http.Request) (*reply, error
 	if err != nil {
 		return nil, err
 	}
-	out := &Tx{Hash: res.Hash, Height: res.Height, Code: res.Code, Codespace: res.Codespace, Log: res.Log, Events: res.Events}
-	if out.Events == nil {
-		out.Events = []client.Event{}
-	}
-	return &reply{body: out}, nil
+	return &reply{body: &Tx{Hash: res.Hash, Height: res.Height, Code: res.Code, Codespace: res.Codespace, Log: res.Log, Events: events(res.Events)}}, nil
 }
 
 func (h *handler) tx(ctx context.Context, r *http.Request) (*reply, error) {
@@ -84,17 +80,30 @@ func (h *handler) tx(ctx context.Context, r *http.Request) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Tx{Hash: fmt.Sprintf("%X", hash), Height: res.Height, Index: res.Index, Code: res.TxResult.Code,
-		Codespace: res.TxResult.Codespace, Log: res.TxResult.Log, Events: []client.Event{}}
+	var evs []client.Event
 	for _, e := range res.TxResult.Events {
-		ev := client.Event{Type: e.Type, Attrs: []client.Attr{}}
+		ev := client.Event{Type: e.Type}
 		for _, a := range e.Attributes {
 			ev.Attrs = append(ev.Attrs, client.Attr{Key: a.Key, Value: a.Value})
 		}
-		out.Events = append(out.Events, ev)
+		evs = append(evs, ev)
 	}
+	out := &Tx{Hash: fmt.Sprintf("%X", hash), Height: res.Height, Index: res.Index, Code: res.TxResult.Code,
+		Codespace: res.TxResult.Codespace, Log: res.TxResult.Log, Events: events(evs)}
 	if json.Valid(res.Tx) {
 		out.Tx = json.RawMessage(res.Tx)
 	}
 	return &reply{body: out, pinned: true}, nil
+}
+
+// events returns evs with every list an array in JSON (none is null).
+func events(evs []client.Event) []client.Event {
+	out := make([]client.Event, 0, len(evs))
+	for _, e := range evs {
+		if e.Attrs == nil {
+			e.Attrs = []client.Attr{}
+		}
+		out = append(out, e)
+	}
+	return out
 }
