@@ -92,20 +92,37 @@ func registryPath(r *http.Request) (string, error) {
 	return "/" + p, nil
 }
 
+// pathRequest is what a query or certificate request asks: the registry
+// path, ?height=N (0: the latest) and its one boolean parameter.
+type pathRequest struct {
+	path   string
+	height int64
+	flag   bool
+}
+
+// readPathRequest reads a query or certificate request whose boolean
+// parameter is named flag.
+func readPathRequest(r *http.Request, flag string) (pathRequest, error) {
+	var (
+		pr  pathRequest
+		err error
+	)
+	if pr.path, err = registryPath(r); err != nil {
+		return pr, err
+	}
+	if pr.height, err = heightParam(r); err != nil {
+		return pr, err
+	}
+	pr.flag, err = boolParam(r, flag)
+	return pr, err
+}
+
 func (h *handler) query(ctx context.Context, r *http.Request) (*reply, error) {
-	path, err := registryPath(r)
+	pr, err := readPathRequest(r, "prove")
 	if err != nil {
 		return nil, err
 	}
-	height, err := heightParam(r)
-	if err != nil {
-		return nil, err
-	}
-	prove, err := boolParam(r, "prove")
-	if err != nil {
-		return nil, err
-	}
-	res, err := h.cl.Query(ctx, path, client.QueryOptions{Height: height, Prove: prove, HeaderWait: h.timeout})
+	res, err := h.cl.Query(ctx, pr.path, client.QueryOptions{Height: pr.height, Prove: pr.flag, HeaderWait: h.timeout})
 	if err != nil {
 		return nil, err
 	}
@@ -118,23 +135,15 @@ func (h *handler) query(ctx context.Context, r *http.Request) (*reply, error) {
 	if res.Proof != nil {
 		out.Proof = proofOf(res.Proof, res.Value)
 	}
-	return &reply{body: out, pinned: height > 0}, nil
+	return &reply{body: out, pinned: pr.height > 0}, nil
 }
 
 func (h *handler) certificate(ctx context.Context, r *http.Request) (*reply, error) {
-	path, err := registryPath(r)
+	pr, err := readPathRequest(r, "complete")
 	if err != nil {
 		return nil, err
 	}
-	height, err := heightParam(r)
-	if err != nil {
-		return nil, err
-	}
-	complete, err := boolParam(r, "complete")
-	if err != nil {
-		return nil, err
-	}
-	cert, err := h.cl.Certificate(ctx, path, client.CertificateOptions{Height: height, Complete: complete, HeaderWait: h.timeout})
+	cert, err := h.cl.Certificate(ctx, pr.path, client.CertificateOptions{Height: pr.height, Complete: pr.flag, HeaderWait: h.timeout})
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +151,7 @@ func (h *handler) certificate(ctx context.Context, r *http.Request) (*reply, err
 	if err != nil {
 		return nil, err
 	}
-	return &reply{raw: bz, pinned: height > 0}, nil
+	return &reply{raw: bz, pinned: pr.height > 0}, nil
 }
 
 func (h *handler) trustRoot(context.Context, *http.Request) (*reply, error) {
