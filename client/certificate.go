@@ -68,10 +68,11 @@ type Certified struct {
 // path that is not a numbered list.
 var ErrNotList = errors.New("client: a complete certificate needs a numbered list (a record's /history, a subject's /sharing/log/SUBJECT, or /gov/evidence)")
 
-// NoAnchorError is the answer to a complete certificate of a numbered
-// list whose anchor (the record whose history it is, the subject whose log
-// it is) does not exist at the height: a certificate without Complete
-// proves that absence. Query is the node's not-found answer.
+// NoAnchorError is the answer to a complete certificate of a history
+// whose record does not exist at the height: a certificate without
+// Complete proves that absence. (Any other numbered list without an
+// anchor, such as the access log of a subject nobody read, is complete
+// and empty.) Query is the node's not-found answer.
 type NoAnchorError struct {
 	Query *QueryError
 }
@@ -109,8 +110,10 @@ func (c *Client) Certificate(ctx context.Context, path string, opts CertificateO
 // Its kind follows from the answer: record (one record), history (a path
 // ending in /history), list (any other multi-key answer), absence (the
 // record does not exist), complete (with opts.Complete). An answer without
-// proofs (an unknown path, a malformed id) is a *QueryError; a complete
-// certificate of a list whose anchor is absent is a *NoAnchorError.
+// proofs (an unknown path, a malformed id) is a *QueryError. A complete
+// certificate of a history whose record is absent is a *NoAnchorError; of
+// any other list whose anchor is absent, it is complete and empty (the
+// anchor and entry 0 proven absent).
 func (c *Client) Certify(ctx context.Context, path string, opts CertificateOptions) (*Certified, error) {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
@@ -204,20 +207,27 @@ func (c *Client) certify(ctx context.Context, path string, height int64, header 
 // completeList makes cd, the certificate of a numbered list's answer, a
 // complete one: it asks the node, at the same state, for the proof that
 // the entry after the last (the anchor's count) is absent (the path
-// /store/{key}), and adds that key and proof.
+// /store/{key}), and adds that key and proof. A list whose anchor is
+// absent counts 0: the proof of entry 0's absence follows that of the
+// anchor, and the certificate carries no entry. A history's anchor is its
+// record, whose absence is no list: it is refused.
 func (cd *Certified) completeList(ctx context.Context, c *Client) error {
 	cert := cd.Certificate
+	var n uint64
 	switch cert.Kind {
 	case verify.KindAbsence:
-		r := cd.Answer
-		return &NoAnchorError{Query: &QueryError{Path: cert.Path, Code: r.Code, Codespace: r.Codespace, Log: r.Log, Height: r.Height, Key: r.Key}}
+		if strings.HasSuffix(cert.Path, "/history") {
+			r := cd.Answer
+			return &NoAnchorError{Query: &QueryError{Path: cert.Path, Code: r.Code, Codespace: r.Codespace, Log: r.Log, Height: r.Height, Key: r.Key}}
+		}
 	case verify.KindHistory, verify.KindList:
+		var ok bool
+		n, ok = app.EntryCount(cert.Path, cert.Entries[0].Value)
+		if !ok || n != uint64(len(cert.Entries)-1) {
+			return fmt.Errorf("%w: the node answered %s with %d entries, but its anchor does not count as many", ErrProof, cert.Path, len(cert.Entries)-1)
+		}
 	default:
 		return fmt.Errorf("%w: the node answered %s with one record, not a numbered list", ErrProof, cert.Path)
-	}
-	n, ok := app.EntryCount(cert.Path, cert.Entries[0].Value)
-	if !ok || n != uint64(len(cert.Entries)-1) {
-		return fmt.Errorf("%w: the node answered %s with %d entries, but its anchor does not count as many", ErrProof, cert.Path, len(cert.Entries)-1)
 	}
 	next, _ := app.EntryKey(cert.Path, n)
 	store := "/store/" + hex.EncodeToString(next)
@@ -243,11 +253,13 @@ func (cd *Certified) completeList(ctx context.Context, c *Client) error {
 // hash of the header in the certificate, which is not verified here (see
 // verify.Verify).
 func (cd *Certified) CheckProofs() error {
+	var err error
 	if cd.Answer.Code != 0 {
-		_, err := VerifyAbsent(cd.Certificate.Path, cd.Answer, cd.Certificate.Block.AppHash)
-		return err
+		_, err = VerifyAbsent(cd.Certificate.Path, cd.Answer, cd.Certificate.Block.AppHash)
+	} else {
+		_, _, err = Verify(cd.Certificate.Path, cd.Answer, cd.Certificate.Block.AppHash)
 	}
-	if _, _, err := Verify(cd.Certificate.Path, cd.Answer, cd.Certificate.Block.AppHash); err != nil {
+	if err != nil {
 		return err
 	}
 	if cd.Certificate.Kind == verify.KindComplete {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govchain/govchain/app/core"
@@ -24,9 +25,14 @@ import (
 // with the record says at which height, and with which proof. A missing
 // record is Query's *QueryError (with its verified absence proof when
 // proofs were asked for); its Code is the module's not-found code (for
-// example sharing.ErrRequestNotFound.Code()). An identifier that is not
-// one (core.ValidateID) is refused before anything is asked, so that no
-// argument can name another path.
+// example sharing.ErrRequestNotFound.Code()). A list whose anchor is not
+// written yet (an agency without keys, a subject nobody read: see
+// SharingEmptyList) is an answer, not an error: the anchor the module
+// reads in its place (a count of 0) and no entries, with a *QueryResult
+// whose Value is nil, whose Key is the anchor's and whose Proof, with
+// proofs asked for, is the verified proof that the anchor is absent. An
+// identifier that is not one (core.ValidateID) is refused before anything
+// is asked, so that no argument can name another path.
 
 // SharingPurposes returns every purpose code's record, retired ones
 // included, in code order.
@@ -105,8 +111,7 @@ func (c *Client) SharingPurpose(ctx context.Context, code string, opts QueryOpti
 // ombudsman compares each DiscloseAt with a proven block time
 // (Result.Proof.HeaderTime) to find the overdue ones: the chain keeps them
 // sealed until a transaction discloses them. Before the first covert
-// request the list is the node's not-found *QueryError (code
-// sharing.ErrRequestNotFound.Code()).
+// request the list is empty (a count of 0).
 func (c *Client) SharingSealed(ctx context.Context, opts QueryOptions) (*sharing.SealedIndex, []sharing.SealedRef, *QueryResult, error) {
 	idx, refs, res, err := sharingList[sharing.SealedIndex, sharing.SealedRef](ctx, c, "/sharing/sealed", opts)
 	if err != nil {
@@ -268,11 +273,14 @@ type SharingAccessLog struct {
 	// Entries are entries 0 to Head.Count-1, in order.
 	Entries []sharing.LogEntry
 	// Result is the answer the log was decoded from (its height, and with
-	// proofs its Proof of the head and of every entry).
+	// proofs its Proof of the head and of every entry). For a subject
+	// nobody read, which has no head yet, its Value is nil and its Proof,
+	// with proofs, is the verified absence proof of the head's key.
 	Result *QueryResult
 	// Absence is set when proofs were asked for: the verified absence
 	// proof of entry Head.Count at the same height. With the proven head
-	// and entries it shows the log complete.
+	// (or its proven absence, for a count of 0) and entries it shows the
+	// log complete.
 	Absence *Proof
 }
 
@@ -281,8 +289,9 @@ type SharingAccessLog struct {
 // counts them. With opts.Prove every one is proven, and SharingLog also
 // asks for entry count at the same height and requires its absence to be
 // proven (Absence): an answer that leaves out the log's last entries
-// fails with ErrProof. A subject without a log (no access yet) is the
-// node's not-found *QueryError (code sharing.ErrLogNotFound.Code()).
+// fails with ErrProof. A subject nobody read has no head: its log is
+// complete and empty (Head.Count 0, no entries), and with opts.Prove both
+// the head and entry 0 are proven absent.
 func (c *Client) SharingLog(ctx context.Context, subject string, opts QueryOptions) (*SharingAccessLog, error) {
 	p, err := sharingPath("log", "subject", subject)
 	if err != nil {
@@ -300,13 +309,15 @@ func (c *Client) SharingLog(ctx context.Context, subject string, opts QueryOptio
 			return nil, fmt.Errorf("client: %s: entry %d has sequence number %d", p, i, e.Seq)
 		}
 	}
-	raw, err := listEntries(res)
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range raw[1:] {
-		if want := sharing.LogEntryKey(subject, uint64(i)); !bytes.Equal(e.Key, want) {
-			return nil, fmt.Errorf("client: %s: entry %d is key %x, not the log's entry %x", p, i, []byte(e.Key), want)
+	if res.Value != nil {
+		raw, err := listEntries(res)
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range raw[1:] {
+			if want := sharing.LogEntryKey(subject, uint64(i)); !bytes.Equal(e.Key, want) {
+				return nil, fmt.Errorf("client: %s: entry %d is key %x, not the log's entry %x", p, i, []byte(e.Key), want)
+			}
 		}
 	}
 	out := &SharingAccessLog{Head: *head, Entries: entries, Result: res}
@@ -342,6 +353,64 @@ func sharingPath(word string, nameIDs ...string) (string, error) {
 	return p, nil
 }
 
+// SharingEmptyList reports whether err, what Query answered for path, is
+// the answer of a sharing list that is empty because its anchor was never
+// written: the node's not-found *QueryError, with the list's own
+// not-found code, for the very key the path names as the list's anchor.
+// The lists are /sharing/purposes, /sharing/keys/{agency},
+// /sharing/grants/{owner}/{grantee}, /sharing/grantee/{agency},
+// /sharing/sealed and /sharing/log/{subject}: the module writes a list's
+// anchor with its first entry, and reads a missing anchor as its zero
+// record. anchor is that record as the module encodes it (compact JSON:
+// the ids the path names, counts of 0). qe is the not-found error; its
+// Proof, when proofs were asked for, is the verified proof that the
+// anchor is absent, which a caller that asked for proofs must require. A
+// missing record (a record's or a consent's history, an entry of a log)
+// is not an empty list: ok is false for any other path or error.
+func SharingEmptyList(path string, err error) (anchor []byte, qe *QueryError, ok bool) {
+	if !errors.As(err, &qe) || qe.Codespace != codespace {
+		return nil, nil, false
+	}
+	code, zero, known := sharingEmptyAnchor(path)
+	if !known || qe.Code != code {
+		return nil, nil, false
+	}
+	if key, bound := PathKey(path); !bound || !bytes.Equal(key, qe.Key) {
+		return nil, nil, false
+	}
+	b, err := json.Marshal(zero)
+	if err != nil {
+		return nil, nil, false
+	}
+	return b, qe, true
+}
+
+// sharingEmptyAnchor returns, for a list path of the sharing module, the
+// code its missing anchor is answered with and the record the module
+// reads in the anchor's place (its get functions' zero values).
+func sharingEmptyAnchor(path string) (notFound uint32, anchor any, ok bool) {
+	rest, found := strings.CutPrefix(path, "/"+sharing.Name+"/")
+	if !found {
+		return 0, nil, false
+	}
+	p := strings.Split(rest, "/")
+	switch {
+	case len(p) == 1 && p[0] == "purposes":
+		return sharing.ErrPurposeNotFound.Code(), sharing.PurposeIndex{Codes: []string{}}, true
+	case len(p) == 2 && p[0] == "keys":
+		return sharing.ErrKeyNotFound.Code(), sharing.KeyIndex{Agency: p[1], Active: []string{}}, true
+	case len(p) == 3 && p[0] == "grants":
+		return sharing.ErrGrantNotFound.Code(), sharing.GrantPair{Owner: p[1], Grantee: p[2]}, true
+	case len(p) == 2 && p[0] == "grantee":
+		return sharing.ErrGrantNotFound.Code(), sharing.GranteeGrants{Agency: p[1]}, true
+	case len(p) == 1 && p[0] == "sealed":
+		return sharing.ErrRequestNotFound.Code(), sharing.SealedIndex{}, true
+	case len(p) == 2 && p[0] == "log":
+		return sharing.ErrLogNotFound.Code(), sharing.LogHead{Subject: p[1]}, true
+	}
+	return 0, nil, false
+}
+
 // sharingRecord queries path, a single-record answer, and decodes it as a
 // T.
 func sharingRecord[T any](ctx context.Context, c *Client, path string, opts QueryOptions) (*T, *QueryResult, error) {
@@ -357,9 +426,19 @@ func sharingRecord[T any](ctx context.Context, c *Client, path string, opts Quer
 }
 
 // sharingList queries path, a list answer, and decodes its anchor as an A
-// and every other entry as an E, in order.
+// and every other entry as an E, in order. A list without an anchor
+// (SharingEmptyList; with opts.Prove, proven absent) is the anchor the
+// module reads in its place and no entries, with a result whose Value is
+// nil.
 func sharingList[A, E any](ctx context.Context, c *Client, path string, opts QueryOptions) (*A, []E, *QueryResult, error) {
 	res, err := c.Query(ctx, path, opts)
+	if empty, qe, ok := SharingEmptyList(path, err); ok && (qe.Proof != nil || !opts.Prove) {
+		anchor := new(A)
+		if err := json.Unmarshal(empty, anchor); err != nil {
+			return nil, nil, nil, fmt.Errorf("client: %s: the empty anchor does not decode: %w", path, err)
+		}
+		return anchor, []E{}, &QueryResult{Path: qe.Path, Height: qe.Height, Key: qe.Key, Proof: qe.Proof}, nil
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -300,12 +300,102 @@ func TestSharingLog(t *testing.T) {
 	require.ErrorIs(t, err, ErrProof)
 	require.ErrorContains(t, err, "entry 2 exists beyond the head's count")
 
-	// No log yet: the node's not-found answer.
+	// Nobody read P-2: no head, a complete empty log; with proofs the head
+	// and entry 0 are proven absent in the same state.
+	for _, opts := range []QueryOptions{{}, {Prove: true}} {
+		log, err = cl.SharingLog(ctx, "P-2", opts)
+		require.NoError(t, err)
+		require.Equal(t, sharing.LogHead{Subject: "P-2"}, log.Head)
+		require.Empty(t, log.Entries)
+		require.Nil(t, log.Result.Value)
+		require.Equal(t, sharing.LogHeadKey("P-2"), log.Result.Key)
+		require.Equal(t, opts.Prove, log.Result.Proof != nil)
+		require.Equal(t, opts.Prove, log.Absence != nil)
+		if opts.Prove {
+			require.True(t, log.Result.Proof.BoundToPath, "the absence is of the head's key")
+			require.True(t, log.Absence.BoundToPath, "the absence is of entry 0's key")
+			require.Equal(t, log.Result.Proof.AppHash, log.Absence.AppHash)
+		}
+	}
+	// A node that answers entry 0 of P-2 although the head is absent.
+	records[string(sharing.LogEntryKey("P-2", 0))] = sharing.LogEntry{Seq: 0, Kind: sharing.KindRequest}
+	_, cl3 := newSharingNode(t, records)
+	_, err = cl3.SharingLog(ctx, "P-2", QueryOptions{Prove: true})
+	require.ErrorIs(t, err, ErrProof)
+	require.ErrorContains(t, err, "entry 0 exists beyond the head's count")
+	// A node that denies the head without a proof of its absence, when
+	// proofs are asked for: its not-found error, not an empty log.
+	n.alter = func(path string, resp *abcitypes.ResponseQuery) {
+		if path == "/sharing/log/P-2" {
+			resp.ProofOps = nil
+		}
+	}
 	_, err = cl.SharingLog(ctx, "P-2", QueryOptions{Prove: true})
 	var qe *QueryError
 	require.ErrorAs(t, err, &qe)
 	require.Equal(t, sharing.ErrLogNotFound.Code(), qe.Code)
-	require.NotNil(t, qe.Proof)
+	require.Nil(t, qe.Proof)
+	n.alter = nil
+}
+
+// TestSharingEmptyLists: a list whose anchor was never written is the
+// anchor the module reads in its place, with no entries, proven absent
+// when proofs are asked for; a missing record, an entry past a log's end,
+// another code or another key stay the node's error.
+func TestSharingEmptyLists(t *testing.T) {
+	_, cl := newSharingNode(t, sharingRecords())
+	ctx := context.Background()
+	for _, opts := range []QueryOptions{{}, {Prove: true}} {
+		idx, keys, res, err := cl.SharingKeys(ctx, "justice", opts)
+		require.NoError(t, err)
+		require.Equal(t, &sharing.KeyIndex{Agency: "justice", Active: []string{}}, idx)
+		require.Empty(t, keys)
+		require.Equal(t, sharing.KeyIndexKey("justice"), res.Key)
+		require.Nil(t, res.Value)
+		require.Equal(t, opts.Prove, res.Proof != nil)
+		sealed, refs, _, err := cl.SharingSealed(ctx, opts)
+		require.NoError(t, err)
+		require.Equal(t, &sharing.SealedIndex{}, sealed)
+		require.Empty(t, refs)
+	}
+
+	for _, tc := range []struct {
+		path   string
+		code   uint32
+		key    []byte
+		anchor string // "" if not an empty list
+	}{
+		{"/sharing/grantee/finance", 807, sharing.GranteeKey("finance"), `{"agency":"finance","grant_count":0}`},
+		{"/sharing/grants/interior/finance", 807, sharing.PairKey("interior", "finance"),
+			`{"owner":"interior","grantee":"finance","grant_count":0,"active_count":0}`},
+		{"/sharing/keys/justice", 805, sharing.KeyIndexKey("justice"), `{"agency":"justice","key_count":0,"active":[]}`},
+		{"/sharing/sealed", 809, sharing.SealedIndexKey(), `{"count":0}`},
+		{"/sharing/log/P-9", 810, sharing.LogHeadKey("P-9"), `{"subject":"P-9","count":0}`},
+		{"/sharing/purposes", 803, sharing.PurposeIndexKey(), `{"codes":[]}`},
+		// Not empty lists: a missing entry, record or history.
+		{"/sharing/log/P-9/0", 810, sharing.LogEntryKey("P-9", 0), ""},
+		{"/sharing/record/interior/residence/P-9/history", 806, sharing.RecordKey("interior", "residence", "P-9"), ""},
+		{"/sharing/grant/9", 807, sharing.GrantKey(9), ""},
+		// Another code, or the absence of another key.
+		{"/sharing/grantee/finance", 805, sharing.GranteeKey("finance"), ""},
+		{"/sharing/grantee/finance", 807, sharing.GranteeKey("justice"), ""},
+		{"/sharing/log/P-9", 810, nil, ""},
+	} {
+		qe := &QueryError{Path: tc.path, Code: tc.code, Codespace: "govchain", Key: tc.key}
+		anchor, got, ok := SharingEmptyList(tc.path, fmt.Errorf("wrapped: %w", qe))
+		require.Equal(t, tc.anchor != "", ok, "%s code %d key %x", tc.path, tc.code, tc.key)
+		if ok {
+			require.JSONEq(t, tc.anchor, string(anchor))
+			require.Equal(t, tc.anchor, string(anchor), "compact, in the module's field order")
+			require.Same(t, qe, got)
+		}
+	}
+	_, _, ok := SharingEmptyList("/sharing/sealed", &QueryError{Code: 809, Codespace: "other", Key: sharing.SealedIndexKey()})
+	require.False(t, ok, "another codespace")
+	_, _, ok = SharingEmptyList("/sharing/sealed", nil)
+	require.False(t, ok)
+	_, _, ok = SharingEmptyList("/sharing/sealed", errors.New("sharing: node unreachable"))
+	require.False(t, ok)
 }
 
 // TestSharingReadsRefuseBadIDs: an argument that is not an identifier
@@ -432,7 +522,7 @@ func TestCovertRequest(t *testing.T) {
 		{1, []string{"address"}, "purpose benefit_eligibility, which is not covert"},
 		{2, []string{"address", "income"}, "field income is not one of grant 2's"},
 		{3, []string{"address"}, "finance has no active, unexpired key to seal to"},
-		{4, []string{"address"}, "keys of nokeys: code 805 (govchain): sharing: agency key not found"},
+		{4, []string{"address"}, "nokeys has no active, unexpired key to seal to"},
 		{2, []string{"address", "address"}, "sorted and unique"},
 	} {
 		_, _, err := cl.CovertRequest(ctx, "share-client-1", tc.grant, "P-1", tc.fields, caseRef, at, proven)

@@ -131,9 +131,9 @@ func EraseProven(ctx context.Context, st *Store, r Reader, agency, class, subjec
 	}
 	switch {
 	case rec == nil:
-		return nil, fmt.Errorf("%w: %s has no record of %s in class %s on chain (state %d)", ErrNotErased, agency, subject, class, a.Height)
+		return nil, fmt.Errorf("%w: %s has no record of %s in class %s on chain at height %d", ErrNotErased, agency, subject, class, a.Height)
 	case rec.Status != sharing.RecordErased:
-		return nil, fmt.Errorf("%w: the record of %s in class %s of %s is %s at version %d (state %d); its admin erases it first (govchain tx sharing erase-record)",
+		return nil, fmt.Errorf("%w: the record of %s in class %s of %s is %s at version %d at height %d; its admin erases it first (govchain tx sharing erase-record)",
 			ErrNotErased, subject, class, agency, rec.Status, rec.Version, a.Height)
 	}
 	return st.Erase(ctx, class, subject, a.Height)

@@ -298,7 +298,7 @@ func (s *Server) servable(ctx context.Context, d *Delivery) (*Delivery, error) {
 		return nil, internal("request %d: the stored delivery has no sealed bytes and its record was not erased", d.RequestID)
 	}
 	return nil, &Refusal{Status: http.StatusGone, Code: sharing.ErrRecordErased.Code(),
-		Reason: fmt.Sprintf("the record of request %d was erased (state %d) after its delivery: the service deleted it and the payload sent", d.RequestID, e.ChainHeight)}
+		Reason: fmt.Sprintf("the record of request %d was erased at height %d, after its delivery: the service deleted it and the payload sent", d.RequestID, e.ChainHeight)}
 }
 
 // seal checks, at state version height, that request q may be delivered

@@ -57,8 +57,10 @@ func (s *Signer) ChainID() string { return s.chainID }
 func (s *Signer) Key() *client.Key { return s.key }
 
 // Broadcast signs msg with the next sequence and posts it; it returns the
-// transaction's hash once CheckTx admitted it. A refusal by CheckTx is a
-// *client.TxError and consumes no sequence.
+// transaction's hash once CheckTx admitted it, or once the node said it
+// holds these exact bytes already (signed at the same sequence before a
+// restart). A refusal by CheckTx is a *client.TxError and consumes no
+// sequence.
 func (s *Signer) Broadcast(ctx context.Context, msg core.Msg) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -76,10 +78,18 @@ func (s *Signer) Broadcast(ctx context.Context, msg core.Msg) ([]byte, error) {
 		}
 		hash, err := s.cl.Broadcast(ctx, tx)
 		var te *client.TxError
+		var dup *client.DuplicateTxError
 		switch {
 		case err == nil:
 			s.next++
 			return hash, nil
+		case errors.As(err, &dup):
+			// These exact bytes are in the node's mempool cache: posted
+			// before a restart (a receipt the service posted before it
+			// crashed, say), they are ours, and waiting for them is
+			// waiting for this message.
+			s.next++
+			return dup.Hash, nil
 		case errors.As(err, &te) && attempt == 0 && (te.Code == core.ErrReplay.Code() || te.Code == core.ErrWrongSequence.Code()):
 			// Our count is stale (another process signed for the
 			// account, or a transaction was dropped): ask again once.

@@ -36,7 +36,9 @@ const (
 	// KindComplete proves a numbered list whole at H: the anchor, every
 	// entry 0 to n-1 in order, each under the key the path's list names
 	// for it, an anchor whose count is n, and the absence of entry n (the
-	// certificate's Absent).
+	// certificate's Absent). A list without an anchor counts 0: its
+	// complete certificate carries no entry, and proves the anchor (Key)
+	// and entry 0 (Absent) absent.
 	KindComplete Kind = "complete"
 )
 
@@ -57,14 +59,16 @@ type Certificate struct {
 	// history or list, or the absent key.
 	Key HexBytes `json:"key"`
 	// Entries are the proven (key, exact stored value) pairs, the anchor
-	// first; none for an absence.
+	// first; none for an absence, nor for a complete certificate of a list
+	// without an anchor.
 	Entries []Entry `json:"entries"`
 	// Absent is, in a complete certificate only, the key of the entry
 	// after the last, proven absent; other kinds omit it.
 	Absent HexBytes `json:"absent,omitempty"`
 	// ProofOps holds exactly one op per entry, in order (one for an
-	// absence, for Key), then, in a complete certificate, the absence
-	// proof of Absent.
+	// absence, for Key, and for the absent anchor of a complete
+	// certificate without entries), then, in a complete certificate, the
+	// absence proof of Absent.
 	ProofOps []ProofOp `json:"proof_ops"`
 	// Block is header H+1, its commit and the validator set that signed it.
 	Block Block `json:"block"`

@@ -53,7 +53,9 @@
 // was left out (a history may stop early). A complete certificate
 // (KindComplete) proves the whole numbered list: its anchor counts n
 // entries, entries 0 to n-1 follow it in order, and entry n is absent: no
-// entry is missing and none follows the last. A list certificate of a
+// entry is missing and none follows the last; or, for a list that has no
+// anchor yet (a log nobody wrote to), the anchor and entry 0 are both
+// absent: the list is empty. A list certificate of a
 // path that is not a numbered list (a parcel's liens, an owner's parcels)
 // binds only its anchor; its entries' keys are checked to be distinct,
 // and their layout is the registry's.

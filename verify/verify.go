@@ -93,12 +93,13 @@ type Result struct {
 	// Key is the record, anchor or absent key.
 	Key []byte
 	// Entries are the proven keys with their exact stored values (compact
-	// JSON), the anchor first; empty for an absence.
+	// JSON), the anchor first; empty for an absence, and for a complete
+	// list without an anchor (Key proven absent).
 	Entries []ProvenEntry
 	// Count is, for a complete certificate, how many entries the list has
-	// (the anchor's count): all of them follow the anchor in Entries, and
-	// entry Count, under Absent, is proven absent. Both are zero for
-	// other kinds.
+	// (the anchor's count, 0 without an anchor): all of them follow the
+	// anchor in Entries, and entry Count, under Absent, is proven absent.
+	// Both are zero for other kinds.
 	Count  uint64
 	Absent []byte
 }
@@ -257,6 +258,18 @@ func bindKeys(c *Certificate, keys Keys, entries []ProvenEntry) (uint64, error) 
 		}
 		return 0, fmt.Errorf("%w: a %s certificate needs a numbered list, and %s is not one this verifier knows", ErrKey, c.Kind, c.Path)
 	}
+	if c.Kind == KindComplete && keys.Count == nil {
+		return 0, fmt.Errorf("%w: no count binding for a complete certificate", ErrKey)
+	}
+	if len(entries) == 0 {
+		// A complete certificate of a list without an anchor (checkProofs
+		// lets no other kind through without entries): it counts 0, and
+		// its entry 0 is absent.
+		if first, _ := keys.Entry(c.Path, 0); c.Kind != KindComplete || !bytes.Equal(first, c.Absent) {
+			return 0, fmt.Errorf("%w: the absent key %x of a list without an anchor is not entry 0 of %s, stored under %x", ErrKey, []byte(c.Absent), c.Path, first)
+		}
+		return 0, nil
+	}
 	for i, e := range entries[1:] {
 		k, ok := keys.Entry(c.Path, uint64(i))
 		if !ok || !bytes.Equal(k, e.Key) {
@@ -265,9 +278,6 @@ func bindKeys(c *Certificate, keys Keys, entries []ProvenEntry) (uint64, error) 
 	}
 	if c.Kind != KindComplete {
 		return 0, nil
-	}
-	if keys.Count == nil {
-		return 0, fmt.Errorf("%w: no count binding for a complete certificate", ErrKey)
 	}
 	n, ok := keys.Count(c.Path, entries[0].Value)
 	if !ok {
@@ -388,7 +398,7 @@ func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 		}
 	case KindComplete:
 		if len(c.Entries) == 0 {
-			return nil, fmt.Errorf("%w: a complete certificate carries the anchor and its entries", ErrKey)
+			return checkEmpty(c, root, signed)
 		}
 		if len(c.ProofOps) != len(c.Entries)+1 {
 			return nil, fmt.Errorf("%w: %d entries and an absent key but %d proof ops", ErrProof, len(c.Entries), len(c.ProofOps))
@@ -437,6 +447,24 @@ func checkProofs(c *Certificate, root []byte, h int64) ([]ProvenEntry, error) {
 		out = append(out, ProvenEntry{Key: bytes.Clone(e.Key), Value: value})
 	}
 	return out, nil
+}
+
+// checkEmpty checks the proofs of a complete certificate of an empty list
+// (no entries): the absence of the anchor, Key, then of entry 0, Absent,
+// another key.
+func checkEmpty(c *Certificate, root []byte, signed string) ([]ProvenEntry, error) {
+	if len(c.ProofOps) != 2 {
+		return nil, fmt.Errorf("%w: a complete certificate without entries needs the absence proofs of its anchor and of its entry 0, got %d proof ops", ErrProof, len(c.ProofOps))
+	}
+	if bytes.Equal(c.Key, c.Absent) {
+		return nil, fmt.Errorf("%w: the anchor and the absent entry are the same key %x", ErrKey, []byte(c.Key))
+	}
+	for i, key := range [][]byte{c.Key, c.Absent} {
+		if err := checkAbsence(c.ProofOps[i], key, c.Height, root, signed); err != nil {
+			return nil, err
+		}
+	}
+	return []ProvenEntry{}, nil
 }
 
 // checkAbsence checks that op is an ics23:iavl non-existence proof of key

@@ -467,6 +467,97 @@ func TestCompleteRefusals(t *testing.T) {
 	}
 }
 
+// TestCompleteEmpty verifies the complete certificate of a list without
+// an anchor, built from two real absence proofs of the same state (the
+// absence of P-1's history entries 4 and 5: the last proof of
+// complete.json, and next.json), bound as the anchor and entry 0 of a list
+// /x/empty: it counts 0 and carries no entry. Each edit that changes what
+// is proven is refused.
+func TestCompleteEmpty(t *testing.T) {
+	trust := trustOf(t, "complete/complete.json")
+	complete := decodeTestCert(t, "complete/complete.json")
+	next := decodeTestCert(t, "complete/next.json")
+	anchorOp, entryOp := complete.ProofOps[len(complete.ProofOps)-1], next.ProofOps[0]
+	anchor, entry0 := []byte(complete.Absent), []byte(next.Key)
+	// entryKey binds entry seq of /x/empty after entry0, in P-1's history.
+	entryKey := func(path string, seq uint64) ([]byte, bool) {
+		if path != "/x/empty" {
+			return nil, false
+		}
+		return testEntryKey("/land/parcel/P-1/history", 5+seq)
+	}
+	keys := Keys{Path: FixedKey(anchor), Entry: entryKey, Count: func(string, []byte) (uint64, bool) { return 0, true }}
+	empty := func() *Certificate {
+		c := decodeTestCert(t, "complete/next.json")
+		c.Kind, c.Path, c.Key, c.Absent = KindComplete, "/x/empty", anchor, entry0
+		c.ProofOps = []ProofOp{anchorOp, entryOp}
+		return c
+	}
+
+	res, err := VerifyBytes(reencode(t, empty()), trust, keys)
+	require.NoError(t, err)
+	require.Equal(t, KindComplete, res.Kind)
+	require.Zero(t, res.Count)
+	require.Empty(t, res.Entries)
+	require.Equal(t, anchor, res.Key)
+	require.Equal(t, entry0, res.Absent)
+
+	cases := []struct {
+		name string
+		cert *Certificate
+		keys Keys
+		want error
+	}{
+		{"the proofs swapped", func() *Certificate {
+			c := empty()
+			c.ProofOps[0], c.ProofOps[1] = c.ProofOps[1], c.ProofOps[0]
+			return c
+		}(), keys, ErrProof},
+		{"no absence proof of entry 0", func() *Certificate {
+			c := empty()
+			c.ProofOps = c.ProofOps[:1]
+			return c
+		}(), keys, ErrProof},
+		{"an existence proof in place of the anchor's absence", func() *Certificate {
+			c := empty()
+			c.Key, c.ProofOps[0] = complete.Key, complete.ProofOps[0]
+			return c
+		}(), Keys{Path: FixedKey(complete.Key), Entry: entryKey, Count: keys.Count}, ErrProof},
+		{"the absent key is not entry 0", empty(), Keys{Path: FixedKey(anchor), Count: keys.Count,
+			Entry: func(path string, seq uint64) ([]byte, bool) { return entryKey(path, seq+1) }}, ErrKey},
+		{"the anchor's absence as entry 0's", func() *Certificate {
+			c := empty()
+			c.Absent, c.ProofOps[1] = anchor, anchorOp
+			return c
+		}(), Keys{Path: FixedKey(anchor), Entry: fixedEntry(anchor), Count: keys.Count}, ErrKey},
+		{"the anchor is not the path's", empty(), Keys{Path: FixedKey(entry0), Entry: entryKey, Count: keys.Count}, ErrKey},
+		{"no count binding", empty(), Keys{Path: keys.Path, Entry: entryKey}, ErrKey},
+		{"relabelled as an absence", func() *Certificate {
+			c := empty()
+			c.Kind, c.Absent = KindAbsence, nil
+			return c
+		}(), keys, ErrProof},
+		{"relabelled as a list", func() *Certificate {
+			c := empty()
+			c.Kind, c.Absent = KindList, nil
+			return c
+		}(), keys, ErrKey},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Verify(tc.cert, trust, tc.keys)
+			require.ErrorIs(t, err, tc.want)
+			_, err = VerifyBytes(reencode(t, tc.cert), trust, tc.keys)
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+// fixedEntry is an EntryKeyFunc that names key for every entry.
+func fixedEntry(key []byte) EntryKeyFunc {
+	return func(string, uint64) ([]byte, bool) { return key, true }
+}
+
 func TestDecodeRefusesNonCanonical(t *testing.T) {
 	data := readTestdata(t, "record.json")
 	for name, bad := range map[string][]byte{

@@ -59,6 +59,10 @@ subject's access log /sharing/log/SUBJECT, or /gov/evidence), and the
 certificate is of kind
   complete  the anchor, every entry, and a proof that the entry after the
             last (the anchor's count) is absent: the list is whole
+A list other than a history whose anchor is absent (a subject nobody read,
+no evidence yet) is complete and empty: the certificate proves the anchor
+and entry 0 absent. A record's missing history is refused: export the
+record's absence instead.
 The answer's proofs are checked against header H+1 before anything is
 written; the validator signatures are checked by certificate verify.`,
 		Args: cobra.ExactArgs(1),
@@ -196,7 +200,10 @@ func printProven(c *cli, res *verify.Result) error {
 		return nil
 	}
 	fmt.Fprintf(c.out, "%s %s at state %d: %d key(s)\n", res.Kind, res.Path, res.Height, len(res.Entries))
-	if res.Kind == verify.KindComplete {
+	switch {
+	case res.Kind == verify.KindComplete && len(res.Entries) == 0:
+		fmt.Fprintf(c.out, "complete: the list has no anchor (key %x holds nothing): it counts 0, and entry 0 (key %x) holds nothing\n", res.Key, res.Absent)
+	case res.Kind == verify.KindComplete:
 		fmt.Fprintf(c.out, "complete: the list counts %d and ends there: entry %d (key %x) holds nothing\n", res.Count, res.Count, res.Absent)
 	}
 	if res.Kind == verify.KindRecord {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -27,6 +28,7 @@ const (
 	flagClass       = "class"
 	flagFile        = "file"
 	flagListen      = "listen"
+	flagAddressFile = "address-file"
 	flagRequest     = "request"
 	flagService     = "service"
 	flagReceiptWait = "receipt-wait"
@@ -280,7 +282,7 @@ and the command exits 1.`,
 
 func (c *cli) datasvcServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "serve --listen 127.0.0.1:PORT --from SIGNER",
+		Use:   "serve --listen 127.0.0.1:PORT --from SIGNER [--address-file PATH]",
 		Short: "Serve sealed records to the officials whose requests the chain allowed",
 		Long: `Serve the HTTP API of the agency's data service on --listen (an address
 and port; the server binds that address only) until SIGINT or SIGTERM, then
@@ -304,7 +306,13 @@ same stored payload. On start, every stored delivery whose receipt is not
 confirmed gets it posted first, so a crash between the two delivers exactly
 once. At start and every --erasure-sweep, records the agency erased on chain
 are deleted from the database with the payloads sealed from them (as
-datasvc erase does). Logs (never a value) go to stdout.`,
+datasvc erase does). Logs (never a value) go to stdout.
+
+--address-file PATH: once the service accepts requests, the address it
+listens on (host:port, the port it took for --listen HOST:0) is written to
+PATH, atomically (a temporary file renamed over it), so that a script
+waits for the file and reads it with cat. A PATH left by an earlier run is
+removed at start, and PATH is removed when the service stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			addr := c.v.GetString(flagListen)
@@ -312,8 +320,14 @@ datasvc erase does). Logs (never a value) go to stdout.`,
 			if err != nil || host == "" {
 				return fmt.Errorf("--%s %q must be an address and a port, e.g. 127.0.0.1:8700", flagListen, addr)
 			}
+			addrFile := c.v.GetString(flagAddressFile)
+			if addrFile != "" {
+				if err := clearAddressFile(addrFile); err != nil {
+					return err
+				}
+			}
 			return c.withDatasvc(cmd.Context(), func(st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
-				return c.serve(cmd.Context(), addr, st, r, sg)
+				return c.serve(cmd.Context(), addr, addrFile, st, r, sg)
 			})
 		},
 	}
@@ -321,11 +335,15 @@ datasvc erase does). Logs (never a value) go to stdout.`,
 	f.String(flagFrom, "", "the data_service key that signs the receipts")
 	f.String(flagListen, "127.0.0.1:8700", "address and port to listen on")
 	f.Duration(flagErasureSweep, datasvc.DefaultErasureSweep, "how often to look for records the agency erased on chain, and delete them")
+	f.String(flagAddressFile, "", "once serving, write the address listened on (host:port) to this file; removed on stop")
 	return cmd
 }
 
-// serve runs the data service on addr until ctx ends.
-func (c *cli) serve(ctx context.Context, addr string, st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
+// serve runs the data service on addr until ctx ends. If addrFile is not
+// empty, the address it listens on is written there once it accepts
+// requests (writeAddressFile), and removed when it stops; a failure to
+// write it stops the service with that error.
+func (c *cli) serve(ctx context.Context, addr, addrFile string, st *datasvc.Store, r datasvc.Reader, sg *datasvc.Signer) error {
 	var h slog.Handler = slog.NewTextHandler(c.out, nil)
 	if c.jsonOutput() {
 		h = slog.NewJSONHandler(c.out, nil)
@@ -344,14 +362,67 @@ func (c *cli) serve(ctx context.Context, addr string, st *datasvc.Store, r datas
 	if err != nil {
 		return err
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var fileErr error
 	err = srv.Serve(ctx, ln, func(*datasvc.RecoverResult) {
+		if addrFile != "" {
+			if fileErr = writeAddressFile(addrFile, ln.Addr().String()); fileErr != nil {
+				stop()
+				return
+			}
+		}
 		log.Info("data service started", "agency", srv.Agency(), "listen", ln.Addr().String(), "db", st.Path(),
 			"signer", sg.Account().String())
 	})
+	if addrFile != "" {
+		err = errors.Join(err, fileErr, clearAddressFile(addrFile))
+	}
 	if err != nil {
 		return err
 	}
 	log.Info("stopped cleanly")
+	return nil
+}
+
+// writeAddressFile writes addr and a newline to path atomically: to a new
+// file in path's directory, renamed over path, so that a reader sees
+// either no file or the whole address.
+func writeAddressFile(path, addr string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("--%s: %w", flagAddressFile, err)
+	}
+	_, werr := tmp.WriteString(addr + "\n")
+	err = errors.Join(werr, tmp.Chmod(0o644), tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("--%s: %w", flagAddressFile, err)
+	}
+	return nil
+}
+
+// clearAddressFile removes the address file at path, if there is one,
+// refusing a path that is a directory or whose directory does not exist.
+func clearAddressFile(path string) error {
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+		return fmt.Errorf("--%s %s: its directory does not exist", flagAddressFile, path)
+	}
+	info, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("--%s: %w", flagAddressFile, err)
+	case info.IsDir():
+		return fmt.Errorf("--%s %s is a directory", flagAddressFile, path)
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("--%s: %w", flagAddressFile, err)
+	}
 	return nil
 }
 
@@ -468,7 +539,7 @@ func (c *cli) datasvcStatusCmd() *cobra.Command {
 			}
 			fmt.Fprintf(c.out, "erasures: %d\n", len(s.Erasures))
 			for _, e := range s.Erasures {
-				fmt.Fprintf(c.out, "  %s/%s  erased on chain by state %d  %d version(s), %d payload(s) deleted  %s\n",
+				fmt.Fprintf(c.out, "  %s/%s  erased on chain at height %d  %d version(s), %d payload(s) deleted  %s\n",
 					e.Class, e.Subject, e.ChainHeight, e.Versions, e.Payloads, e.ErasedAt)
 			}
 			fmt.Fprintf(c.out, "received: %d\n", len(s.Received))

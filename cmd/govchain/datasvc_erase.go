@@ -45,7 +45,7 @@ are erased.`,
 				if c.jsonOutput() {
 					return c.printJSON(e)
 				}
-				fmt.Fprintf(c.out, "erased %s/%s of %s (erased on chain by state %d): %d version(s) and %d delivered payload(s) deleted\n",
+				fmt.Fprintf(c.out, "erased %s/%s of %s (erased on chain at height %d): %d version(s) and %d delivered payload(s) deleted\n",
 					e.Class, e.Subject, srv.Agency(), e.ChainHeight, e.Versions, e.Payloads)
 				return nil
 			})

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -75,15 +74,19 @@ func TestDatasvcCLI(t *testing.T) {
 	grantID, found := grant.Attr("grant_id")
 	require.True(t, found)
 
-	// Interior serves.
+	// Interior serves on a port of its choosing, which it writes to the
+	// address file (replacing the one an earlier run left) once it
+	// serves.
 	genesis := filepath.Join(n.home, "config", "genesis.json")
-	listen := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addrFile := filepath.Join(dir, "interior.addr")
+	require.NoError(t, os.WriteFile(addrFile, []byte("127.0.0.1:1\n"), 0o600))
 	serveOut := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan int, 1)
 	go func() {
 		// Every read of the service checks the validators' signatures.
-		served <- run(ctx, []string{"datasvc", "serve", "--listen", listen, "--from", "datasvc-interior", "--db", intDB,
+		served <- run(ctx, []string{"datasvc", "serve", "--listen", "127.0.0.1:0", "--address-file", addrFile,
+			"--from", "datasvc-interior", "--db", intDB,
 			"--home", n.home, "--node", n.url, "--verify", "--trust", genesis, "--erasure-sweep", "500ms"}, serveOut, serveOut)
 	}()
 	t.Cleanup(func() {
@@ -93,14 +96,21 @@ func TestDatasvcCLI(t *testing.T) {
 		case <-time.After(30 * time.Second):
 		}
 	})
+	var listen string
 	require.Eventually(t, func() bool {
-		resp, err := http.Get("http://" + listen + "/healthz")
-		if err != nil {
+		b, err := os.ReadFile(addrFile)
+		if err != nil || string(b) == "127.0.0.1:1\n" {
 			return false
 		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	}, time.Minute, 100*time.Millisecond, "serve never answered:\n%s", serveOut.String())
+		listen = strings.TrimSuffix(string(b), "\n")
+		return true
+	}, time.Minute, 50*time.Millisecond, "serve never wrote its address:\n%s", serveOut.String())
+	require.Regexp(t, `^127\.0\.0\.1:[1-9][0-9]*$`, listen)
+	require.Contains(t, serveOut.String(), "listen="+listen+" ", "the address the log names")
+	resp, err := http.Get("http://" + listen + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "serving once the address file is written")
 
 	req := tx("officer-finance", "sharing/request_access", map[string]any{"grant_id": json.Number(grantID), "subject": "P-7",
 		"fields": []string{"address", "income"}, "purpose": "benefit_eligibility", "case_ref": hash("case 1")})
@@ -151,6 +161,10 @@ func TestDatasvcCLI(t *testing.T) {
 			{[]string{"datasvc", "load", "--class", "tax", "--file", records, "--from", "officer-finance", "--db", intDB},
 				"does not hold the data_service role on chain"},
 			{[]string{"datasvc", "serve", "--listen", ":8700", "--from", "datasvc-interior", "--db", intDB}, `--listen ":8700" must be an address and a port`},
+			{[]string{"datasvc", "serve", "--listen", "127.0.0.1:0", "--address-file", filepath.Join(dir, "no", "addr"), "--from", "datasvc-interior", "--db", intDB},
+				"--address-file " + filepath.Join(dir, "no", "addr") + ": its directory does not exist"},
+			{[]string{"datasvc", "serve", "--listen", "127.0.0.1:0", "--address-file", dir, "--from", "datasvc-interior", "--db", intDB},
+				"--address-file " + dir + " is a directory"},
 			{[]string{"datasvc", "fetch", "--service", "http://" + listen, "--from", "officer-finance", "--db", finDB}, "--request and --service are required"},
 			{[]string{"datasvc", "fetch", "--request", reqID, "--service", "http://" + listen, "--from", "officer-interior", "--db", finDB},
 				"was made by"},
@@ -186,9 +200,9 @@ func TestDatasvcCLI(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(ok("datasvc", "status", "--db", intDB, "-o", "json")), &st))
 		return len(st.Erasures) == 1
 	}, 30*time.Second, 200*time.Millisecond, "the service never swept the erasure:\n%s", serveOut.String())
-	require.Regexp(t, `(?s)classes: 0\n.*erasures: 1\n  tax/P-7  erased on chain by state \d+  1 version\(s\), 1 payload\(s\) deleted  `,
+	require.Regexp(t, `(?s)classes: 0\n.*erasures: 1\n  tax/P-7  erased on chain at height \d+  1 version\(s\), 1 payload\(s\) deleted  `,
 		ok("datasvc", "status", "--db", intDB))
-	require.Regexp(t, `^erased tax/P-7 of interior \(erased on chain by state \d+\): 1 version\(s\) and 1 delivered payload\(s\) deleted\n$`,
+	require.Regexp(t, `^erased tax/P-7 of interior \(erased on chain at height \d+\): 1 version\(s\) and 1 delivered payload\(s\) deleted\n$`,
 		ok("datasvc", "erase", "--class", "tax", "--subject", "P-7", "--from", "datasvc-interior", "--db", intDB))
 	_, errOut, code := n.cli(append(fetch, "--db", filepath.Join(dir, "finance2.db"))...)
 	requireOneLineError(t, errOut, code, "")
@@ -208,5 +222,28 @@ func TestDatasvcCLI(t *testing.T) {
 	require.NotContains(t, log, "Elm St", "no value is logged")
 	require.True(t, strings.Contains(log, "msg=delivered request_id="+reqID), log)
 	require.Contains(t, log, "msg=erased class=tax subject=P-7")
+	require.NoFileExists(t, addrFile, "removed when the service stops")
 	n.stop()
+}
+
+// TestAddressFile: the address file holds the address and a newline,
+// replaces the one before, leaves no temporary file beside it, and is
+// removed by clearAddressFile, which refuses a directory.
+func TestAddressFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "svc.addr")
+	require.NoError(t, clearAddressFile(path), "nothing to remove")
+	require.NoError(t, writeAddressFile(path, "127.0.0.1:40101"))
+	require.NoError(t, writeAddressFile(path, "127.0.0.1:40102"))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:40102\n", string(b))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file left")
+	require.NoError(t, clearAddressFile(path))
+	require.NoFileExists(t, path)
+	require.ErrorContains(t, writeAddressFile(filepath.Join(dir, "no", "svc.addr"), "127.0.0.1:1"), "--address-file: ")
+	require.ErrorContains(t, clearAddressFile(dir), "is a directory")
+	require.DirExists(t, dir)
 }

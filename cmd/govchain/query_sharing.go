@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/client"
 )
 
 // querySharingLong is the help of "govchain query sharing".
@@ -17,10 +19,20 @@ const querySharingLong = `Data sharing records: purposes, classes, agency keys, 
 grants, consents, access requests and each subject's access log, all
 provable with --prove (and --verify; see govchain query --help).
 
+The lists (purposes, keys, grants, grantee, sealed, log SUBJECT) print
+their anchor, which counts the entries, then every entry. A list nothing
+was added to yet (an agency without keys or grants, no covert request, a
+subject whose data nobody read) has no anchor on chain: it is printed as
+an empty list, its anchor with a count of 0, and with --prove the proof
+is that the anchor's key is absent (the command exits 0).
+
 A subject's access log is numbered from 0. "log SUBJECT" is its head (the
-count) followed by every entry; "log SUBJECT N" is entry N. With --prove,
-"log SUBJECT COUNT", for the head's count, is proven absent: with the
-proven head that shows the list is complete.
+count) followed by every entry; "log SUBJECT N" is entry N, and an entry
+that does not exist is not found (code 810; with --prove, proven absent),
+as any missing record is. --prove proves every entry shown, not that none
+is missing: that the log is whole is what a complete certificate proves
+(govchain certificate export /sharing/log/SUBJECT --complete: the head,
+every entry, and the absence of the entry after the last).
 
 A covert request (a covert purpose, such as law_enforcement) shows that it
 exists, its agency, grant, purpose, disclose_at and details commitment, not
@@ -47,7 +59,7 @@ func (c *cli) querySharingCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return c.runQuery(cmd, "/sharing/"+strings.Join(segs, "/"))
+				return c.runSharingQuery(cmd, "/sharing/"+strings.Join(segs, "/"))
 			},
 		}
 	}
@@ -113,6 +125,32 @@ func (c *cli) querySharingCmd() *cobra.Command {
 			}),
 	)
 	return cmd
+}
+
+// runSharingQuery is runQuery for a sharing path, where a list without an
+// anchor (client.SharingEmptyList) is the empty list: printed as a list of
+// the zero anchor alone, with, under --prove, the line of the proof that
+// the anchor is absent instead of the not-found error. An absence not
+// proven though --prove asked for it stays the node's error.
+func (c *cli) runSharingQuery(cmd *cobra.Command, path string) error {
+	_, err := c.runQueryAt(cmd, path)
+	anchor, qe, ok := client.SharingEmptyList(path, err)
+	if !ok {
+		return err
+	}
+	var pe *provenError
+	if proven := errors.As(err, &pe); c.v.GetBool(flagProve) && !proven {
+		return err
+	}
+	list, err := json.Marshal([]client.Entry{{Key: qe.Key, Value: anchor}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.out, prettyJSON(list))
+	if pe != nil {
+		fmt.Fprintln(c.errOut, pe.proof)
+	}
+	return nil
 }
 
 // queryRequestCmd is "query sharing request ID": the request, and for a

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -111,6 +113,102 @@ func TestQuerySharingPaths(t *testing.T) {
 			_, errOut, code = govchain(t, append(args, "-o", "json")...)
 			requireJSONError(t, errOut, code, errorJSON{Code: 801, Codespace: "govchain", Log: "sharing: unknown query path"})
 		})
+	}
+}
+
+// notFoundNode is a node that answers every abci_query as not found,
+// without proofs: with the code and key of answers[path], or code 801.
+type notFoundNode struct {
+	answers map[string]struct {
+		code uint32
+		key  []byte
+	}
+}
+
+func (n *notFoundNode) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	var req struct {
+		ID     json.RawMessage `json:"id"`
+		Params struct {
+			Path string `json:"path"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(b, &req) != nil {
+		http.Error(w, "unexpected request", http.StatusBadRequest)
+		return
+	}
+	a, ok := n.answers[req.Params.Path]
+	if !ok {
+		a.code = 801
+	}
+	fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"response":{"code":%d,"log":"sharing: not found","codespace":"govchain","key":%q,"height":"3"}}}`,
+		req.ID, a.code, base64.StdEncoding.EncodeToString(a.key))
+}
+
+// TestQuerySharingEmptyLists: a list whose anchor the node answers as not
+// found, for the anchor's own key, is printed as the empty list (its
+// anchor with a count of 0) and exits 0, in text and JSON; an absence
+// proof asked for and not given, an entry past a log's end, a missing
+// record and the absence of another key stay the node's error.
+func TestQuerySharingEmptyLists(t *testing.T) {
+	type answer = struct {
+		code uint32
+		key  []byte
+	}
+	node := &notFoundNode{answers: map[string]answer{
+		"/sharing/grantee/finance":         {807, sharing.GranteeKey("finance")},
+		"/sharing/grants/interior/finance": {807, sharing.PairKey("interior", "finance")},
+		"/sharing/keys/justice":            {805, sharing.KeyIndexKey("justice")},
+		"/sharing/sealed":                  {809, sharing.SealedIndexKey()},
+		"/sharing/log/P-9":                 {810, sharing.LogHeadKey("P-9")},
+		"/sharing/log/P-9/0":               {810, sharing.LogEntryKey("P-9", 0)},
+		"/sharing/grant/4":                 {807, sharing.GrantKey(4)},
+		"/sharing/grantee/justice":         {807, sharing.GranteeKey("finance")},
+	}}
+	srv := httptest.NewServer(node)
+	defer srv.Close()
+	for _, tc := range []struct {
+		args   []string
+		anchor string
+	}{
+		{[]string{"grantee", "finance"}, `{"agency": "finance", "grant_count": 0}`},
+		{[]string{"grants", "interior", "finance"}, `{"owner": "interior", "grantee": "finance", "grant_count": 0, "active_count": 0}`},
+		{[]string{"keys", "justice"}, `{"agency": "justice", "key_count": 0, "active": []}`},
+		{[]string{"sealed"}, `{"count": 0}`},
+		{[]string{"log", "P-9"}, `{"subject": "P-9", "count": 0}`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			args := append(append([]string{"query", "sharing"}, tc.args...), "--node", srv.URL)
+			key := node.answers["/sharing/"+strings.Join(tc.args, "/")].key
+			for _, extra := range [][]string{nil, {"-o", "json"}} {
+				out, errOut, code := govchain(t, append(args, extra...)...)
+				require.Equal(t, 0, code, errOut)
+				require.Empty(t, errOut)
+				var got []struct {
+					Key   string          `json:"key"`
+					Value json.RawMessage `json:"value"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+				require.Len(t, got, 1)
+				require.Equal(t, hex.EncodeToString(key), got[0].Key)
+				require.JSONEq(t, tc.anchor, string(got[0].Value))
+				require.Contains(t, out, "\n  {\n    \"key\": ", "indented like any list answer")
+			}
+			// --prove with no absence proof in the answer: not an answer.
+			_, errOut, code := govchain(t, append(args, "--prove")...)
+			requireOneLineError(t, errOut, code, "(govchain): sharing: not found")
+		})
+	}
+	for _, tc := range []struct {
+		args []string
+		code string
+	}{
+		{[]string{"log", "P-9", "0"}, "code 810"},
+		{[]string{"grant", "4"}, "code 807"},
+		{[]string{"grantee", "justice"}, "code 807"},
+	} {
+		_, errOut, code := govchain(t, append(append([]string{"query", "sharing"}, tc.args...), "--node", srv.URL)...)
+		requireOneLineError(t, errOut, code, tc.code+" (govchain): sharing: not found")
 	}
 }
 
