@@ -317,8 +317,9 @@ func TestQuery(t *testing.T) {
 // TestCertificate: a record's certificate is byte for byte what
 // `govchain certificate export` writes at the same height, and verify
 // accepts it against the genesis trust root the API serves; a complete
-// history and an absence verify too; complete=true on a path that is not
-// a numbered list is 400, and on a missing record 404.
+// history, the empty access log of a subject nobody read and an absence
+// verify too; complete=true on a path that is not a numbered list is 400,
+// and on the history of a missing record 404.
 func TestCertificate(t *testing.T) {
 	n := node(t)
 	base := serve(t, api.Config{})
@@ -351,6 +352,15 @@ func TestCertificate(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, verify.KindComplete, res.Kind)
 	require.EqualValues(t, 1, res.Count)
+
+	// The access log of a subject nobody read: complete and empty.
+	r = get(t, base+"/api/v1/certificate/sharing/log/P-NOBODY?complete=true")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	res, err = verify.VerifyBytes(r.body, served, client.CertificateKeys)
+	require.NoError(t, err)
+	require.Equal(t, verify.KindComplete, res.Kind)
+	require.Zero(t, res.Count)
+	require.Empty(t, res.Entries)
 
 	r = get(t, base+"/api/v1/certificate/land/parcel/C-404")
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)

@@ -142,6 +142,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		{"GET", "/api/v1/certificate/land/parcel/O-1", nil, 200},
 		{"GET", "/api/v1/certificate/land/parcel/O-1/history?complete=true", nil, 200},
 		{"GET", "/api/v1/certificate/land/parcel/O-404", nil, 200},
+		{"GET", "/api/v1/certificate/sharing/log/P-NOBODY?complete=true", nil, 200},
 		{"GET", "/api/v1/certificate/land/parcel/O-404/history?complete=true", nil, 404},
 		{"GET", "/api/v1/certificate/land/parcel/O-1?complete=true", nil, 400},
 		{"GET", "/api/v1/trust", nil, 200},
