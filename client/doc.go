@@ -3,7 +3,7 @@
 // command line: agency back offices, notaries' and banks' systems,
 // auditors' tools.
 //
-// It does five things:
+// It does six things:
 //
 //   - keeps ed25519 account keys in a file keyring (Keyring);
 //   - builds and signs transactions with the chain's canonical encoding
@@ -15,6 +15,11 @@
 //   - reads records (Client.Query) and, with proofs requested, verifies
 //     every ICS23 proof the node returns against the AppHash of block
 //     header H+1 before returning the answer;
+//   - builds the certificate of an answer (Client.Certificate, or
+//     Client.Certify for the node's answers it rests on): the stored
+//     values, their proofs, the signed header H+1 with its validator set
+//     and the validator changes since height 1, in package verify's
+//     format, which verify.Verify checks offline with CertificateKeys;
 //   - reads the sharing module's records as its own types, over Query
 //     (sharing.go: Client.SharingRequest, SharingGrant, SharingRecord,
 //     SharingKeys, SharingLog, ...), a proven access log also proven

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
+	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/verify"
 )
 
 // DefaultHeaderWait is how long Query waits for header H+1 when H is the
@@ -54,6 +56,9 @@ type Proof struct {
 	// path names, as computed by PathKey; false for paths PathKey does not
 	// know, where only the node's choice of key was proven.
 	BoundToPath bool
+	// Ops are the proof ops that were checked, in the answer's order: one
+	// per key (an absence proof for a not-found answer).
+	Ops []verify.ProofOp
 }
 
 // String renders the proof line the command line prints.
@@ -221,7 +226,7 @@ func Verify(path string, resp abcitypes.ResponseQuery, appHash []byte) (*Proof, 
 	if err != nil {
 		return nil, nil, err
 	}
-	p := &Proof{AppHash: appHash, HeaderHeight: resp.Height + 1, BoundToPath: bound}
+	p := &Proof{AppHash: appHash, HeaderHeight: resp.Height + 1, BoundToPath: bound, Ops: proofOps(ops)}
 	var entries []Entry
 	dec := json.NewDecoder(bytes.NewReader(resp.Value))
 	dec.DisallowUnknownFields()
@@ -315,7 +320,16 @@ func VerifyAbsent(path string, resp abcitypes.ResponseQuery, appHash []byte) (*P
 		return nil, fmt.Errorf("%w: the absence proof of key %x at state %d does not lead to app hash %X of header %d: %v",
 			ErrProof, resp.Key, resp.Height, appHash, resp.Height+1, err)
 	}
-	return &Proof{Keys: 1, AppHash: appHash, HeaderHeight: resp.Height + 1, BoundToPath: bound}, nil
+	return &Proof{Keys: 1, AppHash: appHash, HeaderHeight: resp.Height + 1, BoundToPath: bound, Ops: proofOps(resp.ProofOps.Ops)}, nil
+}
+
+// proofOps copies CometBFT proof ops into the certificate's form.
+func proofOps(ops []cmtcrypto.ProofOp) []verify.ProofOp {
+	out := make([]verify.ProofOp, len(ops))
+	for i, op := range ops {
+		out[i] = verify.ProofOp{Type: op.Type, Key: op.Key, Data: op.Data}
+	}
+	return out
 }
 
 func checkPathKey(path string, key []byte) (bool, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
 	"github.com/govchain/govchain/state/store"
+	"github.com/govchain/govchain/verify"
 )
 
 // provenStore commits a few records and returns the committed view.
@@ -57,6 +58,7 @@ func TestVerifySingle(t *testing.T) {
 	require.Equal(t, 1, p.Keys)
 	require.True(t, p.BoundToPath)
 	require.Equal(t, v.Version()+1, p.HeaderHeight)
+	require.Equal(t, []verify.ProofOp{{Type: state.ProofOpType, Key: key, Data: resp.ProofOps.Ops[0].Data}}, p.Ops, "the ops checked")
 
 	// Each of these must fail.
 	bad := resp
@@ -159,6 +161,7 @@ func TestVerifyAbsent(t *testing.T) {
 	proof, err := VerifyAbsent("/land/parcel/P-2", resp, v.Hash())
 	require.NoError(t, err)
 	require.Equal(t, 1, proof.Keys)
+	require.Equal(t, []verify.ProofOp{{Type: state.ProofOpType, Key: missing, Data: data}}, proof.Ops)
 
 	// The same absence proof cannot answer for a parcel that exists.
 	present := resp

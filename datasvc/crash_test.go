@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // syncBuffer collects a process's output for the test to read.
@@ -49,7 +50,7 @@ func (s *scenario) startServe(t *testing.T, listen string, env ...string) *serve
 	cmd.Env = append(os.Environ(), env...)
 	p := &serveProcess{cmd: cmd, out: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
-	done, err := spawn(cmd)
+	done, err := devnode.Spawn(cmd)
 	require.NoError(t, err)
 	p.done = done
 	t.Cleanup(func() {
@@ -95,7 +96,7 @@ func TestDataServiceCrash(t *testing.T) {
 	c := s.c
 	subject := s.subjects[0]
 	id := s.allowed(t, subject)
-	listen := freeAddr()
+	listen := devnode.FreeAddr()
 	url := "http://" + listen
 	s.url = url
 	ctx := ctxOf(t)

@@ -10,14 +10,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,88 +24,30 @@ import (
 	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/datasvc"
+	"github.com/govchain/govchain/internal/devnode"
 	"github.com/govchain/govchain/seal"
 )
 
-// The tests that need a chain share one development node: a process of
-// the govchain binary, built with the faultinject tag (the crash test
+// The tests that need a chain share one development node
+// (internal/devnode), built with the faultinject tag (the crash test
 // needs its hook; without GOVCHAIN_FAULT_* set it behaves as the
-// production build), on free 127.0.0.1 ports, with blocks every 200 ms.
-// It is started by the first test that needs it and stopped by TestMain;
-// it runs in a process group of its own with SIGKILL as its parent-death
-// signal, forked from a thread that lives as long as the test binary, so
-// it dies with the binary however the binary ends.
+// production build). It is started by the first test that needs it and
+// stopped by TestMain.
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	shared.stop()
+	if shared.node != nil {
+		shared.node.Stop()
+	}
 	os.Exit(code)
 }
 
-// sharedChain is the package's development chain and what stops it.
-type sharedChain struct {
+// sharedChain is the package's development chain.
+var shared struct {
 	once sync.Once
 	c    *chain
+	node *devnode.Node
 	err  error
-	// dir holds the binary, the node's home and the databases.
-	dir  string
-	node *exec.Cmd
-	done <-chan struct{}
-}
-
-var shared sharedChain
-
-// stop stops the node (SIGTERM to its group, SIGKILL after 20 s) and
-// removes its directory.
-func (s *sharedChain) stop() {
-	if s.node != nil && s.node.Process != nil {
-		_ = syscall.Kill(-s.node.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-s.done:
-		case <-time.After(20 * time.Second):
-			_ = syscall.Kill(-s.node.Process.Pid, syscall.SIGKILL)
-			<-s.done
-		}
-	}
-	if s.dir != "" {
-		_ = os.RemoveAll(s.dir)
-	}
-}
-
-// spawn starts cmd in a process group of its own with SIGKILL as its
-// parent-death signal, from one goroutine locked to its thread for the
-// life of the test binary: the signal fires when the forking thread
-// exits, so that thread must never exit before the binary does. It
-// returns a channel closed once the process has ended and been reaped.
-func spawn(cmd *exec.Cmd) (<-chan struct{}, error) {
-	spawner.once.Do(func() {
-		spawner.reqs = make(chan spawnReq)
-		go func() {
-			runtime.LockOSThread() // never unlocked
-			for r := range spawner.reqs {
-				r.err <- r.cmd.Start()
-			}
-		}()
-	})
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	errc := make(chan error, 1)
-	spawner.reqs <- spawnReq{cmd, errc}
-	if err := <-errc; err != nil {
-		return nil, err
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	return done, nil
-}
-
-var spawner struct {
-	once sync.Once
-	reqs chan spawnReq
-}
-
-type spawnReq struct {
-	cmd *exec.Cmd
-	err chan<- error
 }
 
 // chain is the shared development chain, seen from the tests.
@@ -133,57 +71,15 @@ func devChain(t testing.TB) *chain {
 }
 
 func startChain() (*chain, error) {
-	dir, err := os.MkdirTemp("", "govchain-datasvc-")
+	n, err := devnode.Start(devnode.Options{ChainID: "datasvc-test", Tags: []string{"faultinject"}, Prefix: "govchain-datasvc-"})
 	if err != nil {
 		return nil, err
 	}
-	shared.dir = dir
-	c := &chain{bin: filepath.Join(dir, "govchain"), home: filepath.Join(dir, "node"), chainID: "datasvc-test"}
-	if out, err := exec.Command("go", "build", "-tags", "faultinject", "-o", c.bin, "github.com/govchain/govchain/cmd/govchain").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("build govchain: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(c.bin, "init", "--dev", "--home", c.home, "--chain-id", c.chainID).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("init: %v\n%s", err, out)
-	}
-	cfgPath := filepath.Join(c.home, "config", "config.toml")
-	cfg, err := os.ReadFile(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	cfg = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(cfg, []byte(`timeout_commit = "200ms"`))
-	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
-		return nil, err
-	}
-	rpc, p2p := freeAddr(), freeAddr()
-	node := exec.Command(c.bin, "start", "--home", c.home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+p2p, "--log-level", "*:error")
-	logFile, err := os.Create(filepath.Join(dir, "node.log"))
-	if err != nil {
-		return nil, err
-	}
-	node.Stdout, node.Stderr = logFile, logFile
-	if shared.done, err = spawn(node); err != nil {
-		return nil, err
-	}
-	shared.node = node
-	c.url = "http://" + rpc
-	if c.cl, err = client.New(c.url); err != nil {
-		return nil, err
-	}
-	c.kr = client.NewKeyring(filepath.Join(c.home, "keyring"))
+	shared.node = n
+	c := &chain{bin: n.Bin, home: n.Home, url: n.URL, chainID: n.ChainID, cl: n.Client, kr: n.Keyring}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for {
-		st, err := c.cl.RPC().Status(ctx)
-		if err == nil && st.SyncInfo.LatestBlockHeight >= 2 {
-			break
-		}
-		if ctx.Err() != nil {
-			log, _ := os.ReadFile(filepath.Join(dir, "node.log"))
-			return nil, fmt.Errorf("the node made no blocks: %v\n%s", err, log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if c.finance, err = datasvc.Open(filepath.Join(dir, "finance.db")); err != nil {
+	if c.finance, err = datasvc.Open(filepath.Join(n.Dir, "finance.db")); err != nil {
 		return nil, err
 	}
 	k, err := c.finance.GenerateKey(ctx, seal.SuiteX25519, financeKey)
@@ -199,15 +95,6 @@ func startChain() (*chain, error) {
 		return nil, err
 	}
 	return c, nil
-}
-
-func freeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func ctxOf(t testing.TB) context.Context {

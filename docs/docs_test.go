@@ -249,12 +249,13 @@ type rewrite struct {
 	lines   []string
 }
 
-// shown is a command's output as a page shows it: the test's directory
-// and node address as a reader's would be ($PWD, 127.0.0.1:26657), and no
-// trailing empty line.
+// shown is a command's output as a page shows it: the test's directory,
+// node address and API address as a reader's would be ($PWD,
+// 127.0.0.1:26657, 127.0.0.1:26680), and no trailing empty line.
 func shown(got string, sh *shell) []string {
 	got = strings.ReplaceAll(got, sh.dir, "$PWD")
 	got = strings.ReplaceAll(got, sh.rpc, "127.0.0.1:26657")
+	got = strings.ReplaceAll(got, sh.web, webAddr)
 	got = strings.TrimRight(got, "\n")
 	if got == "" {
 		return nil
@@ -295,14 +296,20 @@ func buildBinary(t *testing.T) string {
 type shell struct {
 	dir    string
 	rpc    string
+	web    string
 	in     io.WriteCloser
 	out    *bufio.Reader
 	marker int
 }
 
+// webAddr is the address of the HTTP API that a development node serves
+// (app.toml's [web]); a page's commands reach the test node's API there.
+const webAddr = "127.0.0.1:26680"
+
 // newShell sets up a page's directory and development chain, as `make
 // run` does (govchain init --dev, then govchain start), on free loopback
-// ports, with blocks every 200 ms, and starts the shell. Both are stopped
+// ports (the HTTP API's too), with blocks every 200 ms, and starts the
+// shell. Both are stopped
 // when the test ends, the shell with its whole process group, and both
 // die with the test binary: the node by SIGKILL, the shell by SIGTERM,
 // on which (as on the end of its input) its EXIT trap kills its group.
@@ -325,9 +332,9 @@ func newShell(t *testing.T, bin string) *shell {
 	require.NotEqual(t, string(cfg), string(fast), "config.toml has no timeout_commit to shorten")
 	require.NoError(t, os.WriteFile(cfgPath, fast, 0o644))
 
-	rpc := "127.0.0.1:" + freePort(t)
+	rpc, web := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
 	node := exec.Command(bin, "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-		"--p2p-laddr", "tcp://127.0.0.1:"+freePort(t), "--log-level", "*:error")
+		"--p2p-laddr", "tcp://127.0.0.1:"+freePort(t), "--web-laddr", web, "--log-level", "*:error")
 	logFile, err := os.Create(filepath.Join(dir, "node.log"))
 	require.NoError(t, err)
 	node.Stdout, node.Stderr = logFile, logFile
@@ -375,7 +382,7 @@ func newShell(t *testing.T, bin string) *shell {
 	// kill 0 signals the shell's own group, never the test's (Setpgid).
 	_, err = io.WriteString(in, "trap 'kill -KILL 0' EXIT\n")
 	require.NoError(t, err)
-	sh := &shell{dir: dir, rpc: rpc, in: in, out: bufio.NewReader(pr)}
+	sh := &shell{dir: dir, rpc: rpc, web: web, in: in, out: bufio.NewReader(pr)}
 	// Wait for the first block, so that the first command finds state.
 	require.Eventually(t, func() bool {
 		_, code := sh.run(t, "govchain query chain >/dev/null 2>&1")
@@ -386,12 +393,13 @@ func newShell(t *testing.T, bin string) *shell {
 
 // run runs one command in the shell and returns what it printed (standard
 // output and error, in order) and its exit status. The docs' default node
-// address is the test node's.
+// and API addresses are the test node's.
 func (s *shell) run(t *testing.T, cmd string) (string, int) {
 	t.Helper()
 	s.marker++
 	end := fmt.Sprintf("__docs_test_end_%d__", s.marker)
 	cmd = strings.ReplaceAll(cmd, "127.0.0.1:26657", s.rpc)
+	cmd = strings.ReplaceAll(cmd, webAddr, s.web)
 	script := fmt.Sprintf("{ %s\n} 2>&1; __docs_status=$?; echo; echo %s $__docs_status\n", cmd, end)
 	_, err := io.WriteString(s.in, script)
 	require.NoError(t, err)

@@ -133,8 +133,9 @@ func newDevNode(t *testing.T, engine string) *node {
 }
 
 // newLoneNode is a node on home that listens on ports of 127.0.0.1 chosen
-// now (given on its command line, overriding config.toml's), and is
-// stopped (SIGTERM) when the test ends.
+// now (given on its command line, overriding config.toml's; its HTTP API,
+// where app.toml enables it, on a port the system picks), and is stopped
+// (SIGTERM) when the test ends.
 func newLoneNode(t *testing.T, name, home string) *node {
 	t.Helper()
 	rpcPort, p2pPort := freePort(t), freePort(t)
@@ -143,7 +144,7 @@ func newLoneNode(t *testing.T, name, home string) *node {
 		p2pAddr: fmt.Sprintf("127.0.0.1:%d", p2pPort),
 	}
 	n.args = []string{"start", "--home", home, "--rpc-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", rpcPort),
-		"--p2p-laddr", "tcp://" + n.p2pAddr, "--log-level", "*:info"}
+		"--p2p-laddr", "tcp://" + n.p2pAddr, "--web-laddr", "127.0.0.1:0", "--log-level", "*:info"}
 	t.Cleanup(n.Stop)
 	return n
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
@@ -25,12 +26,15 @@ type Config struct {
 	// Snapshot configures the state-sync snapshots under
 	// <home>/data/snapshots.
 	Snapshot snapshot.Config `mapstructure:"snapshot" toml:"snapshot"`
+	// Web configures the HTTP API (and the web page) that start serves
+	// beside the node.
+	Web api.ServerConfig `mapstructure:"web" toml:"web"`
 }
 
 // DefaultConfig returns the configuration init writes unless told
 // otherwise.
 func DefaultConfig() Config {
-	return Config{State: state.DefaultConfig(), Snapshot: snapshot.DefaultConfig()}
+	return Config{State: state.DefaultConfig(), Snapshot: snapshot.DefaultConfig(), Web: api.DefaultServerConfig()}
 }
 
 // Validate reports the first problem in the configuration as a one-line
@@ -41,6 +45,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Snapshot.Validate(); err != nil {
 		return fmt.Errorf("%s: [snapshot] %w", AppConfigFile, err)
+	}
+	if err := c.Web.Validate(); err != nil {
+		return fmt.Errorf("%s: [web] %w", AppConfigFile, err)
 	}
 	return nil
 }
@@ -72,6 +79,19 @@ keep_recent = {{.State.KeepRecent}}
 interval = {{.Snapshot.Interval}}
 # How many of the newest snapshots are kept.
 keep_recent = {{.Snapshot.KeepRecent}}
+
+[web]
+# The HTTP/JSON API for client developers and the citizens' web page,
+# served by this node beside its RPC (docs/api.md). It reads and posts
+# through this node's RPC; it holds no key.
+enable = {{.Web.Enable}}
+# host:port to listen on. Keep it on 127.0.0.1 behind a reverse proxy
+# that terminates TLS, unless the node's host is meant to face the public.
+address = "{{.Web.Address}}"
+# Origins of pages elsewhere allowed to call the API from a browser
+# (CORS), each exactly as browsers send it, e.g.
+# ["https://registry.example.gov"]; empty: none.
+cors_origins = [{{range $i, $o := .Web.CORSOrigins}}{{if $i}}, {{end}}{{printf "%q" $o}}{{end}}]
 `
 
 // WriteConfig writes c to path (mode 0644), refusing an invalid c.

@@ -147,23 +147,23 @@ type certReader struct {
 
 func (r *certReader) Read(ctx context.Context, path string, height int64) (*datasvc.Answer, error) {
 	var (
-		ex    *exported
+		ex    *client.Certified
 		trust *verify.Trust
 		err   error
 	)
 	if r.light == nil {
-		ex, err = exportCertificate(ctx, r.cl, path, height, nodeHeader(r.cl, r.wait), true)
+		ex, err = r.cl.Certify(ctx, path, client.CertificateOptions{Height: height, HeaderWait: r.wait})
 		trust = r.trust
 	} else {
 		r.mu.Lock()
-		ex, err = exportCertificate(ctx, r.cl, path, height, r.light.header, false)
+		ex, err = r.cl.Certify(ctx, path, client.CertificateOptions{Height: height, Header: r.light.header, NoValidatorChanges: true})
 		trust = r.light.trust
 		r.mu.Unlock()
 	}
 	if err != nil {
 		return nil, err
 	}
-	res, err := verify.Verify(ex.cert, trust, certKeys)
+	res, err := verify.Verify(ex.Certificate, trust, certKeys)
 	if err != nil {
 		return nil, fmt.Errorf("NOT VERIFIED: %w", err)
 	}

@@ -28,7 +28,10 @@ type devNode struct {
 	t    *testing.T
 	home string
 	// url is the node's RPC endpoint, http://127.0.0.1:PORT.
-	url    string
+	url string
+	// web is the HTTP API the node serves ([web] of init --dev),
+	// http://127.0.0.1:PORT.
+	web    string
 	cancel context.CancelFunc
 	done   chan int
 }
@@ -41,11 +44,12 @@ func startDevNode(t *testing.T, chainID string) *devNode {
 	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", chainID)
 	require.Equal(t, 0, code, errOut)
 	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
-	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), cancel: cancel, done: make(chan int, 1)}
+	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), web: "http://" + web, cancel: cancel, done: make(chan int, 1)}
 	go func() {
 		n.done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
-			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--log-level", "*:error"}, io.Discard, io.Discard)
+			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", web, "--log-level", "*:error"}, io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()

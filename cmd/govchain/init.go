@@ -15,6 +15,7 @@ import (
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/spf13/cobra"
 
+	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/client"
@@ -55,9 +56,10 @@ every role.
 With --dev, a development network instead: four ministries (justice runs
 the only validator; finance, interior and transport have none), demo keys in
 the keyring for their admins, every role holder and three citizens (alice,
-bob, carol), the roles granted at genesis, one-second blocks and every
-listener on 127.0.0.1. Never use --dev keys for anything real: the
-keyring holds them in plaintext.`,
+bob, carol), the roles granted at genesis, one-second blocks, every
+listener on 127.0.0.1, and the HTTP API served by the node (app.toml's
+[web], on ` + api.DefaultAddress + `; off without --dev). Never use --dev keys for
+anything real: the keyring holds them in plaintext.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return c.runInit() },
 	}
@@ -140,6 +142,7 @@ func (c *cli) runInit() (err error) {
 	}
 	if dev {
 		devNodeConfig(conf)
+		appCfg.Web.Enable = true
 	}
 	if err := conf.ValidateBasic(); err != nil {
 		return fmt.Errorf("config.toml: %w", err)

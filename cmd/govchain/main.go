@@ -83,6 +83,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.certificateCmd(),
 		c.testnetCmd(),
 		c.datasvcCmd(),
+		c.webCmd(),
 	)
 	strict(root)
 	return root

@@ -39,7 +39,11 @@ CometBFT and close the state store cleanly.
 
 Reads <home>/config/config.toml (CometBFT) and <home>/config/app.toml
 (govchain); the state is kept under <home>/data/state and state-sync
-snapshots under <home>/data/snapshots. Logs go to stdout.`,
+snapshots under <home>/data/snapshots. Logs go to stdout.
+
+With [web] enabled in app.toml (govchain init --dev enables it), the node
+also serves the HTTP/JSON API of docs/api.md on [web]'s address (or
+--web-laddr), with its own genesis as the trust root.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return c.runStart(cmd) },
 	}
@@ -48,6 +52,7 @@ snapshots under <home>/data/snapshots. Logs go to stdout.`,
 	f.String(flagRPCLaddr, "", "override config.toml's rpc.laddr (e.g. tcp://127.0.0.1:36657)")
 	f.String(flagP2PLaddr, "", "override config.toml's p2p.laddr (e.g. tcp://127.0.0.1:36656)")
 	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
+	f.String(flagWebLaddr, "", "override app.toml's [web] address (e.g. 127.0.0.1:36680; port 0 picks a free one)")
 	return cmd
 }
 
@@ -96,6 +101,12 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	appCfg, err := LoadConfig(home)
 	if err != nil {
 		return err
+	}
+	if s := c.v.GetString(flagWebLaddr); s != "" {
+		appCfg.Web.Address = s
+		if err := appCfg.Web.Validate(); err != nil {
+			return fmt.Errorf("--%s: %w", flagWebLaddr, err)
+		}
 	}
 	logger, err := cmtflags.ParseLogLevel(conf.LogLevel, cmtlog.NewTMLogger(cmtlog.NewSyncWriter(c.out)), cmtcfg.DefaultLogLevel)
 	if err != nil {
@@ -146,12 +157,31 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = closeApp()
 		return fmt.Errorf("create node: %w", err)
 	}
+	// The API's port is taken before the node starts, so that a port in
+	// use stops start with nothing running.
+	var (
+		web     *webServer
+		webDone <-chan error // nil: never ready
+	)
+	if appCfg.Web.Enable {
+		if web, err = nodeWeb(appCfg.Web, conf.RPC.ListenAddress, conf.GenesisFile()); err != nil {
+			_ = closeApp()
+			return err
+		}
+		webDone = web.done
+	}
 	if err := n.Start(); err != nil {
+		if web != nil {
+			_ = web.shutdown()
+		}
 		_ = closeApp()
 		return fmt.Errorf("start node: %w", err)
 	}
 	mainLog.Info("govchain node started", "version", bi.Version, "home", home, "engine", st.Engine(),
 		"rpc", conf.RPC.ListenAddress, "p2p", conf.P2P.ListenAddress, "node_id", nodeKey.ID())
+	if web != nil {
+		mainLog.Info("serving the HTTP API", "url", web.url())
+	}
 	var stopErr error
 	select {
 	case <-cmd.Context().Done():
@@ -159,6 +189,13 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		nodeLog.Stopping()
 	case <-n.Quit():
 		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
+	case err := <-webDone:
+		stopErr = err
+	}
+	if web != nil {
+		if err := web.shutdown(); err != nil {
+			mainLog.Error("stop the HTTP API", "err", err)
+		}
 	}
 	if n.IsRunning() {
 		if err := n.Stop(); err != nil {

@@ -85,17 +85,17 @@ func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) (*queried, error
 	if err != nil {
 		return nil, err
 	}
-	var ex *exported
+	var ex *client.Certified
 	switch {
 	case trust != nil:
-		ex, err = exportCertificate(ctx, cl, path, c.v.GetInt64(flagHeight), nodeHeader(cl, timeout), true)
+		ex, err = cl.Certify(ctx, path, client.CertificateOptions{Height: c.v.GetInt64(flagHeight), HeaderWait: timeout})
 	case c.v.GetInt64(flagTrustHeight) > 0:
 		var lc *lightHeaders
 		lc, err = c.newLightHeaders(ctx, cl)
 		if err != nil {
 			return nil, err
 		}
-		ex, err = exportCertificate(ctx, cl, path, c.v.GetInt64(flagHeight), lc.header, false)
+		ex, err = cl.Certify(ctx, path, client.CertificateOptions{Height: c.v.GetInt64(flagHeight), Header: lc.header, NoValidatorChanges: true})
 		trust = lc.trust
 	default:
 		return nil, fmt.Errorf("--%s needs a trust root: --%s FILE, or --%s N --%s HEX [--%s URL ...]",
@@ -104,20 +104,20 @@ func (c *cli) runVerifiedQuery(cmd *cobra.Command, path string) (*queried, error
 	if err != nil {
 		return nil, err
 	}
-	res, err := verify.Verify(ex.cert, trust, certKeys)
+	res, err := verify.Verify(ex.Certificate, trust, certKeys)
 	if err != nil {
 		return nil, fmt.Errorf("NOT VERIFIED: %w", err)
 	}
 	if res.Kind == verify.KindAbsence {
-		r := ex.resp
+		r := ex.Answer
 		return nil, &provenError{
 			err:   &client.QueryError{Path: path, Code: r.Code, Codespace: r.Codespace, Log: r.Log, Height: r.Height, Key: r.Key},
 			proof: fmt.Sprintf("%s: key %X is absent at state %d", res, res.Key, res.Height),
 		}
 	}
-	fmt.Fprintln(c.out, prettyJSON(ex.resp.Value))
+	fmt.Fprintln(c.out, prettyJSON(ex.Answer.Value))
 	fmt.Fprintln(c.errOut, res)
-	return &queried{Value: ex.resp.Value, ProvenTime: res.Time}, nil
+	return &queried{Value: ex.Answer.Value, ProvenTime: res.Time}, nil
 }
 
 // lightHeaders verifies headers with CometBFT's light client, against the

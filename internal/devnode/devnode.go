@@ -1,0 +1,184 @@
+package devnode
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/govchain/govchain/client"
+)
+
+// Options says how to build and start a node.
+type Options struct {
+	// ChainID is the chain's id (required).
+	ChainID string
+	// Tags are the build tags of the binary (faultinject, say).
+	Tags []string
+	// Prefix names the temporary directory that holds the binary, the
+	// node's home and its log ("govchain-" if empty).
+	Prefix string
+}
+
+// Node is a started development node.
+type Node struct {
+	// Dir holds Bin, Home and node.log; Stop removes it.
+	Dir, Bin, Home string
+	// URL is the node's RPC address, http://127.0.0.1:PORT.
+	URL, ChainID string
+	Client       *client.Client
+	// Keyring is the node home's keyring, with the dev genesis keys.
+	Keyring *client.Keyring
+
+	cmd  *exec.Cmd
+	done <-chan struct{}
+	once sync.Once
+}
+
+// Start builds the binary, initialises a development chain and starts
+// it (see the package doc).
+func Start(opts Options) (*Node, error) {
+	if opts.ChainID == "" {
+		return nil, fmt.Errorf("devnode: a chain id is required")
+	}
+	prefix := opts.Prefix
+	if prefix == "" {
+		prefix = "govchain-"
+	}
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{Dir: dir, Bin: filepath.Join(dir, "govchain"), Home: filepath.Join(dir, "node"), ChainID: opts.ChainID}
+	if err := n.start(opts); err != nil {
+		n.Stop()
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *Node) start(opts Options) error {
+	args := []string{"build"}
+	if len(opts.Tags) > 0 {
+		args = append(args, "-tags", strings.Join(opts.Tags, ","))
+	}
+	args = append(args, "-o", n.Bin, "github.com/govchain/govchain/cmd/govchain")
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("devnode: build govchain: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(n.Bin, "init", "--dev", "--home", n.Home, "--chain-id", n.ChainID).CombinedOutput(); err != nil {
+		return fmt.Errorf("devnode: init: %v\n%s", err, out)
+	}
+	cfgPath := filepath.Join(n.Home, "config", "config.toml")
+	cfg, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return err
+	}
+	cfg = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(cfg, []byte(`timeout_commit = "200ms"`))
+	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
+		return err
+	}
+	rpc := FreeAddr()
+	cmd := exec.Command(n.Bin, "start", "--home", n.Home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+FreeAddr(),
+		"--web-laddr", "127.0.0.1:0", "--log-level", "*:error")
+	logPath := filepath.Join(n.Dir, "node.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
+	if n.done, err = Spawn(cmd); err != nil {
+		return err
+	}
+	n.cmd = cmd
+	n.URL = "http://" + rpc
+	if n.Client, err = client.New(n.URL); err != nil {
+		return err
+	}
+	n.Keyring = client.NewKeyring(filepath.Join(n.Home, "keyring"))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		st, err := n.Client.RPC().Status(ctx)
+		if err == nil && st.SyncInfo.LatestBlockHeight >= 2 {
+			return nil
+		}
+		if ctx.Err() != nil {
+			out, _ := os.ReadFile(logPath)
+			return fmt.Errorf("devnode: the node made no blocks: %v\n%s", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Stop ends the node and removes its directory.
+func (n *Node) Stop() {
+	n.once.Do(func() {
+		if n.cmd != nil && n.cmd.Process != nil {
+			_ = syscall.Kill(-n.cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-n.done:
+			case <-time.After(20 * time.Second):
+				_ = syscall.Kill(-n.cmd.Process.Pid, syscall.SIGKILL)
+				<-n.done
+			}
+		}
+		_ = os.RemoveAll(n.Dir)
+	})
+}
+
+// Spawn starts cmd in a process group of its own with SIGKILL as its
+// parent-death signal, from one goroutine locked to its thread for the
+// life of the binary: the signal fires when the forking thread exits,
+// so that thread never exits before the binary does. It returns a channel
+// closed once the process has ended and been reaped.
+func Spawn(cmd *exec.Cmd) (<-chan struct{}, error) {
+	spawner.once.Do(func() {
+		spawner.reqs = make(chan spawnReq)
+		go func() {
+			runtime.LockOSThread() // never unlocked
+			for r := range spawner.reqs {
+				r.err <- r.cmd.Start()
+			}
+		}()
+	})
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	errc := make(chan error, 1)
+	spawner.reqs <- spawnReq{cmd, errc}
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	return done, nil
+}
+
+var spawner struct {
+	once sync.Once
+	reqs chan spawnReq
+}
+
+type spawnReq struct {
+	cmd *exec.Cmd
+	err chan<- error
+}
+
+// FreeAddr returns a 127.0.0.1 address with a port that was free a
+// moment ago.
+func FreeAddr() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
