@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -18,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +30,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/internal/devnode"
+	"github.com/govchain/govchain/verify"
 	"github.com/govchain/govchain/web/internal/tamper"
 )
 
@@ -96,66 +97,30 @@ var (
 	shotsErr  error
 )
 
-// devChain is a development chain (govchain init --dev) whose node serves
-// the API and the page on web.
+// devChain is a development chain (internal/devnode) and its API with
+// this package's page mounted at "/", as govchain web serves them.
 type devChain struct {
-	bin, home, rpc, web string
+	node *devnode.Node
+	web  string // the API's URL
 }
 
-// startDevChain builds govchain, initialises a development chain with
-// blocks every 200 ms on free loopback ports, and starts its node; the
-// node is stopped when the test ends and dies with the test binary.
+// startDevChain starts a development node and serves its API and the
+// page (Handler, the embedded files) on a loopback port; both stop when
+// the test ends, and the node never outlives the test binary.
 func startDevChain(t *testing.T) *devChain {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "govchain")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/govchain/govchain/cmd/govchain").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	c := &devChain{bin: bin, home: filepath.Join(dir, "home")}
-	out, err = exec.Command(bin, "init", "--dev", "--home", c.home, "--chain-id", "govchain-dev", "--moniker", "dev").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	cfgPath := filepath.Join(c.home, "config", "config.toml")
-	cfg, err := os.ReadFile(cfgPath)
+	n, err := devnode.Start(devnode.Options{ChainID: "govchain-dev", Prefix: "govchain-web-"})
 	require.NoError(t, err)
-	fast := regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(cfg, []byte(`timeout_commit = "200ms"`))
-	require.NoError(t, os.WriteFile(cfgPath, fast, 0o644))
-
-	c.rpc = "127.0.0.1:" + freePort(t)
-	c.web = "127.0.0.1:" + freePort(t)
-	node := exec.Command(bin, "start", "--home", c.home, "--rpc-laddr", "tcp://"+c.rpc, "--p2p-laddr", "tcp://127.0.0.1:"+freePort(t),
-		"--web-laddr", c.web, "--log-level", "*:error")
-	logFile, err := os.Create(filepath.Join(dir, "node.log"))
+	t.Cleanup(n.Stop)
+	genesis, err := os.ReadFile(filepath.Join(n.Home, "config", "genesis.json"))
 	require.NoError(t, err)
-	node.Stdout, node.Stderr = logFile, logFile
-	// The node gets SIGKILL when the thread that starts it exits: the
-	// test's goroutine keeps it locked, so the node never outlives the test.
-	runtime.LockOSThread()
-	node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, node.Start())
-	t.Cleanup(func() {
-		_ = node.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = node.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = node.Process.Kill()
-			<-done
-		}
-		_ = logFile.Close()
-	})
-	require.Eventually(t, func() bool {
-		res, err := http.Get("http://" + c.web + "/api/v1/status")
-		if err != nil {
-			return false
-		}
-		defer res.Body.Close()
-		var st struct {
-			LatestHeight int64 `json:"latest_height"`
-		}
-		return res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&st) == nil && st.LatestHeight >= 2
-	}, 60*time.Second, 100*time.Millisecond, "the development node never served its API (see %s)", logFile.Name())
-	return c
+	trust, err := verify.ParseTrust(genesis)
+	require.NoError(t, err)
+	h, err := api.New(api.Config{Client: n.Client, Trust: trust, Page: Handler()})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &devChain{node: n, web: srv.URL}
 }
 
 // cli runs a govchain command against the chain and returns its output.
@@ -167,18 +132,10 @@ func (c *devChain) cli(t *testing.T, args ...string) string {
 }
 
 func (c *devChain) run(args ...string) (string, error) {
-	cmd := exec.Command(c.bin, args...)
-	cmd.Env = append(os.Environ(), "GOVCHAIN_HOME="+c.home, "GOVCHAIN_NODE=http://"+c.rpc)
+	cmd := exec.Command(c.node.Bin, args...)
+	cmd.Env = append(os.Environ(), "GOVCHAIN_HOME="+c.node.Home, "GOVCHAIN_NODE="+c.node.URL)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 }
 
 // The records the scenarios look at.
@@ -295,10 +252,10 @@ func newProxy(t *testing.T, upstream string) *proxy {
 	p := &proxy{t: t}
 	target, err := url.Parse(upstream)
 	require.NoError(t, err)
-	rp := httputil.NewSingleHostReverseProxy(target)
-	direct := rp.Director
-	rp.Director = func(r *http.Request) {
-		direct(r)
+	rp := &httputil.ReverseProxy{}
+	rp.Rewrite = func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		r := pr.Out
 		if !strings.HasPrefix(r.URL.Path, "/api/v1/certificate/land/parcel/"+testParcel+"/history") {
 			return
 		}
@@ -514,7 +471,7 @@ func TestBrowser(t *testing.T) {
 	shots := screenshotDirOf(t)
 	chain := startDevChain(t)
 	data := seed(t, chain)
-	px := newProxy(t, "http://"+chain.web)
+	px := newProxy(t, chain.web)
 	b := newBrowser(t, shots)
 	origin := px.srv.URL
 	setup := time.Since(started)
@@ -702,7 +659,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("another trust root", func(t *testing.T) {
 		b.t = t
-		genesis, err := os.ReadFile(filepath.Join(chain.home, "config", "genesis.json"))
+		genesis, err := os.ReadFile(filepath.Join(chain.node.Home, "config", "genesis.json"))
 		require.NoError(t, err)
 		other := bytes.Replace(genesis, []byte(`"chain_id": "govchain-dev"`), []byte(`"chain_id": "other-1"`), 1)
 		require.NotEqual(t, genesis, other)
@@ -724,6 +681,45 @@ func TestBrowser(t *testing.T) {
 		b.goTo("/parcel/" + testParcel)
 		text, ok = b.verdict("")
 		require.True(t, ok, text)
+	})
+
+	t.Run("govchain web serves the page", func(t *testing.T) {
+		b.t = t
+		listen := devnode.FreeAddr()
+		cmd := exec.Command(chain.node.Bin, "web", "--node", chain.node.URL, "--listen", listen,
+			"--trust", filepath.Join(chain.node.Home, "config", "genesis.json"))
+		done, err := devnode.Spawn(cmd)
+		require.NoError(t, err)
+		defer func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			<-done
+		}()
+		var page string
+		require.Eventually(t, func() bool {
+			res, err := http.Get("http://" + listen + "/")
+			if err != nil {
+				return false
+			}
+			defer res.Body.Close()
+			b, err := io.ReadAll(res.Body)
+			page = string(b)
+			return err == nil && res.StatusCode == http.StatusOK
+		}, 30*time.Second, 50*time.Millisecond, "govchain web never served /")
+		want, err := os.ReadFile(filepath.Join("assets", "index.html"))
+		require.NoError(t, err)
+		require.Equal(t, string(want), page)
+		req, err := http.NewRequest(http.MethodGet, "http://"+listen+"/assets/verifier.wasm", nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		n, err := io.Copy(io.Discard, res.Body)
+		require.NoError(t, err)
+		_, gz := VerifierSize()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+		require.Equal(t, gz, n, "the verifier the binary embeds is this tree's")
 	})
 
 	t.Run("the keyboard: skip link, focus order, search", func(t *testing.T) {

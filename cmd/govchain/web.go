@@ -15,6 +15,7 @@ import (
 	"github.com/govchain/govchain/api"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/verify"
+	"github.com/govchain/govchain/web"
 )
 
 // Flags of web (which shares datasvc serve's --listen) and start's
@@ -108,9 +109,8 @@ func listenWeb(srv api.ServerConfig, cl *client.Client, trust *verify.Trust, tim
 		Trust:       trust,
 		CORSOrigins: srv.CORSOrigins,
 		Timeout:     timeout,
-		// Page is where the citizens' web page is mounted, at "/"; this
-		// binary serves the API alone, and "/" answers 404.
-		Page: nil,
+		// The citizens' web page, at "/" (package web).
+		Page: web.Handler(),
 	})
 	if err != nil {
 		return nil, err
