@@ -25,7 +25,9 @@ import (
 //   - absence.json: /land/lien/9, which does not exist;
 //   - liens.json: /land/parcel/BE-21004-0117/liens (a list);
 //   - agencies.json: /agency/list, the four development ministries, of
-//     which justice runs the validator.
+//     which justice runs the validator;
+//   - empty.json: /sharing/log/P-NOBODY --complete, the access log of a
+//     subject nobody read: no entry, its head and entry 0 proven absent.
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
@@ -55,6 +57,7 @@ func TestCheckRealCertificates(t *testing.T) {
 		{"complete.json", "complete", "/land/parcel/BE-21004-0117/history", 8},
 		{"absence.json", "absence", "/land/lien/9", 0},
 		{"liens.json", "list", "/land/parcel/BE-21004-0117/liens", 2},
+		{"empty.json", "complete", "/sharing/log/P-NOBODY", 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			rep := Check(readTestdata(t, tc.file), trust, agencies)
@@ -67,7 +70,7 @@ func TestCheckRealCertificates(t *testing.T) {
 			require.Equal(t, tc.entries, len(rep.Entries))
 			require.Equal(t, tc.kind == "complete", rep.Complete)
 			if rep.Complete {
-				require.Equal(t, uint64(tc.entries-1), rep.Count)
+				require.Equal(t, uint64(max(tc.entries-1, 0)), rep.Count)
 				require.NotEmpty(t, rep.Absent)
 			}
 			// The development chain's one validator is the Ministry of
