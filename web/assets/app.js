@@ -50,8 +50,9 @@ export function verdictText(rep) {
 function provenText(rep) {
   if (!rep.verified) return "";
   if (rep.kind === "absence") return t("proven.absence", { path: rep.path });
-  if (rep.complete && rep.count === 0) return t("proven.empty", { path: rep.path });
-  if (rep.complete) return t(rep.count === 1 ? "proven.complete1" : "proven.complete", { n: rep.count });
+  const n = Number(rep.count || 0);
+  if (rep.complete && n === 0) return t("proven.empty", { path: rep.path });
+  if (rep.complete) return t(n === 1 ? "proven.complete1" : "proven.complete", { n });
   if (rep.kind === "history") return t("proven.history");
   return "";
 }
@@ -550,37 +551,41 @@ async function viewRecord(view, path) {
 async function viewAccount(view, addr) {
   page(view, t("account.title"), addr);
   const height = await readHeight();
+  // Each part: its title, its path, how many entries its anchor counts
+  // (for a list; null for a record), and how it renders the record or
+  // each entry.
   const parts = [
-    [t("account.key"), `/account/${addr}`, (v) => fields(v, "core", ["address"])],
-    [t("account.identity"), `/identity/account/${addr}`, (v) => [h("p", {}, v.owner_kind === "org" ? link(`/record/identity/org/${v.owner_id}`, v.owner_id) :
-      link(`/record/identity/person/${v.owner_id}`, v.owner_id)), fields(v, "identity", ["account"])]],
-    [t("account.roles"), `/agency/account/${addr}/roles`, (v) => h("p", {}, joinList((v.roles || []).map((r) => t("role." + r, null, true) || humanise(r))) || t("none"))],
-    [t("account.parcels"), `/land/owner/${addr}/parcels`, (v, rep) => listOf(bindCount(rep, v.parcel_count), (e) => [link("/parcel/" + encodeURIComponent(e.parcel_id), e.parcel_id), " ", fmtShare(e.shares, e.denominator)])],
-    [t("account.vehicles"), `/vehicle/owner/${addr}/vehicles`, (v, rep) => listOf(bindCount(rep, v.vehicle_count), (e) => [link("/vehicle/" + encodeURIComponent(e.vin), e.vin), " ", t("since"), " ", timeEl(e.since)])],
-    [t("account.invoices"), `/invoice/buyer/${addr}/invoices`, (v, rep) => listOf(bindCount(rep, Math.min(v.document_count, invoicePage)), (e) => [link(`/invoice/${e.issuer}/${encodeURIComponent(e.number)}`, e.number), " ", account(e.issuer)])],
+    [t("account.key"), `/account/${addr}`, null, (v) => fields(v, "core", ["address"])],
+    [t("account.identity"), `/identity/account/${addr}`, null, (v) => [h("p", {}, v.owner_kind === "org" ?
+      link(`/record/identity/org/${v.owner_id}`, v.owner_id) : link(`/record/identity/person/${v.owner_id}`, v.owner_id)), fields(v, "identity", ["account"])]],
+    [t("account.roles"), `/agency/account/${addr}/roles`, null,
+      (v) => h("p", {}, joinList((v.roles || []).map((r) => t("role." + r, null, true) || humanise(r))) || t("none"))],
+    [t("account.parcels"), `/land/owner/${addr}/parcels`, (v) => v.parcel_count,
+      (e) => [link("/parcel/" + encodeURIComponent(e.parcel_id), e.parcel_id), " ", fmtShare(e.shares, e.denominator)]],
+    [t("account.vehicles"), `/vehicle/owner/${addr}/vehicles`, (v) => v.vehicle_count,
+      (e) => [link("/vehicle/" + encodeURIComponent(e.vin), e.vin), " ", t("since"), " ", timeEl(e.since)]],
+    [t("account.invoices"), `/invoice/buyer/${addr}/invoices`, (v) => Math.min(v.document_count, invoicePage),
+      (e) => [link(`/invoice/${e.issuer}/${encodeURIComponent(e.number)}`, e.number), " ", account(e.issuer)]],
   ];
   const sections = parts.map(([title]) => section(view, title, h("p", {}, t("verifying"))));
-  await Promise.all(parts.map(async ([, path, render], i) => {
+  await Promise.all(parts.map(async ([, path, count, render], i) => {
     const s = sections[i];
     const r = await V.fetchVerified(path, { height });
     s.lastChild.remove();
     if (r.error) return s.append(h("p", { className: "bad" }, t("verdict.not", { reason: r.error.message })));
-    s.append(badge(r.report));
-    if (r.report.kind === "absence") return s.append(h("p", {}, t("account.nothing")));
-    const rendered = render(values(r.report)[0], r.report);
-    s.append(...[rendered].flat());
+    const anchor = values(r.report)[0];
+    const rep = count && anchor ? bindCount(r.report, count(anchor)) : r.report;
+    s.append(badge(rep));
+    if (rep.kind === "absence" || !anchor) return s.append(h("p", {}, t("account.nothing")));
+    if (!count) return s.append(...[render(anchor)].flat());
+    const items = values(rep).slice(1);
+    s.append(items.length ? h("ul", {}, items.map((e) => h("li", {}, render(e)))) : h("p", {}, t("none")));
   }));
 }
 
 // invoicePage is how many of a buyer's documents one answer lists (the
 // invoice registry's page size).
 const invoicePage = 100;
-
-function listOf(rep, render) {
-  const items = values(rep).slice(1);
-  if (!items.length) return h("p", {}, t("none"));
-  return [rep.verified ? null : badge(rep), h("ul", {}, items.map((e) => h("li", {}, render(e))))];
-}
 
 // nodeSays labels what the node says without a certificate.
 function nodeSays() {

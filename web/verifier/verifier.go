@@ -67,9 +67,11 @@ type Report struct {
 	Key     string  `json:"key,omitempty"`
 	Entries []Entry `json:"entries"`
 	// Complete is true for a verified complete certificate: Count entries
-	// follow the anchor and entry Count (key Absent) is proven absent.
+	// follow the anchor and entry Count (key Absent) is proven absent
+	// (Count is 0, and always encoded, for an empty list and for every
+	// other kind).
 	Complete bool   `json:"complete,omitempty"`
-	Count    uint64 `json:"count,omitempty"`
+	Count    uint64 `json:"count"`
 	Absent   string `json:"absent,omitempty"`
 
 	// Who signed header H+1, in the set's order, and the power: set only

@@ -3,6 +3,7 @@ package verifier
 import (
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,6 +86,7 @@ func TestCheckRealCertificates(t *testing.T) {
 			b, err := json.Marshal(rep)
 			require.NoError(t, err)
 			require.Contains(t, string(b), `"verified":true`)
+			require.Contains(t, string(b), fmt.Sprintf(`"count":%d`, rep.Count), "the count is always there for the page, 0 too")
 		})
 	}
 }
