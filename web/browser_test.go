@@ -435,6 +435,15 @@ func (b *browser) verdict(scope string) (string, bool) {
 	return v[0].(string), v[1].(bool)
 }
 
+// requireRendered fails if the current view shows an error or a value
+// the page did not render in words (null, undefined, NaN, [object …]).
+func (b *browser) requireRendered(what string) {
+	b.t.Helper()
+	text := eval[string](b, `document.querySelector("main .view").textContent`)
+	require.NotContains(b.t, text, "Something went wrong", what)
+	require.NotRegexp(b.t, `\b(null|undefined|NaN)\b|\[object `, text, "%s shows a value the page did not render", what)
+}
+
 // shot saves a full-page screenshot.
 func (b *browser) shot(name string) {
 	b.t.Helper()
@@ -517,6 +526,7 @@ func TestBrowser(t *testing.T) {
 		// search, and the verdict is announced.
 		require.Equal(t, "H1", eval[string](b, `document.activeElement.tagName`))
 		require.Equal(t, "polite", eval[string](b, `document.querySelector(".verdict").getAttribute("aria-live")`))
+		b.requireRendered("the parcel's page")
 		b.shot("01-parcel-verified")
 	})
 
@@ -598,6 +608,8 @@ func TestBrowser(t *testing.T) {
 		require.True(t, ok, text)
 		captions := poll[[]string](b, `(() => { const c = [...document.querySelectorAll("table caption")].map((e) => e.textContent); return c.length ? c : null; })()`, "the readings")
 		require.Equal(t, []string{"Inspections (1)", "Odometer readings (3)"}, captions)
+		poll[bool](b, `!/loading…/.test(document.querySelector("main .view").textContent)`, "the vehicle's page")
+		b.requireRendered("the vehicle's page")
 		b.shot("09-vehicle")
 	})
 
@@ -652,9 +664,7 @@ func TestBrowser(t *testing.T) {
 		} {
 			b.goTo(tc.route)
 			poll[bool](b, `!!(`+tc.wait+`)`, tc.route)
-			text := eval[string](b, `document.querySelector(".view").textContent`)
-			require.NotContains(t, text, "Something went wrong", tc.route)
-			require.NotRegexp(t, `\b(null|undefined|NaN)\b|\[object `, text, "%s shows a value the page did not render", tc.route)
+			b.requireRendered(tc.route)
 			b.shot(tc.shot)
 		}
 	})
