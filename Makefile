@@ -27,7 +27,7 @@ FUZZTIME     ?=
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build web-wasm chromium run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build web-wasm test-deps chromium run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -52,21 +52,26 @@ web-wasm:
 		cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB_DIST)/wasm_exec.js
 	@echo "web/dist: verifier.wasm.gz $$(wc -c < $(WEB_DIST)/verifier.wasm.gz) bytes ($$(wc -c < bin/verifier.wasm) raw)"
 
-# Headless Chromium (Debian's package) for web/'s browser tests: installed
-# with apt-get when it is missing and we are root. Where it cannot be,
-# this says so and the browser tests fail with the same advice (they
-# never skip).
+# The Debian packages the tests run besides Go: headless Chromium for
+# web/'s browser tests, and curl and jq, which docs/api.md's sessions
+# use. Each is installed with apt-get when it is missing and we are root.
+# Where one cannot be, this says so and the tests that need it fail with
+# the same advice (they never skip). `make chromium` is the same target.
+TEST_PACKAGES ?= chromium:/usr/bin/chromium curl:/usr/bin/curl jq:/usr/bin/jq
 CHROMIUM ?= /usr/bin/chromium
-chromium:
-	@if [ -x $(CHROMIUM) ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing chromium for the browser tests (apt-get install -y chromium)"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null || \
-		{ apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; } || \
-		echo "apt-get could not install chromium: web/'s browser tests will fail"; \
-	else \
-		echo "chromium is missing and cannot be installed here (apt-get needs root): web/'s browser tests will fail; install it with: sudo apt-get install chromium"; \
-	fi
+test-deps chromium:
+	@for pp in $(TEST_PACKAGES); do \
+		pkg=$${pp%%:*}; bin=$${pp#*:}; \
+		if [ -x $$bin ]; then continue; fi; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing $$pkg for the tests (apt-get install -y $$pkg)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkg >/dev/null || \
+			{ apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y $$pkg >/dev/null; } || \
+			echo "apt-get could not install $$pkg: the tests that use $$bin will fail"; \
+		else \
+			echo "$$pkg is missing and cannot be installed here (apt-get needs root): the tests that use $$bin will fail; install it with: sudo apt-get install $$pkg"; \
+		fi; \
+	done
 
 # Initialise the development home once, then run the node in the
 # foreground (Ctrl-C stops it cleanly). `make clean` or `rm -rf
@@ -98,7 +103,7 @@ staticcheck:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) run $(STATICCHECK) -tags faultinject ./abci/ ./datasvc/
 
-unit: web-wasm chromium
+unit: web-wasm test-deps
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	$(GO) test -count=1 -tags faultinject ./abci/
 
