@@ -3,11 +3,13 @@ package abci
 import (
 	"context"
 	"fmt"
+	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 
+	"github.com/govchain/govchain/abci/metrics"
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
@@ -33,6 +35,8 @@ type Application struct {
 	// snapshots serves and restores state-sync snapshots (snapshot.go);
 	// nil when none is attached.
 	snapshots *snapshot.Manager
+	// metrics observes the hooks' results; nil records nothing.
+	metrics *metrics.Metrics
 }
 
 var _ abcitypes.Application = (*Application)(nil)
@@ -40,6 +44,15 @@ var _ abcitypes.Application = (*Application)(nil)
 // New wraps an App for CometBFT.
 func New(a *app.App, logger cmtlog.Logger, v Version) *Application {
 	return &Application{app: a, logger: logger, version: v}
+}
+
+// SetMetrics makes the Application record its hooks' results and
+// latencies in m (nil: none). Call it before CometBFT starts; metrics
+// observe, they never change an answer.
+func (s *Application) SetMetrics(m *metrics.Metrics) {
+	s.metrics = m
+	h, _ := s.app.Info()
+	m.SetVersion(h)
 }
 
 // Info reports exactly the last committed height and app hash, so that
@@ -98,13 +111,17 @@ func sameValidators(a, b []abcitypes.ValidatorUpdate) error {
 // block keeps it only while its signer and sequence are still valid
 // (app.RecheckTx), without running its message again.
 func (s *Application) CheckTx(_ context.Context, req *abcitypes.RequestCheckTx) (*abcitypes.ResponseCheckTx, error) {
+	start := time.Now()
+	recheck := req.Type == abcitypes.CheckTxType_Recheck
 	var res app.TxResult
-	if req.Type == abcitypes.CheckTxType_Recheck {
+	if recheck {
 		res = s.app.RecheckTx(req.Tx)
 	} else {
 		res = s.app.CheckTx(req.Tx)
 	}
-	return &abcitypes.ResponseCheckTx{Code: Code(res.Err), Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
+	code := Code(res.Err)
+	s.metrics.CheckTx(recheck, code, time.Since(start))
+	return &abcitypes.ResponseCheckTx{Code: code, Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
 }
 
 // PrepareProposal drops transactions that fail the shared validity check.
@@ -127,6 +144,7 @@ func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestP
 
 // FinalizeBlock executes the decided block. An error stops the node.
 func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFinalizeBlock) (*abcitypes.ResponseFinalizeBlock, error) {
+	start := time.Now()
 	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
@@ -144,6 +162,13 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 	var updates []abcitypes.ValidatorUpdate
 	for _, v := range block.ValidatorUpdates {
 		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))
+	}
+	if s.metrics != nil {
+		observed := make([]metrics.Tx, len(block.Txs))
+		for i, r := range block.Txs {
+			observed[i] = metrics.Tx{Type: r.Type, Code: out[i].Code, Events: r.Events}
+		}
+		s.metrics.Block(observed, time.Since(start))
 	}
 	for _, ev := range block.Events {
 		s.logger.Error("evidence of validator misbehaviour committed", "height", req.Height, "event", ev.Type, "attrs", ev.Attrs)
@@ -175,12 +200,14 @@ func misbehavior(list []abcitypes.Misbehavior) []gov.Misbehavior {
 // (faults.go); they compile to nothing in production.
 func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*abcitypes.ResponseCommit, error) {
 	s.faultCommit("before-write")
+	start := time.Now()
 	version, err := s.app.Commit()
 	if err != nil {
 		s.logger.Error("cannot commit; stopping", "err", err)
 		return nil, err
 	}
 	s.faultCommit("after-write")
+	s.metrics.Commit(version, time.Since(start))
 	s.afterCommit(version)
 	s.faultCommit("before-return")
 	return &abcitypes.ResponseCommit{}, nil

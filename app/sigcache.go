@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/sha256"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultTxCacheSize bounds the transactions an App remembers as having
@@ -44,10 +45,34 @@ const DefaultTxCacheSize = 16384
 // rechecked after every block stays), and when the current one is full the
 // older one is dropped. It is safe for concurrent use; a nil *txCache
 // remembers nothing.
+//
+// hits and misses count the lookups for monitoring (TxCacheStats); no
+// result depends on them.
 type txCache struct {
-	mu       sync.Mutex
-	perGen   int
-	cur, old map[[sha256.Size]byte]txCacheEntry
+	mu           sync.Mutex
+	perGen       int
+	cur, old     map[[sha256.Size]byte]txCacheEntry
+	hits, misses atomic.Uint64
+}
+
+// TxCacheStats counts the lookups in the cache of checked transactions
+// since the App was created, and the entries it holds now. They are
+// for monitoring only: nothing the App computes depends on them.
+type TxCacheStats struct {
+	// Hits are lookups that found the transaction already checked.
+	Hits uint64
+	// Misses are lookups that had to decode and verify it.
+	Misses uint64
+	// Entries is the number of transactions cached now.
+	Entries int
+}
+
+// TxCacheStats reports the cache of checked transactions' counters.
+func (a *App) TxCacheStats() TxCacheStats {
+	if a.txs == nil {
+		return TxCacheStats{}
+	}
+	return TxCacheStats{Hits: a.txs.hits.Load(), Misses: a.txs.misses.Load(), Entries: a.txs.len()}
 }
 
 // txCacheEntry is a cached transaction, the chain id it was checked for
@@ -78,14 +103,17 @@ func (c *txCache) get(key [sha256.Size]byte, chainID string) *DecodedTx {
 	e, ok := c.cur[key]
 	if !ok {
 		if e, ok = c.old[key]; !ok {
+			c.misses.Add(1)
 			return nil
 		}
 		delete(c.old, key)
 		c.put(key, e)
 	}
 	if e.chainID != chainID {
+		c.misses.Add(1)
 		return nil
 	}
+	c.hits.Add(1)
 	return e.tx
 }
 

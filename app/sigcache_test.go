@@ -162,6 +162,7 @@ func TestValidateTxCache(t *testing.T) {
 	require.NoError(t, err)
 	require.Same(t, d, again, "the second check is a cache hit")
 	require.Equal(t, 1, c.app.txs.len())
+	require.Equal(t, TxCacheStats{Hits: 1, Misses: 1, Entries: 1}, c.app.TxCacheStats())
 
 	flipped := append([]byte(nil), txs[1]...)
 	i := len(flipped) - 3 // a hex digit of the signature

@@ -1,0 +1,225 @@
+package metrics
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
+)
+
+// Namespace prefixes every metric of this package.
+const Namespace = "govchain"
+
+// Metric names, each with its namespace, as Prometheus shows them.
+const (
+	TxsTotal             = Namespace + "_txs_total"
+	MempoolRefusedTotal  = Namespace + "_mempool_refused_total"
+	CheckTxSeconds       = Namespace + "_check_tx_duration_seconds"
+	FinalizeBlockSeconds = Namespace + "_finalize_block_duration_seconds"
+	CommitSeconds        = Namespace + "_commit_duration_seconds"
+	StateVersion         = Namespace + "_state_version"
+	StateDiskBytes       = Namespace + "_state_disk_bytes"
+	TxCacheHitsTotal     = Namespace + "_tx_cache_hits_total"
+	TxCacheMissesTotal   = Namespace + "_tx_cache_misses_total"
+	TxCacheEntries       = Namespace + "_tx_cache_entries"
+	AccessRequestsTotal  = Namespace + "_sharing_access_requests_total"
+)
+
+// Names lists every metric name this package registers, for dashboards
+// and alert rules to be checked against.
+func Names() []string {
+	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
+		StateVersion, StateDiskBytes, TxCacheHitsTotal, TxCacheMissesTotal, TxCacheEntries, AccessRequestsTotal}
+}
+
+// UnknownType is the type label of a transaction that did not decode.
+const UnknownType = "unknown"
+
+// Sources are what the gauges read when Prometheus scrapes them.
+type Sources struct {
+	// TxCache reports the cache of checked transactions (app.App's
+	// TxCacheStats); nil leaves its metrics out.
+	TxCache func() app.TxCacheStats
+	// StateDir is the state store's directory, whose size on disk is
+	// StateDiskBytes; empty leaves it out.
+	StateDir string
+}
+
+// Metrics records the application's metrics. A nil *Metrics records
+// nothing.
+type Metrics struct {
+	txs      *prometheus.CounterVec
+	refused  *prometheus.CounterVec
+	checkTx  *prometheus.HistogramVec
+	finalize prometheus.Histogram
+	commit   prometheus.Histogram
+	version  prometheus.Gauge
+	access   *prometheus.CounterVec
+}
+
+// New creates the metrics and registers them, with the gauges that read
+// src, on reg. It fails if a name is already registered there.
+func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
+	// Blocks of a few thousand transactions take up to seconds; a CheckTx
+	// takes tens of microseconds.
+	blockBuckets := prometheus.ExponentialBuckets(0.001, 2, 14) // 1 ms .. 8 s
+	m := &Metrics{
+		txs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: TxsTotal,
+			Help: "Transactions executed in blocks (FinalizeBlock), by message type and result code (0: success)."},
+			[]string{"type", "code"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: MempoolRefusedTotal,
+			Help: "Transactions CheckTx refused (new) or removed from the mempool (recheck), by result code."},
+			[]string{"check", "code"}),
+		checkTx: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: CheckTxSeconds,
+			Help:    "Time CheckTx took, by kind of check (new or recheck).",
+			Buckets: prometheus.ExponentialBuckets(0.00001, 2, 14)}, // 10 µs .. 80 ms
+			[]string{"check"}),
+		finalize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: FinalizeBlockSeconds,
+			Help: "Time FinalizeBlock took to execute a block.", Buckets: blockBuckets}),
+		commit: prometheus.NewHistogram(prometheus.HistogramOpts{Name: CommitSeconds,
+			Help: "Time Commit took to persist a block's state.", Buckets: blockBuckets}),
+		version: prometheus.NewGauge(prometheus.GaugeOpts{Name: StateVersion,
+			Help: "Version (block height) of the last committed state."}),
+		access: prometheus.NewCounterVec(prometheus.CounterOpts{Name: AccessRequestsTotal,
+			Help: "Access requests to shared data (sharing/request_access) recorded in blocks, by outcome."},
+			[]string{"outcome"}),
+	}
+	cs := []prometheus.Collector{m.txs, m.refused, m.checkTx, m.finalize, m.commit, m.version, m.access}
+	if src.TxCache != nil {
+		stats := src.TxCache
+		cs = append(cs,
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: TxCacheHitsTotal,
+				Help: "Lookups in the cache of checked transactions that found the transaction (no decoding, no signature check)."},
+				func() float64 { return float64(stats().Hits) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: TxCacheMissesTotal,
+				Help: "Lookups in the cache of checked transactions that had to decode and verify the transaction."},
+				func() float64 { return float64(stats().Misses) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: TxCacheEntries,
+				Help: "Transactions held in the cache of checked transactions."},
+				func() float64 { return float64(stats().Entries) }))
+	}
+	if src.StateDir != "" {
+		dir := src.StateDir
+		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: StateDiskBytes,
+			Help: "Bytes of the files under the state store's directory (data/state)."},
+			func() float64 { return float64(dirSize(dir)) }))
+	}
+	for _, c := range cs {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("metrics: register: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// dirSize sums the sizes of the regular files under dir; files that
+// vanish during the walk (the store compacts) are skipped.
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			n += info.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+// CheckTx records one CheckTx: recheck tells a recheck after a block from
+// a new transaction, code is the result code it answered.
+func (m *Metrics) CheckTx(recheck bool, code uint32, took time.Duration) {
+	if m == nil {
+		return
+	}
+	check := "new"
+	if recheck {
+		check = "recheck"
+	}
+	m.checkTx.WithLabelValues(check).Observe(took.Seconds())
+	if code != 0 {
+		m.refused.WithLabelValues(check, strconv.FormatUint(uint64(code), 10)).Inc()
+	}
+}
+
+// Tx is one transaction's result in a block, as FinalizeBlock returned it.
+type Tx struct {
+	// Type is the message type; empty if the transaction did not decode.
+	Type string
+	// Code is the result code (0: success).
+	Code uint32
+	// Events are the events the transaction emitted.
+	Events []core.Event
+}
+
+// Block records one FinalizeBlock: its transactions' results and the
+// sharing access requests among their events.
+func (m *Metrics) Block(txs []Tx, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.finalize.Observe(took.Seconds())
+	for _, tx := range txs {
+		typ := tx.Type
+		if typ == "" {
+			typ = UnknownType
+		}
+		m.txs.WithLabelValues(typ, strconv.FormatUint(uint64(tx.Code), 10)).Inc()
+		for _, ev := range tx.Events {
+			if outcome, ok := accessOutcome(ev); ok {
+				m.access.WithLabelValues(outcome).Inc()
+			}
+		}
+	}
+}
+
+// accessOutcome returns the outcome of a sharing request_access event.
+func accessOutcome(ev core.Event) (string, bool) {
+	if ev.Type != sharing.EventType {
+		return "", false
+	}
+	var action, outcome string
+	for _, a := range ev.Attrs {
+		switch a.Key {
+		case "action":
+			action = a.Value
+		case "outcome":
+			outcome = a.Value
+		}
+	}
+	if action != "request_access" {
+		return "", false
+	}
+	switch outcome {
+	case sharing.OutcomeAllowed, sharing.OutcomeRefused:
+		return outcome, true
+	}
+	return "other", true
+}
+
+// Commit records one Commit and the version it committed.
+func (m *Metrics) Commit(version int64, took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.commit.Observe(took.Seconds())
+	m.version.Set(float64(version))
+}
+
+// SetVersion records the committed state version without a Commit (at
+// start, before the first block).
+func (m *Metrics) SetVersion(version int64) {
+	if m == nil {
+		return
+	}
+	m.version.Set(float64(version))
+}

@@ -1,0 +1,67 @@
+package metrics
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/sharing"
+)
+
+func accessEvent(action, outcome string) core.Event {
+	return core.Event{Type: sharing.EventType, Attrs: []core.Attr{
+		{Key: "action", Value: action}, {Key: "signer", Value: "x"}, {Key: "outcome", Value: outcome}}}
+}
+
+// TestAccessRequestsByOutcome counts the sharing module's request_access
+// events by outcome and ignores every other event.
+func TestAccessRequestsByOutcome(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := New(reg, Sources{})
+	require.NoError(t, err)
+	m.Block([]Tx{
+		{Type: sharing.TypeRequestAccess, Events: []core.Event{accessEvent("request_access", sharing.OutcomeAllowed)}},
+		{Type: sharing.TypeRequestAccess, Code: 7, Events: []core.Event{accessEvent("request_access", sharing.OutcomeRefused)}},
+		{Type: sharing.TypeRequestAccess, Events: []core.Event{accessEvent("request_access", sharing.OutcomeAllowed)}},
+		{Type: "sharing/grant_access", Events: []core.Event{accessEvent("grant_access", sharing.OutcomeAllowed),
+			{Type: "message", Attrs: []core.Attr{{Key: "action", Value: "request_access"}, {Key: "outcome", Value: "allowed"}}}}},
+	}, time.Millisecond)
+	want := `
+# HELP govchain_sharing_access_requests_total Access requests to shared data (sharing/request_access) recorded in blocks, by outcome.
+# TYPE govchain_sharing_access_requests_total counter
+govchain_sharing_access_requests_total{outcome="allowed"} 2
+govchain_sharing_access_requests_total{outcome="refused"} 1
+`
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(want), AccessRequestsTotal))
+	require.Equal(t, 3, testutil.CollectAndCount(reg, TxsTotal), "request_access/0, request_access/7, grant_access/0")
+}
+
+// TestNilMetrics: a node without Prometheus records nothing and does not
+// fail.
+func TestNilMetrics(t *testing.T) {
+	var m *Metrics
+	require.NotPanics(t, func() {
+		m.CheckTx(false, 5, time.Millisecond)
+		m.Block([]Tx{{Type: "x"}}, time.Millisecond)
+		m.Commit(3, time.Millisecond)
+		m.SetVersion(3)
+	})
+}
+
+// TestNewRefusesDuplicates: registering twice on one registry fails
+// with an error instead of panicking.
+func TestNewRefusesDuplicates(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	_, err := New(reg, Sources{})
+	require.NoError(t, err)
+	_, err = New(reg, Sources{})
+	require.ErrorContains(t, err, "metrics: register")
+	for _, n := range Names() {
+		require.True(t, strings.HasPrefix(n, Namespace+"_"), n)
+	}
+}
