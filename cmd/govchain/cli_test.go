@@ -104,6 +104,9 @@ func TestInitSolo(t *testing.T) {
 	cfg, err := LoadConfig(home)
 	require.NoError(t, err)
 	require.Equal(t, state.EngineMemIAVL, cfg.State.Engine)
+	conf, err := newCLI(os.Stdout, os.Stderr).loadNodeConfig(home)
+	require.NoError(t, err)
+	require.False(t, conf.Instrumentation.Prometheus, "a production node serves no metrics until its operator says where")
 
 	// A second init never touches the existing home.
 	before, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
@@ -164,6 +167,8 @@ func TestInitDev(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "tcp://127.0.0.1:26657", conf.RPC.ListenAddress)
 	require.Equal(t, "tcp://127.0.0.1:26656", conf.P2P.ListenAddress)
+	require.True(t, conf.Instrumentation.Prometheus)
+	require.Equal(t, DevMetricsAddr, conf.Instrumentation.PrometheusListenAddr)
 }
 
 func TestInitFromGenesisFile(t *testing.T) {

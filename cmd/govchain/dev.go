@@ -114,7 +114,7 @@ func devGenesis(kr *client.Keyring, valKey ed25519.PubKey) (*app.Genesis, error)
 }
 
 // devNodeConfig sets a development node's CometBFT configuration: every
-// listener on 127.0.0.1, one-second blocks, quiet logs.
+// listener on 127.0.0.1, one-second blocks, quiet logs, Prometheus on.
 func devNodeConfig(conf *cmtcfg.Config) {
 	conf.RPC.ListenAddress = "tcp://127.0.0.1:26657"
 	conf.P2P.ListenAddress = "tcp://127.0.0.1:26656"
@@ -128,4 +128,10 @@ func devNodeConfig(conf *cmtcfg.Config) {
 	conf.Consensus.CreateEmptyBlocks = true
 	conf.Consensus.CreateEmptyBlocksInterval = 0
 	conf.LogLevel = "main:info,state:info,*:warn"
+	conf.Instrumentation.Prometheus = true
+	conf.Instrumentation.PrometheusListenAddr = DevMetricsAddr
 }
+
+// DevMetricsAddr is where a development node serves /metrics, /healthz
+// and /readyz.
+const DevMetricsAddr = "127.0.0.1:26660"

@@ -31,9 +31,11 @@ type devNode struct {
 	url string
 	// web is the HTTP API the node serves ([web] of init --dev),
 	// http://127.0.0.1:PORT.
-	web    string
-	cancel context.CancelFunc
-	done   chan int
+	web string
+	// metrics serves /metrics, /healthz and /readyz, http://127.0.0.1:PORT.
+	metrics string
+	cancel  context.CancelFunc
+	done    chan int
 }
 
 // startDevNode initialises a development chain's home with chainID and
@@ -45,11 +47,13 @@ func startDevNode(t *testing.T, chainID string) *devNode {
 	require.Equal(t, 0, code, errOut)
 	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
 	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
-	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), web: "http://" + web, cancel: cancel, done: make(chan int, 1)}
+	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), web: "http://" + web,
+		metrics: "http://" + metrics, cancel: cancel, done: make(chan int, 1)}
 	go func() {
 		n.done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
-			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", web, "--log-level", "*:error"}, io.Discard, io.Discard)
+			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error"}, io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()

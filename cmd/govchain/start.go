@@ -7,17 +7,24 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cometbft/cometbft/blocksync"
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtcs "github.com/cometbft/cometbft/consensus"
 	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
+	mempl "github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
+	sm "github.com/cometbft/cometbft/state"
+	"github.com/cometbft/cometbft/statesync"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	"github.com/govchain/govchain/abci"
+	"github.com/govchain/govchain/abci/metrics"
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state/store"
@@ -28,6 +35,9 @@ const (
 	flagRPCLaddr = "rpc-laddr"
 	flagP2PLaddr = "p2p-laddr"
 	flagLogLevel = "log-level"
+	// flagMetricsLaddr overrides instrumentation.prometheus_listen_addr
+	// and turns Prometheus on.
+	flagMetricsLaddr = "metrics-laddr"
 )
 
 func (c *cli) startCmd() *cobra.Command {
@@ -53,6 +63,7 @@ also serves the HTTP/JSON API of docs/api.md on [web]'s address (or
 	f.String(flagP2PLaddr, "", "override config.toml's p2p.laddr (e.g. tcp://127.0.0.1:36656)")
 	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
 	f.String(flagWebLaddr, "", "override app.toml's [web] address (e.g. 127.0.0.1:36680; port 0 picks a free one)")
+	f.String(flagMetricsLaddr, "", "serve /metrics, /healthz and /readyz on this host:port (overrides config.toml's instrumentation)")
 	return cmd
 }
 
@@ -82,6 +93,10 @@ func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
 	}
 	if s := c.v.GetString(flagLogLevel); s != "" {
 		conf.LogLevel = s
+	}
+	if s := c.v.GetString(flagMetricsLaddr); s != "" {
+		conf.Instrumentation.Prometheus = true
+		conf.Instrumentation.PrometheusListenAddr = s
 	}
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -144,13 +159,33 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	bi := buildInfo()
 	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
 	abciApp.SetSnapshots(snaps)
+	// With Prometheus on, start serves the metrics port itself (ops.go):
+	// /metrics with CometBFT's metrics (the default registry) and the
+	// application's (a registry of this node's own), /healthz and /readyz.
+	// CometBFT's server, which would take the port for /metrics alone, is
+	// left off by clearing its address in the config the node gets.
+	var (
+		opsAddr string
+		appReg  *prometheus.Registry
+	)
+	if conf.Instrumentation.IsPrometheusEnabled() {
+		opsAddr = conf.Instrumentation.PrometheusListenAddr
+		conf.Instrumentation.PrometheusListenAddr = ""
+		appReg = prometheus.NewRegistry()
+		m, err := metrics.New(appReg, metrics.Sources{TxCache: a.TxCacheStats, StateDir: filepath.Join(conf.DBDir(), "state")})
+		if err != nil {
+			_ = closeApp()
+			return err
+		}
+		abciApp.SetMetrics(m)
+	}
 	mainLog := logger.With("module", "main")
 	nodeLog := newStopLogger(logger)
 	n, err := node.NewNodeWithContext(cmd.Context(), conf, pv, nodeKey,
 		proxy.NewLocalClientCreator(abciApp),
 		node.DefaultGenesisDocProviderFunc(conf),
 		cmtcfg.DefaultDBProvider,
-		node.DefaultMetricsProvider(conf.Instrumentation),
+		onceMetricsProvider(conf.Instrumentation, logger.With("module", "main")),
 		nodeLog,
 	)
 	if err != nil {
@@ -170,9 +205,33 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		}
 		webDone = web.done
 	}
+	var (
+		ops     *opsServer
+		opsDone <-chan error
+	)
+	if opsAddr != "" {
+		ops, err = newOpsServer(opsAddr, prometheus.Gatherers{prometheus.DefaultGatherer, appReg}, nodeReadiness(n, a.Info))
+		switch {
+		case err == nil:
+			opsDone = ops.done
+		case c.v.GetString(flagMetricsLaddr) == "":
+			// As CometBFT does with its own metrics server: a busy port
+			// in config.toml costs the metrics, not the node.
+			mainLog.Error("metrics and health are not served", "err", err)
+		default:
+			if web != nil {
+				_ = web.shutdown()
+			}
+			_ = closeApp()
+			return fmt.Errorf("--%s: %w", flagMetricsLaddr, err)
+		}
+	}
 	if err := n.Start(); err != nil {
 		if web != nil {
 			_ = web.shutdown()
+		}
+		if ops != nil {
+			_ = ops.shutdown()
 		}
 		_ = closeApp()
 		return fmt.Errorf("start node: %w", err)
@@ -181,6 +240,9 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		"rpc", conf.RPC.ListenAddress, "p2p", conf.P2P.ListenAddress, "node_id", nodeKey.ID())
 	if web != nil {
 		mainLog.Info("serving the HTTP API", "url", web.url())
+	}
+	if ops != nil {
+		mainLog.Info("serving metrics and health", "url", ops.url())
 	}
 	var stopErr error
 	select {
@@ -191,6 +253,13 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
 	case err := <-webDone:
 		stopErr = err
+	case err := <-opsDone:
+		stopErr = err
+	}
+	if ops != nil {
+		if err := ops.shutdown(); err != nil {
+			mainLog.Error("stop the metrics server", "err", err)
+		}
 	}
 	if web != nil {
 		if err := web.shutdown(); err != nil {
@@ -211,4 +280,22 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	}
 	mainLog.Info("stopped cleanly")
 	return nil
+}
+
+// onceMetricsProvider is CometBFT's DefaultMetricsProvider, except that a
+// second node in the same process (tests start several), whose metrics
+// CometBFT cannot register again on the default registry, gets no
+// CometBFT metrics instead of a panic.
+func onceMetricsProvider(conf *cmtcfg.InstrumentationConfig, logger cmtlog.Logger) node.MetricsProvider {
+	provide := node.DefaultMetricsProvider(conf)
+	return func(chainID string) (cs *cmtcs.Metrics, p *p2p.Metrics, mp *mempl.Metrics, st *sm.Metrics, px *proxy.Metrics, bs *blocksync.Metrics, ss *statesync.Metrics) {
+		defer func() {
+			if r := recover(); r != nil {
+				logger.Error("CometBFT's metrics are already registered in this process; this node's are off", "err", r)
+				cs, p, mp, st, px, bs, ss = cmtcs.NopMetrics(), p2p.NopMetrics(), mempl.NopMetrics(), sm.NopMetrics(),
+					proxy.NopMetrics(), blocksync.NopMetrics(), statesync.NopMetrics()
+			}
+		}()
+		return provide(chainID)
+	}
 }

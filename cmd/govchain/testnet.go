@@ -118,6 +118,9 @@ func (c TestnetConfig) Validate() error {
 	if c.P2PPort == c.RPCPort {
 		return fmt.Errorf("testnet: --%s and --%s must differ", flagP2PPort, flagRPCPort)
 	}
+	if m := testnetMetricsPort(c); m > 65535 || m == c.P2PPort {
+		return fmt.Errorf("testnet: the metrics port (--%s + 3 = %d) must be a TCP port other than --%s", flagRPCPort, m, flagP2PPort)
+	}
 	first := net.ParseIP(c.FirstIP).To4()
 	if first == nil || first[0] != 127 {
 		return fmt.Errorf("testnet: --%s %q must be an IPv4 loopback address (127.x.y.z)", flagFirstIP, c.FirstIP)
@@ -172,7 +175,9 @@ type TestnetNode struct {
 	RPC      string `json:"rpc"`
 	RPCLaddr string `json:"rpc_laddr"`
 	P2PLaddr string `json:"p2p_laddr"`
-	P2P      string `json:"p2p"`
+	// Metrics is the URL of the node's /metrics, /healthz and /readyz.
+	Metrics string `json:"metrics"`
+	P2P     string `json:"p2p"`
 }
 
 func (c *cli) testnetCmd() *cobra.Command {
@@ -206,7 +211,8 @@ role. Each validator's home keyring holds its ministry's keys;
 
 Node i listens on address --first-ip + i (127.0.0.1, 127.0.0.2, ... by
 default; Linux routes all of 127.0.0.0/8 to the loopback interface) with
-P2P on --p2p-port (26656) and RPC on --rpc-port (26657). persistent_peers
+P2P on --p2p-port (26656) and RPC on --rpc-port (26657), and serves
+/metrics, /healthz and /readyz on the RPC port + 3 (26660). persistent_peers
 lists every other node; PEX is off. <dir>/testnet.json describes the
 nodes. Start each with: govchain start --home <dir>/nodeK.
 
@@ -319,6 +325,7 @@ func WriteTestnet(dir string, cfg TestnetConfig) (tn *Testnet, err error) {
 			RPC:      fmt.Sprintf("http://%s:%d", ip, cfg.RPCPort),
 			RPCLaddr: conf.RPC.ListenAddress,
 			P2PLaddr: conf.P2P.ListenAddress,
+			Metrics:  "http://" + conf.Instrumentation.PrometheusListenAddr,
 			P2P:      fmt.Sprintf("%s@%s:%d", nodeKey.ID(), ip, cfg.P2PPort),
 		}
 		if node.Validator {
@@ -367,6 +374,11 @@ func WriteTestnet(dir string, cfg TestnetConfig) (tn *Testnet, err error) {
 }
 
 // testnetAgency is the id of the ministry running validator i.
+// testnetMetricsPort is every node's metrics port: the RPC port + 3, as
+// CometBFT's defaults are (26657, 26660), so that networks started with
+// other ports do not share it.
+func testnetMetricsPort(cfg TestnetConfig) int { return cfg.RPCPort + 3 }
+
 func testnetAgency(i int) string { return fmt.Sprintf("ministry-%d", i) }
 
 // testnetNodeConfig is node name's CometBFT configuration: listeners on
@@ -388,6 +400,8 @@ func testnetNodeConfig(cfg TestnetConfig, home, name, ip string) *cmtcfg.Config 
 	conf.Consensus.CreateEmptyBlocks = true
 	conf.Consensus.CreateEmptyBlocksInterval = 0
 	conf.LogLevel = "main:info,state:info,*:warn"
+	conf.Instrumentation.Prometheus = true
+	conf.Instrumentation.PrometheusListenAddr = fmt.Sprintf("%s:%d", ip, testnetMetricsPort(cfg))
 	return conf
 }
 

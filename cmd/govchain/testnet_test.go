@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,8 @@ func TestTestnetConfigValidate(t *testing.T) {
 		{"port zero", func(c *TestnetConfig) { c.RPCPort = 0 }, "--rpc-port 0 is not a TCP port"},
 		{"port too big", func(c *TestnetConfig) { c.P2PPort = 70000 }, "--p2p-port 70000"},
 		{"same ports", func(c *TestnetConfig) { c.RPCPort = c.P2PPort }, "must differ"},
+		{"metrics on p2p", func(c *TestnetConfig) { c.P2PPort = c.RPCPort + 3 }, "the metrics port (--rpc-port + 3 = 26660)"},
+		{"metrics past 65535", func(c *TestnetConfig) { c.RPCPort = 65534 }, "= 65537"},
 		{"not loopback", func(c *TestnetConfig) { c.FirstIP = "10.0.0.1" }, "loopback"},
 		{"not an ip", func(c *TestnetConfig) { c.FirstIP = "localhost" }, "loopback"},
 		{"past the range", func(c *TestnetConfig) { c.FirstIP = "127.255.255.252" }, "past the loopback range"},
@@ -81,6 +84,9 @@ func TestTestnetInit(t *testing.T) {
 		conf, err := newCLI(os.Stdout, os.Stderr).loadNodeConfig(home)
 		require.NoError(t, err)
 		require.Equal(t, n.RPCLaddr, conf.RPC.ListenAddress)
+		require.True(t, conf.Instrumentation.Prometheus, "%s: Prometheus on", n.Name)
+		require.Equal(t, fmt.Sprintf("127.0.3.%d:26660", i+1), conf.Instrumentation.PrometheusListenAddr)
+		require.Equal(t, "http://"+conf.Instrumentation.PrometheusListenAddr, n.Metrics)
 		require.Equal(t, 250*time.Millisecond, conf.Consensus.TimeoutCommit)
 		require.False(t, conf.P2P.PexReactor)
 		require.True(t, conf.P2P.AllowDuplicateIP)
