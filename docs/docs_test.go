@@ -256,6 +256,7 @@ func shown(got string, sh *shell) []string {
 	got = strings.ReplaceAll(got, sh.dir, "$PWD")
 	got = strings.ReplaceAll(got, sh.rpc, "127.0.0.1:26657")
 	got = strings.ReplaceAll(got, sh.web, webAddr)
+	got = strings.ReplaceAll(got, sh.metrics, metricsAddr)
 	got = strings.TrimRight(got, "\n")
 	if got == "" {
 		return nil
@@ -294,17 +295,22 @@ func buildBinary(t *testing.T) string {
 // group): the whole group is killed when the test ends, so that a job a
 // session forgot to stop never outlives the test.
 type shell struct {
-	dir    string
-	rpc    string
-	web    string
-	in     io.WriteCloser
-	out    *bufio.Reader
-	marker int
+	dir     string
+	rpc     string
+	web     string
+	metrics string
+	in      io.WriteCloser
+	out     *bufio.Reader
+	marker  int
 }
 
 // webAddr is the address of the HTTP API that a development node serves
 // (app.toml's [web]); a page's commands reach the test node's API there.
 const webAddr = "127.0.0.1:26680"
+
+// metricsAddr is where a development node serves /metrics, /healthz and
+// /readyz (govchain init --dev); the test's node uses a free port.
+const metricsAddr = "127.0.0.1:26660"
 
 // newShell sets up a page's directory and development chain, as `make
 // run` does (govchain init --dev, then govchain start), on free loopback
@@ -332,9 +338,9 @@ func newShell(t *testing.T, bin string) *shell {
 	require.NotEqual(t, string(cfg), string(fast), "config.toml has no timeout_commit to shorten")
 	require.NoError(t, os.WriteFile(cfgPath, fast, 0o644))
 
-	rpc, web := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
+	rpc, web, metrics := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
 	node := exec.Command(bin, "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-		"--p2p-laddr", "tcp://127.0.0.1:"+freePort(t), "--web-laddr", web, "--log-level", "*:error")
+		"--p2p-laddr", "tcp://127.0.0.1:"+freePort(t), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error")
 	logFile, err := os.Create(filepath.Join(dir, "node.log"))
 	require.NoError(t, err)
 	node.Stdout, node.Stderr = logFile, logFile
@@ -382,7 +388,7 @@ func newShell(t *testing.T, bin string) *shell {
 	// kill 0 signals the shell's own group, never the test's (Setpgid).
 	_, err = io.WriteString(in, "trap 'kill -KILL 0' EXIT\n")
 	require.NoError(t, err)
-	sh := &shell{dir: dir, rpc: rpc, web: web, in: in, out: bufio.NewReader(pr)}
+	sh := &shell{dir: dir, rpc: rpc, web: web, metrics: metrics, in: in, out: bufio.NewReader(pr)}
 	// Wait for the first block, so that the first command finds state.
 	require.Eventually(t, func() bool {
 		_, code := sh.run(t, "govchain query chain >/dev/null 2>&1")
@@ -400,6 +406,7 @@ func (s *shell) run(t *testing.T, cmd string) (string, int) {
 	end := fmt.Sprintf("__docs_test_end_%d__", s.marker)
 	cmd = strings.ReplaceAll(cmd, "127.0.0.1:26657", s.rpc)
 	cmd = strings.ReplaceAll(cmd, webAddr, s.web)
+	cmd = strings.ReplaceAll(cmd, metricsAddr, s.metrics)
 	script := fmt.Sprintf("{ %s\n} 2>&1; __docs_status=$?; echo; echo %s $__docs_status\n", cmd, end)
 	_, err := io.WriteString(s.in, script)
 	require.NoError(t, err)
