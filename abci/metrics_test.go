@@ -80,6 +80,9 @@ func TestMetricsObserveHooks(t *testing.T) {
 	require.Equal(t, float64(stats.Hits), metricValue(t, reg, metrics.TxCacheHitsTotal))
 	require.Equal(t, float64(stats.Misses), metricValue(t, reg, metrics.TxCacheMissesTotal))
 	require.Positive(t, metricValue(t, reg, metrics.StateDiskBytes))
+	free, size := metricValue(t, reg, metrics.DiskFreeBytes), metricValue(t, reg, metrics.DiskSizeBytes)
+	require.Positive(t, free)
+	require.Less(t, free, size)
 }
 
 // metricValue returns the value of the counter or gauge series of name in

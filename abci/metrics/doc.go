@@ -2,8 +2,9 @@
 // all under the "govchain_" namespace: transactions by message type and
 // result code, mempool refusals by code, the latency of CheckTx,
 // FinalizeBlock and Commit, the committed state version and the size of
-// the state on disk, the cache of checked transactions, and the sharing
-// module's access requests by outcome.
+// the state on disk and the free space beside it, the cache of checked
+// transactions, the sharing module's access requests by outcome, and the
+// node's health as its /readyz computes it (RegisterNode).
 //
 // Usage: New registers the metrics on a prometheus.Registerer (the node
 // passes prometheus.DefaultRegisterer, which CometBFT's /metrics serves,

@@ -26,17 +26,20 @@ const (
 	CommitSeconds        = Namespace + "_commit_duration_seconds"
 	StateVersion         = Namespace + "_state_version"
 	StateDiskBytes       = Namespace + "_state_disk_bytes"
+	DiskFreeBytes        = Namespace + "_disk_free_bytes"
+	DiskSizeBytes        = Namespace + "_disk_size_bytes"
 	TxCacheHitsTotal     = Namespace + "_tx_cache_hits_total"
 	TxCacheMissesTotal   = Namespace + "_tx_cache_misses_total"
 	TxCacheEntries       = Namespace + "_tx_cache_entries"
 	AccessRequestsTotal  = Namespace + "_sharing_access_requests_total"
 )
 
-// Names lists every metric name this package registers, for dashboards
-// and alert rules to be checked against.
+// Names lists every metric name this package registers (New and
+// RegisterNode), for dashboards and alert rules to be checked against.
 func Names() []string {
 	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
-		StateVersion, StateDiskBytes, TxCacheHitsTotal, TxCacheMissesTotal, TxCacheEntries, AccessRequestsTotal}
+		StateVersion, StateDiskBytes, DiskFreeBytes, DiskSizeBytes, TxCacheHitsTotal, TxCacheMissesTotal,
+		TxCacheEntries, AccessRequestsTotal, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer}
 }
 
 // UnknownType is the type label of a transaction that did not decode.
@@ -48,7 +51,8 @@ type Sources struct {
 	// TxCacheStats); nil leaves its metrics out.
 	TxCache func() app.TxCacheStats
 	// StateDir is the state store's directory, whose size on disk is
-	// StateDiskBytes; empty leaves it out.
+	// StateDiskBytes, and whose filesystem's free space and size are
+	// DiskFreeBytes and DiskSizeBytes; empty leaves them out.
 	StateDir string
 }
 
@@ -109,7 +113,13 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 		dir := src.StateDir
 		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: StateDiskBytes,
 			Help: "Bytes of the files under the state store's directory (data/state)."},
-			func() float64 { return float64(dirSize(dir)) }))
+			func() float64 { return float64(dirSize(dir)) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: DiskFreeBytes,
+				Help: "Bytes available to the node on the filesystem holding data/state (0 where unknown)."},
+				func() float64 { free, _, _ := diskSpace(dir); return float64(free) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: DiskSizeBytes,
+				Help: "Size in bytes of the filesystem holding data/state (0 where unknown)."},
+				func() float64 { _, size, _ := diskSpace(dir); return float64(size) }))
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -64,4 +65,28 @@ func TestNewRefusesDuplicates(t *testing.T) {
 	for _, n := range Names() {
 		require.True(t, strings.HasPrefix(n, Namespace+"_"), n)
 	}
+}
+
+// TestRegisterNode: the health gauges show what the probe returns at
+// each scrape.
+func TestRegisterNode(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	status := NodeStatus{Ready: true, LastBlockAge: 1500 * time.Millisecond, PeersAgree: 3}
+	require.NoError(t, RegisterNode(reg, func() NodeStatus { return status }))
+	want := `
+# HELP govchain_peers_app_hash_differ Peers whose next header carries another app hash than this node's (this node or they diverged).
+# TYPE govchain_peers_app_hash_differ gauge
+govchain_peers_app_hash_differ %d
+# HELP govchain_ready 1 when /readyz answers ready, else 0.
+# TYPE govchain_ready gauge
+govchain_ready %d
+# HELP govchain_last_block_age_seconds Seconds since the time of the newest block this node stores.
+# TYPE govchain_last_block_age_seconds gauge
+govchain_last_block_age_seconds %s
+`
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0, 1, "1.5")),
+		Ready, LastBlockAgeSeconds, PeersAppHashDiffer))
+	status = NodeStatus{LastBlockAge: time.Minute, PeersAgree: 1, PeersDiffer: 2}
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 2, 0, "60")),
+		Ready, LastBlockAgeSeconds, PeersAppHashDiffer))
 }

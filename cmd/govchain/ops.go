@@ -17,6 +17,8 @@ import (
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/govchain/govchain/abci/metrics"
 )
 
 // ReadyMaxBlockAge is how old the last block may be for /readyz to
@@ -148,6 +150,19 @@ func (r *readiness) check(ctx context.Context) ReadyReport {
 	}
 	rep.Ready = len(rep.Reasons) == 0
 	return rep
+}
+
+// status is the report's summary for the health gauges
+// (metrics.RegisterNode), computed at each scrape within timeout.
+func (r *readiness) status(timeout time.Duration) metrics.NodeStatus {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	rep := r.check(ctx)
+	s := metrics.NodeStatus{Ready: rep.Ready, PeersAgree: rep.PeersAgree, PeersDiffer: rep.PeersDiffer}
+	if rep.Height > 0 {
+		s.LastBlockAge = r.now().Sub(rep.LastBlockTime)
+	}
+	return s
 }
 
 // peerHashes asks every peer's RPC, in parallel, for the app hash in its

@@ -44,6 +44,9 @@ func TestDevNodeMetricsAndHealth(t *testing.T) {
 	require.Regexp(t, `(?m)^govchain_state_version [1-9]\d*$`, body)
 	require.Regexp(t, `(?m)^govchain_commit_duration_seconds_count [1-9]\d*$`, body)
 	require.Regexp(t, `(?m)^govchain_tx_cache_hits_total [1-9]\d*$`, body, "the block took the transaction from the cache")
+	require.Regexp(t, `(?m)^govchain_peers_app_hash_differ 0$`, body)
+	require.Regexp(t, `(?m)^govchain_ready 1$`, body)
+	require.Regexp(t, `(?m)^govchain_disk_free_bytes [1-9]`, body)
 	// CometBFT's series: those of the first node this test process
 	// started (onceMetricsProvider), so any chain id.
 	require.Regexp(t, `(?m)^cometbft_consensus_height\{chain_id="[^"]+"\} \d+$`, body)

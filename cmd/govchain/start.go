@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cometbft/cometbft/blocksync"
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -210,7 +211,15 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		opsDone <-chan error
 	)
 	if opsAddr != "" {
-		ops, err = newOpsServer(opsAddr, prometheus.Gatherers{prometheus.DefaultGatherer, appReg}, nodeReadiness(n, a.Info))
+		ready := nodeReadiness(n, a.Info)
+		if err := metrics.RegisterNode(appReg, func() metrics.NodeStatus { return ready.status(5 * time.Second) }); err != nil {
+			if web != nil {
+				_ = web.shutdown()
+			}
+			_ = closeApp()
+			return err
+		}
+		ops, err = newOpsServer(opsAddr, prometheus.Gatherers{prometheus.DefaultGatherer, appReg}, ready)
 		switch {
 		case err == nil:
 			opsDone = ops.done
