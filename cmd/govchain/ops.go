@@ -41,7 +41,7 @@ type opsServer struct {
 func newOpsServer(addr string, gather prometheus.Gatherer, ready *readiness) (*opsServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("instrumentation.prometheus_listen_addr: %w", err)
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gather, promhttp.HandlerOpts{}))

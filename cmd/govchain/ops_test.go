@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -121,4 +123,22 @@ func TestReadiness(t *testing.T) {
 
 	rep = ready(false, 0, dead)
 	require.True(t, rep.Ready, "peers that do not answer do not make a node unready: %v", rep.Reasons)
+}
+
+// TestMetricsLaddrRefused: a --metrics-laddr that is not host:port, or
+// whose port is taken, stops start with a one-line reason.
+func TestMetricsLaddrRefused(t *testing.T) {
+	dev := filepath.Join(t.TempDir(), "dev")
+	_, errOut, code := govchain(t, "init", "--dev", "--home", dev, "--chain-id", "ops-2")
+	require.Equal(t, 0, code, errOut)
+	_, errOut, code = govchain(t, "start", "--home", dev, "--metrics-laddr", "nowhere")
+	requireOneLineError(t, errOut, code, `--metrics-laddr: address "nowhere" is not host:port`)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	_, errOut, code = govchain(t, "start", "--home", dev, "--rpc-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		"--metrics-laddr", l.Addr().String())
+	requireOneLineError(t, errOut, code, "--metrics-laddr: listen tcp "+l.Addr().String())
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -54,7 +55,12 @@ snapshots under <home>/data/snapshots. Logs go to stdout.
 
 With [web] enabled in app.toml (govchain init --dev enables it), the node
 also serves the HTTP/JSON API of docs/api.md on [web]'s address (or
---web-laddr), with its own genesis as the trust root.`,
+--web-laddr), with its own genesis as the trust root.
+
+With instrumentation.prometheus on in config.toml (govchain init --dev
+and testnet init turn it on), or with --metrics-laddr, the node serves
+/metrics (CometBFT's and govchain's), /healthz and /readyz on
+prometheus_listen_addr (docs/operator.md, "Metrics and health").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return c.runStart(cmd) },
 	}
@@ -96,6 +102,9 @@ func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
 		conf.LogLevel = s
 	}
 	if s := c.v.GetString(flagMetricsLaddr); s != "" {
+		if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+			return nil, fmt.Errorf("--%s: address %q is not host:port", flagMetricsLaddr, s)
+		}
 		conf.Instrumentation.Prometheus = true
 		conf.Instrumentation.PrometheusListenAddr = s
 	}
@@ -226,7 +235,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		case c.v.GetString(flagMetricsLaddr) == "":
 			// As CometBFT does with its own metrics server: a busy port
 			// in config.toml costs the metrics, not the node.
-			mainLog.Error("metrics and health are not served", "err", err)
+			mainLog.Error("metrics and health are not served", "prometheus_listen_addr", opsAddr, "err", err)
 		default:
 			if web != nil {
 				_ = web.shutdown()
