@@ -2,7 +2,8 @@
 // all under the "govchain_" namespace: transactions by message type and
 // result code, mempool refusals by code, the latency of CheckTx,
 // FinalizeBlock and Commit, the committed state version and the size of
-// the state on disk and the free space beside it, the cache of checked
+// the state on disk and the free space beside it, the newest state-sync
+// snapshot's height, the cache of checked
 // transactions, the sharing module's access requests by outcome, and the
 // node's health as its /readyz computes it (RegisterNode).
 //

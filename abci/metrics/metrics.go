@@ -32,6 +32,7 @@ const (
 	TxCacheMissesTotal   = Namespace + "_tx_cache_misses_total"
 	TxCacheEntries       = Namespace + "_tx_cache_entries"
 	AccessRequestsTotal  = Namespace + "_sharing_access_requests_total"
+	SnapshotHeight       = Namespace + "_snapshot_latest_height"
 )
 
 // Names lists every metric name this package registers (New and
@@ -39,7 +40,7 @@ const (
 func Names() []string {
 	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
 		StateVersion, StateDiskBytes, DiskFreeBytes, DiskSizeBytes, TxCacheHitsTotal, TxCacheMissesTotal,
-		TxCacheEntries, AccessRequestsTotal, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer}
+		TxCacheEntries, AccessRequestsTotal, SnapshotHeight, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer}
 }
 
 // UnknownType is the type label of a transaction that did not decode.
@@ -54,6 +55,9 @@ type Sources struct {
 	// StateDiskBytes, and whose filesystem's free space and size are
 	// DiskFreeBytes and DiskSizeBytes; empty leaves them out.
 	StateDir string
+	// LatestSnapshot returns the height of the newest state-sync
+	// snapshot on disk (0: none); nil leaves SnapshotHeight out.
+	LatestSnapshot func() int64
 }
 
 // Metrics records the application's metrics. A nil *Metrics records
@@ -120,6 +124,12 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: DiskSizeBytes,
 				Help: "Size in bytes of the filesystem holding data/state (0 where unknown)."},
 				func() float64 { _, size, _ := diskSpace(dir); return float64(size) }))
+	}
+	if src.LatestSnapshot != nil {
+		latest := src.LatestSnapshot
+		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: SnapshotHeight,
+			Help: "Height of the newest state-sync snapshot this node serves (0: none); its age in blocks is the state version minus this."},
+			func() float64 { return float64(latest()) }))
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

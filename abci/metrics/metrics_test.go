@@ -90,3 +90,19 @@ govchain_last_block_age_seconds %s
 	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 2, 0, "60")),
 		Ready, LastBlockAgeSeconds, PeersAppHashDiffer))
 }
+
+// TestSnapshotHeight reads the newest snapshot's height at each scrape.
+func TestSnapshotHeight(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	latest := int64(0)
+	_, err := New(reg, Sources{LatestSnapshot: func() int64 { return latest }})
+	require.NoError(t, err)
+	want := `
+# HELP govchain_snapshot_latest_height Height of the newest state-sync snapshot this node serves (0: none); its age in blocks is the state version minus this.
+# TYPE govchain_snapshot_latest_height gauge
+govchain_snapshot_latest_height %d
+`
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0)), SnapshotHeight))
+	latest = 1200
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1200)), SnapshotHeight))
+}

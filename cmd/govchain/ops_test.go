@@ -48,6 +48,7 @@ func TestDevNodeMetricsAndHealth(t *testing.T) {
 	require.Regexp(t, `(?m)^govchain_tx_cache_hits_total [1-9]\d*$`, body, "the block took the transaction from the cache")
 	require.Regexp(t, `(?m)^govchain_peers_app_hash_differ 0$`, body)
 	require.Regexp(t, `(?m)^govchain_ready 1$`, body)
+	require.Regexp(t, `(?m)^govchain_snapshot_latest_height \d+$`, body)
 	require.Regexp(t, `(?m)^govchain_disk_free_bytes [1-9]`, body)
 	// CometBFT's series: those of the first node this test process
 	// started (onceMetricsProvider), so any chain id.

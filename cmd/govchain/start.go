@@ -182,7 +182,14 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		opsAddr = conf.Instrumentation.PrometheusListenAddr
 		conf.Instrumentation.PrometheusListenAddr = ""
 		appReg = prometheus.NewRegistry()
-		m, err := metrics.New(appReg, metrics.Sources{TxCache: a.TxCacheStats, StateDir: filepath.Join(conf.DBDir(), "state")})
+		m, err := metrics.New(appReg, metrics.Sources{TxCache: a.TxCacheStats, StateDir: filepath.Join(conf.DBDir(), "state"),
+			LatestSnapshot: func() int64 {
+				list, err := snaps.List()
+				if err != nil || len(list) == 0 {
+					return 0
+				}
+				return int64(list[0].Height)
+			}})
 		if err != nil {
 			_ = closeApp()
 			return err
