@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -18,15 +17,7 @@ import (
 
 // benchSubjects is the state size of the sharing benchmark:
 // GOVCHAIN_BENCH_SUBJECTS, 1,000,000 by default.
-func benchSubjects(b *testing.B) int {
-	n := 1_000_000
-	if s := os.Getenv("GOVCHAIN_BENCH_SUBJECTS"); s != "" {
-		v, err := strconv.Atoi(s)
-		require.NoError(b, err, "GOVCHAIN_BENCH_SUBJECTS")
-		n = v
-	}
-	return n
-}
+func benchSubjects(b *testing.B) int { return benchEnvInt(b, "GOVCHAIN_BENCH_SUBJECTS", 1_000_000) }
 
 func benchSubject(i int) string { return fmt.Sprintf("S%09d", i) }
 

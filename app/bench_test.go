@@ -18,14 +18,18 @@ import (
 
 // benchParcels is the state size of the land benchmark:
 // GOVCHAIN_BENCH_PARCELS, 1,000,000 by default.
-func benchParcels(b *testing.B) int {
-	n := 1_000_000
-	if s := os.Getenv("GOVCHAIN_BENCH_PARCELS"); s != "" {
-		v, err := strconv.Atoi(s)
-		require.NoError(b, err, "GOVCHAIN_BENCH_PARCELS")
-		n = v
+func benchParcels(b *testing.B) int { return benchEnvInt(b, "GOVCHAIN_BENCH_PARCELS", 1_000_000) }
+
+// benchEnvInt is the integer in environment variable name, or def if it
+// is unset; anything but an integer fails the benchmark.
+func benchEnvInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
 	}
-	return n
+	v, err := strconv.Atoi(s)
+	require.NoError(b, err, name)
+	return v
 }
 
 const benchOwners = 10_000

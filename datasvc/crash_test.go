@@ -1,12 +1,10 @@
 package datasvc_test
 
 import (
-	"bytes"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,29 +15,11 @@ import (
 	"github.com/govchain/govchain/internal/devnode"
 )
 
-// syncBuffer collects a process's output for the test to read.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // serveProcess is govchain datasvc serve, run as a process of the test
 // binary's govchain build on interior's database.
 type serveProcess struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *devnode.SyncBuffer
 	done <-chan struct{}
 }
 
@@ -48,7 +28,7 @@ func (s *scenario) startServe(t *testing.T, listen string, env ...string) *serve
 	cmd := exec.Command(s.c.bin, "datasvc", "serve", "--home", s.c.home, "--db", s.ownerDB, "--node", s.c.url,
 		"--from", "datasvc-interior", "--listen", listen)
 	cmd.Env = append(os.Environ(), env...)
-	p := &serveProcess{cmd: cmd, out: &syncBuffer{}}
+	p := &serveProcess{cmd: cmd, out: &devnode.SyncBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	done, err := devnode.Spawn(cmd)
 	require.NoError(t, err)

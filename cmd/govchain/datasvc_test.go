@@ -18,6 +18,7 @@ import (
 
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/datasvc"
+	"github.com/govchain/govchain/internal/devnode"
 	"github.com/govchain/govchain/verify"
 )
 
@@ -80,7 +81,7 @@ func TestDatasvcCLI(t *testing.T) {
 	genesis := filepath.Join(n.home, "config", "genesis.json")
 	addrFile := filepath.Join(dir, "interior.addr")
 	require.NoError(t, os.WriteFile(addrFile, []byte("127.0.0.1:1\n"), 0o600))
-	serveOut := &syncBuffer{}
+	serveOut := &devnode.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan int, 1)
 	go func() {

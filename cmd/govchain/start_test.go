@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,12 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/govchain/govchain/internal/devnode"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,25 +27,6 @@ func TestMain(m *testing.M) {
 		main()
 	}
 	os.Exit(m.Run())
-}
-
-// syncBuffer is a bytes.Buffer safe for a process's writes and a test's
-// reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestCleanStopLogsNoError starts a node process on 127.0.0.1 with free
@@ -65,7 +45,7 @@ func TestCleanStopLogsNoError(t *testing.T) {
 			cmd := exec.CommandContext(ctx, os.Args[0], "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
 				"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0", "--log-level", "info")
 			cmd.Env = append(os.Environ(), envRunMain+"=1")
-			var out syncBuffer
+			var out devnode.SyncBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			require.NoError(t, cmd.Start())
 			// Two blocks past the first one the RPC server reports.

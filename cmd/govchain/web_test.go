@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/govchain/govchain/internal/devnode"
 	"github.com/govchain/govchain/verify"
 )
 
@@ -79,7 +80,7 @@ func TestWebServed(t *testing.T) {
 	// govchain web against the node.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out syncBuffer
+	var out devnode.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"web", "--node", n.url, "--listen", "127.0.0.1:0", "--trust", genesis,

@@ -1,6 +1,7 @@
 package devnode
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -181,4 +182,25 @@ func FreeAddr() string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// SyncBuffer collects a process's output (its Stdout and Stderr) while a
+// test reads it: a bytes.Buffer safe for concurrent use.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
