@@ -64,8 +64,18 @@ func (tx *Tx) SignerAddress() core.Address { return core.AddressOf(ed25519.PubKe
 // validated first, so a client never signs what the chain would refuse
 // statelessly.
 func NewTx(chainID string, key ed25519.PrivKey, sequence uint64, msg core.Msg) ([]byte, error) {
+	return NewSignedTx(chainID, key.PubKey().(ed25519.PubKey), key.Sign, sequence, msg)
+}
+
+// NewSignedTx is NewTx for a key held elsewhere (a hardware token, say):
+// pub is the signer's ed25519 public key and sign returns its signature
+// of the sign bytes. The bytes equal NewTx's for the same key.
+func NewSignedTx(chainID string, pub ed25519.PubKey, sign func(msg []byte) ([]byte, error), sequence uint64, msg core.Msg) ([]byte, error) {
 	if err := msg.Validate(); err != nil {
 		return nil, err
+	}
+	if len(pub) != ed25519.PubKeySize {
+		return nil, fmt.Errorf("app: signer public key must be %d bytes, not %d", ed25519.PubKeySize, len(pub))
 	}
 	body, err := json.Marshal(msg)
 	if err != nil {
@@ -73,11 +83,11 @@ func NewTx(chainID string, key ed25519.PrivKey, sequence uint64, msg core.Msg) (
 	}
 	tx := &Tx{
 		ChainID:  chainID,
-		Signer:   core.HexBytes(key.PubKey().Bytes()),
+		Signer:   core.HexBytes(pub.Bytes()),
 		Sequence: sequence,
 		Msg:      MsgEnvelope{Type: msg.Type(), Body: body},
 	}
-	sig, err := key.Sign(tx.SignBytes())
+	sig, err := sign(tx.SignBytes())
 	if err != nil {
 		return nil, fmt.Errorf("app: sign: %w", err)
 	}

@@ -10,11 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cometbft/cometbft/crypto/ed25519"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 
-	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 )
 
@@ -184,12 +182,6 @@ const (
 	codespace           = "govchain"
 )
 
-// Build signs msg for chainID with key at sequence and returns the
-// transaction bytes. The message's stateless check runs first.
-func Build(chainID string, key ed25519.PrivKey, sequence uint64, msg core.Msg) ([]byte, error) {
-	return app.NewTx(chainID, key, sequence, msg)
-}
-
 // Broadcast posts tx and returns its hash once the node's CheckTx admitted
 // it to the mempool. A refusal by CheckTx is a *TxError with Height 0;
 // a transaction the node has already seen is a *DuplicateTxError. Either
@@ -298,9 +290,9 @@ type SubmitOptions struct {
 	Sequence *uint64
 }
 
-// Submit builds, signs, broadcasts and waits for msg signed by key. Any
-// refusal is a *TxError.
-func (c *Client) Submit(ctx context.Context, key *Key, msg core.Msg, opts SubmitOptions) (*TxResult, error) {
+// Submit builds, signs, broadcasts and waits for msg signed by key (a
+// *Key, or any other Signer). Any refusal is a *TxError.
+func (c *Client) Submit(ctx context.Context, key Signer, msg core.Msg, opts SubmitOptions) (*TxResult, error) {
 	tx, err := c.BuildTx(ctx, key, msg, opts)
 	if err != nil {
 		return nil, err
@@ -312,9 +304,9 @@ func (c *Client) Submit(ctx context.Context, key *Key, msg core.Msg, opts Submit
 	return c.WaitTx(ctx, hash)
 }
 
-// BuildTx is Build with the chain id and sequence fetched from the node
-// where opts leaves them unset.
-func (c *Client) BuildTx(ctx context.Context, key *Key, msg core.Msg, opts SubmitOptions) ([]byte, error) {
+// BuildTx is BuildWith with the chain id and sequence fetched from the
+// node where opts leaves them unset.
+func (c *Client) BuildTx(ctx context.Context, key Signer, msg core.Msg, opts SubmitOptions) ([]byte, error) {
 	chainID := opts.ChainID
 	if chainID == "" {
 		id, err := c.ChainID(ctx)
@@ -327,7 +319,7 @@ func (c *Client) BuildTx(ctx context.Context, key *Key, msg core.Msg, opts Submi
 	if opts.Sequence != nil {
 		seq = *opts.Sequence
 	} else {
-		acct, err := c.SignerAccount(ctx, key.Address())
+		acct, err := c.SignerAccount(ctx, SignerAddress(key))
 		if err != nil {
 			return nil, err
 		}
@@ -337,5 +329,5 @@ func (c *Client) BuildTx(ctx context.Context, key *Key, msg core.Msg, opts Submi
 		}
 		seq = s
 	}
-	return Build(chainID, key.PrivKey, seq, msg)
+	return BuildWith(chainID, key, seq, msg)
 }

@@ -9,9 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// testKeyring is a test-backend (plaintext) keyring in dir.
+func testKeyring(dir string) *Keyring { return OpenKeyring(dir, KeyringOptions{Backend: BackendTest}) }
+
 func TestKeyringPermissionsAndRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "keyring")
-	kr := NewKeyring(dir)
+	kr := testKeyring(dir)
 
 	alice, err := kr.Create("alice")
 	require.NoError(t, err)
@@ -39,7 +42,7 @@ func TestKeyringPermissionsAndRoundTrip(t *testing.T) {
 	// Export, then import into another keyring under the same and another name.
 	data, err := kr.Export("alice")
 	require.NoError(t, err)
-	other := NewKeyring(filepath.Join(t.TempDir(), "other"))
+	other := testKeyring(filepath.Join(t.TempDir(), "other"))
 	imported, err := other.Import(data, "")
 	require.NoError(t, err)
 	require.Equal(t, "alice", imported.Name)
@@ -69,7 +72,7 @@ func TestKeyringMissingKey(t *testing.T) {
 
 func TestKeyringRefusesReadableFile(t *testing.T) {
 	dir := t.TempDir()
-	kr := NewKeyring(dir)
+	kr := testKeyring(dir)
 	_, err := kr.Create("alice")
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(filepath.Join(dir, KeyringFile), 0o644))
@@ -87,7 +90,7 @@ func TestKeyNames(t *testing.T) {
 }
 
 func TestParseExportRejectsTampering(t *testing.T) {
-	kr := NewKeyring(t.TempDir())
+	kr := testKeyring(t.TempDir())
 	_, err := kr.Create("alice")
 	require.NoError(t, err)
 	data, err := kr.Export("alice")
@@ -105,7 +108,7 @@ func TestParseExportRejectsTampering(t *testing.T) {
 }
 
 func TestResolveAddress(t *testing.T) {
-	kr := NewKeyring(t.TempDir())
+	kr := testKeyring(t.TempDir())
 	k, err := kr.Create("alice")
 	require.NoError(t, err)
 	a, err := kr.ResolveAddress("alice")
