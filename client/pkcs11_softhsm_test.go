@@ -3,19 +3,26 @@
 package client_test
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // SoftHSM2, as the Debian package softhsm2 installs it.
@@ -128,4 +135,74 @@ func TestPKCS11SoftHSM(t *testing.T) {
 	_, err = client.OpenPKCS11(missing, []byte(userPIN), false)
 	require.ErrorContains(t, err, `0 private keys labelled "nobody"`)
 	require.False(t, errors.Is(err, client.ErrWrongPIN))
+}
+
+// TestPKCS11OnDevChain signs real transactions with a key generated on a
+// SoftHSM2 token, through the command line and through the package, and
+// a development node accepts them; a wrong PIN is one clear line.
+func TestPKCS11OnDevChain(t *testing.T) {
+	pinFile := softHSM(t)
+	n, err := devnode.Start(devnode.Options{ChainID: "hsm-dev", Prefix: "govchain-hsm-"})
+	require.NoError(t, err)
+	t.Cleanup(n.Stop)
+	govchain := func(args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		cmd := exec.Command(n.Bin, append(args, "--home", n.Home)...)
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		return out.String(), errOut.String(), err
+	}
+
+	out, errOut, err := govchain("keys", "add-pkcs11", "official", "--module", softHSMModule, "--token", tokenLabel,
+		"--pin-file", pinFile, "--output", "json")
+	require.NoError(t, err, errOut)
+	var added struct{ Address core.Address }
+	require.NoError(t, json.Unmarshal([]byte(out), &added))
+	info, err := n.Keyring.Info("official")
+	require.NoError(t, err)
+	require.Equal(t, info.Address(), added.Address)
+	require.Equal(t, client.KindPKCS11, info.Kind)
+
+	// The justice ministry's admin makes the token's key a land registrar.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin, err := n.Keyring.Get("admin-justice")
+	require.NoError(t, err)
+	_, err = n.Client.Submit(ctx, admin, &agency.GrantRole{Account: info.Address(), Role: core.RoleLandRegistrar}, client.SubmitOptions{})
+	require.NoError(t, err)
+	alice, err := n.Keyring.Info("alice")
+	require.NoError(t, err)
+
+	// govchain tx --from official: the token signs, the chain accepts.
+	doc := sha256.Sum256([]byte("HSM-CLI-1"))
+	register := []string{"tx", "land", "register-parcel", "--from", "official", "--node", n.URL, "--parcel-id", "HSM-CLI-1",
+		"--cadastral-ref", "HSM/CLI/1", "--area-m2", "100", "--location", "Rue du Jeton 1", "--owner", "alice:1",
+		"--document-hash", hex.EncodeToString(doc[:])}
+	out, errOut, err = govchain(register...)
+	require.NoError(t, err, errOut)
+	require.Contains(t, out, "code:   0")
+	require.Contains(t, out, "signer="+info.Address().String())
+
+	// The package: Keyring.Signer and Client.Submit.
+	s, err := n.Keyring.Signer("official")
+	require.NoError(t, err)
+	res, err := n.Client.Submit(ctx, s, parcel("HSM-LIB-1", alice.Address()), client.SubmitOptions{})
+	require.NoError(t, err)
+	require.Zero(t, res.Code)
+	require.NoError(t, client.CloseSigner(s))
+	q, err := n.Client.Query(ctx, "/land/parcel/HSM-LIB-1", client.QueryOptions{Prove: true})
+	require.NoError(t, err)
+	require.Contains(t, string(q.Value), info.Address().String())
+
+	// A wrong PIN: one line, exit status 1, nothing sent.
+	require.NoError(t, os.WriteFile(pinFile, []byte("0000\n"), 0o600))
+	register[8] = "HSM-CLI-2"
+	out, errOut, err = govchain(register...)
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	require.Equal(t, 1, exit.ExitCode())
+	require.Empty(t, out)
+	require.Equal(t, `error: client: the token refused the PIN: token "`+tokenLabel+`" (`+softHSMModule+")\n", errOut)
+	_, err = n.Client.Query(ctx, "/land/parcel/HSM-CLI-2", client.QueryOptions{})
+	require.Error(t, err)
 }

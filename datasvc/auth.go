@@ -53,10 +53,10 @@ func AuthBytes(chainID string, requestID uint64, account core.Address, t string)
 
 // SignPayloadRequest returns the payload request of account for request
 // requestID of chain chainID at time t, signed with key (the key the
-// account signs with on chain).
-func SignPayloadRequest(key *client.Key, chainID string, requestID uint64, account core.Address, t time.Time) (*PayloadRequest, error) {
+// account signs with on chain: a *client.Key or a key on a token).
+func SignPayloadRequest(key client.Signer, chainID string, requestID uint64, account core.Address, t time.Time) (*PayloadRequest, error) {
 	ts := t.UTC().Format(time.RFC3339)
-	sig, err := key.PrivKey.Sign(AuthBytes(chainID, requestID, account, ts))
+	sig, err := key.Sign(AuthBytes(chainID, requestID, account, ts))
 	if err != nil {
 		return nil, fmt.Errorf("datasvc: sign the payload request: %w", err)
 	}

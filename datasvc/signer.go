@@ -21,7 +21,7 @@ const DefaultTxWait = 60 * time.Second
 // concurrent use.
 type Signer struct {
 	cl      *client.Client
-	key     *client.Key
+	key     client.Signer
 	chainID string
 	account core.Address
 	// Wait bounds Submit's wait for the block (DefaultTxWait if 0).
@@ -32,15 +32,15 @@ type Signer struct {
 	known bool
 }
 
-// NewSigner returns the signer of key through cl: it asks the node for the
-// chain id and the account the key signs for (its own, or the account it
-// was rotated into).
-func NewSigner(ctx context.Context, cl *client.Client, key *client.Key) (*Signer, error) {
+// NewSigner returns the signer of key (a *client.Key, or a key on a
+// token) through cl: it asks the node for the chain id and the account
+// the key signs for (its own, or the account it was rotated into).
+func NewSigner(ctx context.Context, cl *client.Client, key client.Signer) (*Signer, error) {
 	chainID, err := cl.ChainID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	account, err := cl.SignerAccount(ctx, key.Address())
+	account, err := cl.SignerAccount(ctx, client.SignerAddress(key))
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (s *Signer) Account() core.Address { return s.account }
 func (s *Signer) ChainID() string { return s.chainID }
 
 // Key returns the signer's key.
-func (s *Signer) Key() *client.Key { return s.key }
+func (s *Signer) Key() client.Signer { return s.key }
 
 // Broadcast signs msg with the next sequence and posts it; it returns the
 // transaction's hash once CheckTx admitted it, or once the node said it
@@ -72,7 +72,7 @@ func (s *Signer) Broadcast(ctx context.Context, msg core.Msg) ([]byte, error) {
 			}
 			s.next, s.known = seq, true
 		}
-		tx, err := client.Build(s.chainID, s.key.PrivKey, s.next, msg)
+		tx, err := client.BuildWith(s.chainID, s.key, s.next, msg)
 		if err != nil {
 			return nil, err
 		}

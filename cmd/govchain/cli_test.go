@@ -83,11 +83,27 @@ func readGenesisFile(t *testing.T, home string) (*cmtypes.GenesisDoc, *app.Genes
 	return doc, g
 }
 
+// passFile writes a keyring passphrase file (mode 0600) and returns its
+// path.
+func passFile(t *testing.T, pass string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "pass")
+	require.NoError(t, os.WriteFile(f, []byte(pass+"\n"), 0o600))
+	return f
+}
+
 func TestInitSolo(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "home")
-	out, errOut, code := govchain(t, "init", "--home", home, "--chain-id", "test-1", "--moniker", "n1")
+	// Without a passphrase (no terminal here) a production home is not
+	// made at all.
+	_, errOut, code := govchain(t, "init", "--home", home, "--chain-id", "test-1", "--moniker", "n1")
+	requireOneLineError(t, errOut, code, "no terminal to ask for its passphrase on; give --keyring-passphrase-file FILE")
+	require.NoDirExists(t, home)
+	pass := passFile(t, "init passphrase")
+	out, errOut, code := govchain(t, "init", "--home", home, "--chain-id", "test-1", "--moniker", "n1", "--keyring-passphrase-file", pass)
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "chain id:  test-1")
+	require.Contains(t, out, "(backend file)")
 
 	for _, f := range []string{"config/config.toml", "config/app.toml", "config/node_key.json",
 		"config/priv_validator_key.json", "data/priv_validator_state.json", "keyring/keys.json"} {
@@ -98,7 +114,16 @@ func TestInitSolo(t *testing.T) {
 	require.Len(t, doc.Validators, 1)
 	require.Len(t, g.Agencies, 1)
 	require.Len(t, g.RolePolicy, len(core.Roles))
-	admin, err := client.NewKeyring(filepath.Join(home, "keyring")).Get("admin")
+	// The admin key is sealed with the passphrase: a production home
+	// holds no plaintext key.
+	_, err := client.NewKeyring(filepath.Join(home, "keyring")).Get("admin")
+	require.ErrorIs(t, err, client.ErrNoPassphrase)
+	raw, err := os.ReadFile(filepath.Join(home, "keyring", client.KeyringFile))
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "priv_key")
+	require.Contains(t, string(raw), `"backend": "file"`)
+	admin, err := client.OpenKeyring(filepath.Join(home, "keyring"), client.KeyringOptions{
+		Passphrase: func(string, bool) ([]byte, error) { return []byte("init passphrase"), nil }}).Get("admin")
 	require.NoError(t, err)
 	require.Equal(t, []core.Address{admin.Address()}, g.Agencies[0].Admins)
 	cfg, err := LoadConfig(home)
@@ -123,6 +148,20 @@ func TestInitSolo(t *testing.T) {
 	requireOneLineError(t, errOut, code, `--engine: state: unknown engine "leveldb"`)
 	_, err = os.Stat(other)
 	require.ErrorIs(t, err, os.ErrNotExist)
+
+	// Backends: test is allowed when asked for, --dev refuses file, and
+	// an unknown one is named; none of these writes anything.
+	plain := filepath.Join(t.TempDir(), "plain")
+	out, errOut, code = govchain(t, "init", "--home", plain, "--chain-id", "test-4", "--keyring-backend", "test")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "(backend test)")
+	_, err = client.NewKeyring(filepath.Join(plain, "keyring")).Get("admin")
+	require.NoError(t, err)
+	_, errOut, code = govchain(t, "init", "--home", other, "--chain-id", "test-5", "--dev", "--keyring-backend", "file")
+	requireOneLineError(t, errOut, code, "--dev keeps its demo keys in the test keyring backend")
+	_, errOut, code = govchain(t, "init", "--home", other, "--chain-id", "test-5", "--keyring-backend", "plain")
+	requireOneLineError(t, errOut, code, `--keyring-backend: client: keyring backend "plain"`)
+	require.NoDirExists(t, other)
 }
 
 func TestInitDev(t *testing.T) {
@@ -204,36 +243,72 @@ func TestInitFromGenesisFile(t *testing.T) {
 
 func TestKeysCommands(t *testing.T) {
 	home := t.TempDir()
-	out, errOut, code := govchain(t, "keys", "add", "alice", "--home", home)
+	pass := passFile(t, "keys passphrase")
+	pf := []string{"--home", home, "--keyring-passphrase-file", pass}
+	out, errOut, code := govchain(t, append([]string{"keys", "add", "alice"}, pf...)...)
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "name:    alice")
 	require.Contains(t, out, "address: ")
 
 	out, _, code = govchain(t, "keys", "show", "alice", "--address", "--home", home)
-	require.Equal(t, 0, code)
+	require.Equal(t, 0, code, "the public part needs no passphrase")
 	addr := strings.TrimSpace(out)
 	require.Len(t, addr, 40)
 
 	out, _, code = govchain(t, "keys", "list", "--home", home)
 	require.Equal(t, 0, code)
-	require.Contains(t, out, addr)
+	require.Contains(t, out, addr+" encrypted")
 
 	exported := filepath.Join(t.TempDir(), "alice.json")
 	_, errOut, code = govchain(t, "keys", "export", "alice", "--out", exported, "--home", home)
+	requireOneLineError(t, errOut, code, "give --keyring-passphrase-file FILE")
+	_, errOut, code = govchain(t, append([]string{"keys", "export", "alice", "--out", exported}, pf...)...)
 	require.Equal(t, 0, code, errOut)
 	st, err := os.Stat(exported)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
-	_, errOut, code = govchain(t, "keys", "export", "alice", "--out", exported, "--home", home)
+	_, errOut, code = govchain(t, append([]string{"keys", "export", "alice", "--out", exported}, pf...)...)
 	requireOneLineError(t, errOut, code, "already exists")
 
+	// A wrong passphrase is one line and changes nothing.
+	before, err := os.ReadFile(filepath.Join(home, "keyring", client.KeyringFile))
+	require.NoError(t, err)
+	_, errOut, code = govchain(t, "keys", "add", "bob", "--home", home, "--keyring-passphrase-file", passFile(t, "wrong"))
+	requireOneLineError(t, errOut, code, "client: wrong keyring passphrase")
+	after, err := os.ReadFile(filepath.Join(home, "keyring", client.KeyringFile))
+	require.NoError(t, err)
+	require.Equal(t, before, after)
+	// So is a passphrase file others can read.
+	loose := passFile(t, "keys passphrase")
+	require.NoError(t, os.Chmod(loose, 0o644))
+	_, errOut, code = govchain(t, "keys", "add", "bob", "--home", home, "--keyring-passphrase-file", loose)
+	requireOneLineError(t, errOut, code, "accessible by other users")
+
 	other := t.TempDir()
-	out, errOut, code = govchain(t, "keys", "import", exported, "--name", "alice-copy", "--home", other)
+	out, errOut, code = govchain(t, "keys", "import", exported, "--name", "alice-copy", "--home", other, "--keyring-backend", "test")
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, addr)
+	out, _, code = govchain(t, "keys", "list", "--home", other)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, addr+" plaintext")
+	_, errOut, code = govchain(t, "keys", "add", "x", "--home", other, "--keyring-backend", "file")
+	requireOneLineError(t, errOut, code, "uses the test backend, not file")
+
+	// keys encrypt turns the test keyring into a file keyring.
+	out, errOut, code = govchain(t, "keys", "encrypt", "--home", other, "--keyring-passphrase-file", pass)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "sealed 1 plaintext key(s)")
+	raw, err := os.ReadFile(filepath.Join(other, "keyring", client.KeyringFile))
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "priv_key")
+	out, _, code = govchain(t, "keys", "list", "--home", other)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, addr+" encrypted")
 
 	_, errOut, code = govchain(t, "keys", "show", "x", "--home", home)
 	requireOneLineError(t, errOut, code, `no key named "x" in `+filepath.Join(home, "keyring")+" (see govchain keys list)")
+	_, errOut, code = govchain(t, "keys", "add-pkcs11", "tok", "--home", home, "--token", "t")
+	requireOneLineError(t, errOut, code, "--module PATH and --token LABEL are required")
 }
 
 func TestFlagErrorsAreOneLine(t *testing.T) {

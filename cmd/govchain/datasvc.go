@@ -87,6 +87,7 @@ func (c *cli) withDatasvc(ctx context.Context, fn func(st *datasvc.Store, r data
 	if err != nil {
 		return err
 	}
+	defer client.CloseSigner(key)
 	cl, err := c.client()
 	if err != nil {
 		return err

@@ -47,6 +47,11 @@ Written: config/config.toml (CometBFT), config/app.toml (govchain),
 config/node_key.json, config/priv_validator_key.json,
 data/priv_validator_state.json, config/genesis.json, and keyring/.
 
+The keyring's backend is recorded in keyring/keys.json: file (every
+private key sealed with a passphrase, from --keyring-passphrase-file or
+asked on the terminal) unless --keyring-backend test is given; --dev
+always uses test.
+
 With --genesis FILE the network's genesis is copied as is after it is
 validated (this node then joins that network). Without it, a genesis is
 made for a one-agency chain: the agency (--agency-id) runs this node's
@@ -59,7 +64,8 @@ the keyring for their admins, every role holder and three citizens (alice,
 bob, carol), the roles granted at genesis, one-second blocks, every
 listener on 127.0.0.1, and the HTTP API served by the node (app.toml's
 [web], on ` + api.DefaultAddress + `; off without --dev). Never use --dev keys for
-anything real: the keyring holds them in plaintext.`,
+anything real: the keyring's backend is test, which holds them in
+plaintext.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return c.runInit() },
 	}
@@ -71,6 +77,8 @@ anything real: the keyring holds them in plaintext.`,
 	f.Bool(flagDev, false, "development network: demo agencies, keys and roles, 1 s blocks, 127.0.0.1 only")
 	f.String(flagEngine, state.EngineMemIAVL, "state engine: memiavl or iavl")
 	f.String(flagAgency, "agency", "id of the single agency of a non-dev genesis")
+	addBackendFlag(f)
+	addPassphraseFlag(f)
 	return cmd
 }
 
@@ -92,6 +100,18 @@ func (c *cli) runInit() (err error) {
 	}
 	if chainID == "" && genesisFile == "" {
 		return errors.New("--chain-id is required")
+	}
+	backend := c.v.GetString(flagKeyringBackend)
+	switch {
+	case dev && backend != "" && backend != client.BackendTest:
+		return fmt.Errorf("--dev keeps its demo keys in the %s keyring backend; --%s %s cannot be combined with it", client.BackendTest, flagKeyringBackend, backend)
+	case dev:
+		backend = client.BackendTest
+	case backend == "":
+		backend = client.BackendFile
+	}
+	if err := client.ValidateBackend(backend); err != nil {
+		return fmt.Errorf("--%s: %w", flagKeyringBackend, err)
 	}
 	if entries, err := os.ReadDir(home); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%w: %s is not empty; choose another --home or remove it", ErrHomeExists, home)
@@ -166,7 +186,10 @@ func (c *cli) runInit() (err error) {
 	if err != nil {
 		return fmt.Errorf("write node key: %w", err)
 	}
-	kr := c.keyring()
+	kr := c.keyringWith(backend)
+	if err := kr.Init(); err != nil {
+		return err
+	}
 	if genesisBytes == nil {
 		valKey := pv.Key.PubKey.(ed25519.PubKey)
 		var g *app.Genesis
@@ -188,10 +211,10 @@ func (c *cli) runInit() (err error) {
 	}
 	if c.jsonOutput() {
 		return c.printJSON(map[string]string{"home": home, "chain_id": chainID, "node_id": string(nodeKey.ID()),
-			"validator": fmt.Sprintf("%X", pv.Key.PubKey.Bytes()), "keyring": kr.Dir()})
+			"validator": fmt.Sprintf("%X", pv.Key.PubKey.Bytes()), "keyring": kr.Dir(), "keyring_backend": backend})
 	}
-	fmt.Fprintf(c.out, "initialised %s\nchain id:  %s\nnode id:   %s\nvalidator: %X\nkeyring:   %s\n",
-		home, chainID, nodeKey.ID(), pv.Key.PubKey.Bytes(), kr.Dir())
+	fmt.Fprintf(c.out, "initialised %s\nchain id:  %s\nnode id:   %s\nvalidator: %X\nkeyring:   %s (backend %s)\n",
+		home, chainID, nodeKey.ID(), pv.Key.PubKey.Bytes(), kr.Dir(), backend)
 	return nil
 }
 

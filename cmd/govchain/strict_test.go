@@ -86,7 +86,7 @@ func TestUnknownCommandsFail(t *testing.T) {
 		{[]string{"tx"}, "govchain tx needs a command: agency, broadcast, gov, identity, invoice, land, notary, raw, sharing, vehicle (see govchain tx --help)"},
 		{[]string{"tx", "land"}, "govchain tx land needs a command: accept-lien, accept-transfer,"},
 		{[]string{"query"}, "govchain query needs a command: account, agency, chain,"},
-		{[]string{"keys"}, "govchain keys needs a command: add, delete, export, import, list, show"},
+		{[]string{"keys"}, "govchain keys needs a command: add, add-pkcs11, delete, encrypt, export, import, list, show"},
 		{[]string{"testnet"}, "govchain testnet needs a command: init"},
 		{[]string{"certificate"}, "govchain certificate needs a command: export, verify"},
 	} {
@@ -217,7 +217,7 @@ func TestOutputFlag(t *testing.T) {
 // TestJSONResults: results on stdout are JSON with -o json.
 func TestJSONResults(t *testing.T) {
 	home := t.TempDir()
-	out, errOut, code := govchain(t, "keys", "add", "alice", "--home", home, "-o", "json")
+	out, errOut, code := govchain(t, "keys", "add", "alice", "--home", home, "--keyring-backend", "test", "-o", "json")
 	require.Equal(t, 0, code, errOut)
 	var k keyJSON
 	require.NoError(t, json.Unmarshal([]byte(out), &k))
@@ -229,7 +229,7 @@ func TestJSONResults(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	var list []keyJSON
 	require.NoError(t, json.Unmarshal([]byte(out), &list))
-	require.Equal(t, []keyJSON{{Name: "alice", Address: k.Address}}, list)
+	require.Equal(t, []keyJSON{{Name: "alice", Address: k.Address, Kind: "plaintext"}}, list)
 
 	dev := filepath.Join(t.TempDir(), "dev")
 	out, errOut, code = govchain(t, "init", "--dev", "--home", dev, "--chain-id", "json-1", "-ojson")

@@ -216,7 +216,8 @@ P2P on --p2p-port (26656) and RPC on --rpc-port (26657), and serves
 lists every other node; PEX is off. <dir>/testnet.json describes the
 nodes. Start each with: govchain start --home <dir>/nodeK.
 
-The keyrings hold plaintext keys: for tests and demonstrations only.`,
+The keyrings use the test backend (plaintext keys): for tests and
+demonstrations only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.runTestnetInit(cmd.Flag(flagTestnetDir).Value.String())
@@ -451,13 +452,13 @@ const testnetOmbudsman = "ombudsman"
 // grant every role, and the sharing purposes of a new chain with
 // ministry-0 as the overseer of every covert one (testnetSharing).
 func testnetGenesis(dir string, tn *Testnet, valKeys []ed25519.PubKey, extraRegistrars int) (*app.Genesis, error) {
-	all := client.NewKeyring(filepath.Join(dir, tn.Keyring))
+	all := client.OpenKeyring(filepath.Join(dir, tn.Keyring), client.KeyringOptions{Backend: client.BackendTest})
 	g := &app.Genesis{Params: app.DefaultParams(), Roles: []app.GenesisRole{}}
 	var ids []string
 	for i, vk := range valKeys {
 		id := testnetAgency(i)
 		ids = append(ids, id)
-		home := client.NewKeyring(filepath.Join(dir, tn.Nodes[i].Home, "keyring"))
+		home := client.OpenKeyring(filepath.Join(dir, tn.Nodes[i].Home, "keyring"), client.KeyringOptions{Backend: client.BackendTest})
 		create := func(name string) (*client.Key, error) {
 			k, err := all.Create(name)
 			if err != nil {

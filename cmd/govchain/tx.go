@@ -34,7 +34,9 @@ func (c *cli) txCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tx",
 		Short: "Sign and post a transaction, then wait for its block",
-		Long: `Sign a transaction with a keyring key (--from), post it to a node
+		Long: `Sign a transaction with a keyring key (--from: a key of the keyring,
+decrypted with its passphrase in a file keyring, or a key on a PKCS#11
+token, which signs on the token), post it to a node
 (broadcast_tx_sync) and wait until it is in a block. Prints the tx hash,
 height, result code and the events' attributes (e.g. transfer_id); with
 -o json, the same as one JSON object.
@@ -90,6 +92,7 @@ func (c *cli) txLeaf(use, short string, build msgBuilder, flags func(cmd *cobra.
 			if err != nil {
 				return err
 			}
+			defer client.CloseSigner(key)
 			msg, err := build(cmd)
 			if err != nil {
 				return err
@@ -103,18 +106,20 @@ func (c *cli) txLeaf(use, short string, build msgBuilder, flags func(cmd *cobra.
 	return cmd
 }
 
-// signer returns the --from key.
-func (c *cli) signer() (*client.Key, error) {
+// signer returns the signer of the --from key: the key, decrypted in a
+// file keyring, or a session on the token holding it, which the caller
+// closes (client.CloseSigner).
+func (c *cli) signer() (client.Signer, error) {
 	from := c.v.GetString(flagFrom)
 	if from == "" {
 		return nil, errors.New("--from KEYNAME is required (see govchain keys list)")
 	}
-	return c.keyring().Get(from)
+	return c.keyring().Signer(from)
 }
 
 // sendTx signs msg with key and posts it (or prints it with
 // --generate-only).
-func (c *cli) sendTx(cmd *cobra.Command, key *client.Key, msg core.Msg) error {
+func (c *cli) sendTx(cmd *cobra.Command, key client.Signer, msg core.Msg) error {
 	var err error
 	if err = msg.Validate(); err != nil {
 		return refused(err)
@@ -134,7 +139,7 @@ func (c *cli) sendTx(cmd *cobra.Command, key *client.Key, msg core.Msg) error {
 				return err
 			}
 		}
-		tx, err := client.Build(chainID, key.PrivKey, *seq, msg)
+		tx, err := client.BuildWith(chainID, key, *seq, msg)
 		if err != nil {
 			return err
 		}

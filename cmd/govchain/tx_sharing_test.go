@@ -88,7 +88,7 @@ func TestTxSharingFlags(t *testing.T) {
 			nil, "error: give --valid-until or --valid-for, not both"},
 		{"register-key with an unknown flag",
 			[]string{"register-key", "--key", "fin-1"},
-			nil, "error: unknown flag: --key; did you mean --key-id or --keyring-dir?"},
+			nil, "error: unknown flag: --key; did you mean --key-id or --keyring-dir or --keyring-passphrase-file?"},
 
 		{"revoke-key", []string{"revoke-key", "--key-id", "fin-1"}, &sharing.RevokeKey{KeyID: "fin-1"}, ""},
 		{"revoke-key without a key id", []string{"revoke-key"}, nil, invalid("key_id must be 1-64 characters, got 0")},

@@ -40,11 +40,16 @@ func run(home, node, from, owner, parcelID string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
+	// The development home's keyring uses the test backend, which needs
+	// no passphrase; a file keyring is opened with client.OpenKeyring and
+	// a KeyringOptions.Passphrase. Signer returns the key, or a session on
+	// the hardware token that holds it.
 	kr := client.NewKeyring(filepath.Join(home, "keyring"))
-	key, err := kr.Get(from)
+	key, err := kr.Signer(from)
 	if err != nil {
 		return err
 	}
+	defer client.CloseSigner(key)
 	ownerAddr, err := kr.ResolveAddress(owner)
 	if err != nil {
 		return err
