@@ -24,9 +24,9 @@ const (
 	// passphrase (mode 0600); without it the passphrase is asked on the
 	// terminal.
 	flagKeyringPassFile = "keyring-passphrase-file"
-	flagNode       = "node"
-	flagTimeout    = "timeout"
-	flagOutput     = "output"
+	flagNode            = "node"
+	flagTimeout         = "timeout"
+	flagOutput          = "output"
 )
 
 // defaultHome is ~/.govchain, or .govchain if the user has no home.
