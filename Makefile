@@ -53,11 +53,11 @@ web-wasm:
 	@echo "web/dist: verifier.wasm.gz $$(wc -c < $(WEB_DIST)/verifier.wasm.gz) bytes ($$(wc -c < bin/verifier.wasm) raw)"
 
 # The Debian packages the tests run besides Go: headless Chromium for
-# web/'s browser tests, and curl and jq, which docs/api.md's sessions
-# use. Each is installed with apt-get when it is missing and we are root.
+# web/'s browser tests, curl and jq, which docs/api.md's sessions use,
+# and SoftHSM2, the PKCS#11 token client/'s hardware-key tests sign with. Each is installed with apt-get when it is missing and we are root.
 # Where one cannot be, this says so and the tests that need it fail with
 # the same advice (they never skip). `make chromium` is the same target.
-TEST_PACKAGES ?= chromium:/usr/bin/chromium curl:/usr/bin/curl jq:/usr/bin/jq
+TEST_PACKAGES ?= chromium:/usr/bin/chromium curl:/usr/bin/curl jq:/usr/bin/jq softhsm2:/usr/bin/softhsm2-util
 CHROMIUM ?= /usr/bin/chromium
 test-deps chromium:
 	@for pp in $(TEST_PACKAGES); do \
