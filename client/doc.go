@@ -5,10 +5,18 @@
 //
 // It does six things:
 //
-//   - keeps ed25519 account keys in a file keyring (Keyring);
+//   - keeps ed25519 account keys in a keyring (Keyring) whose recorded
+//     backend is BackendFile (each private key sealed with the keyring's
+//     passphrase: argon2id, then XChaCha20-Poly1305 with the key's address
+//     as associated data; keyring_seal.go) or BackendTest (plaintext, for
+//     tests and the development chain only), or records a key held on a
+//     PKCS#11 token (AddPKCS11; pkcs11.go, the cgo part in pkcs11_cgo.go);
 //   - builds and signs transactions with the chain's canonical encoding
-//     (Build, a thin wrapper of app.NewTx, so a client never signs what the
-//     chain would refuse statelessly);
+//     through a Signer, a key in memory (*Key) or on a token
+//     (*TokenSigner): BuildWith, or Build for an ed25519.PrivKey, thin
+//     wrappers of app.NewSignedTx and app.NewTx, so a client never signs
+//     what the chain would refuse statelessly, and the bytes do not depend
+//     on where the key is held;
 //   - posts them through a node's CometBFT RPC and waits for their inclusion
 //     in a block (Client.Broadcast, Client.WaitTx, Client.Submit), turning a
 //     refusal into a *TxError with the chain's stable result code;
@@ -32,6 +40,9 @@
 // validators' signed view.
 //
 // This package must never hold a private key anywhere but in memory and in
-// the keyring file (mode 0600), and never talks to anything but the one
-// node it was given.
+// the keyring file (mode 0600), never write one unsealed but to a test
+// keyring, never use or add beside a plaintext key in a file keyring,
+// never read a passphrase or PIN but through KeyringOptions or from a
+// file only its owner can read, and never talks to anything but the one
+// node it was given (and the PKCS#11 module it was told to load).
 package client

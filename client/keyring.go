@@ -301,7 +301,7 @@ func (kr *Keyring) load() (*ringFile, error) {
 		return nil, fmt.Errorf("keyring %s: %w", f, err)
 	}
 	if want != "" && want != rf.Backend {
-		return nil, fmt.Errorf("keyring %s uses the %s backend, not %s (a keyring keeps the backend it was created with)", kr.dir, rf.Backend, want)
+		return nil, fmt.Errorf("client: keyring %s uses the %s backend, not %s (a keyring keeps the backend it was created with)", kr.dir, rf.Backend, want)
 	}
 	for _, kf := range rf.Keys {
 		if _, err := kf.info(); err != nil {

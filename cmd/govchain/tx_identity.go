@@ -327,11 +327,11 @@ func (c *cli) identPubKey() (core.HexBytes, error) {
 	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
 		return core.HexBytes(b), nil
 	}
-	k, err := c.keyring().Get(s)
+	k, err := c.keyring().Info(s) // the public key: no passphrase, and a token key works too
 	if err != nil {
 		return nil, fmt.Errorf("--%s %q: neither 64 hex digits nor a key name: %w", identFlagNewPubKey, s, err)
 	}
-	return core.HexBytes(k.PubKey()), nil
+	return core.HexBytes(k.PubKey), nil
 }
 
 // identTime parses a required RFC 3339 time flag, returned in UTC.
