@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/agency"
+	"github.com/govchain/govchain/app/auction"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/app/identity"
@@ -29,6 +30,7 @@ var Modules = []*core.Module{
 	notary.Module,
 	gov.Module,
 	sharing.Module,
+	auction.Module,
 }
 
 // msgTypes maps every message type string to its constructor.
