@@ -152,10 +152,10 @@ func (c *cli) auditAuction(cmd *cobra.Command, id uint64) error {
 	}
 	result := "no valid bid at or above the reserve"
 	if o.Sold {
-		result = fmt.Sprintf("won by %s at %d %s (bid %d, the earliest of the highest)", o.Winner, o.Price, a.Currency, o.WinnerSeq)
+		result = fmt.Sprintf("won by %s at %d %s (bid %d)", o.Winner, o.Price, a.Currency, o.WinnerSeq)
 	}
 	fmt.Fprintf(c.out, "auction %d (%s %s, reserve %d %s): %s\n", a.ID, a.AssetKind, a.AssetID, a.ReservePrice, a.Currency, result)
-	fmt.Fprintf(c.out, "bids: %d committed, %d revealed, %d valid, %d deposits forfeited for not revealing\n",
+	fmt.Fprintf(c.out, "bids: %d committed, %d revealed, %d valid, %d unrevealed with a locked deposit (forfeited)\n",
 		a.BidCount, o.Revealed, o.Valid, o.Forfeited)
 	fmt.Fprintf(c.out, "agrees with the chain: the auction is %s with this outcome\n", a.Status)
 	return nil
