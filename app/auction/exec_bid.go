@@ -7,17 +7,6 @@ import (
 	"github.com/govchain/govchain/app/core"
 )
 
-// listDetails is the history detail of a listing.
-type listDetails struct {
-	AssetKind     string    `json:"asset_kind"`
-	AssetID       string    `json:"asset_id"`
-	ReservePrice  int64     `json:"reserve_price"`
-	Deposit       int64     `json:"deposit"`
-	Currency      string    `json:"currency"`
-	BiddingEndsAt time.Time `json:"bidding_ends_at"`
-	RevealEndsAt  time.Time `json:"reveal_ends_at"`
-}
-
 // bidDetails is the history detail of a step on one bid.
 type bidDetails struct {
 	Seq        uint64        `json:"seq"`
@@ -60,10 +49,8 @@ func (m ListAsset) Exec(ctx *core.Context) error {
 	if err := core.SetJSON(ctx.KV, AssetKey(a.AssetKind, a.AssetID), AssetEntry{AuctionID: a.ID}); err != nil {
 		return err
 	}
-	if err := appendHistory(ctx, a, "list_asset", listDetails{
-		AssetKind: a.AssetKind, AssetID: a.AssetID, ReservePrice: a.ReservePrice, Deposit: a.Deposit,
-		Currency: a.Currency, BiddingEndsAt: a.BiddingEndsAt, RevealEndsAt: a.RevealEndsAt,
-	}); err != nil {
+	// The listing's terms, as signed, are its history detail.
+	if err := appendHistory(ctx, a, "list_asset", m); err != nil {
 		return err
 	}
 	if err := putAuction(ctx.KV, a); err != nil {
