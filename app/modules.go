@@ -12,6 +12,7 @@ import (
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/app/spending"
 	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
@@ -31,6 +32,7 @@ var Modules = []*core.Module{
 	gov.Module,
 	sharing.Module,
 	auction.Module,
+	spending.Module,
 }
 
 // msgTypes maps every message type string to its constructor.
