@@ -37,11 +37,18 @@ const (
 //
 //	go test ./app -run '^$' -bench AuctionBlocks -benchtime 1x -timeout 120m
 func BenchmarkAuctionBlocks(b *testing.B) {
+	onEachEngine(b, func(b *testing.B, engine string) { auctionWorkload(b, b, engine, benchAuctions(b)) })
+}
+
+// onEachEngine runs workload b.N times on each engine, in a sub-benchmark
+// per engine, with the timer stopped on entry (the workload times its
+// phases itself).
+func onEachEngine(b *testing.B, workload func(b *testing.B, engine string)) {
 	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
 		b.Run(engine, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				auctionWorkload(b, b, engine, benchAuctions(b))
+				workload(b, engine)
 			}
 		})
 	}
@@ -77,8 +84,9 @@ func auctionWorkload(b testing.TB, tm benchTimer, engine string, n int) *testCha
 	perBlock := 1000
 	bidBlocks := (n*benchBidsPer + perBlock - 1) / perBlock
 	start := c.time
-	biddingEnds := start.Add(time.Duration(2*bidBlocks+10) * time.Second)
-	revealEnds := biddingEnds.Add(time.Duration(bidBlocks+10) * time.Second)
+	// Each block is 10 s after the last (testChain.block).
+	biddingEnds := start.Add(time.Duration(2*bidBlocks+10) * 10 * time.Second)
+	revealEnds := biddingEnds.Add(time.Duration(bidBlocks+10) * 10 * time.Second)
 
 	// Untimed: bidders linked to persons, n state parcels, n listings.
 	c.height++
@@ -149,41 +157,14 @@ func auctionWorkload(b testing.TB, tm benchTimer, engine string, n int) *testCha
 		closes = append(closes, blk)
 	}
 
-	run := func(name string, blocks [][][]byte) {
-		tm.StartTimer()
-		t0 := time.Now()
-		txs, failed := 0, 0
-		for _, blk := range blocks {
-			c.height++
-			c.time = c.time.Add(time.Second)
-			res, err := c.app.FinalizeBlock(c.height, c.time, blk)
-			require.NoError(b, err)
-			_, err = c.app.Commit()
-			require.NoError(b, err)
-			txs += len(blk)
-			for _, r := range res.Txs {
-				if r.Err != nil {
-					failed++
-					if failed == 1 {
-						b.Logf("%s: first failure: %s: %v", name, r.Type, r.Err)
-					}
-				}
-			}
-		}
-		tm.StopTimer()
-		require.Zero(b, failed, "every %s transaction must succeed", name)
-		d := time.Since(t0)
-		tm.ReportMetric(float64(txs)/d.Seconds(), name+"-tx/s")
-		tm.ReportMetric(float64(d.Milliseconds())/float64(len(blocks)), name+"-ms/block")
-	}
-	run("commit", commits)
-	run("confirm", confirms)
+	runPhase(b, tm, c, "commit", commits)
+	runPhase(b, tm, c, "confirm", confirms)
 	require.True(b, c.time.Before(biddingEnds), "bidding must still be open after the confirmations")
 	c.time = biddingEnds.Add(-time.Second)
-	run("reveal", reveals)
+	runPhase(b, tm, c, "reveal", reveals)
 	require.True(b, c.time.Before(revealEnds), "the reveal window must still be open after the reveals")
 	c.time = revealEnds.Add(-time.Second)
-	run("close", closes)
+	runPhase(b, tm, c, "close", closes)
 	return c
 }
 
@@ -202,4 +183,32 @@ func TestAuctionBenchWorkload(t *testing.T) {
 		require.Equal(t, int64(1000+id+benchBidsPer-1), a.Outcome.Price)
 		require.Equal(t, uint64(benchBidsPer), a.Outcome.Valid)
 	}
+}
+
+// runPhase is the timed part of a phase of a workload benchmark: it
+// finalizes and commits each of blocks (testChain.block, 10 s of block
+// time apart) with tm's timer running, requires every transaction to
+// succeed, and reports the phase's transactions per second and
+// milliseconds per block under its name.
+func runPhase(b testing.TB, tm benchTimer, c *testChain, name string, blocks [][][]byte) {
+	b.Helper()
+	tm.StartTimer()
+	t0 := time.Now()
+	txs, failed := 0, 0
+	for _, blk := range blocks {
+		for _, r := range c.block(blk...) {
+			if r.Err != nil {
+				failed++
+				if failed == 1 {
+					b.Logf("%s: first failure: %s: %v", name, r.Type, r.Err)
+				}
+			}
+		}
+		txs += len(blk)
+	}
+	tm.StopTimer()
+	require.Zero(b, failed, "every %s transaction must succeed", name)
+	d := time.Since(t0)
+	tm.ReportMetric(float64(txs)/d.Seconds(), name+"-tx/s")
+	tm.ReportMetric(float64(d.Milliseconds())/float64(len(blocks)), name+"-ms/block")
 }

@@ -35,14 +35,7 @@ const (
 //
 //	go test ./app -run '^$' -bench SpendingBlocks -benchtime 1x -timeout 120m
 func BenchmarkSpendingBlocks(b *testing.B) {
-	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
-		b.Run(engine, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				spendingWorkload(b, b, engine, benchContracts(b))
-			}
-		})
-	}
+	onEachEngine(b, func(b *testing.B, engine string) { spendingWorkload(b, b, engine, benchContracts(b)) })
 }
 
 // spendingWorkload runs the spending benchmark's workload of n contracts
@@ -105,31 +98,9 @@ func spendingWorkload(b testing.TB, tm benchTimer, engine string, n int) *testCh
 		return c.sign("admin-justice", &spending.PayInvoice{ContractID: contractID(k), InvoiceNumber: invoiceNo(k), Reference: "TRSY"})
 	})
 
-	for _, p := range []struct {
-		name   string
-		blocks [][][]byte
-	}{{"award", awards}, {"invoice", invoices}, {"pay", payments}} {
-		tm.StartTimer()
-		t0 := time.Now()
-		txs, failed := 0, 0
-		for _, blk := range p.blocks {
-			res := c.block(blk...)
-			txs += len(blk)
-			for _, r := range res {
-				if r.Err != nil {
-					failed++
-					if failed == 1 {
-						b.Logf("%s: first failure: %s: %v", p.name, r.Type, r.Err)
-					}
-				}
-			}
-		}
-		tm.StopTimer()
-		require.Zero(b, failed, "every %s transaction must succeed", p.name)
-		d := time.Since(t0)
-		tm.ReportMetric(float64(txs)/d.Seconds(), p.name+"-tx/s")
-		tm.ReportMetric(float64(d.Milliseconds())/float64(len(p.blocks)), p.name+"-ms/block")
-	}
+	runPhase(b, tm, c, "award", awards)
+	runPhase(b, tm, c, "invoice", invoices)
+	runPhase(b, tm, c, "pay", payments)
 	return c
 }
 
