@@ -2,11 +2,14 @@ package auction
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/core/coretest"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/vehicle"
 )
 
 // TestCommitmentBinds checks that a commitment changes with each of its
@@ -90,4 +93,44 @@ func TestAuditFindsTampering(t *testing.T) {
 	require.ErrorContains(t, err, "the bids give")
 	_, err = Audit(&Auction{ID: 1, BidCount: 2, Status: StatusOpen}, bids)
 	require.ErrorContains(t, err, "no outcome yet")
+}
+
+// TestPurchaseEnd covers every way a purchase transfer can end, and whose
+// fault each is.
+func TestPurchaseEnd(t *testing.T) {
+	winner, seller := coretest.Address("winner"), coretest.Address("seller")
+	deadline := coretest.BlockTime(100)
+	before, after := coretest.BlockTime(50), coretest.BlockTime(150)
+	lateAt, earlyAt := coretest.BlockTime(120), coretest.BlockTime(60)
+	cases := []struct {
+		name string
+		p    purchase
+		now  time.Time
+		want string
+	}{
+		{"registered", purchase{done: true}, after, StatusCompleted},
+		{"open before the deadline", purchase{open: true}, before, ""},
+		{"open and accepted before the deadline", purchase{open: true, accepted: true}, before, ""},
+		{"expired without acceptance", purchase{open: true}, after, StatusDefaulted},
+		{"expired after acceptance", purchase{open: true, accepted: true}, after, StatusFailed},
+		{"cancelled by the winner", purchase{cancelled: true, closedBy: &winner, closedAt: &earlyAt, accepted: true}, after, StatusDefaulted},
+		{"cancelled by the seller", purchase{cancelled: true, closedBy: &seller, closedAt: &earlyAt}, after, StatusFailed},
+		{"cancelled after the deadline, never accepted", purchase{cancelled: true, closedBy: &seller, closedAt: &lateAt}, after, StatusDefaulted},
+		{"cancelled after the deadline, accepted", purchase{cancelled: true, closedBy: &seller, closedAt: &lateAt, accepted: true}, after, StatusFailed},
+		{"vehicle offer expired, never accepted", purchase{status: vehicle.TransferExpired}, after, StatusDefaulted},
+		{"superseded", purchase{status: land.TransferSuperseded}, after, StatusFailed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.p.expiresAt = deadline
+			got, reason, err := tc.p.end(tc.now, winner)
+			if tc.want == "" {
+				require.ErrorIs(t, err, ErrPurchaseOpen)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got, reason)
+			require.NotEmpty(t, reason)
+		})
+	}
 }
