@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,11 +98,14 @@ func freePort(t testing.TB) int {
 // it, and it starts them through startProcess (process_test.go), so that
 // none outlives the test binary.
 type node struct {
-	tb        testing.TB
-	idx       int // the node's index in its network
-	name      string
-	home      string
-	rpc       string // http://host:port
+	tb   testing.TB
+	idx  int // the node's index in its network
+	name string
+	home string
+	rpc  string // http://host:port
+	// metrics is the base URL of the node's /metrics, /healthz and
+	// /readyz (empty: none).
+	metrics   string
 	nodeID    string
 	p2pAddr   string // the node's real P2P listener, host:port
 	validator bool
@@ -481,6 +485,65 @@ func rpcSyncInfo(rpc string) (int64, bool, error) {
 		return 0, false, err
 	}
 	return st.SyncInfo.LatestBlockHeight, st.SyncInfo.CatchingUp, nil
+}
+
+// readyReport is the part of /readyz's answer (cmd/govchain's
+// ReadyReport) the harness reads.
+type readyReport struct {
+	Ready   bool     `json:"ready"`
+	Reasons []string `json:"reasons"`
+	Height  int64    `json:"height"`
+	AppHash string   `json:"app_hash"`
+}
+
+// Ready asks the node's /readyz, waiting at most 3 s (its peers' app
+// hashes are fetched within the request).
+func (nd *node) Ready() (readyReport, error) {
+	var rep readyReport
+	if nd.metrics == "" {
+		return rep, fmt.Errorf("%s serves no /readyz", nd.name)
+	}
+	cl := http.Client{Timeout: 3 * time.Second}
+	resp, err := cl.Get(nd.metrics + "/readyz")
+	if err != nil {
+		return rep, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		return rep, fmt.Errorf("/readyz (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if rep.Ready != (resp.StatusCode == http.StatusOK) {
+		return rep, fmt.Errorf("/readyz says ready=%v with HTTP %d", rep.Ready, resp.StatusCode)
+	}
+	return rep, nil
+}
+
+// readyAt reports whether the node is ready at height tip or above: ""
+// if it is, else why not (/readyz's reasons, or, for a node without a
+// metrics address, its RPC status), with the height it is at.
+func (nd *node) readyAt(tip int64) (int64, string, error) {
+	if nd.metrics == "" {
+		h, catchingUp, err := rpcSyncInfo(nd.rpc)
+		switch {
+		case err != nil:
+			return h, "", err
+		case catchingUp:
+			return h, "catching up; ", nil
+		case h < tip:
+			return h, "below the tip; ", nil
+		}
+		return h, "", nil
+	}
+	rep, err := nd.Ready()
+	switch {
+	case err != nil:
+		return rep.Height, "", err
+	case !rep.Ready:
+		return rep.Height, "not ready: " + strings.Join(rep.Reasons, "; ") + "; ", nil
+	case rep.Height < tip:
+		return rep.Height, "ready but below the tip; ", nil
+	}
+	return rep.Height, "", nil
 }
 
 // cli runs the binary against this node and returns stdout, stderr and the
