@@ -34,7 +34,9 @@ import (
 //     not reach it.)
 //   - With GOVCHAIN_FSYNC_JOURNAL naming a file, every successful
 //     (*os.File).Sync of a regular file appends "sync <inode> <size>
-//     <path>" to it, and every successful os.Rename "rename <old> <new>":
+//     <path>" to it, every os.OpenFile with O_SYNC or O_DSYNC (each write
+//     durable) "osync <inode> <path>", and every successful os.Rename
+//     "rename <old> <new>":
 //     after a SIGKILL, revertUnsynced truncates every file to what was
 //     synced and removes what never was, as a power cut loses the page
 //     cache (powerloss_test.go says what this does not model).
@@ -85,6 +87,7 @@ var faultOSEdits = []overlayEdit{
 	{"time/time.go", "\nfunc Now() Time {", "\nfunc nowTrue() Time {"},
 	{"os/file_posix.go", "\nfunc (f *File) Sync() error {", "\nfunc (f *File) syncUnjournaled() error {"},
 	{"os/file.go", "\nfunc Rename(oldpath, newpath string) error {", "\nfunc renameUnjournaled(oldpath, newpath string) error {"},
+	{"os/file.go", "\nfunc OpenFile(name string, flag int, perm FileMode) (*File, error) {", "\nfunc openFileUnjournaled(name string, flag int, perm FileMode) (*File, error) {"},
 }
 
 var faultOSFiles = map[string]string{
@@ -198,6 +201,21 @@ func (f *File) Sync() error {
 	return nil
 }
 
+// OpenFile is the true OpenFile, then, for a regular file opened with
+// O_SYNC or O_DSYNC (every write durable when it returns), a journal line
+// "osync <inode> <path>".
+func OpenFile(name string, flag int, perm FileMode) (*File, error) {
+	f, err := openFileUnjournaled(name, flag, perm)
+	if err != nil || flag&(syscall.O_SYNC|syscall.O_DSYNC) == 0 || journalFD() < 0 {
+		return f, err
+	}
+	var st syscall.Stat_t
+	if f.pfd.Fstat(&st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG {
+		journalWrite("osync " + itoa64(int64(st.Ino)) + " " + journalAbs(name) + "\n")
+	}
+	return f, nil
+}
+
 // Rename is the true Rename, then a journal line.
 func Rename(oldpath, newpath string) error {
 	if err := renameUnjournaled(oldpath, newpath); err != nil {
@@ -271,14 +289,18 @@ func TestFaultOSBinaryOnlyInTests(t *testing.T) {
 }
 
 // syncedFile is what the journal says of a path: the inode synced under
-// it and the size synced.
+// it and the size synced (allSynced: every write, O_SYNC).
 type syncedFile struct {
 	ino  uint64
 	size int64
 }
 
+// allSynced is the size of a file whose every write was durable.
+const allSynced = int64(1<<63 - 1)
+
 // readFsyncJournal replays a journal into what each path holds durably:
-// a sync records (inode, size) under its path; a rename moves the
+// a sync records (inode, size) under its path, an O_SYNC open (inode,
+// everything); a rename moves the
 // records of the old path, and of every path below it, to the new one.
 func readFsyncJournal(path string) (map[string]syncedFile, error) {
 	f, err := os.Open(path)
@@ -302,6 +324,12 @@ func readFsyncJournal(path string) (map[string]syncedFile, error) {
 				return nil, fmt.Errorf("%s: bad line %q", path, sc.Text())
 			}
 			out[fields[3]] = syncedFile{ino: ino, size: size}
+		case fields[0] == "osync" && len(fields) >= 3:
+			ino, err := strconv.ParseUint(fields[1], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: bad line %q", path, sc.Text())
+			}
+			out[strings.Join(fields[2:], " ")] = syncedFile{ino: ino, size: allSynced}
 		case fields[0] == "rename" && len(fields) == 3:
 			oldp, newp := fields[1], fields[2]
 			for p, s := range out {

@@ -22,7 +22,7 @@ import (
 // app's "committed" lines (abci) and the handshake's (consensus).
 const diskClockLog = "GOVCHAIN_LOG_LEVEL=abci:info,main:info,state:info,consensus:info,*:warn"
 
-// TestScenarioDiskAndClock is scenario 11: clock skew, power loss and
+// TestScenarioDiskAndClock is scenario 13: clock skew, power loss and
 // truncated write-ahead logs, one after the other on one network of four
 // memiavl validators under the workload. The whole run must keep making
 // blocks (no stall of 15 s), and end with safety (one chain, one app hash
@@ -60,6 +60,7 @@ func TestScenarioDiskAndClock(t *testing.T) {
 	seed := scenarioSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	fo := faultOSBinary(t)
+	started := time.Now()
 	nw := startNetwork(t, netConfig{validators: 4})
 	live := watchLiveness(nw)
 	w := startWorkload(nw, seed)
@@ -67,21 +68,23 @@ func TestScenarioDiskAndClock(t *testing.T) {
 	defer cancel()
 	vals := nw.validators()
 
-	t.Run("clock-skew", func(t *testing.T) {
-		skewRun(ctx, t, nw, vals[1], fo, 30*time.Second, skewFor)
-		skewRun(ctx, t, nw, vals[2], fo, -30*time.Second, skewFor)
-	})
-	t.Run("power-loss", func(t *testing.T) {
-		for r := range powerRounds {
-			powerLossOnce(t, nw, vals[(3+r)%4], fo, time.Duration(2+rng.IntN(4))*time.Second)
-		}
-	})
-	t.Run("truncated-tail", func(t *testing.T) {
-		for r := range tailRounds {
-			tailCutConsensusWAL(t, nw, vals[(0+2*r)%4], 1+rng.Int64N(200))
-			tailCutStateWAL(t, nw, vals[(2+2*r)%4], 1+rng.Int64N(200))
-		}
-	})
+	// The phases share the network; a node's failure fails the test.
+	phase := func(name string) {
+		t.Logf("--- %s (%s since the network started)", name, time.Since(started).Round(time.Millisecond))
+	}
+	phase("clock-skew")
+	skewRun(ctx, t, nw, vals[1], fo, 30*time.Second, skewFor)
+	skewRun(ctx, t, nw, vals[2], fo, -30*time.Second, skewFor)
+	phase("power-loss")
+	for r := range powerRounds {
+		powerLossOnce(t, nw, vals[(3+r)%4], fo, time.Duration(2+rng.IntN(4))*time.Second)
+	}
+	phase("truncated-tail")
+	for r := range tailRounds {
+		tailCutConsensusWAL(t, nw, vals[(0+2*r)%4], 1+rng.Int64N(200))
+		tailCutStateWAL(t, nw, vals[(2+2*r)%4], 1+rng.Int64N(200))
+	}
+	phase("checks")
 
 	ops := w.stop()
 	stall := live.stop()
