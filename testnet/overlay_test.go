@@ -236,22 +236,31 @@ func Rename(oldpath, newpath string) error {
 func writeFaultOSOverlay(dir string) (string, error) {
 	src := filepath.Join(runtime.GOROOT(), "src")
 	replace := map[string]string{}
+	edited := map[string][]byte{} // by file, every edit applied in turn
+	var files []string
 	for _, e := range faultOSEdits {
-		b, err := os.ReadFile(filepath.Join(src, e.file))
-		if err != nil {
-			return "", err
+		b, ok := edited[e.file]
+		if !ok {
+			var err error
+			if b, err = os.ReadFile(filepath.Join(src, e.file)); err != nil {
+				return "", err
+			}
+			files = append(files, e.file)
 		}
 		if n := bytes.Count(b, []byte(e.old)); n != 1 {
 			return "", fmt.Errorf("overlay: %q is %d times in GOROOT's %s (want once): the Go version changed it", e.old, n, e.file)
 		}
-		out := filepath.Join(dir, e.file)
+		edited[e.file] = bytes.Replace(b, []byte(e.old), []byte(e.new), 1)
+	}
+	for _, f := range files {
+		out := filepath.Join(dir, f)
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 			return "", err
 		}
-		if err := os.WriteFile(out, bytes.Replace(b, []byte(e.old), []byte(e.new), 1), 0o644); err != nil {
+		if err := os.WriteFile(out, edited[f], 0o644); err != nil {
 			return "", err
 		}
-		replace[filepath.Join(src, e.file)] = out
+		replace[filepath.Join(src, f)] = out
 	}
 	for name, text := range faultOSFiles {
 		out := filepath.Join(dir, name)
