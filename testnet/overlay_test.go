@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,10 +19,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The fault-OS build: govchain compiled with `go build -overlay` over two
-// files of the standard library, generated here from GOROOT's own sources
-// so that they follow the Go version. It exists only in the test's
-// temporary directory; the production binary never carries it
+// The fault-OS build: govchain compiled with `go build -overlay` over
+// three files of the standard library's time and os packages, generated
+// here from the sources of the Go that builds it (go env GOROOT) so that
+// they follow the Go version. It exists only in the test's temporary
+// directory; the production binary never carries it
 // (TestFaultOSBinaryOnlyInTests).
 //
 //   - time.Now adds GOVCHAIN_CLOCK_SKEW (a Go duration, "30s", "-30s") to
@@ -234,7 +234,11 @@ func Rename(oldpath, newpath string) error {
 // file's path. An edit whose text is not exactly once in its file (a Go
 // version that changed it) is an error naming the file.
 func writeFaultOSOverlay(dir string) (string, error) {
-	src := filepath.Join(runtime.GOROOT(), "src")
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("overlay: go env GOROOT: %w", err)
+	}
+	src := filepath.Join(strings.TrimSpace(string(goroot)), "src")
 	replace := map[string]string{}
 	edited := map[string][]byte{} // by file, every edit applied in turn
 	var files []string
