@@ -244,12 +244,12 @@ func (nw *network) waitTip(nd *node, timeout time.Duration) time.Duration {
 	start := time.Now()
 	tip := nw.maxHeight()
 	for {
-		h, why, err := nd.readyAt(tip)
-		if err == nil && why == "" {
+		h, why := nd.readyAt(tip)
+		if why == "" {
 			return time.Since(start)
 		}
 		if time.Since(start) > timeout {
-			nw.t.Fatalf("%s did not reach the tip %d ready within %s (at %d: %s%v); log:\n%s", nd.name, tip, timeout, h, why, err, nd.Tail())
+			nw.t.Fatalf("%s did not reach the tip %d ready within %s (at %d: %s); log:\n%s", nd.name, tip, timeout, h, why, nd.Tail())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -263,12 +263,12 @@ func (nw *network) waitReady(timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	for _, nd := range nw.running() {
 		for {
-			h, why, err := nd.readyAt(0)
-			if err == nil && why == "" {
+			h, why := nd.readyAt(0)
+			if why == "" {
 				break
 			}
 			if time.Now().After(deadline) {
-				nw.t.Fatalf("%s is not ready after %s (at %d: %s%v); log:\n%s", nd.name, timeout, h, why, err, nd.Tail())
+				nw.t.Fatalf("%s is not ready after %s (at %d: %s); log:\n%s", nd.name, timeout, h, why, nd.Tail())
 			}
 			time.Sleep(200 * time.Millisecond)
 		}

@@ -518,32 +518,32 @@ func (nd *node) Ready() (readyReport, error) {
 	return rep, nil
 }
 
-// readyAt reports whether the node is ready at height tip or above: ""
-// if it is, else why not (/readyz's reasons, or, for a node without a
-// metrics address, its RPC status), with the height it is at.
-func (nd *node) readyAt(tip int64) (int64, string, error) {
+// readyAt returns the node's height and "" if it is ready at height tip
+// or above, else why not: /readyz's reasons, the error of asking it, or,
+// for a node without a metrics address, what its RPC status says.
+func (nd *node) readyAt(tip int64) (int64, string) {
 	if nd.metrics == "" {
 		h, catchingUp, err := rpcSyncInfo(nd.rpc)
 		switch {
 		case err != nil:
-			return h, "", err
+			return h, "RPC status: " + err.Error()
 		case catchingUp:
-			return h, "catching up; ", nil
+			return h, "catching up (RPC status)"
 		case h < tip:
-			return h, "below the tip; ", nil
+			return h, fmt.Sprintf("below the tip %d", tip)
 		}
-		return h, "", nil
+		return h, ""
 	}
 	rep, err := nd.Ready()
 	switch {
 	case err != nil:
-		return rep.Height, "", err
+		return rep.Height, "/readyz: " + err.Error()
 	case !rep.Ready:
-		return rep.Height, "not ready: " + strings.Join(rep.Reasons, "; ") + "; ", nil
+		return rep.Height, "not ready: " + strings.Join(rep.Reasons, "; ")
 	case rep.Height < tip:
-		return rep.Height, "ready but below the tip; ", nil
+		return rep.Height, fmt.Sprintf("ready but below the tip %d", tip)
 	}
-	return rep.Height, "", nil
+	return rep.Height, ""
 }
 
 // cli runs the binary against this node and returns stdout, stderr and the
