@@ -493,6 +493,7 @@ type readyReport struct {
 	Ready   bool     `json:"ready"`
 	Reasons []string `json:"reasons"`
 	Height  int64    `json:"height"`
+	Syncing bool     `json:"syncing"`
 	AppHash string   `json:"app_hash"`
 }
 

@@ -25,9 +25,10 @@ const diskClockLog = "GOVCHAIN_LOG_LEVEL=abci:info,main:info,state:info,consensu
 // TestScenarioDiskAndClock is scenario 13: clock skew, power loss and
 // truncated write-ahead logs, one after the other on one network of four
 // memiavl validators under the workload. The whole run must keep making
-// blocks (no stall of 15 s), and end with safety (one chain, one app hash
-// at every height on every node), durability of the workload's
-// transactions, and no evidence of a double sign.
+// blocks (no stall of 15 s, but while it is halted on purpose), and end
+// with safety (one chain, one app hash at every height on every node),
+// durability of the workload's transactions, and no evidence of a double
+// sign.
 //
 //   - clock-skew: one validator runs the fault-OS build with its wall
 //     clock 30 s ahead, then another 30 s behind. Each must follow the
@@ -41,9 +42,11 @@ const diskClockLog = "GOVCHAIN_LOG_LEVEL=abci:info,main:info,state:info,consensu
 //     must find the app at or past the last Commit that returned (as its
 //     log said before the kill) and not ahead of CometBFT's block store,
 //     and it must be back at the tip.
-//   - truncated-tail: a validator is killed and the last bytes of
-//     CometBFT's consensus WAL (data/cs.wal/wal) are cut: it must recover
-//     and be back at the tip. Another is killed and the last bytes of the
+//   - truncated-tail: with the chain halted (two validators frozen) a
+//     validator is killed and the last bytes of CometBFT's consensus WAL
+//     (data/cs.wal/wal) are cut: on restart CometBFT reads the WAL back and
+//     repairs it, and once the chain resumes the validator must be back
+//     at the tip. Another is killed and the last bytes of the
 //     state engine's write-ahead log (memiavl's last WAL segment) are cut:
 //     it must recover, or stop with an explicit error; then the operator's
 //     recovery (its data wiped but for the validator's signing state, and
@@ -80,14 +83,20 @@ func TestScenarioDiskAndClock(t *testing.T) {
 		powerLossOnce(t, nw, vals[(3+r)%4], fo, time.Duration(2+rng.IntN(4))*time.Second)
 	}
 	phase("truncated-tail")
+	// The consensus WAL's cut is made with the chain halted on purpose:
+	// liveness is watched before and after it.
+	stall := live.stop()
 	for r := range tailRounds {
 		tailCutConsensusWAL(t, nw, vals[(0+2*r)%4], 1+rng.Int64N(200))
+	}
+	live = watchLiveness(nw)
+	for r := range tailRounds {
 		tailCutStateWAL(t, nw, vals[(2+2*r)%4], 1+rng.Int64N(200))
 	}
 	phase("checks")
 
 	ops := w.stop()
-	stall := live.stop()
+	stall = max(stall, live.stop())
 	t.Logf("longest time without a new block: %s", stall.Round(time.Millisecond))
 	require.Less(t, stall, 15*time.Second, "liveness: the chain stalled with at most one validator of four faulty")
 	nw.checkAfter(ctx, ops)
@@ -279,18 +288,43 @@ func tailCut(t *testing.T, v *node, file string, n int64) (int64, int64) {
 	return n, st.Size() - n
 }
 
-// tailCutConsensusWAL kills v, cuts the last n bytes of its consensus
-// WAL's head file and restarts it: CometBFT must repair the WAL (or find
-// the cut on a record boundary) and v must be ready at the tip.
+// tailCutConsensusWAL halts the chain (two other validators frozen),
+// kills v, cuts the last n bytes of its consensus WAL's head file and
+// restarts it. With every block already stored, v goes straight from
+// block sync to consensus, which reads the WAL back (after block sync
+// with blocks to fetch it would not): CometBFT must find the cut record,
+// set the file aside as wal.CORRUPTED and repair it, unless the cut fell
+// on a record boundary. Then the frozen validators are thawed and v must
+// be ready at the tip within 30 s.
 func tailCutConsensusWAL(t *testing.T, nw *network, v *node, n int64) {
 	t.Helper()
-	cut, left := tailCut(t, v, filepath.Join(v.home, "data", "cs.wal", "wal"), n)
+	var frozen []*node
+	for _, o := range nw.validators() {
+		if o != v && len(frozen) < 2 {
+			o.Freeze()
+			frozen = append(frozen, o)
+		}
+	}
+	time.Sleep(time.Second) // v writes its rounds' timeouts to the WAL
+	wal := filepath.Join(v.home, "data", "cs.wal", "wal")
+	cut, left := tailCut(t, v, wal, n)
 	off := commitCrashLogSize(t, v)
 	v.bin, v.env = "", []string{diskClockLog}
 	v.Start()
+	require.Eventually(t, func() bool {
+		rep, err := v.Ready()
+		return err == nil && !rep.Syncing
+	}, 30*time.Second, 200*time.Millisecond, "%s did not leave block sync with the chain halted; log:\n%s", v.name, v.Tail())
+	for _, o := range frozen {
+		o.Thaw()
+	}
 	took := nw.waitTip(v, 30*time.Second)
-	repaired := strings.Contains(commitCrashLogSince(t, v, off), "Repairing WAL file")
-	t.Logf("%s: the last %d bytes of cs.wal/wal cut (%d left); WAL repaired: %v; ready at the tip in %s", v.name, cut, left, repaired, took.Round(time.Millisecond))
+	restart := commitCrashLogSince(t, v, off)
+	_, err := os.Stat(wal + ".CORRUPTED")
+	repaired := err == nil
+	require.Equal(t, repaired, strings.Contains(restart, "the WAL file is corrupted; attempting repair"), "%s: wal.CORRUPTED and the log disagree:\n%s", v.name, restart)
+	t.Logf("%s: the last %d bytes of cs.wal/wal cut (%d left) with the chain halted; WAL found corrupt and repaired: %v; ready at the tip in %s after the thaw",
+		v.name, cut, left, repaired, took.Round(time.Millisecond))
 }
 
 // tailCutStateWAL kills v, cuts the last n bytes of memiavl's last WAL
