@@ -8,6 +8,7 @@ import (
 	abcitypes "github.com/cometbft/cometbft/abci/types"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
+	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/govchain/govchain/abci/metrics"
 	"github.com/govchain/govchain/app"
@@ -37,6 +38,10 @@ type Application struct {
 	snapshots *snapshot.Manager
 	// metrics observes the hooks' results; nil records nothing.
 	metrics *metrics.Metrics
+	// finalized is the height of the last block FinalizeBlock executed,
+	// for Commit's log lines (CometBFT calls the two in turn, never
+	// concurrently).
+	finalized int64
 }
 
 var _ abcitypes.Application = (*Application)(nil)
@@ -121,6 +126,13 @@ func (s *Application) CheckTx(_ context.Context, req *abcitypes.RequestCheckTx) 
 	}
 	code := Code(res.Err)
 	s.metrics.CheckTx(recheck, code, time.Since(start))
+	if code != CodeOK {
+		msg := "refused transaction"
+		if recheck {
+			msg = "dropped transaction on recheck"
+		}
+		s.logger.Debug(msg, "tx_hash", txHash(req.Tx), "code", code, "type", res.Type, "reason", res.Err)
+	}
 	return &abcitypes.ResponseCheckTx{Code: code, Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
 }
 
@@ -150,7 +162,9 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
 		return nil, err
 	}
+	s.finalized = req.Height
 	out := make([]*abcitypes.ExecTxResult, len(block.Txs))
+	failed := 0
 	for i, r := range block.Txs {
 		out[i] = &abcitypes.ExecTxResult{
 			Code:      Code(r.Err),
@@ -158,7 +172,15 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 			Codespace: codespace(r.Err),
 			Events:    events(r.Events),
 		}
+		if r.Err != nil {
+			failed++
+			s.logger.Info("transaction failed in its block", "height", req.Height, "index", i, "tx_hash", txHash(req.Txs[i]),
+				"code", out[i].Code, "type", r.Type, "reason", r.Err)
+		} else {
+			s.logger.Debug("transaction executed", "height", req.Height, "index", i, "tx_hash", txHash(req.Txs[i]), "type", r.Type)
+		}
 	}
+	s.logger.Info("executed block", "height", req.Height, "txs", len(block.Txs), "failed", failed, "app_hash", fmt.Sprintf("%X", block.AppHash))
 	var updates []abcitypes.ValidatorUpdate
 	for _, v := range block.ValidatorUpdates {
 		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))
@@ -203,10 +225,11 @@ func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*ab
 	start := time.Now()
 	version, err := s.app.Commit()
 	if err != nil {
-		s.logger.Error("cannot commit; stopping", "err", err)
+		s.logger.Error("cannot commit; stopping", "height", s.finalized, "err", err)
 		return nil, err
 	}
 	s.faultCommit("after-write")
+	s.logger.Info("committed", "height", version)
 	s.metrics.Commit(version, time.Since(start))
 	s.afterCommit(version)
 	s.faultCommit("before-return")
@@ -241,6 +264,10 @@ func (s *Application) Query(_ context.Context, req *abcitypes.RequestQuery) (*ab
 	}
 	return resp, nil
 }
+
+// txHash is a transaction's hash as CometBFT's RPC and block explorers
+// print it: the SHA-256 of its bytes in upper-case hex.
+func txHash(tx []byte) string { return fmt.Sprintf("%X", cmttypes.Tx(tx).Hash()) }
 
 func codespace(err error) string {
 	if err == nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/cometbft/cometbft/blocksync"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtcs "github.com/cometbft/cometbft/consensus"
-	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	mempl "github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/node"
@@ -51,7 +50,9 @@ CometBFT and close the state store cleanly.
 
 Reads <home>/config/config.toml (CometBFT) and <home>/config/app.toml
 (govchain); the state is kept under <home>/data/state and state-sync
-snapshots under <home>/data/snapshots. Logs go to stdout.
+snapshots under <home>/data/snapshots. Logs go to stdout: plain text,
+or one JSON object a line with log_format = "json" in config.toml or
+--log-format json.
 
 With [web] enabled in app.toml (govchain init --dev enables it), the node
 also serves the HTTP/JSON API of docs/api.md on [web]'s address (or
@@ -69,6 +70,7 @@ prometheus_listen_addr (docs/operator.md, "Metrics and health").`,
 	f.String(flagRPCLaddr, "", "override config.toml's rpc.laddr (e.g. tcp://127.0.0.1:36657)")
 	f.String(flagP2PLaddr, "", "override config.toml's p2p.laddr (e.g. tcp://127.0.0.1:36656)")
 	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
+	f.String(flagLogFormat, "", "override config.toml's log_format: plain, or json (one JSON object a line)")
 	f.String(flagWebLaddr, "", "override app.toml's [web] address (e.g. 127.0.0.1:36680; port 0 picks a free one)")
 	f.String(flagMetricsLaddr, "", "serve /metrics, /healthz and /readyz on this host:port (overrides config.toml's instrumentation)")
 	return cmd
@@ -100,6 +102,12 @@ func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
 	}
 	if s := c.v.GetString(flagLogLevel); s != "" {
 		conf.LogLevel = s
+	}
+	if s := c.v.GetString(flagLogFormat); s != "" {
+		if err := checkLogFormat(s); err != nil {
+			return nil, fmt.Errorf("--%s: %w", flagLogFormat, err)
+		}
+		conf.LogFormat = s
 	}
 	if s := c.v.GetString(flagMetricsLaddr); s != "" {
 		if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
@@ -133,9 +141,9 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 			return fmt.Errorf("--%s: %w", flagWebLaddr, err)
 		}
 	}
-	logger, err := cmtflags.ParseLogLevel(conf.LogLevel, cmtlog.NewTMLogger(cmtlog.NewSyncWriter(c.out)), cmtcfg.DefaultLogLevel)
+	logger, err := nodeLogger(conf, c.out)
 	if err != nil {
-		return fmt.Errorf("log_level: %w", err)
+		return err
 	}
 	// privval.LoadFilePV exits the process on a missing file: check first.
 	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile(), conf.NodeKeyFile(), conf.GenesisFile()} {
