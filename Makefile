@@ -155,11 +155,13 @@ bench-e2e:
 
 # The end-to-end tests alone, verbose: the land sale and kill -9 under load
 # against the real binary (testnet/), the fault scenarios in their long
-# versions (GOVCHAIN_E2E_FULL=1; `make test` runs the short ones), and the
-# in-process CLI test.
+# versions (GOVCHAIN_E2E_FULL=1; `make test` runs the short ones), the
+# in-process CLI test, and every single-byte mutation of the verifier's
+# certificates (about a million; `make test` runs a fifth of them).
 e2e:
 	GOVCHAIN_E2E_FULL=1 $(GO) test -count=1 -timeout 60m -v ./testnet/
 	$(GO) test -count=1 -run 'TestEndToEnd' -v ./cmd/govchain/
+	GOVCHAIN_E2E_FULL=1 $(GO) test -count=1 -run 'TestEverySingleByteMutation' -v ./verify/
 
 # A 4-ministry network plus one full node on 127.0.0.1-127.0.0.5 (RPC
 # port 26657, P2P 26656), in the background: initialised once in
