@@ -63,10 +63,10 @@ func NewWithUpgrades(store state.Store, reg upgrade.Registry) (*App, error) {
 	}
 	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize), upgrades: reg}
 	if store.Version() > 0 {
-		if err := a.Reload(); err != nil {
+		if err := upgrade.CheckState(store, reg); err != nil {
 			return nil, err
 		}
-		if err := upgrade.CheckState(store, reg); err != nil {
+		if err := a.Reload(); err != nil {
 			return nil, err
 		}
 	}
