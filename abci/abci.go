@@ -171,6 +171,10 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 		s.metrics.Block(observed, time.Since(start))
 	}
 	for _, ev := range block.Events {
+		if ev.Type == "upgrade" {
+			s.logger.Info("upgrade ran: its migration is in this block's state", "height", req.Height, "attrs", ev.Attrs)
+			continue
+		}
 		s.logger.Error("evidence of validator misbehaviour committed", "height", req.Height, "event", ev.Type, "attrs", ev.Attrs)
 	}
 	return &abcitypes.ResponseFinalizeBlock{TxResults: out, Events: events(block.Events), ValidatorUpdates: updates, AppHash: block.AppHash}, nil
