@@ -3,6 +3,7 @@ package abci
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
@@ -13,6 +14,7 @@ import (
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/upgrade"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
@@ -37,13 +39,35 @@ type Application struct {
 	snapshots *snapshot.Manager
 	// metrics observes the hooks' results; nil records nothing.
 	metrics *metrics.Metrics
+	// halted is closed once FinalizeBlock has refused a block for an
+	// upgrade (upgrade.Stops); haltErr is why.
+	halted   chan struct{}
+	haltOnce sync.Once
+	haltErr  error
 }
 
 var _ abcitypes.Application = (*Application)(nil)
 
 // New wraps an App for CometBFT.
 func New(a *app.App, logger cmtlog.Logger, v Version) *Application {
-	return &Application{app: a, logger: logger, version: v}
+	return &Application{app: a, logger: logger, version: v, halted: make(chan struct{})}
+}
+
+// Halted is closed once FinalizeBlock has refused to execute a block
+// because of an upgrade (a scheduled upgrade this binary does not carry,
+// a failed migration, a state upgraded beyond this binary:
+// upgrade.Stops); HaltErr then says why. The node must then be stopped:
+// consensus cannot go on with this binary.
+func (s *Application) Halted() <-chan struct{} { return s.halted }
+
+// HaltErr is the reason Halted was closed (nil before).
+func (s *Application) HaltErr() error {
+	select {
+	case <-s.halted:
+		return s.haltErr
+	default:
+		return nil
+	}
 }
 
 // SetMetrics makes the Application record its hooks' results and
@@ -148,6 +172,12 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
+		if upgrade.Stops(err) {
+			s.haltOnce.Do(func() {
+				s.haltErr = err
+				close(s.halted)
+			})
+		}
 		return nil, err
 	}
 	out := make([]*abcitypes.ExecTxResult, len(block.Txs))

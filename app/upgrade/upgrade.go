@@ -26,6 +26,19 @@ var (
 	ErrMissedUpgrade = errors.New("upgrade: scheduled upgrade was not run at its height")
 )
 
+// Stops reports whether err is one of this package's reasons for a node
+// to stop (ErrUpgradeNeeded, ErrMigrationFailed, ErrBinaryTooOld,
+// ErrMissedUpgrade): the node must exit, and an operator act, before the
+// chain can go on.
+func Stops(err error) bool {
+	for _, s := range []error{ErrUpgradeNeeded, ErrMigrationFailed, ErrBinaryTooOld, ErrMissedUpgrade} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // Upgrade is one named upgrade a binary carries.
 type Upgrade struct {
 	// Name is the name the agencies schedule it by (gov.ValidUpgradeName).

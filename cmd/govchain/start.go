@@ -276,6 +276,9 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		nodeLog.Stopping()
 	case <-n.Quit():
 		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
+	case <-abciApp.Halted():
+		stopErr = abciApp.HaltErr()
+		mainLog.Error("stopping: this binary cannot execute the next block", "err", stopErr)
 	case err := <-webDone:
 		stopErr = err
 	case err := <-opsDone:
