@@ -56,8 +56,9 @@ func New(a *app.App, logger cmtlog.Logger, v Version) *Application {
 // Halted is closed once FinalizeBlock has refused to execute a block
 // because of an upgrade (a scheduled upgrade this binary does not carry,
 // a failed migration, a state upgraded beyond this binary:
-// upgrade.Stops); HaltErr then says why. The node must then be stopped:
-// consensus cannot go on with this binary.
+// upgrade.Stops); HaltErr then says why. Consensus cannot go on with
+// this binary: the operator must stop the node and start the binary the
+// reason names.
 func (s *Application) Halted() <-chan struct{} { return s.halted }
 
 // HaltErr is the reason Halted was closed (nil before).
