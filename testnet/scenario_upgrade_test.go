@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -233,7 +234,7 @@ func TestScenarioUpgrade(t *testing.T) {
 
 	h0, err := via.Height()
 	require.NoError(t, err)
-	height := h0 + 20
+	height := h0 + 12
 	notes := "the upgradedemo build of this tree"
 	p := r.pass(via, "demo upgrade", gov.Change{ScheduleUpgrade: &gov.ScheduleUpgrade{
 		Name: upgrade.DemoName, Height: height, BinarySHA256: sum, Notes: notes}})
@@ -260,9 +261,7 @@ func TestScenarioUpgrade(t *testing.T) {
 	}
 	haltedAt := time.Now()
 	t.Logf("the three running nodes halted before block %d, %s after the start", height, time.Since(start).Round(time.Millisecond))
-	for _, nd := range halted {
-		nd.Stop()
-	}
+	stopNodes(halted, syscall.SIGTERM, 30*time.Second)
 
 	// The old binary again: CometBFT hands it block H again, it stops.
 	again := halted[rng.IntN(len(halted))]
