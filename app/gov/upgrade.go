@@ -111,7 +111,7 @@ func checkUpgrade(r state.Reader, c Change, height int64) error {
 			return core.Wrapf(ErrUpgradeScheduled, "%q at height %d (proposal %d); cancel it first", plan.Name, plan.Height, plan.ProposalID)
 		}
 		if s.Height <= height {
-			return core.Wrapf(ErrUpgradeHeight, "height %d, the chain is at %d", s.Height, height)
+			return core.Wrapf(ErrUpgradeHeight, "height %d, and this block is at height %d", s.Height, height)
 		}
 		if done, err := r.Has(UpgradeDoneKey(s.Name)); err != nil {
 			return err
