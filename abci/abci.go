@@ -3,6 +3,7 @@ package abci
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
@@ -14,6 +15,7 @@ import (
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/upgrade"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
@@ -42,13 +44,36 @@ type Application struct {
 	// for Commit's log lines (CometBFT calls the two in turn, never
 	// concurrently).
 	finalized int64
+	// halted is closed once FinalizeBlock has refused a block for an
+	// upgrade (upgrade.Stops); haltErr is why.
+	halted   chan struct{}
+	haltOnce sync.Once
+	haltErr  error
 }
 
 var _ abcitypes.Application = (*Application)(nil)
 
 // New wraps an App for CometBFT.
 func New(a *app.App, logger cmtlog.Logger, v Version) *Application {
-	return &Application{app: a, logger: logger, version: v}
+	return &Application{app: a, logger: logger, version: v, halted: make(chan struct{})}
+}
+
+// Halted is closed once FinalizeBlock has refused to execute a block
+// because of an upgrade (a scheduled upgrade this binary does not carry,
+// a failed migration, a state upgraded beyond this binary:
+// upgrade.Stops); HaltErr then says why. Consensus cannot go on with
+// this binary: the operator must stop the node and start the binary the
+// reason names.
+func (s *Application) Halted() <-chan struct{} { return s.halted }
+
+// HaltErr is the reason Halted was closed (nil before).
+func (s *Application) HaltErr() error {
+	select {
+	case <-s.halted:
+		return s.haltErr
+	default:
+		return nil
+	}
 }
 
 // SetMetrics makes the Application record its hooks' results and
@@ -160,6 +185,12 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
+		if upgrade.Stops(err) {
+			s.haltOnce.Do(func() {
+				s.haltErr = err
+				close(s.halted)
+			})
+		}
 		return nil, err
 	}
 	s.finalized = req.Height
@@ -193,6 +224,10 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 		s.metrics.Block(observed, time.Since(start))
 	}
 	for _, ev := range block.Events {
+		if ev.Type == "upgrade" {
+			s.logger.Info("upgrade ran: its migration is in this block's state", "height", req.Height, "attrs", ev.Attrs)
+			continue
+		}
 		s.logger.Error("evidence of validator misbehaviour committed", "height", req.Height, "event", ev.Type, "attrs", ev.Attrs)
 	}
 	return &abcitypes.ResponseFinalizeBlock{TxResults: out, Events: events(block.Events), ValidatorUpdates: updates, AppHash: block.AppHash}, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/upgrade"
 	"github.com/govchain/govchain/state"
 )
 
@@ -43,13 +44,28 @@ type App struct {
 
 	// txs remembers the transactions that passed ValidateTx (sigcache.go).
 	txs *txCache
+	// upgrades are the upgrades this binary carries (package upgrade).
+	upgrades upgrade.Registry
 }
 
-// New returns an App over an opened store. If the store holds committed
-// state, the chain information is read from it.
+// New returns an App over an opened store that carries the upgrades this
+// binary was built with (upgrade.Carried). If the store holds committed
+// state, the chain information is read from it, and a state that records
+// an upgrade the binary does not carry is refused (upgrade.ErrBinaryTooOld).
 func New(store state.Store) (*App, error) {
-	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize)}
+	return NewWithUpgrades(store, upgrade.Carried())
+}
+
+// NewWithUpgrades is New with the registry of upgrades given.
+func NewWithUpgrades(store state.Store, reg upgrade.Registry) (*App, error) {
+	if err := reg.Validate(); err != nil {
+		return nil, err
+	}
+	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize), upgrades: reg}
 	if store.Version() > 0 {
+		if err := upgrade.CheckState(store, reg); err != nil {
+			return nil, err
+		}
 		if err := a.Reload(); err != nil {
 			return nil, err
 		}

@@ -278,16 +278,28 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		mainLog.Info("serving metrics and health", "url", ops.url())
 	}
 	var stopErr error
-	select {
-	case <-cmd.Context().Done():
-		mainLog.Info("stopping on signal")
-		nodeLog.Stopping()
-	case <-n.Quit():
-		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
-	case err := <-webDone:
-		stopErr = err
-	case err := <-opsDone:
-		stopErr = err
+	// A node halted by an upgrade stays up, making no block, until it is
+	// stopped: its peers still get the halting block's commit from it, so
+	// every node stops at the same height, and its RPC still answers.
+	halted := abciApp.Halted()
+	for running := true; running; {
+		select {
+		case <-halted:
+			halted = nil
+			mainLog.Error("UPGRADE HALT: this binary cannot execute the next block; the node makes no more blocks."+
+				" Stop it, install the binary the reason names and start it again", "reason", abciApp.HaltErr())
+			continue
+		case <-cmd.Context().Done():
+			mainLog.Info("stopping on signal")
+			nodeLog.Stopping()
+		case <-n.Quit():
+			stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
+		case err := <-webDone:
+			stopErr = err
+		case err := <-opsDone:
+			stopErr = err
+		}
+		running = false
 	}
 	if ops != nil {
 		if err := ops.shutdown(); err != nil {
