@@ -84,6 +84,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.testnetCmd(),
 		c.datasvcCmd(),
 		c.webCmd(),
+		c.signerCmd(),
 	)
 	strict(root)
 	return root

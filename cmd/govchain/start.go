@@ -17,7 +17,6 @@ import (
 	mempl "github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 	sm "github.com/cometbft/cometbft/state"
 	"github.com/cometbft/cometbft/statesync"
@@ -40,6 +39,8 @@ const (
 	// flagMetricsLaddr overrides instrumentation.prometheus_listen_addr
 	// and turns Prometheus on.
 	flagMetricsLaddr = "metrics-laddr"
+	// flagPrivValLaddr overrides priv_validator_laddr (custody.go).
+	flagPrivValLaddr = "priv-validator-laddr"
 )
 
 func (c *cli) startCmd() *cobra.Command {
@@ -70,6 +71,7 @@ prometheus_listen_addr (docs/operator.md, "Metrics and health").`,
 	f.String(flagP2PLaddr, "", "override config.toml's p2p.laddr (e.g. tcp://127.0.0.1:36656)")
 	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
 	f.String(flagWebLaddr, "", "override app.toml's [web] address (e.g. 127.0.0.1:36680; port 0 picks a free one)")
+	f.String(flagPrivValLaddr, "", "override config.toml's priv_validator_laddr: sign through the remote signer (govchain signer) that connects to this address (tcp://host:port or unix://path)")
 	f.String(flagMetricsLaddr, "", "serve /metrics, /healthz and /readyz on this host:port (overrides config.toml's instrumentation)")
 	return cmd
 }
@@ -97,6 +99,9 @@ func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
 	}
 	if s := c.v.GetString(flagP2PLaddr); s != "" {
 		conf.P2P.ListenAddress = s
+	}
+	if s := c.v.GetString(flagPrivValLaddr); s != "" {
+		conf.PrivValidatorListenAddr = s
 	}
 	if s := c.v.GetString(flagLogLevel); s != "" {
 		conf.LogLevel = s
@@ -137,17 +142,21 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	if err != nil {
 		return fmt.Errorf("log_level: %w", err)
 	}
-	// privval.LoadFilePV exits the process on a missing file: check first.
-	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile(), conf.NodeKeyFile(), conf.GenesisFile()} {
+	for _, f := range []string{conf.NodeKeyFile(), conf.GenesisFile()} {
 		if _, err := os.Stat(f); err != nil {
 			return fmt.Errorf("%w (is %s a node home made by govchain init?)", err, home)
 		}
+	}
+	// The key files' modes, and the validator: this home's key (guarded)
+	// or a remote signer (custody.go).
+	pv, guard, err := nodePrivValidator(conf)
+	if err != nil {
+		return err
 	}
 	nodeKey, err := p2p.LoadNodeKey(conf.NodeKeyFile())
 	if err != nil {
 		return fmt.Errorf("node key: %w", err)
 	}
-	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
 
 	st, err := store.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
 	if err != nil {
@@ -208,6 +217,9 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	if err != nil {
 		_ = closeApp()
 		return fmt.Errorf("create node: %w", err)
+	}
+	if guard != nil {
+		guard.setStore(n.BlockStore())
 	}
 	// The API's port is taken before the node starts, so that a port in
 	// use stops start with nothing running.
@@ -279,6 +291,8 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	case err := <-webDone:
 		stopErr = err
 	case err := <-opsDone:
+		stopErr = err
+	case err := <-guardFailed(guard):
 		stopErr = err
 	}
 	if ops != nil {
