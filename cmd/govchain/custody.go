@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	cmtypes "github.com/cometbft/cometbft/types"
@@ -40,30 +43,38 @@ func checkKeyFiles(paths ...string) error {
 }
 
 // ErrSignedElsewhere is why a guarded validator stops: its key signed a
-// recent block that this home did not sign. The text keeps CometBFT's
+// recent block that this node did not sign. The text keeps CometBFT's
 // own words for the same refusal (consensus.ErrSignatureFoundInPastBlocks).
-var ErrSignedElsewhere = errors.New("found signature from the same key in a recent block that this home did not sign: another process signs with this validator key")
+var ErrSignedElsewhere = errors.New("found signature from the same key in a recent block that this node did not sign: another process signs with this validator key")
 
-// signGuard is the validator's key in this home (a FilePV) with
-// double_sign_check_height enforced by govchain instead of CometBFT.
+// signGuard is the node's validator with double_sign_check_height
+// enforced by govchain instead of CometBFT.
 //
 // CometBFT's check refuses to start when the key's signature is in any
 // of the last N commits, which a plain restart always finds (the node
 // signed those blocks itself before it stopped). The guard refuses only
-// signatures this home cannot have made: before the first signature after
+// signatures this node cannot have made: before the first signature after
 // start it looks at the commits of the N heights below the one it is asked
 // to sign, and refuses, for good, if the key signed one of them at a
-// height above the last one this home's priv_validator_state.json records
-// at start. So a restart of the machine that signed goes on; a second
-// copy of the key (a validator moved while the old machine still runs,
-// or a copied key with an empty state) stops with ErrSignedElsewhere on
-// failed, before it signs anything. The check runs after block sync, so it
-// sees the blocks the network made while the node was down.
+// height above floor. With this home's key (a FilePV) floor is the last
+// height its priv_validator_state.json records at start; with a remote
+// signer, which signs for this node only, it is the node's block store
+// height at start + 1 (the highest height the node can have voted at
+// before it stopped). So a restart of the machine that signed goes on; a
+// second copy of the key (a validator moved while the old machine still
+// runs, or a copied key with an empty state) stops with ErrSignedElsewhere
+// on failed, before it signs anything. The check runs after block sync, so
+// it sees the blocks the network made while the node was down.
 type signGuard struct {
-	*privval.FilePV
-	addr       cmtypes.Address
-	lastSigned int64 // at start
-	lookBack   int64
+	cmtypes.PrivValidator
+	addr     cmtypes.Address
+	lookBack int64
+	// floor is the height at or below which signatures are this node's;
+	// storeFloor: floor is set by setStore from the block store.
+	floor      int64
+	storeFloor bool
+	// close releases a remote signer's listener (nil for a FilePV).
+	closeFn func() error
 
 	mu      sync.Mutex
 	store   commitStore
@@ -73,58 +84,83 @@ type signGuard struct {
 }
 
 // nodePrivValidator returns the validator start gives CometBFT, after
-// the key files' permissions are checked (checkKeyFiles): nil, with
-// priv_validator_laddr set (CometBFT then asks the remote signer that
-// connects to that address, and this home's key file is not read), or
-// this home's FilePV behind a signGuard, which takes over
-// double_sign_check_height from conf (guardConsensusConfig). The guard is
-// also returned, nil with a remote signer.
-func nodePrivValidator(conf *cmtcfg.Config) (cmtypes.PrivValidator, *signGuard, error) {
+// the key files' permissions are checked (checkKeyFiles): this home's
+// FilePV or, with priv_validator_laddr set, the remote signer that
+// connects to that address (this home's key file is then not read),
+// behind a signGuard that takes over double_sign_check_height from conf,
+// so that CometBFT's own check stays off. The guard's block store is set
+// (setStore) once the node exists; close releases the remote signer's
+// listener.
+func nodePrivValidator(conf *cmtcfg.Config, nodeKey *p2p.NodeKey, logger cmtlog.Logger) (*signGuard, error) {
 	if err := checkKeyFiles(conf.PrivValidatorKeyFile(), conf.NodeKeyFile()); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if conf.PrivValidatorListenAddr != "" {
-		return nil, nil, nil
+	lookBack := conf.Consensus.DoubleSignCheckHeight
+	conf.Consensus.DoubleSignCheckHeight = 0
+	if laddr := conf.PrivValidatorListenAddr; laddr != "" {
+		// What CometBFT's node does with priv_validator_laddr, with the
+		// client kept here so that it can be guarded.
+		conf.PrivValidatorListenAddr = ""
+		doc, err := cmtypes.GenesisDocFromFile(conf.GenesisFile())
+		if err != nil {
+			return nil, err
+		}
+		ep, err := privval.NewSignerListenerFromAddr(laddr, nodeKey.PrivKey, logger.With("module", "privval"))
+		if err != nil {
+			return nil, fmt.Errorf("priv_validator_laddr %s: %w", laddr, err)
+		}
+		sc, err := privval.NewSignerClient(ep, doc.ChainID)
+		if err != nil {
+			return nil, fmt.Errorf("priv_validator_laddr %s: %w", laddr, err)
+		}
+		pk, err := sc.GetPubKey()
+		if err != nil {
+			_ = sc.Close()
+			return nil, fmt.Errorf("priv_validator_laddr %s: no remote signer answered (start govchain signer): %w", laddr, err)
+		}
+		g := newSignGuard(privval.NewRetrySignerClient(sc, 50, 100*time.Millisecond), pk.Address(), lookBack, 0)
+		g.storeFloor, g.closeFn = true, sc.Close
+		return g, nil
 	}
 	// privval.LoadFilePV exits the process on a missing file: check first.
 	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile()} {
 		if _, err := os.Stat(f); err != nil {
-			return nil, nil, fmt.Errorf("%w (is %s a node home made by govchain init?)", err, conf.RootDir)
+			return nil, fmt.Errorf("%w (is %s a node home made by govchain init?)", err, conf.RootDir)
 		}
 	}
-	g := guardConsensusConfig(conf, privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile()))
-	return g, g, nil
+	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
+	return newSignGuard(pv, pv.GetAddress(), lookBack, pv.LastSignState.Height), nil
 }
 
-// guardFailed is the channel on which g reports that it refused, or nil
-// (never) without a guard.
-func guardFailed(g *signGuard) <-chan error {
-	if g == nil {
-		return nil
-	}
-	return g.failed
+// newSignGuard guards pv, whose key has address addr, with lookBack
+// heights (none if 0) above floor.
+func newSignGuard(pv cmtypes.PrivValidator, addr cmtypes.Address, lookBack, floor int64) *signGuard {
+	return &signGuard{PrivValidator: pv, addr: addr, lookBack: lookBack, floor: floor, failed: make(chan error, 1)}
 }
 
-// newSignGuard guards pv with lookBack heights (none if 0).
-func newSignGuard(pv *privval.FilePV, lookBack int64) *signGuard {
-	return &signGuard{FilePV: pv, addr: pv.GetAddress(), lastSigned: pv.LastSignState.Height, lookBack: lookBack,
-		failed: make(chan error, 1)}
+// blockStore is what setStore reads of CometBFT's block store.
+type blockStore interface {
+	commitStore
+	Height() int64
 }
 
-// guardConsensusConfig moves double_sign_check_height from conf to the
-// returned guard of pv, so that CometBFT's own check stays off. The
-// guard's block store is set (setStore) once the node exists.
-func guardConsensusConfig(conf *cmtcfg.Config, pv *privval.FilePV) *signGuard {
-	g := newSignGuard(pv, conf.Consensus.DoubleSignCheckHeight)
-	conf.Consensus.DoubleSignCheckHeight = 0
-	return g
-}
-
-// setStore gives the guard the node's block store.
-func (g *signGuard) setStore(s commitStore) {
+// setStore gives the guard the node's block store, before the node
+// starts.
+func (g *signGuard) setStore(s blockStore) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.store = s
+	if g.storeFloor {
+		g.floor = s.Height() + 1
+	}
+}
+
+// close releases what the guarded validator holds.
+func (g *signGuard) close() error {
+	if g.closeFn == nil {
+		return nil
+	}
+	return g.closeFn()
 }
 
 // SignVote signs vote unless the guard refuses.
@@ -132,7 +168,7 @@ func (g *signGuard) SignVote(chainID string, vote *cmtproto.Vote) error {
 	if err := g.check(vote.Height); err != nil {
 		return err
 	}
-	return g.FilePV.SignVote(chainID, vote)
+	return g.PrivValidator.SignVote(chainID, vote)
 }
 
 // SignProposal signs proposal unless the guard refuses.
@@ -140,7 +176,7 @@ func (g *signGuard) SignProposal(chainID string, proposal *cmtproto.Proposal) er
 	if err := g.check(proposal.Height); err != nil {
 		return err
 	}
-	return g.FilePV.SignProposal(chainID, proposal)
+	return g.PrivValidator.SignProposal(chainID, proposal)
 }
 
 // check runs the look-back once, at the first signature, and keeps its
@@ -155,9 +191,9 @@ func (g *signGuard) check(height int64) error {
 		return errors.New("govchain: the validator's guard has no block store yet")
 	}
 	g.checked = true
-	if h, ok := signedAbove(g.store, g.addr, height, g.lookBack, g.lastSigned); ok {
-		g.err = fmt.Errorf("%w (height %d; this home last signed at height %d; double_sign_check_height = %d)",
-			ErrSignedElsewhere, h, g.lastSigned, g.lookBack)
+	if h, ok := signedAbove(g.store, g.addr, height, g.lookBack, g.floor); ok {
+		g.err = fmt.Errorf("%w (height %d; this node signed up to height %d at most; double_sign_check_height = %d)",
+			ErrSignedElsewhere, h, g.floor, g.lookBack)
 		g.failed <- g.err
 	}
 	return g.err

@@ -139,6 +139,7 @@ type fakeCommits map[int64]*cmtypes.Commit
 
 func (f fakeCommits) LoadSeenCommit(h int64) *cmtypes.Commit  { return f[h] }
 func (f fakeCommits) LoadBlockCommit(h int64) *cmtypes.Commit { return nil }
+func (f fakeCommits) Height() int64                           { return int64(len(f)) }
 
 // TestSignedAbove: only a signature of the key above the floor and
 // within the look-back counts.
@@ -201,7 +202,7 @@ func TestGuardRestartAndCopy(t *testing.T) {
 	last := lines[len(lines)-1]
 	require.True(t, strings.HasPrefix(last, "error: "), last)
 	require.Contains(t, last, ErrSignedElsewhere.Error())
-	require.Contains(t, last, "this home last signed at height 0")
+	require.Contains(t, last, "this node signed up to height 0 at most")
 }
 
 // TestGuardFailsOnce: the guard refuses every signature after its first
@@ -209,7 +210,7 @@ func TestGuardRestartAndCopy(t *testing.T) {
 func TestGuardFailsOnce(t *testing.T) {
 	dir := t.TempDir()
 	pv := privval.GenFilePV(filepath.Join(dir, "k.json"), filepath.Join(dir, "s.json"))
-	g := newSignGuard(pv, 10)
+	g := newSignGuard(pv, pv.GetAddress(), 10, 0)
 	s := fakeCommits{5: {Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagCommit, ValidatorAddress: pv.GetAddress()}}}}
 	require.ErrorContains(t, g.check(8), "no block store")
 	g.setStore(s)
@@ -223,4 +224,26 @@ func TestGuardFailsOnce(t *testing.T) {
 		t.Fatal("no failure reported")
 	}
 	require.Empty(t, g.failed, "reported twice")
+}
+
+// TestGuardFloorFromStore: a remote signer's guard takes as its own every
+// signature up to the block store's height at start + 1.
+func TestGuardFloorFromStore(t *testing.T) {
+	me := ed25519.GenPrivKey().PubKey().Address()
+	s := fakeCommits{}
+	for h := int64(1); h <= 8; h++ {
+		s[h] = &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagCommit, ValidatorAddress: me}}}
+	}
+	g := newSignGuard(nil, me, 10, 0)
+	g.storeFloor = true
+	g.setStore(s)
+	require.Equal(t, int64(9), g.floor)
+	require.NoError(t, g.check(10))
+	g = newSignGuard(nil, me, 10, 0)
+	g.storeFloor = true
+	delete(s, 8)
+	delete(s, 7)
+	g.setStore(s) // the node had 6 blocks; the key signed 7 and 8 elsewhere
+	s[7], s[8] = s[6], s[6]
+	require.ErrorIs(t, g.check(10), ErrSignedElsewhere)
 }

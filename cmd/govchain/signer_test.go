@@ -16,8 +16,9 @@ import (
 // signer process signs blocks through it; the signer is killed (SIGKILL)
 // and the chain halts (the only validator has no key), a new signer
 // process is started on the same home and the node signs again. The
-// signer's sign state only moves forward, and every block's commit holds
-// exactly one signature, the validator's.
+// signer's sign state only moves forward. Then the node is killed and
+// started again while the signer runs, and signs again. Every block's
+// commit holds exactly one signature, the validator's.
 func TestRemoteSigner(t *testing.T) {
 	dir := t.TempDir()
 	home, signerHome := filepath.Join(dir, "node"), filepath.Join(dir, "signer")
@@ -66,6 +67,14 @@ func TestRemoteSigner(t *testing.T) {
 			return 0
 		}
 	}(), "the node stopped:\n%s", nodeProc.out.String())
+
+	// The node killed and started again (double_sign_check_height is 10,
+	// as init wrote it): the running signer dials it again, and its guard
+	// lets it sign (the key's signatures are all at heights it had).
+	nodeProc.kill()
+	nodeProc = startProc(t, append(args, "--priv-validator-laddr", laddr)...)
+	h3 = waitBlocks(t, rpc, 3, nodeProc)
+	t.Logf("node killed and restarted: the chain went on to height %d", h3)
 
 	// Every commit has the validator's one signature.
 	for h := int64(1); h < h3; h++ {

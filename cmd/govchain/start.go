@@ -147,16 +147,17 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 			return fmt.Errorf("%w (is %s a node home made by govchain init?)", err, home)
 		}
 	}
-	// The key files' modes, and the validator: this home's key (guarded)
-	// or a remote signer (custody.go).
-	pv, guard, err := nodePrivValidator(conf)
-	if err != nil {
-		return err
-	}
 	nodeKey, err := p2p.LoadNodeKey(conf.NodeKeyFile())
 	if err != nil {
 		return fmt.Errorf("node key: %w", err)
 	}
+	// The key files' modes, and the validator: this home's key or a
+	// remote signer, guarded (custody.go).
+	pv, err := nodePrivValidator(conf, nodeKey, logger)
+	if err != nil {
+		return err
+	}
+	defer pv.close()
 
 	st, err := store.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
 	if err != nil {
@@ -218,9 +219,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = closeApp()
 		return fmt.Errorf("create node: %w", err)
 	}
-	if guard != nil {
-		guard.setStore(n.BlockStore())
-	}
+	pv.setStore(n.BlockStore())
 	// The API's port is taken before the node starts, so that a port in
 	// use stops start with nothing running.
 	var (
@@ -292,7 +291,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		stopErr = err
 	case err := <-opsDone:
 		stopErr = err
-	case err := <-guardFailed(guard):
+	case err := <-pv.failed:
 		stopErr = err
 	}
 	if ops != nil {
