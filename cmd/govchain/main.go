@@ -85,6 +85,8 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.datasvcCmd(),
 		c.webCmd(),
 		c.signerCmd(),
+		c.backupCmd(),
+		c.restoreCmd(),
 	)
 	strict(root)
 	return root
