@@ -53,18 +53,20 @@ var ErrSignedElsewhere = errors.New("found signature from the same key in a rece
 // CometBFT's check refuses to start when the key's signature is in any
 // of the last N commits, which a plain restart always finds (the node
 // signed those blocks itself before it stopped). The guard refuses only
-// signatures this node cannot have made: before the first signature after
-// start it looks at the commits of the N heights below the one it is asked
-// to sign, and refuses, for good, if the key signed one of them at a
-// height above floor. With this home's key (a FilePV) floor is the last
-// height its priv_validator_state.json records at start; with a remote
-// signer, which signs for this node only, it is the node's block store
-// height at start + 1 (the highest height the node can have voted at
-// before it stopped). So a restart of the machine that signed goes on; a
-// second copy of the key (a validator moved while the old machine still
-// runs, or a copied key with an empty state) stops with ErrSignedElsewhere
-// on failed, before it signs anything. The check runs after block sync, so
-// it sees the blocks the network made while the node was down.
+// signatures this node cannot have made: before each signature at height
+// H it looks at the commits of the heights in [H-N, H-1] it has not looked
+// at yet, and refuses, for good, if the key signed one of them at a height
+// above floor at which this node has not signed since it started. With
+// this home's key (a FilePV) floor is the last height its
+// priv_validator_state.json records at start; with a remote signer,
+// which signs for this node only, it is the node's block store height at
+// start + 1 (the highest height the node can have voted at before it
+// stopped). So a restart of the machine that signed goes on, and a second
+// process with the same key stops with ErrSignedElsewhere on failed: before
+// its first signature when the blocks it holds at that point (after block
+// sync) already show the other's signatures; otherwise as soon as a block
+// it commits shows one, which may be after it signed a few votes of its
+// own (a copy started again after a short stop joins consensus at once).
 type signGuard struct {
 	cmtypes.PrivValidator
 	addr     cmtypes.Address
@@ -76,11 +78,15 @@ type signGuard struct {
 	// close releases a remote signer's listener (nil for a FilePV).
 	closeFn func() error
 
-	mu      sync.Mutex
-	store   commitStore
-	checked bool
-	err     error
-	failed  chan error // receives err once
+	mu    sync.Mutex
+	store commitStore
+	// checkedTo is the highest height whose commit was looked at;
+	// signed holds the heights this node signed at since it started,
+	// above the lowest one still to look at.
+	checkedTo int64
+	signed    map[int64]bool
+	err       error
+	failed    chan error // receives err once
 }
 
 // nodePrivValidator returns the validator start gives CometBFT, after
@@ -168,7 +174,11 @@ func (g *signGuard) SignVote(chainID string, vote *cmtproto.Vote) error {
 	if err := g.check(vote.Height); err != nil {
 		return err
 	}
-	return g.PrivValidator.SignVote(chainID, vote)
+	if err := g.PrivValidator.SignVote(chainID, vote); err != nil {
+		return err
+	}
+	g.signedAt(vote.Height)
+	return nil
 }
 
 // SignProposal signs proposal unless the guard refuses.
@@ -176,27 +186,51 @@ func (g *signGuard) SignProposal(chainID string, proposal *cmtproto.Proposal) er
 	if err := g.check(proposal.Height); err != nil {
 		return err
 	}
-	return g.PrivValidator.SignProposal(chainID, proposal)
+	if err := g.PrivValidator.SignProposal(chainID, proposal); err != nil {
+		return err
+	}
+	g.signedAt(proposal.Height)
+	return nil
 }
 
-// check runs the look-back once, at the first signature, and keeps its
-// answer.
+// signedAt records that this node signed at height.
+func (g *signGuard) signedAt(height int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.signed == nil {
+		g.signed = map[int64]bool{}
+	}
+	g.signed[height] = true
+}
+
+// check looks, before a signature at height, at the commits of the
+// heights below it that it has not looked at yet, within the look-back
+// and above the floor, for the key's signature at a height this node did
+// not sign at since it started. Once it finds one it refuses every
+// signature.
 func (g *signGuard) check(height int64) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.checked || g.lookBack == 0 {
+	if g.err != nil || g.lookBack == 0 {
 		return g.err
 	}
 	if g.store == nil {
 		return errors.New("govchain: the validator's guard has no block store yet")
 	}
-	g.checked = true
-	if h, ok := signedAbove(g.store, g.addr, height, g.lookBack, g.floor); ok {
-		g.err = fmt.Errorf("%w (height %d; this node signed up to height %d at most; double_sign_check_height = %d)",
+	lo := max(g.floor, g.checkedTo, height-1-g.lookBack)
+	if h, ok := signedIn(g.store, g.addr, lo, height-1, func(h int64) bool { return g.signed[h] }); ok {
+		g.err = fmt.Errorf("%w (height %d; before it, this node signed up to height %d; double_sign_check_height = %d)",
 			ErrSignedElsewhere, h, g.floor, g.lookBack)
 		g.failed <- g.err
+		return g.err
 	}
-	return g.err
+	g.checkedTo = max(g.checkedTo, height-1)
+	for h := range g.signed {
+		if h <= lo {
+			delete(g.signed, h)
+		}
+	}
+	return nil
 }
 
 // commitStore is the part of CometBFT's block store (store.BlockStore)
@@ -206,10 +240,14 @@ type commitStore interface {
 	LoadBlockCommit(height int64) *cmtypes.Commit
 }
 
-// signedAbove reports the highest height in [height-lookBack, height-1],
-// above floor, at which addr's signature is in the stored commit.
-func signedAbove(s commitStore, addr cmtypes.Address, height, lookBack, floor int64) (int64, bool) {
-	for h := height - 1; h >= height-lookBack && h > floor && h > 0; h-- {
+// signedIn reports the highest height in (lo, hi], other than those
+// mine says are this node's, at which addr's signature is in the stored
+// commit.
+func signedIn(s commitStore, addr cmtypes.Address, lo, hi int64, mine func(int64) bool) (int64, bool) {
+	for h := hi; h > lo && h > 0; h-- {
+		if mine(h) {
+			continue
+		}
 		for _, c := range []*cmtypes.Commit{s.LoadSeenCommit(h), s.LoadBlockCommit(h)} {
 			if c == nil {
 				continue

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/cometbft/cometbft/privval"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
 
@@ -141,9 +142,9 @@ func (f fakeCommits) LoadSeenCommit(h int64) *cmtypes.Commit  { return f[h] }
 func (f fakeCommits) LoadBlockCommit(h int64) *cmtypes.Commit { return nil }
 func (f fakeCommits) Height() int64                           { return int64(len(f)) }
 
-// TestSignedAbove: only a signature of the key above the floor and
-// within the look-back counts.
-func TestSignedAbove(t *testing.T) {
+// TestSignedIn: only a signature of the key in (lo, hi], at a height
+// not marked as this node's, counts.
+func TestSignedIn(t *testing.T) {
 	me := ed25519.GenPrivKey().PubKey().Address()
 	other := ed25519.GenPrivKey().PubKey().Address()
 	commit := func(addrs ...cmtypes.Address) *cmtypes.Commit {
@@ -153,24 +154,25 @@ func TestSignedAbove(t *testing.T) {
 		}
 		return c
 	}
+	none := func(int64) bool { return false }
 	s := fakeCommits{}
 	for h := int64(1); h <= 30; h++ {
 		s[h] = commit(other)
 	}
-	_, ok := signedAbove(s, me, 31, 10, 0)
+	_, ok := signedIn(s, me, 20, 30, none)
 	require.False(t, ok, "no signature of mine")
 	s[25] = commit(other, me)
-	h, ok := signedAbove(s, me, 31, 10, 0)
+	h, ok := signedIn(s, me, 20, 30, none)
 	require.True(t, ok)
 	require.Equal(t, int64(25), h)
-	_, ok = signedAbove(s, me, 31, 10, 25)
-	require.False(t, ok, "signed by this home (at or below its last signed height)")
-	_, ok = signedAbove(s, me, 31, 5, 0)
-	require.False(t, ok, "beyond the look-back")
-	_, ok = signedAbove(s, me, 31, 0, 0)
-	require.False(t, ok, "no look-back")
-	s[20] = &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagAbsent, ValidatorAddress: me}}}
-	_, ok = signedAbove(s, me, 21, 10, 0)
+	_, ok = signedIn(s, me, 25, 30, none)
+	require.False(t, ok, "at or below lo")
+	_, ok = signedIn(s, me, 20, 24, none)
+	require.False(t, ok, "above hi")
+	_, ok = signedIn(s, me, 20, 30, func(h int64) bool { return h == 25 })
+	require.False(t, ok, "signed by this node")
+	s[25] = &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagAbsent, ValidatorAddress: me}}}
+	_, ok = signedIn(s, me, 20, 30, none)
 	require.False(t, ok, "an absent signature is none")
 }
 
@@ -202,7 +204,7 @@ func TestGuardRestartAndCopy(t *testing.T) {
 	last := lines[len(lines)-1]
 	require.True(t, strings.HasPrefix(last, "error: "), last)
 	require.Contains(t, last, ErrSignedElsewhere.Error())
-	require.Contains(t, last, "this node signed up to height 0 at most")
+	require.Contains(t, last, "before it, this node signed up to height 0")
 }
 
 // TestGuardFailsOnce: the guard refuses every signature after its first
@@ -246,4 +248,28 @@ func TestGuardFloorFromStore(t *testing.T) {
 	g.setStore(s) // the node had 6 blocks; the key signed 7 and 8 elsewhere
 	s[7], s[8] = s[6], s[6]
 	require.ErrorIs(t, g.check(10), ErrSignedElsewhere)
+}
+
+// TestGuardWhileRunning: signatures of the key at heights this node
+// signed at are its own; one at a height it did not sign at, in a commit
+// that arrives later, stops it.
+func TestGuardWhileRunning(t *testing.T) {
+	dir := t.TempDir()
+	pv := privval.GenFilePV(filepath.Join(dir, "k.json"), filepath.Join(dir, "s.json"))
+	g := newSignGuard(pv, pv.GetAddress(), 10, 0)
+	s := fakeCommits{}
+	g.setStore(s)
+	mine := &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagCommit, ValidatorAddress: pv.GetAddress()}}}
+	vote := func(h int64) error {
+		return g.SignVote("c", &cmtproto.Vote{Type: cmtproto.PrevoteType, Height: h, Round: 0})
+	}
+	for h := int64(1); h <= 6; h++ {
+		require.NoError(t, vote(h), "height %d", h)
+		s[h] = mine // this node's vote, in the commit of h
+	}
+	s[7] = mine // height 7 was signed elsewhere (this node skipped it)
+	err := vote(8)
+	require.ErrorIs(t, err, ErrSignedElsewhere)
+	require.ErrorContains(t, err, "height 7")
+	require.ErrorIs(t, vote(9), ErrSignedElsewhere)
 }
