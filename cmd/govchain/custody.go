@@ -19,13 +19,14 @@ import (
 
 // DefaultDoubleSignCheckHeight is the consensus.double_sign_check_height
 // init writes for a validator (docs/operator.md, "Keys kept safe"): how
-// many blocks back a validator looks, before it signs for the first time
-// after start, for its own key's signatures made by another process.
+// many blocks back a validator looks, before it signs, for its own key's
+// signatures made by another process (signGuard).
 const DefaultDoubleSignCheckHeight = 10
 
 // checkKeyFiles refuses key files that group or others may read or
-// write: the validator's consensus key and the node's P2P key. A file
-// that does not exist is not checked (start says what is missing).
+// write (any permission bit but the owner's): the validator's consensus
+// key and the node's P2P key. A file that does not exist is not checked
+// (start says what is missing).
 func checkKeyFiles(paths ...string) error {
 	for _, p := range paths {
 		fi, err := os.Stat(p)
@@ -36,7 +37,11 @@ func checkKeyFiles(paths ...string) error {
 			return err
 		}
 		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-			return fmt.Errorf("%s may be read by group or others (mode %04o): run chmod 600 %s", p, perm, p)
+			how := "read"
+			if perm&0o044 == 0 {
+				how = "written or run"
+			}
+			return fmt.Errorf("%s may be %s by group or others (mode %04o): run chmod 600 %s", p, how, perm, p)
 		}
 	}
 	return nil

@@ -122,12 +122,17 @@ func TestStartRefusesReadableKeys(t *testing.T) {
 		{"config/priv_validator_key.json", 0o644},
 		{"config/priv_validator_key.json", 0o640},
 		{"config/node_key.json", 0o604},
+		{"config/node_key.json", 0o620},
 	} {
 		path := filepath.Join(home, tc.file)
 		require.NoError(t, os.Chmod(path, tc.mode))
 		args, _ := devStartArgs(t, home)
 		_, errOut, code := govchain(t, args...)
-		requireOneLineError(t, errOut, code, fmt.Sprintf("%s may be read by group or others (mode %04o): run chmod 600 %s", path, tc.mode, path))
+		how := "read"
+		if tc.mode&0o044 == 0 {
+			how = "written or run"
+		}
+		requireOneLineError(t, errOut, code, fmt.Sprintf("%s may be %s by group or others (mode %04o): run chmod 600 %s", path, how, tc.mode, path))
 		after, err := os.ReadDir(filepath.Join(home, "data"))
 		require.NoError(t, err)
 		require.Equal(t, before, after, "start wrote in data/ before refusing")
