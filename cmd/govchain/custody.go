@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -60,8 +61,9 @@ var ErrSignedElsewhere = errors.New("found signature from the same key in a rece
 // signed those blocks itself before it stopped). The guard refuses only
 // signatures this node cannot have made: before each signature at height
 // H it looks at the commits of the heights in [H-N, H-1] it has not looked
-// at yet, and refuses, for good, if the key signed one of them at a height
-// above floor at which this node has not signed since it started. With
+// at yet, and refuses, for good, if one of them, at a height above floor,
+// holds a signature of the key that is not one of the precommit
+// signatures this node made since it started. With
 // this home's key (a FilePV) floor is the last height its
 // priv_validator_state.json records at start; with a remote signer,
 // which signs for this node only, it is the node's block store height at
@@ -70,8 +72,9 @@ var ErrSignedElsewhere = errors.New("found signature from the same key in a rece
 // process with the same key stops with ErrSignedElsewhere on failed: before
 // its first signature when the blocks it holds at that point (after block
 // sync) already show the other's signatures; otherwise as soon as a block
-// it commits shows one, which may be after it signed a few votes of its
-// own (a copy started again after a short stop joins consensus at once).
+// it commits carries the other's precommit rather than its own, which may
+// be after it signed a few votes (a copy started again after a short stop
+// joins consensus at once, and both sign every height).
 type signGuard struct {
 	cmtypes.PrivValidator
 	addr     cmtypes.Address
@@ -86,10 +89,10 @@ type signGuard struct {
 	mu    sync.Mutex
 	store commitStore
 	// checkedTo is the highest height whose commit was looked at;
-	// signed holds the heights this node signed at since it started,
-	// above the lowest one still to look at.
+	// signed holds the precommit signatures this node made since it
+	// started, by height, above the lowest height still to look at.
 	checkedTo int64
-	signed    map[int64]bool
+	signed    map[int64][][]byte
 	err       error
 	failed    chan error // receives err once
 }
@@ -182,7 +185,9 @@ func (g *signGuard) SignVote(chainID string, vote *cmtproto.Vote) error {
 	if err := g.PrivValidator.SignVote(chainID, vote); err != nil {
 		return err
 	}
-	g.signedAt(vote.Height)
+	if vote.Type == cmtproto.PrecommitType {
+		g.signedAt(vote.Height, vote.Signature)
+	}
 	return nil
 }
 
@@ -191,28 +196,30 @@ func (g *signGuard) SignProposal(chainID string, proposal *cmtproto.Proposal) er
 	if err := g.check(proposal.Height); err != nil {
 		return err
 	}
-	if err := g.PrivValidator.SignProposal(chainID, proposal); err != nil {
-		return err
-	}
-	g.signedAt(proposal.Height)
-	return nil
+	return g.PrivValidator.SignProposal(chainID, proposal)
 }
 
-// signedAt records that this node signed at height.
-func (g *signGuard) signedAt(height int64) {
+// signedAt records a precommit signature this node made at height (only
+// precommits are in commits).
+func (g *signGuard) signedAt(height int64, sig []byte) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.signed == nil {
-		g.signed = map[int64]bool{}
+		g.signed = map[int64][][]byte{}
 	}
-	g.signed[height] = true
+	g.signed[height] = append(g.signed[height], bytes.Clone(sig))
+}
+
+// mine reports whether sig is a precommit signature this node made at
+// height since it started.
+func (g *signGuard) mine(height int64, sig []byte) bool {
+	return slices.ContainsFunc(g.signed[height], func(b []byte) bool { return bytes.Equal(b, sig) })
 }
 
 // check looks, before a signature at height, at the commits of the
 // heights below it that it has not looked at yet, within the look-back
-// and above the floor, for the key's signature at a height this node did
-// not sign at since it started. Once it finds one it refuses every
-// signature.
+// and above the floor, for a signature of the key that this node did not
+// make since it started. Once it finds one it refuses every signature.
 func (g *signGuard) check(height int64) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -223,7 +230,7 @@ func (g *signGuard) check(height int64) error {
 		return errors.New("govchain: the validator's guard has no block store yet")
 	}
 	lo := max(g.floor, g.checkedTo, height-1-g.lookBack)
-	if h, ok := signedIn(g.store, g.addr, lo, height-1, func(h int64) bool { return g.signed[h] }); ok {
+	if h, ok := signedIn(g.store, g.addr, lo, height-1, g.mine); ok {
 		g.err = fmt.Errorf("%w (height %d; before it, this node signed up to height %d; double_sign_check_height = %d)",
 			ErrSignedElsewhere, h, g.floor, g.lookBack)
 		g.failed <- g.err
@@ -245,20 +252,16 @@ type commitStore interface {
 	LoadBlockCommit(height int64) *cmtypes.Commit
 }
 
-// signedIn reports the highest height in (lo, hi], other than those
-// mine says are this node's, at which addr's signature is in the stored
-// commit.
-func signedIn(s commitStore, addr cmtypes.Address, lo, hi int64, mine func(int64) bool) (int64, bool) {
+// signedIn reports the highest height in (lo, hi] at which the stored
+// commit holds a signature of addr that mine does not claim.
+func signedIn(s commitStore, addr cmtypes.Address, lo, hi int64, mine func(height int64, sig []byte) bool) (int64, bool) {
 	for h := hi; h > lo && h > 0; h-- {
-		if mine(h) {
-			continue
-		}
 		for _, c := range []*cmtypes.Commit{s.LoadSeenCommit(h), s.LoadBlockCommit(h)} {
 			if c == nil {
 				continue
 			}
 			for _, sig := range c.Signatures {
-				if sig.BlockIDFlag != cmtypes.BlockIDFlagAbsent && bytes.Equal(addr, sig.ValidatorAddress) {
+				if sig.BlockIDFlag != cmtypes.BlockIDFlagAbsent && bytes.Equal(addr, sig.ValidatorAddress) && !mine(h, sig.Signature) {
 					return h, true
 				}
 			}

@@ -147,8 +147,8 @@ func (f fakeCommits) LoadSeenCommit(h int64) *cmtypes.Commit  { return f[h] }
 func (f fakeCommits) LoadBlockCommit(h int64) *cmtypes.Commit { return nil }
 func (f fakeCommits) Height() int64                           { return int64(len(f)) }
 
-// TestSignedIn: only a signature of the key in (lo, hi], at a height
-// not marked as this node's, counts.
+// TestSignedIn: only a signature of the key in (lo, hi] that is not one
+// of this node's counts.
 func TestSignedIn(t *testing.T) {
 	me := ed25519.GenPrivKey().PubKey().Address()
 	other := ed25519.GenPrivKey().PubKey().Address()
@@ -159,7 +159,7 @@ func TestSignedIn(t *testing.T) {
 		}
 		return c
 	}
-	none := func(int64) bool { return false }
+	none := func(int64, []byte) bool { return false }
 	s := fakeCommits{}
 	for h := int64(1); h <= 30; h++ {
 		s[h] = commit(other)
@@ -174,8 +174,11 @@ func TestSignedIn(t *testing.T) {
 	require.False(t, ok, "at or below lo")
 	_, ok = signedIn(s, me, 20, 24, none)
 	require.False(t, ok, "above hi")
-	_, ok = signedIn(s, me, 20, 30, func(h int64) bool { return h == 25 })
+	s[25].Signatures[1].Signature = []byte("mine")
+	_, ok = signedIn(s, me, 20, 30, func(h int64, sig []byte) bool { return h == 25 && string(sig) == "mine" })
 	require.False(t, ok, "signed by this node")
+	_, ok = signedIn(s, me, 20, 30, func(h int64, sig []byte) bool { return h == 25 && string(sig) == "other" })
+	require.True(t, ok, "another signature at a height this node signed at")
 	s[25] = &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagAbsent, ValidatorAddress: me}}}
 	_, ok = signedIn(s, me, 20, 30, none)
 	require.False(t, ok, "an absent signature is none")
@@ -255,26 +258,39 @@ func TestGuardFloorFromStore(t *testing.T) {
 	require.ErrorIs(t, g.check(10), ErrSignedElsewhere)
 }
 
-// TestGuardWhileRunning: signatures of the key at heights this node
-// signed at are its own; one at a height it did not sign at, in a commit
-// that arrives later, stops it.
+// TestGuardWhileRunning: the key's signatures in commits that are this
+// node's precommits are its own; another signature of the key, at a
+// height it skipped or at one it signed at too, in a commit that arrives
+// later, stops it.
 func TestGuardWhileRunning(t *testing.T) {
-	dir := t.TempDir()
-	pv := privval.GenFilePV(filepath.Join(dir, "k.json"), filepath.Join(dir, "s.json"))
-	g := newSignGuard(pv, pv.GetAddress(), 10, 0)
-	s := fakeCommits{}
-	g.setStore(s)
-	mine := &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagCommit, ValidatorAddress: pv.GetAddress()}}}
-	vote := func(h int64) error {
-		return g.SignVote("c", &cmtproto.Vote{Type: cmtproto.PrevoteType, Height: h, Round: 0})
+	for _, tc := range []struct {
+		name  string
+		other int64 // the height at which the commit holds another signature
+	}{{"skipped height", 7}, {"same height", 6}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pv := privval.GenFilePV(filepath.Join(dir, "k.json"), filepath.Join(dir, "s.json"))
+			g := newSignGuard(pv, pv.GetAddress(), 10, 0)
+			s := fakeCommits{}
+			g.setStore(s)
+			precommit := func(h int64) (*cmtproto.Vote, error) {
+				v := &cmtproto.Vote{Type: cmtproto.PrecommitType, Height: h, Round: 0, ValidatorAddress: pv.GetAddress()}
+				return v, g.SignVote("c", v)
+			}
+			commitOf := func(sig []byte) *cmtypes.Commit {
+				return &cmtypes.Commit{Signatures: []cmtypes.CommitSig{{BlockIDFlag: cmtypes.BlockIDFlagNil, ValidatorAddress: pv.GetAddress(), Signature: sig}}}
+			}
+			for h := int64(1); h <= 6; h++ {
+				v, err := precommit(h)
+				require.NoError(t, err, "height %d", h)
+				s[h] = commitOf(v.Signature) // this node's vote, in the commit of h
+			}
+			s[tc.other] = commitOf([]byte("another process's signature"))
+			_, err := precommit(8)
+			require.ErrorIs(t, err, ErrSignedElsewhere)
+			require.ErrorContains(t, err, fmt.Sprintf("height %d;", tc.other))
+			_, err = precommit(9)
+			require.ErrorIs(t, err, ErrSignedElsewhere)
+		})
 	}
-	for h := int64(1); h <= 6; h++ {
-		require.NoError(t, vote(h), "height %d", h)
-		s[h] = mine // this node's vote, in the commit of h
-	}
-	s[7] = mine // height 7 was signed elsewhere (this node skipped it)
-	err := vote(8)
-	require.ErrorIs(t, err, ErrSignedElsewhere)
-	require.ErrorContains(t, err, "height 7")
-	require.ErrorIs(t, vote(9), ErrSignedElsewhere)
 }
