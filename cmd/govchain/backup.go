@@ -23,6 +23,7 @@ import (
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/spf13/cobra"
 
+	"github.com/govchain/govchain/internal/durable"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state/store"
 )
@@ -179,11 +180,17 @@ func (c *cli) runBackup() (err error) {
 		if err != nil {
 			return fmt.Errorf("snapshot %d: %w (pruned meanwhile? run backup again)", h, err)
 		}
-		if err := writeSynced(filepath.Join(tmp, f.Name()), b); err != nil {
+		if err := durable.WriteFile(filepath.Join(tmp, f.Name()), b); err != nil {
 			return err
 		}
 	}
+	if err := durable.Sync(tmp); err != nil {
+		return err
+	}
 	if err := os.Rename(tmp, filepath.Join(out, backupDirName(h))); err != nil {
+		return err
+	}
+	if err := durable.Sync(out); err != nil {
 		return err
 	}
 	info, err := checkBackup(out, h)
@@ -195,23 +202,6 @@ func (c *cli) runBackup() (err error) {
 	}
 	fmt.Fprintf(c.out, "backed up the state at height %d (%d chunks, snapshot hash %X) into %s\n", h, info.Chunks, info.Hash, out)
 	return nil
-}
-
-// writeSynced writes b to a new file at path and fsyncs it.
-func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // checkBackup reads the snapshot of height h in the backup dir and checks
