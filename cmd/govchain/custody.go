@@ -63,9 +63,9 @@ var ErrSignedElsewhere = errors.New("found signature from the same key in a rece
 // H it looks at the commits of the heights in [H-N, H-1] it has not looked
 // at yet, and refuses, for good, if one of them, at a height above floor,
 // holds a signature of the key that is not one of the precommit
-// signatures this node made since it started. With
-// this home's key (a FilePV) floor is the last height its
-// priv_validator_state.json records at start; with a remote signer,
+// signatures this node made since it started. With this home's key (a
+// FilePV) floor is the last height its priv_validator_state.json records
+// at start; with a remote signer,
 // which signs for this node only, it is the node's block store height at
 // start + 1 (the highest height the node can have voted at before it
 // stopped). So a restart of the machine that signed goes on, and a second
@@ -83,7 +83,7 @@ type signGuard struct {
 	// storeFloor: floor is set by setStore from the block store.
 	floor      int64
 	storeFloor bool
-	// close releases a remote signer's listener (nil for a FilePV).
+	// closeFn releases a remote signer's listener (nil for a FilePV).
 	closeFn func() error
 
 	mu    sync.Mutex
