@@ -84,6 +84,9 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.testnetCmd(),
 		c.datasvcCmd(),
 		c.webCmd(),
+		c.signerCmd(),
+		c.backupCmd(),
+		c.restoreCmd(),
 	)
 	strict(root)
 	return root

@@ -16,7 +16,6 @@ import (
 	mempl "github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 	sm "github.com/cometbft/cometbft/state"
 	"github.com/cometbft/cometbft/statesync"
@@ -39,6 +38,8 @@ const (
 	// flagMetricsLaddr overrides instrumentation.prometheus_listen_addr
 	// and turns Prometheus on.
 	flagMetricsLaddr = "metrics-laddr"
+	// flagPrivValLaddr overrides priv_validator_laddr (custody.go).
+	flagPrivValLaddr = "priv-validator-laddr"
 )
 
 func (c *cli) startCmd() *cobra.Command {
@@ -72,6 +73,7 @@ prometheus_listen_addr (docs/operator.md, "Metrics and health").`,
 	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
 	f.String(flagLogFormat, "", "override config.toml's log_format: plain, or json (one JSON object a line)")
 	f.String(flagWebLaddr, "", "override app.toml's [web] address (e.g. 127.0.0.1:36680; port 0 picks a free one)")
+	f.String(flagPrivValLaddr, "", "override config.toml's priv_validator_laddr: sign through the remote signer (govchain signer) that connects to this address (tcp://host:port or unix://path)")
 	f.String(flagMetricsLaddr, "", "serve /metrics, /healthz and /readyz on this host:port (overrides config.toml's instrumentation)")
 	return cmd
 }
@@ -99,6 +101,9 @@ func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
 	}
 	if s := c.v.GetString(flagP2PLaddr); s != "" {
 		conf.P2P.ListenAddress = s
+	}
+	if s := c.v.GetString(flagPrivValLaddr); s != "" {
+		conf.PrivValidatorListenAddr = s
 	}
 	if s := c.v.GetString(flagLogLevel); s != "" {
 		conf.LogLevel = s
@@ -145,8 +150,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	// privval.LoadFilePV exits the process on a missing file: check first.
-	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile(), conf.NodeKeyFile(), conf.GenesisFile()} {
+	for _, f := range []string{conf.NodeKeyFile(), conf.GenesisFile()} {
 		if _, err := os.Stat(f); err != nil {
 			return fmt.Errorf("%w (is %s a node home made by govchain init?)", err, home)
 		}
@@ -155,7 +159,13 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	if err != nil {
 		return fmt.Errorf("node key: %w", err)
 	}
-	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
+	// The key files' modes, and the validator: this home's key or a
+	// remote signer, guarded (custody.go).
+	pv, err := nodePrivValidator(conf, nodeKey, logger)
+	if err != nil {
+		return err
+	}
+	defer pv.close()
 
 	st, err := store.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
 	if err != nil {
@@ -217,6 +227,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = closeApp()
 		return fmt.Errorf("create node: %w", err)
 	}
+	pv.setStore(n.BlockStore())
 	// The API's port is taken before the node starts, so that a port in
 	// use stops start with nothing running.
 	var (
@@ -297,6 +308,8 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		case err := <-webDone:
 			stopErr = err
 		case err := <-opsDone:
+			stopErr = err
+		case err := <-pv.failed:
 			stopErr = err
 		}
 		running = false
