@@ -1,0 +1,141 @@
+package legacy
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Origin is the block context the import's records are created in: the
+// account that signs them (it must hold the registry's role in kv), the
+// chain, the height and the block time.
+type Origin struct {
+	Signer  core.Address
+	ChainID string
+	Height  int64
+	Time    time.Time
+}
+
+// Load executes the canonical rows of reg, in order, over kv: each row as
+// the registry's message signed by origin.Signer, with the SHA-256 of the
+// canonical row as its transaction hash, so that the record and its first
+// history entry are exactly those the message would have made and name the
+// row they came from. A row the module refuses stops the load with its
+// line's error: the rows must have been settled (Settle) first. It stops
+// when ctx ends; progress (may be nil) is told the rows done.
+func Load(ctx context.Context, kv state.KV, reg *Registry, rows [][]byte, origin Origin, progress func(done int)) error {
+	for i, row := range rows {
+		if i%ProgressEvery == 0 && i > 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("legacy: load stopped after %d rows: %w", i, err)
+			}
+			if progress != nil {
+				progress(i)
+			}
+		}
+		if err := execRow(kv, reg, row, origin); err != nil {
+			return fmt.Errorf("legacy: %s row %d: %w", reg.Name, i, err)
+		}
+	}
+	if progress != nil {
+		progress(len(rows))
+	}
+	return nil
+}
+
+func execRow(kv state.KV, reg *Registry, row []byte, origin Origin) error {
+	fields, err := Fields(row)
+	if err != nil {
+		return err
+	}
+	if len(fields) != len(reg.Columns) {
+		return fmt.Errorf("canonical row has %d fields, want %d", len(fields), len(reg.Columns))
+	}
+	m, err := reg.Msg(fields)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(row)
+	c := &core.Context{KV: kv, ChainID: origin.ChainID, Height: origin.Height, BlockTime: origin.Time.UTC(),
+		TxHash: h[:], Signer: origin.Signer}
+	return m.Exec(c)
+}
+
+// settleSigner is the account the dry run of Settle signs with.
+var settleSigner = core.Address{0x1e, 0x6a, 0xc1}
+
+// Settle runs the rows through their module in order, as Load would, on a
+// scratch state, and sets aside (CodeRefused, with the module's result
+// code) every row the module refuses given the rows before it, such as a
+// second vehicle with a plate already taken, or a model year after the
+// year following at, the block time the records are to be created at (the
+// genesis time). After Settle, Load of the rows at that time succeeds on
+// any state where the signer holds the role and none of the rows' records
+// exist yet. Call it before Root and Prove.
+func (d *Dump) Settle(ctx context.Context, at time.Time, progress func(done int)) error {
+	scratch := state.NewBranch(nullKV{})
+	if err := core.SetJSON(scratch, core.RoleGrantKey(settleSigner, d.Registry.Role),
+		core.RoleGrant{Account: settleSigner, Role: d.Registry.Role, Agency: "import"}); err != nil {
+		return err
+	}
+	origin := Origin{Signer: settleSigner, ChainID: "settle", Height: 1, Time: at}
+	var rows [][]byte
+	var lines []int
+	for i, row := range d.Rows {
+		if i%ProgressEvery == 0 && i > 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("legacy: stopped after settling %d rows: %w", i, err)
+			}
+			if progress != nil {
+				progress(i)
+			}
+		}
+		b := state.NewBranch(scratch)
+		if err := execRow(b, d.Registry, row, origin); err != nil {
+			f, _ := Fields(row)
+			id := ""
+			if len(f) > 0 {
+				id = f[0]
+			}
+			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: id, Code: CodeRefused,
+				ResultCode: core.ResultCode(err), Reason: err.Error(), Raw: string(row)})
+			continue
+		}
+		if err := b.Write(); err != nil {
+			return err
+		}
+		rows = append(rows, row)
+		lines = append(lines, d.lines[i])
+	}
+	if progress != nil {
+		progress(len(d.Rows))
+	}
+	d.Rows, d.lines, d.leaves = rows, lines, nil
+	slices.SortFunc(d.Rejects, func(a, b Reject) int { return a.Line - b.Line })
+	return nil
+}
+
+// nullKV is an empty, read-only state under a scratch branch.
+type nullKV struct{}
+
+func (nullKV) Get([]byte) ([]byte, error) { return nil, nil }
+func (nullKV) Has([]byte) (bool, error)   { return false, nil }
+func (nullKV) Iterator(_, _ []byte, _ bool) (state.Iterator, error) {
+	return emptyIterator{}, nil
+}
+func (nullKV) Set([]byte, []byte) error { return fmt.Errorf("legacy: scratch state is read-only") }
+func (nullKV) Delete([]byte) error      { return fmt.Errorf("legacy: scratch state is read-only") }
+
+type emptyIterator struct{}
+
+func (emptyIterator) Valid() bool   { return false }
+func (emptyIterator) Next()         {}
+func (emptyIterator) Key() []byte   { return nil }
+func (emptyIterator) Value() []byte { return nil }
+func (emptyIterator) Error() error  { return nil }
+func (emptyIterator) Close() error  { return nil }
