@@ -43,6 +43,8 @@ type App struct {
 
 	// txs remembers the transactions that passed ValidateTx (sigcache.go).
 	txs *txCache
+	// loader reads the legacy dumps a genesis names (genesis_import.go).
+	loader GenesisLoader
 }
 
 // New returns an App over an opened store. If the store holds committed
@@ -67,19 +69,23 @@ func (a *App) ChainID() string { return a.info.ChainID }
 
 // InitChain writes the genesis state and returns the app hash it leads to
 // and the validator set the agencies define. The state is committed with the
-// first block.
+// first block; a genesis that names legacy dumps is committed at once, as
+// version 1 (see initImported).
 func (a *App) InitChain(chainID string, genesisTime time.Time, initialHeight int64, appState []byte) ([]byte, []core.Validator, error) {
 	a.blockMu.Lock()
 	defer a.blockMu.Unlock()
 	if a.store.Version() != 0 {
 		return nil, nil, fmt.Errorf("app: InitChain on a store at version %d", a.store.Version())
 	}
-	if initialHeight > 1 {
-		return nil, nil, fmt.Errorf("app: initial_height %d is not supported; the state version must equal the block height", initialHeight)
-	}
 	g, err := ParseGenesis(appState)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(g.Import) > 0 {
+		return a.initImported(g, chainID, genesisTime.UTC(), initialHeight)
+	}
+	if initialHeight > 1 {
+		return nil, nil, fmt.Errorf("app: initial_height %d is not supported; the state version must equal the block height", initialHeight)
 	}
 	if err := a.store.Rollback(); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
@@ -88,13 +94,18 @@ func (a *App) InitChain(chainID string, genesisTime time.Time, initialHeight int
 		return nil, nil, fmt.Errorf("%w: write genesis: %v", ErrStorage, err)
 	}
 	a.info = ChainInfo{ChainID: chainID, Params: g.Params}
+	return a.store.WorkingHash(), g.validators(), nil
+}
+
+// validators is the validator set the agencies define.
+func (g *Genesis) validators() []core.Validator {
 	vals := make([]core.Validator, 0, len(g.Agencies))
 	for _, ag := range g.Agencies {
 		if ag.HasValidator() {
 			vals = append(vals, ag.Validator)
 		}
 	}
-	return a.store.WorkingHash(), vals, nil
+	return vals
 }
 
 // TxResult is the outcome of one transaction. Err is nil on success; its

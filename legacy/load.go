@@ -139,3 +139,28 @@ func (emptyIterator) Key() []byte   { return nil }
 func (emptyIterator) Value() []byte { return nil }
 func (emptyIterator) Error() error  { return nil }
 func (emptyIterator) Close() error  { return nil }
+
+// Expected is the record a canonical row of reg maps to when created at
+// origin: its store key and the exact bytes the module stores there. It
+// executes the row alone on a scratch state where origin.Signer holds the
+// role; the record does not depend on other rows.
+func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
+	scratch := state.NewBranch(nullKV{})
+	if err := core.SetJSON(scratch, core.RoleGrantKey(origin.Signer, reg.Role),
+		core.RoleGrant{Account: origin.Signer, Role: reg.Role, Agency: "import"}); err != nil {
+		return core.KVPair{}, err
+	}
+	if err := execRow(scratch, reg, row, origin); err != nil {
+		return core.KVPair{}, err
+	}
+	f, err := Fields(row)
+	if err != nil {
+		return core.KVPair{}, err
+	}
+	key := reg.recordKey(f[0])
+	v, err := scratch.Get(key)
+	if err != nil {
+		return core.KVPair{}, err
+	}
+	return core.KVPair{Key: key, Value: v}, nil
+}

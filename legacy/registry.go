@@ -30,6 +30,8 @@ type Registry struct {
 	parse func(f []string) (core.Msg, string, error)
 	// fields renders a parsed message back to its canonical fields.
 	fields func(m core.Msg) []string
+	// recordKey is the store key of the record a row's id names.
+	recordKey func(id string) []byte
 }
 
 // Parcels is the land registry: one row per parcel.
@@ -39,8 +41,9 @@ var Parcels = &Registry{
 	Role:   core.RoleLandRegistrar,
 	Columns: []string{"parcel_id", "cadastral_ref", "area_m2", "location", "description",
 		"document_sha256", "denominator", "owners"},
-	parse:  parseParcel,
-	fields: parcelFields,
+	parse:     parseParcel,
+	fields:    parcelFields,
+	recordKey: land.ParcelKey,
 }
 
 // Vehicles is the vehicle registry: one row per vehicle.
@@ -50,8 +53,9 @@ var Vehicles = &Registry{
 	Role:   core.RoleVehicleRegistrar,
 	Columns: []string{"vin", "check_digit_scheme", "make", "model", "year", "colour", "plate",
 		"owner", "tax_liable", "odometer_km"},
-	parse:  parseVehicle,
-	fields: vehicleFields,
+	parse:     parseVehicle,
+	fields:    vehicleFields,
+	recordKey: vehicle.VehicleKey,
 }
 
 // Registries lists every registry the import reads, by name order.

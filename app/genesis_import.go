@@ -1,0 +1,145 @@
+package app
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/bulk"
+)
+
+// ImportHeight is the state version of a genesis that names legacy dumps:
+// its state is committed in InitChain, so the chain's first block is
+// ImportHeight+1 (genesis.json's initial_height).
+const ImportHeight = 1
+
+// ImportRef names a legacy dump by its hash and root, not by its rows: each
+// validator reads its own copy (package legacy) and builds the same state.
+type ImportRef struct {
+	// Registry is the dump's registry, as package legacy names it
+	// ("parcels", "vehicles").
+	Registry string `json:"registry"`
+	// File is the dump's file name in the node's import directory.
+	File string `json:"file"`
+	// SHA256 is the SHA-256 of the dump's bytes, in hex.
+	SHA256 string `json:"sha256"`
+	// Root is the Merkle root over the dump's canonical rows, in hex.
+	Root string `json:"root"`
+	// Rows is the number of canonical rows.
+	Rows uint64 `json:"rows"`
+	// Signer is the account the records are registered by; genesis must
+	// grant it the registry's role.
+	Signer core.Address `json:"signer"`
+}
+
+// ImportOrigin is the block context imported records are created in.
+type ImportOrigin struct {
+	ChainID string
+	Height  int64
+	Time    time.Time
+}
+
+// GenesisLoader adds the records of the dumps a genesis names to kv, which
+// holds the genesis state: it checks the node's copy of each dump against
+// its ref (hash, root, rows) and executes its rows as the registry's
+// messages signed by ref.Signer. It must be deterministic in the dumps'
+// bytes; any error stops InitChain, and the node does not start.
+type GenesisLoader func(refs []ImportRef, kv state.KV, origin ImportOrigin) error
+
+// ErrNoLoader is returned by InitChain for a genesis that names dumps on a
+// node that was given no GenesisLoader.
+var ErrNoLoader = errors.New("app: genesis names legacy dumps but this node cannot read them")
+
+// SetGenesisLoader sets the loader InitChain uses for a genesis that names
+// legacy dumps. Call it before InitChain.
+func (a *App) SetGenesisLoader(l GenesisLoader) { a.loader = l }
+
+func (g *Genesis) validateImport() error {
+	files := map[string]bool{}
+	for _, r := range g.Import {
+		switch {
+		case r.Registry == "":
+			return errors.New("genesis: import: registry is required")
+		case r.File == "" || filepath.Base(r.File) != r.File || r.File == "." || r.File == "..":
+			return fmt.Errorf("genesis: import: file %q must be a file name without a directory", r.File)
+		case files[r.File]:
+			return fmt.Errorf("genesis: import: file %q is named twice", r.File)
+		case !isHex32(r.SHA256):
+			return fmt.Errorf("genesis: import: sha256 of %s must be 64 hex digits", r.File)
+		case !isHex32(r.Root):
+			return fmt.Errorf("genesis: import: root of %s must be 64 hex digits", r.File)
+		case r.Signer.IsZero():
+			return fmt.Errorf("genesis: import: signer of %s is required", r.File)
+		}
+		files[r.File] = true
+	}
+	return nil
+}
+
+func isHex32(s string) bool {
+	b, err := hex.DecodeString(s)
+	return err == nil && len(b) == 32
+}
+
+// initImported builds and commits the initial state of a genesis that
+// names legacy dumps: the genesis writes and the dumps' records are made
+// on a branch, then the store's first version is built from its sorted
+// keys in one pass (state/bulk), as version ImportHeight. The chain must
+// start at ImportHeight+1.
+func (a *App) initImported(g *Genesis, chainID string, genesisTime time.Time, initialHeight int64) ([]byte, []core.Validator, error) {
+	if initialHeight != ImportHeight+1 {
+		return nil, nil, fmt.Errorf("app: a genesis that names legacy dumps needs initial_height %d, got %d", ImportHeight+1, initialHeight)
+	}
+	if a.loader == nil {
+		return nil, nil, fmt.Errorf("%w (%s)", ErrNoLoader, g.Import[0].File)
+	}
+	if err := a.store.Rollback(); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	kv := state.NewBranch(a.store)
+	if err := g.write(kv, chainID, genesisTime, 0); err != nil {
+		return nil, nil, fmt.Errorf("%w: write genesis: %v", ErrStorage, err)
+	}
+	if err := a.loader(g.Import, kv, ImportOrigin{ChainID: chainID, Height: ImportHeight, Time: genesisTime}); err != nil {
+		return nil, nil, err
+	}
+	n, err := countKeys(kv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	it, err := kv.Iterator(nil, nil, true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	hash, err := bulk.Build(a.store, ImportHeight, it, n)
+	if cerr := it.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: import genesis state: %v", ErrStorage, err)
+	}
+	v, err := a.store.ViewAt(0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: open imported view: %v", ErrStorage, err)
+	}
+	a.info = ChainInfo{ChainID: chainID, Params: g.Params, Import: g.Import}
+	a.pending = false
+	a.setView(v)
+	return hash, g.validators(), nil
+}
+
+func countKeys(r state.Reader) (int, error) {
+	it, err := r.Iterator(nil, nil, true)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for ; it.Valid(); it.Next() {
+		n++
+	}
+	return n, errors.Join(it.Error(), it.Close())
+}

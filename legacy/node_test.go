@@ -1,0 +1,154 @@
+package legacy
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
+)
+
+var (
+	importer  = core.AddressOf(ed25519.GenPrivKeyFromSecret([]byte("importer")).PubKey().(ed25519.PubKey))
+	admin     = core.AddressOf(ed25519.GenPrivKeyFromSecret([]byte("admin")).PubKey().(ed25519.PubKey))
+	validator = ed25519.GenPrivKeyFromSecret([]byte("validator")).PubKey().Bytes()
+)
+
+// writeDump writes a parcels dump with malformed rows to dir and returns
+// its settled canonical form.
+func writeDump(t *testing.T, dir string, rows int) *Dump {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "parcels.csv"))
+	require.NoError(t, err)
+	require.NoError(t, Generate(f, Parcels, FormatCSV, GenConfig{Rows: rows, Seed: 42, BadEvery: 17}))
+	require.NoError(t, f.Close())
+	f, err = os.Open(filepath.Join(dir, "parcels.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	d, err := Canonicalise(context.Background(), f, Parcels, FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), genesisTime, nil))
+	require.NotEmpty(t, d.Rejects)
+	return d
+}
+
+func importGenesis(t *testing.T, refs ...app.ImportRef) []byte {
+	t.Helper()
+	g := app.Genesis{
+		Params:     app.DefaultParams(),
+		Agencies:   []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
+		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}},
+		Roles:      []app.GenesisRole{{Account: importer, Role: core.RoleLandRegistrar, Agency: "justice"}},
+		Import:     refs,
+	}
+	b, err := json.Marshal(g)
+	require.NoError(t, err)
+	return b
+}
+
+// node opens a fresh store of engine and an App over it that reads dumps
+// from dumps.
+func node(t *testing.T, engine, dumps string) (*app.App, state.Store) {
+	t.Helper()
+	cfg := state.DefaultConfig()
+	cfg.Engine = engine
+	st, err := store.Open(t.TempDir(), cfg)
+	require.NoError(t, err)
+	a, err := app.New(st)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = a.Close() })
+	a.SetGenesisLoader(NodeLoader(context.Background(), dumps, nil))
+	return a, st
+}
+
+func TestPathAHomesAgreeOnBothEngines(t *testing.T) {
+	dumps := t.TempDir()
+	d := writeDump(t, dumps, 300)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	var hashes []string
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		for home := range 2 {
+			a, st := node(t, engine, dumps)
+			hash, vals, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+			require.NoError(t, err, "%s home %d", engine, home)
+			require.Len(t, vals, 1)
+			require.Equal(t, int64(app.ImportHeight), st.Version())
+			require.Equal(t, hash, st.LastHash())
+			hashes = append(hashes, string(hash))
+
+			// Every canonical row is a parcel equal to its mapping, and
+			// its history names the row.
+			for _, i := range []int{0, len(d.Rows) / 2, len(d.Rows) - 1} {
+				f, err := Fields(d.Rows[i])
+				require.NoError(t, err)
+				r := a.Query("land/parcel/"+f[0], 0, true)
+				require.NoError(t, r.Err)
+				want, err := Expected(Parcels, d.Rows[i], Origin{Signer: importer, ChainID: "import-chain", Height: app.ImportHeight, Time: genesisTime})
+				require.NoError(t, err)
+				require.Equal(t, string(want.Value), string(r.Value))
+				var p land.Parcel
+				require.NoError(t, json.Unmarshal(r.Value, &p))
+				require.Equal(t, importer, p.RegisteredBy)
+				require.Equal(t, uint64(1), p.HistoryCount)
+			}
+
+			// The chain goes on from the next height.
+			_, err = a.FinalizeBlock(app.ImportHeight+1, genesisTime.Add(time.Second), nil)
+			require.NoError(t, err)
+			v, err := a.Commit()
+			require.NoError(t, err)
+			require.Equal(t, int64(app.ImportHeight+1), v)
+		}
+	}
+	for _, h := range hashes[1:] {
+		require.Equal(t, hashes[0], h)
+	}
+}
+
+func TestPathARefusesAnotherDumpOrNone(t *testing.T) {
+	dumps := t.TempDir()
+	d := writeDump(t, dumps, 60)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	path := filepath.Join(dumps, "parcels.csv")
+	orig, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	// One byte different: a digit of an area.
+	changed := []byte(string(orig))
+	for i := len(changed) - 40; i > 0; i-- {
+		if changed[i] >= '0' && changed[i] <= '8' {
+			changed[i]++
+			break
+		}
+	}
+	other := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "parcels.csv"), changed, 0o600))
+	a, st := node(t, state.EngineMemIAVL, other)
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.ErrorContains(t, err, "not the dump this chain was made from")
+	require.Equal(t, int64(0), st.Version())
+
+	a, _ = node(t, state.EngineIAVL, t.TempDir())
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.ErrorContains(t, err, "genesis names dump parcels.csv")
+	require.ErrorIs(t, err, os.ErrNotExist)
+
+	a, _ = node(t, state.EngineMemIAVL, dumps)
+	a.SetGenesisLoader(nil)
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.ErrorIs(t, err, app.ErrNoLoader)
+
+	a, _ = node(t, state.EngineMemIAVL, dumps)
+	_, _, err = a.InitChain("import-chain", genesisTime, 1, gen)
+	require.ErrorContains(t, err, "needs initial_height 2")
+}
