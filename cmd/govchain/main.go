@@ -84,6 +84,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.testnetCmd(),
 		c.datasvcCmd(),
 		c.webCmd(),
+		c.importCmd(),
 	)
 	strict(root)
 	return root
