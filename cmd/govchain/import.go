@@ -121,15 +121,19 @@ func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string
 	p := newProgress(c.errOut, "read "+filepath.Base(path), size)
 	cr := &countingReader{r: f}
 	d, err := legacy.Canonicalise(ctx, cr, reg, format, func(read, rejected int) { p.update(read, rejected, cr.n) })
-	p.done()
 	if err != nil {
+		p.abandon()
 		return nil, err
 	}
+	p.done()
 	s := newProgress(c.errOut, "check "+filepath.Base(path), 0)
 	s.total = len(d.Rows)
-	err = d.Settle(ctx, at, func(done int) { s.update(done, len(d.Rejects), 0) })
+	if err := d.Settle(ctx, at, func(done int) { s.update(done, len(d.Rejects), 0) }); err != nil {
+		s.abandon()
+		return nil, err
+	}
 	s.done()
-	return d, err
+	return d, nil
 }
 
 // genesisTime is --genesis-time, or the time of the genesis file given,
@@ -250,16 +254,16 @@ dump in its own <home>/import/ before it starts.`,
 			if err != nil {
 				return fmt.Errorf("genesis %s: %w", gpath, err)
 			}
+			for _, r := range g.Import {
+				if r.File == filepath.Base(args[1]) {
+					return fmt.Errorf("genesis %s already names a dump %s", gpath, r.File)
+				}
+			}
 			d, err := c.prepareDump(cmd.Context(), reg, args[1], doc.GenesisTime.UTC())
 			if err != nil {
 				return err
 			}
 			ref := d.Ref(args[1], signer)
-			for _, r := range g.Import {
-				if r.File == ref.File {
-					return fmt.Errorf("genesis %s already names a dump %s", gpath, ref.File)
-				}
-			}
 			g.Import = append(g.Import, ref)
 			if !hasGrant(g, signer, reg.Role) {
 				g.Roles = append(g.Roles, app.GenesisRole{Account: signer, Role: reg.Role, Agency: c.v.GetString(flagAgency)})

@@ -94,3 +94,11 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	atomic.AddInt64(&c.n, int64(n))
 	return n, err
 }
+
+// abandon ends the report of a step that failed: the terminal's line is
+// cleared, so the error that follows stands alone.
+func (p *progress) abandon() {
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
