@@ -1,8 +1,10 @@
 package legacy
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -163,4 +165,34 @@ func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
 		return core.KVPair{}, err
 	}
 	return core.KVPair{Key: key, Value: v}, nil
+}
+
+// Match checks that record, the exact bytes stored for a record, is the
+// record the canonical row of registry maps to when registered by signer
+// (hex) at app.ImportHeight, at the time the record itself says it was
+// registered: every byte else is fixed by the row. It is the
+// verify.RowMatch of govchain's registries.
+func Match(registry string, row []byte, signer string, record []byte) error {
+	reg, err := RegistryByName(registry)
+	if err != nil {
+		return err
+	}
+	a, err := core.ParseAddress(signer)
+	if err != nil {
+		return fmt.Errorf("legacy: signer: %w", err)
+	}
+	var at struct {
+		RegisteredAt time.Time `json:"registered_at"`
+	}
+	if err := json.Unmarshal(record, &at); err != nil {
+		return fmt.Errorf("legacy: record does not decode: %w", err)
+	}
+	want, err := Expected(reg, row, Origin{Signer: a, Height: importHeight, Time: at.RegisteredAt})
+	if err != nil {
+		return fmt.Errorf("legacy: row does not map to a record: %w", err)
+	}
+	if !bytes.Equal(want.Value, record) {
+		return fmt.Errorf("legacy: record differs from the row's mapping: want %s", want.Value)
+	}
+	return nil
 }

@@ -87,3 +87,6 @@ func (d *Dump) Ref(file string, signer core.Address) app.ImportRef {
 	return app.ImportRef{Registry: d.Registry.Name, File: filepath.Base(file), SHA256: hex.EncodeToString(d.SHA256[:]),
 		Root: hex.EncodeToString(d.Root()), Rows: uint64(len(d.Rows)), Signer: signer}
 }
+
+// importHeight is the height imported records are created at.
+const importHeight = app.ImportHeight

@@ -32,7 +32,12 @@ type Registry struct {
 	fields func(m core.Msg) []string
 	// recordKey is the store key of the record a row's id names.
 	recordKey func(id string) []byte
+	// pathPrefix followed by a row's id is the query path of its record.
+	pathPrefix string
 }
+
+// RecordPath is the query path of the record a row's id names.
+func (r *Registry) RecordPath(id string) string { return r.pathPrefix + id }
 
 // Parcels is the land registry: one row per parcel.
 var Parcels = &Registry{
@@ -41,9 +46,10 @@ var Parcels = &Registry{
 	Role:   core.RoleLandRegistrar,
 	Columns: []string{"parcel_id", "cadastral_ref", "area_m2", "location", "description",
 		"document_sha256", "denominator", "owners"},
-	parse:     parseParcel,
-	fields:    parcelFields,
-	recordKey: land.ParcelKey,
+	parse:      parseParcel,
+	fields:     parcelFields,
+	recordKey:  land.ParcelKey,
+	pathPrefix: "/land/parcel/",
 }
 
 // Vehicles is the vehicle registry: one row per vehicle.
@@ -53,9 +59,10 @@ var Vehicles = &Registry{
 	Role:   core.RoleVehicleRegistrar,
 	Columns: []string{"vin", "check_digit_scheme", "make", "model", "year", "colour", "plate",
 		"owner", "tax_liable", "odometer_km"},
-	parse:     parseVehicle,
-	fields:    vehicleFields,
-	recordKey: vehicle.VehicleKey,
+	parse:      parseVehicle,
+	fields:     vehicleFields,
+	recordKey:  vehicle.VehicleKey,
+	pathPrefix: "/vehicle/vehicle/",
 }
 
 // Registries lists every registry the import reads, by name order.

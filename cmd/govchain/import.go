@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +18,9 @@ import (
 
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/legacy"
+	"github.com/govchain/govchain/verify"
 )
 
 // Flags of govchain import.
@@ -47,9 +51,12 @@ chain starts. A node whose copy differs, or that has none, does not start.
   govchain import generate parcels --rows 1000 --out parcels.csv
   govchain import prepare parcels parcels.csv
   govchain import genesis parcels parcels.csv --signer ADDR --agency-id justice
-  govchain import prove parcels parcels.csv --id BY-01-00000000`,
+  govchain import prove parcels parcels.csv --id BY-01-00000000
+  govchain import certify parcels parcels.csv --id BY-01-00000000 --out migration.json
+  govchain import verify migration.json --trust genesis.json`,
 	}
-	cmd.AddCommand(c.importGenerateCmd(), c.importPrepareCmd(), c.importGenesisCmd(), c.importProveCmd())
+	cmd.AddCommand(c.importGenerateCmd(), c.importPrepareCmd(), c.importGenesisCmd(), c.importProveCmd(),
+		c.importCertifyCmd(), c.importVerifyCmd())
 	return cmd
 }
 
@@ -340,12 +347,7 @@ func (c *cli) importProveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			id := c.v.GetString(flagID)
-			i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d.Rows[i]) >= id })
-			if i == len(d.Rows) || rowID(d.Rows[i]) != id {
-				return fmt.Errorf("%s has no canonical row with id %q", args[1], id)
-			}
-			p, err := d.Prove(i)
+			p, err := proveID(d, args[1], c.v.GetString(flagID))
 			if err != nil {
 				return err
 			}
@@ -401,4 +403,131 @@ func copyFile(from, to string) error {
 		_, err := io.Copy(w, src)
 		return err
 	})
+}
+
+// proveID returns the proof of the canonical row with id.
+func proveID(d *legacy.Dump, file, id string) (*legacy.RowProof, error) {
+	i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d.Rows[i]) >= id })
+	if i == len(d.Rows) || rowID(d.Rows[i]) != id {
+		return nil, fmt.Errorf("%s has no canonical row with id %q", file, id)
+	}
+	return d.Prove(i)
+}
+
+func (c *cli) importCertifyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "certify REGISTRY DUMP --id ID --out FILE",
+		Short: "Export the certificate that record ID came from its row of the dump",
+		Long: `Read DUMP (as the chain's genesis time checked it), find the canonical row of
+ID and its Merkle path to the dump's root, and ask --node for certificates
+of /chain/info (which names the dump by hash and root) and of the record,
+both of the imported state (height 1). The migration certificate is written
+to --out (- for stdout); govchain import verify checks it offline.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reg, err := registryArg(args[0])
+			if err != nil {
+				return err
+			}
+			cl, err := c.client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			genesis, err := cl.RPC().Genesis(ctx)
+			if err != nil {
+				return fmt.Errorf("node %s: genesis: %w", cl.Remote(), err)
+			}
+			d, err := c.prepareDump(ctx, reg, args[1], genesis.Genesis.GenesisTime.UTC())
+			if err != nil {
+				return err
+			}
+			id := c.v.GetString(flagID)
+			p, err := proveID(d, args[1], id)
+			if err != nil {
+				return err
+			}
+			opts := client.CertificateOptions{Height: app.ImportHeight}
+			origin, err := cl.Certificate(ctx, "/chain/info", opts)
+			if err != nil {
+				return err
+			}
+			record, err := cl.Certificate(ctx, reg.RecordPath(id), opts)
+			if err != nil {
+				return err
+			}
+			m := verify.Migration{Format: verify.MigrationFormat, Registry: reg.Name, Origin: origin, Record: record,
+				Row: verify.RowProof{Index: p.Proof.Index, Total: p.Proof.Total, Row: string(p.Row)}}
+			for _, a := range p.Proof.Aunts {
+				m.Row.Aunts = append(m.Row.Aunts, a)
+			}
+			b, err := json.MarshalIndent(m, "", "  ")
+			if err != nil {
+				return err
+			}
+			out := c.v.GetString(flagOut)
+			if out == "-" {
+				_, err := fmt.Fprintln(c.out, string(b))
+				return err
+			}
+			if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(c.out, "wrote migration certificate of %s (row %d of %d) to %s\n", reg.RecordPath(id), p.Proof.Index, p.Proof.Total, out)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.String(flagID, "", "the record's id (parcel id or VIN)")
+	f.String(flagOut, "", "file to write (- for stdout)")
+	_ = cmd.MarkFlagRequired(flagID)
+	_ = cmd.MarkFlagRequired(flagOut)
+	addNodeFlag(cmd)
+	return cmd
+}
+
+func (c *cli) importVerifyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "verify FILE --trust TRUST",
+		Short: "Verify a migration certificate offline",
+		Long: `Verify, with no network, that the record in FILE came from row N of the dump
+the chain's genesis names: both certificates against --trust (genesis.json
+or a validator-set file), the row's Merkle path to the dump's root as
+/chain/info names it, and the record equal to the row's mapping. Prints
+  MIGRATED <path> from row N of M of <file> (sha256 S, root R)
+or exits 1 with the reason.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			trust, err := c.trustFromFlag()
+			if err != nil {
+				return err
+			}
+			if trust == nil {
+				return fmt.Errorf("--%s is required (genesis.json or a validator-set file)", flagTrust)
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			var m verify.Migration
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&m); err != nil {
+				return fmt.Errorf("NOT VERIFIED: %s is not a migration certificate: %w", args[0], err)
+			}
+			res, err := verify.VerifyMigration(&m, trust, certKeys, legacy.Match)
+			if err != nil {
+				return fmt.Errorf("NOT VERIFIED: %w", err)
+			}
+			if c.jsonOutput() {
+				return c.printJSON(map[string]any{"verified": true, "registry": res.Registry, "path": res.Record.Path,
+					"file": res.File, "sha256": res.SHA256, "root": res.Root, "index": res.Index, "total": res.Total, "row": res.Row})
+			}
+			_, err = fmt.Fprintf(c.out, "MIGRATED %s from row %d of %d of %s (sha256 %s, root %s)\n",
+				res.Record.Path, res.Index, res.Total, res.File, res.SHA256, res.Root)
+			return err
+		},
+	}
+	cmd.Flags().String(flagTrust, "", "trusted genesis.json or validator-set file")
+	return cmd
 }
