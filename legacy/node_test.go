@@ -96,6 +96,9 @@ func TestPathAHomesAgreeOnBothEngines(t *testing.T) {
 				want, err := Expected(Parcels, d.Rows[i], Origin{Signer: importer, ChainID: "import-chain", Height: app.ImportHeight, Time: genesisTime})
 				require.NoError(t, err)
 				require.Equal(t, string(want.Value), string(r.Value))
+				require.NoError(t, Match("parcels", d.Rows[i], importer.String(), r.Value))
+				require.ErrorContains(t, Match("parcels", d.Rows[i], admin.String(), r.Value), "differs from the row's mapping")
+				require.Error(t, Match("parcels", d.Rows[(i+1)%len(d.Rows)], importer.String(), r.Value))
 				var p land.Parcel
 				require.NoError(t, json.Unmarshal(r.Value, &p))
 				require.Equal(t, importer, p.RegisteredBy)

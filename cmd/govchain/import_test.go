@@ -119,3 +119,42 @@ func TestImportGenesisNamesTheDump(t *testing.T) {
 	_, stderr, code = govchain(t, "import", "genesis", "parcels", dump, "--home", home, "--signer", signer)
 	requireOneLineError(t, stderr, code, "already names a dump parcels.csv")
 }
+
+// TestImportEndToEnd: a development node whose genesis names a parcels
+// dump starts at height 2 with every canonical row as a parcel; a
+// migration certificate of one parcel verifies offline, and one whose row
+// was altered does not.
+func TestImportEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "parcels.csv")
+	_, _, code := govchain(t, "import", "generate", "parcels", "--rows", "2000", "--bad-every", "50", "--out", dump)
+	require.Equal(t, 0, code)
+	n := startDevNodeWith(t, "import-e2e-1", func(home string) {
+		out, _, code := govchain(t, "keys", "show", "registrar", "--address", "--home", home)
+		require.Equal(t, 0, code)
+		signer := strings.Fields(out)[0]
+		_, stderr, code := govchain(t, "import", "genesis", "parcels", dump, "--home", home, "--signer", signer)
+		require.Equal(t, 0, code, stderr)
+	})
+	out, stderr, code := n.cli("query", "land", "parcel", "BY-02-00000001")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, `"area_m2"`)
+
+	cert := filepath.Join(dir, "migration.json")
+	out, stderr, code = govchain(t, "import", "certify", "parcels", dump, "--id", "BY-02-00000001", "--out", cert, "--node", n.url)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "wrote migration certificate of /land/parcel/BY-02-00000001")
+	genesis := filepath.Join(n.home, "config", "genesis.json")
+	out, stderr, code = govchain(t, "import", "verify", cert, "--trust", genesis)
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `^MIGRATED /land/parcel/BY-02-00000001 from row \d+ of 1952 of parcels.csv \(sha256 [0-9a-f]{64}, root [0-9a-f]{64}\)\n$`, out)
+
+	b, err := os.ReadFile(cert)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"row": "BY-02-00000001,`)
+	b = []byte(strings.Replace(string(b), `"row": "BY-02-00000001,`, `"row": "BY-02-00000001,x`, 1))
+	altered := filepath.Join(dir, "altered.json")
+	require.NoError(t, os.WriteFile(altered, b, 0o600))
+	_, stderr, code = govchain(t, "import", "verify", altered, "--trust", genesis)
+	requireOneLineError(t, stderr, code, "NOT VERIFIED: verify: migration not proven")
+}
