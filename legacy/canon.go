@@ -61,15 +61,16 @@ func (r *Reject) Error() string {
 // RejectsHeader is the header of the rejected rows' CSV.
 var RejectsHeader = []string{"line", "id", "code", "result_code", "reason", "raw"}
 
-// WriteRejects writes rejects as CSV with RejectsHeader.
+// WriteRejects writes rejects as CSV with RejectsHeader; in the id and the
+// raw line, bytes that are not UTF-8 are written as U+FFFD.
 func WriteRejects(w io.Writer, rejects []Reject) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(RejectsHeader); err != nil {
 		return err
 	}
 	for _, r := range rejects {
-		if err := cw.Write([]string{strconv.Itoa(r.Line), r.ID, r.Code,
-			strconv.FormatUint(uint64(r.ResultCode), 10), r.Reason, r.Raw}); err != nil {
+		if err := cw.Write([]string{strconv.Itoa(r.Line), strings.ToValidUTF8(r.ID, "\uFFFD"), r.Code,
+			strconv.FormatUint(uint64(r.ResultCode), 10), r.Reason, strings.ToValidUTF8(r.Raw, "\uFFFD")}); err != nil {
 			return err
 		}
 	}

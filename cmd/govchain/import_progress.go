@@ -10,7 +10,8 @@ import (
 
 // progress reports a long step on w: on a terminal one line rewritten in
 // place (rows, rows per second, rows set aside, ETA when the size is
-// known); otherwise a plain line every plainEvery rows and at the end.
+// known) and the totals at the end; otherwise a plain line every
+// plainEvery rows and, after any, the totals.
 type progress struct {
 	w       io.Writer
 	label   string
@@ -74,10 +75,14 @@ func (p *progress) update(rows, rejects int, read int64) {
 	}
 }
 
-// done ends the report with the totals.
+// done ends the report with the step's totals: on a terminal, and in
+// plain lines when the step was long enough to print any.
 func (p *progress) done() {
-	if p.tty {
-		fmt.Fprint(p.w, "\r")
+	switch {
+	case p.tty:
+		fmt.Fprint(p.w, "\r\033[K")
+	case p.nextLog == plainEvery:
+		return
 	}
 	fmt.Fprintf(p.w, "%s: %d rows in %s, %.0f rows/s, %d set aside\n", p.label, p.rows,
 		time.Since(p.start).Round(time.Millisecond), p.rate(), p.rejects)
