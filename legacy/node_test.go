@@ -42,7 +42,7 @@ func writeDump(t *testing.T, dir string, rows int) *Dump {
 	return d
 }
 
-func importGenesis(t *testing.T, refs ...app.ImportRef) []byte {
+func importGenesis(t testing.TB, refs ...app.ImportRef) []byte {
 	t.Helper()
 	g := app.Genesis{
 		Params:     app.DefaultParams(),
