@@ -23,33 +23,6 @@ type Origin struct {
 	Time    time.Time
 }
 
-// Load executes the canonical rows of reg, in order, over kv: each row as
-// the registry's message signed by origin.Signer, with the SHA-256 of the
-// canonical row as its transaction hash, so that the record and its first
-// history entry are exactly those the message would have made and name the
-// row they came from. A row the module refuses stops the load with its
-// line's error: the rows must have been settled (Settle) first. It stops
-// when ctx ends; progress (may be nil) is told the rows done.
-func Load(ctx context.Context, kv state.KV, reg *Registry, rows [][]byte, origin Origin, progress func(done int)) error {
-	for i, row := range rows {
-		if i%ProgressEvery == 0 && i > 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("legacy: load stopped after %d rows: %w", i, err)
-			}
-			if progress != nil {
-				progress(i)
-			}
-		}
-		if err := execRow(kv, reg, row, origin); err != nil {
-			return fmt.Errorf("legacy: %s row %d: %w", reg.Name, i, err)
-		}
-	}
-	if progress != nil {
-		progress(len(rows))
-	}
-	return nil
-}
-
 func execRow(kv state.KV, reg *Registry, row []byte, origin Origin) error {
 	fields, err := Fields(row)
 	if err != nil {
@@ -71,34 +44,44 @@ func execRow(kv state.KV, reg *Registry, row []byte, origin Origin) error {
 // settleSigner is the account the dry run of Settle signs with.
 var settleSigner = core.Address{0x1e, 0x6a, 0xc1}
 
-// Settle runs the rows through their module in order, as Load would, on a
-// scratch state, and sets aside (CodeRefused, with the module's result
-// code) every row the module refuses given the rows before it, such as a
-// second vehicle with a plate already taken, or a model year after the
-// year following at, the block time the records are to be created at (the
-// genesis time). After Settle, Load of the rows at that time succeeds on
-// any state where the signer holds the role and none of the rows' records
-// exist yet. Call it before Root and Prove.
+// Settle runs the rows through their module in order on a scratch state,
+// as a validator does at InitChain, and sets aside (CodeRefused, with the
+// module's result code) every row the module refuses given the rows before
+// it, such as a second vehicle with a plate already taken, or a model year
+// after the year following at, the block time the records are to be
+// created at (the genesis time). Call it before Root and Prove.
 func (d *Dump) Settle(ctx context.Context, at time.Time, progress func(done int)) error {
 	scratch := state.NewBranch(nullKV{})
 	if err := core.SetJSON(scratch, core.RoleGrantKey(settleSigner, d.Registry.Role),
 		core.RoleGrant{Account: settleSigner, Role: d.Registry.Role, Agency: "import"}); err != nil {
 		return err
 	}
-	origin := Origin{Signer: settleSigner, ChainID: "settle", Height: 1, Time: at}
-	var rows [][]byte
-	var lines []int
+	return d.settleOn(ctx, scratch, Origin{Signer: settleSigner, ChainID: "settle", Height: 1, Time: at}, progress)
+}
+
+// settleOn executes the rows in order over kv, each as the registry's
+// message signed by origin.Signer with the SHA-256 of its canonical row as
+// its transaction hash, so that each record and its first history entry
+// are exactly those the message would have made and name their row. A row
+// the module refuses leaves no write and is set aside. It stops when ctx
+// ends; progress (may be nil) is told the rows done.
+func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progress func(done int)) error {
+	var (
+		rows  [][]byte
+		lines []int
+	)
+	b := state.NewBranch(kv)
 	for i, row := range d.Rows {
 		if i%ProgressEvery == 0 && i > 0 {
 			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("legacy: stopped after settling %d rows: %w", i, err)
+				return fmt.Errorf("legacy: stopped after %d rows: %w", i, err)
 			}
 			if progress != nil {
 				progress(i)
 			}
 		}
-		b := state.NewBranch(scratch)
 		if err := execRow(b, d.Registry, row, origin); err != nil {
+			b.Discard()
 			f, _ := Fields(row)
 			id := ""
 			if len(f) > 0 {

@@ -12,10 +12,15 @@ import (
 	"github.com/govchain/govchain/state"
 )
 
-// Check reads the dump a genesis ref names from dir and checks it: its
-// SHA-256, then (canonicalised and settled at the genesis time) its root
-// and row count. The error is one line naming the file and what differs.
-func Check(ctx context.Context, dir string, ref app.ImportRef, origin app.ImportOrigin, progress Progress) (*Dump, error) {
+// Load reads the dump a genesis ref names from dir, checks its SHA-256,
+// and runs its rows through their module over kv (which holds the genesis
+// state, where ref.Signer must hold the registry's role), as the records
+// created at origin: each record and its first history entry exactly
+// those its register message would make, naming its row. It then checks
+// that the rows kept give the root and row count ref names. Errors are one
+// line naming the file and what differs; on error kv holds partial writes
+// and must be discarded.
+func Load(ctx context.Context, dir string, ref app.ImportRef, kv state.KV, origin app.ImportOrigin, progress func(done int)) (*Dump, error) {
 	reg, err := RegistryByName(ref.Registry)
 	if err != nil {
 		return nil, err
@@ -25,19 +30,27 @@ func Check(ctx context.Context, dir string, ref app.ImportRef, origin app.Import
 	if err != nil {
 		return nil, err
 	}
+	ok, err := core.HasRole(kv, ref.Signer, reg.Role)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("legacy: genesis names signer %s for %s, but does not grant it role %s", ref.Signer, ref.File, reg.Role)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("legacy: genesis names dump %s (sha256 %s): %w", ref.File, ref.SHA256, err)
 	}
 	defer f.Close()
-	d, err := Canonicalise(ctx, f, reg, format, progress)
+	d, err := Canonicalise(ctx, f, reg, format, nil)
 	if err != nil {
 		return nil, fmt.Errorf("legacy: %s: %w", path, err)
 	}
 	if got := hex.EncodeToString(d.SHA256[:]); got != ref.SHA256 {
 		return nil, fmt.Errorf("legacy: %s has sha256 %s, genesis names %s: not the dump this chain was made from", path, got, ref.SHA256)
 	}
-	if err := d.Settle(ctx, origin.Time, nil); err != nil {
+	o := Origin{Signer: ref.Signer, ChainID: origin.ChainID, Height: origin.Height, Time: origin.Time}
+	if err := d.settleOn(ctx, kv, o, progress); err != nil {
 		return nil, err
 	}
 	if got := hex.EncodeToString(d.Root()); got != ref.Root || uint64(len(d.Rows)) != ref.Rows {
@@ -47,8 +60,8 @@ func Check(ctx context.Context, dir string, ref app.ImportRef, origin app.Import
 }
 
 // NodeLoader is the app.GenesisLoader of a node whose dumps are in dir:
-// each dump is checked (Check) and its rows loaded (Load), in the order
-// genesis names them. log (may be nil) is told each step in one line.
+// each dump is loaded (Load) in the order genesis names them. log (may be
+// nil) is told each step in one line, and every million rows.
 func NodeLoader(ctx context.Context, dir string, log func(msg string)) app.GenesisLoader {
 	say := func(format string, args ...any) {
 		if log != nil {
@@ -57,25 +70,16 @@ func NodeLoader(ctx context.Context, dir string, log func(msg string)) app.Genes
 	}
 	return func(refs []app.ImportRef, kv state.KV, origin app.ImportOrigin) error {
 		for _, ref := range refs {
-			reg, err := RegistryByName(ref.Registry)
-			if err != nil {
-				return err
-			}
 			say("import: reading %s", ref.File)
-			d, err := Check(ctx, dir, ref, origin, nil)
+			d, err := Load(ctx, dir, ref, kv, origin, func(done int) {
+				if done%(100*ProgressEvery) == 0 && done > 0 {
+					say("import: %s: %d rows loaded", ref.File, done)
+				}
+			})
 			if err != nil {
 				return err
 			}
-			say("import: %s matches genesis: %d rows, %d set aside; loading", ref.File, len(d.Rows), len(d.Rejects))
-			o := Origin{Signer: ref.Signer, ChainID: origin.ChainID, Height: origin.Height, Time: origin.Time}
-			if err := Load(ctx, kv, reg, d.Rows, o, func(done int) {
-				if done%(100*ProgressEvery) == 0 && done > 0 {
-					say("import: %s: %d of %d rows loaded", ref.File, done, len(d.Rows))
-				}
-			}); err != nil {
-				return err
-			}
-			say("import: %s loaded", ref.File)
+			say("import: %s matches genesis: %d rows loaded, %d set aside", ref.File, len(d.Rows), len(d.Rejects))
 		}
 		return nil
 	}

@@ -151,6 +151,13 @@ func TestPathARefusesAnotherDumpOrNone(t *testing.T) {
 	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
 	require.ErrorIs(t, err, app.ErrNoLoader)
 
+	other = t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "parcels.csv"), orig, 0o600))
+	a, _ = node(t, state.EngineMemIAVL, other)
+	ref := d.Ref("parcels.csv", admin)
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, importGenesis(t, ref))
+	require.ErrorContains(t, err, "does not grant it role land_registrar")
+
 	a, _ = node(t, state.EngineMemIAVL, dumps)
 	_, _, err = a.InitChain("import-chain", genesisTime, 1, gen)
 	require.ErrorContains(t, err, "needs initial_height 2")
