@@ -143,8 +143,21 @@ func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string
 	return d, nil
 }
 
-// genesisTime is --genesis-time, or the time of the genesis file given,
-// or now.
+// dumpOfArgs prepares the dump of args (REGISTRY DUMP) at importTime.
+func (c *cli) dumpOfArgs(ctx context.Context, args []string) (*legacy.Registry, *legacy.Dump, error) {
+	reg, err := registryArg(args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	at, err := c.importTime()
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := c.prepareDump(ctx, reg, args[1], at)
+	return reg, d, err
+}
+
+// importTime is --genesis-time, or now.
 func (c *cli) importTime() (time.Time, error) {
 	s := c.v.GetString(flagGenesisTime)
 	if s == "" {
@@ -171,16 +184,8 @@ On a terminal a progress line shows rows per second and the rows set aside;
 otherwise plain lines. Ctrl-C stops it, writing nothing.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reg, err := registryArg(args[0])
-			if err != nil {
-				return err
-			}
-			at, err := c.importTime()
-			if err != nil {
-				return err
-			}
 			start := time.Now()
-			d, err := c.prepareDump(cmd.Context(), reg, args[1], at)
+			reg, d, err := c.dumpOfArgs(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
@@ -335,15 +340,7 @@ func (c *cli) importProveCmd() *cobra.Command {
 		Short: "Print the proof that the record ID is row N of the dump with root R",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reg, err := registryArg(args[0])
-			if err != nil {
-				return err
-			}
-			at, err := c.importTime()
-			if err != nil {
-				return err
-			}
-			d, err := c.prepareDump(cmd.Context(), reg, args[1], at)
+			reg, d, err := c.dumpOfArgs(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
@@ -498,14 +495,7 @@ or a validator-set file), the row's Merkle path to the dump's root as
 or exits 1 with the reason.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			trust, err := c.trustFromFlag()
-			if err != nil {
-				return err
-			}
-			if trust == nil {
-				return fmt.Errorf("--%s is required (genesis.json or a validator-set file)", flagTrust)
-			}
-			data, err := os.ReadFile(args[0])
+			trust, data, err := c.trustAndFile(args[0])
 			if err != nil {
 				return err
 			}
