@@ -254,20 +254,6 @@ func header(reg *Registry, text []byte) ([]int, error) {
 	return index, nil
 }
 
-// splitCSV parses one line as one CSV record.
-func splitCSV(text []byte) ([]string, error) {
-	cr := csv.NewReader(bytes.NewReader(text))
-	cr.FieldsPerRecord = -1
-	rec, err := cr.Read()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := cr.Read(); err != io.EOF {
-		return nil, errors.New("more than one record on the line")
-	}
-	return rec, nil
-}
-
 // parseLine maps one data line to its entry: id and canonical row.
 func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, error) {
 	if !utf8.Valid(text) {
@@ -322,20 +308,6 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 		return entry{id: id}, err
 	}
 	return entry{id: id, row: row}, nil
-}
-
-// canonicalRow encodes fields as one CSV record without its line end.
-func canonicalRow(fields []string) ([]byte, error) {
-	var b bytes.Buffer
-	cw := csv.NewWriter(&b)
-	if err := cw.Write(fields); err != nil {
-		return nil, err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Fields decodes a canonical row into its fields.
