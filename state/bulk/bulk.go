@@ -20,7 +20,7 @@ func Build(st state.Store, version int64, it state.Iterator, n int) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{im: im, it: it, version: version}
+	b := &builder{im: im, it: it, version: version, n: n}
 	if _, _, err := b.build(n); err != nil {
 		return nil, errors.Join(err, im.Close())
 	}
@@ -37,8 +37,9 @@ type builder struct {
 	im      state.Importer
 	it      state.Iterator
 	version int64
+	n       int // keys announced
 	last    []byte
-	count   int
+	count   int // keys added so far
 }
 
 // build adds the next n pairs as one subtree and returns its height and
@@ -49,7 +50,7 @@ func (b *builder) build(n int) (int8, []byte, error) {
 			return 0, nil, err
 		}
 		if !b.it.Valid() {
-			return 0, nil, fmt.Errorf("bulk: %d keys announced, only %d given", b.count+1, b.count)
+			return 0, nil, fmt.Errorf("bulk: %d keys announced, only %d given", b.n, b.count)
 		}
 		k, v := b.it.Key(), b.it.Value()
 		if b.last != nil && bytes.Compare(b.last, k) >= 0 {
