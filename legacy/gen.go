@@ -22,7 +22,8 @@ type GenConfig struct {
 	Seed uint64
 	// BadEvery, if positive, makes every BadEvery-th row malformed, in
 	// turn: bad encoding, a missing column, a duplicate id, shares that do
-	// not add up (parcels) or an invalid VIN (vehicles), a bad number.
+	// not add up (parcels) or an invalid VIN (vehicles) or a short
+	// document hash (persons), a bad number (a bad hash for persons).
 	BadEvery int
 }
 
@@ -41,7 +42,9 @@ var (
 const vinChars = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 
 // Generate writes a realistic dump of reg in format: a header (CSV), then
-// cfg.Rows rows, deterministic from cfg.Seed. Owners are drawn from a pool
+// cfg.Rows rows, deterministic from cfg.Seed. For Persons it writes the
+// civil registry's own CSV (CivilColumns and four personal attributes),
+// which Commit turns into the dump the chain imports. Owners are drawn from a pool
 // of about Rows/2 accounts, so that many own several records.
 func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 	if cfg.Rows < 0 {
@@ -50,8 +53,16 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
 	bw := bufio.NewWriterSize(w, 1<<20)
 	cw := csv.NewWriter(bw)
+	columns := reg.Columns
+	if reg == Persons {
+		// The civil registry's own file, the input of Commit.
+		if format != FormatCSV {
+			return fmt.Errorf("legacy: generate: a civil registry's file is CSV")
+		}
+		columns = append(append([]string(nil), CivilColumns...), civilAttributes...)
+	}
 	if format == FormatCSV {
-		if err := cw.Write(reg.Columns); err != nil {
+		if err := cw.Write(columns); err != nil {
 			return err
 		}
 		cw.Flush()
@@ -70,6 +81,8 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 			f = genParcel(rng, i, account)
 		case Vehicles:
 			f = genVehicle(rng, i, account)
+		case Persons:
+			f = genPerson(rng, i)
 		default:
 			return fmt.Errorf("legacy: generate: no generator for registry %s", reg.Name)
 		}
@@ -88,16 +101,22 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 				f[0], f[1] = prev[0], prev[1]
 			}
 		case "domain":
-			if reg == Parcels {
+			switch reg {
+			case Parcels:
 				f[6] = strconv.Itoa(atoi(f[6]) + 1)
-			} else {
+			case Vehicles:
 				f[0] = f[0][:16] + "I"
+			default:
+				f[1] = "deadbeef"
 			}
 		case CodeBadField:
-			if reg == Parcels {
+			switch reg {
+			case Parcels:
 				f[2] = "twelve"
-			} else {
+			case Vehicles:
 				f[4] = "MCMXCIX"
+			default:
+				f[1] = "not a hash"
 			}
 		case CodeEncoding:
 			raw = true

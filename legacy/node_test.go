@@ -1,8 +1,10 @@
 package legacy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,9 +49,10 @@ func importGenesis(t testing.TB, refs ...app.ImportRef) []byte {
 	g := app.Genesis{
 		Params:     app.DefaultParams(),
 		Agencies:   []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
-		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}},
-		Roles:      []app.GenesisRole{{Account: importer, Role: core.RoleLandRegistrar, Agency: "justice"}},
-		Import:     refs,
+		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}, {Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}}},
+		Roles: []app.GenesisRole{{Account: importer, Role: core.RoleLandRegistrar, Agency: "justice"},
+			{Account: importer, Role: core.RoleCivilRegistrar, Agency: "justice"}},
+		Import: refs,
 	}
 	b, err := json.Marshal(g)
 	require.NoError(t, err)
@@ -161,4 +164,46 @@ func TestPathARefusesAnotherDumpOrNone(t *testing.T) {
 	a, _ = node(t, state.EngineMemIAVL, dumps)
 	_, _, err = a.InitChain("import-chain", genesisTime, 1, gen)
 	require.ErrorContains(t, err, "needs initial_height 2")
+}
+
+// TestPathAPersonsBesideParcels: a genesis naming two dumps, parcels and
+// persons (salted commitments, made by Commit), gives one hash on both
+// engines; the person records hold commitments and no personal value.
+func TestPathAPersonsBesideParcels(t *testing.T) {
+	dumps := t.TempDir()
+	parcels := writeDump(t, dumps, 120)
+	var civil bytes.Buffer
+	require.NoError(t, Generate(&civil, Persons, FormatCSV, GenConfig{Rows: 80, Seed: 8}))
+	f, err := os.Create(filepath.Join(dumps, "persons.csv"))
+	require.NoError(t, err)
+	var salts bytes.Buffer
+	_, rejects, err := Commit(context.Background(), &civil, f, &salts, mrand.NewChaCha8([32]byte{1}))
+	require.NoError(t, err)
+	require.Empty(t, rejects)
+	require.NoError(t, f.Close())
+	b, err := os.ReadFile(filepath.Join(dumps, "persons.csv"))
+	require.NoError(t, err)
+	persons, err := Canonicalise(context.Background(), bytes.NewReader(b), Persons, FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, persons.Settle(context.Background(), genesisTime, nil))
+	require.Len(t, persons.Rows, 80)
+
+	gen := importGenesis(t, parcels.Ref("parcels.csv", importer), persons.Ref("persons.csv", importer))
+	var hashes []string
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		a, _ := node(t, engine, dumps)
+		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err, engine)
+		hashes = append(hashes, string(hash))
+		r := a.Query("identity/person/BY-P-00000007", 0, false)
+		require.NoError(t, r.Err)
+		require.Contains(t, string(r.Value), `"attribute":"given_name"`)
+		for _, name := range givenNames {
+			require.NotContains(t, string(r.Value), name)
+		}
+		want, err := Expected(Persons, persons.Rows[7], Origin{Signer: importer, Height: app.ImportHeight, Time: genesisTime})
+		require.NoError(t, err)
+		require.Equal(t, string(want.Value), string(r.Value))
+	}
+	require.Equal(t, hashes[0], hashes[1])
 }

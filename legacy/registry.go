@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/vehicle"
 )
@@ -65,8 +66,22 @@ var Vehicles = &Registry{
 	pathPrefix: "/vehicle/vehicle/",
 }
 
+// Persons is the civil registry as the chain holds it: one row per
+// person, with salted commitments to the person's attributes and no
+// personal data. Commit makes such a dump from the civil registry's own.
+var Persons = &Registry{
+	Name:       "persons",
+	Module:     identity.Name,
+	Role:       core.RoleCivilRegistrar,
+	Columns:    []string{"person_id", "document_sha256", "commitments"},
+	parse:      parsePerson,
+	fields:     personFields,
+	recordKey:  identity.PersonKey,
+	pathPrefix: "/identity/person/",
+}
+
 // Registries lists every registry the import reads, by name order.
-var Registries = []*Registry{Parcels, Vehicles}
+var Registries = []*Registry{Parcels, Persons, Vehicles}
 
 // RegistryByName returns the registry called name.
 func RegistryByName(name string) (*Registry, error) {
@@ -214,4 +229,34 @@ func asReject(err error, code string) *Reject {
 		return r
 	}
 	return &Reject{Code: code, ResultCode: core.ResultCode(err), Reason: err.Error()}
+}
+
+func parsePerson(f []string) (core.Msg, string, error) {
+	m := identity.RegisterPerson{PersonID: f[0]}
+	var err error
+	if m.DocumentHash, err = core.ParseHash(strings.ToLower(f[1])); err != nil {
+		return nil, m.PersonID, bad(CodeBadField, "document_sha256: %q is not 64 hex digits", f[1])
+	}
+	for part := range strings.SplitSeq(f[2], ";") {
+		attr, hash, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return nil, m.PersonID, bad(CodeBadField, "commitments: %q is not attribute:sha256", part)
+		}
+		h, err := core.ParseHash(strings.ToLower(hash))
+		if err != nil {
+			return nil, m.PersonID, bad(CodeBadField, "commitments: %q is not 64 hex digits", hash)
+		}
+		m.Commitments = append(m.Commitments, identity.Commitment{Attribute: attr, Commitment: h})
+	}
+	slices.SortFunc(m.Commitments, func(a, b identity.Commitment) int { return strings.Compare(a.Attribute, b.Attribute) })
+	return m, m.PersonID, validate(m, CodeInvalid)
+}
+
+func personFields(msg core.Msg) []string {
+	m := msg.(identity.RegisterPerson)
+	list := make([]string, len(m.Commitments))
+	for i, c := range m.Commitments {
+		list[i] = c.Attribute + ":" + c.Commitment.String()
+	}
+	return []string{m.PersonID, m.DocumentHash.String(), strings.Join(list, ";")}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -33,6 +34,7 @@ const (
 	flagGenesisTime = "genesis-time"
 	flagSigner      = "signer"
 	flagID          = "id"
+	flagSalts       = "salts"
 )
 
 // importDir is where a node keeps the dumps its genesis names.
@@ -49,13 +51,14 @@ its own copy in <home>/import/ and builds the same state from it when the
 chain starts. A node whose copy differs, or that has none, does not start.
 
   govchain import generate parcels --rows 1000 --out parcels.csv
+  govchain import commit civil.csv --out persons.csv --salts persons.salts.csv
   govchain import prepare parcels parcels.csv
   govchain import genesis parcels parcels.csv --signer ADDR --agency-id justice
   govchain import prove parcels parcels.csv --id BY-01-00000000
   govchain import certify parcels parcels.csv --id BY-01-00000000 --out migration.json
   govchain import verify migration.json --trust genesis.json`,
 	}
-	cmd.AddCommand(c.importGenerateCmd(), c.importPrepareCmd(), c.importGenesisCmd(), c.importProveCmd(),
+	cmd.AddCommand(c.importGenerateCmd(), c.importCommitCmd(), c.importPrepareCmd(), c.importGenesisCmd(), c.importProveCmd(),
 		c.importCertifyCmd(), c.importVerifyCmd())
 	return cmd
 }
@@ -519,5 +522,59 @@ or exits 1 with the reason.`,
 		},
 	}
 	cmd.Flags().String(flagTrust, "", "trusted genesis.json or validator-set file")
+	return cmd
+}
+
+func (c *cli) importCommitCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "commit CIVIL --out DUMP --salts FILE",
+		Short: "Turn a civil registry's file into the persons dump: salted commitments, salts apart",
+		Long: `Read the civil registry's CSV CIVIL (person_id, document_sha256, then one
+column per personal attribute) and write the persons dump the chain imports
+to --out: for each person, one salted commitment per attribute, with a fresh
+32-byte salt each, and no personal value. The salts go to --salts
+(person_id, attribute, salt), which stays with the civil registry and never
+goes to the chain or to the other validators. Rows that cannot be read are
+written to --rejects (default CIVIL.rejected.csv).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			out, saltsPath := c.v.GetString(flagOut), c.v.GetString(flagSalts)
+			if out == "" || saltsPath == "" {
+				return fmt.Errorf("--%s and --%s are required", flagOut, flagSalts)
+			}
+			var (
+				rows    int
+				rejects []legacy.Reject
+			)
+			err = writeFileAtomic(saltsPath, func(salts io.Writer) error {
+				return writeFileAtomic(out, func(dump io.Writer) error {
+					var err error
+					rows, rejects, err = legacy.Commit(cmd.Context(), in, dump, salts, rand.Reader)
+					return err
+				})
+			})
+			if err != nil {
+				return err
+			}
+			rj := c.v.GetString(flagRejects)
+			if rj == "" {
+				rj = args[0] + ".rejected.csv"
+			}
+			if err := writeFileAtomic(rj, func(w io.Writer) error { return legacy.WriteRejects(w, rejects) }); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(c.out, "committed %d persons to %s, salts in %s, %d rows set aside in %s\n", rows, out, saltsPath, len(rejects), rj)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.String(flagOut, "", "the persons dump to write (.csv)")
+	f.String(flagSalts, "", "the salts file to write, for the civil registry only")
+	f.String(flagRejects, "", "CSV of the rows set aside (default CIVIL.rejected.csv)")
 	return cmd
 }
