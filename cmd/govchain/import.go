@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -234,8 +235,12 @@ func (c *cli) printPrepared(p prepared) error {
 	for _, k := range codes {
 		by = append(by, fmt.Sprintf("%s %d", k, p.ByCode[k]))
 	}
-	_, err := fmt.Fprintf(c.out, "registry  %s\nfile      %s\nsha256    %s\nroot      %s\nread      %d\nrows      %d\nrejected  %d (%s)\nrejects   %s\n",
-		p.Registry, p.File, p.SHA256, p.Root, p.Read, p.Rows, p.Rejected, strings.Join(by, ", "), p.Rejects)
+	rejected := strconv.Itoa(p.Rejected)
+	if len(by) > 0 {
+		rejected += " (" + strings.Join(by, ", ") + ")"
+	}
+	_, err := fmt.Fprintf(c.out, "registry  %s\nfile      %s\nsha256    %s\nroot      %s\nread      %d\nrows      %d\nrejected  %s\nrejects   %s\n",
+		p.Registry, p.File, p.SHA256, p.Root, p.Read, p.Rows, rejected, p.Rejects)
 	return err
 }
 
