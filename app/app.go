@@ -60,7 +60,15 @@ func New(store state.Store) (*App, error) {
 }
 
 // Info returns the last committed height (= state version) and app hash.
+// A state that is only an imported genesis state, with no block after it
+// (see initImported), reports height 0 and no hash: CometBFT then sends
+// InitChain, which finds the import and returns its hash. So a node that
+// stopped after committing the import and before CometBFT saved that hash
+// starts again.
 func (a *App) Info() (height int64, appHash []byte) {
+	if a.awaitsFirstBlock() {
+		return 0, nil
+	}
 	return a.store.Version(), a.store.LastHash()
 }
 
@@ -70,16 +78,22 @@ func (a *App) ChainID() string { return a.info.ChainID }
 // InitChain writes the genesis state and returns the app hash it leads to
 // and the validator set the agencies define. The state is committed with the
 // first block; a genesis that names legacy dumps is committed at once, as
-// version 1 (see initImported).
+// version 1 (see initImported). On a store that holds only that imported
+// state, InitChain checks that it was made from the same genesis and
+// returns its hash without importing again (see reuseImported).
 func (a *App) InitChain(chainID string, genesisTime time.Time, initialHeight int64, appState []byte) ([]byte, []core.Validator, error) {
 	a.blockMu.Lock()
 	defer a.blockMu.Unlock()
-	if a.store.Version() != 0 {
+	imported := a.awaitsFirstBlock()
+	if a.store.Version() != 0 && !imported {
 		return nil, nil, fmt.Errorf("app: InitChain on a store at version %d", a.store.Version())
 	}
 	g, err := ParseGenesis(appState)
 	if err != nil {
 		return nil, nil, err
+	}
+	if imported {
+		return a.reuseImported(g, chainID, genesisTime.UTC(), initialHeight)
 	}
 	if len(g.Import) > 0 {
 		return a.initImported(g, chainID, genesisTime.UTC(), initialHeight)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -130,6 +131,68 @@ func (a *App) initImported(g *Genesis, chainID string, genesisTime time.Time, in
 	a.pending = false
 	a.setView(v)
 	return hash, g.validators(), nil
+}
+
+// awaitsFirstBlock reports whether the committed state is an imported
+// genesis state that no block has followed: version ImportHeight without
+// a BlockInfo (every block writes one, see FinalizeBlock).
+func (a *App) awaitsFirstBlock() bool {
+	if a.store.Version() != ImportHeight {
+		return false
+	}
+	a.viewMu.RLock()
+	defer a.viewMu.RUnlock()
+	return a.view != nil && a.viewBlockErr == nil && a.viewBlock.Height == 0
+}
+
+// reuseImported answers InitChain on a store that already holds an
+// imported genesis state (a node that stopped after committing the import
+// and before CometBFT saved its hash, or restarted before the first
+// block): it writes the genesis alone on a scratch state and requires
+// every key it writes, the chain information naming the dumps included, to
+// hold the same bytes in the committed state; then it returns the
+// committed hash. The dumps' rows are not read again: the chain
+// information names them by hash and root. Reusing the state, rather than
+// discarding and rebuilding it, keeps a restart as fast as any other and
+// needs no way to drop a committed version.
+func (a *App) reuseImported(g *Genesis, chainID string, genesisTime time.Time, initialHeight int64) ([]byte, []core.Validator, error) {
+	if len(g.Import) == 0 {
+		return nil, nil, fmt.Errorf("app: InitChain on a store holding an imported state (version %d), but genesis names no dump", ImportHeight)
+	}
+	if initialHeight != ImportHeight+1 {
+		return nil, nil, fmt.Errorf("app: a genesis that names legacy dumps needs initial_height %d, got %d", ImportHeight+1, initialHeight)
+	}
+	scratch := state.NewBranch(state.Empty{})
+	if err := g.write(scratch, chainID, genesisTime, 0); err != nil {
+		return nil, nil, fmt.Errorf("%w: write genesis: %v", ErrStorage, err)
+	}
+	if err := a.sameAsCommitted(scratch); err != nil {
+		return nil, nil, err
+	}
+	a.info = ChainInfo{ChainID: chainID, Params: g.Params, Import: g.Import}
+	return a.store.LastHash(), g.validators(), nil
+}
+
+// sameAsCommitted requires every key of r to hold the same bytes in the
+// committed view.
+func (a *App) sameAsCommitted(r state.Reader) error {
+	it, err := r.Iterator(nil, nil, true)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrStorage, err)
+	}
+	defer it.Close()
+	a.viewMu.RLock()
+	defer a.viewMu.RUnlock()
+	for ; it.Valid(); it.Next() {
+		got, err := a.view.Get(it.Key())
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrStorage, err)
+		}
+		if !bytes.Equal(got, it.Value()) {
+			return fmt.Errorf("app: the state imported at version %d was made from another genesis (key %x differs); remove the node's state directory to import again", ImportHeight, it.Key())
+		}
+	}
+	return it.Error()
 }
 
 func countKeys(r state.Reader) (int, error) {

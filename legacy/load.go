@@ -51,7 +51,7 @@ var settleSigner = core.Address{0x1e, 0x6a, 0xc1}
 // after the year following at, the block time the records are to be
 // created at (the genesis time). Call it before Root and Prove.
 func (d *Dump) Settle(ctx context.Context, at time.Time, progress func(done int)) error {
-	scratch := state.NewBranch(nullKV{})
+	scratch := state.NewBranch(state.Empty{})
 	if err := core.SetJSON(scratch, core.RoleGrantKey(settleSigner, d.Registry.Role),
 		core.RoleGrant{Account: settleSigner, Role: d.Registry.Role, Agency: "import"}); err != nil {
 		return err
@@ -105,32 +105,12 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 	return nil
 }
 
-// nullKV is an empty, read-only state under a scratch branch.
-type nullKV struct{}
-
-func (nullKV) Get([]byte) ([]byte, error) { return nil, nil }
-func (nullKV) Has([]byte) (bool, error)   { return false, nil }
-func (nullKV) Iterator(_, _ []byte, _ bool) (state.Iterator, error) {
-	return emptyIterator{}, nil
-}
-func (nullKV) Set([]byte, []byte) error { return fmt.Errorf("legacy: scratch state is read-only") }
-func (nullKV) Delete([]byte) error      { return fmt.Errorf("legacy: scratch state is read-only") }
-
-type emptyIterator struct{}
-
-func (emptyIterator) Valid() bool   { return false }
-func (emptyIterator) Next()         {}
-func (emptyIterator) Key() []byte   { return nil }
-func (emptyIterator) Value() []byte { return nil }
-func (emptyIterator) Error() error  { return nil }
-func (emptyIterator) Close() error  { return nil }
-
 // Expected is the record a canonical row of reg maps to when created at
 // origin: its store key and the exact bytes the module stores there. It
 // executes the row alone on a scratch state where origin.Signer holds the
 // role; the record does not depend on other rows.
 func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
-	scratch := state.NewBranch(nullKV{})
+	scratch := state.NewBranch(state.Empty{})
 	if err := core.SetJSON(scratch, core.RoleGrantKey(origin.Signer, reg.Role),
 		core.RoleGrant{Account: origin.Signer, Role: reg.Role, Agency: "import"}); err != nil {
 		return core.KVPair{}, err

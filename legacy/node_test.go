@@ -207,3 +207,72 @@ func TestPathAPersonsBesideParcels(t *testing.T) {
 	}
 	require.Equal(t, hashes[0], hashes[1])
 }
+
+// TestPathARestartsInTheCrashWindow: a node whose store committed the
+// imported state but whose CometBFT never saved the hash InitChain gave
+// (it stopped in between) reopens reporting height 0, so CometBFT sends
+// InitChain again; InitChain returns the same hash without importing
+// again, on both engines, and refuses a genesis the state was not made
+// from. The chain then goes on from the next height.
+func TestPathARestartsInTheCrashWindow(t *testing.T) {
+	dumps := t.TempDir()
+	d := writeDump(t, dumps, 80)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		cfg := state.DefaultConfig()
+		cfg.Engine = engine
+		dir := t.TempDir()
+		open := func() (*app.App, state.Store) {
+			st, err := store.Open(dir, cfg)
+			require.NoError(t, err)
+			a, err := app.New(st)
+			require.NoError(t, err)
+			a.SetGenesisLoader(NodeLoader(context.Background(), dumps, nil))
+			return a, st
+		}
+		a, st := open()
+		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err, engine)
+		h, appHash := a.Info()
+		require.Equal(t, int64(0), h, "an import without a block reports height 0")
+		require.Nil(t, appHash)
+		require.NoError(t, a.Close())
+
+		// The crash: the store holds version 1, CometBFT holds nothing.
+		a, st = open()
+		h, _ = a.Info()
+		require.Equal(t, int64(0), h)
+		require.Equal(t, int64(app.ImportHeight), st.Version())
+
+		// Another genesis (one more grant) is refused and changes nothing.
+		var g app.Genesis
+		require.NoError(t, json.Unmarshal(gen, &g))
+		g.Roles = append(g.Roles, app.GenesisRole{Account: admin, Role: core.RoleLandRegistrar, Agency: "justice"})
+		other, err := json.Marshal(g)
+		require.NoError(t, err)
+		_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, other)
+		require.ErrorContains(t, err, "was made from another genesis")
+		_, _, err = a.InitChain("another-chain", genesisTime, app.ImportHeight+1, gen)
+		require.ErrorContains(t, err, "was made from another genesis")
+		require.Equal(t, hash, st.LastHash())
+
+		again, vals, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err)
+		require.Equal(t, hash, again)
+		require.Len(t, vals, 1)
+		require.Equal(t, int64(app.ImportHeight), st.Version())
+		require.Equal(t, "import-chain", a.ChainID())
+
+		_, err = a.FinalizeBlock(app.ImportHeight+1, genesisTime.Add(time.Second), nil)
+		require.NoError(t, err)
+		v, err := a.Commit()
+		require.NoError(t, err)
+		require.Equal(t, int64(app.ImportHeight+1), v)
+		h, appHash = a.Info()
+		require.Equal(t, int64(app.ImportHeight+1), h)
+		require.Equal(t, st.LastHash(), appHash)
+		_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.ErrorContains(t, err, "InitChain on a store at version 2")
+		require.NoError(t, a.Close())
+	}
+}
