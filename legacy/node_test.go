@@ -233,6 +233,7 @@ func TestPathARestartsInTheCrashWindow(t *testing.T) {
 		a, st := open()
 		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
 		require.NoError(t, err, engine)
+		require.Equal(t, hash, st.LastHash())
 		h, appHash := a.Info()
 		require.Equal(t, int64(0), h, "an import without a block reports height 0")
 		require.Nil(t, appHash)
