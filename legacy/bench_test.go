@@ -1,4 +1,4 @@
-package legacy
+package legacy_test
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/state"
 	"github.com/govchain/govchain/state/store"
 )
@@ -78,7 +79,7 @@ func BenchmarkPathA(b *testing.B) {
 	start := time.Now()
 	f, err := os.Create(path)
 	require.NoError(b, err)
-	require.NoError(b, Generate(f, Parcels, FormatCSV, GenConfig{Rows: n, Seed: 1}))
+	require.NoError(b, legacy.Generate(f, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: n, Seed: 1}))
 	require.NoError(b, f.Close())
 	fi, err := os.Stat(path)
 	require.NoError(b, err)
@@ -87,7 +88,7 @@ func BenchmarkPathA(b *testing.B) {
 	start = time.Now()
 	f, err = os.Open(path)
 	require.NoError(b, err)
-	d, err := Canonicalise(context.Background(), f, Parcels, FormatCSV, nil)
+	d, err := legacy.Canonicalise(context.Background(), f, legacy.Parcels, legacy.FormatCSV, nil)
 	require.NoError(b, err)
 	require.NoError(b, f.Close())
 	require.NoError(b, d.Settle(context.Background(), genesisTime, nil))
@@ -107,7 +108,7 @@ func BenchmarkPathA(b *testing.B) {
 				require.NoError(b, err)
 				a, err := app.New(st)
 				require.NoError(b, err)
-				a.SetGenesisLoader(NodeLoader(context.Background(), dumps, nil))
+				a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
 				start := time.Now()
 				_, _, err = a.InitChain("bench-import", genesisTime, app.ImportHeight+1, gen)
 				require.NoError(b, err)

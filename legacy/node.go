@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
 )
@@ -20,7 +19,7 @@ import (
 // that the rows kept give the root and row count ref names. Errors are one
 // line naming the file and what differs; on error kv holds partial writes
 // and must be discarded.
-func Load(ctx context.Context, dir string, ref app.ImportRef, kv state.KV, origin app.ImportOrigin, progress func(done int)) (*Dump, error) {
+func Load(ctx context.Context, dir string, ref core.ImportRef, kv state.KV, origin core.ImportOrigin, progress func(done int)) (*Dump, error) {
 	reg, err := RegistryByName(ref.Registry)
 	if err != nil {
 		return nil, err
@@ -59,16 +58,16 @@ func Load(ctx context.Context, dir string, ref app.ImportRef, kv state.KV, origi
 	return d, nil
 }
 
-// NodeLoader is the app.GenesisLoader of a node whose dumps are in dir:
+// NodeLoader is the core.GenesisLoader of a node whose dumps are in dir:
 // each dump is loaded (Load) in the order genesis names them. log (may be
 // nil) is told each step in one line, and every million rows.
-func NodeLoader(ctx context.Context, dir string, log func(msg string)) app.GenesisLoader {
+func NodeLoader(ctx context.Context, dir string, log func(msg string)) core.GenesisLoader {
 	say := func(format string, args ...any) {
 		if log != nil {
 			log(fmt.Sprintf(format, args...))
 		}
 	}
-	return func(refs []app.ImportRef, kv state.KV, origin app.ImportOrigin) error {
+	return func(refs []core.ImportRef, kv state.KV, origin core.ImportOrigin) error {
 		for _, ref := range refs {
 			say("import: reading %s", ref.File)
 			d, err := Load(ctx, dir, ref, kv, origin, func(done int) {
@@ -87,10 +86,10 @@ func NodeLoader(ctx context.Context, dir string, log func(msg string)) app.Genes
 
 // Ref is the genesis entry naming d, read from file and signed by signer.
 // d must be settled.
-func (d *Dump) Ref(file string, signer core.Address) app.ImportRef {
-	return app.ImportRef{Registry: d.Registry.Name, File: filepath.Base(file), SHA256: hex.EncodeToString(d.SHA256[:]),
+func (d *Dump) Ref(file string, signer core.Address) core.ImportRef {
+	return core.ImportRef{Registry: d.Registry.Name, File: filepath.Base(file), SHA256: hex.EncodeToString(d.SHA256[:]),
 		Root: hex.EncodeToString(d.Root()), Rows: uint64(len(d.Rows)), Signer: signer}
 }
 
 // importHeight is the height imported records are created at.
-const importHeight = app.ImportHeight
+const importHeight = core.ImportHeight

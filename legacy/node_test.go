@@ -1,4 +1,4 @@
-package legacy
+package legacy_test
 
 import (
 	"bytes"
@@ -14,11 +14,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
 	"github.com/govchain/govchain/state/store"
 )
+
+// genesisTime is the genesis time of the tests' chains.
+var genesisTime = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 var (
 	importer  = core.AddressOf(ed25519.GenPrivKeyFromSecret([]byte("importer")).PubKey().(ed25519.PubKey))
@@ -28,16 +32,16 @@ var (
 
 // writeDump writes a parcels dump with malformed rows to dir and returns
 // its settled canonical form.
-func writeDump(t *testing.T, dir string, rows int) *Dump {
+func writeDump(t *testing.T, dir string, rows int) *legacy.Dump {
 	t.Helper()
 	f, err := os.Create(filepath.Join(dir, "parcels.csv"))
 	require.NoError(t, err)
-	require.NoError(t, Generate(f, Parcels, FormatCSV, GenConfig{Rows: rows, Seed: 42, BadEvery: 17}))
+	require.NoError(t, legacy.Generate(f, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: rows, Seed: 42, BadEvery: 17}))
 	require.NoError(t, f.Close())
 	f, err = os.Open(filepath.Join(dir, "parcels.csv"))
 	require.NoError(t, err)
 	defer f.Close()
-	d, err := Canonicalise(context.Background(), f, Parcels, FormatCSV, nil)
+	d, err := legacy.Canonicalise(context.Background(), f, legacy.Parcels, legacy.FormatCSV, nil)
 	require.NoError(t, err)
 	require.NoError(t, d.Settle(context.Background(), genesisTime, nil))
 	require.NotEmpty(t, d.Rejects)
@@ -70,7 +74,7 @@ func node(t *testing.T, engine, dumps string) (*app.App, state.Store) {
 	a, err := app.New(st)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = a.Close() })
-	a.SetGenesisLoader(NodeLoader(context.Background(), dumps, nil))
+	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
 	return a, st
 }
 
@@ -92,16 +96,16 @@ func TestPathAHomesAgreeOnBothEngines(t *testing.T) {
 			// Every canonical row is a parcel equal to its mapping, and
 			// its history names the row.
 			for _, i := range []int{0, len(d.Rows) / 2, len(d.Rows) - 1} {
-				f, err := Fields(d.Rows[i])
+				f, err := legacy.Fields(d.Rows[i])
 				require.NoError(t, err)
 				r := a.Query("land/parcel/"+f[0], 0, true)
 				require.NoError(t, r.Err)
-				want, err := Expected(Parcels, d.Rows[i], Origin{Signer: importer, ChainID: "import-chain", Height: app.ImportHeight, Time: genesisTime})
+				want, err := legacy.Expected(legacy.Parcels, d.Rows[i], legacy.Origin{Signer: importer, ChainID: "import-chain", Height: app.ImportHeight, Time: genesisTime})
 				require.NoError(t, err)
 				require.Equal(t, string(want.Value), string(r.Value))
-				require.NoError(t, Match("parcels", d.Rows[i], importer.String(), r.Value))
-				require.ErrorContains(t, Match("parcels", d.Rows[i], admin.String(), r.Value), "differs from the row's mapping")
-				require.Error(t, Match("parcels", d.Rows[(i+1)%len(d.Rows)], importer.String(), r.Value))
+				require.NoError(t, legacy.Match("parcels", d.Rows[i], importer.String(), r.Value))
+				require.ErrorContains(t, legacy.Match("parcels", d.Rows[i], admin.String(), r.Value), "differs from the row's mapping")
+				require.Error(t, legacy.Match("parcels", d.Rows[(i+1)%len(d.Rows)], importer.String(), r.Value))
 				var p land.Parcel
 				require.NoError(t, json.Unmarshal(r.Value, &p))
 				require.Equal(t, importer, p.RegisteredBy)
@@ -173,17 +177,17 @@ func TestPathAPersonsBesideParcels(t *testing.T) {
 	dumps := t.TempDir()
 	parcels := writeDump(t, dumps, 120)
 	var civil bytes.Buffer
-	require.NoError(t, Generate(&civil, Persons, FormatCSV, GenConfig{Rows: 80, Seed: 8}))
+	require.NoError(t, legacy.Generate(&civil, legacy.Persons, legacy.FormatCSV, legacy.GenConfig{Rows: 80, Seed: 8}))
 	f, err := os.Create(filepath.Join(dumps, "persons.csv"))
 	require.NoError(t, err)
 	var salts bytes.Buffer
-	_, rejects, err := Commit(context.Background(), &civil, f, &salts, mrand.NewChaCha8([32]byte{1}))
+	_, rejects, err := legacy.Commit(context.Background(), &civil, f, &salts, mrand.NewChaCha8([32]byte{1}))
 	require.NoError(t, err)
 	require.Empty(t, rejects)
 	require.NoError(t, f.Close())
 	b, err := os.ReadFile(filepath.Join(dumps, "persons.csv"))
 	require.NoError(t, err)
-	persons, err := Canonicalise(context.Background(), bytes.NewReader(b), Persons, FormatCSV, nil)
+	persons, err := legacy.Canonicalise(context.Background(), bytes.NewReader(b), legacy.Persons, legacy.FormatCSV, nil)
 	require.NoError(t, err)
 	require.NoError(t, persons.Settle(context.Background(), genesisTime, nil))
 	require.Len(t, persons.Rows, 80)
@@ -198,10 +202,10 @@ func TestPathAPersonsBesideParcels(t *testing.T) {
 		r := a.Query("identity/person/BY-P-00000007", 0, false)
 		require.NoError(t, r.Err)
 		require.Contains(t, string(r.Value), `"attribute":"given_name"`)
-		for _, name := range givenNames {
+		for _, name := range legacy.GivenNames {
 			require.NotContains(t, string(r.Value), name)
 		}
-		want, err := Expected(Persons, persons.Rows[7], Origin{Signer: importer, Height: app.ImportHeight, Time: genesisTime})
+		want, err := legacy.Expected(legacy.Persons, persons.Rows[7], legacy.Origin{Signer: importer, Height: app.ImportHeight, Time: genesisTime})
 		require.NoError(t, err)
 		require.Equal(t, string(want.Value), string(r.Value))
 	}
@@ -227,7 +231,7 @@ func TestPathARestartsInTheCrashWindow(t *testing.T) {
 			require.NoError(t, err)
 			a, err := app.New(st)
 			require.NoError(t, err)
-			a.SetGenesisLoader(NodeLoader(context.Background(), dumps, nil))
+			a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
 			return a, st
 		}
 		a, st := open()
