@@ -9,6 +9,7 @@ import (
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/migration"
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/app/vehicle"
@@ -29,6 +30,7 @@ var Modules = []*core.Module{
 	notary.Module,
 	gov.Module,
 	sharing.Module,
+	migration.Module,
 }
 
 // msgTypes maps every message type string to its constructor.

@@ -14,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app"
-	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/state"
 	"github.com/govchain/govchain/state/store"
 )
