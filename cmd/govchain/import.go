@@ -44,7 +44,7 @@ func importDir(home string) string { return filepath.Join(home, "import") }
 func (c *cli) importCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Move a legacy registry's dump onto a new chain (path A)",
+		Short: "Move a legacy registry's dump onto a new chain (path A) or a running one (path B)",
 		Long: `A legacy dump (one CSV or JSON Lines file per registry, docs/import.md)
 becomes part of a new chain's initial state. The genesis names the dump by
 its SHA-256 and the Merkle root of its canonical rows; every validator keeps
@@ -57,10 +57,11 @@ chain starts. A node whose copy differs, or that has none, does not start.
   govchain import genesis parcels parcels.csv --signer ADDR --agency-id justice
   govchain import prove parcels parcels.csv --id BY-01-00000000
   govchain import certify parcels parcels.csv --id BY-01-00000000 --out migration.json
-  govchain import verify migration.json --trust genesis.json`,
+  govchain import verify migration.json --trust genesis.json
+  govchain import send parcels parcels.csv --from importer --node URL`,
 	}
 	cmd.AddCommand(c.importGenerateCmd(), c.importCommitCmd(), c.importPrepareCmd(), c.importGenesisCmd(), c.importProveCmd(),
-		c.importCertifyCmd(), c.importVerifyCmd())
+		c.importCertifyCmd(), c.importVerifyCmd(), c.importSendCmd())
 	return cmd
 }
 

@@ -11,7 +11,7 @@ import (
 // progress reports a long step on w: on a terminal one line rewritten in
 // place (rows, rows per second, rows set aside, ETA when the size is
 // known) and the totals at the end; otherwise a plain line every
-// plainEvery rows and, after any, the totals.
+// every rows (plainEvery unless the step sets it) and, after any, the totals.
 type progress struct {
 	w       io.Writer
 	label   string
@@ -23,6 +23,7 @@ type progress struct {
 	rows    int
 	rejects int
 	nextLog int
+	every   int // rows between two plain lines
 }
 
 // plainEvery is how many rows pass between two plain progress lines.
@@ -39,7 +40,7 @@ func isTerminal(w io.Writer) bool {
 
 func newProgress(w io.Writer, label string, size int64) *progress {
 	now := time.Now()
-	return &progress{w: w, label: label, tty: isTerminal(w), start: now, last: now, size: size, nextLog: plainEvery}
+	return &progress{w: w, label: label, tty: isTerminal(w), start: now, last: now, size: size, nextLog: plainEvery, every: plainEvery}
 }
 
 func (p *progress) rate() float64 {
@@ -70,7 +71,7 @@ func (p *progress) update(rows, rejects int, read int64) {
 		return
 	}
 	if rows >= p.nextLog {
-		p.nextLog = rows + plainEvery
+		p.nextLog = rows + p.every
 		fmt.Fprintf(p.w, "%s: %d rows, %.0f rows/s, %d set aside\n", p.label, rows, p.rate(), rejects)
 	}
 }
@@ -81,7 +82,7 @@ func (p *progress) done() {
 	switch {
 	case p.tty:
 		fmt.Fprint(p.w, "\r\033[K")
-	case p.nextLog == plainEvery:
+	case p.nextLog == p.every:
 		return
 	}
 	fmt.Fprintf(p.w, "%s: %d rows in %s, %.0f rows/s, %d set aside\n", p.label, p.rows,
