@@ -103,8 +103,12 @@ func TestImportSendResumesAfterTheImporterIsKilled(t *testing.T) {
 
 // prepareFile canonicalises and settles the dump at path as import send
 // does against n (at its genesis time).
-func prepareFile(path string, n *devnode.Node) (*legacy.Dump, error) {
-	g, err := n.Client.RPC().Genesis(context.Background())
+func prepareFile(path string, n *devnode.Node) (*legacy.Dump, error) { return prepareAt(path, n.Client) }
+
+// prepareAt prepares the parcels dump at path at the genesis time of cl's
+// node.
+func prepareAt(path string, cl *client.Client) (*legacy.Dump, error) {
+	g, err := cl.RPC().Genesis(context.Background())
 	if err != nil {
 		return nil, err
 	}
@@ -127,4 +131,49 @@ func checkpointOf(ctx context.Context, cl *client.Client, root []byte) (*migrati
 		return nil, err
 	}
 	return &cp, json.Unmarshal(r.Value, &cp)
+}
+
+// TestImportSendStopsCleanlyOnCtrlC: a run whose context ends (Ctrl-C)
+// stops after the batch in flight with one line naming the row it stopped
+// at; the same command then finishes; a bad --batch is refused in one line.
+func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
+	n := startDevNodeWith(t, "import-send-2", nil)
+	_, stderr, code := n.cli("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer")
+	require.Equal(t, 0, code, stderr)
+	dump := filepath.Join(t.TempDir(), "parcels.csv")
+	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "200", "--out", dump)
+	require.Equal(t, 0, code)
+
+	_, stderr, code = n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "6")
+	requireOneLineError(t, stderr, code, "--batch: 6 is not a power of two")
+
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, stderr, code = govchainCtx(ctx, t, "import", "send", "parcels", dump, "--from", "registrar", "--batch", "16",
+			"--home", n.home, "--node", n.url)
+	}()
+	d, err := prepareAt(dump, cl)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		cp, err := checkpointOf(context.Background(), cl, d.Root())
+		return err == nil && cp.Next >= 32
+	}, time.Minute, 50*time.Millisecond)
+	stop()
+	<-done
+	requireOneLineError(t, stderr, code, "the same command resumes")
+	require.Regexp(t, `stopped at row \d+ of 200`, stderr)
+
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "16", "-o", "json")
+	require.Equal(t, 0, code, stderr)
+	var s sent
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, uint64(200), s.Imported)
+	require.Equal(t, uint64(0), s.Refused)
+	require.Equal(t, uint64(13), s.Batches)
+	require.Less(t, s.SentNow, 13)
 }
