@@ -103,7 +103,9 @@ func TestImportSendResumesAfterTheImporterIsKilled(t *testing.T) {
 
 // prepareFile canonicalises and settles the dump at path as import send
 // does against n (at its genesis time).
-func prepareFile(path string, n *devnode.Node) (*legacy.Dump, error) { return prepareAt(path, n.Client) }
+func prepareFile(path string, n *devnode.Node) (*legacy.Dump, error) {
+	return prepareAt(path, n.Client)
+}
 
 // prepareAt prepares the parcels dump at path at the genesis time of cl's
 // node.
