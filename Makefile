@@ -27,7 +27,7 @@ FUZZTIME     ?=
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build web-wasm test-deps chromium run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build web-wasm test-deps chromium run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e bench-import e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -145,6 +145,12 @@ bench-app:
 bench-sharing:
 	$(GO) test -run '^$$' -bench '^Benchmark(Seal|Open)$$' -benchtime 3s ./seal/
 	$(GO) test -run '^$$' -bench '^BenchmarkDataServiceDelivery$$' -benchtime 400x -timeout 20m ./datasvc/
+
+# Path A of docs/import.md: a parcels dump of 7,400,000 rows
+# (GOVCHAIN_BENCH_IMPORT_PARCELS makes it smaller) into a fresh state on
+# each engine; rows per second, peak resident memory, the state on disk.
+bench-import:
+	$(GO) test -run '^$$' -bench '^BenchmarkPathA$$' -benchtime 1x -timeout 120m ./legacy/
 
 # End-to-end throughput and latency of a 4-validator network on this
 # machine, govchain beside CometBFT's kvstore on the same setup, at rising

@@ -10,6 +10,7 @@ import (
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/migration"
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/app/sharing"
 	"github.com/govchain/govchain/app/spending"
@@ -33,6 +34,7 @@ var Modules = []*core.Module{
 	sharing.Module,
 	auction.Module,
 	spending.Module,
+	migration.Module,
 }
 
 // msgTypes maps every message type string to its constructor.

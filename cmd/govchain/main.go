@@ -87,6 +87,7 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.signerCmd(),
 		c.backupCmd(),
 		c.restoreCmd(),
+		c.importCmd(),
 	)
 	strict(root)
 	return root

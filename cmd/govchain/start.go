@@ -26,6 +26,7 @@ import (
 	"github.com/govchain/govchain/abci"
 	"github.com/govchain/govchain/abci/metrics"
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state/store"
 )
@@ -176,6 +177,8 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = st.Close()
 		return err
 	}
+	importLog := logger.With("module", "import")
+	a.SetGenesisLoader(legacy.NodeLoader(cmd.Context(), importDir(home), func(msg string) { importLog.Info(msg) }))
 	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), st, appCfg.Snapshot,
 		snapshot.Options{Logger: logger.With("module", "snapshot")})
 	if err != nil {
