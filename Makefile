@@ -27,7 +27,7 @@ FUZZTIME     ?=
 FUZZTIME_LONG ?= 5m
 
 
-.PHONY: all build web-wasm test-deps chromium run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e e2e testnet testnet-stop testnet-clean clean
+.PHONY: all build web-wasm test-deps chromium run test lint vet fmt-check staticcheck unit docs fuzz-short fuzz bench bench-state bench-proofs bench-app bench-sharing bench-e2e bench-import e2e testnet testnet-stop testnet-clean clean
 
 all: build
 
@@ -146,6 +146,12 @@ bench-sharing:
 	$(GO) test -run '^$$' -bench '^Benchmark(Seal|Open)$$' -benchtime 3s ./seal/
 	$(GO) test -run '^$$' -bench '^BenchmarkDataServiceDelivery$$' -benchtime 400x -timeout 20m ./datasvc/
 
+# Path A of docs/import.md: a parcels dump of 7,400,000 rows
+# (GOVCHAIN_BENCH_IMPORT_PARCELS makes it smaller) into a fresh state on
+# each engine; rows per second, peak resident memory, the state on disk.
+bench-import:
+	$(GO) test -run '^$$' -bench '^BenchmarkPathA$$' -benchtime 1x -timeout 120m ./legacy/
+
 # End-to-end throughput and latency of a 4-validator network on this
 # machine, govchain beside CometBFT's kvstore on the same setup, at rising
 # concurrency (testnet/bench_e2e_test.go; about 8 minutes). Run it alone:
@@ -155,11 +161,13 @@ bench-e2e:
 
 # The end-to-end tests alone, verbose: the land sale and kill -9 under load
 # against the real binary (testnet/), the fault scenarios in their long
-# versions (GOVCHAIN_E2E_FULL=1; `make test` runs the short ones), and the
-# in-process CLI test.
+# versions (GOVCHAIN_E2E_FULL=1; `make test` runs the short ones), the
+# in-process CLI test, and every single-byte mutation of the verifier's
+# certificates (about a million; `make test` runs a fifth of them).
 e2e:
 	GOVCHAIN_E2E_FULL=1 $(GO) test -count=1 -timeout 60m -v ./testnet/
 	$(GO) test -count=1 -run 'TestEndToEnd' -v ./cmd/govchain/
+	GOVCHAIN_E2E_FULL=1 $(GO) test -count=1 -run 'TestEverySingleByteMutation' -v ./verify/
 
 # A 4-ministry network plus one full node on 127.0.0.1-127.0.0.5 (RPC
 # port 26657, P2P 26656), in the background: initialised once in

@@ -3,16 +3,19 @@ package abci
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
+	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/govchain/govchain/abci/metrics"
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/upgrade"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
@@ -37,13 +40,40 @@ type Application struct {
 	snapshots *snapshot.Manager
 	// metrics observes the hooks' results; nil records nothing.
 	metrics *metrics.Metrics
+	// finalized is the height of the last block FinalizeBlock executed,
+	// for Commit's log lines (CometBFT calls the two in turn, never
+	// concurrently).
+	finalized int64
+	// halted is closed once FinalizeBlock has refused a block for an
+	// upgrade (upgrade.Stops); haltErr is why.
+	halted   chan struct{}
+	haltOnce sync.Once
+	haltErr  error
 }
 
 var _ abcitypes.Application = (*Application)(nil)
 
 // New wraps an App for CometBFT.
 func New(a *app.App, logger cmtlog.Logger, v Version) *Application {
-	return &Application{app: a, logger: logger, version: v}
+	return &Application{app: a, logger: logger, version: v, halted: make(chan struct{})}
+}
+
+// Halted is closed once FinalizeBlock has refused to execute a block
+// because of an upgrade (a scheduled upgrade this binary does not carry,
+// a failed migration, a state upgraded beyond this binary:
+// upgrade.Stops); HaltErr then says why. Consensus cannot go on with
+// this binary: the operator must stop the node and start the binary the
+// reason names.
+func (s *Application) Halted() <-chan struct{} { return s.halted }
+
+// HaltErr is the reason Halted was closed (nil before).
+func (s *Application) HaltErr() error {
+	select {
+	case <-s.halted:
+		return s.haltErr
+	default:
+		return nil
+	}
 }
 
 // SetMetrics makes the Application record its hooks' results and
@@ -121,6 +151,13 @@ func (s *Application) CheckTx(_ context.Context, req *abcitypes.RequestCheckTx) 
 	}
 	code := Code(res.Err)
 	s.metrics.CheckTx(recheck, code, time.Since(start))
+	if code != CodeOK {
+		msg := "refused transaction"
+		if recheck {
+			msg = "dropped transaction on recheck"
+		}
+		s.logger.Debug(msg, "tx_hash", txHash(req.Tx), "code", code, "type", res.Type, "reason", res.Err)
+	}
 	return &abcitypes.ResponseCheckTx{Code: code, Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
 }
 
@@ -148,9 +185,17 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)
+		if upgrade.Stops(err) {
+			s.haltOnce.Do(func() {
+				s.haltErr = err
+				close(s.halted)
+			})
+		}
 		return nil, err
 	}
+	s.finalized = req.Height
 	out := make([]*abcitypes.ExecTxResult, len(block.Txs))
+	failed := 0
 	for i, r := range block.Txs {
 		out[i] = &abcitypes.ExecTxResult{
 			Code:      Code(r.Err),
@@ -158,7 +203,15 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 			Codespace: codespace(r.Err),
 			Events:    events(r.Events),
 		}
+		if r.Err != nil {
+			failed++
+			s.logger.Info("transaction failed in its block", "height", req.Height, "index", i, "tx_hash", txHash(req.Txs[i]),
+				"code", out[i].Code, "type", r.Type, "reason", r.Err)
+		} else {
+			s.logger.Debug("transaction executed", "height", req.Height, "index", i, "tx_hash", txHash(req.Txs[i]), "type", r.Type)
+		}
 	}
+	s.logger.Info("executed block", "height", req.Height, "txs", len(block.Txs), "failed", failed, "app_hash", fmt.Sprintf("%X", block.AppHash))
 	var updates []abcitypes.ValidatorUpdate
 	for _, v := range block.ValidatorUpdates {
 		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))
@@ -171,6 +224,10 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 		s.metrics.Block(observed, time.Since(start))
 	}
 	for _, ev := range block.Events {
+		if ev.Type == "upgrade" {
+			s.logger.Info("upgrade ran: its migration is in this block's state", "height", req.Height, "attrs", ev.Attrs)
+			continue
+		}
 		s.logger.Error("evidence of validator misbehaviour committed", "height", req.Height, "event", ev.Type, "attrs", ev.Attrs)
 	}
 	return &abcitypes.ResponseFinalizeBlock{TxResults: out, Events: events(block.Events), ValidatorUpdates: updates, AppHash: block.AppHash}, nil
@@ -203,10 +260,11 @@ func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*ab
 	start := time.Now()
 	version, err := s.app.Commit()
 	if err != nil {
-		s.logger.Error("cannot commit; stopping", "err", err)
+		s.logger.Error("cannot commit; stopping", "height", s.finalized, "err", err)
 		return nil, err
 	}
 	s.faultCommit("after-write")
+	s.logger.Info("committed", "height", version)
 	s.metrics.Commit(version, time.Since(start))
 	s.afterCommit(version)
 	s.faultCommit("before-return")
@@ -241,6 +299,10 @@ func (s *Application) Query(_ context.Context, req *abcitypes.RequestQuery) (*ab
 	}
 	return resp, nil
 }
+
+// txHash is a transaction's hash as CometBFT's RPC and block explorers
+// print it: the SHA-256 of its bytes in upper-case hex.
+func txHash(tx []byte) string { return fmt.Sprintf("%X", cmttypes.Tx(tx).Hash()) }
 
 func codespace(err error) string {
 	if err == nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/upgrade"
 	"github.com/govchain/govchain/state"
 )
 
@@ -43,13 +44,30 @@ type App struct {
 
 	// txs remembers the transactions that passed ValidateTx (sigcache.go).
 	txs *txCache
+	// upgrades are the upgrades this binary carries (package upgrade).
+	upgrades upgrade.Registry
+	// loader reads the legacy dumps a genesis names (genesis_import.go).
+	loader GenesisLoader
 }
 
-// New returns an App over an opened store. If the store holds committed
-// state, the chain information is read from it.
+// New returns an App over an opened store that carries the upgrades this
+// binary was built with (upgrade.Carried). If the store holds committed
+// state, the chain information is read from it, and a state that records
+// an upgrade the binary does not carry is refused (upgrade.ErrBinaryTooOld).
 func New(store state.Store) (*App, error) {
-	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize)}
+	return NewWithUpgrades(store, upgrade.Carried())
+}
+
+// NewWithUpgrades is New with the registry of upgrades given.
+func NewWithUpgrades(store state.Store, reg upgrade.Registry) (*App, error) {
+	if err := reg.Validate(); err != nil {
+		return nil, err
+	}
+	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize), upgrades: reg}
 	if store.Version() > 0 {
+		if err := upgrade.CheckState(store, reg); err != nil {
+			return nil, err
+		}
 		if err := a.Reload(); err != nil {
 			return nil, err
 		}
@@ -58,7 +76,15 @@ func New(store state.Store) (*App, error) {
 }
 
 // Info returns the last committed height (= state version) and app hash.
+// A state that is only an imported genesis state, with no block after it
+// (see initImported), reports height 0 and no hash: CometBFT then sends
+// InitChain, which finds the import and returns its hash. So a node that
+// stopped after committing the import and before CometBFT saved that hash
+// starts again.
 func (a *App) Info() (height int64, appHash []byte) {
+	if a.awaitsFirstBlock() {
+		return 0, nil
+	}
 	return a.store.Version(), a.store.LastHash()
 }
 
@@ -67,19 +93,29 @@ func (a *App) ChainID() string { return a.info.ChainID }
 
 // InitChain writes the genesis state and returns the app hash it leads to
 // and the validator set the agencies define. The state is committed with the
-// first block.
+// first block; a genesis that names legacy dumps is committed at once, as
+// version 1 (see initImported). On a store that holds only that imported
+// state, InitChain checks that it was made from the same genesis and
+// returns its hash without importing again (see reuseImported).
 func (a *App) InitChain(chainID string, genesisTime time.Time, initialHeight int64, appState []byte) ([]byte, []core.Validator, error) {
 	a.blockMu.Lock()
 	defer a.blockMu.Unlock()
-	if a.store.Version() != 0 {
+	imported := a.awaitsFirstBlock()
+	if a.store.Version() != 0 && !imported {
 		return nil, nil, fmt.Errorf("app: InitChain on a store at version %d", a.store.Version())
-	}
-	if initialHeight > 1 {
-		return nil, nil, fmt.Errorf("app: initial_height %d is not supported; the state version must equal the block height", initialHeight)
 	}
 	g, err := ParseGenesis(appState)
 	if err != nil {
 		return nil, nil, err
+	}
+	if imported {
+		return a.reuseImported(g, chainID, genesisTime.UTC(), initialHeight)
+	}
+	if len(g.Import) > 0 {
+		return a.initImported(g, chainID, genesisTime.UTC(), initialHeight)
+	}
+	if initialHeight > 1 {
+		return nil, nil, fmt.Errorf("app: initial_height %d is not supported; the state version must equal the block height", initialHeight)
 	}
 	if err := a.store.Rollback(); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
@@ -88,13 +124,18 @@ func (a *App) InitChain(chainID string, genesisTime time.Time, initialHeight int
 		return nil, nil, fmt.Errorf("%w: write genesis: %v", ErrStorage, err)
 	}
 	a.info = ChainInfo{ChainID: chainID, Params: g.Params}
+	return a.store.WorkingHash(), g.validators(), nil
+}
+
+// validators is the validator set the agencies define.
+func (g *Genesis) validators() []core.Validator {
 	vals := make([]core.Validator, 0, len(g.Agencies))
 	for _, ag := range g.Agencies {
 		if ag.HasValidator() {
 			vals = append(vals, ag.Validator)
 		}
 	}
-	return a.store.WorkingHash(), vals, nil
+	return vals
 }
 
 // TxResult is the outcome of one transaction. Err is nil on success; its

@@ -12,6 +12,7 @@ import (
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
+	"github.com/govchain/govchain/app/upgrade"
 	"github.com/govchain/govchain/state"
 )
 
@@ -23,17 +24,21 @@ type BlockResult struct {
 	// requested, one per key (the last request wins), sorted by key.
 	ValidatorUpdates []core.Validator
 	// Events are the block's own events, not any transaction's: one
+	// "upgrade" if the block ran an upgrade's migration, then one
 	// "gov.misbehavior" per evidence record.
 	Events []core.Event
 	// AppHash is the root of the state after the block.
 	AppHash []byte
 }
 
-// FinalizeBlock records the evidence of misbehaviour the block carries
+// FinalizeBlock runs the upgrade scheduled at this height, if any
+// (upgrade.Begin), records the evidence of misbehaviour the block carries
 // (gov.RecordMisbehavior), executes its transactions in order and returns
 // their results, the validator updates they requested and the app hash of
 // the resulting working state. An error means the node cannot go on
-// (storage failure, height out of order).
+// (storage failure, height out of order, an upgrade this binary does not
+// carry or whose migration failed); an upgrade error is returned before
+// anything of the block is written.
 func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evidence ...gov.Misbehavior) (*BlockResult, error) {
 	a.blockMu.Lock()
 	defer a.blockMu.Unlock()
@@ -49,15 +54,24 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	}
 	a.pending = true
 	fkv := &faultKV{KV: a.store}
+	out := &BlockResult{Txs: make([]TxResult, len(txs))}
+	done, err := upgrade.Begin(fkv, height, a.upgrades)
+	switch {
+	case fkv.err != nil:
+		return nil, fmt.Errorf("%w: upgrade: %v", ErrStorage, errors.Join(err, fkv.err))
+	case err != nil:
+		return nil, err
+	case done != nil:
+		out.Events = append(out.Events, upgrade.Event(done))
+	}
 	if err := core.SetJSON(fkv, BlockInfoKey(), BlockInfo{Height: height, Time: blockTime.UTC()}); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrStorage, err)
 	}
-	out := &BlockResult{Txs: make([]TxResult, len(txs))}
 	events, err := gov.RecordMisbehavior(fkv, height, evidence)
 	if err != nil || fkv.err != nil {
 		return nil, fmt.Errorf("%w: record evidence: %v", ErrStorage, errors.Join(err, fkv.err))
 	}
-	out.Events = events
+	out.Events = append(out.Events, events...)
 	var vals validatorSet
 	for i, d := range a.decodeAll(txs) {
 		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)

@@ -7,12 +7,14 @@
 // # Files
 //
 // One file per ABCI hook, as celestia-app divides the work: app.go (the
-// App value, New, Info, InitChain), check.go (ValidateTx, CheckTx and
+// App value, New, which refuses a state upgraded beyond this binary, Info,
+// InitChain), check.go (ValidateTx, CheckTx and
 // recheck against the committed state), proposal.go (PrepareProposal and
 // ProcessProposal), decode.go (a block's transactions decoded and their
-// signatures verified in batches), block.go (FinalizeBlock, each
-// transaction's execution, and the wrapper that turns a storage failure
-// into a halt), commit.go (Commit, the committed view, Close), sigcache.go
+// signatures verified in batches), block.go (FinalizeBlock: first the
+// scheduled upgrade of package upgrade, which may halt the node before
+// anything is written, then each transaction's execution, and the wrapper
+// that turns a storage failure into a halt), commit.go (Commit, the committed view, Close), sigcache.go
 // (the checked-transaction cache), tx.go (the envelope), modules.go (the
 // module list and the routing derived from it), genesis.go, query.go and
 // pathkey.go.

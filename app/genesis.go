@@ -26,6 +26,9 @@ type Genesis struct {
 	Agencies   []core.Agency     `json:"agencies"`
 	RolePolicy []core.RolePolicy `json:"role_policy"`
 	Roles      []GenesisRole     `json:"roles"`
+	// Import names the legacy dumps whose records the initial state holds
+	// (genesis_import.go); none in a genesis without it.
+	Import []ImportRef `json:"import,omitempty"`
 	// Sections holds the modules' sections by module name, as JSON. A
 	// module without an entry takes its defaults; a name that is no
 	// module with a genesis section is refused.
@@ -39,12 +42,13 @@ type genesisFields struct {
 	Agencies   []core.Agency     `json:"agencies"`
 	RolePolicy []core.RolePolicy `json:"role_policy"`
 	Roles      []GenesisRole     `json:"roles"`
+	Import     []ImportRef       `json:"import,omitempty"`
 }
 
 // MarshalJSON encodes the fixed fields, then each module's section in
 // module order (its entry in Sections, or its default).
 func (g Genesis) MarshalJSON() ([]byte, error) {
-	fixed, err := json.Marshal(genesisFields{g.Params, g.Agencies, g.RolePolicy, g.Roles})
+	fixed, err := json.Marshal(genesisFields{g.Params, g.Agencies, g.RolePolicy, g.Roles, g.Import})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +86,7 @@ func (g *Genesis) UnmarshalJSON(b []byte) error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(top)) {
 		switch k {
-		case "params", "agencies", "role_policy", "roles":
+		case "params", "agencies", "role_policy", "roles", "import":
 		default:
 			return fmt.Errorf("json: unknown field %q", k)
 		}
@@ -95,7 +99,7 @@ func (g *Genesis) UnmarshalJSON(b []byte) error {
 	if err := core.StrictUnmarshal(rest, &f); err != nil {
 		return err
 	}
-	*g = Genesis{Params: f.Params, Agencies: f.Agencies, RolePolicy: f.RolePolicy, Roles: f.Roles, Sections: sections}
+	*g = Genesis{Params: f.Params, Agencies: f.Agencies, RolePolicy: f.RolePolicy, Roles: f.Roles, Import: f.Import, Sections: sections}
 	return nil
 }
 
@@ -128,6 +132,9 @@ func (p Params) Validate() error {
 type ChainInfo struct {
 	ChainID string `json:"chain_id"`
 	Params  Params `json:"params"`
+	// Import names the legacy dumps the initial state was built from, as
+	// genesis did, so that a proof of this record proves them.
+	Import []ImportRef `json:"import,omitempty"`
 }
 
 // ChainInfoKey is the store key of the ChainInfo record.
@@ -248,7 +255,7 @@ func (g *Genesis) Validate() error {
 			return fmt.Errorf("genesis: agency %q may not grant role %q (see role_policy)", r.Agency, r.Role)
 		}
 	}
-	return nil
+	return g.validateImport()
 }
 
 func (g *Genesis) mayGrant(agencyID string, role core.Role) bool {
@@ -265,7 +272,7 @@ func (g *Genesis) mayGrant(agencyID string, role core.Role) bool {
 func (g *Genesis) write(kv state.KV, chainID string, genesisTime time.Time, height int64) error {
 	agencies := slices.Clone(g.Agencies)
 	slices.SortFunc(agencies, func(a, b core.Agency) int { return bytes.Compare([]byte(a.ID), []byte(b.ID)) })
-	info := ChainInfo{ChainID: chainID, Params: g.Params}
+	info := ChainInfo{ChainID: chainID, Params: g.Params, Import: g.Import}
 	var set core.AgencySet
 	for _, ag := range agencies {
 		set.AgencyIDs = append(set.AgencyIDs, ag.ID)

@@ -4,13 +4,16 @@ import (
 	"strings"
 
 	"github.com/govchain/govchain/app/agency"
+	"github.com/govchain/govchain/app/auction"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/app/identity"
 	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/migration"
 	"github.com/govchain/govchain/app/notary"
 	"github.com/govchain/govchain/app/sharing"
+	"github.com/govchain/govchain/app/spending"
 	"github.com/govchain/govchain/app/vehicle"
 	"github.com/govchain/govchain/state"
 )
@@ -29,6 +32,9 @@ var Modules = []*core.Module{
 	notary.Module,
 	gov.Module,
 	sharing.Module,
+	auction.Module,
+	spending.Module,
+	migration.Module,
 }
 
 // msgTypes maps every message type string to its constructor.

@@ -362,13 +362,20 @@ func fetchValidators(ctx context.Context, rpc *rpchttp.HTTP, h int64) (*cmtypes.
 	return &cmtypes.ValidatorSet{Validators: list}, nil
 }
 
-// validatorChanges returns the signed headers, from height 1 up to the
-// block before sh, at which the validator set changed, each with the next
-// set, so that a verifier trusting the genesis validators reaches the set
-// that signed sh. It reads every header's hashes (20 a request) only when
-// the set of sh differs from the set of height 1.
+// validatorChanges returns the signed headers, from the chain's initial
+// height (genesis.json's initial_height, 1 unless the chain started from
+// an imported state) up to the block before sh, at which the validator set
+// changed, each with the next set, so that a verifier trusting the genesis
+// validators reaches the set that signed sh. It reads every header's
+// hashes (20 a request) only when the set of sh differs from the set of
+// the initial height.
 func validatorChanges(ctx context.Context, rpc *rpchttp.HTTP, sh *cmtypes.SignedHeader) ([]verify.ValidatorChange, error) {
-	first, err := fetchValidators(ctx, rpc, 1)
+	g, err := rpc.Genesis(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
+	}
+	start := max(g.Genesis.InitialHeight, 1)
+	first, err := fetchValidators(ctx, rpc, start)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +383,7 @@ func validatorChanges(ctx context.Context, rpc *rpchttp.HTTP, sh *cmtypes.Signed
 	if bytes.Equal(first.Hash(), sh.ValidatorsHash) {
 		return out, nil
 	}
-	for lo := int64(1); lo < sh.Height; lo += 20 {
+	for lo := start; lo < sh.Height; lo += 20 {
 		hi := min(lo+19, sh.Height-1)
 		res, err := rpc.BlockchainInfo(ctx, lo, hi)
 		if err != nil {

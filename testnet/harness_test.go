@@ -73,6 +73,7 @@ type testnetJSON struct {
 		NodeID    string `json:"node_id"`
 		RPC       string `json:"rpc"`
 		P2P       string `json:"p2p"`
+		Metrics   string `json:"metrics"`
 	} `json:"nodes"`
 }
 
@@ -108,7 +109,8 @@ func pickAddresses(t testing.TB, n int) (firstIP string, p2pPort, rpcPort int) {
 
 // startNetwork generates a network with govchain testnet init, puts a
 // proxy on every peer link, starts every node and waits until each RPC
-// answers and the chain has made a block.
+// answers, the chain has made a block and every node it started is ready
+// on /readyz.
 func startNetwork(t *testing.T, cfg netConfig) *network {
 	t.Helper()
 	if cfg.timeoutCommit == 0 {
@@ -135,7 +137,7 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 	nw := &network{t: t, dir: dir, chainID: spec.ChainID, keys: client.NewKeyring(filepath.Join(dir, spec.Keyring))}
 	for i, s := range spec.Nodes {
 		nw.nodes = append(nw.nodes, &node{tb: t, idx: i, name: s.Name, home: filepath.Join(dir, s.Home),
-			rpc: s.RPC, nodeID: s.NodeID, validator: s.Validator, agency: s.Agency,
+			rpc: s.RPC, metrics: s.Metrics, nodeID: s.NodeID, validator: s.Validator, agency: s.Agency,
 			p2pAddr: s.P2P[strings.IndexByte(s.P2P, '@')+1:]})
 	}
 	// Proxies, then each node's persistent peers through them.
@@ -165,6 +167,7 @@ func startNetwork(t *testing.T, cfg netConfig) *network {
 		}
 	}
 	nw.waitHeight(1, 60*time.Second)
+	nw.waitReady(60 * time.Second)
 	return nw
 }
 
@@ -231,22 +234,44 @@ func (nw *network) waitHeight(h int64, timeout time.Duration) {
 }
 
 // waitTip waits until nd has caught up with the highest height the other
-// running nodes had when waitTip was called and has left block sync for
-// consensus (before that its RPC refuses transactions), and returns how
-// long it took.
+// running nodes had when waitTip was called and says it is ready on
+// /readyz (out of block sync, a recent last block, its app hash that of
+// the peers), and returns how long it took. A node without a metrics
+// address is judged by its RPC status instead (caught up, out of block
+// sync). On timeout the failure quotes the node's last readiness reasons.
 func (nw *network) waitTip(nd *node, timeout time.Duration) time.Duration {
 	nw.t.Helper()
 	start := time.Now()
 	tip := nw.maxHeight()
 	for {
-		h, catchingUp, err := rpcSyncInfo(nd.rpc)
-		if err == nil && h >= tip && !catchingUp {
+		h, why := nd.readyAt(tip)
+		if why == "" {
 			return time.Since(start)
 		}
 		if time.Since(start) > timeout {
-			nw.t.Fatalf("%s did not reach the tip %d within %s (at %d, catching up %v, %v); log:\n%s", nd.name, tip, timeout, h, catchingUp, err, nd.Tail())
+			nw.t.Fatalf("%s did not reach the tip %d ready within %s (at %d: %s); log:\n%s", nd.name, tip, timeout, h, why, nd.Tail())
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitReady waits until every running node says it is ready on /readyz
+// (or, without a metrics address, is out of block sync), failing with the
+// reasons of the first that is not.
+func (nw *network) waitReady(timeout time.Duration) {
+	nw.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for _, nd := range nw.running() {
+		for {
+			h, why := nd.readyAt(0)
+			if why == "" {
+				break
+			}
+			if time.Now().After(deadline) {
+				nw.t.Fatalf("%s is not ready after %s (at %d: %s); log:\n%s", nd.name, timeout, h, why, nd.Tail())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,11 +98,14 @@ func freePort(t testing.TB) int {
 // it, and it starts them through startProcess (process_test.go), so that
 // none outlives the test binary.
 type node struct {
-	tb        testing.TB
-	idx       int // the node's index in its network
-	name      string
-	home      string
-	rpc       string // http://host:port
+	tb   testing.TB
+	idx  int // the node's index in its network
+	name string
+	home string
+	rpc  string // http://host:port
+	// metrics is the base URL of the node's /metrics, /healthz and
+	// /readyz (empty: none).
+	metrics   string
 	nodeID    string
 	p2pAddr   string // the node's real P2P listener, host:port
 	validator bool
@@ -481,6 +485,66 @@ func rpcSyncInfo(rpc string) (int64, bool, error) {
 		return 0, false, err
 	}
 	return st.SyncInfo.LatestBlockHeight, st.SyncInfo.CatchingUp, nil
+}
+
+// readyReport is the part of /readyz's answer (cmd/govchain's
+// ReadyReport) the harness reads.
+type readyReport struct {
+	Ready   bool     `json:"ready"`
+	Reasons []string `json:"reasons"`
+	Height  int64    `json:"height"`
+	Syncing bool     `json:"syncing"`
+	AppHash string   `json:"app_hash"`
+}
+
+// Ready asks the node's /readyz, waiting at most 3 s (its peers' app
+// hashes are fetched within the request).
+func (nd *node) Ready() (readyReport, error) {
+	var rep readyReport
+	if nd.metrics == "" {
+		return rep, fmt.Errorf("%s serves no /readyz", nd.name)
+	}
+	cl := http.Client{Timeout: 3 * time.Second}
+	resp, err := cl.Get(nd.metrics + "/readyz")
+	if err != nil {
+		return rep, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		return rep, fmt.Errorf("/readyz (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if rep.Ready != (resp.StatusCode == http.StatusOK) {
+		return rep, fmt.Errorf("/readyz says ready=%v with HTTP %d", rep.Ready, resp.StatusCode)
+	}
+	return rep, nil
+}
+
+// readyAt returns the node's height and "" if it is ready at height tip
+// or above, else why not: /readyz's reasons, the error of asking it, or,
+// for a node without a metrics address, what its RPC status says.
+func (nd *node) readyAt(tip int64) (int64, string) {
+	if nd.metrics == "" {
+		h, catchingUp, err := rpcSyncInfo(nd.rpc)
+		switch {
+		case err != nil:
+			return h, "RPC status: " + err.Error()
+		case catchingUp:
+			return h, "catching up (RPC status)"
+		case h < tip:
+			return h, fmt.Sprintf("below the tip %d", tip)
+		}
+		return h, ""
+	}
+	rep, err := nd.Ready()
+	switch {
+	case err != nil:
+		return rep.Height, "/readyz: " + err.Error()
+	case !rep.Ready:
+		return rep.Height, "not ready: " + strings.Join(rep.Reasons, "; ")
+	case rep.Height < tip:
+		return rep.Height, fmt.Sprintf("ready but below the tip %d", tip)
+	}
+	return rep.Height, ""
 }
 
 // cli runs the binary against this node and returns stdout, stderr and the

@@ -14,7 +14,10 @@ type Role string
 // The roles of the registries. Which agency may grant which role is set in
 // genesis.
 const (
-	RoleLandRegistrar     Role = "land_registrar"
+	RoleLandRegistrar Role = "land_registrar"
+	// RoleImporter posts a legacy dump's rows in batches onto a running
+	// chain (module migration); it also needs the registry's own role.
+	RoleImporter          Role = "importer"
 	RoleNotary            Role = "notary"
 	RoleBank              Role = "bank"
 	RoleAuditor           Role = "auditor"
@@ -41,7 +44,7 @@ const (
 // Roles lists every role in sorted order.
 var Roles = []Role{
 	RoleAuditor, RoleBank, RoleBusiness, RoleCivilRegistrar, RoleCourt,
-	RoleCredentialIssuer, RoleDataOfficer, RoleDataService, RoleInspectionStation,
+	RoleCredentialIssuer, RoleDataOfficer, RoleDataService, RoleImporter, RoleInspectionStation,
 	RoleInsurer, RoleLandRegistrar, RoleNotary, RoleOmbudsman, RoleTaxAuthority,
 	RoleVehicleRegistrar, RoleWorkshop,
 }

@@ -41,8 +41,9 @@ func findAgency(ags []core.Agency, id string) (core.Agency, bool) {
 
 // check verifies that change c is allowed in state r and returns the
 // validator updates it makes (nil if it leaves the validator set alone).
-// It writes nothing. It runs at submission and again at execution.
-func check(r state.Reader, c Change) ([]core.Validator, error) {
+// It writes nothing. It runs at submission and again at execution, in the
+// block at height.
+func check(r state.Reader, c Change, height int64) ([]core.Validator, error) {
 	ags, err := memberAgencies(r)
 	if err != nil {
 		return nil, err
@@ -122,6 +123,8 @@ func check(r state.Reader, c Change) ([]core.Validator, error) {
 		return nil, nil
 	case KindSetPurpose:
 		return nil, c.SetPurpose.Check(r)
+	case KindScheduleUpgrade, KindCancelUpgrade:
+		return nil, checkUpgrade(r, c, height)
 	default:
 		return nil, fields.Invalidf("change must set exactly one kind")
 	}
@@ -163,8 +166,9 @@ func checkValidatorSet(ags []core.Agency) error {
 	return nil
 }
 
-// apply writes change c, which check has just allowed, to kv at height.
-func apply(kv state.KV, c Change, height int64) error {
+// apply writes change c of proposal proposalID, which check has just
+// allowed, to kv at height.
+func apply(kv state.KV, c Change, proposalID uint64, height int64) error {
 	switch c.Kind() {
 	case KindAddAgency:
 		ag := *c.AddAgency
@@ -239,6 +243,8 @@ func apply(kv state.KV, c Change, height int64) error {
 		return putRolePolicy(kv, core.RolePolicy{Role: s.Role, Agencies: slices.Clone(s.Agencies)})
 	case KindSetPurpose:
 		return c.SetPurpose.Apply(kv, height)
+	case KindScheduleUpgrade, KindCancelUpgrade:
+		return applyUpgrade(kv, c, proposalID, height)
 	}
 	return fmt.Errorf("gov: cannot apply a change of kind %q", c.Kind())
 }

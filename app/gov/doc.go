@@ -6,9 +6,10 @@
 // Changes (one per proposal): add an agency (its id, name, admins and
 // optionally a validator), remove an agency, set an agency's validator
 // power (optionally with a new consensus key), set which agencies may
-// grant a role, and add, change or retire a purpose data may be shared
+// grant a role, add, change or retire a purpose data may be shared
 // for (set_purpose, checked and applied by the sharing package, which gov
-// imports and which never imports gov). Validator changes are handed to CometBFT through
+// imports and which never imports gov), and schedule or cancel a software
+// upgrade (schedule_upgrade, cancel_upgrade: upgrade.go). Validator changes are handed to CometBFT through
 // ctx.UpdateValidator and take effect from the block after next.
 //
 // Usage protocol:
@@ -32,6 +33,16 @@
 //     with gov/close_proposal, which marks it "expired". There is no end
 //     blocker: an open proposal past its deadline stays "open" in state until
 //     it is closed, and a verifier reads voting_ends_at from the record.
+//
+// Upgrades: a passed schedule_upgrade stores the one UpgradePlan (name,
+// height, the approved binary's SHA-256, notes; queries upgrade); at most
+// one is scheduled at a time, its height must be above the executing
+// block's (checked at submission and at execution), and a name already
+// done is refused. cancel_upgrade deletes the plan of that name. What
+// happens at the height is package upgrade's: it reads the plan with
+// GetUpgradePlan and, once the migration ran, records it with
+// CompleteUpgrade (an UpgradeDone per name, kept for good; queries
+// upgrade/{name}).
 //
 // Evidence: the evidence of validator misbehaviour (double signing) that
 // CometBFT commits in a block is recorded by RecordMisbehavior, called from

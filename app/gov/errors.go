@@ -54,6 +54,20 @@ var (
 	// ErrEvidenceNotFound: no evidence record has the id, or (for the
 	// list) no evidence was ever committed.
 	ErrEvidenceNotFound = core.NewCodedError(715, core.ErrNotFound, "gov: evidence not found")
+	// ErrUpgradeScheduled: an upgrade is already scheduled; only one is at
+	// a time.
+	ErrUpgradeScheduled = core.NewCodedError(716, core.ErrConflict, "gov: an upgrade is already scheduled")
+	// ErrUpgradeHeight: the upgrade's height is not above the current
+	// block's.
+	ErrUpgradeHeight = core.NewCodedError(717, core.ErrConflict, "gov: upgrade height is not in the future")
+	// ErrUpgradeDone: an upgrade of that name already ran; names are never
+	// reused.
+	ErrUpgradeDone = core.NewCodedError(718, core.ErrConflict, "gov: upgrade already done")
+	// ErrNoUpgradePlan: no upgrade of that name is scheduled (to cancel,
+	// or for the query of the plan).
+	ErrNoUpgradePlan = core.NewCodedError(719, core.ErrNotFound, "gov: no such upgrade is scheduled")
+	// ErrUpgradeNotDone: no upgrade of that name ever ran (query).
+	ErrUpgradeNotDone = core.NewCodedError(720, core.ErrNotFound, "gov: no upgrade of that name was done")
 )
 
 // Errors lists every coded sentinel of this package, for the module's code
@@ -66,6 +80,7 @@ var Errors = []*core.Error{
 	ErrTooFewValidators, ErrPowerConcentration,
 	ErrProposalClosed, ErrVotingEnded, ErrVotingOpen, ErrAlreadyVoted,
 	ErrEvidenceNotFound,
+	ErrUpgradeScheduled, ErrUpgradeHeight, ErrUpgradeDone, ErrNoUpgradePlan, ErrUpgradeNotDone,
 }
 
 // fields words the stateless refusals of this package (core.Fields).

@@ -35,7 +35,7 @@ func (m SubmitProposal) Exec(ctx *core.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := check(ctx.KV, m.Change); err != nil {
+	if _, err := check(ctx.KV, m.Change, ctx.Height); err != nil {
 		return err
 	}
 	params, err := getParams(ctx.KV)
@@ -96,6 +96,10 @@ func changeAttrs(c Change) []string {
 		return []string{"role", string(c.SetRolePolicy.Role)}
 	case KindSetPurpose:
 		return []string{"purpose", c.SetPurpose.Code}
+	case KindScheduleUpgrade:
+		return []string{"upgrade_name", c.ScheduleUpgrade.Name, "upgrade_height", strconv.FormatInt(c.ScheduleUpgrade.Height, 10)}
+	case KindCancelUpgrade:
+		return []string{"upgrade_name", c.CancelUpgrade.Name}
 	}
 	return nil
 }
@@ -216,9 +220,9 @@ func (m CastVote) Exec(ctx *core.Context) error {
 // storage error is returned.
 func execute(ctx *core.Context, p *Proposal) error {
 	br := state.NewBranch(ctx.KV)
-	updates, err := check(br, p.Change)
+	updates, err := check(br, p.Change, ctx.Height)
 	if err == nil {
-		err = apply(br, p.Change, ctx.Height)
+		err = apply(br, p.Change, p.ID, ctx.Height)
 		if err != nil {
 			return err
 		}

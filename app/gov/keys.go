@@ -26,6 +26,10 @@ const (
 	tableEvidence byte = 0x06
 	// tableEvidenceIndex: (no parts) -> EvidenceIndex.
 	tableEvidenceIndex byte = 0x07
+	// tableUpgradePlan: (no parts) -> UpgradePlan, while one is scheduled.
+	tableUpgradePlan byte = 0x08
+	// tableUpgradeDone: upgrade name -> UpgradeDone.
+	tableUpgradeDone byte = 0x09
 )
 
 // ParamsKey is the store key of the governance parameters.
@@ -53,4 +57,13 @@ func VoteKey(id uint64, agencyID string) []byte {
 // VotesPrefix is the prefix of every vote on a proposal.
 func VotesPrefix(id uint64) []byte {
 	return state.Key(Prefix, tableVote, state.Uint64(id))
+}
+
+// UpgradePlanKey is the store key of the scheduled upgrade (absent when
+// none is).
+func UpgradePlanKey() []byte { return state.Key(Prefix, tableUpgradePlan) }
+
+// UpgradeDoneKey is the store key of the record that upgrade name ran.
+func UpgradeDoneKey(name string) []byte {
+	return state.Key(Prefix, tableUpgradeDone, []byte(name))
 }

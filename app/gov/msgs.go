@@ -115,8 +115,18 @@ func (c Change) Validate() error {
 			return fields.Invalidf("set_purpose: %v", err)
 		}
 		return nil
+	case KindScheduleUpgrade:
+		if err := c.ScheduleUpgrade.Validate(); err != nil {
+			return fields.Invalidf("schedule_upgrade: %v", err)
+		}
+		return nil
+	case KindCancelUpgrade:
+		if err := ValidUpgradeName(c.CancelUpgrade.Name); err != nil {
+			return fields.Invalidf("cancel_upgrade: %v", err)
+		}
+		return nil
 	}
-	return fields.Invalidf("change must set exactly one of add_agency, remove_agency, set_validator_power, set_role_policy, set_purpose")
+	return fields.Invalidf("change must set exactly one of add_agency, remove_agency, set_validator_power, set_role_policy, set_purpose, schedule_upgrade, cancel_upgrade")
 }
 
 // CastVote (gov/cast_vote, an admin of an agency in the proposal's

@@ -48,6 +48,15 @@ func submitWith(fn func(m *SubmitProposal)) func(core.Msg) core.Msg {
 			cp := *s
 			c.Change.SetPurpose = &cp
 		}
+		if s := c.Change.ScheduleUpgrade; s != nil {
+			cp := *s
+			cp.BinarySHA256 = slices.Clone(s.BinarySHA256)
+			c.Change.ScheduleUpgrade = &cp
+		}
+		if s := c.Change.CancelUpgrade; s != nil {
+			cp := *s
+			c.Change.CancelUpgrade = &cp
+		}
 		fn(&c)
 		return c
 	}
@@ -130,6 +139,36 @@ func TestValidateSubmitProposal(t *testing.T) {
 			{"long description", submitWith(func(m *SubmitProposal) { m.Change.SetPurpose.Description = strings.Repeat("x", 1001) })},
 			{"two kinds", submitWith(func(m *SubmitProposal) { m.Change.RemoveAgency = &RemoveAgency{AgencyID: "a"} })},
 		})
+	})
+}
+
+func TestValidateUpgradeChanges(t *testing.T) {
+	sha := core.HexBytes(strings.Repeat("\xab", 32))
+	schedule := func(name string) Change {
+		return Change{ScheduleUpgrade: &ScheduleUpgrade{Name: name, Height: 100, BinarySHA256: sha, Notes: "v2.0.0, see the release page"}}
+	}
+	for _, name := range []string{"v2", "2026-06.a_b", strings.Repeat("a", MaxUpgradeNameLen)} {
+		require.NoError(t, SubmitProposal{Summary: "s", Change: schedule(name)}.Validate(), name)
+	}
+	require.NoError(t, SubmitProposal{Summary: "s", Change: Change{ScheduleUpgrade: &ScheduleUpgrade{Name: "v2", Height: 1, BinarySHA256: sha}}}.Validate(), "no notes")
+	checkValidate(t, SubmitProposal{Summary: "s", Change: schedule("v2")}, []validateCase{
+		{"empty name", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Name = "" })},
+		{"upper case", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Name = "V2" })},
+		{"leading dash", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Name = "-v2" })},
+		{"slash", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Name = "v2/x" })},
+		{"long name", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Name = strings.Repeat("a", MaxUpgradeNameLen+1) })},
+		{"zero height", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Height = 0 })},
+		{"negative height", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Height = -5 })},
+		{"no hash", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.BinarySHA256 = nil })},
+		{"short hash", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.BinarySHA256 = sha[:31] })},
+		{"long hash", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.BinarySHA256 = append(sha, 1) })},
+		{"control char in notes", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Notes = "a\x00b" })},
+		{"long notes", submitWith(func(m *SubmitProposal) { m.Change.ScheduleUpgrade.Notes = strings.Repeat("x", MaxUpgradeNotesLen+1) })},
+		{"two kinds", submitWith(func(m *SubmitProposal) { m.Change.CancelUpgrade = &CancelUpgrade{Name: "v2"} })},
+	})
+	checkValidate(t, SubmitProposal{Summary: "s", Change: Change{CancelUpgrade: &CancelUpgrade{Name: "v2"}}}, []validateCase{
+		{"empty name", submitWith(func(m *SubmitProposal) { m.Change.CancelUpgrade.Name = "" })},
+		{"bad name", submitWith(func(m *SubmitProposal) { m.Change.CancelUpgrade.Name = "v 2" })},
 	})
 }
 

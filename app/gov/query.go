@@ -31,6 +31,10 @@ import (
 //	                        Evidence record in order; not found (with an
 //	                        absence proof) if no evidence was ever committed
 //	evidence/{id}           one Evidence record (id in decimal, from 1)
+//	upgrade                 the scheduled UpgradePlan; not found (with an
+//	                        absence proof) while none is scheduled
+//	upgrade/{name}          the UpgradeDone record of an upgrade that ran;
+//	                        not found (absence proof) if it never ran
 //
 // The agency set itself is served by the agency registry (/agency/list). A
 // missing record is a *core.NotFound with the key whose absence proves it.
@@ -43,6 +47,13 @@ func resolve(path []string) ([]byte, core.Answer, error) {
 		return IndexKey(), core.ListOf(errNoIndex, func(idx *Index) [][]byte { return core.IDKeys(ProposalKey, idx.Open) }), nil
 	case len(path) == 1 && path[0] == "evidence":
 		return EvidenceIndexKey(), evidenceList.Answer, nil
+	case len(path) == 1 && path[0] == "upgrade":
+		return UpgradePlanKey(), core.Single(core.Wrapf(ErrNoUpgradePlan, "no upgrade is scheduled")), nil
+	case len(path) == 2 && path[0] == "upgrade":
+		if err := ValidUpgradeName(path[1]); err != nil {
+			return nil, nil, core.Wrapf(ErrUnknownQuery, "upgrade: %v", err)
+		}
+		return UpgradeDoneKey(path[1]), core.Single(core.Wrapf(ErrUpgradeNotDone, "%q", path[1])), nil
 	case len(path) == 2 && path[0] == "evidence":
 		return core.SingleByID(path[1], ErrUnknownQuery, EvidenceKey, ErrEvidenceNotFound)
 	case len(path) == 2 && path[0] == "proposal":

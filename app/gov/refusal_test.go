@@ -62,6 +62,25 @@ func TestRefusals(t *testing.T) {
 	e.OK(admin("f"), CloseProposal{ProposalID: 2})
 	require.Equal(t, StatusExpired, e.proposal(2).Status)
 
+	// Upgrade plans: the height must be after the block that runs the
+	// change; one plan at a time; a done name never again; only the
+	// scheduled name can be cancelled.
+	sha := valKey("binary")
+	schedule := func(name string, h int64) Change {
+		return Change{ScheduleUpgrade: &ScheduleUpgrade{Name: name, Height: h, BinarySHA256: sha}}
+	}
+	e.Refuse(admin("a"), sub(schedule("v2", e.Height+1)), ErrUpgradeHeight)
+	e.Refuse(admin("a"), sub(Change{CancelUpgrade: &CancelUpgrade{Name: "v2"}}), ErrNoUpgradePlan)
+	require.NoError(t, core.SetJSON(e.KV, UpgradeDoneKey("v1"), UpgradeDone{Name: "v1", Height: 3, BinarySHA256: sha}))
+	e.Refuse(admin("a"), sub(schedule("v1", e.Height+50)), ErrUpgradeDone)
+	require.NoError(t, applyUpgrade(e.KV, schedule("v2", e.Height+50), 7, e.Height))
+	e.Refuse(admin("a"), sub(schedule("v3", e.Height+60)), ErrUpgradeScheduled)
+	e.Refuse(admin("a"), sub(Change{CancelUpgrade: &CancelUpgrade{Name: "v3"}}), ErrNoUpgradePlan)
+	e.OK(admin("a"), sub(Change{CancelUpgrade: &CancelUpgrade{Name: "v2"}}))
+	done, err := DoneUpgrades(e.KV)
+	require.NoError(t, err)
+	require.Equal(t, []UpgradeDone{{Name: "v1", Height: 3, BinarySHA256: sha}}, done)
+
 	// Query-only sentinels.
 	for _, q := range []struct {
 		path []string
@@ -72,6 +91,8 @@ func TestRefusals(t *testing.T) {
 		{[]string{"evidence"}, ErrEvidenceNotFound},
 		{[]string{"evidence", "1"}, ErrEvidenceNotFound},
 		{[]string{"evidence", "0"}, ErrUnknownQuery},
+		{[]string{"upgrade", "v9"}, ErrUpgradeNotDone},
+		{[]string{"upgrade", "V9"}, ErrUnknownQuery},
 	} {
 		e.RefuseQuery(boundQuery, q.path, q.err)
 	}

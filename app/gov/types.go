@@ -97,6 +97,8 @@ const (
 	KindSetValidatorPower = "set_validator_power"
 	KindSetRolePolicy     = "set_role_policy"
 	KindSetPurpose        = "set_purpose"
+	KindScheduleUpgrade   = "schedule_upgrade"
+	KindCancelUpgrade     = "cancel_upgrade"
 )
 
 // Change is what a proposal does: exactly one field is set.
@@ -114,6 +116,10 @@ type Change struct {
 	// SetPurpose adds, changes or retires a purpose data may be shared
 	// for (the sharing module's).
 	SetPurpose *SetPurpose `json:"set_purpose,omitempty"`
+	// ScheduleUpgrade schedules a software upgrade at a height.
+	ScheduleUpgrade *ScheduleUpgrade `json:"schedule_upgrade,omitempty"`
+	// CancelUpgrade cancels the scheduled upgrade of that name.
+	CancelUpgrade *CancelUpgrade `json:"cancel_upgrade,omitempty"`
 }
 
 // Kind names the change's kind ("" if none or several are set).
@@ -133,6 +139,12 @@ func (c Change) Kind() string {
 	}
 	if c.SetPurpose != nil {
 		kind, n = KindSetPurpose, n+1
+	}
+	if c.ScheduleUpgrade != nil {
+		kind, n = KindScheduleUpgrade, n+1
+	}
+	if c.CancelUpgrade != nil {
+		kind, n = KindCancelUpgrade, n+1
 	}
 	if n != 1 {
 		return ""

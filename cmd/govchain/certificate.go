@@ -138,14 +138,7 @@ validator set, insufficient or invalid signatures, wrong header, proof
 mismatch, key mismatch, malformed certificate).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			trust, err := c.trustFromFlag()
-			if err != nil {
-				return err
-			}
-			if trust == nil {
-				return fmt.Errorf("--%s is required (genesis.json or a validator-set file)", flagTrust)
-			}
-			data, err := os.ReadFile(args[0])
+			trust, data, err := c.trustAndFile(args[0])
 			if err != nil {
 				return err
 			}
@@ -158,6 +151,20 @@ mismatch, key mismatch, malformed certificate).`,
 	}
 	cmd.Flags().String(flagTrust, "", "trusted genesis.json or validator-set file")
 	return cmd
+}
+
+// trustAndFile returns the trust --trust names (required) and the bytes
+// of the file to verify.
+func (c *cli) trustAndFile(path string) (*verify.Trust, []byte, error) {
+	trust, err := c.trustFromFlag()
+	if err != nil {
+		return nil, nil, err
+	}
+	if trust == nil {
+		return nil, nil, fmt.Errorf("--%s is required (genesis.json or a validator-set file)", flagTrust)
+	}
+	data, err := os.ReadFile(path)
+	return trust, data, err
 }
 
 // provenJSON is a verified certificate as -o json prints it.

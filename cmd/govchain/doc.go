@@ -1,7 +1,9 @@
 // Command govchain is the one binary of a govchain network: it initialises
 // a node's home (init), runs a node with CometBFT embedded in-process
 // (start), keeps account keys (keys), signs and posts transactions (tx) and
-// reads records with Merkle proofs (query).
+// reads records with Merkle proofs (query). It also signs for a validator
+// from another process (signer) and backs up and restores a node's state
+// at a height (backup, restore).
 //
 // This package is wiring only: cobra commands and viper configuration
 // around the app, abci, state and client packages. It holds no business

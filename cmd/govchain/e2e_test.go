@@ -42,9 +42,19 @@ type devNode struct {
 // starts its node, returning once it answers queries.
 func startDevNode(t *testing.T, chainID string) *devNode {
 	t.Helper()
+	return startDevNodeWith(t, chainID, nil)
+}
+
+// startDevNodeWith is startDevNode with prepare (if not nil) run on the
+// home between init and start.
+func startDevNodeWith(t *testing.T, chainID string, prepare func(home string)) *devNode {
+	t.Helper()
 	home := filepath.Join(t.TempDir(), "dev")
 	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", chainID)
 	require.Equal(t, 0, code, errOut)
+	if prepare != nil {
+		prepare(home)
+	}
 	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
 	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))

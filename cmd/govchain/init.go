@@ -160,6 +160,7 @@ func (c *cli) runInit() (err error) {
 			conf.Moniker = h
 		}
 	}
+	conf.Consensus.DoubleSignCheckHeight = DefaultDoubleSignCheckHeight
 	if dev {
 		devNodeConfig(conf)
 		appCfg.Web.Enable = true

@@ -84,6 +84,10 @@ func (c *cli) rootCmd() *cobra.Command {
 		c.testnetCmd(),
 		c.datasvcCmd(),
 		c.webCmd(),
+		c.signerCmd(),
+		c.backupCmd(),
+		c.restoreCmd(),
+		c.importCmd(),
 	)
 	strict(root)
 	return root

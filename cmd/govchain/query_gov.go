@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/govchain/govchain/app/gov"
 )
 
 // Flags of gov queries.
@@ -15,7 +17,7 @@ const (
 func (c *cli) queryGovCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gov",
-		Short: "Governance: parameters, open proposals, a proposal with its votes or history, evidence of misbehaviour",
+		Short: "Governance: parameters, open proposals, a proposal with its votes or history, evidence of misbehaviour, upgrades",
 		Long: `Governance records. The agency set itself is "govchain query agency list".
 With --prove every key the answer rests on is proven (see govchain query --help).`,
 	}
@@ -64,11 +66,22 @@ With --prove every key the answer rests on is proven (see govchain query --help)
 			}
 			return fmt.Sprintf("/gov/evidence/%d", id), nil
 		})
+	upgrade := leaf("upgrade [NAME]", "The scheduled upgrade plan, or the record of upgrade NAME having run",
+		cobra.MaximumNArgs(1), func(args []string) (string, error) {
+			if len(args) == 0 {
+				return "/gov/upgrade", nil
+			}
+			if err := gov.ValidUpgradeName(args[0]); err != nil {
+				return "", fmt.Errorf("%q is not an upgrade name: %w", args[0], err)
+			}
+			return "/gov/upgrade/" + args[0], nil
+		})
 	cmd.AddCommand(
 		evidence,
 		leaf("params", "The voting period and the threshold basis (agencies or power)", cobra.NoArgs, fixedPath("/gov/params")),
 		leaf("proposals", "The open proposals (anchored on the proposal index)", cobra.NoArgs, fixedPath("/gov/proposals")),
 		proposal,
+		upgrade,
 	)
 	return cmd
 }

@@ -12,12 +12,10 @@ import (
 	"github.com/cometbft/cometbft/blocksync"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtcs "github.com/cometbft/cometbft/consensus"
-	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	mempl "github.com/cometbft/cometbft/mempool"
 	"github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 	sm "github.com/cometbft/cometbft/state"
 	"github.com/cometbft/cometbft/statesync"
@@ -28,6 +26,7 @@ import (
 	"github.com/govchain/govchain/abci"
 	"github.com/govchain/govchain/abci/metrics"
 	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state/store"
 )
@@ -40,6 +39,8 @@ const (
 	// flagMetricsLaddr overrides instrumentation.prometheus_listen_addr
 	// and turns Prometheus on.
 	flagMetricsLaddr = "metrics-laddr"
+	// flagPrivValLaddr overrides priv_validator_laddr (custody.go).
+	flagPrivValLaddr = "priv-validator-laddr"
 )
 
 func (c *cli) startCmd() *cobra.Command {
@@ -51,7 +52,9 @@ CometBFT and close the state store cleanly.
 
 Reads <home>/config/config.toml (CometBFT) and <home>/config/app.toml
 (govchain); the state is kept under <home>/data/state and state-sync
-snapshots under <home>/data/snapshots. Logs go to stdout.
+snapshots under <home>/data/snapshots. Logs go to stdout: plain text,
+or one JSON object a line with log_format = "json" in config.toml or
+--log-format json.
 
 With [web] enabled in app.toml (govchain init --dev enables it), the node
 also serves the HTTP/JSON API of docs/api.md on [web]'s address (or
@@ -69,7 +72,9 @@ prometheus_listen_addr (docs/operator.md, "Metrics and health").`,
 	f.String(flagRPCLaddr, "", "override config.toml's rpc.laddr (e.g. tcp://127.0.0.1:36657)")
 	f.String(flagP2PLaddr, "", "override config.toml's p2p.laddr (e.g. tcp://127.0.0.1:36656)")
 	f.String(flagLogLevel, "", "override config.toml's log_level (e.g. info, or state:info,*:error)")
+	f.String(flagLogFormat, "", "override config.toml's log_format: plain, or json (one JSON object a line)")
 	f.String(flagWebLaddr, "", "override app.toml's [web] address (e.g. 127.0.0.1:36680; port 0 picks a free one)")
+	f.String(flagPrivValLaddr, "", "override config.toml's priv_validator_laddr: sign through the remote signer (govchain signer) that connects to this address (tcp://host:port or unix://path)")
 	f.String(flagMetricsLaddr, "", "serve /metrics, /healthz and /readyz on this host:port (overrides config.toml's instrumentation)")
 	return cmd
 }
@@ -98,8 +103,17 @@ func (c *cli) loadNodeConfig(home string) (*cmtcfg.Config, error) {
 	if s := c.v.GetString(flagP2PLaddr); s != "" {
 		conf.P2P.ListenAddress = s
 	}
+	if s := c.v.GetString(flagPrivValLaddr); s != "" {
+		conf.PrivValidatorListenAddr = s
+	}
 	if s := c.v.GetString(flagLogLevel); s != "" {
 		conf.LogLevel = s
+	}
+	if s := c.v.GetString(flagLogFormat); s != "" {
+		if err := checkLogFormat(s); err != nil {
+			return nil, fmt.Errorf("--%s: %w", flagLogFormat, err)
+		}
+		conf.LogFormat = s
 	}
 	if s := c.v.GetString(flagMetricsLaddr); s != "" {
 		if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
@@ -133,12 +147,11 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 			return fmt.Errorf("--%s: %w", flagWebLaddr, err)
 		}
 	}
-	logger, err := cmtflags.ParseLogLevel(conf.LogLevel, cmtlog.NewTMLogger(cmtlog.NewSyncWriter(c.out)), cmtcfg.DefaultLogLevel)
+	logger, err := nodeLogger(conf, c.out)
 	if err != nil {
-		return fmt.Errorf("log_level: %w", err)
+		return err
 	}
-	// privval.LoadFilePV exits the process on a missing file: check first.
-	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile(), conf.NodeKeyFile(), conf.GenesisFile()} {
+	for _, f := range []string{conf.NodeKeyFile(), conf.GenesisFile()} {
 		if _, err := os.Stat(f); err != nil {
 			return fmt.Errorf("%w (is %s a node home made by govchain init?)", err, home)
 		}
@@ -147,7 +160,13 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	if err != nil {
 		return fmt.Errorf("node key: %w", err)
 	}
-	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
+	// The key files' modes, and the validator: this home's key or a
+	// remote signer, guarded (custody.go).
+	pv, err := nodePrivValidator(conf, nodeKey, logger)
+	if err != nil {
+		return err
+	}
+	defer pv.close()
 
 	st, err := store.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
 	if err != nil {
@@ -158,6 +177,8 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = st.Close()
 		return err
 	}
+	importLog := logger.With("module", "import")
+	a.SetGenesisLoader(legacy.NodeLoader(cmd.Context(), importDir(home), func(msg string) { importLog.Info(msg) }))
 	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), st, appCfg.Snapshot,
 		snapshot.Options{Logger: logger.With("module", "snapshot")})
 	if err != nil {
@@ -209,6 +230,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = closeApp()
 		return fmt.Errorf("create node: %w", err)
 	}
+	pv.setStore(n.BlockStore())
 	// The API's port is taken before the node starts, so that a port in
 	// use stops start with nothing running.
 	var (
@@ -270,16 +292,30 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		mainLog.Info("serving metrics and health", "url", ops.url())
 	}
 	var stopErr error
-	select {
-	case <-cmd.Context().Done():
-		mainLog.Info("stopping on signal")
-		nodeLog.Stopping()
-	case <-n.Quit():
-		stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
-	case err := <-webDone:
-		stopErr = err
-	case err := <-opsDone:
-		stopErr = err
+	// A node halted by an upgrade stays up, making no block, until it is
+	// stopped: its peers still get the halting block's commit from it, so
+	// every node stops at the same height, and its RPC still answers.
+	halted := abciApp.Halted()
+	for running := true; running; {
+		select {
+		case <-halted:
+			halted = nil
+			mainLog.Error("UPGRADE HALT: this binary cannot execute the next block; the node makes no more blocks."+
+				" Stop it, install the binary the reason names and start it again", "reason", abciApp.HaltErr())
+			continue
+		case <-cmd.Context().Done():
+			mainLog.Info("stopping on signal")
+			nodeLog.Stopping()
+		case <-n.Quit():
+			stopErr = fmt.Errorf("the node stopped by itself (see the log above)")
+		case err := <-webDone:
+			stopErr = err
+		case err := <-opsDone:
+			stopErr = err
+		case err := <-pv.failed:
+			stopErr = err
+		}
+		running = false
 	}
 	if ops != nil {
 		if err := ops.shutdown(); err != nil {

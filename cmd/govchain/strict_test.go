@@ -82,7 +82,7 @@ func TestUnknownCommandsFail(t *testing.T) {
 		{[]string{"version", "extra"}, `unknown command "extra" for "govchain version"`},
 		// A group given no command: it lists its commands and fails,
 		// because nothing was done.
-		{[]string{}, "govchain needs a command: certificate, datasvc, init, keys, query, start, testnet, tx, version, web (see govchain --help)"},
+		{[]string{}, "govchain needs a command: backup, certificate, datasvc, init, keys, query, restore, signer, start, testnet, tx, version, web (see govchain --help)"},
 		{[]string{"tx"}, "govchain tx needs a command: agency, broadcast, gov, identity, invoice, land, notary, raw, sharing, vehicle (see govchain tx --help)"},
 		{[]string{"tx", "land"}, "govchain tx land needs a command: accept-lien, accept-transfer,"},
 		{[]string{"query"}, "govchain query needs a command: account, agency, chain,"},

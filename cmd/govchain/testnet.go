@@ -330,6 +330,8 @@ func WriteTestnet(dir string, cfg TestnetConfig) (tn *Testnet, err error) {
 			P2P:      fmt.Sprintf("%s@%s:%d", nodeKey.ID(), ip, cfg.P2PPort),
 		}
 		if node.Validator {
+			// Full nodes hold keys no validator set names: nothing to check.
+			conf.Consensus.DoubleSignCheckHeight = DefaultDoubleSignCheckHeight
 			node.Agency = testnetAgency(i)
 			valKeys[i] = pv.Key.PubKey.(ed25519.PubKey)
 		}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -25,6 +28,9 @@ const (
 	flagGovAgency     = "agency"
 	flagGovProposalID = "proposal-id"
 	flagGovOption     = "option"
+	flagGovBinarySHA  = "binary-sha256"
+	flagGovBinary     = "binary"
+	flagGovNotes      = "notes"
 )
 
 func (c *cli) txGovCmd() *cobra.Command {
@@ -36,7 +42,8 @@ final vote (yes or no) through any of its admins. A proposal passes, and is
 executed in the same transaction, as soon as yes votes are more than 2/3 of
 the electorate (agencies, or validator power: see "govchain query gov
 params"). Validator changes must leave at least 4 validators and no agency
-with 1/3 or more of the power.`,
+with 1/3 or more of the power. An upgrade plan stops every node at its
+height unless its binary carries the upgrade (docs/upgrade.md).`,
 	}
 	submit := func(use, short string, change func(cmd *cobra.Command) (gov.Change, error), flags func(cmd *cobra.Command)) *cobra.Command {
 		return c.txLeaf(use, short, func(cmd *cobra.Command) (core.Msg, error) {
@@ -113,6 +120,28 @@ with 1/3 or more of the power.`,
 				cmd.Flags().String(flagGovRole, "", "role, one of: "+rolesList())
 				cmd.Flags().StringArray(flagGovAgency, nil, "agency id allowed to grant the role (repeat; none: no agency may)")
 			}),
+		submit("propose-upgrade", "Propose a software upgrade at a height, with the approved binary's SHA-256 (signer: an agency admin)",
+			func(*cobra.Command) (gov.Change, error) {
+				sum, err := binarySHA256(c.v.GetString(flagGovBinarySHA), c.v.GetString(flagGovBinary))
+				if err != nil {
+					return gov.Change{}, err
+				}
+				return gov.Change{ScheduleUpgrade: &gov.ScheduleUpgrade{Name: c.v.GetString(flagGovName),
+					Height: c.v.GetInt64(flagHeight), BinarySHA256: sum, Notes: c.v.GetString(flagGovNotes)}}, nil
+			}, func(cmd *cobra.Command) {
+				f := cmd.Flags()
+				f.String(flagGovName, "", "the upgrade's name, as the new binary registers it (lower-case letters, digits, - . _)")
+				f.Int64(flagHeight, 0, "the height whose block the upgraded binary executes first")
+				f.String(flagGovBinarySHA, "", "the new binary's SHA-256, 64 hex digits")
+				f.String(flagGovBinary, "", "the new binary's file, to take its SHA-256 from (instead of --"+flagGovBinarySHA+")")
+				f.String(flagGovNotes, "", "where to get the binary and what changes (at most 1000 bytes)")
+			}),
+		submit("propose-cancel-upgrade", "Propose cancelling the scheduled upgrade (signer: an agency admin)",
+			func(*cobra.Command) (gov.Change, error) {
+				return gov.Change{CancelUpgrade: &gov.CancelUpgrade{Name: c.v.GetString(flagGovName)}}, nil
+			}, func(cmd *cobra.Command) {
+				cmd.Flags().String(flagGovName, "", "the scheduled upgrade's name")
+			}),
 		c.txLeaf("vote", "Cast your agency's final vote on a proposal (signer: an admin of an agency in its electorate)",
 			func(*cobra.Command) (core.Msg, error) {
 				return &gov.CastVote{ProposalID: c.v.GetUint64(flagGovProposalID), Option: c.v.GetString(flagGovOption)}, nil
@@ -126,6 +155,33 @@ with 1/3 or more of the power.`,
 			}, proposalIDFlag),
 	)
 	return cmd
+}
+
+// binarySHA256 returns the SHA-256 given as 64 hex digits (hexSum) or
+// taken from the file at path: exactly one of the two.
+func binarySHA256(hexSum, path string) (core.HexBytes, error) {
+	switch {
+	case hexSum != "" && path != "":
+		return nil, fmt.Errorf("give --%s or --%s, not both", flagGovBinarySHA, flagGovBinary)
+	case path != "":
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %w", flagGovBinary, err)
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return nil, fmt.Errorf("--%s %s: %w", flagGovBinary, path, err)
+		}
+		return core.HexBytes(h.Sum(nil)), nil
+	case hexSum != "":
+		b, err := hex.DecodeString(hexSum)
+		if err != nil || len(b) != sha256.Size {
+			return nil, fmt.Errorf("--%s %q: want 64 hex digits", flagGovBinarySHA, hexSum)
+		}
+		return core.HexBytes(b), nil
+	}
+	return nil, fmt.Errorf("--%s or --%s is required", flagGovBinarySHA, flagGovBinary)
 }
 
 // parseConsensusKey reads an ed25519 consensus public key given as 64 hex

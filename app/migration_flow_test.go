@@ -1,0 +1,159 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/agency"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/migration"
+	"github.com/govchain/govchain/legacy"
+	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
+)
+
+// migrationDump writes a settled parcels dump of rows rows to dir.
+func migrationDump(t *testing.T, dir string, rows int, at time.Time) *legacy.Dump {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, legacy.Generate(&buf, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: rows, Seed: 7, BadEvery: 13}))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "parcels.csv"), buf.Bytes(), 0o600))
+	d, err := legacy.Canonicalise(context.Background(), bytes.NewReader(buf.Bytes()), legacy.Parcels, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), at, nil))
+	return d
+}
+
+// importBatch is batch first of b as a message.
+func importBatch(t *testing.T, d *legacy.Dump, b *legacy.Batches, first int) *migration.ImportBatch {
+	t.Helper()
+	rows, aunts, err := b.Prove(first)
+	require.NoError(t, err)
+	m := &migration.ImportBatch{Registry: "parcels", Root: d.Root(), Total: uint64(len(d.Rows)), First: uint64(first), Size: uint64(b.Size())}
+	for _, r := range rows {
+		m.Rows = append(m.Rows, string(r))
+	}
+	for _, a := range aunts {
+		m.Aunts = append(m.Aunts, a)
+	}
+	return m
+}
+
+// TestPathBImportsBatchesOnceInOrder: an importer granted by an agency
+// posts a dump's batches; a batch posted twice, one out of order, one
+// whose rows are not the dump's and one by an account without the role
+// are refused with their codes and change nothing; the checkpoint counts
+// every row once; each record is exactly path A's mapping of its row at
+// the block it was imported in, and equal to path A's record of the same
+// row but for the height and time of registration.
+func TestPathBImportsBatchesOnceInOrder(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+	})
+	dumps := t.TempDir()
+	d := migrationDump(t, dumps, 100, c.time)
+	b, err := d.Batches(16)
+	require.NoError(t, err)
+	n := len(d.Rows)
+
+	// Without the importer role the registrar is refused.
+	err = c.exec("registrar", importBatch(t, d, b, 0))
+	require.ErrorIs(t, err, core.ErrMissingRole)
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	// An importer without the registry's role is refused too.
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("notary"), Role: core.RoleImporter})
+	require.ErrorIs(t, c.exec("notary", importBatch(t, d, b, 0)), core.ErrMissingRole)
+
+	// Not the first batch first; a row changed.
+	require.ErrorIs(t, c.exec("registrar", importBatch(t, d, b, 16)), migration.ErrBatchOutOfOrder)
+	bad := importBatch(t, d, b, 0)
+	bad.Rows[3] = bad.Rows[4]
+	require.ErrorIs(t, bad.Validate(), migration.ErrNotInDump)
+	r := c.app.Query("migration/checkpoint/"+bad.Root.String(), 0, false)
+	require.ErrorIs(t, r.Err, migration.ErrCheckpointNotFound)
+
+	heights := map[int]int64{}
+	for first := 0; first < n; first += 16 {
+		res := c.mustExec("registrar", importBatch(t, d, b, first))
+		for i := first; i < min(first+16, n); i++ {
+			heights[i] = c.height
+		}
+		next := ""
+		for _, e := range res.Events {
+			if e.Type == migration.EventType {
+				for _, a := range e.Attrs {
+					if a.Key == "next" {
+						next = a.Value
+					}
+				}
+			}
+		}
+		require.Equal(t, core.Dec(uint64(min(first+16, n))), next)
+		if first == 32 {
+			// The same batch again, alone or beside the next, never doubles.
+			require.ErrorIs(t, c.exec("registrar", importBatch(t, d, b, 32)), migration.ErrBatchImported)
+			require.ErrorIs(t, c.exec("registrar", importBatch(t, d, b, 0)), migration.ErrBatchImported)
+			require.ErrorIs(t, c.exec("registrar", importBatch(t, d, b, 64)), migration.ErrBatchOutOfOrder)
+		}
+	}
+	require.ErrorIs(t, c.exec("registrar", importBatch(t, d, b, (n-1)/16*16)), migration.ErrBatchImported)
+	r = c.app.Query("migration/checkpoint/"+bad.Root.String(), 0, true)
+	require.NoError(t, r.Err)
+	var cp migration.Checkpoint
+	require.NoError(t, json.Unmarshal(r.Value, &cp))
+	require.Equal(t, migration.Checkpoint{Registry: "parcels", Root: d.Root(), Total: uint64(n), Next: uint64(n),
+		Batches: uint64((n + 15) / 16), Imported: uint64(n), LastBatchHeight: cp.LastBatchHeight}, cp)
+	require.True(t, cp.Done())
+
+	// Path A of the same dump, on a chain of its own.
+	ref := d.Ref("parcels.csv", c.addr("registrar"))
+	a := newImportApp(t, dumps, c, ref)
+	for i, row := range d.Rows {
+		f, err := legacy.Fields(row)
+		require.NoError(t, err)
+		gotB := c.app.Query("land/parcel/"+f[0], 0, false)
+		require.NoError(t, gotB.Err)
+		want, err := legacy.Expected(legacy.Parcels, row, legacy.Origin{Signer: c.addr("registrar"), ChainID: c.chainID,
+			Height: heights[i], Time: c.time.Add(time.Duration(heights[i]-c.height) * 10 * time.Second)})
+		require.NoError(t, err)
+		require.Equal(t, string(want.Value), string(gotB.Value), "row %d", i)
+
+		gotA := a.Query("land/parcel/"+f[0], 0, false)
+		require.NoError(t, gotA.Err)
+		var pa, pb land.Parcel
+		require.NoError(t, json.Unmarshal(gotA.Value, &pa))
+		require.NoError(t, json.Unmarshal(gotB.Value, &pb))
+		require.Equal(t, int64(ImportHeight), pa.RegisteredHeight)
+		pa.RegisteredHeight, pa.RegisteredAt = pb.RegisteredHeight, pb.RegisteredAt
+		ja, err := json.Marshal(pa)
+		require.NoError(t, err)
+		require.Equal(t, string(gotB.Value), string(ja), "row %d: path A and path B differ beyond the registration's height and time", i)
+	}
+}
+
+// newImportApp starts a chain by path A from dumps with ref, on c's genesis
+// with ref's signer holding the registry's role.
+func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef) *App {
+	t.Helper()
+	gen := testGenesis(c.keys)
+	gen.Import = []ImportRef{ref}
+	g, err := json.Marshal(gen)
+	require.NoError(t, err)
+	st, err := store.Open(t.TempDir(), state.DefaultConfig())
+	require.NoError(t, err)
+	a, err := New(st)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = a.Close() })
+	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
+	_, _, err = a.InitChain(c.chainID, c.time, ImportHeight+1, g)
+	require.NoError(t, err)
+	return a
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/migration"
+	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/internal/devnode"
+	"github.com/govchain/govchain/legacy"
+)
+
+// TestImportSendResumesAfterTheImporterIsKilled: path B against a real
+// development node (a process): the justice admin grants the registrar
+// the importer role; `govchain import send`, a process of its own, is
+// killed (SIGKILL) mid-run; the same command resumes from the chain's
+// checkpoint and ends with every row imported once (no row refused, as a
+// doubled row would be, none missing). Each record is the row's path A
+// mapping at the height and time it was imported.
+func TestImportSendResumesAfterTheImporterIsKilled(t *testing.T) {
+	n, err := devnode.Start(devnode.Options{ChainID: "import-send-1", Prefix: "govchain-import-"})
+	require.NoError(t, err)
+	t.Cleanup(n.Stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	bin := func(args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, n.Bin, append(args, "--home", n.Home, "--node", n.URL)...)
+		cmd.Dir = n.Dir
+		return cmd
+	}
+	dump := filepath.Join(n.Dir, "parcels.csv")
+	out, err := exec.CommandContext(ctx, n.Bin, "import", "generate", "parcels", "--rows", "1000", "--bad-every", "40", "--out", dump).CombinedOutput()
+	require.NoError(t, err, string(out))
+	out, err = bin("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer").CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	// The first run, killed once the chain holds a few batches.
+	first := bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32")
+	var firstErr bytes.Buffer
+	first.Stderr = &firstErr
+	require.NoError(t, first.Start())
+	d, err := prepareFile(dump, n)
+	require.NoError(t, err)
+	root := d.Root()
+	require.Eventually(t, func() bool {
+		cp, err := checkpointOf(ctx, n.Client, root)
+		return err == nil && cp.Next >= 96
+	}, time.Minute, 50*time.Millisecond, "the importer posted no batch: %s", &firstErr)
+	require.NoError(t, first.Process.Kill())
+	require.Error(t, first.Wait())
+	killedAt, err := checkpointOf(ctx, n.Client, root)
+	require.NoError(t, err)
+	require.Less(t, killedAt.Next, killedAt.Total, "killed before the end")
+
+	// The same command resumes.
+	var stdout, stderr bytes.Buffer
+	again := bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32", "-o", "json")
+	again.Stdout, again.Stderr = &stdout, &stderr
+	require.NoError(t, again.Run(), stderr.String())
+	var s sent
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &s), stdout.String())
+	rows := uint64(len(d.Rows))
+	require.Equal(t, rows, s.Rows)
+	require.Equal(t, rows, s.Next)
+	require.Equal(t, rows, s.Imported, "every row imported once")
+	require.Equal(t, uint64(0), s.Refused, "no row imported twice")
+	require.Equal(t, (rows+31)/32, s.Batches)
+	require.Less(t, s.SentNow, int(s.Batches), "the second run resumed")
+	require.Contains(t, stderr.String(), "send parcels.csv: ")
+
+	// Once more: nothing left to send.
+	out, err = bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32").Output()
+	require.NoError(t, err)
+	require.Contains(t, string(out), "(0 sent by this run)")
+
+	// Records are path A's mapping of their rows at their block.
+	reg, err := n.Keyring.Get("registrar")
+	require.NoError(t, err)
+	for _, i := range []int{0, 95, 96, 500, len(d.Rows) - 1} {
+		f, err := legacy.Fields(d.Rows[i])
+		require.NoError(t, err)
+		r, err := n.Client.Query(ctx, "land/parcel/"+f[0], client.QueryOptions{})
+		require.NoError(t, err)
+		var at struct {
+			Height int64     `json:"registered_height"`
+			At     time.Time `json:"registered_at"`
+		}
+		require.NoError(t, json.Unmarshal(r.Value, &at))
+		want, err := legacy.Expected(legacy.Parcels, d.Rows[i], legacy.Origin{Signer: reg.Address(), ChainID: n.ChainID, Height: at.Height, Time: at.At})
+		require.NoError(t, err)
+		require.Equal(t, string(want.Value), string(r.Value), "row %d", i)
+	}
+}
+
+// prepareFile canonicalises and settles the dump at path as import send
+// does against n (at its genesis time).
+func prepareFile(path string, n *devnode.Node) (*legacy.Dump, error) {
+	return prepareAt(path, n.Client)
+}
+
+// prepareAt prepares the parcels dump at path at the genesis time of cl's
+// node.
+func prepareAt(path string, cl *client.Client) (*legacy.Dump, error) {
+	g, err := cl.RPC().Genesis(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, err := legacy.Canonicalise(context.Background(), f, legacy.Parcels, legacy.FormatCSV, nil)
+	if err != nil {
+		return nil, err
+	}
+	return d, d.Settle(context.Background(), g.Genesis.GenesisTime.UTC(), nil)
+}
+
+func checkpointOf(ctx context.Context, cl *client.Client, root []byte) (*migration.Checkpoint, error) {
+	var cp migration.Checkpoint
+	r, err := cl.Query(ctx, "migration/checkpoint/"+hex.EncodeToString(root), client.QueryOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return &cp, json.Unmarshal(r.Value, &cp)
+}
+
+// TestImportSendStopsCleanlyOnCtrlC: a run whose context ends (Ctrl-C)
+// stops after the batch in flight with one line naming the row it stopped
+// at; the same command then finishes; a bad --batch is refused in one line.
+func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
+	n := startDevNodeWith(t, "import-send-2", nil)
+	_, stderr, code := n.cli("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer")
+	require.Equal(t, 0, code, stderr)
+	dump := filepath.Join(t.TempDir(), "parcels.csv")
+	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "200", "--out", dump)
+	require.Equal(t, 0, code)
+
+	_, stderr, code = n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "6")
+	requireOneLineError(t, stderr, code, "--batch: 6 is not a power of two")
+
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, stderr, code = govchainCtx(ctx, t, "import", "send", "parcels", dump, "--from", "registrar", "--batch", "16",
+			"--home", n.home, "--node", n.url)
+	}()
+	d, err := prepareAt(dump, cl)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		cp, err := checkpointOf(context.Background(), cl, d.Root())
+		return err == nil && cp.Next >= 32
+	}, time.Minute, 50*time.Millisecond)
+	stop()
+	<-done
+	requireOneLineError(t, stderr, code, "the same command resumes")
+	require.Regexp(t, `stopped at row \d+ of 200`, stderr)
+
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "16", "-o", "json")
+	require.Equal(t, 0, code, stderr)
+	var s sent
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, uint64(200), s.Imported)
+	require.Equal(t, uint64(0), s.Refused)
+	require.Equal(t, uint64(13), s.Batches)
+	require.Less(t, s.SentNow, 13)
+}

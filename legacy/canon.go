@@ -1,0 +1,358 @@
+package legacy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Reject codes: why a row was set aside. They are stable: files and tools
+// compare them.
+const (
+	// CodeEncoding: the line is not UTF-8, not one CSV record, or not one
+	// JSON object.
+	CodeEncoding = "bad_encoding"
+	// CodeColumns: a column is missing, or the row has too many.
+	CodeColumns = "missing_column"
+	// CodeBadField: a field does not parse (number, account, hash, list).
+	CodeBadField = "bad_field"
+	// CodeDuplicate: the row's id appears on more than one row; every such
+	// row is set aside.
+	CodeDuplicate = "duplicate_id"
+	// CodeShares: owners' shares are not positive or do not sum to the
+	// denominator.
+	CodeShares = "shares_mismatch"
+	// CodeVIN: the VIN is not 17 valid characters or fails its check digit.
+	CodeVIN = "invalid_vin"
+	// CodeInvalid: the record fails its module's stateless check.
+	CodeInvalid = "invalid_record"
+	// CodeRefused: the module refuses the record against the rows before
+	// it (a plate already taken); ResultCode says which refusal.
+	CodeRefused = "refused"
+)
+
+// Reject is a row set aside: its line (from 1, the header being line 1),
+// its id if one was read, a code, the module's result code when the
+// module refused it, a reason and the line as read.
+type Reject struct {
+	Line       int
+	ID         string
+	Code       string
+	ResultCode uint32
+	Reason     string
+	Raw        string
+}
+
+// Error implements error.
+func (r *Reject) Error() string {
+	return fmt.Sprintf("legacy: line %d: %s: %s", r.Line, r.Code, r.Reason)
+}
+
+// RejectsHeader is the header of the rejected rows' CSV.
+var RejectsHeader = []string{"line", "id", "code", "result_code", "reason", "raw"}
+
+// WriteRejects writes rejects as CSV with RejectsHeader; in the id and the
+// raw line, bytes that are not UTF-8 are written as U+FFFD.
+func WriteRejects(w io.Writer, rejects []Reject) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(RejectsHeader); err != nil {
+		return err
+	}
+	for _, r := range rejects {
+		if err := cw.Write([]string{strconv.Itoa(r.Line), strings.ToValidUTF8(r.ID, "\uFFFD"), r.Code,
+			strconv.FormatUint(uint64(r.ResultCode), 10), r.Reason, strings.ToValidUTF8(r.Raw, "\uFFFD")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Format is how a dump is written: FormatCSV or FormatJSONL.
+type Format string
+
+// Dump formats.
+const (
+	FormatCSV   Format = "csv"
+	FormatJSONL Format = "jsonl"
+)
+
+// FormatOf returns the format a file name's extension names.
+func FormatOf(name string) (Format, error) {
+	switch {
+	case strings.HasSuffix(name, ".csv"):
+		return FormatCSV, nil
+	case strings.HasSuffix(name, ".jsonl"):
+		return FormatJSONL, nil
+	}
+	return "", fmt.Errorf("legacy: %s: a dump's name ends in .csv or .jsonl", name)
+}
+
+// MaxLine is the longest line a dump may have, in bytes.
+const MaxLine = 1 << 20
+
+// Dump is a canonicalised legacy dump: the SHA-256 of its bytes as read,
+// its canonical rows sorted by id (each the CSV encoding of the row's
+// normalised fields, no line end), and the rows set aside, by line.
+type Dump struct {
+	Registry *Registry
+	SHA256   [32]byte
+	// Read is the number of data lines read (header and blank lines
+	// excluded).
+	Read    int
+	Rows    [][]byte
+	Rejects []Reject
+	lines   []int // lines[i] is the line of Rows[i]
+	leaves  [][]byte
+}
+
+// Progress is told, every few thousand lines and at the end, how many
+// lines were read and how many rows were set aside so far.
+type Progress func(read, rejected int)
+
+// ProgressEvery is how many lines pass between two Progress calls.
+const ProgressEvery = 10000
+
+type entry struct {
+	id   string
+	row  []byte
+	line int
+	raw  string
+}
+
+// Canonicalise reads a dump of reg in format from r: a header line naming
+// reg's columns (CSV) or one JSON object per line (JSON Lines). Rows that
+// do not map to a valid record are set aside with a reason and never stop
+// the read; an unreadable stream, a bad header or ctx's end does. progress
+// may be nil.
+func Canonicalise(ctx context.Context, r io.Reader, reg *Registry, format Format, progress Progress) (*Dump, error) {
+	h := sha256.New()
+	sc := bufio.NewScanner(io.TeeReader(r, h))
+	sc.Buffer(make([]byte, 64<<10), MaxLine)
+	d := &Dump{Registry: reg}
+	var (
+		entries []entry
+		index   []int // column i of reg is field index[i] of a CSV line
+		line    int
+	)
+	report := func() {
+		if progress != nil {
+			progress(d.Read, len(d.Rejects))
+		}
+	}
+	for sc.Scan() {
+		line++
+		text := sc.Bytes()
+		if line == 1 {
+			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
+		}
+		text = bytes.TrimSuffix(text, []byte("\r"))
+		if format == FormatCSV && line == 1 {
+			var err error
+			if index, err = header(reg, text); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		d.Read++
+		if d.Read%ProgressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("legacy: stopped after %d rows: %w", d.Read, err)
+			}
+			report()
+		}
+		e, err := parseLine(reg, format, index, text)
+		e.line, e.raw = line, string(text)
+		if err != nil {
+			rj := asReject(err, CodeBadField)
+			rj.Line, rj.Raw = line, e.raw
+			if rj.ID == "" {
+				rj.ID = e.id
+			}
+			d.Rejects = append(d.Rejects, *rj)
+			continue
+		}
+		entries = append(entries, e)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("legacy: read dump at line %d: %w", line+1, err)
+	}
+	if format == FormatCSV && line == 0 {
+		return nil, errors.New("legacy: the dump is empty (no header line)")
+	}
+	copy(d.SHA256[:], h.Sum(nil))
+	slices.SortStableFunc(entries, func(a, b entry) int { return strings.Compare(a.id, b.id) })
+	for i := 0; i < len(entries); {
+		j := i + 1
+		for j < len(entries) && entries[j].id == entries[i].id {
+			j++
+		}
+		if j-i == 1 {
+			d.Rows = append(d.Rows, entries[i].row)
+			d.lines = append(d.lines, entries[i].line)
+		} else {
+			lines := make([]string, 0, j-i)
+			for _, e := range entries[i:j] {
+				lines = append(lines, strconv.Itoa(e.line))
+			}
+			for _, e := range entries[i:j] {
+				d.Rejects = append(d.Rejects, Reject{Line: e.line, ID: e.id, Code: CodeDuplicate,
+					Reason: "id " + e.id + " is on lines " + strings.Join(lines, ", "), Raw: e.raw})
+			}
+		}
+		i = j
+	}
+	slices.SortFunc(d.Rejects, func(a, b Reject) int { return a.Line - b.Line })
+	report()
+	return d, nil
+}
+
+// header maps reg's columns to their positions in a CSV header line.
+func header(reg *Registry, text []byte) ([]int, error) {
+	names, err := splitCSV(text)
+	if err != nil {
+		return nil, fmt.Errorf("legacy: header line: %w", err)
+	}
+	pos := map[string]int{}
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		if _, dup := pos[n]; dup {
+			return nil, fmt.Errorf("legacy: header names column %q twice", n)
+		}
+		pos[n] = i
+	}
+	index := make([]int, len(reg.Columns))
+	for i, c := range reg.Columns {
+		p, ok := pos[c]
+		if !ok {
+			return nil, fmt.Errorf("legacy: header lacks column %q (a %s dump has %s)", c, reg.Name, strings.Join(reg.Columns, ","))
+		}
+		index[i] = p
+		delete(pos, c)
+	}
+	if len(pos) > 0 {
+		extra := make([]string, 0, len(pos))
+		for n := range pos {
+			extra = append(extra, n)
+		}
+		slices.Sort(extra)
+		return nil, fmt.Errorf("legacy: header has unknown columns %s", strings.Join(extra, ","))
+	}
+	return index, nil
+}
+
+// parseLine maps one data line to its entry: id and canonical row.
+func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, error) {
+	if !utf8.Valid(text) {
+		return entry{}, bad(CodeEncoding, "the line is not valid UTF-8")
+	}
+	fields := make([]string, len(reg.Columns))
+	switch format {
+	case FormatCSV:
+		rec, err := splitCSV(text)
+		if err != nil {
+			return entry{}, bad(CodeEncoding, "not one CSV record: %v", err)
+		}
+		if len(rec) != len(index) {
+			return entry{}, bad(CodeColumns, "%d fields, the header has %d", len(rec), len(index))
+		}
+		for i, p := range index {
+			fields[i] = strings.TrimSpace(rec[p])
+		}
+	default:
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(text, &obj); err != nil || obj == nil {
+			return entry{}, bad(CodeEncoding, "not one JSON object")
+		}
+		for i, c := range reg.Columns {
+			raw, ok := obj[c]
+			if !ok {
+				return entry{}, bad(CodeColumns, "no field %q", c)
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				var n json.Number
+				if err := json.Unmarshal(raw, &n); err != nil {
+					return entry{}, bad(CodeBadField, "%s: neither a string nor a number", c)
+				}
+				s = n.String()
+			}
+			fields[i] = strings.TrimSpace(s)
+			delete(obj, c)
+		}
+		for k := range obj {
+			return entry{}, bad(CodeColumns, "unknown field %q", k)
+		}
+	}
+	m, id, err := reg.parse(fields)
+	if err != nil {
+		rj := asReject(err, CodeBadField)
+		rj.ID = id
+		return entry{id: id}, rj
+	}
+	row, err := canonicalRow(reg.fields(m))
+	if err != nil {
+		return entry{id: id}, err
+	}
+	return entry{id: id, row: row}, nil
+}
+
+// Fields decodes a canonical row into its fields.
+func Fields(row []byte) ([]string, error) { return splitCSV(row) }
+
+// Leaves returns the rows' leaf hashes, computed once.
+func (d *Dump) Leaves() [][]byte {
+	if d.leaves == nil {
+		d.leaves = make([][]byte, len(d.Rows))
+		for i, r := range d.Rows {
+			d.leaves[i] = LeafHash(r)
+		}
+	}
+	return d.leaves
+}
+
+// Root is the Merkle root over the canonical rows in order.
+func (d *Dump) Root() []byte { return rootOfLeaves(d.Leaves()) }
+
+// Prove returns the proof that row i (from 0) of the canonical rows is
+// what it is, against Root.
+func (d *Dump) Prove(i int) (*RowProof, error) {
+	if i < 0 || i >= len(d.Rows) {
+		return nil, fmt.Errorf("legacy: row %d is outside the dump's %d rows", i, len(d.Rows))
+	}
+	leaves := d.Leaves()
+	p := &RowProof{Row: d.Rows[i]}
+	p.Proof.Total, p.Proof.Index, p.Proof.LeafHash = int64(len(leaves)), int64(i), leaves[i]
+	p.Proof.Aunts = aunts(leaves, i)
+	return p, nil
+}
+
+// WriteCanonical writes the canonical dump: reg's header line, then each
+// canonical row on its own line.
+func (d *Dump) WriteCanonical(w io.Writer) error {
+	head, err := canonicalRow(d.Registry.Columns)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(head)
+	bw.WriteByte('\n')
+	for _, r := range d.Rows {
+		bw.Write(r)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,58 @@
+package legacy
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var csvSeeds = []string{
+	"a,b,c", "", ",", "a,,b", " a,b", "\ta", `\.`, `a,"b,c",d`, `"a""b"`, "a\rb", "x\r", "é,ü", `a,b"c`,
+	"BY-01-00000007,62401134493:56:592:0007,23853,\"Baranovichi, Pobedy st. 167\",commercial plot",
+}
+
+// FuzzSplitCSV: the fast path splits every line as encoding/csv does.
+func FuzzSplitCSV(f *testing.F) {
+	for _, s := range csvSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		fast, ferr := splitCSV([]byte(line))
+		slow, serr := splitCSVSlow([]byte(line))
+		require.Equal(t, serr != nil, ferr != nil, "line %q: errors %v, %v", line, ferr, serr)
+		if serr == nil {
+			require.Equal(t, slow, fast, "line %q", line)
+		}
+	})
+}
+
+// FuzzCanonicalRow: the fast path writes every record as encoding/csv does,
+// and reading it back gives the fields.
+func FuzzCanonicalRow(f *testing.F) {
+	for _, s := range csvSeeds {
+		f.Add(s, "x")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		fields := []string{a, b, "z"}
+		fast, ferr := canonicalRow(fields)
+		slow, serr := canonicalRowSlow(fields)
+		require.Equal(t, serr != nil, ferr != nil)
+		if serr == nil {
+			require.Equal(t, string(slow), string(fast), "fields %q", fields)
+		}
+	})
+}
+
+func TestCSVPathsAgreeOnSeeds(t *testing.T) {
+	for _, s := range csvSeeds {
+		fast, ferr := splitCSV([]byte(s))
+		slow, serr := splitCSVSlow([]byte(s))
+		require.Equal(t, serr != nil, ferr != nil, s)
+		require.Equal(t, slow, fast, s)
+		for _, fields := range [][]string{{s}, {s, s}, {"", s, ""}} {
+			fr, _ := canonicalRow(fields)
+			sr, _ := canonicalRowSlow(fields)
+			require.Equal(t, string(sr), string(fr), "%q", fields)
+		}
+	}
+}

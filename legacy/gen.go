@@ -1,0 +1,234 @@
+package legacy
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+
+	"github.com/govchain/govchain/app/vehicle"
+)
+
+// GenConfig says what Generate writes.
+type GenConfig struct {
+	// Rows is the number of data rows.
+	Rows int
+	// Seed makes the dump: the same config writes the same bytes.
+	Seed uint64
+	// BadEvery, if positive, makes every BadEvery-th row malformed, in
+	// turn: bad encoding, a missing column, a duplicate id, shares that do
+	// not add up (parcels) or an invalid VIN (vehicles) or a short
+	// document hash (persons), a bad number (a bad hash for persons).
+	BadEvery int
+}
+
+// Malformations Generate cycles through, in order.
+var genFaults = []string{CodeEncoding, CodeColumns, CodeDuplicate, "domain", CodeBadField}
+
+var (
+	towns   = []string{"Minsk", "Brest", "Grodno", "Gomel", "Mogilev", "Vitebsk", "Baranovichi", "Bobruisk", "Pinsk", "Orsha", "Lida", "Polotsk"}
+	streets = []string{"Lenina", "Sovetskaya", "Pobedy", "Mira", "Gagarina", "Kirova", "Pushkina", "Molodezhnaya", "Tsentralnaya", "Shkolnaya"}
+	uses    = []string{"residential plot", "agricultural land", "garden plot", "commercial plot", "forest land", "industrial site"}
+	makes   = [][2]string{{"Volkswagen", "Passat"}, {"Renault", "Logan"}, {"Lada", "Vesta"}, {"Toyota", "Camry"}, {"Geely", "Coolray"}, {"Skoda", "Octavia"}, {"Ford", "Focus"}, {"BMW", "X5"}}
+	colours = []string{"white", "black", "silver", "grey", "blue", "red", "green"}
+)
+
+// vinChars are the characters a VIN may hold.
+const vinChars = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+
+// Generate writes a realistic dump of reg in format: a header (CSV), then
+// cfg.Rows rows, deterministic from cfg.Seed. For Persons it writes the
+// civil registry's own CSV (CivilColumns and four personal attributes),
+// which Commit turns into the dump the chain imports. Owners are drawn from a pool
+// of about Rows/2 accounts, so that many own several records.
+func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
+	if cfg.Rows < 0 {
+		return fmt.Errorf("legacy: generate: rows must not be negative, got %d", cfg.Rows)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
+	bw := bufio.NewWriterSize(w, 1<<20)
+	cw := csv.NewWriter(bw)
+	columns := reg.Columns
+	if reg == Persons {
+		// The civil registry's own file, the input of Commit.
+		if format != FormatCSV {
+			return fmt.Errorf("legacy: generate: a civil registry's file is CSV")
+		}
+		columns = append(append([]string(nil), CivilColumns...), civilAttributes...)
+	}
+	if format == FormatCSV {
+		if err := cw.Write(columns); err != nil {
+			return err
+		}
+		cw.Flush()
+	}
+	pool := max(cfg.Rows/2, 8)
+	account := func() string {
+		h := sha256.Sum256(fmt.Appendf(nil, "owner-%d-%d", cfg.Seed, rng.IntN(pool)))
+		return hex.EncodeToString(h[:20])
+	}
+	var prev []string
+	faults := 0
+	for i := range cfg.Rows {
+		var f []string
+		switch reg {
+		case Parcels:
+			f = genParcel(rng, i, account)
+		case Vehicles:
+			f = genVehicle(rng, i, account)
+		case Persons:
+			f = genPerson(rng, i)
+		default:
+			return fmt.Errorf("legacy: generate: no generator for registry %s", reg.Name)
+		}
+		fault := ""
+		if cfg.BadEvery > 0 && (i+1)%cfg.BadEvery == 0 {
+			fault = genFaults[faults%len(genFaults)]
+			faults++
+		}
+		raw := false
+		switch fault {
+		case CodeColumns:
+			f = f[:len(f)-1]
+		case CodeDuplicate:
+			if prev != nil {
+				// The id and, for a VIN, its check-digit scheme.
+				f[0], f[1] = prev[0], prev[1]
+			}
+		case "domain":
+			switch reg {
+			case Parcels:
+				f[6] = strconv.Itoa(atoi(f[6]) + 1)
+			case Vehicles:
+				f[0] = f[0][:16] + "I"
+			default:
+				f[1] = "deadbeef"
+			}
+		case CodeBadField:
+			switch reg {
+			case Parcels:
+				f[2] = "twelve"
+			case Vehicles:
+				f[4] = "MCMXCIX"
+			default:
+				f[1] = "not a hash"
+			}
+		case CodeEncoding:
+			raw = true
+		}
+		prev = f
+		if err := writeRow(bw, cw, reg, format, f, raw); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// writeRow writes one row; raw puts a byte that is not UTF-8 in it.
+func writeRow(bw *bufio.Writer, cw *csv.Writer, reg *Registry, format Format, f []string, raw bool) error {
+	if raw {
+		f = append([]string(nil), f...)
+		f[len(f)/2] = f[len(f)/2] + "\xff"
+	}
+	if format == FormatCSV {
+		if err := cw.Write(f); err != nil {
+			return err
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	obj := make(map[string]string, len(f))
+	for i, v := range f {
+		obj[reg.Columns[i]] = v
+	}
+	if raw {
+		// json.Marshal would replace the bad byte: write it as is.
+		b, err := json.Marshal(obj)
+		if err != nil {
+			return err
+		}
+		b = append(b[:len(b)-1], []byte(`,"x":"`+"\xff"+`"}`)...)
+		bw.Write(b)
+		return bw.WriteByte('\n')
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	bw.Write(b)
+	return bw.WriteByte('\n')
+}
+
+func genParcel(rng *rand.Rand, i int, account func() string) []string {
+	id := fmt.Sprintf("BY-%02d-%08d", i%7+1, i)
+	ref := fmt.Sprintf("%011d:%02d:%03d:%04d", 62401000000+rng.IntN(1000000), rng.IntN(100), rng.IntN(1000), i%10000)
+	area := 200 + rng.IntN(49800)
+	if rng.IntN(20) == 0 {
+		area = 10000 + rng.IntN(2000000)
+	}
+	town := towns[rng.IntN(len(towns))]
+	loc := fmt.Sprintf("%s, %s st. %d", town, streets[rng.IntN(len(streets))], 1+rng.IntN(200))
+	desc := uses[rng.IntN(len(uses))]
+	doc := sha256.Sum256([]byte("deed " + id))
+	var den, owners string
+	switch n := rng.IntN(10); {
+	case n < 6:
+		den, owners = "1", account()+":1"
+	case n < 9:
+		a, b := distinct(account)
+		den, owners = "2", a+":1;"+b+":1"
+	default:
+		a, b := distinct(account)
+		c := account()
+		for c == a || c == b {
+			c = account()
+		}
+		den, owners = "4", a+":2;"+b+":1;"+c+":1"
+	}
+	return []string{id, ref, strconv.Itoa(area), loc, desc, hex.EncodeToString(doc[:]), den, owners}
+}
+
+func distinct(account func() string) (string, string) {
+	a, b := account(), account()
+	for b == a {
+		b = account()
+	}
+	return a, b
+}
+
+func genVehicle(rng *rand.Rand, i int, account func() string) []string {
+	vin := make([]byte, 17)
+	for j := range vin {
+		vin[j] = vinChars[rng.IntN(len(vinChars))]
+	}
+	// The serial part (positions 12-17) is the row number, so VINs differ.
+	copy(vin[11:], fmt.Sprintf("%06d", i%1000000))
+	vin[10] = vinChars[(i/1000000)%len(vinChars)]
+	scheme := vehicle.SchemeNone
+	if rng.IntN(3) == 0 {
+		vin[0] = "12345"[rng.IntN(5)]
+		scheme = vehicle.SchemeNorthAmerican
+		vin[8] = vehicle.VINCheckDigit(string(vin))
+	} else {
+		vin[0] = "WVZJKSLTY"[rng.IntN(9)]
+	}
+	mk := makes[rng.IntN(len(makes))]
+	plate := fmt.Sprintf("%04d-%s%s-%d", i%10000, string(rune('A'+(i/10000)%26)), string(rune('A'+(i/260000)%26)), 1+(i/6760000)%7)
+	tax := ""
+	if rng.IntN(10) == 0 {
+		tax = account()
+	}
+	return []string{string(vin), scheme, mk[0], mk[1], strconv.Itoa(1995 + rng.IntN(31)), colours[rng.IntN(len(colours))],
+		plate, account(), tax, strconv.Itoa(rng.IntN(400000))}
+}

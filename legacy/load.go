@@ -1,0 +1,161 @@
+package legacy
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// Origin is the block context the import's records are created in: the
+// account that signs them (it must hold the registry's role in kv), the
+// chain, the height and the block time.
+type Origin struct {
+	Signer  core.Address
+	ChainID string
+	Height  int64
+	Time    time.Time
+}
+
+func execRow(kv state.KV, reg *Registry, row []byte, origin Origin) error {
+	fields, err := Fields(row)
+	if err != nil {
+		return err
+	}
+	if len(fields) != len(reg.Columns) {
+		return fmt.Errorf("canonical row has %d fields, want %d", len(fields), len(reg.Columns))
+	}
+	m, err := reg.Msg(fields)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(row)
+	c := &core.Context{KV: kv, ChainID: origin.ChainID, Height: origin.Height, BlockTime: origin.Time.UTC(),
+		TxHash: h[:], Signer: origin.Signer}
+	return m.Exec(c)
+}
+
+// settleSigner is the account the dry run of Settle signs with.
+var settleSigner = core.Address{0x1e, 0x6a, 0xc1}
+
+// Settle runs the rows through their module in order on a scratch state,
+// as a validator does at InitChain, and sets aside (CodeRefused, with the
+// module's result code) every row the module refuses given the rows before
+// it, such as a second vehicle with a plate already taken, or a model year
+// after the year following at, the block time the records are to be
+// created at (the genesis time). Call it before Root and Prove.
+func (d *Dump) Settle(ctx context.Context, at time.Time, progress func(done int)) error {
+	scratch := state.NewBranch(state.Empty{})
+	if err := core.SetJSON(scratch, core.RoleGrantKey(settleSigner, d.Registry.Role),
+		core.RoleGrant{Account: settleSigner, Role: d.Registry.Role, Agency: "import"}); err != nil {
+		return err
+	}
+	return d.settleOn(ctx, scratch, Origin{Signer: settleSigner, ChainID: "settle", Height: 1, Time: at}, progress)
+}
+
+// settleOn executes the rows in order over kv, each as the registry's
+// message signed by origin.Signer with the SHA-256 of its canonical row as
+// its transaction hash, so that each record and its first history entry
+// are exactly those the message would have made and name their row. A row
+// the module refuses leaves no write and is set aside. It stops when ctx
+// ends; progress (may be nil) is told the rows done.
+func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progress func(done int)) error {
+	var (
+		rows  [][]byte
+		lines []int
+	)
+	b := state.NewBranch(kv)
+	for i, row := range d.Rows {
+		if i%ProgressEvery == 0 && i > 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("legacy: stopped after %d rows: %w", i, err)
+			}
+			if progress != nil {
+				progress(i)
+			}
+		}
+		if err := execRow(b, d.Registry, row, origin); err != nil {
+			b.Discard()
+			f, _ := Fields(row)
+			id := ""
+			if len(f) > 0 {
+				id = f[0]
+			}
+			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: id, Code: CodeRefused,
+				ResultCode: core.ResultCode(err), Reason: err.Error(), Raw: string(row)})
+			continue
+		}
+		if err := b.Write(); err != nil {
+			return err
+		}
+		rows = append(rows, row)
+		lines = append(lines, d.lines[i])
+	}
+	if progress != nil {
+		progress(len(d.Rows))
+	}
+	d.Rows, d.lines, d.leaves = rows, lines, nil
+	slices.SortFunc(d.Rejects, func(a, b Reject) int { return a.Line - b.Line })
+	return nil
+}
+
+// Expected is the record a canonical row of reg maps to when created at
+// origin: its store key and the exact bytes the module stores there. It
+// executes the row alone on a scratch state where origin.Signer holds the
+// role; the record does not depend on other rows.
+func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
+	scratch := state.NewBranch(state.Empty{})
+	if err := core.SetJSON(scratch, core.RoleGrantKey(origin.Signer, reg.Role),
+		core.RoleGrant{Account: origin.Signer, Role: reg.Role, Agency: "import"}); err != nil {
+		return core.KVPair{}, err
+	}
+	if err := execRow(scratch, reg, row, origin); err != nil {
+		return core.KVPair{}, err
+	}
+	f, err := Fields(row)
+	if err != nil {
+		return core.KVPair{}, err
+	}
+	key := reg.recordKey(f[0])
+	v, err := scratch.Get(key)
+	if err != nil {
+		return core.KVPair{}, err
+	}
+	return core.KVPair{Key: key, Value: v}, nil
+}
+
+// Match checks that record, the exact bytes stored for a record, is the
+// record the canonical row of registry maps to when registered by signer
+// (hex) at app.ImportHeight, at the time the record itself says it was
+// registered: every byte else is fixed by the row. It is the
+// verify.RowMatch of govchain's registries.
+func Match(registry string, row []byte, signer string, record []byte) error {
+	reg, err := RegistryByName(registry)
+	if err != nil {
+		return err
+	}
+	a, err := core.ParseAddress(signer)
+	if err != nil {
+		return fmt.Errorf("legacy: signer: %w", err)
+	}
+	var at struct {
+		RegisteredAt time.Time `json:"registered_at"`
+	}
+	if err := json.Unmarshal(record, &at); err != nil {
+		return fmt.Errorf("legacy: record does not decode: %w", err)
+	}
+	want, err := Expected(reg, row, Origin{Signer: a, Height: importHeight, Time: at.RegisteredAt})
+	if err != nil {
+		return fmt.Errorf("legacy: row does not map to a record: %w", err)
+	}
+	if !bytes.Equal(want.Value, record) {
+		return fmt.Errorf("legacy: record differs from the row's mapping: want %s", want.Value)
+	}
+	return nil
+}

@@ -1,0 +1,283 @@
+package legacy_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/legacy"
+	"github.com/govchain/govchain/state"
+	"github.com/govchain/govchain/state/store"
+)
+
+// genesisTime is the genesis time of the tests' chains.
+var genesisTime = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+var (
+	importer  = core.AddressOf(ed25519.GenPrivKeyFromSecret([]byte("importer")).PubKey().(ed25519.PubKey))
+	admin     = core.AddressOf(ed25519.GenPrivKeyFromSecret([]byte("admin")).PubKey().(ed25519.PubKey))
+	validator = ed25519.GenPrivKeyFromSecret([]byte("validator")).PubKey().Bytes()
+)
+
+// writeDump writes a parcels dump with malformed rows to dir and returns
+// its settled canonical form.
+func writeDump(t *testing.T, dir string, rows int) *legacy.Dump {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "parcels.csv"))
+	require.NoError(t, err)
+	require.NoError(t, legacy.Generate(f, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: rows, Seed: 42, BadEvery: 17}))
+	require.NoError(t, f.Close())
+	f, err = os.Open(filepath.Join(dir, "parcels.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	d, err := legacy.Canonicalise(context.Background(), f, legacy.Parcels, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), genesisTime, nil))
+	require.NotEmpty(t, d.Rejects)
+	return d
+}
+
+func importGenesis(t testing.TB, refs ...app.ImportRef) []byte {
+	t.Helper()
+	g := app.Genesis{
+		Params:     app.DefaultParams(),
+		Agencies:   []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
+		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}, {Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}}},
+		Roles: []app.GenesisRole{{Account: importer, Role: core.RoleLandRegistrar, Agency: "justice"},
+			{Account: importer, Role: core.RoleCivilRegistrar, Agency: "justice"}},
+		Import: refs,
+	}
+	b, err := json.Marshal(g)
+	require.NoError(t, err)
+	return b
+}
+
+// node opens a fresh store of engine and an App over it that reads dumps
+// from dumps.
+func node(t *testing.T, engine, dumps string) (*app.App, state.Store) {
+	t.Helper()
+	cfg := state.DefaultConfig()
+	cfg.Engine = engine
+	st, err := store.Open(t.TempDir(), cfg)
+	require.NoError(t, err)
+	a, err := app.New(st)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = a.Close() })
+	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
+	return a, st
+}
+
+func TestPathAHomesAgreeOnBothEngines(t *testing.T) {
+	dumps := t.TempDir()
+	d := writeDump(t, dumps, 300)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	var hashes []string
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		for home := range 2 {
+			a, st := node(t, engine, dumps)
+			hash, vals, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+			require.NoError(t, err, "%s home %d", engine, home)
+			require.Len(t, vals, 1)
+			require.Equal(t, int64(app.ImportHeight), st.Version())
+			require.Equal(t, hash, st.LastHash())
+			hashes = append(hashes, string(hash))
+
+			// Every canonical row is a parcel equal to its mapping, and
+			// its history names the row.
+			for _, i := range []int{0, len(d.Rows) / 2, len(d.Rows) - 1} {
+				f, err := legacy.Fields(d.Rows[i])
+				require.NoError(t, err)
+				r := a.Query("land/parcel/"+f[0], 0, true)
+				require.NoError(t, r.Err)
+				want, err := legacy.Expected(legacy.Parcels, d.Rows[i], legacy.Origin{Signer: importer, ChainID: "import-chain", Height: app.ImportHeight, Time: genesisTime})
+				require.NoError(t, err)
+				require.Equal(t, string(want.Value), string(r.Value))
+				require.NoError(t, legacy.Match("parcels", d.Rows[i], importer.String(), r.Value))
+				require.ErrorContains(t, legacy.Match("parcels", d.Rows[i], admin.String(), r.Value), "differs from the row's mapping")
+				require.Error(t, legacy.Match("parcels", d.Rows[(i+1)%len(d.Rows)], importer.String(), r.Value))
+				var p land.Parcel
+				require.NoError(t, json.Unmarshal(r.Value, &p))
+				require.Equal(t, importer, p.RegisteredBy)
+				require.Equal(t, uint64(1), p.HistoryCount)
+			}
+
+			// The chain goes on from the next height.
+			_, err = a.FinalizeBlock(app.ImportHeight+1, genesisTime.Add(time.Second), nil)
+			require.NoError(t, err)
+			v, err := a.Commit()
+			require.NoError(t, err)
+			require.Equal(t, int64(app.ImportHeight+1), v)
+		}
+	}
+	for _, h := range hashes[1:] {
+		require.Equal(t, hashes[0], h)
+	}
+}
+
+func TestPathARefusesAnotherDumpOrNone(t *testing.T) {
+	dumps := t.TempDir()
+	d := writeDump(t, dumps, 60)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	path := filepath.Join(dumps, "parcels.csv")
+	orig, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	// One byte different: a digit of an area.
+	changed := []byte(string(orig))
+	for i := len(changed) - 40; i > 0; i-- {
+		if changed[i] >= '0' && changed[i] <= '8' {
+			changed[i]++
+			break
+		}
+	}
+	other := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "parcels.csv"), changed, 0o600))
+	a, st := node(t, state.EngineMemIAVL, other)
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.ErrorContains(t, err, "not the dump this chain was made from")
+	require.Equal(t, int64(0), st.Version())
+
+	a, _ = node(t, state.EngineIAVL, t.TempDir())
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.ErrorContains(t, err, "genesis names dump parcels.csv")
+	require.ErrorIs(t, err, os.ErrNotExist)
+
+	a, _ = node(t, state.EngineMemIAVL, dumps)
+	a.SetGenesisLoader(nil)
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.ErrorIs(t, err, app.ErrNoLoader)
+
+	other = t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "parcels.csv"), orig, 0o600))
+	a, _ = node(t, state.EngineMemIAVL, other)
+	ref := d.Ref("parcels.csv", admin)
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, importGenesis(t, ref))
+	require.ErrorContains(t, err, "does not grant it role land_registrar")
+
+	a, _ = node(t, state.EngineMemIAVL, dumps)
+	_, _, err = a.InitChain("import-chain", genesisTime, 1, gen)
+	require.ErrorContains(t, err, "needs initial_height 2")
+}
+
+// TestPathAPersonsBesideParcels: a genesis naming two dumps, parcels and
+// persons (salted commitments, made by Commit), gives one hash on both
+// engines; the person records hold commitments and no personal value.
+func TestPathAPersonsBesideParcels(t *testing.T) {
+	dumps := t.TempDir()
+	parcels := writeDump(t, dumps, 120)
+	var civil bytes.Buffer
+	require.NoError(t, legacy.Generate(&civil, legacy.Persons, legacy.FormatCSV, legacy.GenConfig{Rows: 80, Seed: 8}))
+	f, err := os.Create(filepath.Join(dumps, "persons.csv"))
+	require.NoError(t, err)
+	var salts bytes.Buffer
+	_, rejects, err := legacy.Commit(context.Background(), &civil, f, &salts, mrand.NewChaCha8([32]byte{1}))
+	require.NoError(t, err)
+	require.Empty(t, rejects)
+	require.NoError(t, f.Close())
+	b, err := os.ReadFile(filepath.Join(dumps, "persons.csv"))
+	require.NoError(t, err)
+	persons, err := legacy.Canonicalise(context.Background(), bytes.NewReader(b), legacy.Persons, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, persons.Settle(context.Background(), genesisTime, nil))
+	require.Len(t, persons.Rows, 80)
+
+	gen := importGenesis(t, parcels.Ref("parcels.csv", importer), persons.Ref("persons.csv", importer))
+	var hashes []string
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		a, _ := node(t, engine, dumps)
+		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err, engine)
+		hashes = append(hashes, string(hash))
+		r := a.Query("identity/person/BY-P-00000007", 0, false)
+		require.NoError(t, r.Err)
+		require.Contains(t, string(r.Value), `"attribute":"given_name"`)
+		for _, name := range legacy.GivenNames {
+			require.NotContains(t, string(r.Value), name)
+		}
+		want, err := legacy.Expected(legacy.Persons, persons.Rows[7], legacy.Origin{Signer: importer, Height: app.ImportHeight, Time: genesisTime})
+		require.NoError(t, err)
+		require.Equal(t, string(want.Value), string(r.Value))
+	}
+	require.Equal(t, hashes[0], hashes[1])
+}
+
+// TestPathARestartsInTheCrashWindow: a node whose store committed the
+// imported state but whose CometBFT never saved the hash InitChain gave
+// (it stopped in between) reopens reporting height 0, so CometBFT sends
+// InitChain again; InitChain returns the same hash without importing
+// again, on both engines, and refuses a genesis the state was not made
+// from. The chain then goes on from the next height.
+func TestPathARestartsInTheCrashWindow(t *testing.T) {
+	dumps := t.TempDir()
+	d := writeDump(t, dumps, 80)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		cfg := state.DefaultConfig()
+		cfg.Engine = engine
+		dir := t.TempDir()
+		open := func() (*app.App, state.Store) {
+			st, err := store.Open(dir, cfg)
+			require.NoError(t, err)
+			a, err := app.New(st)
+			require.NoError(t, err)
+			a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
+			return a, st
+		}
+		a, st := open()
+		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err, engine)
+		require.Equal(t, hash, st.LastHash())
+		h, appHash := a.Info()
+		require.Equal(t, int64(0), h, "an import without a block reports height 0")
+		require.Nil(t, appHash)
+		require.NoError(t, a.Close())
+
+		// The crash: the store holds version 1, CometBFT holds nothing.
+		a, st = open()
+		h, _ = a.Info()
+		require.Equal(t, int64(0), h)
+		require.Equal(t, int64(app.ImportHeight), st.Version())
+
+		// Another genesis (one more grant) is refused and changes nothing.
+		var g app.Genesis
+		require.NoError(t, json.Unmarshal(gen, &g))
+		g.Roles = append(g.Roles, app.GenesisRole{Account: admin, Role: core.RoleLandRegistrar, Agency: "justice"})
+		other, err := json.Marshal(g)
+		require.NoError(t, err)
+		_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, other)
+		require.ErrorContains(t, err, "was made from another genesis")
+		_, _, err = a.InitChain("another-chain", genesisTime, app.ImportHeight+1, gen)
+		require.ErrorContains(t, err, "was made from another genesis")
+		require.Equal(t, hash, st.LastHash())
+
+		again, vals, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err)
+		require.Equal(t, hash, again)
+		require.Len(t, vals, 1)
+		require.Equal(t, int64(app.ImportHeight), st.Version())
+		require.Equal(t, "import-chain", a.ChainID())
+
+		_, err = a.FinalizeBlock(app.ImportHeight+1, genesisTime.Add(time.Second), nil)
+		require.NoError(t, err)
+		v, err := a.Commit()
+		require.NoError(t, err)
+		require.Equal(t, int64(app.ImportHeight+1), v)
+		h, appHash = a.Info()
+		require.Equal(t, int64(app.ImportHeight+1), h)
+		require.Equal(t, st.LastHash(), appHash)
+		_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.ErrorContains(t, err, "InitChain on a store at version 2")
+		require.NoError(t, a.Close())
+	}
+}

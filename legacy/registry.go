@@ -1,0 +1,262 @@
+package legacy
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/identity"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/vehicle"
+)
+
+// Registry is one legacy registry's format: its columns, the role whose
+// holder signs its records, and the mapping from a row to the message
+// whose execution creates the record. A row maps to exactly the record
+// that message would create if a holder of Role posted it.
+type Registry struct {
+	// Name is the registry's name in files, flags and genesis.
+	Name string
+	// Module is the name of the chain module whose records it holds.
+	Module string
+	// Role is the role the importing account must hold.
+	Role core.Role
+	// Columns are the CSV header and the JSON Lines field names, in order.
+	Columns []string
+	// parse maps a row's fields (in Columns order, trimmed) to the message
+	// and the row's id; the error is a *Reject without line or raw text.
+	parse func(f []string) (core.Msg, string, error)
+	// fields renders a parsed message back to its canonical fields.
+	fields func(m core.Msg) []string
+	// recordKey is the store key of the record a row's id names.
+	recordKey func(id string) []byte
+	// pathPrefix followed by a row's id is the query path of its record.
+	pathPrefix string
+}
+
+// RecordPath is the query path of the record a row's id names.
+func (r *Registry) RecordPath(id string) string { return r.pathPrefix + id }
+
+// Parcels is the land registry: one row per parcel.
+var Parcels = &Registry{
+	Name:   "parcels",
+	Module: land.Name,
+	Role:   core.RoleLandRegistrar,
+	Columns: []string{"parcel_id", "cadastral_ref", "area_m2", "location", "description",
+		"document_sha256", "denominator", "owners"},
+	parse:      parseParcel,
+	fields:     parcelFields,
+	recordKey:  land.ParcelKey,
+	pathPrefix: "/land/parcel/",
+}
+
+// Vehicles is the vehicle registry: one row per vehicle.
+var Vehicles = &Registry{
+	Name:   "vehicles",
+	Module: vehicle.Name,
+	Role:   core.RoleVehicleRegistrar,
+	Columns: []string{"vin", "check_digit_scheme", "make", "model", "year", "colour", "plate",
+		"owner", "tax_liable", "odometer_km"},
+	parse:      parseVehicle,
+	fields:     vehicleFields,
+	recordKey:  vehicle.VehicleKey,
+	pathPrefix: "/vehicle/vehicle/",
+}
+
+// Persons is the civil registry as the chain holds it: one row per
+// person, with salted commitments to the person's attributes and no
+// personal data. Commit makes such a dump from the civil registry's own.
+var Persons = &Registry{
+	Name:       "persons",
+	Module:     identity.Name,
+	Role:       core.RoleCivilRegistrar,
+	Columns:    []string{"person_id", "document_sha256", "commitments"},
+	parse:      parsePerson,
+	fields:     personFields,
+	recordKey:  identity.PersonKey,
+	pathPrefix: "/identity/person/",
+}
+
+// Registries lists every registry the import reads, by name order.
+var Registries = []*Registry{Parcels, Persons, Vehicles}
+
+// RegistryByName returns the registry called name.
+func RegistryByName(name string) (*Registry, error) {
+	for _, r := range Registries {
+		if r.Name == name {
+			return r, nil
+		}
+	}
+	names := make([]string, len(Registries))
+	for i, r := range Registries {
+		names[i] = r.Name
+	}
+	return nil, fmt.Errorf("legacy: unknown registry %q (known: %s)", name, strings.Join(names, ", "))
+}
+
+// Msg maps one canonical row's fields to its message.
+func (r *Registry) Msg(fields []string) (core.Msg, error) {
+	m, _, err := r.parse(fields)
+	return m, err
+}
+
+func bad(code, format string, args ...any) error {
+	return &Reject{Code: code, Reason: fmt.Sprintf(format, args...)}
+}
+
+func parseInt(field, s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, bad(CodeBadField, "%s: %q is not a whole number", field, s)
+	}
+	return n, nil
+}
+
+func parseAddress(field, s string) (core.Address, error) {
+	a, err := core.ParseAddress(strings.ToLower(s))
+	if err != nil {
+		return a, bad(CodeBadField, "%s: %q is not an account (40 hex digits)", field, s)
+	}
+	return a, nil
+}
+
+// validate runs the message's stateless check, classifying its refusal.
+func validate(m core.Msg, code string) error {
+	if err := m.Validate(); err != nil {
+		return &Reject{Code: code, ResultCode: core.ResultCode(err), Reason: err.Error()}
+	}
+	return nil
+}
+
+func parseParcel(f []string) (core.Msg, string, error) {
+	m := land.RegisterParcel{ParcelID: f[0], CadastralRef: f[1], Location: f[3], Description: f[4]}
+	var err error
+	if m.AreaM2, err = parseInt("area_m2", f[2]); err != nil {
+		return nil, m.ParcelID, err
+	}
+	if m.DocumentHash, err = core.ParseHash(strings.ToLower(f[5])); err != nil {
+		return nil, m.ParcelID, bad(CodeBadField, "document_sha256: %q is not 64 hex digits", f[5])
+	}
+	den, err := parseInt("denominator", f[6])
+	if err != nil {
+		return nil, m.ParcelID, err
+	}
+	if den <= 0 {
+		return nil, m.ParcelID, bad(CodeBadField, "denominator: must be positive, got %d", den)
+	}
+	m.Denominator = uint64(den)
+	var sum uint64
+	for part := range strings.SplitSeq(f[7], ";") {
+		acct, shares, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return nil, m.ParcelID, bad(CodeBadField, "owners: %q is not account:shares", part)
+		}
+		a, err := parseAddress("owners", acct)
+		if err != nil {
+			return nil, m.ParcelID, err
+		}
+		n, err := parseInt("owners", shares)
+		if err != nil {
+			return nil, m.ParcelID, err
+		}
+		if n <= 0 {
+			return nil, m.ParcelID, bad(CodeShares, "owners: %s holds %d shares, must be positive", acct, n)
+		}
+		if slices.ContainsFunc(m.Owners, func(s land.Share) bool { return s.Account == a }) {
+			return nil, m.ParcelID, bad(CodeBadField, "owners: %s is listed twice", a)
+		}
+		m.Owners = append(m.Owners, land.Share{Account: a, Shares: uint64(n)})
+		sum += uint64(n)
+	}
+	if sum != m.Denominator {
+		return nil, m.ParcelID, bad(CodeShares, "owners' shares sum to %d, denominator is %d", sum, m.Denominator)
+	}
+	slices.SortFunc(m.Owners, func(a, b land.Share) int { return a.Account.Compare(b.Account) })
+	return m, m.ParcelID, validate(m, CodeInvalid)
+}
+
+func parcelFields(msg core.Msg) []string {
+	m := msg.(land.RegisterParcel)
+	owners := make([]string, len(m.Owners))
+	for i, o := range m.Owners {
+		owners[i] = o.Account.String() + ":" + strconv.FormatUint(o.Shares, 10)
+	}
+	return []string{m.ParcelID, m.CadastralRef, strconv.FormatInt(m.AreaM2, 10), m.Location, m.Description,
+		m.DocumentHash.String(), strconv.FormatUint(m.Denominator, 10), strings.Join(owners, ";")}
+}
+
+func parseVehicle(f []string) (core.Msg, string, error) {
+	m := vehicle.RegisterVehicle{VIN: strings.ToUpper(f[0]), CheckDigitScheme: strings.ToLower(f[1]),
+		Make: f[2], Model: f[3], Colour: f[5], Plate: strings.ToUpper(f[6])}
+	if err := vehicle.ValidateVIN(m.VIN, m.CheckDigitScheme); err != nil {
+		return nil, m.VIN, &Reject{Code: CodeVIN, ResultCode: core.ResultCode(err), Reason: err.Error()}
+	}
+	var err error
+	if m.Year, err = parseInt("year", f[4]); err != nil {
+		return nil, m.VIN, err
+	}
+	if m.Owner, err = parseAddress("owner", f[7]); err != nil {
+		return nil, m.VIN, err
+	}
+	if f[8] != "" {
+		if m.TaxLiable, err = parseAddress("tax_liable", f[8]); err != nil {
+			return nil, m.VIN, err
+		}
+	}
+	if m.OdometerKM, err = parseInt("odometer_km", f[9]); err != nil {
+		return nil, m.VIN, err
+	}
+	return m, m.VIN, validate(m, CodeInvalid)
+}
+
+func vehicleFields(msg core.Msg) []string {
+	m := msg.(vehicle.RegisterVehicle)
+	tax := ""
+	if !m.TaxLiable.IsZero() {
+		tax = m.TaxLiable.String()
+	}
+	return []string{m.VIN, m.CheckDigitScheme, m.Make, m.Model, strconv.FormatInt(m.Year, 10), m.Colour,
+		m.Plate, m.Owner.String(), tax, strconv.FormatInt(m.OdometerKM, 10)}
+}
+
+// asReject returns err as a *Reject, or a new one of code with err's text.
+func asReject(err error, code string) *Reject {
+	var r *Reject
+	if errors.As(err, &r) {
+		return r
+	}
+	return &Reject{Code: code, ResultCode: core.ResultCode(err), Reason: err.Error()}
+}
+
+func parsePerson(f []string) (core.Msg, string, error) {
+	m := identity.RegisterPerson{PersonID: f[0]}
+	var err error
+	if m.DocumentHash, err = core.ParseHash(strings.ToLower(f[1])); err != nil {
+		return nil, m.PersonID, bad(CodeBadField, "document_sha256: %q is not 64 hex digits", f[1])
+	}
+	for part := range strings.SplitSeq(f[2], ";") {
+		attr, hash, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return nil, m.PersonID, bad(CodeBadField, "commitments: %q is not attribute:sha256", part)
+		}
+		h, err := core.ParseHash(strings.ToLower(hash))
+		if err != nil {
+			return nil, m.PersonID, bad(CodeBadField, "commitments: %q is not 64 hex digits", hash)
+		}
+		m.Commitments = append(m.Commitments, identity.Commitment{Attribute: attr, Commitment: h})
+	}
+	slices.SortFunc(m.Commitments, func(a, b identity.Commitment) int { return strings.Compare(a.Attribute, b.Attribute) })
+	return m, m.PersonID, validate(m, CodeInvalid)
+}
+
+func personFields(msg core.Msg) []string {
+	m := msg.(identity.RegisterPerson)
+	list := make([]string, len(m.Commitments))
+	for i, c := range m.Commitments {
+		list[i] = c.Attribute + ":" + c.Commitment.String()
+	}
+	return []string{m.PersonID, m.DocumentHash.String(), strings.Join(list, ";")}
+}
