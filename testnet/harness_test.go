@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -77,12 +78,38 @@ type testnetJSON struct {
 	} `json:"nodes"`
 }
 
-// pickAddresses chooses a loopback block 127.0.X.1.. and two ports that
-// every node address can bind right now.
+// claimedBlocks are the loopback blocks 127.0.X.0/24 a network of this
+// test binary has used: scenarios run in parallel (t.Parallel), and a
+// block is never given to two networks, even one after the other.
+var claimedBlocks struct {
+	sync.Mutex
+	x map[int]bool
+}
+
+// claimBlock reserves block x for the caller; false if it was taken.
+func claimBlock(x int) bool {
+	claimedBlocks.Lock()
+	defer claimedBlocks.Unlock()
+	if claimedBlocks.x == nil {
+		claimedBlocks.x = make(map[int]bool)
+	}
+	if claimedBlocks.x[x] {
+		return false
+	}
+	claimedBlocks.x[x] = true
+	return true
+}
+
+// pickAddresses chooses a loopback block 127.0.X.1.. that no other
+// network of this test binary has had, and two ports that every node
+// address can bind right now.
 func pickAddresses(t testing.TB, n int) (firstIP string, p2pPort, rpcPort int) {
 	t.Helper()
 	for attempt := 0; attempt < 20; attempt++ {
 		x := 10 + rand.IntN(240)
+		if !claimBlock(x) {
+			continue
+		}
 		firstIP = fmt.Sprintf("127.0.%d.1", x)
 		p2pPort, rpcPort = freePort(t), freePort(t)
 		if p2pPort == rpcPort {

@@ -51,6 +51,7 @@ const byzLogLevel = "GOVCHAIN_LOG_LEVEL=main:info,state:info,abci:info,*:warn"
 // until each kind of misbehaviour has been seen (1, or 3 in the full
 // version), with a bound.
 func TestScenarioByzantineProposer(t *testing.T) {
+	t.Parallel()
 	minRun, maxRun, minEach := 15*time.Second, 60*time.Second, 1
 	if fullE2E() {
 		minRun, maxRun, minEach = 2*time.Minute, 4*time.Minute, 3

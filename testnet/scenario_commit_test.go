@@ -36,6 +36,7 @@ const commitCrashReplayLog = "GOVCHAIN_LOG_LEVEL=main:info,state:info,consensus:
 // three times at each, on both engines. Then safety, durability and
 // liveness.
 func TestScenarioCrashInCommit(t *testing.T) {
+	t.Parallel()
 	rounds := 1
 	if fullE2E() {
 		rounds = 3

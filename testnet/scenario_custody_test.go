@@ -35,6 +35,7 @@ import (
 // (checkSafety: same blocks and app hashes everywhere, Info's app hash
 // in the next header), and the longest stall bounded.
 func TestScenarioKeyCustody(t *testing.T) {
+	t.Parallel()
 	signerKills, nodeKills := 1, 1
 	if fullE2E() {
 		signerKills, nodeKills = 4, 2

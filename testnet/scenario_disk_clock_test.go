@@ -56,6 +56,7 @@ const diskClockLog = "GOVCHAIN_LOG_LEVEL=abci:info,main:info,state:info,consensu
 // each log once; the full one skews for 60 s each, cuts the power of every
 // validator in turn, and cuts each log on two nodes.
 func TestScenarioDiskAndClock(t *testing.T) {
+	t.Parallel()
 	skewFor, powerRounds, tailRounds := 10*time.Second, 1, 1
 	if fullE2E() {
 		skewFor, powerRounds, tailRounds = 60*time.Second, 4, 2

@@ -49,6 +49,7 @@ const doublesignDelay, doublesignTimeoutCommit = 250 * time.Millisecond, 500 * t
 // process exits by itself with a non-zero status and its log names the
 // reason. The four validators then go on and agree.
 func TestScenarioDoubleSign(t *testing.T) {
+	t.Parallel()
 	// The wait is a bound, not a pause: evidence usually lands within
 	// 10 s, but on a loaded machine the slowed link's timing holds less
 	// often (25 s once passed without it, with another suite running).

@@ -30,6 +30,7 @@ var enginesPlan = []string{"memiavl", "iavl", "memiavl", "iavl"}
 // app hash equals the next header's (safety), durability, and no long
 // stall.
 func TestScenarioEngines(t *testing.T) {
+	t.Parallel()
 	duration, minGap, maxGap, minKills := 10*time.Second, 3*time.Second, 5*time.Second, 2
 	if fullE2E() {
 		duration, minGap, maxGap, minKills = 4*time.Minute, 15*time.Second, 30*time.Second, 8

@@ -26,6 +26,7 @@ import (
 // be back at the tip within 30 s. At the end: safety, durability and no
 // long stall.
 func TestScenarioFreezeValidators(t *testing.T) {
+	t.Parallel()
 	duration, minFreeze, maxFreeze, minGap, maxGap, minFreezes := 10*time.Second, 3*time.Second, 5*time.Second, time.Second, 2*time.Second, 3
 	if fullE2E() {
 		duration, minFreeze, maxFreeze, minGap, maxGap, minFreezes = 5*time.Minute, 10*time.Second, 30*time.Second, 5*time.Second, 15*time.Second, 8

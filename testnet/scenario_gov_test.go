@@ -82,6 +82,7 @@ type govChangeRun struct {
 // ministry back and removes the fifth, with 10-20 s of load between
 // changes.
 func TestScenarioGovValidatorChange(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	seed := scenarioSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 9))

@@ -29,6 +29,7 @@ import (
 // at every height it has, including every acknowledged transaction of
 // those heights.
 func TestScenarioJoin(t *testing.T) {
+	t.Parallel()
 	interval, joinAt, after := 5, int64(13), 3*time.Second
 	if fullE2E() {
 		interval, joinAt, after = 50, 300, time.Minute

@@ -33,6 +33,7 @@ import (
 // The full version holds each fault longer, isolates every validator in
 // turn and splits twice, two different ways. At the end: safety (no fork), durability.
 func TestScenarioPartition(t *testing.T) {
+	t.Parallel()
 	hold := partitionHolds{isolate: 3 * time.Second, split: 4 * time.Second, flapOne: 8 * time.Second,
 		flapAny: 5 * time.Second, slowOne: 5 * time.Second, slowAll: 5 * time.Second}
 	isolations, splits := 1, 1

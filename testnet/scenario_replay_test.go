@@ -48,6 +48,7 @@ const replayCacheSize = 16
 // were before. Finally the untampered transaction commits, proving the
 // refusals were the forgeries' and not the signer's. Safety at the end.
 func TestScenarioReplay(t *testing.T) {
+	t.Parallel()
 	settle := int64(3)
 	if fullE2E() {
 		settle = 10

@@ -59,6 +59,7 @@ import (
 // (GOVCHAIN_E2E_FULL=1) repeats the validator and data service faults
 // three times, killing the validators of ministries 1, 2 and 3 in turn.
 func TestScenarioSharing(t *testing.T) {
+	t.Parallel()
 	rounds := 1
 	if fullE2E() {
 		rounds = 3

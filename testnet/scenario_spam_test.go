@@ -78,6 +78,7 @@ var spamKinds = []struct {
 // stalled for 15 s; no node's memory grew by more than spamRSSBound; then
 // safety and the workload's durability.
 func TestScenarioSpam(t *testing.T) {
+	t.Parallel()
 	flood, senders := 15*time.Second, 6
 	if fullE2E() {
 		flood, senders = 3*time.Minute, 8

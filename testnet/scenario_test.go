@@ -36,6 +36,7 @@ func scenarioSeed(t *testing.T) uint64 {
 // must agree everywhere (safety), hold every acknowledged transaction
 // (durability) and never have stalled for long (liveness).
 func TestScenarioKillValidators(t *testing.T) {
+	t.Parallel()
 	duration, minGap, maxGap, minKills := 45*time.Second, 10*time.Second, 15*time.Second, 2
 	if fullE2E() {
 		duration, minGap, maxGap, minKills = 5*time.Minute, 10*time.Second, 30*time.Second, 8
@@ -78,6 +79,7 @@ func TestScenarioKillValidators(t *testing.T) {
 // likewise once thawed; a slow link still carries consensus; a clean
 // restart rejoins. Safety is checked at the end.
 func TestHarnessFaults(t *testing.T) {
+	t.Parallel()
 	nw := startNetwork(t, netConfig{validators: 4})
 	advance := func(n int64) {
 		t.Helper()

@@ -201,6 +201,7 @@ func (r *upgradeRun) haltsAt(nd *node, h int64, want ...string) {
 
 // TestScenarioUpgrade is the coordinated upgrade scenario (see above).
 func TestScenarioUpgrade(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	seed := scenarioSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 14))
