@@ -9,7 +9,10 @@
 // process_test.go), and targets loopback addresses only
 // (127.0.0.1, and 127.0.X.Y for the multi-node networks of the fault
 // harness, harness_test.go). The harness judges a node caught up by its
-// /readyz answer, and quotes its reasons when it is not. The fault
+// /readyz answer, and quotes its reasons when it is not. Each network
+// has a loopback block 127.0.X.0/24 no other network of the run has had,
+// so the fault scenarios run two at a time as parallel tests (most of
+// their time is spent waiting on blocks). The fault
 // scenarios run in a short version by default and in a long one with
 // GOVCHAIN_E2E_FULL=1 (make e2e). Besides the production binary the tests
 // build two test-only ones: the faultinject build (crash points inside

@@ -62,7 +62,8 @@ func (p *proc) exited(d time.Duration) (bool, int) {
 func devStartArgs(t *testing.T, home string) (args []string, rpc string) {
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	return []string{"start", "--home", home, "--rpc-laddr", "tcp://" + addr,
-		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0", "--log-level", "info"}, "http://" + addr
+		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0",
+		"--metrics-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-level", "info"}, "http://" + addr
 }
 
 // waitBlocks waits until the node at rpc is n blocks past the first
@@ -89,7 +90,7 @@ func waitBlocks(t *testing.T, rpc string, n int64, p *proc) int64 {
 func TestInitWritesPrivateKeys(t *testing.T) {
 	for _, dev := range []bool{false, true} {
 		home := filepath.Join(t.TempDir(), "h")
-		args := []string{"init", "--home", home, "--chain-id", "modes-1"}
+		args := []string{"init", "--home", home, "--chain-id", "modes-1", "--keyring-backend", "test"}
 		if dev {
 			args = append(args, "--dev")
 		}

@@ -96,7 +96,7 @@ func TestImportRefusesBadInputWithOneLine(t *testing.T) {
 func TestImportGenesisNamesTheDump(t *testing.T) {
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
-	_, stderr, code := govchain(t, "init", "--home", home, "--chain-id", "imp-1", "--agency-id", "justice")
+	_, stderr, code := govchain(t, "init", "--home", home, "--chain-id", "imp-1", "--agency-id", "justice", "--keyring-backend", "test")
 	require.Equal(t, 0, code, stderr)
 	dump := filepath.Join(dir, "parcels.csv")
 	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "50", "--out", dump)

@@ -40,7 +40,7 @@ func TestJSONLogs(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
 		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0",
-		"--log-format", "json", "--log-level", "abci:debug,*:info")
+		"--metrics-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-format", "json", "--log-level", "abci:debug,*:info")
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
 	var out devnode.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -119,7 +119,7 @@ func TestSignerRefusesBadInput(t *testing.T) {
 	requireOneLineError(t, errOut, code, "priv_validator_key.json: no such file")
 
 	home := filepath.Join(dir, "h")
-	_, errOut, code = govchain(t, "init", "--home", home, "--chain-id", "c")
+	_, errOut, code = govchain(t, "init", "--home", home, "--chain-id", "c", "--keyring-backend", "test")
 	require.Equal(t, 0, code, errOut)
 	key := filepath.Join(home, "config", "priv_validator_key.json")
 	require.NoError(t, os.Chmod(key, 0o644))

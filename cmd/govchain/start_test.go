@@ -43,7 +43,8 @@ func TestCleanStopLogsNoError(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, os.Args[0], "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-				"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0", "--log-level", "info")
+				"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0",
+				"--metrics-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-level", "info")
 			cmd.Env = append(os.Environ(), envRunMain+"=1")
 			var out devnode.SyncBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out

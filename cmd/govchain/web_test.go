@@ -22,7 +22,7 @@ import (
 // address in use.
 func TestWebConfig(t *testing.T) {
 	prod, dev := filepath.Join(t.TempDir(), "prod"), filepath.Join(t.TempDir(), "dev")
-	_, errOut, code := govchain(t, "init", "--home", prod, "--chain-id", "web-prod-1")
+	_, errOut, code := govchain(t, "init", "--home", prod, "--chain-id", "web-prod-1", "--keyring-backend", "test")
 	require.Equal(t, 0, code, errOut)
 	_, errOut, code = govchain(t, "init", "--dev", "--home", dev, "--chain-id", "web-dev-1")
 	require.Equal(t, 0, code, errOut)

@@ -89,7 +89,7 @@ func (n *Node) start(opts Options) error {
 	}
 	rpc := FreeAddr()
 	cmd := exec.Command(n.Bin, "start", "--home", n.Home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+FreeAddr(),
-		"--web-laddr", "127.0.0.1:0", "--log-level", "*:error")
+		"--web-laddr", "127.0.0.1:0", "--metrics-laddr", FreeAddr(), "--log-level", "*:error")
 	logPath := filepath.Join(n.Dir, "node.log")
 	log, err := os.Create(logPath)
 	if err != nil {
