@@ -114,6 +114,21 @@ type prepared struct {
 	Seconds  float64        `json:"seconds"`
 }
 
+// prepareChainDump prepares the dump at path as the chain behind cl
+// canonicalised it: at its genesis time. It returns the dump and the
+// chain's id.
+func (c *cli) prepareChainDump(ctx context.Context, cl *client.Client, reg *legacy.Registry, path string) (*legacy.Dump, string, error) {
+	genesis, err := cl.RPC().Genesis(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("node %s: genesis: %w", cl.Remote(), err)
+	}
+	d, err := c.prepareDump(ctx, reg, path, genesis.Genesis.GenesisTime.UTC())
+	if err != nil {
+		return nil, "", err
+	}
+	return d, genesis.Genesis.ChainID, nil
+}
+
 // prepareDump canonicalises and settles the dump at path with progress on
 // stderr.
 func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string, at time.Time) (*legacy.Dump, error) {
@@ -440,11 +455,7 @@ to --out (- for stdout); govchain import verify checks it offline.`,
 				return err
 			}
 			ctx := cmd.Context()
-			genesis, err := cl.RPC().Genesis(ctx)
-			if err != nil {
-				return fmt.Errorf("node %s: genesis: %w", cl.Remote(), err)
-			}
-			d, err := c.prepareDump(ctx, reg, args[1], genesis.Genesis.GenesisTime.UTC())
+			d, _, err := c.prepareChainDump(ctx, cl, reg, args[1])
 			if err != nil {
 				return err
 			}

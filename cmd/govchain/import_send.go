@@ -72,11 +72,7 @@ chain's checkpoint says, so no row is lost or imported twice.`,
 				return err
 			}
 			ctx := cmd.Context()
-			genesis, err := cl.RPC().Genesis(ctx)
-			if err != nil {
-				return fmt.Errorf("node %s: genesis: %w", cl.Remote(), err)
-			}
-			d, err := c.prepareDump(ctx, reg, args[1], genesis.Genesis.GenesisTime.UTC())
+			d, chainID, err := c.prepareChainDump(ctx, cl, reg, args[1])
 			if err != nil {
 				return err
 			}
@@ -84,7 +80,7 @@ chain's checkpoint says, so no row is lost or imported twice.`,
 			if err != nil {
 				return err
 			}
-			s := &sender{c: c, cl: cl, key: key, d: d, b: batches, chainID: genesis.Genesis.ChainID,
+			s := &sender{c: c, cl: cl, key: key, d: d, b: batches, chainID: chainID,
 				wait: c.v.GetDuration(flagBatchWait), file: filepath.Base(args[1])}
 			return s.run(ctx)
 		},
