@@ -19,7 +19,7 @@ func authCases() map[string]authCase {
 	}
 	return map[string]authCase{
 		TypeApproveBudgetLine: {Setup: func(e *env, c cast, s core.Address, party bool) core.Msg {
-			adminOf(e, s, FinanceAgency, party)
+			adminOf(e, s, DefaultFinanceAgency, party)
 			return approve("L-1", "interior", 1000)
 		}},
 		TypeAwardContract: {Setup: func(e *env, c cast, s core.Address, party bool) core.Msg {

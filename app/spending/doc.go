@@ -12,7 +12,8 @@
 //
 // # Usage protocol
 //
-//  1. An admin of the finance ministry (the agency FinanceAgency) approves
+//  1. An admin of the finance ministry (the agency the genesis names in
+//     Params.FinanceAgency, "finance" by default) approves
 //     a budget line (spending/approve_budget_line): an agency, a budget
 //     year, a description and an allocation in minor units of a currency.
 //  2. An admin of that agency awards a contract against the line

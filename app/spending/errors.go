@@ -26,7 +26,7 @@ var (
 	ErrAgencyNotFound = core.NewCodedError(1007, core.ErrNotFound, "spending: agency not found")
 
 	// ErrNotFinanceMinistry: budget lines are approved by an admin of the
-	// finance ministry (FinanceAgency) only.
+	// finance ministry (Params.FinanceAgency) only.
 	ErrNotFinanceMinistry = core.NewCodedError(1008, core.ErrUnauthorized, "spending: signer is not an admin of the finance ministry")
 	// ErrNotLineAgency: the signer is not an admin of the agency that owns
 	// the budget line or contract.

@@ -73,10 +73,14 @@ func saveLine(ctx *core.Context, l *BudgetLine, action string, details any) erro
 }
 
 // Exec implements core.Msg: the signer must be an admin of the finance
-// ministry; the agency a member; the line id new. The agency's totals for
+// ministry (Params.FinanceAgency); the agency a member; the line id new. The agency's totals for
 // the year gain the allocation.
 func (m ApproveBudgetLine) Exec(ctx *core.Context) error {
-	if err := requireAgencyAdmin(ctx, FinanceAgency, ErrNotFinanceMinistry); err != nil {
+	params, err := GetParams(ctx.KV)
+	if err != nil {
+		return err
+	}
+	if err := requireAgencyAdmin(ctx, params.FinanceAgency, ErrNotFinanceMinistry); err != nil {
 		return err
 	}
 	if _, found, err := core.GetAgency(ctx.KV, m.Agency); err != nil {

@@ -24,6 +24,9 @@ const (
 	tableAgencyTotals byte = 0x05
 	// tableVendorTotals: vendor (20 bytes), year (8 bytes big-endian), currency -> Totals.
 	tableVendorTotals byte = 0x06
+	// tableParams: the single key "params" -> Params (written at genesis
+	// only when they differ from DefaultParams).
+	tableParams byte = 0x07
 )
 
 // LineKey is the store key of a budget line.
@@ -53,3 +56,6 @@ func AgencyTotalsKey(agency string, year uint64, currency string) []byte {
 func VendorTotalsKey(vendor core.Address, year uint64, currency string) []byte {
 	return state.Key(Prefix, tableVendorTotals, vendor[:], state.Uint64(year), []byte(currency))
 }
+
+// ParamsKey is the key of the module's genesis parameters.
+func ParamsKey() []byte { return state.Key(Prefix, tableParams, []byte("params")) }

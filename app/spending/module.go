@@ -13,5 +13,6 @@ var Module = &core.Module{
 		core.MsgOf[PayInvoice](),
 	},
 	Resolve: resolve,
+	Genesis: core.GenesisOf(DefaultParams, Params.Validate, InitGenesis),
 	Errors:  Errors,
 }

@@ -6,10 +6,6 @@ import "github.com/govchain/govchain/app/core"
 // query paths.
 const Name = "spending"
 
-// FinanceAgency is the id of the agency whose admins approve budget
-// lines: the finance ministry.
-const FinanceAgency = "finance"
-
 // The frozen message type strings.
 const (
 	TypeApproveBudgetLine = "spending/approve_budget_line"
