@@ -228,6 +228,9 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 			s.logger.Info("upgrade ran: its migration is in this block's state", "height", req.Height, "attrs", ev.Attrs)
 			continue
 		}
+		if ev.Type != "gov.misbehavior" {
+			continue
+		}
 		s.logger.Error("evidence of validator misbehaviour committed", "height", req.Height, "event", ev.Type, "attrs", ev.Attrs)
 	}
 	return &abcitypes.ResponseFinalizeBlock{TxResults: out, Events: events(block.Events), ValidatorUpdates: updates, AppHash: block.AppHash}, nil

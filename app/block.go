@@ -25,7 +25,8 @@ type BlockResult struct {
 	ValidatorUpdates []core.Validator
 	// Events are the block's own events, not any transaction's: one
 	// "upgrade" if the block ran an upgrade's migration, then one
-	// "gov.misbehavior" per evidence record.
+	// "gov.misbehavior" per evidence record, then the events of the
+	// modules' per-block steps (core.Step).
 	Events []core.Event
 	// AppHash is the root of the state after the block.
 	AppHash []byte
@@ -33,7 +34,8 @@ type BlockResult struct {
 
 // FinalizeBlock runs the upgrade scheduled at this height, if any
 // (upgrade.Begin), records the evidence of misbehaviour the block carries
-// (gov.RecordMisbehavior), executes its transactions in order and returns
+// (gov.RecordMisbehavior), executes its transactions in order, runs the
+// modules' per-block steps (core.Step) and returns
 // their results, the validator updates they requested and the app hash of
 // the resulting working state. An error means the node cannot go on
 // (storage failure, height out of order, an upgrade this binary does not
@@ -84,6 +86,11 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 			a.txs.remove([sha256.Size]byte(d.tx.Hash))
 		}
 	}
+	events, err = a.runSteps(fkv, height, blockTime.UTC())
+	if err != nil {
+		return nil, err
+	}
+	out.Events = append(out.Events, events...)
 	out.ValidatorUpdates = vals.sorted()
 	out.AppHash = a.store.WorkingHash()
 	return out, nil
@@ -208,15 +215,43 @@ func runRecord(ctx *core.Context, rec core.Recorder, refusal error) (err error) 
 	return rec.RecordRefusal(ctx, refusal, core.ResultCode(refusal))
 }
 
-// runMsg runs a message's Exec, turning a panic into an internal error so
-// that a handler bug refuses the transaction on every node alike.
+// runMsg runs a message's Exec and, if it succeeds, the hooks that follow
+// its type (core.Hook) on the same branch, turning a panic into an
+// internal error so that a handler bug refuses the transaction on every
+// node alike. An error of Exec or of a hook refuses the transaction.
 func runMsg(ctx *core.Context, m core.Msg) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("app: %s panicked: %v", m.Type(), r)
 		}
 	}()
-	return m.Exec(ctx)
+	if err := m.Exec(ctx); err != nil {
+		return err
+	}
+	for _, h := range msgHooks[m.Type()] {
+		if err := h.Run(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runSteps runs every module's per-block step (core.Step), in module
+// order, on the block's state after its transactions, and returns their
+// events. An error stops the node.
+func (a *App) runSteps(kv *faultKV, height int64, blockTime time.Time) ([]core.Event, error) {
+	var events []core.Event
+	for _, m := range Modules {
+		if m.Step == nil {
+			continue
+		}
+		ctx := &core.Context{KV: kv, ChainID: a.info.ChainID, Height: height, BlockTime: blockTime}
+		if err := m.Step(ctx); err != nil || kv.err != nil {
+			return nil, fmt.Errorf("%w: %s step: %v", ErrStorage, m.Name, errors.Join(err, kv.err))
+		}
+		events = append(events, ctx.Events()...)
+	}
+	return events, nil
 }
 
 // authenticate resolves the account the transaction's key signs for

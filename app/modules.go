@@ -5,6 +5,7 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/auction"
+	"github.com/govchain/govchain/app/benefits"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/gov"
 	"github.com/govchain/govchain/app/identity"
@@ -35,6 +36,7 @@ var Modules = []*core.Module{
 	auction.Module,
 	spending.Module,
 	migration.Module,
+	benefits.Module,
 }
 
 // msgTypes maps every message type string to its constructor.
@@ -43,6 +45,18 @@ var msgTypes = func() map[string]func() core.Msg {
 	for _, m := range Modules {
 		for _, t := range m.Msgs {
 			out[t.Type] = t.New
+		}
+	}
+	return out
+}()
+
+// msgHooks maps a message type to the hooks that follow it (core.Hook),
+// in module order and each module's list order.
+var msgHooks = func() map[string][]core.Hook {
+	out := map[string][]core.Hook{}
+	for _, m := range Modules {
+		for _, h := range m.Hooks {
+			out[h.After] = append(out[h.After], h)
 		}
 	}
 	return out

@@ -39,6 +39,9 @@ const (
 	RoleDataService Role = "data_service"
 	// RoleOmbudsman reads and checks access logs on behalf of citizens.
 	RoleOmbudsman Role = "ombudsman"
+	// RoleTreasury marks benefit payment orders paid with the bank
+	// reference of the transfer (module benefits).
+	RoleTreasury Role = "treasury"
 )
 
 // Roles lists every role in sorted order.
@@ -46,7 +49,7 @@ var Roles = []Role{
 	RoleAuditor, RoleBank, RoleBusiness, RoleCivilRegistrar, RoleCourt,
 	RoleCredentialIssuer, RoleDataOfficer, RoleDataService, RoleImporter, RoleInspectionStation,
 	RoleInsurer, RoleLandRegistrar, RoleNotary, RoleOmbudsman, RoleTaxAuthority,
-	RoleVehicleRegistrar, RoleWorkshop,
+	RoleTreasury, RoleVehicleRegistrar, RoleWorkshop,
 }
 
 // ValidRole reports whether r is a known role.

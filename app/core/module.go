@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/govchain/govchain/state"
 )
@@ -43,7 +44,48 @@ type Module struct {
 	// Errors lists every sentinel of the module that has its own result
 	// code (NewCodedError), each code in the module's range.
 	Errors []*Error
+	// Hooks is the work the module does in the transaction of another
+	// module's message, right after it succeeds (see Hook); nil for none.
+	Hooks []Hook
+	// Step is the module's work in every block after its transactions
+	// (see Step); nil for none.
+	Step Step
 }
+
+// Hook is work a module does after a message has succeeded, in the same
+// transaction and on the same branch, so that a module reacts to another
+// module's records atomically without that module knowing of it (identity
+// records a birth; benefits opens the parents' entitlements in the same
+// transaction). The app runs the hooks listed for a message's type right
+// after its Exec returns nil, in module order and in each module's list
+// order, in CheckTx and FinalizeBlock alike. A hook's error refuses the
+// transaction exactly as the message's own refusal would: every write of
+// Exec and of the hooks is discarded.
+//
+// Contract: Run is deterministic, checks nothing about the signer (the
+// message already did), writes only through ctx.KV and emits its events
+// with ctx.Emit, and writes nothing when its module has nothing to do, so
+// that a hook never changes the state of a chain that does not use its
+// module.
+type Hook struct {
+	// After is the type string of the message the hook follows.
+	After string
+	// Run does the work; m is the message that succeeded, of type After.
+	Run func(ctx *Context, m Msg) error
+}
+
+// Step is a module's work in every block: FinalizeBlock runs the steps of
+// the modules in module order after the block's transactions, on the
+// block's state itself (no branch), with a Context holding the block's
+// height and time, a zero Signer and no TxHash. Its events are the block's
+// own events.
+//
+// Contract: a step is deterministic, does a bounded amount of work per
+// block (what is left waits for the next block), and writes nothing when
+// nothing is due, so that a chain that does not use its module keeps the
+// same state. It never refuses: an error means the state cannot be read or
+// is corrupt, and the node stops.
+type Step func(ctx *Context) error
 
 // MsgType is one message type of a module: its frozen type string and a
 // constructor of a zero message, which decoding fills.
@@ -125,6 +167,13 @@ func CheckModules(mods []*Module, reservedPrefixes []byte) error {
 	}
 	ranges := map[uint32]string{}
 	codes := map[uint32]*Error{}
+	types := map[string]map[string]bool{}
+	for _, m := range mods {
+		types[m.Name] = map[string]bool{}
+		for _, t := range m.Msgs {
+			types[m.Name][t.Type] = true
+		}
+	}
 	for _, m := range mods {
 		switch {
 		case !validModuleName(m.Name):
@@ -167,6 +216,28 @@ func CheckModules(mods []*Module, reservedPrefixes []byte) error {
 			}
 			codes[c] = e
 		}
+		for _, h := range m.Hooks {
+			if err := checkHook(m.Name, h, types); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkHook checks one hook of module name: a Run, and an After naming a
+// message type "module/verb"; if that module is in the list, one of its
+// types.
+func checkHook(name string, h Hook, types map[string]map[string]bool) error {
+	if h.Run == nil {
+		return fmt.Errorf("core: module %s: hook after %q has no Run", name, h.After)
+	}
+	mod, _, ok := strings.Cut(h.After, "/")
+	if !ok || !validModuleName(mod) {
+		return fmt.Errorf("core: module %s: hook after %q names no message type", name, h.After)
+	}
+	if known, listed := types[mod]; listed && !known[h.After] {
+		return fmt.Errorf("core: module %s: hook after %q: module %s has no such message type", name, h.After, mod)
 	}
 	return nil
 }
