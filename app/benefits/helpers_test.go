@@ -88,7 +88,7 @@ func actions(evs []core.Event) []string {
 }
 
 func (e *env) programme(id string) Programme { return coretest.Read(e.T, getProgramme, e.KV, id) }
-func (e *env) entitlement(r Ref) Entitlement  { return coretest.Read(e.T, getEntitlement, e.KV, r) }
+func (e *env) entitlement(r Ref) Entitlement { return coretest.Read(e.T, getEntitlement, e.KV, r) }
 
 func (e *env) order(r Ref, period uint64) (Order, bool) {
 	e.T.Helper()

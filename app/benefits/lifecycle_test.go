@@ -209,7 +209,9 @@ func TestStepBounded(t *testing.T) {
 	}
 }
 
-func childID(i int) string { return "C-" + string(rune('A'+i/26/26%26)) + string(rune('A'+i/26%26)) + string(rune('A'+i%26)) }
+func childID(i int) string {
+	return "C-" + string(rune('A'+i/26/26%26)) + string(rune('A'+i/26%26)) + string(rune('A'+i%26))
+}
 
 // TestNothingWithoutProgrammes: births, marriages and deaths on a chain
 // with no programme write nothing of this module, and the step writes

@@ -70,20 +70,20 @@ const (
 // recorded in [StartsAt, EndsAt), and for how long an entitlement runs
 // (EntitlementMonths after its fact; 0 for as long as the programme).
 type Programme struct {
-	ID                string       `json:"id"`
-	Agency            string       `json:"agency"`
-	Rule              string       `json:"rule"`
-	Description       string       `json:"description"`
-	Amount            int64        `json:"amount"`
-	Currency          string       `json:"currency"`
-	PeriodUnit        string       `json:"period_unit"`
-	PeriodCount       uint64       `json:"period_count"`
-	StartsAt          time.Time    `json:"starts_at"`
-	EndsAt            time.Time    `json:"ends_at"`
-	EntitlementMonths uint64       `json:"entitlement_months"`
-	DefinedBy         core.Address `json:"defined_by"`
-	DefinedHeight     int64        `json:"defined_height"`
-	DefinedAt         time.Time    `json:"defined_at"`
+	ID                string        `json:"id"`
+	Agency            string        `json:"agency"`
+	Rule              string        `json:"rule"`
+	Description       string        `json:"description"`
+	Amount            int64         `json:"amount"`
+	Currency          string        `json:"currency"`
+	PeriodUnit        string        `json:"period_unit"`
+	PeriodCount       uint64        `json:"period_count"`
+	StartsAt          time.Time     `json:"starts_at"`
+	EndsAt            time.Time     `json:"ends_at"`
+	EntitlementMonths uint64        `json:"entitlement_months"`
+	DefinedBy         core.Address  `json:"defined_by"`
+	DefinedHeight     int64         `json:"defined_height"`
+	DefinedAt         time.Time     `json:"defined_at"`
 	DefinedTxHash     core.HexBytes `json:"defined_tx_hash"`
 }
 
@@ -103,7 +103,9 @@ type Ref struct {
 func (r Ref) id() []byte { return joinParts(r.ProgrammeID, r.Beneficiary, r.Subject) }
 
 // Path is the entitlement's query path under the module.
-func (r Ref) Path() string { return "entitlement/" + r.ProgrammeID + "/" + r.Beneficiary + "/" + r.Subject }
+func (r Ref) Path() string {
+	return "entitlement/" + r.ProgrammeID + "/" + r.Beneficiary + "/" + r.Subject
+}
 
 // Fact is one registry record an entitlement rests on: entry Seq of the
 // history at query path Path (an identity person's history, or a claim's),
