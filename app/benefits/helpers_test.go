@@ -87,7 +87,6 @@ func actions(evs []core.Event) []string {
 	return out
 }
 
-func (e *env) programme(id string) Programme { return coretest.Read(e.T, getProgramme, e.KV, id) }
 func (e *env) entitlement(r Ref) Entitlement { return coretest.Read(e.T, getEntitlement, e.KV, r) }
 
 func (e *env) order(r Ref, period uint64) (Order, bool) {
