@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +200,30 @@ func TestBenefitsNothingWithoutProgrammes(t *testing.T) {
 	require.NoError(t, err)
 	defer it.Close()
 	require.False(t, it.Valid(), "a key of the benefits module was written")
+}
+
+// TestBenefitsHookRefusesWholeTransaction: a hook's refusal (here a
+// parent named by MaxEntitlementsPerPerson entitlements) refuses the
+// birth in CheckTx and in FinalizeBlock, and the child is not registered.
+func TestBenefitsHookRefusesWholeTransaction(t *testing.T) {
+	c := newBenefitsChain(t, state.EngineMemIAVL)
+	var txs [][]byte
+	for i := 0; i < benefits.MaxProgrammesPerRule; i++ {
+		txs = append(txs, c.sign("admin-finance", benefitsProgramme(c, "FAM-"+strconv.Itoa(i), benefits.RuleBirth, 100, benefits.UnitMonth, 1, 0)))
+	}
+	requireOK(c, c.block(append(txs, c.sign("civil", benefitsPerson("PSN-MUM")))...))
+	birth := func(id string) identity.RecordBirth {
+		return identity.RecordBirth{PersonID: id, ParentIDs: []string{"PSN-MUM"}, DocumentHash: docHash("birth " + id),
+			Commitments: []identity.Commitment{{Attribute: "family_name", Commitment: docHash("name " + id)}}}
+	}
+	txs = nil
+	for i := 0; i < benefits.MaxEntitlementsPerPerson/benefits.MaxProgrammesPerRule; i++ {
+		txs = append(txs, c.sign("civil", birth("PSN-KID-"+strconv.Itoa(i))))
+	}
+	requireOK(c, c.block(txs...))
+	raw := c.sign("civil", birth("PSN-KID-LAST"))
+	require.ErrorIs(t, c.app.CheckTx(raw).Err, benefits.ErrTooManyEntitlements)
+	res := c.block(raw)
+	require.ErrorIs(t, res[0].Err, benefits.ErrTooManyEntitlements)
+	require.ErrorIs(t, c.query("/identity/person/PSN-KID-LAST").Err, identity.ErrPersonNotFound)
 }
