@@ -135,7 +135,7 @@ Accounts are 40 hex digits or a keyring key name.`,
 		path("dispute ID", "One dispute", cobra.ExactArgs(1), fixed("/land/dispute/%s")),
 		path("disputes PARCEL", "A parcel's open disputes", cobra.ExactArgs(1), fixed("/land/parcel/%s/disputes")),
 	)
-	cmd.AddCommand(account, chain, raw, agencyCmd, landCmd, c.queryVehicleCmd(), c.queryIdentityCmd(), c.queryInvoiceCmd(), c.queryNotaryCmd(), c.queryGovCmd(), c.querySharingCmd(), c.queryAuctionCmd(), c.querySpendingCmd())
+	cmd.AddCommand(account, chain, raw, agencyCmd, landCmd, c.queryVehicleCmd(), c.queryIdentityCmd(), c.queryInvoiceCmd(), c.queryNotaryCmd(), c.queryGovCmd(), c.querySharingCmd(), c.queryAuctionCmd(), c.querySpendingCmd(), c.queryBenefitsCmd())
 	return cmd
 }
 

@@ -83,9 +83,9 @@ func TestUnknownCommandsFail(t *testing.T) {
 		// A group given no command: it lists its commands and fails,
 		// because nothing was done.
 		{[]string{}, "govchain needs a command: backup, certificate, datasvc, import, init, keys, query, restore, signer, start, testnet, tx, version, web (see govchain --help)"},
-		{[]string{"tx"}, "govchain tx needs a command: agency, auction, broadcast, gov, identity, invoice, land, notary, raw, sharing, spending, vehicle (see govchain tx --help)"},
+		{[]string{"tx"}, "govchain tx needs a command: agency, auction, benefits, broadcast, gov, identity, invoice, land, notary, raw, sharing, spending, vehicle (see govchain tx --help)"},
 		{[]string{"tx", "land"}, "govchain tx land needs a command: accept-lien, accept-transfer,"},
-		{[]string{"query"}, "govchain query needs a command: account, agency, auction, chain,"},
+		{[]string{"query"}, "govchain query needs a command: account, agency, auction, benefits, chain,"},
 		{[]string{"keys"}, "govchain keys needs a command: add, add-pkcs11, delete, encrypt, export, import, list, show"},
 		{[]string{"testnet"}, "govchain testnet needs a command: init"},
 		{[]string{"certificate"}, "govchain certificate needs a command: export, verify"},
@@ -258,7 +258,7 @@ func TestJSONErrors(t *testing.T) {
 		// -o json after the point where parsing stopped still counts.
 		{"unknown flag before -o", []string{"version", "--bogus", "-o", "json"}, cliErr("unknown flag: --bogus (see govchain version --help)")},
 		{"group without command", []string{"--output=json", "tx"},
-			cliErr("govchain tx needs a command: agency, auction, broadcast, gov, identity, invoice, land, notary, raw, sharing, spending, vehicle (see govchain tx --help)")},
+			cliErr("govchain tx needs a command: agency, auction, benefits, broadcast, gov, identity, invoice, land, notary, raw, sharing, spending, vehicle (see govchain tx --help)")},
 		{"missing key", []string{"tx", "agency", "grant-role", "--home", home, "--from", "nobody", "--account", "alice", "--role", "bank", "-ojson"},
 			cliErr(`no key named "nobody" in ` + filepath.Join(home, "keyring") + " (see govchain keys list)")},
 		{"missing file", []string{"certificate", "verify", filepath.Join(home, "none.json"), "--trust", filepath.Join(home, "config", "genesis.json"), "-o", "json"},

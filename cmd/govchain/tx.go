@@ -74,7 +74,7 @@ Accounts (--account, --owner, ...) are 40 hex digits or a keyring key name.`,
 	pf.Bool(flagGenerateOnly, false, "print the signed transaction and send nothing; needs --sequence (no node is asked), and --chain-id unless <home>/config/genesis.json gives it")
 	pf.Duration(flagTimeout, 30*time.Second, "how long to wait for the node and for the block")
 	cmd.AddCommand(c.txAgencyCmd(), c.txLandCmd(), c.txVehicleCmd(), c.txIdentityCmd(), c.txInvoiceCmd(), c.txNotaryCmd(), c.txGovCmd(),
-		c.txSharingCmd(), c.txAuctionCmd(), c.txSpendingCmd(), c.txRawCmd(), c.txBroadcastCmd())
+		c.txSharingCmd(), c.txAuctionCmd(), c.txSpendingCmd(), c.txBenefitsCmd(), c.txRawCmd(), c.txBroadcastCmd())
 	return cmd
 }
 
