@@ -138,6 +138,7 @@ bench-app:
 	$(GO) test -run '^$$' -bench '^BenchmarkLandBlocks/memiavl$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkMixedBlocks$$' -benchtime 20x -timeout 60m ./app/
 	$(GO) test -run '^$$' -bench '^BenchmarkSharingBlocks$$' -benchtime 20x -timeout 60m ./app/
+	$(GO) test -run '^$$' -bench '^BenchmarkBenefitsBlocks/memiavl$$' -benchtime 1x -timeout 120m ./app/
 
 # HPKE seal and open of a typical record for both suites, and a data
 # service's deliveries per second end to end against a development node

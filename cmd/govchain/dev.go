@@ -24,13 +24,13 @@ type devAgency struct {
 // order. Every ministry may appoint its own data officers and data
 // services (a holder acts for the agency that granted it the role);
 // justice appoints the ombudsman; justice and interior appoint importers
-// (path B of docs/import.md).
+// (path B of docs/import.md); finance appoints treasuries (benefits).
 func devAgencies() []devAgency {
 	return []devAgency{
 		{"justice", "Ministry of Justice", true, []core.Role{core.RoleLandRegistrar, core.RoleNotary, core.RoleCourt, core.RoleAuditor, core.RoleImporter,
 			core.RoleOmbudsman, core.RoleDataOfficer, core.RoleDataService}},
 		{"finance", "Ministry of Finance", false, []core.Role{core.RoleBank, core.RoleTaxAuthority, core.RoleAuditor, core.RoleBusiness, core.RoleInsurer,
-			core.RoleDataOfficer, core.RoleDataService}},
+			core.RoleDataOfficer, core.RoleDataService, core.RoleTreasury}},
 		{"interior", "Ministry of the Interior", false, []core.Role{core.RoleCivilRegistrar, core.RoleVehicleRegistrar, core.RoleCredentialIssuer, core.RoleImporter,
 			core.RoleDataOfficer, core.RoleDataService}},
 		{"transport", "Ministry of Transport", false, []core.Role{core.RoleInspectionStation, core.RoleWorkshop,
