@@ -13,8 +13,9 @@
 // ProcessProposal), decode.go (a block's transactions decoded and their
 // signatures verified in batches), block.go (FinalizeBlock: first the
 // scheduled upgrade of package upgrade, which may halt the node before
-// anything is written, then each transaction's execution, and the wrapper
-// that turns a storage failure into a halt), commit.go (Commit, the committed view, Close), sigcache.go
+// anything is written, then each transaction's execution followed by the
+// hooks other modules declare on its type, then the modules' per-block
+// steps, and the wrapper that turns a storage failure into a halt), commit.go (Commit, the committed view, Close), sigcache.go
 // (the checked-transaction cache), tx.go (the envelope), modules.go (the
 // module list and the routing derived from it), genesis.go, query.go and
 // pathkey.go.
@@ -46,7 +47,12 @@
 //     Msgs: []core.MsgType{core.MsgOf[IssuePermit](), ...}, Resolve: resolve,
 //     Errors: Errors}` (and Genesis:
 //     core.GenesisOf(DefaultParams, Params.Validate, InitGenesis) if it has
-//     genesis parameters).
+//     genesis parameters). A module that reacts to another module's
+//     message in its transaction declares a core.Hook on that message's
+//     type (Hooks), and one with work due by block time a core.Step
+//     (Step); both must write nothing while the module is unused, so that
+//     adding the module moves no existing app hash (app/benefits does
+//     both).
 //  2. Append `permits.Module,` to Modules. Never reorder or remove an
 //     entry: genesis initialises the modules in this order.
 //  3. Run `go test ./app -run ModulesGolden -update` and `go test ./abci

@@ -1,5 +1,6 @@
 // Package core holds what every module (registry or service) shares: the
-// Module contract the app derives its wiring from, the execution Context a
+// Module contract the app derives its wiring from (with the hooks a module
+// runs after another module's message and its per-block step), the execution Context a
 // message runs in, the Msg contract, account addresses, roles and their
 // checks, events, per-record history, the key prefixes of the core tables,
 // the helpers every module's checks, reads and queries use (validation of
