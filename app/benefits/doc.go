@@ -34,6 +34,8 @@
 //     approval opens the claimant's own entitlement.
 //     A death also ends, in its transaction, every entitlement whose
 //     beneficiary died and every birth entitlement whose child died.
+//     Records imported from a legacy register (module migration) are
+//     written without hooks: they open and end nothing.
 //  3. Every block, after its transactions, the module's step (core.Step)
 //     creates the payment orders that are due: period k of an entitlement
 //     starts at starts_at plus k periods (computed from the start, so no
