@@ -3,7 +3,6 @@ package benefits
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/govchain/govchain/app/core"
@@ -89,19 +88,18 @@ func openProgrammes(ctx *core.Context, rule string) ([]*Programme, error) {
 
 // ruleEntries reads the index of a rule's programmes, in id order.
 func ruleEntries(r state.Reader, rule string) ([]RuleEntry, error) {
-	return scan[RuleEntry](r, RulePrefix(rule), 0)
+	return scan[RuleEntry](r, RulePrefix(rule))
 }
 
-// scan decodes every value under prefix as a T, in key order, stopping
-// after limit values (0: no limit).
-func scan[T any](r state.Reader, prefix []byte, limit int) ([]T, error) {
+// scan decodes every value under prefix as a T, in key order.
+func scan[T any](r state.Reader, prefix []byte) ([]T, error) {
 	it, err := r.Iterator(prefix, state.PrefixEnd(prefix), true)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
 	var out []T
-	for ; it.Valid() && (limit == 0 || len(out) < limit); it.Next() {
+	for ; it.Valid(); it.Next() {
 		var v T
 		if err := json.Unmarshal(it.Value(), &v); err != nil {
 			return nil, fmt.Errorf("benefits: stored value under %x does not decode: %w", it.Key(), err)
@@ -234,6 +232,5 @@ type endDetails struct {
 
 // personRefs lists the entitlements that name a person, in key order.
 func personRefs(r state.Reader, person string) ([]Ref, error) {
-	refs, err := scan[Ref](r, PersonEntitlementsPrefix(person), 0)
-	return slices.Clip(refs), err
+	return scan[Ref](r, PersonEntitlementsPrefix(person))
 }
