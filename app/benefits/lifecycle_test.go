@@ -183,7 +183,8 @@ func TestClaimEntitlement(t *testing.T) {
 }
 
 // TestStepBounded: at most MaxOrdersPerBlock orders per block, earliest
-// due first; the rest in the next block; never twice.
+// due first (then by programme, beneficiary and subject); the rest in the
+// next block; never twice.
 func TestStepBounded(t *testing.T) {
 	e := newEnv(t)
 	c := newCast(e)
@@ -191,15 +192,25 @@ func TestStepBounded(t *testing.T) {
 		e.ok(c.social, programme("P"+string(rune('A'+i)), RuleBirth, 0))
 	}
 	n := MaxOrdersPerBlock/6 + 1 // six entitlements per birth: three programmes, two parents
-	for i := 0; i < n; i++ {
+	// The first birth's entitlements sort last by programme, beneficiary
+	// and subject, but are due first.
+	e.ok(c.civil, register("ZA"))
+	e.ok(c.civil, register("ZB"))
+	e.ok(c.civil, birth("Z-FIRST", "ZA", "ZB"))
+	e.advance(time.Second)
+	for i := 1; i < n; i++ {
 		e.ok(c.civil, register("PA-"+childID(i)))
 		e.ok(c.civil, register("PB-"+childID(i)))
 		e.ok(c.civil, birth(childID(i), "PA-"+childID(i), "PB-"+childID(i)))
 	}
 	require.Len(t, e.step(), MaxOrdersPerBlock)
+	for _, p := range []string{"PA", "PB", "PC"} {
+		_, ok := e.order(ref(p, "ZB", "Z-FIRST"), 0)
+		require.True(t, ok, "earliest due first")
+	}
 	require.Len(t, e.step(), 6*n-MaxOrdersPerBlock)
 	require.Empty(t, e.step())
-	for i := 0; i < n; i++ {
+	for i := 1; i < n; i++ {
 		for _, p := range []string{"PA", "PB", "PC"} {
 			_, ok := e.order(ref(p, "PA-"+childID(i), childID(i)), 0)
 			require.True(t, ok)
