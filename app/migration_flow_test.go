@@ -157,3 +157,69 @@ func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef) *App 
 	require.NoError(t, err)
 	return a
 }
+
+// TestPathBPipelinedBatches: an importer signs a dump's batches with
+// consecutive sequences and posts them all before any block. CheckTx
+// admits each (a batch ahead of the committed checkpoint may wait for the
+// ones before it, as a sequence ahead does), but refuses one the chain
+// holds already; PrepareProposal puts them in sequence order whatever the
+// mempool's order, and one block imports them all. A batch out of order in
+// a block is still refused with its code and writes nothing.
+func TestPathBPipelinedBatches(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+	})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	d := migrationDump(t, t.TempDir(), 100, c.time)
+	b, err := d.Batches(8)
+	require.NoError(t, err)
+	n := len(d.Rows)
+
+	var txs [][]byte
+	for first := 0; first < n; first += 8 {
+		tx := c.sign("registrar", importBatch(t, d, b, first))
+		require.NoError(t, c.app.CheckTx(tx).Err, "batch at row %d", first)
+		txs = append(txs, tx)
+	}
+	// The mempool may hold them in any order.
+	shuffled := append([][]byte{}, txs[len(txs)-1])
+	shuffled = append(shuffled, txs[:len(txs)-1]...)
+	ordered := c.app.PrepareProposal(shuffled, 1<<30)
+	require.Equal(t, txs, ordered)
+	for i, r := range c.block(ordered...) {
+		require.NoError(t, r.Err, "batch %d", i)
+	}
+	cp := checkpointOf(t, c, d.Root())
+	require.Equal(t, uint64(n), cp.Next)
+	require.Equal(t, uint64(n), cp.Imported)
+	require.Equal(t, uint64(len(txs)), cp.Batches)
+
+	// The chain holds them now: CheckTx refuses one again.
+	again := c.sign("registrar", importBatch(t, d, b, 8))
+	require.ErrorIs(t, c.app.CheckTx(again).Err, migration.ErrBatchImported)
+	require.ErrorIs(t, c.block(again)[0].Err, migration.ErrBatchImported)
+
+	// Another dump: its second batch alone in a block is refused, changes
+	// nothing, and the first batch is still expected.
+	d2 := migrationDump(t, t.TempDir(), 40, c.time.Add(time.Hour))
+	require.NotEqual(t, d.Root(), d2.Root())
+	b2, err := d2.Batches(8)
+	require.NoError(t, err)
+	before := c.hashes[len(c.hashes)-1]
+	res := c.block(c.sign("registrar", importBatch(t, d2, b2, 8)))
+	require.ErrorIs(t, res[0].Err, migration.ErrBatchOutOfOrder)
+	r := c.app.Query("migration/checkpoint/"+core.HexBytes(d2.Root()).String(), 0, false)
+	require.ErrorIs(t, r.Err, migration.ErrCheckpointNotFound)
+	require.NotEqual(t, before, c.hashes[len(c.hashes)-1], "the block time and the sequence changed")
+	c.mustExec("registrar", importBatch(t, d2, b2, 0))
+}
+
+// checkpointOf reads the committed checkpoint of the dump with root.
+func checkpointOf(t *testing.T, c *testChain, root []byte) migration.Checkpoint {
+	t.Helper()
+	r := c.app.Query("migration/checkpoint/"+core.HexBytes(root).String(), 0, false)
+	require.NoError(t, r.Err)
+	var cp migration.Checkpoint
+	require.NoError(t, json.Unmarshal(r.Value, &cp))
+	return cp
+}
