@@ -26,9 +26,10 @@ const (
 )
 
 // defaultInFlight is how many batches import send keeps posted ahead of
-// the chain: with one-second blocks and batches of 64 parcel rows, 128
-// batches (8,192 rows) let a block take all that a validator executes in
-// it.
+// the chain: 128 batches of 128 parcel rows (the largest under the default
+// 32 KiB max_tx_bytes) are more rows than one validator executes in a
+// second, so a block is never short of batches while the importer signs
+// the next ones.
 const defaultInFlight = 128
 
 // sendPoll is how often import send reads the checkpoint while batches

@@ -220,3 +220,40 @@ func TestFitBatchTakesTheLargestThatFits(t *testing.T) {
 	_, err = fitBatch(d, key, "c", 1024)
 	require.ErrorContains(t, err, "over the chain's max_tx_bytes 1024")
 }
+
+// TestImportSendPipelinesBatches: with its defaults, import send sizes
+// batches to the chain's max_tx_bytes (128 parcel rows under the default
+// 32 KiB) and keeps many in flight, so that one block imports several
+// batches; every row is imported once.
+func TestImportSendPipelinesBatches(t *testing.T) {
+	n := startDevNodeWith(t, "import-send-3", nil)
+	_, stderr, code := n.cli("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer")
+	require.Equal(t, 0, code, stderr)
+	dump := filepath.Join(t.TempDir(), "parcels.csv")
+	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "3000", "--bad-every", "100", "--out", dump)
+	require.Equal(t, 0, code)
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "-o", "json")
+	require.Equal(t, 0, code, stderr)
+	var s sent
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, 128, s.Size)
+	require.Equal(t, s.Rows, s.Imported)
+	require.Equal(t, uint64(0), s.Refused)
+	require.Equal(t, int(s.Batches), s.SentNow)
+	require.Equal(t, (s.Rows+127)/128, s.Batches)
+
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	d, err := prepareAt(dump, cl)
+	require.NoError(t, err)
+	cp, err := checkpointOf(context.Background(), cl, d.Root())
+	require.NoError(t, err)
+	// The batches landed in far fewer blocks than there are batches.
+	most := 0
+	for h := cp.LastBatchHeight; h > 0 && h > cp.LastBatchHeight-int64(s.Batches); h-- {
+		b, err := cl.RPC().Block(context.Background(), &h)
+		require.NoError(t, err)
+		most = max(most, len(b.Block.Txs))
+	}
+	require.Greater(t, most, 2, "at most %d batches in a block", most)
+}
