@@ -209,7 +209,7 @@ func batchMsg(d *legacy.Dump, b *legacy.Batches, first int) (*migration.ImportBa
 	if err != nil {
 		return nil, err
 	}
-	m := &migration.ImportBatch{Registry: d.Registry.Name, Root: d.Root(), Total: uint64(len(d.Rows)),
+	m := &migration.ImportBatch{Registry: d.Registry.Name, Root: b.Root(), Total: uint64(len(d.Rows)),
 		First: uint64(first), Size: uint64(b.Size())}
 	for _, r := range rows {
 		m.Rows = append(m.Rows, string(r))
@@ -237,7 +237,7 @@ type sender struct {
 // checkpoint reads the dump's checkpoint; a dump the chain has no batch
 // of starts at row 0.
 func (s *sender) checkpoint(ctx context.Context) (*migration.Checkpoint, error) {
-	root := s.d.Root()
+	root := s.b.Root()
 	cp := &migration.Checkpoint{Registry: s.d.Registry.Name, Root: root, Total: uint64(len(s.d.Rows))}
 	res, err := s.cl.Query(ctx, "migration/checkpoint/"+hex.EncodeToString(root), client.QueryOptions{})
 	var qe *client.QueryError
