@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/govchain/govchain/app/vehicle"
 )
@@ -25,6 +28,11 @@ type GenConfig struct {
 	// not add up (parcels) or an invalid VIN (vehicles) or a short
 	// document hash (persons), a bad number (a bad hash for persons).
 	BadEvery int
+	// LiensEvery, if positive, gives every LiensEvery-th parcel one or two
+	// liens in the liens column (parcels only; the column is written only
+	// then). The liens come from a random stream of their own: the other
+	// columns are those of the same dump without liens.
+	LiensEvery int
 }
 
 // Malformations Generate cycles through, in order.
@@ -54,6 +62,11 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	cw := csv.NewWriter(bw)
 	columns := reg.Columns
+	liens := cfg.LiensEvery > 0 && reg == Parcels
+	if liens {
+		columns = reg.AllColumns()
+	}
+	lrng := rand.New(rand.NewPCG(cfg.Seed, 0x6c69656e73))
 	if reg == Persons {
 		// The civil registry's own file, the input of Commit.
 		if format != FormatCSV {
@@ -79,6 +92,13 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 		switch reg {
 		case Parcels:
 			f = genParcel(rng, i, account)
+			if liens {
+				l := ""
+				if (i+1)%cfg.LiensEvery == 0 {
+					l = genLiens(lrng, cfg.Seed)
+				}
+				f = append(f, l)
+			}
 		case Vehicles:
 			f = genVehicle(rng, i, account)
 		case Persons:
@@ -94,7 +114,7 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 		raw := false
 		switch fault {
 		case CodeColumns:
-			f = f[:len(f)-1]
+			f = slices.Delete(slices.Clone(f), len(reg.Columns)-1, len(reg.Columns))
 		case CodeDuplicate:
 			if prev != nil {
 				// The id and, for a VIN, its check-digit scheme.
@@ -150,7 +170,7 @@ func writeRow(bw *bufio.Writer, cw *csv.Writer, reg *Registry, format Format, f 
 	}
 	obj := make(map[string]string, len(f))
 	for i, v := range f {
-		obj[reg.Columns[i]] = v
+		obj[reg.AllColumns()[i]] = v
 	}
 	if raw {
 		// json.Marshal would replace the bad byte: write it as is.
@@ -197,6 +217,20 @@ func genParcel(rng *rand.Rand, i int, account func() string) []string {
 		den, owners = "4", a+":2;"+b+":1;"+c+":1"
 	}
 	return []string{id, ref, strconv.Itoa(area), loc, desc, hex.EncodeToString(doc[:]), den, owners}
+}
+
+// genLiens draws one or two liens of banks from a pool of eight.
+func genLiens(rng *rand.Rand, seed uint64) string {
+	var out []string
+	for range 1 + rng.IntN(2) {
+		h := sha256.Sum256(fmt.Appendf(nil, "bank-%d-%d", seed, rng.IntN(8)))
+		day := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(9000))
+		out = append(out, fmt.Sprintf("%x:%d:BYN:%s", h[:20], 100_000*(10+rng.IntN(5000)), day.Format(time.DateOnly)))
+	}
+	if len(out) == 2 && out[0] == out[1] {
+		out = out[:1]
+	}
+	return strings.Join(out, ";")
 }
 
 func distinct(account func() string) (string, string) {

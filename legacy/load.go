@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
 )
 
@@ -27,9 +28,6 @@ func execRow(kv state.KV, reg *Registry, row []byte, origin Origin) error {
 	fields, err := Fields(row)
 	if err != nil {
 		return err
-	}
-	if len(fields) != len(reg.Columns) {
-		return fmt.Errorf("canonical row has %d fields, want %d", len(fields), len(reg.Columns))
 	}
 	m, err := reg.Msg(fields)
 	if err != nil {
@@ -108,12 +106,25 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 // Expected is the record a canonical row of reg maps to when created at
 // origin: its store key and the exact bytes the module stores there. It
 // executes the row alone on a scratch state where origin.Signer holds the
-// role; the record does not depend on other rows.
+// role; the record does not depend on other rows, but for the ids of a
+// parcel's liens, which come from the chain's counter: here they are 1, 2
+// and so on (ExpectedFrom gives others).
 func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
+	return ExpectedFrom(reg, row, origin, 1)
+}
+
+// ExpectedFrom is Expected with the row's first lien, if any, numbered
+// firstLien (the others follow it, as an import gives them).
+func ExpectedFrom(reg *Registry, row []byte, origin Origin, firstLien uint64) (core.KVPair, error) {
 	scratch := state.NewBranch(state.Empty{})
 	if err := core.SetJSON(scratch, core.RoleGrantKey(origin.Signer, reg.Role),
 		core.RoleGrant{Account: origin.Signer, Role: reg.Role, Agency: "import"}); err != nil {
 		return core.KVPair{}, err
+	}
+	if firstLien > 1 {
+		if err := scratch.Set(land.LienCounterKey(), state.Uint64(firstLien-1)); err != nil {
+			return core.KVPair{}, err
+		}
 	}
 	if err := execRow(scratch, reg, row, origin); err != nil {
 		return core.KVPair{}, err
@@ -133,8 +144,8 @@ func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
 // Match checks that record, the exact bytes stored for a record, is the
 // record the canonical row of registry maps to when registered by signer
 // (hex) at app.ImportHeight, at the time the record itself says it was
-// registered: every byte else is fixed by the row. It is the
-// verify.RowMatch of govchain's registries.
+// registered and with the lien ids it holds: every byte else is fixed by
+// the row. It is the verify.RowMatch of govchain's registries.
 func Match(registry string, row []byte, signer string, record []byte) error {
 	reg, err := RegistryByName(registry)
 	if err != nil {
@@ -146,11 +157,16 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 	}
 	var at struct {
 		RegisteredAt time.Time `json:"registered_at"`
+		ActiveLiens  []uint64  `json:"active_liens"`
 	}
 	if err := json.Unmarshal(record, &at); err != nil {
 		return fmt.Errorf("legacy: record does not decode: %w", err)
 	}
-	want, err := Expected(reg, row, Origin{Signer: a, Height: importHeight, Time: at.RegisteredAt})
+	first := uint64(1)
+	if len(at.ActiveLiens) > 0 {
+		first = at.ActiveLiens[0]
+	}
+	want, err := ExpectedFrom(reg, row, Origin{Signer: a, Height: importHeight, Time: at.RegisteredAt}, first)
 	if err != nil {
 		return fmt.Errorf("legacy: row does not map to a record: %w", err)
 	}

@@ -30,6 +30,7 @@ const (
 	flagRows        = "rows"
 	flagSeed        = "seed"
 	flagBadEvery    = "bad-every"
+	flagLiensEvery  = "liens-every"
 	flagRejects     = "rejects"
 	flagCanonical   = "canonical"
 	flagGenesisTime = "genesis-time"
@@ -82,12 +83,15 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--%s: %w", flagOut, err)
 			}
-			rows, bad := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery)
-			if rows < 0 || bad < 0 {
-				return fmt.Errorf("--%s and --%s must not be negative", flagRows, flagBadEvery)
+			rows, bad, liens := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery), c.v.GetInt(flagLiensEvery)
+			if rows < 0 || bad < 0 || liens < 0 {
+				return fmt.Errorf("--%s, --%s and --%s must not be negative", flagRows, flagBadEvery, flagLiensEvery)
+			}
+			if liens > 0 && reg != legacy.Parcels {
+				return fmt.Errorf("--%s: only parcels have liens", flagLiensEvery)
 			}
 			return writeFileAtomic(out, func(w io.Writer) error {
-				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad})
+				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad, LiensEvery: liens})
 			})
 		},
 	}
@@ -95,6 +99,7 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 	f.Int(flagRows, 1000, "number of rows")
 	f.Uint64(flagSeed, 1, "seed: the same seed writes the same dump")
 	f.Int(flagBadEvery, 0, "make every Nth row malformed (0: none)")
+	f.Int(flagLiensEvery, 0, "give every Nth parcel one or two liens (0: none, and no liens column)")
 	f.String(flagOut, "", "the dump to write; .csv or .jsonl")
 	_ = cmd.MarkFlagRequired(flagOut)
 	return cmd
