@@ -223,3 +223,68 @@ func checkpointOf(t *testing.T, c *testChain, root []byte) migration.Checkpoint 
 	require.NoError(t, json.Unmarshal(r.Value, &cp))
 	return cp
 }
+
+// TestPathBLiens: a parcels dump with liens, imported by path B on a chain
+// that already holds a lien, gives each parcel the liens path A gives it:
+// equal lien records but for their ids and the height and time they were
+// made at, and parcel records equal to the row's mapping with the chain's
+// lien ids.
+func TestPathBLiens(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+	})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	dumps := t.TempDir()
+	var buf bytes.Buffer
+	require.NoError(t, legacy.Generate(&buf, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: 60, Seed: 4, LiensEvery: 2}))
+	require.NoError(t, os.WriteFile(filepath.Join(dumps, "parcels.csv"), buf.Bytes(), 0o600))
+	d, err := legacy.Canonicalise(context.Background(), bytes.NewReader(buf.Bytes()), legacy.Parcels, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), c.time, nil))
+
+	// A lien the chain holds before the import shifts path B's lien ids.
+	own := c.addr("registrar")
+	c.mustExec("registrar", &land.RegisterParcel{ParcelID: "OTHER-1", CadastralRef: "x", AreaM2: 10, Location: "Minsk",
+		DocumentHash: core.Hash{1}, Denominator: 1, Owners: []land.Share{{Account: own, Shares: 1}}})
+	c.mustExec("bank", &land.CreateLien{ParcelID: "OTHER-1", Amount: 5, Currency: "BYN", Reference: "r", DocumentHash: core.Hash{2}})
+
+	b, err := d.Batches(16)
+	require.NoError(t, err)
+	var txs [][]byte
+	for at := 0; at < len(d.Rows); at += 16 {
+		txs = append(txs, c.sign("registrar", importBatch(t, d, b, at)))
+	}
+	for _, r := range c.block(txs...) {
+		require.NoError(t, r.Err)
+	}
+	a := newImportApp(t, dumps, c, d.Ref("parcels.csv", c.addr("registrar")))
+	withLiens := 0
+	for _, row := range d.Rows {
+		f, err := legacy.Fields(row)
+		require.NoError(t, err)
+		var pa, pb land.Parcel
+		require.NoError(t, json.Unmarshal(a.Query("land/parcel/"+f[0], 0, false).Value, &pa))
+		rb := c.app.Query("land/parcel/"+f[0], 0, false)
+		require.NoError(t, rb.Err)
+		require.NoError(t, json.Unmarshal(rb.Value, &pb))
+		require.Len(t, pb.ActiveLiens, len(pa.ActiveLiens), f[0])
+		if len(pa.ActiveLiens) == 0 {
+			continue
+		}
+		withLiens++
+		require.Greater(t, pb.ActiveLiens[0], pa.ActiveLiens[0], "path B's ids follow the chain's lien")
+		want, err := legacy.ExpectedFrom(legacy.Parcels, row, legacy.Origin{Signer: c.addr("registrar"), ChainID: c.chainID,
+			Height: pb.RegisteredHeight, Time: pb.RegisteredAt}, pb.ActiveLiens[0])
+		require.NoError(t, err)
+		require.Equal(t, string(want.Value), string(rb.Value), f[0])
+		for i := range pa.ActiveLiens {
+			var la, lb land.Lien
+			require.NoError(t, json.Unmarshal(a.Query("land/lien/"+core.Dec(pa.ActiveLiens[i]), 0, false).Value, &la))
+			require.NoError(t, json.Unmarshal(c.app.Query("land/lien/"+core.Dec(pb.ActiveLiens[i]), 0, false).Value, &lb))
+			require.Equal(t, land.LienActive, lb.Status)
+			la.ID, la.CreatedHeight, la.CreatedAt, la.ActivatedHeight = lb.ID, lb.CreatedHeight, lb.CreatedAt, lb.ActivatedHeight
+			require.Equal(t, la, lb)
+		}
+	}
+	require.Greater(t, withLiens, 10)
+}
