@@ -32,6 +32,9 @@ const (
 	// CodeShares: owners' shares are not positive or do not sum to the
 	// denominator.
 	CodeShares = "shares_mismatch"
+	// CodeAmounts: an invoice's line amounts or totals are not those its
+	// quantities, prices and tax rates give.
+	CodeAmounts = "amounts_mismatch"
 	// CodeVIN: the VIN is not 17 valid characters or fails its check digit.
 	CodeVIN = "invalid_vin"
 	// CodeInvalid: the record fails its module's stateless check.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
 )
@@ -80,12 +81,7 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 		}
 		if err := execRow(b, d.Registry, row, origin); err != nil {
 			b.Discard()
-			f, _ := Fields(row)
-			id := ""
-			if len(f) > 0 {
-				id = f[0]
-			}
-			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: id, Code: CodeRefused,
+			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: d.Registry.RowID(row), Code: CodeRefused,
 				ResultCode: core.ResultCode(err), Reason: err.Error(), Raw: string(row)})
 			continue
 		}
@@ -110,30 +106,48 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 // parcel's liens, which come from the chain's counter: here they are 1, 2
 // and so on (ExpectedFrom gives others).
 func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
-	return ExpectedFrom(reg, row, origin, 1)
+	return expectedAfter(reg, row, origin, prior{})
 }
 
 // ExpectedFrom is Expected with the row's first lien, if any, numbered
 // firstLien (the others follow it, as an import gives them).
 func ExpectedFrom(reg *Registry, row []byte, origin Origin, firstLien uint64) (core.KVPair, error) {
+	return expectedAfter(reg, row, origin, prior{firstLien: firstLien})
+}
+
+// prior is what a record's mapping takes from the chain before its row
+// rather than from the row.
+type prior struct {
+	// firstLien is the id of a parcel's first lien (0 or 1: the first id).
+	firstLien uint64
+	// buyerSeq is an invoice's position in its buyer's index.
+	buyerSeq uint64
+}
+
+func expectedAfter(reg *Registry, row []byte, origin Origin, p prior) (core.KVPair, error) {
 	scratch := state.NewBranch(state.Empty{})
 	if err := core.SetJSON(scratch, core.RoleGrantKey(origin.Signer, reg.Role),
 		core.RoleGrant{Account: origin.Signer, Role: reg.Role, Agency: "import"}); err != nil {
 		return core.KVPair{}, err
 	}
-	if firstLien > 1 {
-		if err := scratch.Set(land.LienCounterKey(), state.Uint64(firstLien-1)); err != nil {
+	if p.firstLien > 1 {
+		if err := scratch.Set(land.LienCounterKey(), state.Uint64(p.firstLien-1)); err != nil {
+			return core.KVPair{}, err
+		}
+	}
+	if f, err := Fields(row); err == nil && reg == Invoices && len(f) > 2 && p.buyerSeq > 0 {
+		buyer, err := core.ParseAddress(f[2])
+		if err != nil {
+			return core.KVPair{}, err
+		}
+		if err := core.SetJSON(scratch, invoice.BuyerKey(buyer), invoice.Buyer{Account: buyer, DocumentCount: p.buyerSeq}); err != nil {
 			return core.KVPair{}, err
 		}
 	}
 	if err := execRow(scratch, reg, row, origin); err != nil {
 		return core.KVPair{}, err
 	}
-	f, err := Fields(row)
-	if err != nil {
-		return core.KVPair{}, err
-	}
-	key := reg.recordKey(f[0])
+	key := reg.recordKey(reg.RowID(row))
 	v, err := scratch.Get(key)
 	if err != nil {
 		return core.KVPair{}, err
@@ -157,16 +171,22 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 	}
 	var at struct {
 		RegisteredAt time.Time `json:"registered_at"`
+		IssuedAt     time.Time `json:"issued_at"`
 		ActiveLiens  []uint64  `json:"active_liens"`
+		BuyerSeq     uint64    `json:"buyer_seq"`
 	}
 	if err := json.Unmarshal(record, &at); err != nil {
 		return fmt.Errorf("legacy: record does not decode: %w", err)
 	}
-	first := uint64(1)
+	p := prior{buyerSeq: at.BuyerSeq}
 	if len(at.ActiveLiens) > 0 {
-		first = at.ActiveLiens[0]
+		p.firstLien = at.ActiveLiens[0]
 	}
-	want, err := ExpectedFrom(reg, row, Origin{Signer: a, Height: importHeight, Time: at.RegisteredAt}, first)
+	when := at.RegisteredAt
+	if when.IsZero() {
+		when = at.IssuedAt // an invoice: its issue date, not the import's
+	}
+	want, err := expectedAfter(reg, row, Origin{Signer: a, Height: importHeight, Time: when}, p)
 	if err != nil {
 		return fmt.Errorf("legacy: row does not map to a record: %w", err)
 	}

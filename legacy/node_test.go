@@ -52,11 +52,12 @@ func writeDump(t *testing.T, dir string, rows int) *legacy.Dump {
 func importGenesis(t testing.TB, refs ...app.ImportRef) []byte {
 	t.Helper()
 	g := app.Genesis{
-		Params:     app.DefaultParams(),
-		Agencies:   []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
-		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}, {Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}}},
+		Params:   app.DefaultParams(),
+		Agencies: []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
+		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}, {Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}},
+			{Role: core.RoleTaxAuthority, Agencies: []string{"justice"}}},
 		Roles: []app.GenesisRole{{Account: importer, Role: core.RoleLandRegistrar, Agency: "justice"},
-			{Account: importer, Role: core.RoleCivilRegistrar, Agency: "justice"}},
+			{Account: importer, Role: core.RoleCivilRegistrar, Agency: "justice"}, {Account: importer, Role: core.RoleTaxAuthority, Agency: "justice"}},
 		Import: refs,
 	}
 	b, err := json.Marshal(g)

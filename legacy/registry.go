@@ -43,6 +43,21 @@ type Registry struct {
 	recordKey func(id string) []byte
 	// pathPrefix followed by a row's id is the query path of its record.
 	pathPrefix string
+	// id is a row's id from its fields; nil: the first field.
+	id func(f []string) string
+}
+
+// RowID is the id of a canonical row of r: the record's id, by which the
+// canonical rows are sorted ("" if the row does not decode).
+func (r *Registry) RowID(row []byte) string {
+	f, err := Fields(row)
+	switch {
+	case err != nil || len(f) < len(r.Columns):
+		return ""
+	case r.id != nil:
+		return r.id(f)
+	}
+	return f[0]
 }
 
 // RecordPath is the query path of the record a row's id names.
@@ -90,7 +105,7 @@ var Persons = &Registry{
 }
 
 // Registries lists every registry the import reads, by name order.
-var Registries = []*Registry{Parcels, Persons, Vehicles}
+var Registries = []*Registry{Invoices, Parcels, Persons, Vehicles}
 
 // RegistryByName returns the registry called name.
 func RegistryByName(name string) (*Registry, error) {

@@ -386,20 +386,15 @@ func (c *cli) importProveCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.String(flagID, "", "the record's id (parcel id or VIN)")
+	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice)")
 	f.String(flagGenesisTime, "", "the time the records are created at, RFC 3339 (default now)")
 	_ = cmd.MarkFlagRequired(flagID)
 	return cmd
 }
 
-// rowID is the id (first field) of a canonical row.
-func rowID(row []byte) string {
-	f, err := legacy.Fields(row)
-	if err != nil || len(f) == 0 {
-		return ""
-	}
-	return f[0]
-}
+// rowID is the id of a canonical row of d (the first field, or
+// ISSUER/NUMBER for an invoice).
+func rowID(d *legacy.Dump, row []byte) string { return d.Registry.RowID(row) }
 
 // writeFileAtomic writes path through a temporary file renamed into
 // place, so that an interrupted write leaves nothing.
@@ -433,8 +428,8 @@ func copyFile(from, to string) error {
 
 // proveID returns the proof of the canonical row with id.
 func proveID(d *legacy.Dump, file, id string) (*legacy.RowProof, error) {
-	i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d.Rows[i]) >= id })
-	if i == len(d.Rows) || rowID(d.Rows[i]) != id {
+	i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d, d.Rows[i]) >= id })
+	if i == len(d.Rows) || rowID(d, d.Rows[i]) != id {
 		return nil, fmt.Errorf("%s has no canonical row with id %q", file, id)
 	}
 	return d.Prove(i)
@@ -500,7 +495,7 @@ to --out (- for stdout); govchain import verify checks it offline.`,
 		},
 	}
 	f := cmd.Flags()
-	f.String(flagID, "", "the record's id (parcel id or VIN)")
+	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice)")
 	f.String(flagOut, "", "file to write (- for stdout)")
 	_ = cmd.MarkFlagRequired(flagID)
 	_ = cmd.MarkFlagRequired(flagOut)
