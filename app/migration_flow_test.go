@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/migration"
 	"github.com/govchain/govchain/legacy"
@@ -141,10 +143,13 @@ func TestPathBImportsBatchesOnceInOrder(t *testing.T) {
 
 // newImportApp starts a chain by path A from dumps with ref, on c's genesis
 // with ref's signer holding the registry's role.
-func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef) *App {
+func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef, change ...func(g *Genesis)) *App {
 	t.Helper()
 	gen := testGenesis(c.keys)
 	gen.Import = []ImportRef{ref}
+	for _, f := range change {
+		f(gen)
+	}
 	g, err := json.Marshal(gen)
 	require.NoError(t, err)
 	st, err := store.Open(t.TempDir(), state.DefaultConfig())
@@ -287,4 +292,58 @@ func TestPathBLiens(t *testing.T) {
 		}
 	}
 	require.Greater(t, withLiens, 10)
+}
+
+// TestPathBInvoices: an invoices dump imported by path B gives each
+// invoice the record path A gives it, but for its issued_height.
+func TestPathBInvoices(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+		for i := range g.RolePolicy {
+			if g.RolePolicy[i].Role == core.RoleTaxAuthority && !slices.Contains(g.RolePolicy[i].Agencies, "justice") {
+				g.RolePolicy[i].Agencies = append(g.RolePolicy[i].Agencies, "justice")
+			}
+		}
+		if !slices.ContainsFunc(g.RolePolicy, func(p core.RolePolicy) bool { return p.Role == core.RoleTaxAuthority }) {
+			g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleTaxAuthority, Agencies: []string{"justice"}})
+		}
+	})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleTaxAuthority})
+	dumps := t.TempDir()
+	var buf bytes.Buffer
+	require.NoError(t, legacy.Generate(&buf, legacy.Invoices, legacy.FormatCSV, legacy.GenConfig{Rows: 50, Seed: 6}))
+	require.NoError(t, os.WriteFile(filepath.Join(dumps, "invoices.csv"), buf.Bytes(), 0o600))
+	d, err := legacy.Canonicalise(context.Background(), bytes.NewReader(buf.Bytes()), legacy.Invoices, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), c.time, nil))
+	b, err := d.Batches(16)
+	require.NoError(t, err)
+	var txs [][]byte
+	for at := 0; at < len(d.Rows); at += 16 {
+		m := importBatch(t, d, b, at)
+		m.Registry = "invoices"
+		txs = append(txs, c.sign("registrar", m))
+	}
+	for _, r := range c.block(txs...) {
+		require.NoError(t, r.Err)
+	}
+	a := newImportApp(t, dumps, c, d.Ref("invoices.csv", c.addr("registrar")), func(g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleTaxAuthority, Agencies: []string{"justice"}})
+		g.Roles = append(g.Roles, GenesisRole{Account: c.addr("registrar"), Role: core.RoleTaxAuthority, Agency: "justice"})
+	})
+	for _, row := range d.Rows {
+		id := legacy.Invoices.RowID(row)
+		ra := a.Query("invoice/invoice/"+id, 0, false)
+		rb := c.app.Query("invoice/invoice/"+id, 0, false)
+		require.NoError(t, ra.Err, id)
+		require.NoError(t, rb.Err, id)
+		var ia, ib invoice.Invoice
+		require.NoError(t, json.Unmarshal(ra.Value, &ia))
+		require.NoError(t, json.Unmarshal(rb.Value, &ib))
+		require.Equal(t, int64(ImportHeight), ia.IssuedHeight)
+		require.Equal(t, c.height, ib.IssuedHeight)
+		ia.IssuedHeight = ib.IssuedHeight
+		require.Equal(t, ia, ib, id)
+	}
 }
