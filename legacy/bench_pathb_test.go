@@ -58,7 +58,7 @@ func BenchmarkPathBFinalize(b *testing.B) {
 	for first := 0; first < len(d.Rows); first += size {
 		rows, aunts, err := batches.Prove(first)
 		require.NoError(b, err)
-		m := &migration.ImportBatch{Registry: "parcels", Root: d.Root(), Total: uint64(len(d.Rows)), First: uint64(first), Size: size}
+		m := &migration.ImportBatch{Registry: "parcels", Root: batches.Root(), Total: uint64(len(d.Rows)), First: uint64(first), Size: size}
 		for _, r := range rows {
 			m.Rows = append(m.Rows, string(r))
 		}
