@@ -113,7 +113,7 @@ says, so no row is lost or imported twice.`,
 			if err != nil {
 				return err
 			}
-			s := &sender{c: c, cl: cl, key: key, acct: acct, d: d, b: batches, chainID: chainID, window: window,
+			s := &sender{c: c, cl: cl, key: key, acct: acct, d: d, b: batches, provers: map[int]*legacy.Batches{size: batches}, chainID: chainID, window: window,
 				wait: c.v.GetDuration(flagBatchWait), file: filepath.Base(args[1])}
 			return s.run(ctx)
 		},
@@ -227,7 +227,9 @@ type sender struct {
 	key     client.Signer
 	acct    core.Address // the account key signs for
 	d       *legacy.Dump
-	b       *legacy.Batches
+	b       *legacy.Batches // the run's batch size
+	// provers are the provers of the batch sizes used, by size.
+	provers map[int]*legacy.Batches
 	chainID string
 	window  int
 	wait    time.Duration
@@ -276,7 +278,6 @@ func (s *sender) run(ctx context.Context) error {
 		return err
 	}
 	total := len(s.d.Rows)
-	size := uint64(s.b.Size())
 	p := newProgress(s.c.errOut, "send "+s.file, 0)
 	p.total = total - int(cp.Next)
 	// Posting is slower than reading: a plain line every 16 batches.
@@ -297,7 +298,7 @@ func (s *sender) run(ctx context.Context) error {
 			var dup *client.DuplicateTxError
 			switch {
 			case err == nil || errors.As(err, &dup):
-				next += size
+				next += uint64(s.sizeAt(next))
 				nextSeq++
 			case errors.As(err, &te) && (te.Code == migration.ErrBatchImported.Code() ||
 				te.Code == core.ErrWrongSequence.Code() || te.Code == core.ErrReplay.Code()):
@@ -352,10 +353,32 @@ func (s *sender) run(ctx context.Context) error {
 	return err
 }
 
+// sizeAt is the size of the batch at row first: the run's batch size, or,
+// where a run with smaller batches stopped at a row that is not a
+// multiple of it, the largest power of two below it that first is a
+// multiple of, so that the batches after first grow back to the run's
+// size.
+func (s *sender) sizeAt(first uint64) int {
+	size := s.b.Size()
+	for first%uint64(size) != 0 {
+		size /= 2
+	}
+	return size
+}
+
 // post signs the batch at row first with sequence seq and posts it; it
 // returns once the node's mempool admitted it.
 func (s *sender) post(ctx context.Context, first int, seq uint64) error {
-	m, err := batchMsg(s.d, s.b, first)
+	size := s.sizeAt(uint64(first))
+	b, ok := s.provers[size]
+	if !ok {
+		var err error
+		if b, err = s.d.Batches(size); err != nil {
+			return err
+		}
+		s.provers[size] = b
+	}
+	m, err := batchMsg(s.d, b, first)
 	if err != nil {
 		return err
 	}

@@ -173,14 +173,35 @@ func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
 	requireOneLineError(t, stderr, code, "the same command resumes")
 	require.Regexp(t, `stopped at row \d+ of 200`, stderr)
 
-	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "16", "-o", "json")
+	// The same command with larger batches resumes too: batches grow
+	// back from the row the first run stopped at to 64 rows.
+	cp, err := checkpointOf(context.Background(), cl, d.Root())
+	require.NoError(t, err)
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "64", "-o", "json")
 	require.Equal(t, 0, code, stderr)
 	var s sent
 	require.NoError(t, json.Unmarshal([]byte(out), &s))
 	require.Equal(t, uint64(200), s.Imported)
 	require.Equal(t, uint64(0), s.Refused)
-	require.Equal(t, uint64(13), s.Batches)
-	require.Less(t, s.SentNow, 13)
+	require.Equal(t, 64, s.Size)
+	require.Equal(t, cp.Batches+uint64(s.SentNow), s.Batches)
+	require.Less(t, s.Batches, uint64(13), "fewer batches than 16 rows each")
+}
+
+func TestSizeAtGrowsBackToTheRunsSize(t *testing.T) {
+	d := &legacy.Dump{Registry: legacy.Parcels}
+	for i := range 300 {
+		d.Rows = append(d.Rows, []byte{'r', byte(i)})
+	}
+	b, err := d.Batches(64)
+	require.NoError(t, err)
+	s := &sender{d: d, b: b}
+	var sizes []int
+	for at := uint64(48); at < 300; at += uint64(s.sizeAt(at)) {
+		sizes = append(sizes, s.sizeAt(at))
+	}
+	require.Equal(t, []int{16, 64, 64, 64, 64}, sizes)
+	require.Equal(t, 64, s.sizeAt(0))
 }
 
 // TestFitBatchTakesTheLargestThatFits: the batch size import send picks
