@@ -222,12 +222,12 @@ func batchMsg(d *legacy.Dump, b *legacy.Batches, first int) (*migration.ImportBa
 
 // sender posts a prepared dump's batches after the chain's checkpoint.
 type sender struct {
-	c       *cli
-	cl      *client.Client
-	key     client.Signer
-	acct    core.Address // the account key signs for
-	d       *legacy.Dump
-	b       *legacy.Batches // the run's batch size
+	c    *cli
+	cl   *client.Client
+	key  client.Signer
+	acct core.Address // the account key signs for
+	d    *legacy.Dump
+	b    *legacy.Batches // the run's batch size
 	// provers are the provers of the batch sizes used, by size.
 	provers map[int]*legacy.Batches
 	chainID string
