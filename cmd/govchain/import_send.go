@@ -227,7 +227,7 @@ type sender struct {
 	key  client.Signer
 	acct core.Address // the account key signs for
 	d    *legacy.Dump
-	b    *legacy.Batches // the run's batch size
+	b    *legacy.Batches // the prover of the run's batch size
 	// provers are the provers of the batch sizes used, by size.
 	provers map[int]*legacy.Batches
 	chainID string
