@@ -187,3 +187,10 @@ testnet-clean: testnet-stop
 
 clean:
 	rm -rf bin $(DEV_HOME)
+
+# Path B of a legacy import on a one-validator development chain
+# (cmd/govchain BenchmarkPathB): govchain import send of
+# GOVCHAIN_BENCH_IMPORT_SEND_PARCELS rows (200,000 by default). Prints
+# rows per second committed and the blocks it took.
+bench-import-send:
+	$(GO) test -run '^$$' -bench '^BenchmarkPathB$$' -benchtime 1x -timeout 60m ./cmd/govchain/

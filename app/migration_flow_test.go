@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/migration"
 	"github.com/govchain/govchain/legacy"
@@ -141,10 +143,13 @@ func TestPathBImportsBatchesOnceInOrder(t *testing.T) {
 
 // newImportApp starts a chain by path A from dumps with ref, on c's genesis
 // with ref's signer holding the registry's role.
-func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef) *App {
+func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef, change ...func(g *Genesis)) *App {
 	t.Helper()
 	gen := testGenesis(c.keys)
 	gen.Import = []ImportRef{ref}
+	for _, f := range change {
+		f(gen)
+	}
 	g, err := json.Marshal(gen)
 	require.NoError(t, err)
 	st, err := store.Open(t.TempDir(), state.DefaultConfig())
@@ -156,4 +161,189 @@ func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef) *App 
 	_, _, err = a.InitChain(c.chainID, c.time, ImportHeight+1, g)
 	require.NoError(t, err)
 	return a
+}
+
+// TestPathBPipelinedBatches: an importer signs a dump's batches with
+// consecutive sequences and posts them all before any block. CheckTx
+// admits each (a batch ahead of the committed checkpoint may wait for the
+// ones before it, as a sequence ahead does), but refuses one the chain
+// holds already; PrepareProposal puts them in sequence order whatever the
+// mempool's order, and one block imports them all. A batch out of order in
+// a block is still refused with its code and writes nothing.
+func TestPathBPipelinedBatches(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+	})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	d := migrationDump(t, t.TempDir(), 100, c.time)
+	b, err := d.Batches(8)
+	require.NoError(t, err)
+	n := len(d.Rows)
+
+	var txs [][]byte
+	for first := 0; first < n; first += 8 {
+		tx := c.sign("registrar", importBatch(t, d, b, first))
+		require.NoError(t, c.app.CheckTx(tx).Err, "batch at row %d", first)
+		txs = append(txs, tx)
+	}
+	// The mempool may hold them in any order.
+	shuffled := append([][]byte{}, txs[len(txs)-1])
+	shuffled = append(shuffled, txs[:len(txs)-1]...)
+	ordered := c.app.PrepareProposal(shuffled, 1<<30)
+	require.Equal(t, txs, ordered)
+	for i, r := range c.block(ordered...) {
+		require.NoError(t, r.Err, "batch %d", i)
+	}
+	cp := checkpointOf(t, c, d.Root())
+	require.Equal(t, uint64(n), cp.Next)
+	require.Equal(t, uint64(n), cp.Imported)
+	require.Equal(t, uint64(len(txs)), cp.Batches)
+
+	// The chain holds them now: CheckTx refuses one again.
+	again := c.sign("registrar", importBatch(t, d, b, 8))
+	require.ErrorIs(t, c.app.CheckTx(again).Err, migration.ErrBatchImported)
+	require.ErrorIs(t, c.block(again)[0].Err, migration.ErrBatchImported)
+
+	// Another dump: its second batch alone in a block is refused, changes
+	// nothing, and the first batch is still expected.
+	d2 := migrationDump(t, t.TempDir(), 40, c.time.Add(time.Hour))
+	require.NotEqual(t, d.Root(), d2.Root())
+	b2, err := d2.Batches(8)
+	require.NoError(t, err)
+	before := c.hashes[len(c.hashes)-1]
+	res := c.block(c.sign("registrar", importBatch(t, d2, b2, 8)))
+	require.ErrorIs(t, res[0].Err, migration.ErrBatchOutOfOrder)
+	r := c.app.Query("migration/checkpoint/"+core.HexBytes(d2.Root()).String(), 0, false)
+	require.ErrorIs(t, r.Err, migration.ErrCheckpointNotFound)
+	require.NotEqual(t, before, c.hashes[len(c.hashes)-1], "the block time and the sequence changed")
+	c.mustExec("registrar", importBatch(t, d2, b2, 0))
+}
+
+// checkpointOf reads the committed checkpoint of the dump with root.
+func checkpointOf(t *testing.T, c *testChain, root []byte) migration.Checkpoint {
+	t.Helper()
+	r := c.app.Query("migration/checkpoint/"+core.HexBytes(root).String(), 0, false)
+	require.NoError(t, r.Err)
+	var cp migration.Checkpoint
+	require.NoError(t, json.Unmarshal(r.Value, &cp))
+	return cp
+}
+
+// TestPathBLiens: a parcels dump with liens, imported by path B on a chain
+// that already holds a lien, gives each parcel the liens path A gives it:
+// equal lien records but for their ids and the height and time they were
+// made at, and parcel records equal to the row's mapping with the chain's
+// lien ids.
+func TestPathBLiens(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+	})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	dumps := t.TempDir()
+	var buf bytes.Buffer
+	require.NoError(t, legacy.Generate(&buf, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: 60, Seed: 4, LiensEvery: 2}))
+	require.NoError(t, os.WriteFile(filepath.Join(dumps, "parcels.csv"), buf.Bytes(), 0o600))
+	d, err := legacy.Canonicalise(context.Background(), bytes.NewReader(buf.Bytes()), legacy.Parcels, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), c.time, nil))
+
+	// A lien the chain holds before the import shifts path B's lien ids.
+	own := c.addr("registrar")
+	c.mustExec("registrar", &land.RegisterParcel{ParcelID: "OTHER-1", CadastralRef: "x", AreaM2: 10, Location: "Minsk",
+		DocumentHash: core.Hash{1}, Denominator: 1, Owners: []land.Share{{Account: own, Shares: 1}}})
+	c.mustExec("bank", &land.CreateLien{ParcelID: "OTHER-1", Amount: 5, Currency: "BYN", Reference: "r", DocumentHash: core.Hash{2}})
+
+	b, err := d.Batches(16)
+	require.NoError(t, err)
+	var txs [][]byte
+	for at := 0; at < len(d.Rows); at += 16 {
+		txs = append(txs, c.sign("registrar", importBatch(t, d, b, at)))
+	}
+	for _, r := range c.block(txs...) {
+		require.NoError(t, r.Err)
+	}
+	a := newImportApp(t, dumps, c, d.Ref("parcels.csv", c.addr("registrar")))
+	withLiens := 0
+	for _, row := range d.Rows {
+		f, err := legacy.Fields(row)
+		require.NoError(t, err)
+		var pa, pb land.Parcel
+		require.NoError(t, json.Unmarshal(a.Query("land/parcel/"+f[0], 0, false).Value, &pa))
+		rb := c.app.Query("land/parcel/"+f[0], 0, false)
+		require.NoError(t, rb.Err)
+		require.NoError(t, json.Unmarshal(rb.Value, &pb))
+		require.Len(t, pb.ActiveLiens, len(pa.ActiveLiens), f[0])
+		if len(pa.ActiveLiens) == 0 {
+			continue
+		}
+		withLiens++
+		require.Greater(t, pb.ActiveLiens[0], pa.ActiveLiens[0], "path B's ids follow the chain's lien")
+		want, err := legacy.ExpectedFrom(legacy.Parcels, row, legacy.Origin{Signer: c.addr("registrar"), ChainID: c.chainID,
+			Height: pb.RegisteredHeight, Time: pb.RegisteredAt}, pb.ActiveLiens[0])
+		require.NoError(t, err)
+		require.Equal(t, string(want.Value), string(rb.Value), f[0])
+		for i := range pa.ActiveLiens {
+			var la, lb land.Lien
+			require.NoError(t, json.Unmarshal(a.Query("land/lien/"+core.Dec(pa.ActiveLiens[i]), 0, false).Value, &la))
+			require.NoError(t, json.Unmarshal(c.app.Query("land/lien/"+core.Dec(pb.ActiveLiens[i]), 0, false).Value, &lb))
+			require.Equal(t, land.LienActive, lb.Status)
+			la.ID, la.CreatedHeight, la.CreatedAt, la.ActivatedHeight = lb.ID, lb.CreatedHeight, lb.CreatedAt, lb.ActivatedHeight
+			require.Equal(t, la, lb)
+		}
+	}
+	require.Greater(t, withLiens, 10)
+}
+
+// TestPathBInvoices: an invoices dump imported by path B gives each
+// invoice the record path A gives it, but for its issued_height.
+func TestPathBInvoices(t *testing.T) {
+	c := newTestChainWith(t, state.EngineMemIAVL, t.TempDir(), func(c *testChain, g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleImporter, Agencies: []string{"justice"}})
+		for i := range g.RolePolicy {
+			if g.RolePolicy[i].Role == core.RoleTaxAuthority && !slices.Contains(g.RolePolicy[i].Agencies, "justice") {
+				g.RolePolicy[i].Agencies = append(g.RolePolicy[i].Agencies, "justice")
+			}
+		}
+		if !slices.ContainsFunc(g.RolePolicy, func(p core.RolePolicy) bool { return p.Role == core.RoleTaxAuthority }) {
+			g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleTaxAuthority, Agencies: []string{"justice"}})
+		}
+	})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleImporter})
+	c.mustExec("admin-justice", &agency.GrantRole{Account: c.addr("registrar"), Role: core.RoleTaxAuthority})
+	dumps := t.TempDir()
+	var buf bytes.Buffer
+	require.NoError(t, legacy.Generate(&buf, legacy.Invoices, legacy.FormatCSV, legacy.GenConfig{Rows: 50, Seed: 6}))
+	require.NoError(t, os.WriteFile(filepath.Join(dumps, "invoices.csv"), buf.Bytes(), 0o600))
+	d, err := legacy.Canonicalise(context.Background(), bytes.NewReader(buf.Bytes()), legacy.Invoices, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), c.time, nil))
+	b, err := d.Batches(16)
+	require.NoError(t, err)
+	var txs [][]byte
+	for at := 0; at < len(d.Rows); at += 16 {
+		m := importBatch(t, d, b, at)
+		m.Registry = "invoices"
+		txs = append(txs, c.sign("registrar", m))
+	}
+	for _, r := range c.block(txs...) {
+		require.NoError(t, r.Err)
+	}
+	a := newImportApp(t, dumps, c, d.Ref("invoices.csv", c.addr("registrar")), func(g *Genesis) {
+		g.RolePolicy = append(g.RolePolicy, core.RolePolicy{Role: core.RoleTaxAuthority, Agencies: []string{"justice"}})
+		g.Roles = append(g.Roles, GenesisRole{Account: c.addr("registrar"), Role: core.RoleTaxAuthority, Agency: "justice"})
+	})
+	for _, row := range d.Rows {
+		id := legacy.Invoices.RowID(row)
+		ra := a.Query("invoice/invoice/"+id, 0, false)
+		rb := c.app.Query("invoice/invoice/"+id, 0, false)
+		require.NoError(t, ra.Err, id)
+		require.NoError(t, rb.Err, id)
+		var ia, ib invoice.Invoice
+		require.NoError(t, json.Unmarshal(ra.Value, &ia))
+		require.NoError(t, json.Unmarshal(rb.Value, &ib))
+		require.Equal(t, int64(ImportHeight), ia.IssuedHeight)
+		require.Equal(t, c.height, ib.IssuedHeight)
+		ia.IssuedHeight = ib.IssuedHeight
+		require.Equal(t, ia, ib, id)
+	}
 }

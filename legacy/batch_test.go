@@ -43,3 +43,15 @@ func TestBatchesProveEveryRowRange(t *testing.T) {
 	_, err = BatchLen(10, 16, 8)
 	require.ErrorContains(t, err, "past the dump's 10 rows")
 }
+
+func TestBatchesRootIsTheDumpsRoot(t *testing.T) {
+	d := &Dump{Registry: Parcels}
+	for i := range 37 {
+		d.Rows = append(d.Rows, []byte{'r', byte(i)})
+	}
+	for _, size := range []int{1, 4, 64} {
+		b, err := d.Batches(size)
+		require.NoError(t, err)
+		require.Equal(t, d.Root(), b.Root(), "size %d", size)
+	}
+}

@@ -32,6 +32,9 @@ const (
 	// CodeShares: owners' shares are not positive or do not sum to the
 	// denominator.
 	CodeShares = "shares_mismatch"
+	// CodeAmounts: an invoice's line amounts or totals are not those its
+	// quantities, prices and tax rates give.
+	CodeAmounts = "amounts_mismatch"
 	// CodeVIN: the VIN is not 17 valid characters or fails its check digit.
 	CodeVIN = "invalid_vin"
 	// CodeInvalid: the record fails its module's stateless check.
@@ -220,7 +223,8 @@ func Canonicalise(ctx context.Context, r io.Reader, reg *Registry, format Format
 	return d, nil
 }
 
-// header maps reg's columns to their positions in a CSV header line.
+// header maps reg's columns to their positions in a CSV header line (-1:
+// an optional column the header leaves out).
 func header(reg *Registry, text []byte) ([]int, error) {
 	names, err := splitCSV(text)
 	if err != nil {
@@ -234,9 +238,14 @@ func header(reg *Registry, text []byte) ([]int, error) {
 		}
 		pos[n] = i
 	}
-	index := make([]int, len(reg.Columns))
-	for i, c := range reg.Columns {
+	all := reg.AllColumns()
+	index := make([]int, len(all))
+	for i, c := range all {
 		p, ok := pos[c]
+		if !ok && i >= len(reg.Columns) {
+			index[i] = -1 // an optional column left out: empty
+			continue
+		}
 		if !ok {
 			return nil, fmt.Errorf("legacy: header lacks column %q (a %s dump has %s)", c, reg.Name, strings.Join(reg.Columns, ","))
 		}
@@ -259,26 +268,38 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 	if !utf8.Valid(text) {
 		return entry{}, bad(CodeEncoding, "the line is not valid UTF-8")
 	}
-	fields := make([]string, len(reg.Columns))
+	all := reg.AllColumns()
+	fields := make([]string, len(all))
 	switch format {
 	case FormatCSV:
 		rec, err := splitCSV(text)
 		if err != nil {
 			return entry{}, bad(CodeEncoding, "not one CSV record: %v", err)
 		}
-		if len(rec) != len(index) {
-			return entry{}, bad(CodeColumns, "%d fields, the header has %d", len(rec), len(index))
+		width := 0 // the header's columns
+		for _, p := range index {
+			if p >= 0 {
+				width++
+			}
+		}
+		if len(rec) != width {
+			return entry{}, bad(CodeColumns, "%d fields, the header has %d", len(rec), width)
 		}
 		for i, p := range index {
-			fields[i] = strings.TrimSpace(rec[p])
+			if p >= 0 {
+				fields[i] = strings.TrimSpace(rec[p])
+			}
 		}
 	default:
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(text, &obj); err != nil || obj == nil {
 			return entry{}, bad(CodeEncoding, "not one JSON object")
 		}
-		for i, c := range reg.Columns {
+		for i, c := range all {
 			raw, ok := obj[c]
+			if !ok && i >= len(reg.Columns) {
+				continue
+			}
 			if !ok {
 				return entry{}, bad(CodeColumns, "no field %q", c)
 			}
@@ -303,7 +324,7 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 		rj.ID = id
 		return entry{id: id}, rj
 	}
-	row, err := canonicalRow(reg.fields(m))
+	row, err := canonicalRow(reg.canonicalFields(m))
 	if err != nil {
 		return entry{id: id}, err
 	}
@@ -341,9 +362,18 @@ func (d *Dump) Prove(i int) (*RowProof, error) {
 }
 
 // WriteCanonical writes the canonical dump: reg's header line, then each
-// canonical row on its own line.
+// canonical row on its own line. The header names the optional columns
+// that some row fills, and the rows that end before them are padded with
+// empty fields to the header's width; read again, the file gives the same
+// canonical rows.
 func (d *Dump) WriteCanonical(w io.Writer) error {
-	head, err := canonicalRow(d.Registry.Columns)
+	width := len(d.Registry.Columns)
+	for _, r := range d.Rows {
+		if f, err := Fields(r); err == nil {
+			width = max(width, len(f))
+		}
+	}
+	head, err := canonicalRow(d.Registry.AllColumns()[:width])
 	if err != nil {
 		return err
 	}
@@ -352,6 +382,11 @@ func (d *Dump) WriteCanonical(w io.Writer) error {
 	bw.WriteByte('\n')
 	for _, r := range d.Rows {
 		bw.Write(r)
+		if f, err := Fields(r); err == nil {
+			for range width - len(f) {
+				bw.WriteByte(',')
+			}
+		}
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()

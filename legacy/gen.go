@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/govchain/govchain/app/vehicle"
 )
@@ -23,8 +26,14 @@ type GenConfig struct {
 	// BadEvery, if positive, makes every BadEvery-th row malformed, in
 	// turn: bad encoding, a missing column, a duplicate id, shares that do
 	// not add up (parcels) or an invalid VIN (vehicles) or a short
-	// document hash (persons), a bad number (a bad hash for persons).
+	// document hash (persons) or a gross total one unit off (invoices), a
+	// bad number (a bad hash for persons, a bad date for invoices).
 	BadEvery int
+	// LiensEvery, if positive, gives every LiensEvery-th parcel one or two
+	// liens in the liens column (parcels only; the column is written only
+	// then). The liens come from a random stream of their own: the other
+	// columns are those of the same dump without liens.
+	LiensEvery int
 }
 
 // Malformations Generate cycles through, in order.
@@ -54,6 +63,11 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	cw := csv.NewWriter(bw)
 	columns := reg.Columns
+	liens := cfg.LiensEvery > 0 && reg == Parcels
+	if liens {
+		columns = reg.AllColumns()
+	}
+	lrng := rand.New(rand.NewPCG(cfg.Seed, 0x6c69656e73))
 	if reg == Persons {
 		// The civil registry's own file, the input of Commit.
 		if format != FormatCSV {
@@ -79,10 +93,19 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 		switch reg {
 		case Parcels:
 			f = genParcel(rng, i, account)
+			if liens {
+				l := ""
+				if (i+1)%cfg.LiensEvery == 0 {
+					l = genLiens(lrng, cfg.Seed)
+				}
+				f = append(f, l)
+			}
 		case Vehicles:
 			f = genVehicle(rng, i, account)
 		case Persons:
 			f = genPerson(rng, i)
+		case Invoices:
+			f = genInvoice(rng, i, account)
 		default:
 			return fmt.Errorf("legacy: generate: no generator for registry %s", reg.Name)
 		}
@@ -94,7 +117,7 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 		raw := false
 		switch fault {
 		case CodeColumns:
-			f = f[:len(f)-1]
+			f = slices.Delete(slices.Clone(f), len(reg.Columns)-1, len(reg.Columns))
 		case CodeDuplicate:
 			if prev != nil {
 				// The id and, for a VIN, its check-digit scheme.
@@ -106,6 +129,8 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 				f[6] = strconv.Itoa(atoi(f[6]) + 1)
 			case Vehicles:
 				f[0] = f[0][:16] + "I"
+			case Invoices:
+				f[8] = strconv.Itoa(atoi(f[8]) + 1)
 			default:
 				f[1] = "deadbeef"
 			}
@@ -115,6 +140,8 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 				f[2] = "twelve"
 			case Vehicles:
 				f[4] = "MCMXCIX"
+			case Invoices:
+				f[3] = "last Tuesday"
 			default:
 				f[1] = "not a hash"
 			}
@@ -150,7 +177,7 @@ func writeRow(bw *bufio.Writer, cw *csv.Writer, reg *Registry, format Format, f 
 	}
 	obj := make(map[string]string, len(f))
 	for i, v := range f {
-		obj[reg.Columns[i]] = v
+		obj[reg.AllColumns()[i]] = v
 	}
 	if raw {
 		// json.Marshal would replace the bad byte: write it as is.
@@ -197,6 +224,45 @@ func genParcel(rng *rand.Rand, i int, account func() string) []string {
 		den, owners = "4", a+":2;"+b+":1;"+c+":1"
 	}
 	return []string{id, ref, strconv.Itoa(area), loc, desc, hex.EncodeToString(doc[:]), den, owners}
+}
+
+var goods = []string{"cement, bags", "timber, cubic metres", "consulting, hours", "transport, km", "office chairs", "diesel, litres"}
+
+// genInvoice draws an invoice of one to three lines between two accounts,
+// issued between 2015 and 2025, with its amounts computed as the invoice
+// module computes them.
+func genInvoice(rng *rand.Rand, i int, account func() string) []string {
+	issuer, buyer := distinct(account)
+	day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(4000))
+	var lines []string
+	var net, tax int64
+	for range 1 + rng.IntN(3) {
+		q := int64(500 * (1 + rng.IntN(40)))
+		price := int64(100 + rng.IntN(1_000_000))
+		rate := []int64{0, 1000, 2000}[rng.IntN(3)]
+		n := (q*price + 500) / 1000
+		t := (n*rate + 5000) / 10000
+		net, tax = net+n, tax+t
+		lines = append(lines, fmt.Sprintf("%s|%d|%d|%d|%d|%d", goods[rng.IntN(len(goods))], q, price, n, rate, t))
+	}
+	number := fmt.Sprintf("INV-%08d", i)
+	doc := sha256.Sum256([]byte("invoice " + issuer + " " + number))
+	return []string{issuer, number, buyer, day.Format(time.DateOnly), "BYN", strings.Join(lines, ";"),
+		strconv.FormatInt(net, 10), strconv.FormatInt(tax, 10), strconv.FormatInt(net+tax, 10), hex.EncodeToString(doc[:])}
+}
+
+// genLiens draws one or two liens of banks from a pool of eight.
+func genLiens(rng *rand.Rand, seed uint64) string {
+	var out []string
+	for range 1 + rng.IntN(2) {
+		h := sha256.Sum256(fmt.Appendf(nil, "bank-%d-%d", seed, rng.IntN(8)))
+		day := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(9000))
+		out = append(out, fmt.Sprintf("%x:%d:BYN:%s", h[:20], 100_000*(10+rng.IntN(5000)), day.Format(time.DateOnly)))
+	}
+	if len(out) == 2 && out[0] == out[1] {
+		out = out[:1]
+	}
+	return strings.Join(out, ";")
 }
 
 func distinct(account func() string) (string, string) {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/invoice"
+	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/state"
 )
 
@@ -27,9 +29,6 @@ func execRow(kv state.KV, reg *Registry, row []byte, origin Origin) error {
 	fields, err := Fields(row)
 	if err != nil {
 		return err
-	}
-	if len(fields) != len(reg.Columns) {
-		return fmt.Errorf("canonical row has %d fields, want %d", len(fields), len(reg.Columns))
 	}
 	m, err := reg.Msg(fields)
 	if err != nil {
@@ -82,12 +81,7 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 		}
 		if err := execRow(b, d.Registry, row, origin); err != nil {
 			b.Discard()
-			f, _ := Fields(row)
-			id := ""
-			if len(f) > 0 {
-				id = f[0]
-			}
-			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: id, Code: CodeRefused,
+			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: d.Registry.RowID(row), Code: CodeRefused,
 				ResultCode: core.ResultCode(err), Reason: err.Error(), Raw: string(row)})
 			continue
 		}
@@ -108,21 +102,52 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 // Expected is the record a canonical row of reg maps to when created at
 // origin: its store key and the exact bytes the module stores there. It
 // executes the row alone on a scratch state where origin.Signer holds the
-// role; the record does not depend on other rows.
+// role; the record does not depend on other rows, but for the ids of a
+// parcel's liens, which come from the chain's counter: here they are 1, 2
+// and so on (ExpectedFrom gives others).
 func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
+	return expectedAfter(reg, row, origin, prior{})
+}
+
+// ExpectedFrom is Expected with the row's first lien, if any, numbered
+// firstLien (the others follow it, as an import gives them).
+func ExpectedFrom(reg *Registry, row []byte, origin Origin, firstLien uint64) (core.KVPair, error) {
+	return expectedAfter(reg, row, origin, prior{firstLien: firstLien})
+}
+
+// prior is what a record's mapping takes from the chain before its row
+// rather than from the row.
+type prior struct {
+	// firstLien is the id of a parcel's first lien (0 or 1: the first id).
+	firstLien uint64
+	// buyerSeq is an invoice's position in its buyer's index.
+	buyerSeq uint64
+}
+
+func expectedAfter(reg *Registry, row []byte, origin Origin, p prior) (core.KVPair, error) {
 	scratch := state.NewBranch(state.Empty{})
 	if err := core.SetJSON(scratch, core.RoleGrantKey(origin.Signer, reg.Role),
 		core.RoleGrant{Account: origin.Signer, Role: reg.Role, Agency: "import"}); err != nil {
 		return core.KVPair{}, err
 	}
+	if p.firstLien > 1 {
+		if err := scratch.Set(land.LienCounterKey(), state.Uint64(p.firstLien-1)); err != nil {
+			return core.KVPair{}, err
+		}
+	}
+	if f, err := Fields(row); err == nil && reg == Invoices && len(f) > 2 && p.buyerSeq > 0 {
+		buyer, err := core.ParseAddress(f[2])
+		if err != nil {
+			return core.KVPair{}, err
+		}
+		if err := core.SetJSON(scratch, invoice.BuyerKey(buyer), invoice.Buyer{Account: buyer, DocumentCount: p.buyerSeq}); err != nil {
+			return core.KVPair{}, err
+		}
+	}
 	if err := execRow(scratch, reg, row, origin); err != nil {
 		return core.KVPair{}, err
 	}
-	f, err := Fields(row)
-	if err != nil {
-		return core.KVPair{}, err
-	}
-	key := reg.recordKey(f[0])
+	key := reg.recordKey(reg.RowID(row))
 	v, err := scratch.Get(key)
 	if err != nil {
 		return core.KVPair{}, err
@@ -133,8 +158,8 @@ func Expected(reg *Registry, row []byte, origin Origin) (core.KVPair, error) {
 // Match checks that record, the exact bytes stored for a record, is the
 // record the canonical row of registry maps to when registered by signer
 // (hex) at app.ImportHeight, at the time the record itself says it was
-// registered: every byte else is fixed by the row. It is the
-// verify.RowMatch of govchain's registries.
+// registered and with the lien ids it holds: every byte else is fixed by
+// the row. It is the verify.RowMatch of govchain's registries.
 func Match(registry string, row []byte, signer string, record []byte) error {
 	reg, err := RegistryByName(registry)
 	if err != nil {
@@ -146,11 +171,22 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 	}
 	var at struct {
 		RegisteredAt time.Time `json:"registered_at"`
+		IssuedAt     time.Time `json:"issued_at"`
+		ActiveLiens  []uint64  `json:"active_liens"`
+		BuyerSeq     uint64    `json:"buyer_seq"`
 	}
 	if err := json.Unmarshal(record, &at); err != nil {
 		return fmt.Errorf("legacy: record does not decode: %w", err)
 	}
-	want, err := Expected(reg, row, Origin{Signer: a, Height: importHeight, Time: at.RegisteredAt})
+	p := prior{buyerSeq: at.BuyerSeq}
+	if len(at.ActiveLiens) > 0 {
+		p.firstLien = at.ActiveLiens[0]
+	}
+	when := at.RegisteredAt
+	if when.IsZero() {
+		when = at.IssuedAt // an invoice: its issue date, not the import's
+	}
+	want, err := expectedAfter(reg, row, Origin{Signer: a, Height: importHeight, Time: when}, p)
 	if err != nil {
 		return fmt.Errorf("legacy: row does not map to a record: %w", err)
 	}

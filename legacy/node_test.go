@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,11 +52,12 @@ func writeDump(t *testing.T, dir string, rows int) *legacy.Dump {
 func importGenesis(t testing.TB, refs ...app.ImportRef) []byte {
 	t.Helper()
 	g := app.Genesis{
-		Params:     app.DefaultParams(),
-		Agencies:   []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
-		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}, {Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}}},
+		Params:   app.DefaultParams(),
+		Agencies: []core.Agency{{ID: "justice", Name: "Ministry of Justice", Validator: core.Validator{PubKey: validator, Power: 10}, Admins: []core.Address{admin}}},
+		RolePolicy: []core.RolePolicy{{Role: core.RoleLandRegistrar, Agencies: []string{"justice"}}, {Role: core.RoleCivilRegistrar, Agencies: []string{"justice"}},
+			{Role: core.RoleTaxAuthority, Agencies: []string{"justice"}}},
 		Roles: []app.GenesisRole{{Account: importer, Role: core.RoleLandRegistrar, Agency: "justice"},
-			{Account: importer, Role: core.RoleCivilRegistrar, Agency: "justice"}},
+			{Account: importer, Role: core.RoleCivilRegistrar, Agency: "justice"}, {Account: importer, Role: core.RoleTaxAuthority, Agency: "justice"}},
 		Import: refs,
 	}
 	b, err := json.Marshal(g)
@@ -280,4 +282,75 @@ func TestPathARestartsInTheCrashWindow(t *testing.T) {
 		require.ErrorContains(t, err, "InitChain on a store at version 2")
 		require.NoError(t, a.Close())
 	}
+}
+
+// TestPathALiens: a parcels dump with a liens column builds, at
+// InitChain, each parcel's liens as active lien records of their banks,
+// numbered in row order, recorded in the parcel's history; Match checks
+// a parcel with liens; both engines agree.
+func TestPathALiens(t *testing.T) {
+	dumps := t.TempDir()
+	f, err := os.Create(filepath.Join(dumps, "parcels.csv"))
+	require.NoError(t, err)
+	require.NoError(t, legacy.Generate(f, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: 200, Seed: 9, LiensEvery: 3}))
+	require.NoError(t, f.Close())
+	f, err = os.Open(filepath.Join(dumps, "parcels.csv"))
+	require.NoError(t, err)
+	d, err := legacy.Canonicalise(context.Background(), f, legacy.Parcels, legacy.FormatCSV, nil)
+	require.NoError(t, f.Close())
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), genesisTime, nil))
+	require.Len(t, d.Rows, 200)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+
+	var hashes []string
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		a, _ := node(t, engine, dumps)
+		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err)
+		hashes = append(hashes, string(hash))
+		next, withLiens := uint64(1), 0
+		for _, row := range d.Rows {
+			fields, err := legacy.Fields(row)
+			require.NoError(t, err)
+			r := a.Query("land/parcel/"+fields[0], 0, false)
+			require.NoError(t, r.Err)
+			var p land.Parcel
+			require.NoError(t, json.Unmarshal(r.Value, &p))
+			if len(fields) < 9 {
+				require.Empty(t, p.ActiveLiens)
+				require.Equal(t, uint64(1), p.HistoryCount)
+				continue
+			}
+			withLiens++
+			liens := strings.Split(fields[8], ";")
+			require.Len(t, p.ActiveLiens, len(liens), fields[0])
+			require.Equal(t, uint64(1+len(liens)), p.HistoryCount)
+			for i, id := range p.ActiveLiens {
+				require.Equal(t, next, id, "lien ids follow the rows' order")
+				next++
+				lr := a.Query("land/lien/"+core.Dec(id), 0, false)
+				require.NoError(t, lr.Err)
+				var l land.Lien
+				require.NoError(t, json.Unmarshal(lr.Value, &l))
+				parts := strings.Split(liens[i], ":")
+				require.Equal(t, land.LienActive, l.Status)
+				require.Equal(t, parts[0], l.Bank.String())
+				require.Equal(t, parts[1], core.Dec(uint64(l.Amount)))
+				require.Equal(t, parts[2], l.Currency)
+				require.Equal(t, "registered "+parts[3], l.Reference)
+				require.Equal(t, p.DocumentHash, l.DocumentHash)
+				require.Equal(t, p.ID, l.ParcelID)
+				require.Equal(t, int64(app.ImportHeight), l.CreatedHeight)
+				require.Empty(t, l.Acceptances)
+			}
+			require.NoError(t, legacy.Match("parcels", row, importer.String(), r.Value))
+			want, err := legacy.ExpectedFrom(legacy.Parcels, row, legacy.Origin{Signer: importer, ChainID: "import-chain",
+				Height: app.ImportHeight, Time: genesisTime}, p.ActiveLiens[0])
+			require.NoError(t, err)
+			require.Equal(t, string(want.Value), string(r.Value))
+		}
+		require.Greater(t, withLiens, 50)
+	}
+	require.Equal(t, hashes[0], hashes[1])
 }

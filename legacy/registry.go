@@ -1,11 +1,13 @@
 package legacy
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/identity"
@@ -26,6 +28,12 @@ type Registry struct {
 	Role core.Role
 	// Columns are the CSV header and the JSON Lines field names, in order.
 	Columns []string
+	// Optional are columns after Columns that a dump may leave out (a
+	// column added after the registry's format was first released): a
+	// header or a JSON object without one reads it as empty. A canonical
+	// row ends at its last optional field that is not empty, so a dump
+	// made before the column existed keeps its canonical rows and root.
+	Optional []string
 	// parse maps a row's fields (in Columns order, trimmed) to the message
 	// and the row's id; the error is a *Reject without line or raw text.
 	parse func(f []string) (core.Msg, string, error)
@@ -35,6 +43,21 @@ type Registry struct {
 	recordKey func(id string) []byte
 	// pathPrefix followed by a row's id is the query path of its record.
 	pathPrefix string
+	// id is a row's id from its fields; nil: the first field.
+	id func(f []string) string
+}
+
+// RowID is the id of a canonical row of r: the record's id, by which the
+// canonical rows are sorted ("" if the row does not decode).
+func (r *Registry) RowID(row []byte) string {
+	f, err := Fields(row)
+	switch {
+	case err != nil || len(f) < len(r.Columns):
+		return ""
+	case r.id != nil:
+		return r.id(f)
+	}
+	return f[0]
 }
 
 // RecordPath is the query path of the record a row's id names.
@@ -47,6 +70,7 @@ var Parcels = &Registry{
 	Role:   core.RoleLandRegistrar,
 	Columns: []string{"parcel_id", "cadastral_ref", "area_m2", "location", "description",
 		"document_sha256", "denominator", "owners"},
+	Optional:   []string{"liens"},
 	parse:      parseParcel,
 	fields:     parcelFields,
 	recordKey:  land.ParcelKey,
@@ -81,7 +105,7 @@ var Persons = &Registry{
 }
 
 // Registries lists every registry the import reads, by name order.
-var Registries = []*Registry{Parcels, Persons, Vehicles}
+var Registries = []*Registry{Invoices, Parcels, Persons, Vehicles}
 
 // RegistryByName returns the registry called name.
 func RegistryByName(name string) (*Registry, error) {
@@ -97,10 +121,29 @@ func RegistryByName(name string) (*Registry, error) {
 	return nil, fmt.Errorf("legacy: unknown registry %q (known: %s)", name, strings.Join(names, ", "))
 }
 
-// Msg maps one canonical row's fields to its message.
+// AllColumns are Columns then Optional.
+func (r *Registry) AllColumns() []string { return append(slices.Clip(r.Columns), r.Optional...) }
+
+// Msg maps one canonical row's fields to its message: Columns, then
+// none, some or all of Optional.
 func (r *Registry) Msg(fields []string) (core.Msg, error) {
-	m, _, err := r.parse(fields)
+	if len(fields) < len(r.Columns) || len(fields) > len(r.Columns)+len(r.Optional) {
+		return nil, fmt.Errorf("legacy: canonical row has %d fields, a %s row has %d to %d", len(fields), r.Name, len(r.Columns), len(r.Columns)+len(r.Optional))
+	}
+	full := make([]string, len(r.Columns)+len(r.Optional))
+	copy(full, fields)
+	m, _, err := r.parse(full)
 	return m, err
+}
+
+// canonicalFields are the canonical fields of m: every column, without
+// the empty optional fields at the end.
+func (r *Registry) canonicalFields(m core.Msg) []string {
+	f := r.fields(m)
+	for len(f) > len(r.Columns) && f[len(f)-1] == "" {
+		f = f[:len(f)-1]
+	}
+	return f
 }
 
 func bad(code, format string, args ...any) error {
@@ -175,17 +218,128 @@ func parseParcel(f []string) (core.Msg, string, error) {
 		return nil, m.ParcelID, bad(CodeShares, "owners' shares sum to %d, denominator is %d", sum, m.Denominator)
 	}
 	slices.SortFunc(m.Owners, func(a, b land.Share) int { return a.Account.Compare(b.Account) })
-	return m, m.ParcelID, validate(m, CodeInvalid)
+	if err := validate(m, CodeInvalid); err != nil {
+		return nil, m.ParcelID, err
+	}
+	if f[8] == "" {
+		return m, m.ParcelID, nil
+	}
+	liens, err := parseLiens(f[8], m.DocumentHash)
+	if err != nil {
+		return nil, m.ParcelID, err
+	}
+	return parcelWithLiens{RegisterParcel: m, Liens: liens}, m.ParcelID, nil
+}
+
+// MaxLiens is the most liens a parcel row may carry.
+const MaxLiens = 16
+
+// lienRefPrefix starts the reference of an imported lien; the lien's
+// registration date in the legacy registry follows.
+const lienRefPrefix = "registered "
+
+// parseLiens parses a parcels row's liens column: lender:amount:currency:
+// registered entries separated by ";" (an account, whole minor units, an
+// ISO 4217 code, a date YYYY-MM-DD), each the lien of a bank on the parcel
+// whose title deed has SHA-256 deed. They are sorted by date, lender,
+// amount and currency.
+func parseLiens(s string, deed core.Hash) ([]land.ImportedLien, error) {
+	var out []land.ImportedLien
+	for part := range strings.SplitSeq(s, ";") {
+		f := strings.Split(strings.TrimSpace(part), ":")
+		if len(f) != 4 {
+			return nil, bad(CodeBadField, "liens: %q is not lender:amount:currency:registered", part)
+		}
+		bank, err := parseAddress("liens", f[0])
+		if err != nil {
+			return nil, err
+		}
+		amount, err := parseInt("liens", f[1])
+		if err != nil {
+			return nil, err
+		}
+		date, err := time.Parse(time.DateOnly, f[3])
+		if err != nil {
+			return nil, bad(CodeBadField, "liens: registered %q is not a date YYYY-MM-DD", f[3])
+		}
+		l := land.ImportedLien{Bank: bank, Amount: amount, Currency: strings.ToUpper(f[2]),
+			Reference: lienRefPrefix + date.Format(time.DateOnly), DocumentHash: deed}
+		if err := l.Validate(); err != nil {
+			return nil, &Reject{Code: CodeInvalid, ResultCode: core.ResultCode(err), Reason: err.Error()}
+		}
+		if slices.Contains(out, l) {
+			return nil, bad(CodeBadField, "liens: %q is listed twice", part)
+		}
+		out = append(out, l)
+	}
+	if len(out) > MaxLiens {
+		return nil, bad(CodeBadField, "liens: %d liens, at most %d", len(out), MaxLiens)
+	}
+	slices.SortFunc(out, func(a, b land.ImportedLien) int {
+		if c := strings.Compare(a.Reference, b.Reference); c != 0 {
+			return c
+		}
+		if c := a.Bank.Compare(b.Bank); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Amount, b.Amount); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Currency, b.Currency)
+	})
+	return out, nil
+}
+
+// parcelWithLiens is a parcels row with liens: the parcel's registration,
+// then each lien recorded on it in order (land.ImportLien), signed by the
+// same importing land registrar.
+type parcelWithLiens struct {
+	land.RegisterParcel
+	Liens []land.ImportedLien
+}
+
+// Validate implements core.Msg.
+func (m parcelWithLiens) Validate() error {
+	if err := m.RegisterParcel.Validate(); err != nil {
+		return err
+	}
+	for _, l := range m.Liens {
+		if err := l.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Exec implements core.Msg.
+func (m parcelWithLiens) Exec(ctx *core.Context) error {
+	if err := m.RegisterParcel.Exec(ctx); err != nil {
+		return err
+	}
+	for _, l := range m.Liens {
+		if err := land.ImportLien(ctx, m.ParcelID, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func parcelFields(msg core.Msg) []string {
+	var liens []string
+	if pl, ok := msg.(parcelWithLiens); ok {
+		msg = pl.RegisterParcel
+		for _, l := range pl.Liens {
+			liens = append(liens, l.Bank.String()+":"+strconv.FormatInt(l.Amount, 10)+":"+l.Currency+":"+
+				strings.TrimPrefix(l.Reference, lienRefPrefix))
+		}
+	}
 	m := msg.(land.RegisterParcel)
 	owners := make([]string, len(m.Owners))
 	for i, o := range m.Owners {
 		owners[i] = o.Account.String() + ":" + strconv.FormatUint(o.Shares, 10)
 	}
 	return []string{m.ParcelID, m.CadastralRef, strconv.FormatInt(m.AreaM2, 10), m.Location, m.Description,
-		m.DocumentHash.String(), strconv.FormatUint(m.Denominator, 10), strings.Join(owners, ";")}
+		m.DocumentHash.String(), strconv.FormatUint(m.Denominator, 10), strings.Join(owners, ";"), strings.Join(liens, ";")}
 }
 
 func parseVehicle(f []string) (core.Msg, string, error) {

@@ -15,6 +15,12 @@
 //     exactly First: a batch below it was imported (ErrBatchImported), one
 //     above it skips rows (ErrBatchOutOfOrder); the first batch of a dump
 //     is at row 0. Nothing is written by a refused batch.
+//   - CheckTx sees only the committed checkpoint, so it admits a batch
+//     ahead of it (ImportBatch is a core.Recorder that records nothing,
+//     and only for ErrBatchOutOfOrder): an importer may sign consecutive
+//     batches with consecutive sequences and post them without waiting
+//     for their blocks; PrepareProposal puts them in sequence order. One
+//     still out of order in a block is refused there with its code.
 //   - Each row runs as legacy.ExecRow does for path A at the block's
 //     height and time: the record and its first history entry are those
 //     the registry's register message signed by the importer makes, its

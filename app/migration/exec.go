@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/govchain/govchain/app/core"
@@ -93,4 +94,18 @@ func (m ImportBatch) Exec(ctx *core.Context) error {
 		"first", core.Dec(m.First), "rows", core.Dec(n), "imported", core.Dec(imported), "refused", core.Dec(refused),
 		"next", core.Dec(cp.Next), "done", fmt.Sprint(cp.Done()))
 	return nil
+}
+
+// RecordRefusal implements core.Recorder for one refusal alone: a batch
+// out of order (ErrBatchOutOfOrder) is accepted with nothing recorded, so
+// that CheckTx, which sees only the committed checkpoint, admits a batch
+// whose earlier batches are still waiting in the mempool, as it admits a
+// sequence ahead of the account's. In a block such a batch is still
+// refused with its code and changes nothing but its sequence. Every other
+// refusal is returned unchanged: CheckTx refuses it.
+func (m ImportBatch) RecordRefusal(_ *core.Context, refusal error, _ uint32) error {
+	if errors.Is(refusal, ErrBatchOutOfOrder) {
+		return nil
+	}
+	return refusal
 }

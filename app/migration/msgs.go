@@ -35,7 +35,7 @@ func (ImportBatch) Type() string { return TypeImportBatch }
 // well-placed batch, and rows the aunts prove against the root.
 func (m ImportBatch) Validate() error {
 	if _, err := legacy.RegistryByName(m.Registry); err != nil {
-		return fields.Invalidf("registry %q is not one of parcels, vehicles, persons", m.Registry)
+		return fields.Invalidf("%v", err)
 	}
 	if len(m.Root) != 32 {
 		return fields.Invalidf("root must be 32 bytes, got %d", len(m.Root))

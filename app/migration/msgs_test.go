@@ -37,7 +37,7 @@ func TestImportBatchValidate(t *testing.T) {
 		text   string
 	}{
 		"valid":              {change: func(*ImportBatch) {}},
-		"unknown registry":   {change: func(m *ImportBatch) { m.Registry = "invoices" }, want: ErrInvalidMessage, text: "registry"},
+		"unknown registry":   {change: func(m *ImportBatch) { m.Registry = "contracts" }, want: ErrInvalidMessage, text: "unknown registry"},
 		"short root":         {change: func(m *ImportBatch) { m.Root = m.Root[:31] }, want: ErrInvalidMessage, text: "root must be 32 bytes"},
 		"size not a power":   {change: func(m *ImportBatch) { m.Size = 6 }, want: ErrInvalidMessage, text: "power of two"},
 		"size too large":     {change: func(m *ImportBatch) { m.Size = legacy.MaxBatchSize * 2 }, want: ErrInvalidMessage, text: "power of two"},

@@ -30,6 +30,7 @@ const (
 	flagRows        = "rows"
 	flagSeed        = "seed"
 	flagBadEvery    = "bad-every"
+	flagLiensEvery  = "liens-every"
 	flagRejects     = "rejects"
 	flagCanonical   = "canonical"
 	flagGenesisTime = "genesis-time"
@@ -82,12 +83,15 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--%s: %w", flagOut, err)
 			}
-			rows, bad := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery)
-			if rows < 0 || bad < 0 {
-				return fmt.Errorf("--%s and --%s must not be negative", flagRows, flagBadEvery)
+			rows, bad, liens := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery), c.v.GetInt(flagLiensEvery)
+			if rows < 0 || bad < 0 || liens < 0 {
+				return fmt.Errorf("--%s, --%s and --%s must not be negative", flagRows, flagBadEvery, flagLiensEvery)
+			}
+			if liens > 0 && reg != legacy.Parcels {
+				return fmt.Errorf("--%s: only parcels have liens", flagLiensEvery)
 			}
 			return writeFileAtomic(out, func(w io.Writer) error {
-				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad})
+				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad, LiensEvery: liens})
 			})
 		},
 	}
@@ -95,6 +99,7 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 	f.Int(flagRows, 1000, "number of rows")
 	f.Uint64(flagSeed, 1, "seed: the same seed writes the same dump")
 	f.Int(flagBadEvery, 0, "make every Nth row malformed (0: none)")
+	f.Int(flagLiensEvery, 0, "give every Nth parcel one or two liens (0: none, and no liens column)")
 	f.String(flagOut, "", "the dump to write; .csv or .jsonl")
 	_ = cmd.MarkFlagRequired(flagOut)
 	return cmd
@@ -381,20 +386,15 @@ func (c *cli) importProveCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.String(flagID, "", "the record's id (parcel id or VIN)")
+	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice)")
 	f.String(flagGenesisTime, "", "the time the records are created at, RFC 3339 (default now)")
 	_ = cmd.MarkFlagRequired(flagID)
 	return cmd
 }
 
-// rowID is the id (first field) of a canonical row.
-func rowID(row []byte) string {
-	f, err := legacy.Fields(row)
-	if err != nil || len(f) == 0 {
-		return ""
-	}
-	return f[0]
-}
+// rowID is the id of a canonical row of d (the first field, or
+// ISSUER/NUMBER for an invoice).
+func rowID(d *legacy.Dump, row []byte) string { return d.Registry.RowID(row) }
 
 // writeFileAtomic writes path through a temporary file renamed into
 // place, so that an interrupted write leaves nothing.
@@ -428,8 +428,8 @@ func copyFile(from, to string) error {
 
 // proveID returns the proof of the canonical row with id.
 func proveID(d *legacy.Dump, file, id string) (*legacy.RowProof, error) {
-	i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d.Rows[i]) >= id })
-	if i == len(d.Rows) || rowID(d.Rows[i]) != id {
+	i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d, d.Rows[i]) >= id })
+	if i == len(d.Rows) || rowID(d, d.Rows[i]) != id {
 		return nil, fmt.Errorf("%s has no canonical row with id %q", file, id)
 	}
 	return d.Prove(i)
@@ -495,7 +495,7 @@ to --out (- for stdout); govchain import verify checks it offline.`,
 		},
 	}
 	f := cmd.Flags()
-	f.String(flagID, "", "the record's id (parcel id or VIN)")
+	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice)")
 	f.String(flagOut, "", "file to write (- for stdout)")
 	_ = cmd.MarkFlagRequired(flagID)
 	_ = cmd.MarkFlagRequired(flagOut)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/govchain/govchain/app"
+	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/migration"
 	"github.com/govchain/govchain/client"
 	"github.com/govchain/govchain/legacy"
@@ -20,11 +22,19 @@ import (
 const (
 	flagBatch     = "batch"
 	flagBatchWait = "batch-timeout"
+	flagInFlight  = "in-flight"
 )
 
-// defaultBatch is the batch size of import send: 64 parcel rows make a
-// transaction of about 20 KiB, under the default 32 KiB limit.
-const defaultBatch = 64
+// defaultInFlight is how many batches import send keeps posted ahead of
+// the chain: 128 batches of 128 parcel rows (the largest under the default
+// 32 KiB max_tx_bytes) are more rows than one validator executes in a
+// second, so a block is never short of batches while the importer signs
+// the next ones.
+const defaultInFlight = 128
+
+// sendPoll is how often import send reads the checkpoint while batches
+// are in flight.
+const sendPoll = 100 * time.Millisecond
 
 // sent is what import send prints at the end.
 type sent struct {
@@ -36,7 +46,9 @@ type sent struct {
 	Batches  uint64 `json:"batches"`
 	Imported uint64 `json:"imported"`
 	Refused  uint64 `json:"refused"`
-	// SentNow counts the batches this run posted.
+	// Size is the batch size this run used.
+	Size int `json:"batch_size"`
+	// SentNow counts the batches the chain imported during this run.
 	SentNow int `json:"sent_now"`
 }
 
@@ -47,17 +59,25 @@ func (c *cli) importSendCmd() *cobra.Command {
 		Long: `Prepare DUMP as the chain's genesis time checks it (as prepare does, with the
 same progress), read the dump's checkpoint from --node (query
 migration/checkpoint/ROOT), then post the rows after it in batches of --batch
-rows (a power of two), each a migration/import_batch signed by --from, which
-must hold the importer role and the registry's role. Each batch waits for its
-block. A batch the chain already holds (the previous run's last one, say) is
-skipped by reading the checkpoint again. Ctrl-C, or a node that stops,
-ends the run after the batch in flight; the same command resumes where the
-chain's checkpoint says, so no row is lost or imported twice.`,
+rows (a power of two; 0, the default, takes the largest whose every batch fits
+the chain's max_tx_bytes), each a migration/import_batch signed by --from,
+which must hold the importer role and the registry's role. Up to --in-flight
+batches are posted ahead of the chain, with consecutive sequences; the chain
+imports them in order. Whenever the account's sequence catches up with the
+batches posted, the run starts again from the chain's checkpoint, so a batch
+the chain refused or already held (a previous run's, say) costs nothing.
+Ctrl-C, a node that stops, or no batch imported for --batch-timeout ends the
+run with one line; the same command resumes where the chain's checkpoint
+says, so no row is lost or imported twice.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			size := c.v.GetInt(flagBatch)
-			if _, err := legacy.BatchLen(1, 0, uint64(size)); err != nil || size < 1 {
-				return fmt.Errorf("--%s: %d is not a power of two from 1 to %d", flagBatch, size, legacy.MaxBatchSize)
+			if _, err := legacy.BatchLen(1, 0, uint64(size)); size != 0 && err != nil {
+				return fmt.Errorf("--%s: %d is not a power of two from 1 to %d (or 0: the largest that fits)", flagBatch, size, legacy.MaxBatchSize)
+			}
+			window := c.v.GetInt(flagInFlight)
+			if window < 1 || window > app.MaxSequenceAhead {
+				return fmt.Errorf("--%s: %d is not from 1 to %d", flagInFlight, window, app.MaxSequenceAhead)
 			}
 			reg, err := registryArg(args[0])
 			if err != nil {
@@ -72,22 +92,36 @@ chain's checkpoint says, so no row is lost or imported twice.`,
 				return err
 			}
 			ctx := cmd.Context()
+			acct, err := cl.SignerAccount(ctx, client.SignerAddress(key))
+			if err != nil {
+				return err
+			}
 			d, chainID, err := c.prepareChainDump(ctx, cl, reg, args[1])
 			if err != nil {
 				return err
+			}
+			if size == 0 {
+				maxTx, err := chainMaxTxBytes(ctx, cl)
+				if err != nil {
+					return err
+				}
+				if size, err = fitBatch(d, key, chainID, maxTx); err != nil {
+					return err
+				}
 			}
 			batches, err := d.Batches(size)
 			if err != nil {
 				return err
 			}
-			s := &sender{c: c, cl: cl, key: key, d: d, b: batches, chainID: chainID,
+			s := &sender{c: c, cl: cl, key: key, acct: acct, d: d, b: batches, provers: map[int]*legacy.Batches{size: batches}, chainID: chainID, window: window,
 				wait: c.v.GetDuration(flagBatchWait), file: filepath.Base(args[1])}
 			return s.run(ctx)
 		},
 	}
 	f := cmd.Flags()
-	f.Int(flagBatch, defaultBatch, "rows per batch, a power of two")
-	f.Duration(flagBatchWait, 30*time.Second, "how long to wait for a batch's block")
+	f.Int(flagBatch, 0, "rows per batch, a power of two; 0: the largest that fits the chain's max_tx_bytes")
+	f.Int(flagInFlight, defaultInFlight, "batches posted ahead of the chain")
+	f.Duration(flagBatchWait, 30*time.Second, "how long to wait for the chain to import a batch")
 	f.String(flagFrom, "", "name of the importer's key in the keyring")
 	addHomeFlag(cmd)
 	addKeyringFlags(cmd)
@@ -95,14 +129,109 @@ chain's checkpoint says, so no row is lost or imported twice.`,
 	return cmd
 }
 
+// chainMaxTxBytes is the chain's max_tx_bytes (/chain/info).
+func chainMaxTxBytes(ctx context.Context, cl *client.Client) (int, error) {
+	res, err := cl.Query(ctx, "/chain/info", client.QueryOptions{})
+	if err != nil {
+		return 0, err
+	}
+	var info app.ChainInfo
+	if err := json.Unmarshal(res.Value, &info); err != nil {
+		return 0, fmt.Errorf("node %s: chain information: %w", cl.Remote(), err)
+	}
+	if info.Params.MaxTxBytes > 0 {
+		return info.Params.MaxTxBytes, nil
+	}
+	return app.DefaultMaxTxBytes, nil
+}
+
+// fitMargin is what fitBatch leaves free in a transaction for what may
+// differ between two batches of one size besides their rows: one aunt
+// more, a longer sequence number.
+const fitMargin = 512
+
+// fitBatch returns the largest batch size (a power of two up to
+// legacy.MaxBatchSize) whose every batch, signed by key for chainID, is at
+// most maxTx bytes. For each size it signs the batch whose rows are the
+// longest once encoded.
+func fitBatch(d *legacy.Dump, key client.Signer, chainID string, maxTx int) (int, error) {
+	cost := make([]int, len(d.Rows)+1) // prefix sums of the rows' encoded lengths
+	for i, r := range d.Rows {
+		cost[i+1] = cost[i] + jsonLen(r)
+	}
+	size := 1
+	for size < len(d.Rows) && size < legacy.MaxBatchSize {
+		size *= 2
+	}
+	for ; size >= 1; size /= 2 {
+		b, err := d.Batches(size)
+		if err != nil {
+			return 0, err
+		}
+		longest, most := 0, -1
+		for first := 0; first < len(d.Rows); first += size {
+			if c := cost[min(first+size, len(d.Rows))] - cost[first]; c > most {
+				longest, most = first, c
+			}
+		}
+		m, err := batchMsg(d, b, longest)
+		if err != nil {
+			return 0, err
+		}
+		tx, err := app.NewSignedTx(chainID, key.PubKey(), func([]byte) ([]byte, error) { return make([]byte, 64), nil }, 1<<40, m)
+		if err != nil {
+			return 0, err
+		}
+		if len(tx)+fitMargin <= maxTx {
+			return size, nil
+		}
+	}
+	return 0, fmt.Errorf("import send: one row of %s makes a transaction over the chain's max_tx_bytes %d", d.Registry.Name, maxTx)
+}
+
+// jsonLen is at least the length of row as a JSON string.
+func jsonLen(row []byte) int {
+	n := len(row) + 2
+	for _, c := range row {
+		switch {
+		case c == '"' || c == '\\':
+			n++
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			n += 5
+		}
+	}
+	return n
+}
+
+// batchMsg is the batch of b at row first.
+func batchMsg(d *legacy.Dump, b *legacy.Batches, first int) (*migration.ImportBatch, error) {
+	rows, aunts, err := b.Prove(first)
+	if err != nil {
+		return nil, err
+	}
+	m := &migration.ImportBatch{Registry: d.Registry.Name, Root: b.Root(), Total: uint64(len(d.Rows)),
+		First: uint64(first), Size: uint64(b.Size())}
+	for _, r := range rows {
+		m.Rows = append(m.Rows, string(r))
+	}
+	for _, a := range aunts {
+		m.Aunts = append(m.Aunts, a)
+	}
+	return m, nil
+}
+
 // sender posts a prepared dump's batches after the chain's checkpoint.
 type sender struct {
-	c       *cli
-	cl      *client.Client
-	key     client.Signer
-	d       *legacy.Dump
-	b       *legacy.Batches
+	c    *cli
+	cl   *client.Client
+	key  client.Signer
+	acct core.Address // the account key signs for
+	d    *legacy.Dump
+	b    *legacy.Batches // the prover of the run's batch size
+	// provers are the provers of the batch sizes used, by size.
+	provers map[int]*legacy.Batches
 	chainID string
+	window  int
 	wait    time.Duration
 	file    string
 }
@@ -110,7 +239,7 @@ type sender struct {
 // checkpoint reads the dump's checkpoint; a dump the chain has no batch
 // of starts at row 0.
 func (s *sender) checkpoint(ctx context.Context) (*migration.Checkpoint, error) {
-	root := s.d.Root()
+	root := s.b.Root()
 	cp := &migration.Checkpoint{Registry: s.d.Registry.Name, Root: root, Total: uint64(len(s.d.Rows))}
 	res, err := s.cl.Query(ctx, "migration/checkpoint/"+hex.EncodeToString(root), client.QueryOptions{})
 	var qe *client.QueryError
@@ -129,8 +258,22 @@ func (s *sender) checkpoint(ctx context.Context) (*migration.Checkpoint, error) 
 	return cp, nil
 }
 
+// run posts the batches after the chain's checkpoint and follows the
+// chain until every row is in.
+//
+// The batches posted and not yet imported are those from row next-size*k
+// with sequences nextSeq-k..nextSeq-1. Batch i after the checkpoint gets
+// sequence i after the account's: a run that starts again from the same
+// checkpoint signs the same transactions, so the node sees one it still
+// holds as a duplicate, not a rival. Once the account's committed
+// sequence reaches nextSeq, every batch posted was imported or refused,
+// and the run starts again from the chain's checkpoint and sequence.
 func (s *sender) run(ctx context.Context) error {
 	cp, err := s.checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	seq, err := s.cl.NextSequence(ctx, s.acct)
 	if err != nil {
 		return err
 	}
@@ -140,61 +283,111 @@ func (s *sender) run(ctx context.Context) error {
 	// Posting is slower than reading: a plain line every 16 batches.
 	p.every = 16 * s.b.Size()
 	p.nextLog = p.every
-	start := cp.Next
-	n := 0
+	startRow, startBatches := cp.Next, cp.Batches
+	next, nextSeq := cp.Next, seq
+	stalled := false // the node refused a batch: post none until the chain catches up
+	lastMove := time.Now()
+	stopped := func() error {
+		p.abandon()
+		return fmt.Errorf("import send: stopped at row %d of %d; the same command resumes", cp.Next, total)
+	}
 	for cp.Next < cp.Total {
-		if err := ctx.Err(); err != nil {
-			p.abandon()
-			return fmt.Errorf("import send: stopped at row %d of %d; the same command resumes", cp.Next, total)
+		for !stalled && next < cp.Total && nextSeq-seq < uint64(s.window) {
+			err := s.post(ctx, int(next), nextSeq)
+			var te *client.TxError
+			var dup *client.DuplicateTxError
+			switch {
+			case err == nil || errors.As(err, &dup):
+				next += uint64(s.sizeAt(next))
+				nextSeq++
+			case errors.As(err, &te) && (te.Code == migration.ErrBatchImported.Code() ||
+				te.Code == core.ErrWrongSequence.Code() || te.Code == core.ErrReplay.Code()):
+				// The chain moved under this run (a previous run's batch
+				// was imported meanwhile, another transaction of the
+				// account took a sequence): wait for it to catch up.
+				stalled = true
+			default:
+				p.abandon()
+				if ctx.Err() != nil {
+					return stopped()
+				}
+				return fmt.Errorf("import send: at row %d of %d: %w (the same command resumes)", next, total, err)
+			}
 		}
-		err := s.post(ctx, int(cp.Next))
-		var te *client.TxError
-		switch {
-		case errors.As(err, &te) && te.Code == migration.ErrBatchImported.Code():
-			// The chain holds it already (a batch of a run that stopped).
-		case err != nil:
+		select {
+		case <-ctx.Done():
+			return stopped()
+		case <-time.After(sendPoll):
+		}
+		now, err := s.checkpoint(ctx)
+		if err == nil {
+			seq, err = s.cl.NextSequence(ctx, s.acct)
+		}
+		if err != nil {
 			p.abandon()
 			if ctx.Err() != nil {
-				return fmt.Errorf("import send: stopped at row %d of %d; the same command resumes", cp.Next, total)
+				return stopped()
 			}
 			return fmt.Errorf("import send: at row %d of %d: %w (the same command resumes)", cp.Next, total, err)
-		default:
-			n++
 		}
-		if cp, err = s.checkpoint(ctx); err != nil {
+		if now.Next != cp.Next {
+			lastMove = time.Now()
+		} else if time.Since(lastMove) > s.wait {
 			p.abandon()
-			return err
+			return fmt.Errorf("import send: the chain imported no batch for %s; stopped at row %d of %d; the same command resumes", s.wait, now.Next, total)
 		}
-		p.update(int(cp.Next-start), int(cp.Refused), 0)
+		cp = now
+		if seq >= nextSeq {
+			next, nextSeq, stalled = cp.Next, seq, false
+		}
+		p.update(int(cp.Next-startRow), int(cp.Refused), 0)
 	}
 	p.done()
 	out := sent{Registry: cp.Registry, File: s.file, Root: hex.EncodeToString(cp.Root), Rows: cp.Total, Next: cp.Next,
-		Batches: cp.Batches, Imported: cp.Imported, Refused: cp.Refused, SentNow: n}
+		Batches: cp.Batches, Imported: cp.Imported, Refused: cp.Refused, Size: s.b.Size(), SentNow: int(cp.Batches - startBatches)}
 	if s.c.jsonOutput() {
 		return s.c.printJSON(out)
 	}
-	_, err = fmt.Fprintf(s.c.out, "registry  %s\nfile      %s\nroot      %s\nrows      %d\nimported  %d\nrefused   %d\nbatches   %d (%d sent by this run)\n",
-		out.Registry, out.File, out.Root, out.Rows, out.Imported, out.Refused, out.Batches, out.SentNow)
+	_, err = fmt.Fprintf(s.c.out, "registry  %s\nfile      %s\nroot      %s\nrows      %d\nimported  %d\nrefused   %d\nbatches   %d of %d rows (%d sent by this run)\n",
+		out.Registry, out.File, out.Root, out.Rows, out.Imported, out.Refused, out.Batches, out.Size, out.SentNow)
 	return err
 }
 
-// post signs the batch at row first with the key's next sequence, posts
-// it and waits for its block.
-func (s *sender) post(ctx context.Context, first int) error {
-	rows, aunts, err := s.b.Prove(first)
+// sizeAt is the size of the batch at row first: the run's batch size, or,
+// where a run with smaller batches stopped at a row that is not a
+// multiple of it, the largest power of two below it that first is a
+// multiple of, so that the batches after first grow back to the run's
+// size.
+func (s *sender) sizeAt(first uint64) int {
+	size := s.b.Size()
+	for first%uint64(size) != 0 {
+		size /= 2
+	}
+	return size
+}
+
+// post signs the batch at row first with sequence seq and posts it; it
+// returns once the node's mempool admitted it.
+func (s *sender) post(ctx context.Context, first int, seq uint64) error {
+	size := s.sizeAt(uint64(first))
+	b, ok := s.provers[size]
+	if !ok {
+		var err error
+		if b, err = s.d.Batches(size); err != nil {
+			return err
+		}
+		s.provers[size] = b
+	}
+	m, err := batchMsg(s.d, b, first)
 	if err != nil {
 		return err
 	}
-	m := &migration.ImportBatch{Registry: s.d.Registry.Name, Root: s.d.Root(), Total: uint64(len(s.d.Rows)),
-		First: uint64(first), Size: uint64(s.b.Size())}
-	for _, r := range rows {
-		m.Rows = append(m.Rows, string(r))
-	}
-	for _, a := range aunts {
-		m.Aunts = append(m.Aunts, a)
+	tx, err := client.BuildWith(s.chainID, s.key, seq, m)
+	if err != nil {
+		return err
 	}
 	bctx, cancel := context.WithTimeout(ctx, s.wait)
 	defer cancel()
-	_, err = s.cl.Submit(bctx, s.key, m, client.SubmitOptions{ChainID: s.chainID})
+	_, err = s.cl.Broadcast(bctx, tx)
 	return err
 }

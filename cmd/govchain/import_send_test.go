@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/migration"
@@ -44,7 +45,7 @@ func TestImportSendResumesAfterTheImporterIsKilled(t *testing.T) {
 	require.NoError(t, err, string(out))
 
 	// The first run, killed once the chain holds a few batches.
-	first := bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32")
+	first := bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32", "--in-flight", "2")
 	var firstErr bytes.Buffer
 	first.Stderr = &firstErr
 	require.NoError(t, first.Start())
@@ -63,7 +64,7 @@ func TestImportSendResumesAfterTheImporterIsKilled(t *testing.T) {
 
 	// The same command resumes.
 	var stdout, stderr bytes.Buffer
-	again := bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32", "-o", "json")
+	again := bin("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32", "--in-flight", "2", "-o", "json")
 	again.Stdout, again.Stderr = &stdout, &stderr
 	require.NoError(t, again.Run(), stderr.String())
 	var s sent
@@ -148,6 +149,8 @@ func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
 
 	_, stderr, code = n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "6")
 	requireOneLineError(t, stderr, code, "--batch: 6 is not a power of two")
+	_, stderr, code = n.cli("import", "send", "parcels", dump, "--from", "registrar", "--in-flight", "0")
+	requireOneLineError(t, stderr, code, "--in-flight: 0 is not from 1 to 256")
 
 	cl, err := client.New(n.url)
 	require.NoError(t, err)
@@ -156,7 +159,7 @@ func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, stderr, code = govchainCtx(ctx, t, "import", "send", "parcels", dump, "--from", "registrar", "--batch", "16",
+		_, stderr, code = govchainCtx(ctx, t, "import", "send", "parcels", dump, "--from", "registrar", "--batch", "16", "--in-flight", "1",
 			"--home", n.home, "--node", n.url)
 	}()
 	d, err := prepareAt(dump, cl)
@@ -170,12 +173,108 @@ func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
 	requireOneLineError(t, stderr, code, "the same command resumes")
 	require.Regexp(t, `stopped at row \d+ of 200`, stderr)
 
-	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "16", "-o", "json")
+	// The same command with larger batches resumes too: batches grow
+	// back from the row the first run stopped at to 64 rows.
+	cp, err := checkpointOf(context.Background(), cl, d.Root())
+	require.NoError(t, err)
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "64", "-o", "json")
 	require.Equal(t, 0, code, stderr)
 	var s sent
 	require.NoError(t, json.Unmarshal([]byte(out), &s))
 	require.Equal(t, uint64(200), s.Imported)
 	require.Equal(t, uint64(0), s.Refused)
-	require.Equal(t, uint64(13), s.Batches)
-	require.Less(t, s.SentNow, 13)
+	require.Equal(t, 64, s.Size)
+	require.Equal(t, cp.Batches+uint64(s.SentNow), s.Batches)
+	require.Less(t, s.Batches, uint64(13), "fewer batches than 16 rows each")
+}
+
+func TestSizeAtGrowsBackToTheRunsSize(t *testing.T) {
+	d := &legacy.Dump{Registry: legacy.Parcels}
+	for i := range 300 {
+		d.Rows = append(d.Rows, []byte{'r', byte(i)})
+	}
+	b, err := d.Batches(64)
+	require.NoError(t, err)
+	s := &sender{d: d, b: b}
+	var sizes []int
+	for at := uint64(48); at < 300; at += uint64(s.sizeAt(at)) {
+		sizes = append(sizes, s.sizeAt(at))
+	}
+	require.Equal(t, []int{16, 64, 64, 64, 64}, sizes)
+	require.Equal(t, 64, s.sizeAt(0))
+}
+
+// TestFitBatchTakesTheLargestThatFits: the batch size import send picks
+// by default makes no transaction over the chain's max_tx_bytes, and twice
+// that size makes one over it; a limit below one row's transaction is an
+// error.
+func TestFitBatchTakesTheLargestThatFits(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, legacy.Generate(&buf, legacy.Parcels, legacy.FormatCSV, legacy.GenConfig{Rows: 3000, Seed: 5}))
+	d, err := legacy.Canonicalise(context.Background(), &buf, legacy.Parcels, legacy.FormatCSV, nil)
+	require.NoError(t, err)
+	require.NoError(t, d.Settle(context.Background(), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), nil))
+	key := &client.Key{Name: "importer", PrivKey: ed25519.GenPrivKey()}
+	largest := func(b *legacy.Batches) int {
+		most := 0
+		for first := 0; first < len(d.Rows); first += b.Size() {
+			m, err := batchMsg(d, b, first)
+			require.NoError(t, err)
+			tx, err := client.BuildWith("c", key, 1<<40, m)
+			require.NoError(t, err)
+			most = max(most, len(tx))
+		}
+		return most
+	}
+	for _, maxTx := range []int{32 * 1024, 200 * 1024, 1 << 20} {
+		size, err := fitBatch(d, key, "c", maxTx)
+		require.NoError(t, err)
+		b, err := d.Batches(size)
+		require.NoError(t, err)
+		require.LessOrEqual(t, largest(b), maxTx, "size %d", size)
+		if size < legacy.MaxBatchSize {
+			b2, err := d.Batches(size * 2)
+			require.NoError(t, err)
+			require.Greater(t, largest(b2)+fitMargin, maxTx, "size %d would fit", size*2)
+		}
+	}
+	_, err = fitBatch(d, key, "c", 1024)
+	require.ErrorContains(t, err, "over the chain's max_tx_bytes 1024")
+}
+
+// TestImportSendPipelinesBatches: with its defaults, import send sizes
+// batches to the chain's max_tx_bytes (128 parcel rows under the default
+// 32 KiB) and keeps many in flight, so that one block imports several
+// batches; every row is imported once.
+func TestImportSendPipelinesBatches(t *testing.T) {
+	n := startDevNodeWith(t, "import-send-3", nil)
+	_, stderr, code := n.cli("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer")
+	require.Equal(t, 0, code, stderr)
+	dump := filepath.Join(t.TempDir(), "parcels.csv")
+	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "3000", "--bad-every", "100", "--out", dump)
+	require.Equal(t, 0, code)
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "-o", "json")
+	require.Equal(t, 0, code, stderr)
+	var s sent
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, 128, s.Size)
+	require.Equal(t, s.Rows, s.Imported)
+	require.Equal(t, uint64(0), s.Refused)
+	require.Equal(t, int(s.Batches), s.SentNow)
+	require.Equal(t, (s.Rows+127)/128, s.Batches)
+
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	d, err := prepareAt(dump, cl)
+	require.NoError(t, err)
+	cp, err := checkpointOf(context.Background(), cl, d.Root())
+	require.NoError(t, err)
+	// The batches landed in far fewer blocks than there are batches.
+	most := 0
+	for h := cp.LastBatchHeight; h > 0 && h > cp.LastBatchHeight-int64(s.Batches); h-- {
+		b, err := cl.RPC().Block(context.Background(), &h)
+		require.NoError(t, err)
+		most = max(most, len(b.Block.Txs))
+	}
+	require.Greater(t, most, 2, "at most %d batches in a block", most)
 }
