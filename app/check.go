@@ -53,9 +53,11 @@ func (a *App) maxTxBytes() int {
 }
 
 // CheckTx decides whether a transaction may enter the mempool: ValidateTx,
-// then the sequence (the next one, or up to MaxSequenceAhead past it) and
-// the message itself, run against the last committed state on a branch
-// that is thrown away.
+// then the sequence (the next one, or up to MaxSequenceAhead past it),
+// then the load: while the node holds its PendingLimit of admitted
+// transactions not yet executed, a valid transaction is refused with
+// ErrBusy (send the same bytes again later), and then the message itself,
+// run against the last committed state on a branch that is thrown away.
 func (a *App) CheckTx(raw []byte) TxResult { return a.checkTx(raw, true) }
 
 // RecheckTx decides whether a transaction already in the mempool may stay
@@ -65,7 +67,8 @@ func (a *App) CheckTx(raw []byte) TxResult { return a.checkTx(raw, true) }
 // block consumed, or whose key was rotated out or disabled, leaves. The
 // message is not run again: a transaction that the block made invalid
 // fails in its own block with its code and consumes its sequence, as any
-// refused message does; FinalizeBlock checks everything anyway.
+// refused message does; FinalizeBlock checks everything anyway. A recheck
+// never sheds load: a transaction it keeps counts as pending.
 func (a *App) RecheckTx(raw []byte) TxResult { return a.checkTx(raw, false) }
 
 // checkTx is CheckTx, and RecheckTx when runMessage is false.
@@ -95,8 +98,16 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 			if since, ok := a.txs.since([sha256.Size]byte(d.Hash)); ok && a.view.Version()-since > MaxGapWaitBlocks {
 				res.Err = core.Wrapf(core.ErrWrongSequence, "sequence %d of %s waited %d blocks for sequence %d; dropped from the mempool",
 					d.Tx.Sequence, acc.Address, a.view.Version()-since, acc.Sequence)
+				return res
 			}
 		}
+		a.admitted.add(a.view.Version(), len(raw))
+		return res
+	}
+	if limit := a.PendingLimit(); a.admitted.over(a.view.Version(), limit) {
+		txs, bytes := a.Pending()
+		res.Err = core.Wrapf(core.ErrBusy, "%d transactions (%d bytes) wait for a block on this node, the most it admits is %s; send the same transaction again after the next block",
+			txs, bytes, limit)
 		return res
 	}
 	last := a.viewBlock
@@ -127,6 +138,9 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		if runRecord(rctx, rec, res.Err) == nil {
 			res.Err = nil
 		}
+	}
+	if res.Err == nil {
+		a.admitted.add(a.view.Version(), len(raw))
 	}
 	return res
 }
