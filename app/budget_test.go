@@ -1,13 +1,18 @@
 package app
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/land"
 	"github.com/govchain/govchain/app/notary"
+	"github.com/govchain/govchain/app/vehicle"
+	"github.com/govchain/govchain/state"
 )
 
 // TestPrepareProposalKeepsBudget checks each bound of the block budget:
@@ -142,4 +147,86 @@ func TestCheckTxShedsLoad(t *testing.T) {
 func parcelMsg(id string, owner core.Address) *land.RegisterParcel {
 	return &land.RegisterParcel{ParcelID: id, CadastralRef: "CAD/" + id, AreaM2: 100, Denominator: 1,
 		Owners: []land.Share{{Account: owner, Shares: 1}}, DocumentHash: docHash(id)}
+}
+
+// BenchmarkTxWork measures the execution work TxWork estimates: for each
+// message type of txWorkCosts, blocks of 500 transactions through
+// FinalizeBlock and Commit, each transaction checked once before (as
+// CheckTx does on a validator, so its signature is cached), on a state
+// of GOVCHAIN_BENCH_PARCELS records per registry (100,000 by default).
+// It reports µs per transaction of each type.
+//
+//	go test ./app -run '^$' -bench TxWork -benchtime 4x
+func BenchmarkTxWork(b *testing.B) {
+	records := benchEnvInt(b, "GOVCHAIN_BENCH_PARCELS", 100_000)
+	c := newTestChain(b, state.EngineMemIAVL, b.TempDir())
+	c.block()
+	alice := c.addr("alice")
+	vin := func(v int) string {
+		raw := []byte(fmt.Sprintf("1HGCM8263%c%07d", "ABCDEFGHJKLMNPRSTUVWXYZ"[(v/10_000_000)%23], v%10_000_000))
+		raw[8] = vehicle.VINCheckDigit(string(raw))
+		return string(raw)
+	}
+	line, err := invoice.NewLine("services", 1000, 12_345, 2100)
+	require.NoError(b, err)
+	net, tax, gross := invoice.SumLines([]invoice.Line{line})
+	types := []struct {
+		signer string
+		msg    func(i int) core.Msg
+	}{
+		{"registrar", func(i int) core.Msg { return parcelMsg(fmt.Sprintf("TW-%09d", i), alice) }},
+		{"vreg", func(i int) core.Msg {
+			return &vehicle.RegisterVehicle{VIN: vin(i), CheckDigitScheme: "north_american", Make: "Skoda", Model: "Octavia",
+				Year: 2021, Colour: "blue", Plate: fmt.Sprintf("TW-%08d", i), Owner: alice, OdometerKM: 10}
+		}},
+		{"inspector", func(i int) core.Msg {
+			return &vehicle.RecordOdometer{VIN: vin((i * 7919) % records), OdometerKM: int64(100 + i)}
+		}},
+		{"shop", func(i int) core.Msg {
+			return &invoice.IssueInvoice{Number: fmt.Sprintf("TW-%09d", i), Buyer: alice, Currency: "EUR",
+				Lines: []invoice.Line{line}, NetTotal: net, TaxTotal: tax, GrossTotal: gross, DocumentHash: docHash(fmt.Sprint("inv", i))}
+		}},
+		{"notary", func(i int) core.Msg {
+			return &notary.AnchorDocument{DocumentHash: docHash(fmt.Sprint("doc", i)), DocType: "deed", Reference: fmt.Sprintf("TW-%09d", i)}
+		}},
+	}
+	// Fill each registry through its handler, 10,000 records a version.
+	for _, ty := range types {
+		for i := 0; i < records; {
+			c.height++
+			for end := min(i+10_000, records); i < end; i++ {
+				ctx := &core.Context{KV: c.store, ChainID: c.chainID, Height: c.height, BlockTime: c.time, TxHash: []byte{1}, Signer: c.addr(ty.signer)}
+				if m := ty.msg(i); m.Type() != "vehicle/record_odometer" {
+					require.NoError(b, m.Exec(ctx))
+				}
+			}
+			_, _, err := c.store.Commit()
+			require.NoError(b, err)
+		}
+	}
+	c.height = c.store.Version()
+	const perBlock = 500
+	b.ResetTimer()
+	for _, ty := range types {
+		var spent time.Duration
+		var typ string
+		for n := 0; n < b.N; n++ {
+			b.StopTimer()
+			txs := make([][]byte, perBlock)
+			for j := range txs {
+				m := ty.msg(records + n*perBlock + j)
+				typ = m.Type()
+				txs[j] = c.sign(ty.signer, m)
+				_, err := c.app.ValidateTx(txs[j])
+				require.NoError(b, err)
+			}
+			b.StartTimer()
+			start := time.Now()
+			for i, r := range c.block(txs...) {
+				require.NoError(b, r.Err, "%s tx %d", typ, i)
+			}
+			spent += time.Since(start)
+		}
+		b.ReportMetric(float64(spent.Microseconds())/float64(b.N*perBlock), "µs/"+typ)
+	}
 }
