@@ -160,26 +160,37 @@ func (p *admission) add(height int64, size int) {
 	p.bytes += int64(size)
 }
 
-// over reports whether the count at height is at or past limit.
-func (p *admission) over(height int64, limit PendingLimit) bool {
+// count returns the count at height.
+func (p *admission) count(height int64) (txs int, bytes int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.at(height)
-	return (limit.MaxTxs > 0 && p.txs >= limit.MaxTxs) || (limit.MaxBytes > 0 && p.bytes >= limit.MaxBytes)
+	return p.txs, p.bytes
+}
+
+// reached reports whether txs transactions of bytes bytes reach the
+// limit (both bounds scaled by num/den: 1/2 is half the limit).
+func (l PendingLimit) reached(txs int, bytes int64, num, den int) bool {
+	return (l.MaxTxs > 0 && txs*den >= l.MaxTxs*num) || (l.MaxBytes > 0 && bytes*int64(den) >= l.MaxBytes*int64(num))
 }
 
 // Pending returns the count of transactions (and their bytes) this node
 // holds admitted and not yet executed, as CheckTx's shedding sees it.
-func (a *App) Pending() (txs int, bytes int64) {
-	a.admitted.mu.Lock()
-	defer a.admitted.mu.Unlock()
-	a.admitted.at(a.height.Load())
-	return a.admitted.txs, a.admitted.bytes
-}
+func (a *App) Pending() (txs int, bytes int64) { return a.admitted.count(a.height.Load()) }
 
 // PendingLimit bounds the transactions a node holds admitted and not yet
-// executed: past it CheckTx refuses new transactions with ErrBusy (a
-// recheck never drops one for it). A zero field sets no bound.
+// executed. From half the limit on, CheckTx refuses with ErrBusy a
+// transaction MaxSequenceAheadBusy or more past its account's committed
+// sequence; at the limit, every new transaction. A recheck never drops
+// one for it. A zero field sets no bound.
+//
+// The first step sheds the deepest pipelines first, and alike on every
+// node: it depends on the committed sequence, which every node shares,
+// rather than on this node's count, which differs. That matters because
+// CheckTx also admits the transactions peers gossip, once each: a node
+// that sheds one transaction of a pipelined signer while its peers admit
+// it cannot propose that signer's later ones until another proposer's
+// block carries it.
 type PendingLimit struct {
 	// MaxTxs is the most pending transactions.
 	MaxTxs int
@@ -188,9 +199,10 @@ type PendingLimit struct {
 }
 
 // DefaultPendingLimit is about two and a half blocks of the default
-// budget: 2,500 transactions or 1.25 MiB, well below CometBFT's default
-// mempool of 5,000, so that a transaction admitted waits for a few blocks
-// at most, and a client is told to retry before the mempool overflows.
+// budget: 2,500 transactions or 1.25 MiB (pipelines are cut from half
+// that), well below CometBFT's default mempool of 5,000, so that a
+// transaction admitted waits for a few blocks at most, and a client is
+// told to retry before the mempool overflows.
 func DefaultPendingLimit() PendingLimit {
 	return PendingLimit{MaxTxs: 2500, MaxBytes: 1280 << 10}
 }

@@ -143,6 +143,42 @@ func TestCheckTxShedsLoad(t *testing.T) {
 	require.Equal(t, PendingLimit{}, c.app.PendingLimit(), "a refused limit changes nothing")
 }
 
+// TestCheckTxCutsPipelinesFirst checks the first step of shedding: from
+// half the pending limit on, a transaction MaxSequenceAheadBusy or more
+// past its account's committed sequence is busy, one closer is admitted;
+// below half, the whole MaxSequenceAhead is open.
+func TestCheckTxCutsPipelinesFirst(t *testing.T) {
+	c := newPathChain(t)
+	c.block()
+	deep := make([][]byte, MaxSequenceAheadBusy+1) // reg-0's sequences 0 to 16
+	for i := range deep {
+		deep[i] = c.sign("reg-0", parcelMsg(fmt.Sprintf("DEEP-%d", i), c.addr("alice")))
+	}
+	require.NoError(t, c.app.SetPendingLimit(PendingLimit{}))
+	require.NoError(t, c.app.CheckTx(deep[MaxSequenceAheadBusy]).Err, "no limit: the whole MaxSequenceAhead is open")
+
+	c = newPathChain(t)
+	c.block()
+	for i := range deep {
+		deep[i] = c.sign("reg-0", parcelMsg(fmt.Sprintf("DEEP-%d", i), c.addr("alice")))
+	}
+	require.NoError(t, c.app.SetPendingLimit(PendingLimit{MaxTxs: 6}))
+	require.NoError(t, c.app.CheckTx(deep[MaxSequenceAheadBusy]).Err, "below half the limit")
+	others := pathTxs(c, 3, 1) // reg-1 ... reg-3
+	for _, tx := range others[:2] {
+		require.NoError(t, c.app.CheckTx(tx).Err)
+	}
+	n, _ := c.app.Pending()
+	require.Equal(t, 3, n, "half the limit")
+	res := c.app.CheckTx(deep[MaxSequenceAheadBusy])
+	require.ErrorIs(t, res.Err, core.ErrBusy, "the same bytes, now that the node is half full")
+	require.Contains(t, res.Err.Error(), fmt.Sprintf("is %d past its committed sequence 0", MaxSequenceAheadBusy))
+	require.NoError(t, c.app.CheckTx(deep[MaxSequenceAheadBusy-1]).Err, "closer than MaxSequenceAheadBusy")
+	require.NoError(t, c.app.CheckTx(others[2]).Err, "an account's next sequence")
+	n, _ = c.app.Pending()
+	require.Equal(t, 5, n)
+}
+
 // parcelMsg is a parcel registration owned by owner.
 func parcelMsg(id string, owner core.Address) *land.RegisterParcel {
 	return &land.RegisterParcel{ParcelID: id, CadastralRef: "CAD/" + id, AreaM2: 100, Denominator: 1,
