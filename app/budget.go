@@ -29,10 +29,12 @@ type BlockBudget struct {
 // DefaultBlockBudget is the budget of a node that sets none: blocks of at
 // most 1,000 transactions, 512 KiB of transactions and 100,000 work units
 // (about 100 ms of FinalizeBlock and Commit on one core of the measured
-// machine). On four validators sharing two cores, blocks of up to about
-// 1,000 parcel registrations (600 KiB) followed each other every one to
-// two seconds, while blocks of 2,500 to 4,000 that an unbounded proposer
-// built under load took 5 to 12 seconds each (docs/measurements.md).
+// machine: 1,000 parcel registrations, or 714 vehicle registrations).
+// Parcel registrations are 617 bytes, so 844 of them fill the bytes
+// first. On four validators sharing two cores, blocks of up to 844 came
+// every 0.9 to 1.3 s at every load of make bench-e2e, where blocks of
+// 2,500 to 4,000 that an unbounded proposer built took 5 to 12 s each
+// (docs/measurements.md).
 func DefaultBlockBudget() BlockBudget {
 	return BlockBudget{MaxTxs: 1000, MaxBytes: 512 << 10, MaxWork: 100_000}
 }
@@ -52,21 +54,23 @@ type txWorkCost struct {
 }
 
 // txWorkCosts are the measured costs of the message types that carry the
-// registries' volume (BenchmarkTxWork: FinalizeBlock and Commit per
-// transaction whose signature was checked at admission, 1 unit = 1 µs on
-// one core of the measured machine, rounded up). Every other type costs
-// defaultTxWork: the dearest measured type, plus a share for its size, so
-// that a large batch (a migration import) is counted by its size.
+// registries' volume: BenchmarkTxWork, FinalizeBlock and Commit of blocks
+// of 500 transactions whose signatures were checked at admission, on a
+// state of 100,000 records per registry, in µs per transaction on one
+// core of the 2-core VM of docs/measurements.md, rounded up (2026-12-03:
+// 97, 137, 85, 76 and 56). Every other type costs defaultTxWork: more than
+// the dearest measured type, plus a share for its size, so that a large
+// batch (a migration import) is counted by its size.
 var txWorkCosts = map[string]txWorkCost{
-	"land/register_parcel":     {fixed: 60},
-	"vehicle/register_vehicle": {fixed: 90},
-	"vehicle/record_odometer":  {fixed: 60},
-	"invoice/issue_invoice":    {fixed: 90},
-	"notary/anchor_document":   {fixed: 40},
+	"land/register_parcel":     {fixed: 100},
+	"vehicle/register_vehicle": {fixed: 140},
+	"vehicle/record_odometer":  {fixed: 90},
+	"invoice/issue_invoice":    {fixed: 80},
+	"notary/anchor_document":   {fixed: 60},
 }
 
 // defaultTxWork is the cost of a message type txWorkCosts does not list.
-var defaultTxWork = txWorkCost{fixed: 100, perKiB: 100}
+var defaultTxWork = txWorkCost{fixed: 150, perKiB: 100}
 
 // TxWork is the estimated execution work of a transaction of message
 // type typ that is size bytes long, in work units (about a microsecond of

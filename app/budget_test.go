@@ -223,7 +223,7 @@ func BenchmarkTxWork(b *testing.B) {
 				Lines: []invoice.Line{line}, NetTotal: net, TaxTotal: tax, GrossTotal: gross, DocumentHash: docHash(fmt.Sprint("inv", i))}
 		}},
 		{"notary", func(i int) core.Msg {
-			return &notary.AnchorDocument{DocumentHash: docHash(fmt.Sprint("doc", i)), DocType: "deed", Reference: fmt.Sprintf("TW-%09d", i)}
+			return &notary.AnchorDocument{DocumentHash: docHash(fmt.Sprint("doc", i)), DocType: "deed", Reference: fmt.Sprintf("bench/doc/TW-%09d", i)}
 		}},
 	}
 	// Fill each registry through its handler, 10,000 records a version.

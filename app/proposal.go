@@ -19,7 +19,10 @@ import (
 // it would fail with ErrReplay and CometBFT's indexer would answer a query
 // for its hash with the failed replay instead of the original. Transactions
 // that are valid but fail against the state for other reasons are
-// accepted: FinalizeBlock records their failure.
+// accepted: FinalizeBlock records their failure. The block budget is not
+// checked (BlockBudget): it is the proposer's setting, and a block of any
+// size within CometBFT's max_bytes is accepted, so that validators with
+// other budgets agree.
 func (a *App) ProcessProposal(txs [][]byte) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
