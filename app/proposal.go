@@ -118,8 +118,9 @@ func (p *proposalAccounts) get(signer []byte) *proposalAccount {
 // their code. The block ends at the first transaction that does not fit
 // (none after it overtakes it); what is left stays in the mempool.
 //
-// Only a prefix of txs, about twice what the budget admits, is looked
-// at: the rest could not fit.
+// Only a prefix of txs, twice what the budget admits (room for
+// transactions held back or refused), is looked at: the rest waits in the
+// mempool for a later block.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	fill := &blockFill{budget: a.BlockBudget(), maxBytes: maxBytes}
 	txs = txs[:proposalInput(txs, fill.budget)]
