@@ -48,6 +48,13 @@ type App struct {
 	upgrades upgrade.Registry
 	// loader reads the legacy dumps a genesis names (genesis_import.go).
 	loader GenesisLoader
+
+	// limitsMu guards budget and pendingLimit (budget.go); admitted
+	// counts the pending transactions CheckTx sheds load by.
+	limitsMu     sync.Mutex
+	budget       BlockBudget
+	pendingLimit PendingLimit
+	admitted     admission
 }
 
 // New returns an App over an opened store that carries the upgrades this
@@ -63,7 +70,8 @@ func NewWithUpgrades(store state.Store, reg upgrade.Registry) (*App, error) {
 	if err := reg.Validate(); err != nil {
 		return nil, err
 	}
-	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize), upgrades: reg}
+	a := &App{store: store, txs: newTxCache(DefaultTxCacheSize), upgrades: reg,
+		budget: DefaultBlockBudget(), pendingLimit: DefaultPendingLimit()}
 	if store.Version() > 0 {
 		if err := upgrade.CheckState(store, reg); err != nil {
 			return nil, err

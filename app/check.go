@@ -53,9 +53,11 @@ func (a *App) maxTxBytes() int {
 }
 
 // CheckTx decides whether a transaction may enter the mempool: ValidateTx,
-// then the sequence (the next one, or up to MaxSequenceAhead past it) and
-// the message itself, run against the last committed state on a branch
-// that is thrown away.
+// then the sequence (the next one, or up to MaxSequenceAhead past it),
+// then the load (PendingLimit: past it, or past half of it for a
+// transaction MaxSequenceAheadBusy ahead, a valid transaction is refused
+// with ErrBusy; send the same bytes again later), and then the message itself,
+// run against the last committed state on a branch that is thrown away.
 func (a *App) CheckTx(raw []byte) TxResult { return a.checkTx(raw, true) }
 
 // RecheckTx decides whether a transaction already in the mempool may stay
@@ -65,7 +67,8 @@ func (a *App) CheckTx(raw []byte) TxResult { return a.checkTx(raw, true) }
 // block consumed, or whose key was rotated out or disabled, leaves. The
 // message is not run again: a transaction that the block made invalid
 // fails in its own block with its code and consumes its sequence, as any
-// refused message does; FinalizeBlock checks everything anyway.
+// refused message does; FinalizeBlock checks everything anyway. A recheck
+// never sheds load: a transaction it keeps counts as pending.
 func (a *App) RecheckTx(raw []byte) TxResult { return a.checkTx(raw, false) }
 
 // checkTx is CheckTx, and RecheckTx when runMessage is false.
@@ -95,8 +98,22 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 			if since, ok := a.txs.since([sha256.Size]byte(d.Hash)); ok && a.view.Version()-since > MaxGapWaitBlocks {
 				res.Err = core.Wrapf(core.ErrWrongSequence, "sequence %d of %s waited %d blocks for sequence %d; dropped from the mempool",
 					d.Tx.Sequence, acc.Address, a.view.Version()-since, acc.Sequence)
+				return res
 			}
 		}
+		a.admitted.add(a.view.Version(), len(raw))
+		return res
+	}
+	limit := a.PendingLimit()
+	txs, bytes := a.admitted.count(a.view.Version())
+	switch ahead := d.Tx.Sequence - acc.Sequence; {
+	case limit.reached(txs, bytes, 1, 1):
+		res.Err = core.Wrapf(core.ErrBusy, "%d transactions (%d bytes) wait for a block on this node, the most it admits is %s; send the same transaction again after the next block",
+			txs, bytes, limit)
+		return res
+	case ahead >= MaxSequenceAheadBusy && limit.reached(txs, bytes, 1, 2):
+		res.Err = core.Wrapf(core.ErrBusy, "%d transactions (%d bytes) wait for a block on this node, and sequence %d of %s is %d past its committed sequence %d (at most %d while the node is busy); send the same transaction again after the next block",
+			txs, bytes, d.Tx.Sequence, acc.Address, ahead, acc.Sequence, MaxSequenceAheadBusy-1)
 		return res
 	}
 	last := a.viewBlock
@@ -128,6 +145,9 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 			res.Err = nil
 		}
 	}
+	if res.Err == nil {
+		a.admitted.add(a.view.Version(), len(raw))
+	}
 	return res
 }
 
@@ -149,6 +169,11 @@ func recordNewAccount(kv state.KV, acc core.Account, d *DecodedTx) error {
 // order there is refused without consuming its sequence and can be sent
 // again.
 const MaxSequenceAhead = 256
+
+// MaxSequenceAheadBusy bounds MaxSequenceAhead while the node is busy
+// (from half its PendingLimit): a transaction this far or farther past
+// its account's committed sequence is refused with ErrBusy.
+const MaxSequenceAheadBusy = 16
 
 // MaxGapWaitBlocks is how many blocks a transaction may wait in the mempool
 // for an earlier sequence of its account: after that, recheck drops it (a

@@ -19,7 +19,10 @@ import (
 // it would fail with ErrReplay and CometBFT's indexer would answer a query
 // for its hash with the failed replay instead of the original. Transactions
 // that are valid but fail against the state for other reasons are
-// accepted: FinalizeBlock records their failure.
+// accepted: FinalizeBlock records their failure. The block budget is not
+// checked (BlockBudget): it is the proposer's setting, and a block of any
+// size within CometBFT's max_bytes is accepted, so that validators with
+// other budgets agree.
 func (a *App) ProcessProposal(txs [][]byte) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -100,30 +103,34 @@ func (p *proposalAccounts) get(signer []byte) *proposalAccount {
 }
 
 // PrepareProposal returns the transactions that pass ValidateTx and fit
-// in maxBytes, in mempool order except that each account's transactions
-// are put in sequence order. CometBFT's mempool may hold a signer's
-// pipelined transactions out of order (a node receives them from several
-// peers at once) or with a gap (a peer's mempool was full when one
-// arrived), while FinalizeBlock executes only an account's exact next
-// sequence: a transaction whose sequence does not follow the account's
-// committed sequence and those before it in this block is left out, and
-// stays in the mempool for a later block; one whose sequence is already
-// used (it can only fail) is left out too. Transactions whose signer does
-// not resolve (a rotated-out key, a disabled account) keep their place:
-// FinalizeBlock refuses them with their code.
+// in maxBytes and the node's block budget (BlockBudget: transactions,
+// bytes and estimated execution work), in mempool order except that each
+// account's transactions are put in sequence order. CometBFT's mempool
+// may hold a signer's pipelined transactions out of order (a node
+// receives them from several peers at once) or with a gap (a peer's
+// mempool was full when one arrived), while FinalizeBlock executes only
+// an account's exact next sequence: a transaction whose sequence does not
+// follow the account's committed sequence and those before it in this
+// block is left out, and stays in the mempool for a later block; one
+// whose sequence is already used (it can only fail) is left out too.
+// Transactions whose signer does not resolve (a rotated-out key, a
+// disabled account) keep their place: FinalizeBlock refuses them with
+// their code. The block ends at the first transaction that does not fit
+// (none after it overtakes it); what is left stays in the mempool.
+//
+// Only a prefix of txs, twice what the budget admits (room for
+// transactions held back or refused), is looked at: the rest waits in the
+// mempool for a later block.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
+	fill := &blockFill{budget: a.BlockBudget(), maxBytes: maxBytes}
+	txs = txs[:proposalInput(txs, fill.budget)]
 	out := make([][]byte, 0, len(txs))
-	var total int64
-	full := false
-	emit := func(i int) {
-		if full || total+int64(len(txs[i])) > maxBytes {
-			full = true
-			return
-		}
-		total += int64(len(txs[i]))
-		out = append(out, txs[i])
-	}
 	decs := a.decodeAll(txs)
+	emit := func(i int) {
+		if fill.fits(int64(len(txs[i])), TxWork(decs[i].tx.Msg.Type(), len(txs[i]))) {
+			out = append(out, txs[i])
+		}
+	}
 	a.viewMu.RLock()
 	defer a.viewMu.RUnlock()
 	var accs *proposalAccounts
@@ -131,7 +138,7 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		accs = newProposalAccounts(a.view)
 	}
 	for i, d := range decs {
-		if full {
+		if fill.full {
 			break
 		}
 		if d.err != nil {
@@ -154,7 +161,7 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 			}
 		default:
 			emit(i)
-			for acc.next++; !full; acc.next++ {
+			for acc.next++; !fill.full; acc.next++ {
 				j, ok := acc.held[acc.next]
 				if !ok {
 					break
@@ -165,4 +172,24 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		}
 	}
 	return out
+}
+
+// proposalInput is how many of txs PrepareProposal looks at: all of them
+// unless the budget bounds transactions or bytes, and then a prefix of
+// twice that many transactions or bytes (room for transactions held
+// back for their sequence, or refused).
+func proposalInput(txs [][]byte, b BlockBudget) int {
+	n := len(txs)
+	if b.MaxTxs > 0 {
+		n = min(n, 2*b.MaxTxs)
+	}
+	if b.MaxBytes > 0 {
+		var total int64
+		for i, tx := range txs[:n] {
+			if total += int64(len(tx)); total > 2*b.MaxBytes && i > 0 {
+				return i
+			}
+		}
+	}
+	return n
 }

@@ -76,6 +76,19 @@ func duplicateTx(remote string, tx []byte) *DuplicateTxError {
 	return &DuplicateTxError{TxError: TxError{Code: codeReplay, Codespace: codespace, Log: log.Error(), Hash: hash[:]}, Remote: remote}
 }
 
+// Busy reports whether the node refused the transaction only because it
+// holds as much pending work as it admits (code 19, core.ErrBusy): the
+// same bytes may be sent again later.
+func (e *TxError) Busy() bool { return e.Code == codeBusy && e.Codespace == codespace && e.Height == 0 }
+
+// DefaultBusyRetries and DefaultBusyWait are how often Broadcast sends a
+// transaction again that a busy node refused, and how long it waits
+// before each try (about a block).
+const (
+	DefaultBusyRetries = 10
+	DefaultBusyWait    = time.Second
+)
+
 // Client talks to one node's CometBFT RPC. It is safe for concurrent use.
 type Client struct {
 	remote string
@@ -83,6 +96,12 @@ type Client struct {
 	// PollInterval is how often WaitTx and Query poll; DefaultPollInterval
 	// unless changed before use.
 	PollInterval time.Duration
+	// BusyRetries and BusyWait: Broadcast sends a transaction refused as
+	// busy again up to BusyRetries times, BusyWait apart (0 retries: it
+	// returns the refusal at once). DefaultBusyRetries and DefaultBusyWait
+	// unless changed before use.
+	BusyRetries int
+	BusyWait    time.Duration
 }
 
 // New returns a client of the node at remote (e.g. DefaultNode). It does
@@ -95,7 +114,7 @@ func New(remote string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: node address %q: %w", remote, err)
 	}
-	return &Client{remote: remote, rpc: rpc, PollInterval: DefaultPollInterval}, nil
+	return &Client{remote: remote, rpc: rpc, PollInterval: DefaultPollInterval, BusyRetries: DefaultBusyRetries, BusyWait: DefaultBusyWait}, nil
 }
 
 // Remote returns the node's address.
@@ -179,14 +198,35 @@ const (
 	codeAccountNotFound = 24
 	codeKeyNotBound     = 25
 	codeReplay          = 14
+	codeBusy            = 19
 	codespace           = "govchain"
 )
 
 // Broadcast posts tx and returns its hash once the node's CheckTx admitted
 // it to the mempool. A refusal by CheckTx is a *TxError with Height 0;
 // a transaction the node has already seen is a *DuplicateTxError. Either
-// way the hash is returned with the error.
+// way the hash is returned with the error. A node that answers busy
+// (TxError.Busy) is sent the same transaction again, BusyWait later, up to
+// BusyRetries times while ctx lasts; then its refusal is returned.
 func (c *Client) Broadcast(ctx context.Context, tx []byte) ([]byte, error) {
+	for try := 0; ; try++ {
+		hash, err := c.broadcastOnce(ctx, tx)
+		var txErr *TxError
+		if try >= c.BusyRetries || !errors.As(err, &txErr) || !txErr.Busy() {
+			return hash, err
+		}
+		t := time.NewTimer(c.BusyWait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return hash, err
+		case <-t.C:
+		}
+	}
+}
+
+// broadcastOnce is one broadcast_tx_sync of Broadcast.
+func (c *Client) broadcastOnce(ctx context.Context, tx []byte) ([]byte, error) {
 	res, err := c.rpc.BroadcastTxSync(ctx, tx)
 	var rpcErr *rpctypes.RPCError
 	if errors.As(err, &rpcErr) {

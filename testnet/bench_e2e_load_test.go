@@ -33,7 +33,7 @@ import (
 // a fixed share of the signers and, in a closed loop, submits one
 // transaction with broadcast_tx_sync, waits for CheckTx's answer, and
 // submits the next, retrying the same transaction while the mempool is
-// full. A watcher polls node 0 for every new block and its results and
+// full or the node answers busy (code 19, core.ErrBusy). A watcher polls node 0 for every new block and its results and
 // matches transaction hashes with the submissions: commit time is when
 // node 0 returned the block.
 
@@ -156,20 +156,22 @@ func benchE2EKVSigners(nw *benchE2ENet, n, size int) []*benchE2ESigner {
 	return out
 }
 
-// benchE2EPending is a submitted transaction awaiting its block.
+// benchE2EPending is a submitted transaction awaiting its block:
+// submitted is when the node accepted it, first when it was first sent
+// (before any retry).
 type benchE2EPending struct {
-	signer    *benchE2ESigner
-	submitted time.Time
+	signer           *benchE2ESigner
+	submitted, first time.Time
 }
 
 // benchE2ECommit is a benchmark transaction seen in a block, at index
 // in block height; its result code is read after the step.
 type benchE2ECommit struct {
-	submitted, seen time.Time
-	height          int64
-	index           int
-	signer          *benchE2ESigner
-	code            uint32
+	submitted, first, seen time.Time
+	height                 int64
+	index                  int
+	signer                 *benchE2ESigner
+	code                   uint32
 }
 
 // benchE2EBlock is a block seen on node 0.
@@ -191,8 +193,8 @@ type benchE2ELoad struct {
 	commits []benchE2ECommit
 	blocks  []benchE2EBlock
 	// Counters of the current step, reset by runStep.
-	accepted, refused, retries atomic.Int64
-	firstRefusal, firstFailure atomic.Pointer[string]
+	accepted, refused, retries, busy atomic.Int64
+	firstRefusal, firstFailure       atomic.Pointer[string]
 }
 
 // newBenchE2ELoad prepares the load of a network; watch must run before
@@ -231,7 +233,7 @@ func (l *benchE2ELoad) watch(ctx context.Context) error {
 				}
 				pd := p.(*benchE2EPending)
 				pd.signer.inflight.Add(-1)
-				found = append(found, benchE2ECommit{submitted: pd.submitted, seen: seen, height: h, index: i, signer: pd.signer})
+				found = append(found, benchE2ECommit{submitted: pd.submitted, first: pd.first, seen: seen, height: h, index: i, signer: pd.signer})
 			}
 			l.mu.Lock()
 			l.commits = append(l.commits, found...)
@@ -253,13 +255,17 @@ type benchE2EStep struct {
 	// window, per second.
 	submitted, committed float64
 	p50, p95             time.Duration
-	blocks               int
+	// p95first is the 95th percentile latency from the first time each
+	// transaction was sent, retries included.
+	p95first time.Duration
+	blocks   int
 	// failed: executed with a code other than 0; lost: accepted in the
 	// window but not in a block by the end of the drain; refused: refused
 	// by CheckTx; retries: submissions repeated because the mempool was
-	// full or the node did not answer.
-	failed, lost, refused, retries int64
-	refusal                        string
+	// full or the node did not answer; busy: submissions repeated because
+	// the node answered busy.
+	failed, lost, refused, retries, busy int64
+	refusal                              string
 }
 
 // runStep runs senders closed-loop senders for warmup+window, then waits
@@ -271,6 +277,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 	l.accepted.Store(0)
 	l.refused.Store(0)
 	l.retries.Store(0)
+	l.busy.Store(0)
 	l.firstRefusal.Store(nil)
 	l.firstFailure.Store(nil)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -288,7 +295,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 	}
 	time.Sleep(warmup)
 	t0 := time.Now()
-	acc0, ref0, ret0 := l.accepted.Load(), l.refused.Load(), l.retries.Load()
+	acc0, ref0, ret0, busy0 := l.accepted.Load(), l.refused.Load(), l.retries.Load(), l.busy.Load()
 	var profErr error
 	var profWG sync.WaitGroup
 	if profile != "" && l.nw.pprof != "" {
@@ -297,7 +304,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 	}
 	time.Sleep(window)
 	t1 := time.Now()
-	acc1, ref1, ret1 := l.accepted.Load(), l.refused.Load(), l.retries.Load()
+	acc1, ref1, ret1, busy1 := l.accepted.Load(), l.refused.Load(), l.retries.Load(), l.busy.Load()
 	cancel()
 	wg.Wait()
 	profWG.Wait()
@@ -312,7 +319,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 		return st, err
 	}
 	st.submitted = float64(acc1-acc0) / t1.Sub(t0).Seconds()
-	st.refused, st.retries = ref1-ref0, ret1-ret0
+	st.refused, st.retries, st.busy = ref1-ref0, ret1-ret0, busy1-busy0
 	if s := l.firstRefusal.Load(); s != nil {
 		st.refusal = "first refusal: " + *s
 	}
@@ -333,7 +340,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 		st.refusal += " first failure: " + *s
 	}
 	l.mu.Lock()
-	var lat []time.Duration
+	var lat, latFirst []time.Duration
 	var ok int
 	for _, c := range l.commits {
 		if c.code == 0 && !c.seen.Before(t0) && c.seen.Before(t1) {
@@ -345,6 +352,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 				continue
 			}
 			lat = append(lat, c.seen.Sub(c.submitted))
+			latFirst = append(latFirst, c.seen.Sub(c.first))
 		}
 	}
 	for _, b := range l.blocks {
@@ -356,6 +364,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 	l.mu.Unlock()
 	st.committed = float64(ok) / t1.Sub(t0).Seconds()
 	st.p50, st.p95 = benchE2EPercentile(lat, 50), benchE2EPercentile(lat, 95)
+	st.p95first = benchE2EPercentile(latFirst, 95)
 	return st, l.resync()
 }
 
@@ -465,12 +474,23 @@ func (l *benchE2ELoad) send(ctx context.Context, mine []*benchE2ESigner) {
 	}
 }
 
+// benchE2ECodeBusy is govchain's "busy, retry later" (core.ErrBusy): the
+// node sheds load at admission, and the same transaction is sent again
+// after benchE2EBusyWait (a fraction of a block: sooner would only load
+// the node with refusals).
+const (
+	benchE2ECodeBusy = 19
+	benchE2EBusyWait = 200 * time.Millisecond
+)
+
 // submit broadcasts tx until CheckTx answers (retrying while the mempool
-// is full or the node does not answer); a refusal breaks the signer.
+// is full, the node answers busy or does not answer); a refusal breaks
+// the signer.
 func (l *benchE2ELoad) submit(ctx context.Context, s *benchE2ESigner, tx []byte) {
 	key := sha256.Sum256(tx)
+	first := time.Now()
 	for {
-		p := &benchE2EPending{signer: s, submitted: time.Now()}
+		p := &benchE2EPending{signer: s, submitted: time.Now(), first: first}
 		l.pending.Store(key, p)
 		s.inflight.Add(1)
 		bctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -488,20 +508,26 @@ func (l *benchE2ELoad) submit(ctx context.Context, s *benchE2ESigner, tx []byte)
 			l.accepted.Add(1)
 			return
 		}
-		if err == nil {
+		wait := 50 * time.Millisecond
+		switch {
+		case err == nil && code == benchE2ECodeBusy && l.nw.app == "govchain":
+			l.busy.Add(1)
+			wait = benchE2EBusyWait
+		case err == nil:
 			l.refused.Add(1)
 			msg := fmt.Sprintf("code %d: %s", code, log)
 			l.firstRefusal.CompareAndSwap(nil, &msg)
 			s.broken.Store(true)
 			return
+		default:
+			l.retries.Add(1)
 		}
-		l.retries.Add(1)
 		if ctx.Err() != nil {
 			// The step is over: keep the transaction for the next one.
 			s.queue = append([][]byte{tx}, s.queue...)
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(wait)
 	}
 }
 

@@ -155,6 +155,12 @@ var (
 	ErrAccountDisabled  = NewCodedError(11, ErrUnauthorized, "auth: account can no longer sign")
 	ErrInvalidAddress   = NewCodedError(12, ErrInvalid, "tx: invalid account address")
 	ErrInvalidPublicKey = NewCodedError(13, ErrInvalid, "tx: invalid public key")
+	// ErrBusy refuses a valid transaction at admission because the node
+	// already holds as much pending work as it admits: nothing is wrong
+	// with the transaction, and the same bytes may be sent again later
+	// (after a block or two). It is answered by CheckTx only and never
+	// recorded in a block.
+	ErrBusy = NewCodedError(19, ErrConflict, "tx: node is busy, retry later")
 )
 
 // Errors lists the coded sentinels of this package (codes 2-19): the
@@ -162,5 +168,5 @@ var (
 var Errors = []*Error{
 	ErrTxTooLarge, ErrMalformedTx, ErrNonCanonical, ErrWrongChainID, ErrBadSignature, ErrWrongSequence,
 	ErrUnknownMsgType, ErrMissingRole, ErrNotAgencyAdmin, ErrAccountDisabled, ErrInvalidAddress,
-	ErrInvalidPublicKey, ErrReplay, ErrKeyRotated, ErrKeyInUse, ErrSameKey, ErrNoSuchSigner,
+	ErrInvalidPublicKey, ErrReplay, ErrKeyRotated, ErrKeyInUse, ErrSameKey, ErrNoSuchSigner, ErrBusy,
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/snapshot"
 	"github.com/govchain/govchain/state"
 )
@@ -29,12 +30,59 @@ type Config struct {
 	// Web configures the HTTP API (and the web page) that start serves
 	// beside the node.
 	Web api.ServerConfig `mapstructure:"web" toml:"web"`
+	// Load bounds the blocks this node proposes and the transactions it
+	// admits (app.BlockBudget, app.PendingLimit).
+	Load LoadLimits `mapstructure:"load" toml:"load"`
+}
+
+// LoadLimits is app.toml's [load]: the block budget of this node's
+// proposals and the pending limit past which its CheckTx answers busy.
+// Both are this node's settings, not rules of the chain; 0 sets no bound.
+type LoadLimits struct {
+	BlockMaxTxs     int   `mapstructure:"block_max_txs" toml:"block_max_txs"`
+	BlockMaxBytes   int64 `mapstructure:"block_max_bytes" toml:"block_max_bytes"`
+	BlockMaxWork    int64 `mapstructure:"block_max_work" toml:"block_max_work"`
+	PendingMaxTxs   int   `mapstructure:"pending_max_txs" toml:"pending_max_txs"`
+	PendingMaxBytes int64 `mapstructure:"pending_max_bytes" toml:"pending_max_bytes"`
+}
+
+// DefaultLoadLimits are app.DefaultBlockBudget and app.DefaultPendingLimit.
+func DefaultLoadLimits() LoadLimits {
+	b, p := app.DefaultBlockBudget(), app.DefaultPendingLimit()
+	return LoadLimits{BlockMaxTxs: b.MaxTxs, BlockMaxBytes: b.MaxBytes, BlockMaxWork: b.MaxWork,
+		PendingMaxTxs: p.MaxTxs, PendingMaxBytes: p.MaxBytes}
+}
+
+// Budget is the block budget the limits set.
+func (l LoadLimits) Budget() app.BlockBudget {
+	return app.BlockBudget{MaxTxs: l.BlockMaxTxs, MaxBytes: l.BlockMaxBytes, MaxWork: l.BlockMaxWork}
+}
+
+// Pending is the pending limit the limits set.
+func (l LoadLimits) Pending() app.PendingLimit {
+	return app.PendingLimit{MaxTxs: l.PendingMaxTxs, MaxBytes: l.PendingMaxBytes}
+}
+
+// apply sets the limits on a.
+func (l LoadLimits) apply(a *app.App) error {
+	if err := a.SetBlockBudget(l.Budget()); err != nil {
+		return err
+	}
+	return a.SetPendingLimit(l.Pending())
+}
+
+// Validate refuses negative bounds, naming the first.
+func (l LoadLimits) Validate() error {
+	if err := l.Budget().Validate(); err != nil {
+		return err
+	}
+	return l.Pending().Validate()
 }
 
 // DefaultConfig returns the configuration init writes unless told
 // otherwise.
 func DefaultConfig() Config {
-	return Config{State: state.DefaultConfig(), Snapshot: snapshot.DefaultConfig(), Web: api.DefaultServerConfig()}
+	return Config{State: state.DefaultConfig(), Snapshot: snapshot.DefaultConfig(), Web: api.DefaultServerConfig(), Load: DefaultLoadLimits()}
 }
 
 // Validate reports the first problem in the configuration as a one-line
@@ -48,6 +96,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Web.Validate(); err != nil {
 		return fmt.Errorf("%s: [web] %w", AppConfigFile, err)
+	}
+	if err := c.Load.Validate(); err != nil {
+		return fmt.Errorf("%s: [load] %w", AppConfigFile, err)
 	}
 	return nil
 }
@@ -92,6 +143,20 @@ address = "{{.Web.Address}}"
 # (CORS), each exactly as browsers send it, e.g.
 # ["https://registry.example.gov"]; empty: none.
 cors_origins = [{{range $i, $o := .Web.CORSOrigins}}{{if $i}}, {{end}}{{printf "%q" $o}}{{end}}]
+
+[load]
+# The most a block this node proposes holds: transactions, bytes of
+# transactions, and estimated execution work (about a microsecond of one
+# core a unit; docs/measurements.md). Blocks of other nodes are accepted
+# whatever their size within CometBFT's limits. 0: no bound.
+block_max_txs = {{.Load.BlockMaxTxs}}
+block_max_bytes = {{.Load.BlockMaxBytes}}
+block_max_work = {{.Load.BlockMaxWork}}
+# Past this many transactions (or bytes) admitted and not yet in a block,
+# CheckTx answers new ones "busy, retry later" (code 19); keep it below
+# config.toml's [mempool] size. 0: no bound.
+pending_max_txs = {{.Load.PendingMaxTxs}}
+pending_max_bytes = {{.Load.PendingMaxBytes}}
 `
 
 // WriteConfig writes c to path (mode 0644), refusing an invalid c.

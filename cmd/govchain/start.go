@@ -177,6 +177,10 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = st.Close()
 		return err
 	}
+	if err := appCfg.Load.apply(a); err != nil {
+		_ = a.Close()
+		return err
+	}
 	importLog := logger.With("module", "import")
 	a.SetGenesisLoader(legacy.NodeLoader(cmd.Context(), importDir(home), func(msg string) { importLog.Info(msg) }))
 	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), st, appCfg.Snapshot,

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app"
+)
+
+// TestLoadConfig: [load] round-trips through app.toml, an app.toml
+// written before it existed gets the app's defaults, and a negative bound
+// is refused with a one-line reason naming the section.
+func TestLoadConfig(t *testing.T) {
+	home := t.TempDir()
+	f := filepath.Join(home, "config", AppConfigFile)
+	require.NoError(t, os.MkdirAll(filepath.Dir(f), 0o700))
+	want := DefaultConfig()
+	require.Equal(t, app.DefaultBlockBudget(), want.Load.Budget())
+	require.Equal(t, app.DefaultPendingLimit(), want.Load.Pending())
+	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0}
+	require.NoError(t, WriteConfig(f, want))
+	got, err := LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, app.BlockBudget{MaxTxs: 7, MaxBytes: 8, MaxWork: 9}, got.Load.Budget())
+	require.Equal(t, app.PendingLimit{MaxTxs: 10}, got.Load.Pending())
+
+	b, err := os.ReadFile(f)
+	require.NoError(t, err)
+	old, _, ok := strings.Cut(string(b), "[load]")
+	require.True(t, ok)
+	require.NoError(t, os.WriteFile(f, []byte(old), 0o644))
+	got, err = LoadConfig(home)
+	require.NoError(t, err)
+	require.Equal(t, DefaultLoadLimits(), got.Load)
+
+	require.NoError(t, os.WriteFile(f, []byte(old+"[load]\npending_max_txs = -1\n"), 0o644))
+	_, err = LoadConfig(home)
+	require.ErrorContains(t, err, "app.toml: [load] app: pending limit bounds must not be negative")
+	require.NotContains(t, err.Error(), "\n")
+}
