@@ -40,9 +40,11 @@ func benefitsPerson(id string) identity.RegisterPerson {
 }
 
 // runBenefits drives c through the benefits workload: two persons (alice
-// linked to one), a birth, a survivor's and a claim programme of finance,
-// a marriage, a birth that opens both parents' entitlements and their
-// first orders in its block, a month that orders the second period, a
+// linked to one), a birth, a survivor's, a claim and an age programme of
+// finance (the last paying from the age of one month), a marriage, a
+// birth that opens both parents' entitlements and their first orders in
+// its block and the child's own age entitlement, due a month later, a
+// month that orders the parents' second period and the child's first, a
 // claim approved, an order paid (and refused paid twice), the mother's
 // death (her entitlements end, the father's survivor entitlement opens),
 // and another month of orders. It returns the workload's app hashes, one
@@ -50,6 +52,8 @@ func benefitsPerson(id string) identity.RegisterPerson {
 func runBenefits(c *testChain) []string {
 	c.t.Helper()
 	from := len(c.hashes)
+	toddler := benefitsProgramme(c, "TODDLER", benefits.RuleAge, 2_000, benefits.UnitMonth, 1, 12)
+	toddler.AgeMonths = 1
 	requireOK(c, c.block(
 		c.sign("civil", benefitsPerson("PSN-MUM")),
 		c.sign("civil", benefitsPerson("PSN-DAD")),
@@ -59,6 +63,7 @@ func runBenefits(c *testChain) []string {
 		c.sign("admin-finance", benefitsProgramme(c, "FAMILY", benefits.RuleBirth, 15_000, benefits.UnitMonth, 1, 216)),
 		c.sign("admin-finance", benefitsProgramme(c, "SURVIVOR", benefits.RuleDeathSurvivor, 40_000, benefits.UnitMonth, 1, 0)),
 		c.sign("admin-finance", benefitsProgramme(c, "CARE", benefits.RuleClaim, 5_000, benefits.UnitDay, 14, 12)),
+		c.sign("admin-finance", toddler),
 	))
 	requireOK(c, c.block(c.sign("civil", identity.RecordMarriage{PersonA: "PSN-MUM", PersonB: "PSN-DAD", DocumentHash: docHash("marriage")})))
 	requireOK(c, c.block(c.sign("civil", identity.RecordBirth{PersonID: "PSN-KID", ParentIDs: []string{"PSN-MUM", "PSN-DAD"},
@@ -117,7 +122,13 @@ func TestBenefitsThroughApp(t *testing.T) {
 	c := newBenefitsChain(t, state.EngineMemIAVL)
 	runBenefits(c)
 
-	var mum, dad, surv, care benefits.Entitlement
+	var mum, dad, surv, care, toddler benefits.Entitlement
+	queryJSON(c, "/benefits/entitlement/TODDLER/PSN-KID/PSN-KID", &toddler)
+	require.Equal(t, benefits.StatusActive, toddler.Status)
+	require.Equal(t, []string{benefits.FactBirth}, []string{toddler.Facts[0].Kind})
+	require.Len(t, toddler.Facts, 1)
+	require.Equal(t, benefits.AgeReached(toddler.Facts[0].Time, 1), toddler.StartsAt, "from the child's first month")
+	require.Equal(t, toddler.StartsAt.AddDate(1, 0, 0), toddler.EndsAt)
 	queryJSON(c, "/benefits/entitlement/FAMILY/PSN-MUM/PSN-KID", &mum)
 	queryJSON(c, "/benefits/entitlement/FAMILY/PSN-DAD/PSN-KID", &dad)
 	queryJSON(c, "/benefits/entitlement/SURVIVOR/PSN-DAD/PSN-MUM", &surv)
@@ -130,7 +141,7 @@ func TestBenefitsThroughApp(t *testing.T) {
 
 	// Every fact is an entry of the history it names, proven against the
 	// same root, with the height and tx hash the entitlement cites.
-	for _, e := range []benefits.Entitlement{mum, dad, surv, care} {
+	for _, e := range []benefits.Entitlement{mum, dad, surv, care, toddler} {
 		for _, f := range append(e.Facts, derefFact(e.EndFact)...) {
 			q := c.query("/" + f.Path)
 			require.NoError(t, q.Err, f.Path)
@@ -143,16 +154,20 @@ func TestBenefitsThroughApp(t *testing.T) {
 	require.Equal(t, []string{"death", "widowed", "marriage"}, []string{surv.Facts[0].Kind, surv.Facts[1].Kind, surv.Facts[2].Kind})
 
 	// Orders: two periods of each parent's (the mother's ended after its
-	// second), the survivor's first two, the care claim's first.
+	// second), the survivor's first two, the care claim's first, the
+	// child's first two, the first from its age.
 	var o benefits.Order
+	queryJSON(c, "/benefits/order/TODDLER/PSN-KID/PSN-KID/0", &o)
+	require.Equal(t, toddler.StartsAt, o.PeriodStart)
 	for _, p := range []string{"/benefits/order/FAMILY/PSN-MUM/PSN-KID/1", "/benefits/order/FAMILY/PSN-DAD/PSN-KID/2",
-		"/benefits/order/SURVIVOR/PSN-DAD/PSN-MUM/1", "/benefits/order/CARE/PSN-MUM/PSN-MUM/0"} {
+		"/benefits/order/SURVIVOR/PSN-DAD/PSN-MUM/1", "/benefits/order/CARE/PSN-MUM/PSN-MUM/0", "/benefits/order/TODDLER/PSN-KID/PSN-KID/1"} {
 		queryJSON(c, p, &o)
 		require.Equal(t, benefits.OrderDue, o.Status, p)
 	}
 	queryJSON(c, "/benefits/order/FAMILY/PSN-MUM/PSN-KID/0", &o)
 	require.Equal(t, []string{benefits.OrderPaid, "SEPA-0001"}, []string{o.Status, o.Reference})
 	for _, p := range []string{"/benefits/order/FAMILY/PSN-MUM/PSN-KID/2", "/benefits/order/CARE/PSN-MUM/PSN-MUM/1",
+		"/benefits/order/TODDLER/PSN-KID/PSN-KID/2",
 		"/benefits/entitlement/SURVIVOR/PSN-MUM/PSN-DAD", "/benefits/entitlement/FAMILY/PSN-KID/PSN-MUM"} {
 		q := c.query(p)
 		require.ErrorIs(t, q.Err, core.ErrNotFound, p)

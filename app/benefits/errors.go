@@ -11,7 +11,9 @@ var (
 	// ErrUnknownQuery: the query path is not one of the module's paths.
 	ErrUnknownQuery = core.NewCodedError(1101, core.ErrInvalid, "benefits: unknown query path")
 	// ErrWindowOutOfRange: the programme's ends_at is not after the block
-	// time.
+	// time or, for rule "age", not after the moment a child born at the
+	// block time reaches the age (no birth from then on could open an
+	// entitlement).
 	ErrWindowOutOfRange = core.NewCodedError(1102, core.ErrInvalid, "benefits: ends_at must be after the block time")
 
 	// ErrProgrammeNotFound: no programme has the id.

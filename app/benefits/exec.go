@@ -8,7 +8,8 @@ import (
 )
 
 // Exec implements core.Msg: the signer must be an admin of the agency;
-// ends_at after the block time; the id new; the rule below
+// ends_at after the block time (for rule "age", after the moment a child
+// born at the block time reaches the age); the id new; the rule below
 // MaxProgrammesPerRule programmes that have not ended (ended ones leave
 // the rule's index here).
 func (m DefineProgramme) Exec(ctx *core.Context) error {
@@ -17,6 +18,12 @@ func (m DefineProgramme) Exec(ctx *core.Context) error {
 	}
 	if !m.EndsAt.After(ctx.BlockTime) {
 		return core.Wrapf(ErrWindowOutOfRange, "ends_at %s, block time %s", m.EndsAt.Format(time.RFC3339), ctx.BlockTime.UTC().Format(time.RFC3339))
+	}
+	if m.Rule == RuleAge {
+		if first := AgeReached(ctx.BlockTime, m.AgeMonths); !first.Before(m.EndsAt) {
+			return core.Wrapf(ErrWindowOutOfRange, "a child born at the block time %s is %d months old at %s, not before ends_at %s",
+				ctx.BlockTime.UTC().Format(time.RFC3339), m.AgeMonths, first.Format(time.RFC3339), m.EndsAt.Format(time.RFC3339))
+		}
 	}
 	if ok, err := ctx.KV.Has(ProgrammeKey(m.ProgrammeID)); err != nil {
 		return err
@@ -43,7 +50,7 @@ func (m DefineProgramme) Exec(ctx *core.Context) error {
 	p := &Programme{
 		ID: m.ProgrammeID, Agency: m.Agency, Rule: m.Rule, Description: m.Description, Amount: m.Amount, Currency: m.Currency,
 		PeriodUnit: m.PeriodUnit, PeriodCount: m.PeriodCount, StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt.UTC(),
-		EntitlementMonths: m.EntitlementMonths, DefinedBy: ctx.Signer, DefinedHeight: ctx.Height, DefinedAt: ctx.BlockTime.UTC(),
+		EntitlementMonths: m.EntitlementMonths, AgeMonths: m.AgeMonths, DefinedBy: ctx.Signer, DefinedHeight: ctx.Height, DefinedAt: ctx.BlockTime.UTC(),
 		DefinedTxHash: ctx.TxHash,
 	}
 	if err := core.SetJSON(ctx.KV, ProgrammeKey(p.ID), p); err != nil {
@@ -174,7 +181,7 @@ func (m DecideClaim) Exec(ctx *core.Context) error {
 			return err
 		}
 		ref := Ref{ProgrammeID: p.ID, Beneficiary: c.PersonID, Subject: c.PersonID}
-		if err := openEntitlement(ctx, p, ref, []Fact{claimed, decided}); err != nil {
+		if err := openEntitlement(ctx, p, ref, []Fact{claimed, decided}, ctx.BlockTime); err != nil {
 			return err
 		}
 	}

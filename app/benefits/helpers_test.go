@@ -160,6 +160,15 @@ func programme(id, rule string, months uint64) DefineProgramme {
 		EndsAt: coretest.T0.AddDate(1, 0, 0), EntitlementMonths: months}
 }
 
+// ageProgramme is a programme of rule age of the social ministry paying
+// 100.00 EUR a month from the age of ageMonths, open for 120 years from
+// T0, entitlements running months (0: the programme's length).
+func ageProgramme(id string, ageMonths, months uint64) DefineProgramme {
+	p := programme(id, RuleAge, months)
+	p.Description, p.AgeMonths, p.EndsAt = "youth allowance", ageMonths, coretest.T0.AddDate(120, 0, 0)
+	return p
+}
+
 func ref(programme, beneficiary, subject string) Ref {
 	return Ref{ProgrammeID: programme, Beneficiary: beneficiary, Subject: subject}
 }

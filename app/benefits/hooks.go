@@ -2,19 +2,32 @@ package benefits
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/identity"
 )
 
 // hooks are the module's work in the transactions of the civil registry
-// (core.Hook): a birth opens the parents' entitlements, a death ends the
-// entitlements it ends and opens the survivor's. Each writes nothing
-// while no programme of its rule is open and no entitlement names the
-// persons involved.
+// (core.Hook): a birth opens the parents' entitlements and the child's
+// own age entitlements, a death ends the entitlements it ends and opens
+// the survivor's. Each writes nothing while no programme of its rule
+// applies and no entitlement names the persons involved.
 var hooks = []core.Hook{
 	{After: identity.TypeRecordBirth, Run: afterBirth},
+	{After: identity.TypeRecordBirth, Run: afterBirthAge},
 	{After: identity.TypeRecordDeath, Run: afterDeath},
+}
+
+// birthOf is the birth message a birth hook follows.
+func birthOf(m core.Msg) (identity.RecordBirth, error) {
+	switch v := m.(type) {
+	case *identity.RecordBirth:
+		return *v, nil
+	case identity.RecordBirth:
+		return v, nil
+	}
+	return identity.RecordBirth{}, core.Wrapf(ErrInvalidMessage, "birth hook given a %T", m)
 }
 
 // afterBirth opens, for every programme of rule "birth" open at the block
@@ -22,14 +35,9 @@ var hooks = []core.Hook{
 // the child as subject, citing the child's birth record and the parent's
 // history entry of it.
 func afterBirth(ctx *core.Context, m core.Msg) error {
-	var b identity.RecordBirth
-	switch v := m.(type) {
-	case *identity.RecordBirth:
-		b = *v
-	case identity.RecordBirth:
-		b = v
-	default:
-		return core.Wrapf(ErrInvalidMessage, "birth hook given a %T", m)
+	b, err := birthOf(m)
+	if err != nil {
+		return err
 	}
 	progs, err := openProgrammes(ctx, RuleBirth)
 	if err != nil || len(progs) == 0 {
@@ -50,7 +58,7 @@ func afterBirth(ctx *core.Context, m core.Msg) error {
 		}
 		for _, p := range progs {
 			ref := Ref{ProgrammeID: p.ID, Beneficiary: parentID, Subject: b.PersonID}
-			if err := openEntitlement(ctx, p, ref, []Fact{birth, pf}); err != nil {
+			if err := openEntitlement(ctx, p, ref, []Fact{birth, pf}, ctx.BlockTime); err != nil {
 				return err
 			}
 		}
@@ -58,8 +66,39 @@ func afterBirth(ctx *core.Context, m core.Msg) error {
 	return nil
 }
 
+// afterBirthAge opens, for every programme of rule "age" that had not
+// ended at the block time and whose window holds the moment the child
+// reaches its age (AgeReached from the block time, the birth's time), the
+// child's own entitlement, the child both beneficiary and subject,
+// starting at that moment and citing the child's birth record. Its first
+// order is due then, so the block step creates nothing before; a death
+// before then ends it with no order. A programme defined after the birth
+// never sees it.
+func afterBirthAge(ctx *core.Context, m core.Msg) error {
+	b, err := birthOf(m)
+	if err != nil {
+		return err
+	}
+	progs, err := programmesAt(ctx, RuleAge, func(p *Programme) time.Time { return AgeReached(ctx.BlockTime, p.AgeMonths) })
+	if err != nil || len(progs) == 0 {
+		return err
+	}
+	birth, err := personFact(ctx.KV, FactBirth, b.PersonID, 0)
+	if err != nil {
+		return err
+	}
+	for _, p := range progs {
+		ref := Ref{ProgrammeID: p.ID, Beneficiary: b.PersonID, Subject: b.PersonID}
+		if err := openEntitlement(ctx, p, ref, []Fact{birth}, AgeReached(ctx.BlockTime, p.AgeMonths)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // afterDeath ends every active entitlement whose beneficiary is the
-// deceased, and every birth entitlement whose subject (the child) is the
+// deceased (an age entitlement whose first order is not due yet
+// included), and every birth entitlement whose subject (the child) is the
 // deceased, citing the death record; then, if the deceased was married,
 // opens for every programme of rule "death_survivor" open at the block
 // time the surviving spouse's entitlement with the deceased as subject,
@@ -137,7 +176,7 @@ func afterDeath(ctx *core.Context, m core.Msg) error {
 	}
 	for _, p := range progs {
 		ref := Ref{ProgrammeID: p.ID, Beneficiary: spouse.ID, Subject: personID}
-		if err := openEntitlement(ctx, p, ref, facts); err != nil {
+		if err := openEntitlement(ctx, p, ref, facts, ctx.BlockTime); err != nil {
 			return err
 		}
 	}

@@ -262,3 +262,118 @@ func TestProgrammeWindow(t *testing.T) {
 	require.Equal(t, p.EndsAt, ent.EndsAt)
 	require.Equal(t, identity.PersonAlive, coretest.Read(t, getPerson, e.KV, "C-LATE").Status)
 }
+
+// TestAgeEntitlement: a birth opens the child's own entitlement under an
+// age programme, citing its birth record; its first order is due at the
+// birthday of the age and not before, then monthly until its term; a
+// death before the birthday ends it with no order, a death after it ends
+// it and keeps its orders payable.
+func TestAgeEntitlement(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	e.ok(c.social, ageProgramme("YOUTH", 16*12, 24))
+	e.advance(time.Hour)
+	born := e.now
+	sixteen, eighteen := born.AddDate(16, 0, 0), born.AddDate(18, 0, 0)
+	ev := e.ok(c.civil, birth("C-1", "P-ANN", "P-BOB"))
+	require.Equal(t, []string{"record_birth", "open_entitlement"}, actions(ev))
+	require.Equal(t, []string{sixteen.Format(time.RFC3339)}, coretest.Attrs(t, ev, 1, EventType, "starts_at"))
+	r1 := ref("YOUTH", "C-1", "C-1")
+	ent := e.entitlement(r1)
+	require.Equal(t, []any{RuleAge, StatusActive, uint64(16 * 12), sixteen, eighteen, sixteen, uint64(0)},
+		[]any{ent.Rule, ent.Status, ent.AgeMonths, ent.StartsAt, ent.EndsAt, *ent.NextDueAt, ent.NextPeriod})
+	require.Equal(t, []Fact{{Kind: FactBirth, Path: "identity/person/C-1/history", Seq: 0, Action: "birth", Height: e.Height,
+		TxHash: e.Last.TxHash, Time: born}}, ent.Facts)
+	require.Equal(t, AgeReached(ent.Facts[0].Time, ent.AgeMonths), ent.StartsAt, "the start is recomputed from the cited birth")
+	e.ok(c.civil, birth("C-2", "P-ANN"))
+	e.ok(c.civil, birth("C-3", "P-BOB"))
+	r2, r3 := ref("YOUTH", "C-2", "C-2"), ref("YOUTH", "C-3", "C-3")
+
+	// A death before the birthday ends the entitlement: no order, ever.
+	require.Empty(t, e.step())
+	e.advance(365 * 24 * time.Hour)
+	ev = e.ok(c.civil, death("C-2"))
+	require.Equal(t, []string{"record_death", "end_entitlement"}, actions(ev))
+	ent = e.entitlement(r2)
+	require.Equal(t, []any{StatusEnded, EndBeneficiaryDied, FactDeath}, []any{ent.Status, ent.EndReason, ent.EndFact.Kind})
+	require.Nil(t, ent.NextDueAt)
+
+	// Nothing is ordered before the sixteenth birthday.
+	e.now = sixteen.Add(-time.Second)
+	require.Empty(t, e.step())
+	for _, r := range []Ref{r1, r2, r3} {
+		_, ok := e.order(r, 0)
+		require.False(t, ok, r.Path())
+	}
+	e.now = sixteen
+	require.Equal(t, []string{"create_order", "create_order"}, actions(e.step()))
+	o, ok := e.order(r1, 0)
+	require.True(t, ok)
+	require.Equal(t, []any{sixteen, sixteen.AddDate(0, 1, 0), int64(10_000), OrderDue}, []any{o.PeriodStart, o.PeriodEnd, o.Amount, o.Status})
+	_, ok = e.order(r3, 0)
+	require.True(t, ok)
+	_, ok = e.order(r2, 0)
+	require.False(t, ok, "the child who died gets nothing")
+
+	// A death after the birthday ends it; its order stays payable.
+	e.advance(24 * time.Hour)
+	require.Equal(t, []string{"record_death", "end_entitlement"}, actions(e.ok(c.civil, death("C-3"))))
+	require.Equal(t, EndBeneficiaryDied, e.entitlement(r3).EndReason)
+	e.ok(c.treasury, pay(r3, 0, "SEPA-3"))
+
+	// One order a month until the eighteenth birthday, then the term.
+	e.now = eighteen
+	var created []string
+	for ev := e.step(); len(ev) > 0; ev = e.step() {
+		created = append(created, actions(ev)...)
+	}
+	require.Len(t, created, 24, "orders 1-23, then the end")
+	require.Equal(t, "end_entitlement", created[23])
+	_, ok = e.order(r1, 23)
+	require.True(t, ok)
+	_, ok = e.order(r1, 24)
+	require.False(t, ok)
+	_, ok = e.order(r3, 1)
+	require.False(t, ok)
+	require.Equal(t, EndTerm, e.entitlement(r1).EndReason)
+	require.Equal(t, []string{"open", "end"}, e.history(r2))
+}
+
+// TestAgeWindow: an age programme's window holds the birthday of the age,
+// not the birth: a child who reaches the age before starts_at or from
+// ends_at is not entitled, an entitlement ends with the programme, and a
+// programme defined after a birth does not see it.
+func TestAgeWindow(t *testing.T) {
+	e := newEnv(t)
+	c := newCast(e)
+	p := ageProgramme("FIRST", 12, 0)
+	p.StartsAt = e.now.AddDate(1, 0, 0).Add(time.Hour)
+	p.EndsAt = e.now.AddDate(1, 0, 0).Add(3 * time.Hour)
+	e.ok(c.social, p)
+	e.ok(c.civil, birth("C-EARLY", "P-ANN"))
+	e.advance(time.Hour)
+	e.ok(c.civil, birth("C-IN", "P-ANN"))
+	in := e.now
+	e.advance(2 * time.Hour)
+	before := e.prefixKeys()
+	e.ok(c.civil, birth("C-LATE", "P-ANN"))
+	require.Equal(t, before, e.prefixKeys(), "an age reached at ends_at opens nothing")
+	for _, id := range []string{"C-EARLY", "C-LATE"} {
+		_, err := getEntitlement(e.KV, ref("FIRST", id, id))
+		require.ErrorIs(t, err, ErrEntitlementNotFound, id)
+	}
+	r := ref("FIRST", "C-IN", "C-IN")
+	ent := e.entitlement(r)
+	require.Equal(t, []any{in.AddDate(1, 0, 0), p.EndsAt}, []any{ent.StartsAt, ent.EndsAt})
+
+	e.ok(c.social, ageProgramme("AFTER", 12, 0))
+	_, err := getEntitlement(e.KV, ref("AFTER", "C-IN", "C-IN"))
+	require.ErrorIs(t, err, ErrEntitlementNotFound, "a programme defined after the birth")
+
+	// Its one period is cut at the programme's end.
+	e.now = ent.StartsAt
+	require.Equal(t, []string{"create_order", "end_entitlement"}, actions(e.step()))
+	o, ok := e.order(r, 0)
+	require.True(t, ok)
+	require.Equal(t, p.EndsAt, o.PeriodEnd)
+}

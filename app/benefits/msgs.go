@@ -28,6 +28,9 @@ const (
 	// MaxEntitlementMonths bounds how long an entitlement runs (100
 	// years); 0 means as long as the programme.
 	MaxEntitlementMonths = 1200
+	// MaxAgeMonths bounds the age of a programme of rule "age" (100
+	// years).
+	MaxAgeMonths = 1200
 	// MaxProgrammesPerRule is the most programmes of one rule that have
 	// not ended, which bounds the work a birth or death does.
 	MaxProgrammesPerRule = 32
@@ -55,8 +58,11 @@ var MaxProgrammeEnd = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 // a benefit programme under a new id: its rule, Amount minor units of
 // Currency per period of PeriodCount PeriodUnits, the window
 // [StartsAt, EndsAt) in which facts open entitlements, and how long an
-// entitlement runs after its fact (EntitlementMonths; 0 for as long as the
-// programme). No entitlement runs past EndsAt.
+// entitlement runs after its start (EntitlementMonths; 0 for as long as
+// the programme). No entitlement runs past EndsAt. Rule "age" needs
+// AgeMonths (1-MaxAgeMonths), the age at which a child born on the chain
+// is entitled, and its window holds the moment the child reaches it;
+// every other rule needs AgeMonths 0.
 type DefineProgramme struct {
 	ProgrammeID       string    `json:"programme_id"`
 	Agency            string    `json:"agency"`
@@ -69,6 +75,7 @@ type DefineProgramme struct {
 	StartsAt          time.Time `json:"starts_at"`
 	EndsAt            time.Time `json:"ends_at"`
 	EntitlementMonths uint64    `json:"entitlement_months"`
+	AgeMonths         uint64    `json:"age_months"`
 }
 
 // Type implements core.Msg.
@@ -83,9 +90,15 @@ func (m DefineProgramme) Validate() error {
 		return err
 	}
 	switch m.Rule {
-	case RuleBirth, RuleDeathSurvivor, RuleClaim:
+	case RuleBirth, RuleDeathSurvivor, RuleClaim, RuleAge:
 	default:
-		return fields.Invalidf("rule must be %q, %q or %q, got %q", RuleBirth, RuleDeathSurvivor, RuleClaim, m.Rule)
+		return fields.Invalidf("rule must be %q, %q, %q or %q, got %q", RuleBirth, RuleDeathSurvivor, RuleClaim, RuleAge, m.Rule)
+	}
+	switch {
+	case m.Rule == RuleAge && (m.AgeMonths < 1 || m.AgeMonths > MaxAgeMonths):
+		return fields.Invalidf("age_months must be 1-%d for rule %q, got %d", MaxAgeMonths, RuleAge, m.AgeMonths)
+	case m.Rule != RuleAge && m.AgeMonths != 0:
+		return fields.Invalidf("age_months is only for rule %q, got %d for rule %q", RuleAge, m.AgeMonths, m.Rule)
 	}
 	if err := fields.Text("description", m.Description, true, MaxDescriptionLen); err != nil {
 		return err

@@ -21,6 +21,7 @@ func TestModule(t *testing.T) {
 		ClaimBenefit{ProgrammeID: "CARE", PersonID: "P-1", DocumentHash: coretest.HashOf("file")},
 		DecideClaim{ProgrammeID: "CARE", PersonID: "P-1", Approve: true, Reason: "meets the criteria"},
 		programme("FAM", RuleBirth, 216),
+		ageProgramme("PENSION", 65*12, 0),
 		pay(ref("FAM", "P-1", "C-1"), 0, "BANK-1"),
 	})
 }
@@ -31,7 +32,8 @@ func TestValidateDefineProgramme(t *testing.T) {
 		{"empty id", f(func(m *DefineProgramme) { m.ProgrammeID = "" })},
 		{"id with slash", f(func(m *DefineProgramme) { m.ProgrammeID = "F/1" })},
 		{"empty agency", f(func(m *DefineProgramme) { m.Agency = "" })},
-		{"unknown rule", f(func(m *DefineProgramme) { m.Rule = "age" })},
+		{"unknown rule", f(func(m *DefineProgramme) { m.Rule = "marriage" })},
+		{"age on a birth programme", f(func(m *DefineProgramme) { m.AgeMonths = 12 })},
 		{"empty rule", f(func(m *DefineProgramme) { m.Rule = "" })},
 		{"no description", f(func(m *DefineProgramme) { m.Description = "" })},
 		{"long description", f(func(m *DefineProgramme) { m.Description = strings.Repeat("x", MaxDescriptionLen+1) })},
@@ -51,6 +53,17 @@ func TestValidateDefineProgramme(t *testing.T) {
 		{"end at start", f(func(m *DefineProgramme) { m.EndsAt = m.StartsAt })},
 		{"end before start", f(func(m *DefineProgramme) { m.EndsAt = m.StartsAt.Add(-time.Second) })},
 		{"end after 2200", f(func(m *DefineProgramme) { m.EndsAt = MaxProgrammeEnd.Add(time.Second) })},
+		{"entitlement too long", f(func(m *DefineProgramme) { m.EntitlementMonths = MaxEntitlementMonths + 1 })},
+	})
+}
+
+func TestValidateDefineAgeProgramme(t *testing.T) {
+	f := coretest.Mutate[DefineProgramme]
+	checkValidate(t, ageProgramme("PENSION", 65*12, 0), []validateCase{
+		{"no age", f(func(m *DefineProgramme) { m.AgeMonths = 0 })},
+		{"age over 100 years", f(func(m *DefineProgramme) { m.AgeMonths = MaxAgeMonths + 1 })},
+		{"age on a claim programme", f(func(m *DefineProgramme) { m.Rule = RuleClaim })},
+		{"age on a survivor's programme", f(func(m *DefineProgramme) { m.Rule = RuleDeathSurvivor })},
 		{"entitlement too long", f(func(m *DefineProgramme) { m.EntitlementMonths = MaxEntitlementMonths + 1 })},
 	})
 }

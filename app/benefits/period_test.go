@@ -34,3 +34,24 @@ func TestPeriodStart(t *testing.T) {
 		require.Equal(t, c.want, periodStart(c.anchor, c.unit, c.count, c.k), "%s + %d x %d %s", c.anchor, c.k, c.count, c.unit)
 	}
 }
+
+// TestAgeReached checks the age arithmetic of rule "age": calendar months
+// from the birth, keeping the time of day; a birth on 29 February or a
+// 31st reaches the age on the last day of a shorter month.
+func TestAgeReached(t *testing.T) {
+	for _, c := range []struct {
+		birth  time.Time
+		months uint64
+		want   time.Time
+	}{
+		{date(2026, 5, 17), 16 * 12, date(2042, 5, 17)},
+		{date(2026, 5, 17), 65*12 + 3, date(2091, 8, 17)},
+		{date(2028, 2, 29), 12, date(2029, 2, 28)},
+		{date(2028, 2, 29), 48, date(2032, 2, 29)},
+		{date(2026, 3, 31), 11, date(2027, 2, 28)},
+		{date(2026, 1, 31), 1, date(2026, 2, 28)},
+		{date(2026, 12, 31), MaxAgeMonths, date(2126, 12, 31)},
+	} {
+		require.Equal(t, c.want, AgeReached(c.birth, c.months), "%s + %d months", c.birth, c.months)
+	}
+}

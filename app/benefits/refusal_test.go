@@ -38,6 +38,15 @@ func TestRefusals(t *testing.T) {
 	e.refuse(c.social, fam, ErrProgrammeExists)
 	e.ok(c.social, care)
 
+	// Age programmes: an age is needed, and a child born now must reach
+	// it before ends_at; an age is not claimed.
+	e.refuse(c.social, ageProgramme("OLD", 0, 0), ErrInvalidMessage)
+	far := ageProgramme("OLD", 65*12, 0)
+	far.EndsAt = e.now.AddDate(65, 0, 0)
+	e.refuse(c.social, far, ErrWindowOutOfRange)
+	e.ok(c.social, ageProgramme("OLD", 65*12, 0))
+	e.refuse(c.ann, claim("OLD", "P-ANN"), ErrNotClaimRule)
+
 	// Claims.
 	e.refuse(c.ann, claim("NOPE", "P-ANN"), ErrProgrammeNotFound)
 	e.refuse(c.bob, claim("CARE", "P-ANN"), ErrNotClaimant)

@@ -66,6 +66,13 @@ func requireAgencyAdmin(ctx *core.Context, agency string) error {
 // openProgrammes returns the programmes of rule open at the block time,
 // in id order. It writes nothing.
 func openProgrammes(ctx *core.Context, rule string) ([]*Programme, error) {
+	return programmesAt(ctx, rule, func(*Programme) time.Time { return ctx.BlockTime })
+}
+
+// programmesAt returns the programmes of rule that have not ended at the
+// block time and whose window holds at(p), in id order. It writes
+// nothing.
+func programmesAt(ctx *core.Context, rule string, at func(*Programme) time.Time) ([]*Programme, error) {
 	entries, err := ruleEntries(ctx.KV, rule)
 	if err != nil {
 		return nil, err
@@ -79,7 +86,7 @@ func openProgrammes(ctx *core.Context, rule string) ([]*Programme, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.open(ctx.BlockTime) {
+		if p.open(at(p)) {
 			out = append(out, p)
 		}
 	}
@@ -134,17 +141,18 @@ func lastPersonFact(r state.Reader, kind string, p *identity.Person) (Fact, erro
 	return personFact(r, kind, p.ID, p.HistoryCount-1)
 }
 
-// openEntitlement opens ref's entitlement under p from a fact recorded at
-// the block time: it runs from then until the programme ends or, if the
-// programme says so, EntitlementMonths later; its first order is due at
-// once. Both persons' indexes list it.
-func openEntitlement(ctx *core.Context, p *Programme, ref Ref, facts []Fact) error {
+// openEntitlement opens ref's entitlement under p from facts, starting at
+// start (the block time; for rule "age" the moment the child reaches the
+// age, which is before p ends): it runs from start until the programme
+// ends or, if the programme says so, EntitlementMonths later; its first
+// order is due at start. Both persons' indexes list it.
+func openEntitlement(ctx *core.Context, p *Programme, ref Ref, facts []Fact, start time.Time) error {
 	if ok, err := ctx.KV.Has(EntitlementKey(ref)); err != nil {
 		return err
 	} else if ok {
 		return core.Wrapf(ErrAlreadyEntitled, "%s", ref.Path())
 	}
-	start := ctx.BlockTime.UTC()
+	start = start.UTC()
 	end := p.EndsAt
 	if p.EntitlementMonths > 0 {
 		if e := addMonths(start, int(p.EntitlementMonths)); e.Before(end) {
@@ -153,7 +161,7 @@ func openEntitlement(ctx *core.Context, p *Programme, ref Ref, facts []Fact) err
 	}
 	e := &Entitlement{
 		Ref: ref, Rule: p.Rule, Amount: p.Amount, Currency: p.Currency, PeriodUnit: p.PeriodUnit, PeriodCount: p.PeriodCount,
-		Facts: facts, StartsAt: start, EndsAt: end, Status: StatusActive, NextDueAt: &start,
+		AgeMonths: p.AgeMonths, Facts: facts, StartsAt: start, EndsAt: end, Status: StatusActive, NextDueAt: &start,
 		OpenedHeight: ctx.Height, OpenedTxHash: ctx.TxHash,
 	}
 	for _, person := range persons(ref) {
@@ -170,7 +178,7 @@ func openEntitlement(ctx *core.Context, p *Programme, ref Ref, facts []Fact) err
 	if err := putEntitlement(ctx.KV, e); err != nil {
 		return err
 	}
-	emit(ctx, "open_entitlement", refAttrs(ref, "rule", p.Rule, "ends_at", end.Format(time.RFC3339))...)
+	emit(ctx, "open_entitlement", refAttrs(ref, "rule", p.Rule, "starts_at", start.Format(time.RFC3339), "ends_at", end.Format(time.RFC3339))...)
 	return nil
 }
 

@@ -20,6 +20,15 @@ const (
 	// programme's agency decides (benefits/decide_claim); an approval
 	// opens the entitlement, the claimant its own subject.
 	RuleClaim = "claim"
+	// RuleAge: a birth recorded by the civil registry
+	// (identity/record_birth) opens the child's own entitlement, the child
+	// both beneficiary and subject, starting when the child is the
+	// programme's age (AgeReached: its birth time plus AgeMonths calendar
+	// months), with no application. A person registered without a birth
+	// record (identity/register_person) has a commitment to a birth date,
+	// not a date, so no rule can tell its age: for such a person age is
+	// decided on a claim (RuleClaim).
+	RuleAge = "age"
 )
 
 // Period units.
@@ -68,7 +77,11 @@ const (
 // changed: who may be entitled (Rule), how much is paid per period
 // (Amount minor units of Currency, every Period), while facts are
 // recorded in [StartsAt, EndsAt), and for how long an entitlement runs
-// (EntitlementMonths after its fact; 0 for as long as the programme).
+// (EntitlementMonths after its start; 0 for as long as the programme).
+// For rule "age", AgeMonths is the age at which an entitlement starts
+// and the window holds that moment, not the birth: a child is entitled
+// if it reaches the age in [StartsAt, EndsAt) and was born while the
+// programme had not ended; AgeMonths is 0 for the other rules.
 type Programme struct {
 	ID                string        `json:"id"`
 	Agency            string        `json:"agency"`
@@ -81,13 +94,15 @@ type Programme struct {
 	StartsAt          time.Time     `json:"starts_at"`
 	EndsAt            time.Time     `json:"ends_at"`
 	EntitlementMonths uint64        `json:"entitlement_months"`
+	AgeMonths         uint64        `json:"age_months"`
 	DefinedBy         core.Address  `json:"defined_by"`
 	DefinedHeight     int64         `json:"defined_height"`
 	DefinedAt         time.Time     `json:"defined_at"`
 	DefinedTxHash     core.HexBytes `json:"defined_tx_hash"`
 }
 
-// open reports whether a fact recorded at t falls in the programme.
+// open reports whether t falls in the programme's window: a fact recorded
+// at t, or for rule "age" the moment t a child reaches the age.
 func (p *Programme) open(t time.Time) bool { return !t.Before(p.StartsAt) && t.Before(p.EndsAt) }
 
 // Ref names an entitlement: the programme, the beneficiary (the person
@@ -123,7 +138,8 @@ type Fact struct {
 
 // The kinds of fact.
 const (
-	// FactBirth: the child's birth record (its person history, entry 0).
+	// FactBirth: the child's birth record (its person history, entry 0);
+	// for rule "age" its Time is the birth the age counts from.
 	FactBirth = "birth"
 	// FactParent: the parent's history entry recording the birth.
 	FactParent = "parent"
@@ -147,7 +163,11 @@ const (
 // PeriodStart(k) and its order is created once that time is reached and
 // while it is before EndsAt, unless the entitlement ended first. NextPeriod
 // is the period of the next order; NextDueAt its start (nil once no order
-// is left).
+// is left). StartsAt is the block time of the fact that opened it, except
+// under rule "age": there AgeMonths is the programme's age and StartsAt
+// is AgeReached(birth, AgeMonths), the birth being its FactBirth's Time,
+// so an entitlement opened at a birth is active with its first order due
+// years later; AgeMonths is 0 for the other rules.
 type Entitlement struct {
 	Ref
 	Rule         string        `json:"rule"`
@@ -155,6 +175,7 @@ type Entitlement struct {
 	Currency     string        `json:"currency"`
 	PeriodUnit   string        `json:"period_unit"`
 	PeriodCount  uint64        `json:"period_count"`
+	AgeMonths    uint64        `json:"age_months"`
 	Facts        []Fact        `json:"facts"`
 	StartsAt     time.Time     `json:"starts_at"`
 	EndsAt       time.Time     `json:"ends_at"`

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,8 +22,9 @@ func (c *cli) queryBenefitsCmd() *cobra.Command {
 		Short: "Benefit programmes, entitlements with the facts they rest on, payment orders, claims",
 		Long: `Benefits records. "why PROGRAMME BENEFICIARY SUBJECT" shows an entitlement
 and checks each fact it rests on (a birth, a death, a marriage, a claim and
-its decision) against the registry history it names, each answer proven
-with --prove and verified with --verify. A person who is not entitled gets
+its decision) against the registry history it names, and for an age the
+entitlement's start against the proven birth, each answer proven with
+--prove and verified with --verify. A person who is not entitled gets
 the entitlement's absence, proven the same way.`,
 	}
 	leaf := func(use, short string, n int, p func(args []string) (string, error)) *cobra.Command {
@@ -134,6 +136,11 @@ func (c *cli) whyEntitled(cmd *cobra.Command, r benefits.Ref) error {
 		}
 		fmt.Fprintf(c.out, "%s %s: %s entry %d, %s at height %d, tx %X: matches the record\n", verb, f.Kind, f.Path, f.Seq, f.Action, f.Height, []byte(f.TxHash))
 	}
+	if e.Rule == benefits.RuleAge {
+		if err := c.checkAge(&e); err != nil {
+			return err
+		}
+	}
 	switch {
 	case e.Status == benefits.StatusActive && e.NextDueAt != nil:
 		fmt.Fprintf(c.out, "next order: period %d, due %s\n", e.NextPeriod, e.NextDueAt.Format(time.RFC3339))
@@ -143,8 +150,28 @@ func (c *cli) whyEntitled(cmd *cobra.Command, r benefits.Ref) error {
 	return nil
 }
 
+// checkAge requires an age entitlement to start when its child, born at
+// the time of the birth record it cites (checked by checkFact), reaches
+// its age, and prints that reasoning.
+func (c *cli) checkAge(e *benefits.Entitlement) error {
+	for _, f := range e.Facts {
+		if f.Kind != benefits.FactBirth {
+			continue
+		}
+		at := benefits.AgeReached(f.Time, e.AgeMonths)
+		if !at.Equal(e.StartsAt) {
+			return fmt.Errorf("entitlement starts at %s, not at age %d months of the birth at %s (%s)", e.StartsAt.Format(time.RFC3339),
+				e.AgeMonths, f.Time.Format(time.RFC3339), at.Format(time.RFC3339))
+		}
+		fmt.Fprintf(c.out, "starts at age %d months (%d years and %d months): born at %s, that age is reached at %s\n", e.AgeMonths,
+			e.AgeMonths/12, e.AgeMonths%12, f.Time.Format(time.RFC3339), at.Format(time.RFC3339))
+		return nil
+	}
+	return errors.New("age entitlement cites no birth record")
+}
+
 // checkFact fetches the history a fact names and requires its entry to
-// be the fact.
+// be the fact: action, height, tx hash and time.
 func (c *cli) checkFact(cmd *cobra.Command, f benefits.Fact) error {
 	v, err := c.quietQuery(cmd, "/"+f.Path)
 	if err != nil {
@@ -158,9 +185,9 @@ func (c *cli) checkFact(cmd *cobra.Command, f benefits.Fact) error {
 	if err := json.Unmarshal(entries[f.Seq+1].Value, &h); err != nil {
 		return fmt.Errorf("fact %s: %s entry %d: %w", f.Kind, f.Path, f.Seq, err)
 	}
-	if h.Action != f.Action || h.Height != f.Height || !bytes.Equal(h.TxHash, f.TxHash) {
-		return fmt.Errorf("fact %s: %s entry %d is %s at height %d, tx %X, not what the entitlement cites", f.Kind, f.Path, f.Seq,
-			h.Action, h.Height, []byte(h.TxHash))
+	if h.Action != f.Action || h.Height != f.Height || !bytes.Equal(h.TxHash, f.TxHash) || !h.Time.Equal(f.Time) {
+		return fmt.Errorf("fact %s: %s entry %d is %s at height %d, tx %X, time %s, not what the entitlement cites", f.Kind, f.Path, f.Seq,
+			h.Action, h.Height, []byte(h.TxHash), h.Time.Format(time.RFC3339Nano))
 	}
 	return nil
 }

@@ -20,6 +20,8 @@ const (
 	flagStartsAt          = "starts-at"
 	flagEndsAt            = "ends-at"
 	flagEntitlementMonths = "entitlement-months"
+	flagAgeYears          = "age-years"
+	flagAgeMonths         = "age-months"
 	flagBeneficiary       = "beneficiary"
 	flagPeriod            = "period"
 	flagApprove           = "approve"
@@ -36,8 +38,9 @@ func (c *cli) txBenefitsCmd() *cobra.Command {
 		Use:   "benefits",
 		Short: "Automatic benefits: programmes, claims and their decisions, payment orders paid",
 		Long: `Benefit programmes (see docs/benefits.md). Births and deaths recorded by the
-civil registry open and end entitlements by themselves; the chain creates
-each period's payment order; the treasury marks orders paid.`,
+civil registry open and end entitlements by themselves (a birth also opens
+the child's own entitlements from an age, paid from that birthday); the
+chain creates each period's payment order; the treasury marks orders paid.`,
 	}
 	personFlags := func(f interface {
 		String(name, value, usage string) *string
@@ -56,6 +59,10 @@ each period's payment order; the treasury marks orders paid.`,
 					}
 					start = t.UTC()
 				}
+				years, months := c.v.GetUint64(flagAgeYears), c.v.GetUint64(flagAgeMonths)
+				if years > benefits.MaxAgeMonths/12 || months > benefits.MaxAgeMonths {
+					return nil, fmt.Errorf("--%s and --%s give an age of at most %d months in all", flagAgeYears, flagAgeMonths, benefits.MaxAgeMonths)
+				}
 				end := start.AddDate(programmeLength, 0, 0)
 				if s := c.v.GetString(flagEndsAt); s != "" {
 					t, err := time.Parse(time.RFC3339, s)
@@ -67,12 +74,12 @@ each period's payment order; the treasury marks orders paid.`,
 				return &benefits.DefineProgramme{ProgrammeID: c.v.GetString(flagProgrammeID), Agency: c.v.GetString(flagBenefitAgency),
 					Rule: c.v.GetString(flagRule), Description: c.v.GetString(flagDescription), Amount: c.v.GetInt64(flagAmount),
 					Currency: c.v.GetString(flagCurrency), PeriodUnit: c.v.GetString(flagPeriodUnit), PeriodCount: c.v.GetUint64(flagPeriodCount),
-					StartsAt: start, EndsAt: end, EntitlementMonths: c.v.GetUint64(flagEntitlementMonths)}, nil
+					StartsAt: start, EndsAt: end, EntitlementMonths: c.v.GetUint64(flagEntitlementMonths), AgeMonths: years*12 + months}, nil
 			}, func(cmd *cobra.Command) {
 				f := cmd.Flags()
 				f.String(flagProgrammeID, "", "programme id")
 				f.String(flagBenefitAgency, "", "the agency that runs the programme")
-				f.String(flagRule, "", "birth, death_survivor or claim")
+				f.String(flagRule, "", "birth, death_survivor, claim or age")
 				f.String(flagDescription, "", "what the programme pays for")
 				f.Int64(flagAmount, 0, "amount per period in minor units of --currency")
 				f.String(flagCurrency, "EUR", "ISO 4217 currency code")
@@ -80,7 +87,9 @@ each period's payment order; the treasury marks orders paid.`,
 				f.Uint64(flagPeriodCount, 1, "units per period (1-12 months or 1-366 days)")
 				f.String(flagStartsAt, "", "first moment a fact opens an entitlement, RFC 3339 (default: now)")
 				f.String(flagEndsAt, "", fmt.Sprintf("end of the programme, RFC 3339 (default: %d years after --%s)", programmeLength, flagStartsAt))
-				f.Uint64(flagEntitlementMonths, 0, "how long an entitlement runs after its fact, in months (0: as long as the programme)")
+				f.Uint64(flagEntitlementMonths, 0, "how long an entitlement runs after its start, in months (0: as long as the programme)")
+				f.Uint64(flagAgeYears, 0, "rule age: the age in years (plus --age-months) from which a person born on the chain is paid")
+				f.Uint64(flagAgeMonths, 0, "rule age: months of age, added to --age-years")
 			}),
 		c.txLeaf("claim", "Claim an entitlement under a programme decided on claims (signer: an account linked to the person)",
 			func(*cobra.Command) (core.Msg, error) {
