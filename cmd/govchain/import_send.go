@@ -77,9 +77,10 @@ which must hold the importer role and the registry's role. Up to --in-flight
 batches are posted ahead of the chain, with consecutive sequences; the chain
 imports them in order. A batch the node refuses as busy (code 19, app.toml
 [load]) is posted again, the same bytes, after the next block, and fewer
-batches are kept in flight until the chain catches up. Whenever the account's sequence catches up with the
-batches posted, the run starts again from the chain's checkpoint, so a batch
-the chain refused or already held (a previous run's, say) costs nothing.
+batches are kept in flight until the chain catches up. Whenever the
+account's sequence catches up with the batches posted, the run starts again
+from the chain's checkpoint, so a batch the chain refused or already held (a
+previous run's, say) costs nothing.
 Ctrl-C, a node that stops, or no batch imported for --batch-timeout ends the
 run with one line; the same command resumes where the chain's checkpoint
 says, so no row is lost or imported twice.`,
