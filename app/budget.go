@@ -67,6 +67,7 @@ var txWorkCosts = map[string]txWorkCost{
 	"vehicle/record_odometer":  {fixed: 90},
 	"invoice/issue_invoice":    {fixed: 80},
 	"notary/anchor_document":   {fixed: 60},
+	"migration/import_batch":   {fixed: 150, perKiB: 450},
 }
 
 // defaultTxWork is the cost of a message type txWorkCosts does not list.

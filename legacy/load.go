@@ -157,26 +157,38 @@ func expectedAfter(reg *Registry, row []byte, origin Origin, p prior) (core.KVPa
 
 // Match checks that record, the exact bytes stored for a record, is the
 // record the canonical row of registry maps to when registered by signer
-// (hex) at app.ImportHeight, at the time the record itself says it was
-// registered and with the lien ids it holds: every byte else is fixed by
-// the row. It is the verify.RowMatch of govchain's registries.
+// (hex) at app.ImportHeight: MatchAt of a new chain's initial state.
 func Match(registry string, row []byte, signer string, record []byte) error {
+	return MatchAt(registry, row, signer, importHeight, record)
+}
+
+// MatchAt checks that record, the exact bytes stored for a record, is the
+// record the canonical row of registry maps to when registered by signer
+// (hex; empty: the account the record names as registering it, or any
+// for a record that names none, an invoice) at height, at the time the
+// record itself says it was registered and with the lien ids it holds:
+// every byte else is fixed by the row. It is the verify.RowMatch of
+// govchain's registries.
+func MatchAt(registry string, row []byte, signer string, height int64, record []byte) error {
 	reg, err := RegistryByName(registry)
 	if err != nil {
 		return err
 	}
-	a, err := core.ParseAddress(signer)
-	if err != nil {
-		return fmt.Errorf("legacy: signer: %w", err)
-	}
 	var at struct {
-		RegisteredAt time.Time `json:"registered_at"`
-		IssuedAt     time.Time `json:"issued_at"`
-		ActiveLiens  []uint64  `json:"active_liens"`
-		BuyerSeq     uint64    `json:"buyer_seq"`
+		RegisteredBy core.Address `json:"registered_by"`
+		RegisteredAt time.Time    `json:"registered_at"`
+		IssuedAt     time.Time    `json:"issued_at"`
+		ActiveLiens  []uint64     `json:"active_liens"`
+		BuyerSeq     uint64       `json:"buyer_seq"`
 	}
 	if err := json.Unmarshal(record, &at); err != nil {
 		return fmt.Errorf("legacy: record does not decode: %w", err)
+	}
+	a := at.RegisteredBy
+	if signer != "" {
+		if a, err = core.ParseAddress(signer); err != nil {
+			return fmt.Errorf("legacy: signer: %w", err)
+		}
 	}
 	p := prior{buyerSeq: at.BuyerSeq}
 	if len(at.ActiveLiens) > 0 {
@@ -186,7 +198,7 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 	if when.IsZero() {
 		when = at.IssuedAt // an invoice: its issue date, not the import's
 	}
-	want, err := expectedAfter(reg, row, Origin{Signer: a, Height: importHeight, Time: when}, p)
+	want, err := expectedAfter(reg, row, Origin{Signer: a, Height: height, Time: when}, p)
 	if err != nil {
 		return fmt.Errorf("legacy: row does not map to a record: %w", err)
 	}
@@ -194,4 +206,21 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 		return fmt.Errorf("legacy: record differs from the row's mapping: want %s", want.Value)
 	}
 	return nil
+}
+
+// ImportedHeight is the height a record says it was registered at (an
+// invoice: issued at): for a record an import made, the height of the
+// import, app.ImportHeight for a new chain's initial state.
+func ImportedHeight(record []byte) (int64, error) {
+	var at struct {
+		RegisteredHeight int64 `json:"registered_height"`
+		IssuedHeight     int64 `json:"issued_height"`
+	}
+	if err := json.Unmarshal(record, &at); err != nil {
+		return 0, fmt.Errorf("legacy: record does not decode: %w", err)
+	}
+	if h := max(at.RegisteredHeight, at.IssuedHeight); h > 0 {
+		return h, nil
+	}
+	return 0, fmt.Errorf("legacy: the record names no height it was registered at")
 }

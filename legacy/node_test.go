@@ -354,3 +354,25 @@ func TestPathALiens(t *testing.T) {
 	}
 	require.Equal(t, hashes[0], hashes[1])
 }
+
+// TestMatchAtHeightOfABatch: a record made by a batch at height 7 (path
+// B) matches its row at that height, with the importer the record names
+// (signer "") or given; at another height, with another importer, or
+// against another row, it does not. ImportedHeight reads the height back.
+func TestMatchAtHeightOfABatch(t *testing.T) {
+	d := writeDump(t, t.TempDir(), 50)
+	at := genesisTime.Add(time.Hour)
+	r, err := legacy.Expected(legacy.Parcels, d.Rows[0], legacy.Origin{Signer: importer, ChainID: "c", Height: 7, Time: at})
+	require.NoError(t, err)
+	h, err := legacy.ImportedHeight(r.Value)
+	require.NoError(t, err)
+	require.Equal(t, int64(7), h)
+	require.NoError(t, legacy.MatchAt("parcels", d.Rows[0], "", 7, r.Value))
+	require.NoError(t, legacy.MatchAt("parcels", d.Rows[0], importer.String(), 7, r.Value))
+	require.ErrorContains(t, legacy.MatchAt("parcels", d.Rows[0], "", 8, r.Value), "differs from the row's mapping")
+	require.ErrorContains(t, legacy.MatchAt("parcels", d.Rows[0], admin.String(), 7, r.Value), "differs from the row's mapping")
+	require.Error(t, legacy.MatchAt("parcels", d.Rows[1], "", 7, r.Value))
+	require.ErrorContains(t, legacy.Match("parcels", d.Rows[0], importer.String(), r.Value), "differs from the row's mapping", "path A's height is 1")
+	_, err = legacy.ImportedHeight([]byte(`{"id":"x"}`))
+	require.ErrorContains(t, err, "names no height")
+}

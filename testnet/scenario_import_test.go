@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/client"
@@ -191,4 +194,113 @@ func sameBlocks(ctx context.Context, t *testing.T, nw *network) {
 		}
 		require.Equal(t, ref, got, "%s's blocks differ from %s's", nd.name, nw.nodes[0].name)
 	}
+}
+
+// TestScenarioImportJoin: a node that joins a chain built by path A
+// catches up by state sync. Four validators start from a parcels dump
+// named in their genesis (2,000 rows; GOVCHAIN_E2E_FULL=1: 100,000) and
+// snapshot every 5 blocks (20 in the full version); once a snapshot is
+// usable, a full node that was not started joins by state sync (trusting
+// header 2, the chain's first block). It must restore a snapshot instead
+// of replaying (its log names the height), reach the tip, and then answer
+// the first and last parcels of the dump exactly as a validator does.
+// The test logs the time from its start to the tip and the snapshot's
+// size on disk (docs/measurements.md).
+func TestScenarioImportJoin(t *testing.T) {
+	// Not parallel: it measures how long the join takes.
+	rows, interval := 2000, 5
+	if fullE2E() {
+		rows, interval = 100_000, 20
+	}
+	began := time.Now()
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "parcels.csv")
+	out, err := exec.Command(binary, "import", "generate", "parcels", "--rows", strconv.Itoa(rows), "--seed", "17",
+		"--liens-every", "4", "--out", dump).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	canonical := filepath.Join(dir, "canonical.csv")
+	out, err = exec.Command(binary, "import", "prepare", "parcels", dump, "--canonical", canonical,
+		"--genesis-time", "2026-12-01T00:00:00Z").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	ids := canonicalIDs(t, canonical)
+
+	nw := startNetwork(t, netConfig{validators: 4, fullNodes: 1, startLater: []int{4}, before: func(nw *network) {
+		k, err := nw.keys.Info("registrar-" + nw.nodes[0].agency)
+		require.NoError(t, err)
+		home := nw.nodes[0].home
+		out, err := exec.Command(binary, "import", "genesis", "parcels", dump, "--home", home,
+			"--agency-id", nw.nodes[0].agency, "--signer", k.Address().String()).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		gen, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+		require.NoError(t, err)
+		data, err := os.ReadFile(filepath.Join(home, "import", "parcels.csv"))
+		require.NoError(t, err)
+		for _, nd := range nw.nodes[1:4] {
+			require.NoError(t, os.WriteFile(filepath.Join(nd.home, "config", "genesis.json"), gen, 0o644))
+			require.NoError(t, os.MkdirAll(filepath.Join(nd.home, "import"), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(nd.home, "import", "parcels.csv"), data, 0o644))
+		}
+		// The joiner has the genesis but no copy of the dump: state sync
+		// brings the imported state.
+		require.NoError(t, os.WriteFile(filepath.Join(nw.nodes[4].home, "config", "genesis.json"), gen, 0o644))
+		for _, v := range nw.validators() {
+			setSnapshotConfig(t, v.home, interval, 10)
+		}
+		editNodeConfig(t, nw.nodes[4].home, func(c *cmtcfg.Config) { c.LogLevel = "statesync:info," + c.LogLevel })
+	}})
+	t.Logf("path A network up with %d rows in %s", len(ids), time.Since(began).Round(time.Millisecond))
+
+	// A snapshot at 2*interval is usable once headers up to 2 past it exist.
+	nw.waitHeight(int64(2*interval)+3, 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	trust, err := nw.nodes[0].Client().RPC().Block(ctx, ptr(int64(2)))
+	require.NoError(t, err)
+	joiner := nw.nodes[4]
+	editNodeConfig(t, joiner.home, func(c *cmtcfg.Config) {
+		c.StateSync.Enable = true
+		c.StateSync.RPCServers = []string{nw.nodes[0].rpc, nw.nodes[1].rpc}
+		c.StateSync.TrustHeight = 2
+		c.StateSync.TrustHash = hex.EncodeToString(trust.BlockID.Hash)
+		c.StateSync.TrustPeriod = time.Hour
+		c.StateSync.DiscoveryTime = 5 * time.Second
+		c.StateSync.TempDir = joiner.home
+	})
+	from := nw.maxHeight()
+	joined := time.Now()
+	joiner.Start()
+	took := nw.waitTip(joiner, 4*time.Minute)
+	restored := joinLogHeight(t, joiner, `Snapshot restored.*height=(\d+)`)
+	require.Zero(t, restored%int64(interval), "restored height %d is no snapshot height", restored)
+	st, err := joiner.Client().RPC().Status(ctx)
+	require.NoError(t, err)
+	require.Greater(t, st.SyncInfo.EarliestBlockHeight, restored, "%s's block store must start after its snapshot", joiner.name)
+	size, files := dirSize(t, filepath.Join(nw.nodes[0].home, "data", "snapshots", fmt.Sprintf("%020d", restored)))
+	t.Logf("%s joined at height %d by state sync: at the tip in %s (%s after its start); restored the snapshot at height %d, %d bytes in %d files on %s",
+		joiner.name, from, took.Round(time.Millisecond), time.Since(joined).Round(time.Millisecond), restored, size, files, nw.nodes[0].name)
+
+	for _, id := range []string{ids[0], ids[len(ids)-1]} {
+		require.Equal(t, record(ctx, t, nw.nodes[0].Client(), "land/parcel/"+id), record(ctx, t, joiner.Client(), "land/parcel/"+id), id)
+	}
+	joiner.checkInfoAppHash(ctx)
+}
+
+// dirSize is the bytes and number of the files under dir.
+func dirSize(t *testing.T, dir string) (int64, int) {
+	t.Helper()
+	var size int64
+	files := 0
+	require.NoError(t, filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		size += info.Size()
+		files++
+		return nil
+	}))
+	return size, files
 }

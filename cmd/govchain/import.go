@@ -441,9 +441,12 @@ func (c *cli) importCertifyCmd() *cobra.Command {
 		Short: "Export the certificate that record ID came from its row of the dump",
 		Long: `Read DUMP (as the chain's genesis time checked it), find the canonical row of
 ID and its Merkle path to the dump's root, and ask --node for certificates
-of /chain/info (which names the dump by hash and root) and of the record,
-both of the imported state (height 1). The migration certificate is written
-to --out (- for stdout); govchain import verify checks it offline.`,
+of the record and of its origin at the height the record was imported at:
+for a record of a new chain's initial state (path A, height 1), of
+/chain/info, which names the dump by hash and root; for one imported by
+import send (path B), of the dump's checkpoint at its batch's block. The
+migration certificate is written to --out (- for stdout); govchain import
+verify checks it offline.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg, err := registryArg(args[0])
@@ -464,8 +467,23 @@ to --out (- for stdout); govchain import verify checks it offline.`,
 			if err != nil {
 				return err
 			}
-			opts := client.CertificateOptions{Height: app.ImportHeight}
-			origin, err := cl.Certificate(ctx, "/chain/info", opts)
+			latest, err := cl.Query(ctx, reg.RecordPath(id), client.QueryOptions{})
+			if err != nil {
+				return err
+			}
+			height, err := legacy.ImportedHeight(latest.Value)
+			if err != nil {
+				return fmt.Errorf("%s: %w", reg.RecordPath(id), err)
+			}
+			// A record of the initial state rests on the chain
+			// information, one imported later on its dump's checkpoint
+			// at its batch's height.
+			originPath := "/chain/info"
+			if height != app.ImportHeight {
+				originPath = verify.CheckpointPath(hex.EncodeToString(d.Root()))
+			}
+			opts := client.CertificateOptions{Height: height}
+			origin, err := cl.Certificate(ctx, originPath, opts)
 			if err != nil {
 				return err
 			}
@@ -510,8 +528,10 @@ func (c *cli) importVerifyCmd() *cobra.Command {
 		Long: `Verify, with no network, that the record in FILE came from row N of the dump
 the chain's genesis names: both certificates against --trust (genesis.json
 or a validator-set file), the row's Merkle path to the dump's root as
-/chain/info names it, and the record equal to the row's mapping. Prints
+/chain/info (path A) or the dump's checkpoint (path B) names it, and the
+record equal to the row's mapping. Prints
   MIGRATED <path> from row N of M of <file> (sha256 S, root R)
+(path B: ... of the <registry> dump with root R, imported at height H)
 or exits 1 with the reason.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -525,13 +545,18 @@ or exits 1 with the reason.`,
 			if err := dec.Decode(&m); err != nil {
 				return fmt.Errorf("NOT VERIFIED: %s is not a migration certificate: %w", args[0], err)
 			}
-			res, err := verify.VerifyMigration(&m, trust, certKeys, legacy.Match)
+			res, err := verify.VerifyMigration(&m, trust, certKeys, legacy.MatchAt)
 			if err != nil {
 				return fmt.Errorf("NOT VERIFIED: %w", err)
 			}
 			if c.jsonOutput() {
 				return c.printJSON(map[string]any{"verified": true, "registry": res.Registry, "path": res.Record.Path,
-					"file": res.File, "sha256": res.SHA256, "root": res.Root, "index": res.Index, "total": res.Total, "row": res.Row})
+					"file": res.File, "sha256": res.SHA256, "root": res.Root, "height": res.Height, "index": res.Index, "total": res.Total, "row": res.Row})
+			}
+			if res.File == "" {
+				_, err = fmt.Fprintf(c.out, "MIGRATED %s from row %d of %d of the %s dump with root %s, imported at height %d\n",
+					res.Record.Path, res.Index, res.Total, res.Registry, res.Root, res.Height)
+				return err
 			}
 			_, err = fmt.Fprintf(c.out, "MIGRATED %s from row %d of %d of %s (sha256 %s, root %s)\n",
 				res.Record.Path, res.Index, res.Total, res.File, res.SHA256, res.Root)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,9 @@ import (
 // BenchmarkPathB: path B on a one-validator development chain (a node
 // process with 200 ms blocks): `govchain import send` of a parcels dump of
 // GOVCHAIN_BENCH_IMPORT_SEND_PARCELS rows (200,000 by default) with its
-// default batch size and --in-flight. Prints the rows per second committed
+// default batch size and --in-flight. The node's app.toml [load] is the
+// default, with the settings of GOVCHAIN_BENCH_IMPORT_SEND_LOAD
+// ("block_max_work=500000,pending_max_bytes=8388608", say) over it. Prints the rows per second committed
 // (from the first batch posted to the last one's block, as import send's
 // own totals line says), the blocks it took, the largest block's
 // transactions and the mean block interval. Run with -benchtime 1x
@@ -33,8 +36,10 @@ func BenchmarkPathB(b *testing.B) {
 		rows, err = strconv.Atoi(s)
 		require.NoError(b, err, "GOVCHAIN_BENCH_IMPORT_SEND_PARCELS")
 	}
+	load := os.Getenv("GOVCHAIN_BENCH_IMPORT_SEND_LOAD")
 	for range b.N {
-		n, err := devnode.Start(devnode.Options{ChainID: "bench-import-send", Prefix: "govchain-bench-import-"})
+		n, err := devnode.Start(devnode.Options{ChainID: "bench-import-send", Prefix: "govchain-bench-import-",
+			Configure: func(home string) error { return setLoad(home, load) }})
 		require.NoError(b, err)
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 		bin := func(args ...string) *exec.Cmd {
@@ -89,9 +94,43 @@ func BenchmarkPathB(b *testing.B) {
 		if blocks > 1 {
 			interval = last.Sub(first) / time.Duration(blocks-1)
 		}
-		fmt.Printf("path B on a one-validator dev chain: %d rows in %s, %.0f rows/s committed; batches of %d rows; %d blocks with batches, at most %d batches in one, one every %s\n",
-			s.Rows, took, rate, s.Size, blocks, most, interval.Round(time.Millisecond))
+		fmt.Printf("path B on a one-validator dev chain, [load] %q: %d rows in %s, %.0f rows/s committed; batches of %d rows, %d refused busy and posted again; %d blocks with batches, at most %d batches in one, one every %s\n",
+			load, s.Rows, took, rate, s.Size, s.Busy, blocks, most, interval.Round(time.Millisecond))
 		cancel()
 		n.Stop()
 	}
+}
+
+// setLoad sets the [load] settings of spec ("key=value" pairs separated
+// by commas; empty: none) in home's app.toml.
+func setLoad(home, spec string) error {
+	cfg, err := LoadConfig(home)
+	if err != nil {
+		return err
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("[load] %s: %w", k, err)
+		}
+		switch l := &cfg.Load; k {
+		case "block_max_txs":
+			l.BlockMaxTxs = int(n)
+		case "block_max_bytes":
+			l.BlockMaxBytes = n
+		case "block_max_work":
+			l.BlockMaxWork = n
+		case "pending_max_txs":
+			l.PendingMaxTxs = int(n)
+		case "pending_max_bytes":
+			l.PendingMaxBytes = n
+		default:
+			return fmt.Errorf("[load] has no setting %q", k)
+		}
+	}
+	return WriteConfig(filepath.Join(home, "config", AppConfigFile), cfg)
 }

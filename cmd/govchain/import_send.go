@@ -36,6 +36,15 @@ const defaultInFlight = 128
 // are in flight.
 const sendPoll = 100 * time.Millisecond
 
+// busyWait is the longest import send waits, after the node refused a
+// batch as busy, before it posts that batch again if the chain has not
+// moved meanwhile (client.DefaultBusyWait: about a block).
+const busyWait = client.DefaultBusyWait
+
+// resyncAfter is how long the chain may import nothing while batches are
+// in flight before import send posts them again from the checkpoint.
+const resyncAfter = 5 * time.Second
+
 // sent is what import send prints at the end.
 type sent struct {
 	Registry string `json:"registry"`
@@ -50,6 +59,9 @@ type sent struct {
 	Size int `json:"batch_size"`
 	// SentNow counts the batches the chain imported during this run.
 	SentNow int `json:"sent_now"`
+	// Busy counts the batches the node refused as busy (code 19) and that
+	// this run posted again.
+	Busy int `json:"busy"`
 }
 
 func (c *cli) importSendCmd() *cobra.Command {
@@ -63,9 +75,12 @@ rows (a power of two; 0, the default, takes the largest whose every batch fits
 the chain's max_tx_bytes), each a migration/import_batch signed by --from,
 which must hold the importer role and the registry's role. Up to --in-flight
 batches are posted ahead of the chain, with consecutive sequences; the chain
-imports them in order. Whenever the account's sequence catches up with the
-batches posted, the run starts again from the chain's checkpoint, so a batch
-the chain refused or already held (a previous run's, say) costs nothing.
+imports them in order. A batch the node refuses as busy (code 19, app.toml
+[load]) is posted again, the same bytes, after the next block, and fewer
+batches are kept in flight until the chain catches up. Whenever the
+account's sequence catches up with the batches posted, the run starts again
+from the chain's checkpoint, so a batch the chain refused or already held (a
+previous run's, say) costs nothing.
 Ctrl-C, a node that stops, or no batch imported for --batch-timeout ends the
 run with one line; the same command resumes where the chain's checkpoint
 says, so no row is lost or imported twice.`,
@@ -91,6 +106,9 @@ says, so no row is lost or imported twice.`,
 			if err != nil {
 				return err
 			}
+			// The sender posts a batch the node refuses as busy again
+			// itself (sender.run), without holding up the run.
+			cl.BusyRetries = 0
 			ctx := cmd.Context()
 			acct, err := cl.SignerAccount(ctx, client.SignerAddress(key))
 			if err != nil {
@@ -120,7 +138,7 @@ says, so no row is lost or imported twice.`,
 	}
 	f := cmd.Flags()
 	f.Int(flagBatch, 0, "rows per batch, a power of two; 0: the largest that fits the chain's max_tx_bytes")
-	f.Int(flagInFlight, defaultInFlight, "batches posted ahead of the chain")
+	f.Int(flagInFlight, defaultInFlight, "most batches posted ahead of the chain (fewer while the node answers busy)")
 	f.Duration(flagBatchWait, 30*time.Second, "how long to wait for the chain to import a batch")
 	f.String(flagFrom, "", "name of the importer's key in the keyring")
 	addHomeFlag(cmd)
@@ -267,7 +285,15 @@ func (s *sender) checkpoint(ctx context.Context) (*migration.Checkpoint, error) 
 // checkpoint signs the same transactions, so the node sees one it still
 // holds as a duplicate, not a rival. Once the account's committed
 // sequence reaches nextSeq, every batch posted was imported or refused,
-// and the run starts again from the chain's checkpoint and sequence.
+// and the run starts again from the chain's checkpoint and sequence; it
+// does so too when the chain imported nothing for resyncAfter while
+// batches were in flight (one the node dropped is then posted again).
+//
+// A batch the node refuses as busy (code 19) is neither lost nor doubled:
+// its sequence is not taken, and it is posted again, the same bytes,
+// once the chain has moved (or after busyWait). The window of batches in
+// flight then shrinks to those the node holds, and grows back by one
+// each time the chain imports a batch without a busy refusal.
 func (s *sender) run(ctx context.Context) error {
 	cp, err := s.checkpoint(ctx)
 	if err != nil {
@@ -286,13 +312,20 @@ func (s *sender) run(ctx context.Context) error {
 	startRow, startBatches := cp.Next, cp.Batches
 	next, nextSeq := cp.Next, seq
 	stalled := false // the node refused a batch: post none until the chain catches up
+	window := s.window
+	var (
+		busy      int       // busy refusals in this run
+		heldSince time.Time // the last busy refusal; zero when none holds posting back
+		heldSeq   uint64    // the account's sequence at that refusal
+	)
 	lastMove := time.Now()
+	lastPush := lastMove // the last move of the chain or resync of this run
 	stopped := func() error {
 		p.abandon()
 		return fmt.Errorf("import send: stopped at row %d of %d; the same command resumes", cp.Next, total)
 	}
 	for cp.Next < cp.Total {
-		for !stalled && next < cp.Total && nextSeq-seq < uint64(s.window) {
+		for !stalled && heldSince.IsZero() && next < cp.Total && nextSeq-seq < uint64(window) {
 			err := s.post(ctx, int(next), nextSeq)
 			var te *client.TxError
 			var dup *client.DuplicateTxError
@@ -300,6 +333,12 @@ func (s *sender) run(ctx context.Context) error {
 			case err == nil || errors.As(err, &dup):
 				next += uint64(s.sizeAt(next))
 				nextSeq++
+			case errors.As(err, &te) && te.Busy():
+				// The node holds as much as it admits: keep to what it
+				// holds, and post this batch again after a block.
+				busy++
+				window = max(1, int(nextSeq-seq))
+				heldSince, heldSeq = time.Now(), seq
 			case errors.As(err, &te) && (te.Code == migration.ErrBatchImported.Code() ||
 				te.Code == core.ErrWrongSequence.Code() || te.Code == core.ErrReplay.Code()):
 				// The chain moved under this run (a previous run's batch
@@ -330,11 +369,25 @@ func (s *sender) run(ctx context.Context) error {
 			}
 			return fmt.Errorf("import send: at row %d of %d: %w (the same command resumes)", cp.Next, total, err)
 		}
-		if now.Next != cp.Next {
-			lastMove = time.Now()
-		} else if time.Since(lastMove) > s.wait {
+		idle := time.Since(lastMove)
+		switch {
+		case now.Next != cp.Next:
+			lastMove, lastPush = time.Now(), time.Now()
+			if heldSince.IsZero() {
+				window = min(window+1, s.window)
+			}
+		case idle > s.wait:
 			p.abandon()
 			return fmt.Errorf("import send: the chain imported no batch for %s; stopped at row %d of %d; the same command resumes", s.wait, now.Next, total)
+		case time.Since(lastPush) > resyncAfter && nextSeq > seq && heldSince.IsZero():
+			// Nothing imported for a while with batches in flight: post
+			// again from the chain's checkpoint. A batch the node still
+			// holds is a duplicate; one it dropped is admitted again.
+			stalled, lastPush = false, time.Now()
+			next, nextSeq = now.Next, seq
+		}
+		if !heldSince.IsZero() && (seq != heldSeq || time.Since(heldSince) >= busyWait) {
+			heldSince = time.Time{}
 		}
 		cp = now
 		if seq >= nextSeq {
@@ -344,12 +397,15 @@ func (s *sender) run(ctx context.Context) error {
 	}
 	p.done()
 	out := sent{Registry: cp.Registry, File: s.file, Root: hex.EncodeToString(cp.Root), Rows: cp.Total, Next: cp.Next,
-		Batches: cp.Batches, Imported: cp.Imported, Refused: cp.Refused, Size: s.b.Size(), SentNow: int(cp.Batches - startBatches)}
+		Batches: cp.Batches, Imported: cp.Imported, Refused: cp.Refused, Size: s.b.Size(), SentNow: int(cp.Batches - startBatches), Busy: busy}
 	if s.c.jsonOutput() {
 		return s.c.printJSON(out)
 	}
 	_, err = fmt.Fprintf(s.c.out, "registry  %s\nfile      %s\nroot      %s\nrows      %d\nimported  %d\nrefused   %d\nbatches   %d of %d rows (%d sent by this run)\n",
 		out.Registry, out.File, out.Root, out.Rows, out.Imported, out.Refused, out.Batches, out.Size, out.SentNow)
+	if err == nil && busy > 0 {
+		_, err = fmt.Fprintf(s.c.out, "busy      %d batches refused by a busy node and posted again (app.toml [load])\n", busy)
+	}
 	return err
 }
 

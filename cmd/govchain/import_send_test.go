@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,4 +280,121 @@ func TestImportSendPipelinesBatches(t *testing.T) {
 		most = max(most, len(b.Block.Txs))
 	}
 	require.Greater(t, most, 2, "at most %d batches in a block", most)
+}
+
+// TestImportSendPostsBusyBatchesAgain: against a node whose [load] admits
+// at most 4 pending transactions and proposes blocks of at most 3, import
+// send with 32 batches in flight is refused busy (code 19) again and
+// again; it posts each refused batch again after a block, and ends with
+// every row imported exactly once: none refused (as a doubled batch's rows
+// would be), none missing.
+func TestImportSendPostsBusyBatchesAgain(t *testing.T) {
+	n := startDevNodeWith(t, "import-send-busy", func(home string) {
+		require.NoError(t, setLoad(home, "block_max_txs=3,pending_max_txs=4"))
+		cfgPath := filepath.Join(home, "config", "config.toml")
+		cfg, err := os.ReadFile(cfgPath)
+		require.NoError(t, err)
+		cfg = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(cfg, []byte(`timeout_commit = "200ms"`))
+		require.NoError(t, os.WriteFile(cfgPath, cfg, 0o644))
+	})
+	_, stderr, code := n.cli("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer")
+	require.Equal(t, 0, code, stderr)
+	dump := filepath.Join(t.TempDir(), "parcels.csv")
+	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "640", "--out", dump)
+	require.Equal(t, 0, code)
+	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32", "--in-flight", "32", "-o", "json")
+	require.Equal(t, 0, code, stderr)
+	var s sent
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Positive(t, s.Busy, "the node never answered busy")
+	require.Equal(t, uint64(640), s.Rows)
+	require.Equal(t, s.Rows, s.Next)
+	require.Equal(t, s.Rows, s.Imported, "every row imported")
+	require.Equal(t, uint64(0), s.Refused, "no row imported twice")
+	require.Equal(t, uint64(20), s.Batches)
+	require.Equal(t, 20, s.SentNow)
+
+	out, _, code = n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "(0 sent by this run)")
+	require.NotContains(t, out, "busy")
+}
+
+// TestImportCertifyPathB: a record imported by import send (path B) gets
+// a migration certificate that rests on the dump's checkpoint at the
+// height of its batch's block; import verify checks it offline against
+// genesis.json, a parcel with liens included. A certificate whose row is
+// another row of the dump (a valid row, the wrong record) and one whose
+// row was altered are refused.
+func TestImportCertifyPathB(t *testing.T) {
+	n := startDevNodeWith(t, "import-certify-b", nil)
+	_, stderr, code := n.cli("tx", "agency", "grant-role", "--from", "admin-justice", "--account", "registrar", "--role", "importer")
+	require.Equal(t, 0, code, stderr)
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "parcels.csv")
+	_, _, code = govchain(t, "import", "generate", "parcels", "--rows", "200", "--liens-every", "3", "--out", dump)
+	require.Equal(t, 0, code)
+	_, stderr, code = n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "32")
+	require.Equal(t, 0, code, stderr)
+
+	cl, err := client.New(n.url)
+	require.NoError(t, err)
+	d, err := prepareAt(dump, cl)
+	require.NoError(t, err)
+	cp, err := checkpointOf(context.Background(), cl, d.Root())
+	require.NoError(t, err)
+	require.True(t, cp.Done())
+	genesis := filepath.Join(n.home, "config", "genesis.json")
+	certify := func(i int) (string, []byte) {
+		f, err := legacy.Fields(d.Rows[i])
+		require.NoError(t, err)
+		cert := filepath.Join(dir, f[0]+".json")
+		out, stderr, code := govchain(t, "import", "certify", "parcels", dump, "--id", f[0], "--out", cert, "--node", n.url)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, out, "wrote migration certificate of /land/parcel/"+f[0])
+		b, err := os.ReadFile(cert)
+		require.NoError(t, err)
+		return f[0], b
+	}
+	withLiens := -1
+	for i, row := range d.Rows {
+		if f, err := legacy.Fields(row); err == nil && len(f) > 8 && f[8] != "" && withLiens < 0 {
+			withLiens = i
+		}
+	}
+	require.NotEqual(t, -1, withLiens, "a row with liens")
+	for _, i := range []int{0, withLiens, 100, len(d.Rows) - 1} {
+		id, _ := certify(i)
+		cert := filepath.Join(dir, id+".json")
+		out, stderr, code := govchain(t, "import", "verify", cert, "--trust", genesis)
+		require.Equal(t, 0, code, stderr)
+		require.Regexp(t, `^MIGRATED /land/parcel/`+id+` from row `+strconv.Itoa(i)+` of `+strconv.Itoa(len(d.Rows))+
+			` of the parcels dump with root `+hex.EncodeToString(d.Root())+`, imported at height \d+\n$`, out)
+	}
+
+	// Row 100's proof in row 0's certificate: the row is the dump's,
+	// the record is not its mapping.
+	_, zero := certify(0)
+	_, other := certify(100)
+	var a, b map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(zero, &a))
+	require.NoError(t, json.Unmarshal(other, &b))
+	a["row"] = b["row"]
+	swapped, err := json.MarshalIndent(a, "", "  ")
+	require.NoError(t, err)
+	bad := filepath.Join(dir, "swapped.json")
+	require.NoError(t, os.WriteFile(bad, swapped, 0o600))
+	_, stderr, code = govchain(t, "import", "verify", bad, "--trust", genesis)
+	requireOneLineError(t, stderr, code, "NOT VERIFIED: verify: migration not proven")
+	require.Contains(t, stderr, "is not row 100's mapping")
+
+	// One byte of the row altered: it is not in the dump.
+	f, err := legacy.Fields(d.Rows[0])
+	require.NoError(t, err)
+	altered := []byte(strings.Replace(string(zero), `"row": "`+f[0]+`,`, `"row": "`+f[0]+`,x`, 1))
+	require.NotEqual(t, zero, altered)
+	require.NoError(t, os.WriteFile(bad, altered, 0o600))
+	_, stderr, code = govchain(t, "import", "verify", bad, "--trust", genesis)
+	requireOneLineError(t, stderr, code, "NOT VERIFIED: verify: migration not proven")
+	require.Contains(t, stderr, "is not in the dump of root")
 }

@@ -27,6 +27,9 @@ type Options struct {
 	// Prefix names the temporary directory that holds the binary, the
 	// node's home and its log ("govchain-" if empty).
 	Prefix string
+	// Configure, if set, is called with the node's home after init and
+	// before the node starts, to change its config files.
+	Configure func(home string) error
 }
 
 // Node is a started development node.
@@ -86,6 +89,11 @@ func (n *Node) start(opts Options) error {
 	cfg = regexp.MustCompile(`(?m)^timeout_commit = .*$`).ReplaceAll(cfg, []byte(`timeout_commit = "200ms"`))
 	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
 		return err
+	}
+	if opts.Configure != nil {
+		if err := opts.Configure(n.Home); err != nil {
+			return fmt.Errorf("devnode: configure: %w", err)
+		}
 	}
 	rpc := FreeAddr()
 	cmd := exec.Command(n.Bin, "start", "--home", n.Home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+FreeAddr(),
