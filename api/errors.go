@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 
@@ -71,7 +72,16 @@ type ErrorBody struct {
 type Error struct {
 	Status int
 	Body   ErrorBody
+	// RetryAfter, when positive, is sent as the Retry-After header (in
+	// whole seconds): the answer is temporary and the same request may be
+	// sent again after that long.
+	RetryAfter time.Duration
 }
+
+// BusyRetryAfter is the Retry-After of a transaction refused because the
+// node is busy (code 19, core.ErrBusy): about a block, as client.Broadcast
+// waits before sending it again (client.DefaultBusyWait).
+const BusyRetryAfter = client.DefaultBusyWait
 
 // Error implements error.
 func (e *Error) Error() string {
@@ -98,6 +108,9 @@ func writeError(w http.ResponseWriter, err error) {
 	hdr.Set("Content-Type", "application/json")
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	if e.RetryAfter > 0 {
+		hdr.Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
+	}
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
 }
@@ -115,10 +128,14 @@ var statusOfKind = []struct {
 }
 
 // chainStatus maps each released result code to the HTTP status of its
-// kind (abci.Codes).
+// kind (abci.Codes), but a busy node's refusal (core.ErrBusy), which is
+// temporary, to 503 Service Unavailable.
 var chainStatus = func() map[uint32]int {
-	m := map[uint32]int{core.CodeInternal: http.StatusBadGateway}
+	m := map[uint32]int{core.CodeInternal: http.StatusBadGateway, core.ErrBusy.Code(): http.StatusServiceUnavailable}
 	for _, c := range abci.Codes() {
+		if _, ok := m[c.Code]; ok {
+			continue
+		}
 		for _, k := range statusOfKind {
 			if errors.Is(c.Err, k.kind) {
 				m[c.Code] = k.status
@@ -129,13 +146,18 @@ var chainStatus = func() map[uint32]int {
 	return m
 }()
 
-// refusal returns the answer to a refusal by the chain.
+// refusal returns the answer to a refusal by the chain; a busy node's
+// (503) carries a Retry-After of BusyRetryAfter.
 func refusal(code uint32, codespace, log string) *Error {
 	status, ok := chainStatus[code]
 	if !ok || codespace != abci.Codespace {
 		status = http.StatusBadRequest
 	}
-	return &Error{Status: status, Body: ErrorBody{Code: code, Codespace: codespace, Error: oneLine(log)}}
+	e := &Error{Status: status, Body: ErrorBody{Code: code, Codespace: codespace, Error: oneLine(log)}}
+	if status == http.StatusServiceUnavailable {
+		e.RetryAfter = BusyRetryAfter
+	}
+	return e
 }
 
 // classify turns an endpoint's error into its answer: a refusal by the

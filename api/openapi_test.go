@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/api"
+	"github.com/govchain/govchain/client"
 )
 
 // spec is the API's OpenAPI document, loaded and checked.
@@ -221,4 +223,49 @@ func TestOpenAPIConformance(t *testing.T) {
 	wrongStatus := last.r
 	wrongStatus.status = http.StatusTeapot
 	require.Error(t, s.check(t, last.req, nil, wrongStatus), "an undocumented status")
+}
+
+// TestBusyRefusal: a transaction the node refuses as busy (code 19) is
+// answered 503 with a Retry-After header, as openapi.json documents, and
+// keeps the chain's code, codespace and log; any other refusal of kind
+// conflict stays 409 without Retry-After. The node is a stand-in for
+// CometBFT's RPC that answers every broadcast with the given code.
+func TestBusyRefusal(t *testing.T) {
+	s := loadSpec(t)
+	code := "19"
+	rpc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"code":%s,"codespace":"govchain","log":"tx: node is busy, retry later: 2500 transactions wait","hash":"%s"}}`, req.ID, code, strings.Repeat("AB", 32))
+	}))
+	t.Cleanup(rpc.Close)
+	cl, err := client.New(rpc.URL)
+	require.NoError(t, err)
+	cl.BusyRetries = 0
+	h, err := api.New(api.Config{Client: cl})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	tx := []byte(`{"chain_id":"c-1"}`)
+	r := do(t, "POST", srv.URL+"/api/v1/txs", tx, "Content-Type", "application/json")
+	requireError(t, r, http.StatusServiceUnavailable, 19, "govchain", "tx: node is busy, retry later: 2500 transactions wait")
+	require.Equal(t, "1", r.header.Get("Retry-After"))
+	req, err := http.NewRequest("POST", srv.URL+"/api/v1/txs", bytes.NewReader(tx))
+	require.NoError(t, err)
+	require.NoError(t, s.check(t, req, tx, r), "openapi.json must document the busy answer")
+	noHeader := r
+	noHeader.header = r.header.Clone()
+	noHeader.header.Del("Retry-After")
+	require.Error(t, s.check(t, req, tx, noHeader), "openapi.json requires Retry-After on 503")
+
+	code = "14"
+	r = do(t, "POST", srv.URL+"/api/v1/txs", tx, "Content-Type", "application/json")
+	requireError(t, r, http.StatusConflict, 14, "govchain", "")
+	require.Empty(t, r.header.Get("Retry-After"))
 }

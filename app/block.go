@@ -75,7 +75,9 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	}
 	out.Events = append(out.Events, events...)
 	var vals validatorSet
-	for i, d := range a.decodeAll(txs) {
+	decs := a.decodeStream(txs)
+	for i := range txs {
+		d := decs.at(i)
 		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)
 		if fkv.err != nil {
 			return nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
@@ -311,6 +313,30 @@ func (f *faultKV) Iterator(s, e []byte, asc bool) (state.Iterator, error) {
 
 func (f *faultKV) Set(k, v []byte) error {
 	err := f.KV.Set(k, v)
+	if err != nil {
+		f.fail(err)
+	}
+	return err
+}
+
+// WriteBatch implements state.BatchWriter, with the store's batch if it
+// has one, else one Set or Delete per change.
+func (f *faultKV) WriteBatch(changes []state.Change) error {
+	var err error
+	if bw, ok := f.KV.(state.BatchWriter); ok {
+		err = bw.WriteBatch(changes)
+	} else {
+		for _, c := range changes {
+			if c.Value == nil {
+				err = f.KV.Delete(c.Key)
+			} else {
+				err = f.KV.Set(c.Key, c.Value)
+			}
+			if err != nil {
+				break
+			}
+		}
+	}
 	if err != nil {
 		f.fail(err)
 	}

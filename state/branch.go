@@ -134,6 +134,20 @@ func (b *Branch) Write() error {
 		b.cache.Clear(false)
 		return nil
 	}
+	if bw, ok := b.parent.(BatchWriter); ok {
+		// One call for the whole branch, in the same ascending order; the
+		// entries are dropped below, so the parent may keep their slices.
+		changes := make([]Change, 0, b.cache.Len())
+		b.cache.Ascend(func(e *branchEntry) bool {
+			changes = append(changes, Change{Key: e.key, Value: e.value})
+			return true
+		})
+		if err := bw.WriteBatch(changes); err != nil {
+			return err
+		}
+		b.cache.Clear(false)
+		return nil
+	}
 	var err error
 	b.cache.Ascend(func(e *branchEntry) bool {
 		if e.value == nil {
@@ -147,6 +161,20 @@ func (b *Branch) Write() error {
 		return err
 	}
 	b.cache.Clear(false)
+	return nil
+}
+
+// WriteBatch implements BatchWriter: the changes are recorded in the
+// branch in order, as Set and Delete would, without copying them.
+func (b *Branch) WriteBatch(changes []Change) error {
+	for _, c := range changes {
+		if len(c.Key) == 0 {
+			return ErrEmptyKey
+		}
+	}
+	for _, c := range changes {
+		b.cache.ReplaceOrInsert(&branchEntry{key: c.Key, value: c.Value})
+	}
 	return nil
 }
 
@@ -249,4 +277,7 @@ func (it *mergeIterator) Close() error {
 	return errors.Join(it.parent.Close())
 }
 
-var _ KV = (*Branch)(nil)
+var (
+	_ KV          = (*Branch)(nil)
+	_ BatchWriter = (*Branch)(nil)
+)

@@ -188,3 +188,50 @@ func collect(t *testing.T, r Reader, start, end []byte, ascending bool) []string
 	require.NoError(t, it.Error())
 	return out
 }
+
+// batchKV is a mapKV that is also a BatchWriter, recording each batch.
+type batchKV struct {
+	*mapKV
+	batches int
+}
+
+func (kv *batchKV) WriteBatch(changes []Change) error {
+	kv.batches++
+	for _, c := range changes {
+		if c.Value == nil {
+			_ = kv.Delete(c.Key)
+		} else {
+			_ = kv.Set(c.Key, c.Value)
+		}
+	}
+	return nil
+}
+
+// TestBranchWriteBatches: over a BatchWriter, Write hands the whole branch
+// over in one batch in ascending key order, deletions included, and a
+// branch takes a batch as the same Sets and Deletes (an empty key refused
+// with nothing recorded).
+func TestBranchWriteBatches(t *testing.T) {
+	parent := &batchKV{mapKV: newMapKV()}
+	require.NoError(t, parent.Set([]byte("b"), []byte("old")))
+	parent.log = nil
+	br := NewBranch(parent)
+	require.NoError(t, br.Set([]byte("c"), []byte("3")))
+	require.NoError(t, br.Delete([]byte("b")))
+	require.NoError(t, br.Set([]byte("a"), []byte("1")))
+	require.NoError(t, br.Write())
+	require.Equal(t, 1, parent.batches)
+	require.Equal(t, []string{"set a", "del b", "set c"}, parent.log)
+	require.Equal(t, map[string][]byte{"a": []byte("1"), "c": []byte("3")}, parent.m)
+
+	inner := NewBranch(newMapKV())
+	require.ErrorIs(t, inner.WriteBatch([]Change{{Key: []byte("x"), Value: []byte("1")}, {Key: nil}}), ErrEmptyKey)
+	require.Equal(t, 0, inner.cache.Len(), "a refused batch records nothing")
+	require.NoError(t, inner.WriteBatch([]Change{{Key: []byte("x"), Value: []byte("1")}, {Key: []byte("y")}}))
+	v, err := inner.Get([]byte("x"))
+	require.NoError(t, err)
+	require.Equal(t, []byte("1"), v)
+	has, err := inner.Has([]byte("y"))
+	require.NoError(t, err)
+	require.False(t, has)
+}

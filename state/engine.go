@@ -20,6 +20,9 @@ import "crypto/sha256"
 //     nodes under every engine; an empty tree's hash is EmptyHash.
 type Engine interface {
 	KV
+	// WriteBatch applies changes in order, as Set and Delete would one by
+	// one; keys are non-empty and the slices are the engine's to keep.
+	WriteBatch(changes []Change) error
 	// WorkingHash is the root hash the working version would commit to.
 	WorkingHash() []byte
 	// Commit saves the working version and returns its hash and version.

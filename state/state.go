@@ -57,6 +57,23 @@ type Writer interface {
 	Delete(key []byte) error
 }
 
+// Change is one write of a batch (BatchWriter): Key = Value, or the
+// deletion of Key if Value is nil.
+type Change struct {
+	Key   []byte
+	Value []byte
+}
+
+// BatchWriter is a Writer that also takes a batch of writes in one call; a
+// Store and a Branch implement it. WriteBatch applies changes in their
+// order, exactly as the same Set and Delete calls one by one would (same
+// tree, same hashes), and takes ownership of every Key and Value: the
+// caller must not modify them afterwards. A key must not be empty. On
+// error a prefix of the batch may have been applied.
+type BatchWriter interface {
+	WriteBatch(changes []Change) error
+}
+
 // KV is read and write access; a Store, an Engine and a Branch implement it.
 type KV interface {
 	Reader

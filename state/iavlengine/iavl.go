@@ -105,6 +105,23 @@ func (e *Engine) Delete(key []byte) error {
 	return err
 }
 
+// WriteBatch implements state.Engine: Set and Delete, one change at a
+// time, in order.
+func (e *Engine) WriteBatch(changes []state.Change) error {
+	for _, c := range changes {
+		var err error
+		if c.Value == nil {
+			err = e.Delete(c.Key)
+		} else {
+			err = e.Set(c.Key, c.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // WorkingHash implements state.Engine.
 func (e *Engine) WorkingHash() []byte { return e.tree.WorkingHash() }
 

@@ -288,6 +288,39 @@ func (m *Engine) Delete(key []byte) error {
 	return m.db.ApplyChangeSet(treeName, memiavl.ChangeSet{Pairs: []*memiavl.KVPair{{Key: key, Delete: true}}})
 }
 
+// WriteBatch implements state.Engine: runs of sets go to memiavl as one
+// change set each, in order; a deletion is applied on its own, and only if
+// the key is present (as Delete does), so the tree and the write-ahead log
+// see the same sequence as one Set or Delete per change.
+func (m *Engine) WriteBatch(changes []state.Change) error {
+	pairs := make([]memiavl.KVPair, len(changes))
+	run := make([]*memiavl.KVPair, 0, len(changes))
+	flush := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		m.dirty = true
+		err := m.db.ApplyChangeSet(treeName, memiavl.ChangeSet{Pairs: run})
+		// memiavl may keep run as its pending log and append to it.
+		run = nil
+		return err
+	}
+	for i, c := range changes {
+		if c.Value != nil {
+			pairs[i] = memiavl.KVPair{Key: c.Key, Value: c.Value}
+			run = append(run, &pairs[i])
+			continue
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		if err := m.Delete(c.Key); err != nil {
+			return err
+		}
+	}
+	return flush()
+}
+
 // WorkingHash implements state.Engine.
 func (m *Engine) WorkingHash() []byte { return m.tree.RootHash() }
 

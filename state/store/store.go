@@ -166,6 +166,23 @@ func (s *store) Delete(key []byte) error {
 	return s.eng.Delete(bytes.Clone(key))
 }
 
+// WriteBatch implements state.BatchWriter: one lock and one engine call
+// for the whole batch, whose slices the engine keeps without copies. A
+// batch with an empty key is refused before anything is applied.
+func (s *store) WriteBatch(changes []state.Change) error {
+	for _, c := range changes {
+		if len(c.Key) == 0 {
+			return state.ErrEmptyKey
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.usable(); err != nil {
+		return err
+	}
+	return s.eng.WriteBatch(changes)
+}
+
 // usable reports whether the store can serve a call: not closed, and no
 // Importer open (the engine is being replaced).
 func (s *store) usable() error {
