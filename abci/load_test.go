@@ -2,9 +2,7 @@ package abci
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
-	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
@@ -14,7 +12,6 @@ import (
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
-	"github.com/govchain/govchain/state/store"
 )
 
 // TestCheckTxBusyAndBudget drives load handling as CometBFT sees it:
@@ -25,32 +22,9 @@ import (
 // bytes refused as busy are admitted.
 func TestCheckTxBusyAndBudget(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir(), state.DefaultConfig())
-	require.NoError(t, err)
-	a, err := app.New(st)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = a.Close() })
-	s := New(a, cmtlog.NewNopLogger(), Version{Software: "test", AppVersion: 1})
-	g := app.Genesis{
-		Params: app.DefaultParams(),
-		Agencies: []core.Agency{{ID: "justice", Name: "Ministry of Justice", Admins: []core.Address{addr("admin")},
-			Validator: core.Validator{PubKey: core.HexBytes(key("validator").PubKey().Bytes()), Power: 10}}},
-		RolePolicy: []core.RolePolicy{{Role: core.RoleNotary, Agencies: []string{"justice"}}},
-	}
-	appState, err := json.Marshal(g)
-	require.NoError(t, err)
-	_, err = s.InitChain(ctx, &abcitypes.RequestInitChain{ChainId: "c", Time: time.Unix(0, 0), AppStateBytes: appState, InitialHeight: 1})
-	require.NoError(t, err)
-	commit := func(height int64, txs [][]byte) {
-		res, err := s.FinalizeBlock(ctx, &abcitypes.RequestFinalizeBlock{Height: height, Time: time.Unix(height, 0), Txs: txs})
-		require.NoError(t, err)
-		for i, r := range res.TxResults {
-			require.Equal(t, CodeOK, r.Code, "tx %d: %s", i, r.Log)
-		}
-		_, err = s.Commit(ctx, &abcitypes.RequestCommit{})
-		require.NoError(t, err)
-	}
-	commit(1, nil)
+	s := faultTestApp(t, t.TempDir(), state.EngineMemIAVL, cmtlog.NewNopLogger())
+	a := s.app
+	faultTestBlock(t, s, 1)
 
 	var grants [][]byte
 	for i, name := range []string{"alice", "bob", "carol"} {
@@ -80,7 +54,7 @@ func TestCheckTxBusyAndBudget(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, abcitypes.ResponseProcessProposal_ACCEPT, pp.Status, "a block over this node's budget is accepted")
 
-	commit(2, grants[:1])
+	require.Equal(t, []uint32{CodeOK}, faultTestBlock(t, s, 2, grants[0]))
 	require.Equal(t, CodeOK, check(grants[1], abcitypes.CheckTxType_Recheck).Code, "a recheck keeps what is pending")
 	require.Equal(t, CodeOK, check(grants[2], abcitypes.CheckTxType_New).Code, "the same bytes are admitted after a block")
 	require.Equal(t, Code(core.ErrReplay), check(grants[0], abcitypes.CheckTxType_New).Code,

@@ -18,7 +18,6 @@ import (
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/state"
-	"github.com/govchain/govchain/state/store"
 )
 
 // TestLogLinesCarryHeightAndTxHash runs CheckTx, FinalizeBlock and Commit
@@ -27,25 +26,8 @@ import (
 // prints it) and its height as fields.
 func TestLogLinesCarryHeightAndTxHash(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(t.TempDir(), state.DefaultConfig())
-	require.NoError(t, err)
-	a, err := app.New(st)
-	require.NoError(t, err)
-	defer a.Close()
 	var buf bytes.Buffer
-	s := New(a, cmtlog.NewTMJSONLogger(&buf).With("module", "abci"), Version{Software: "test", AppVersion: 1})
-
-	g := app.Genesis{
-		Params: app.DefaultParams(),
-		Agencies: []core.Agency{{ID: "justice", Name: "Ministry of Justice",
-			Validator: core.Validator{PubKey: core.HexBytes(key("validator").PubKey().Bytes()), Power: 10},
-			Admins:    []core.Address{addr("admin")}}},
-		RolePolicy: []core.RolePolicy{{Role: core.RoleNotary, Agencies: []string{"justice"}}},
-	}
-	appState, err := json.Marshal(g)
-	require.NoError(t, err)
-	_, err = s.InitChain(ctx, &abcitypes.RequestInitChain{ChainId: "c", Time: time.Unix(0, 0), AppStateBytes: appState, InitialHeight: 1})
-	require.NoError(t, err)
+	s := faultTestApp(t, t.TempDir(), state.EngineMemIAVL, cmtlog.NewTMJSONLogger(&buf).With("module", "abci"))
 
 	good, err := app.NewTx("c", key("admin"), 0, &agency.GrantRole{Account: addr("alice"), Role: core.RoleNotary})
 	require.NoError(t, err)
