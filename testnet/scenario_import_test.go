@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -254,18 +253,8 @@ func TestScenarioImportJoin(t *testing.T) {
 	nw.waitHeight(int64(2*interval)+3, 3*time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	trust, err := nw.nodes[0].Client().RPC().Block(ctx, ptr(int64(2)))
-	require.NoError(t, err)
 	joiner := nw.nodes[4]
-	editNodeConfig(t, joiner.home, func(c *cmtcfg.Config) {
-		c.StateSync.Enable = true
-		c.StateSync.RPCServers = []string{nw.nodes[0].rpc, nw.nodes[1].rpc}
-		c.StateSync.TrustHeight = 2
-		c.StateSync.TrustHash = hex.EncodeToString(trust.BlockID.Hash)
-		c.StateSync.TrustPeriod = time.Hour
-		c.StateSync.DiscoveryTime = 5 * time.Second
-		c.StateSync.TempDir = joiner.home
-	})
+	enableStateSync(ctx, t, nw, joiner)
 	from := nw.maxHeight()
 	joined := time.Now()
 	joiner.Start()

@@ -59,18 +59,7 @@ func TestScenarioJoin(t *testing.T) {
 
 	nw.waitHeight(joinAt, time.Duration(joinAt)*time.Second+time.Minute)
 	blockSync, stateSync := nw.nodes[4], nw.nodes[5]
-	ref := nw.nodes[0].Client()
-	trust, err := ref.RPC().Block(ctx, ptr(int64(2)))
-	require.NoError(t, err)
-	editNodeConfig(t, stateSync.home, func(c *cmtcfg.Config) {
-		c.StateSync.Enable = true
-		c.StateSync.RPCServers = []string{nw.nodes[0].rpc, nw.nodes[1].rpc}
-		c.StateSync.TrustHeight = 2
-		c.StateSync.TrustHash = hex.EncodeToString(trust.BlockID.Hash)
-		c.StateSync.TrustPeriod = time.Hour
-		c.StateSync.DiscoveryTime = 5 * time.Second
-		c.StateSync.TempDir = stateSync.home
-	})
+	enableStateSync(ctx, t, nw, stateSync)
 
 	startedAt := nw.maxHeight()
 	joined := time.Now()
@@ -179,4 +168,22 @@ func joinCheckPartial(ctx context.Context, t *testing.T, ref, nd *node, ops []op
 		found++
 	}
 	t.Logf("%s agrees with %s at heights %d-%d; %d acknowledged transactions of those heights found on it", nd.name, ref.name, from, top, found)
+}
+
+// enableStateSync sets nd, not yet started, to join by state sync: light
+// client checks against nodes 0 and 1, trusting header 2 as node 0 gives
+// it, with 5 s of snapshot discovery.
+func enableStateSync(ctx context.Context, t *testing.T, nw *network, nd *node) {
+	t.Helper()
+	trust, err := nw.nodes[0].Client().RPC().Block(ctx, ptr(int64(2)))
+	require.NoError(t, err)
+	editNodeConfig(t, nd.home, func(c *cmtcfg.Config) {
+		c.StateSync.Enable = true
+		c.StateSync.RPCServers = []string{nw.nodes[0].rpc, nw.nodes[1].rpc}
+		c.StateSync.TrustHeight = 2
+		c.StateSync.TrustHash = hex.EncodeToString(trust.BlockID.Hash)
+		c.StateSync.TrustPeriod = time.Hour
+		c.StateSync.DiscoveryTime = 5 * time.Second
+		c.StateSync.TempDir = nd.home
+	})
 }
