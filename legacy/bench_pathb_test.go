@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -23,14 +21,7 @@ import (
 
 // benchSendParcels is GOVCHAIN_BENCH_IMPORT_SEND_PARCELS, or 200,000.
 func benchSendParcels(b *testing.B) int {
-	s := os.Getenv("GOVCHAIN_BENCH_IMPORT_SEND_PARCELS")
-	if s == "" {
-		return 200_000
-	}
-	n, err := strconv.Atoi(s)
-	require.NoError(b, err, "GOVCHAIN_BENCH_IMPORT_SEND_PARCELS")
-	require.Positive(b, n, "GOVCHAIN_BENCH_IMPORT_SEND_PARCELS")
-	return n
+	return benchEnvRows(b, "GOVCHAIN_BENCH_IMPORT_SEND_PARCELS", 200_000)
 }
 
 // BenchmarkPathBFinalize: path B's batches executed by one validator's

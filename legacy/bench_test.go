@@ -23,13 +23,19 @@ import (
 // benchParcels is GOVCHAIN_BENCH_IMPORT_PARCELS, or 7,400,000 (Belarus's
 // property registry).
 func benchParcels(b *testing.B) int {
-	s := os.Getenv("GOVCHAIN_BENCH_IMPORT_PARCELS")
+	return benchEnvRows(b, "GOVCHAIN_BENCH_IMPORT_PARCELS", 7_400_000)
+}
+
+// benchEnvRows is the positive row count in environment variable name, or
+// def if it is unset.
+func benchEnvRows(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
 	if s == "" {
-		return 7_400_000
+		return def
 	}
 	n, err := strconv.Atoi(s)
-	require.NoError(b, err, "GOVCHAIN_BENCH_IMPORT_PARCELS")
-	require.Positive(b, n, "GOVCHAIN_BENCH_IMPORT_PARCELS")
+	require.NoError(b, err, name)
+	require.Positive(b, n, name)
 	return n
 }
 
