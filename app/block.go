@@ -319,24 +319,10 @@ func (f *faultKV) Set(k, v []byte) error {
 	return err
 }
 
-// WriteBatch implements state.BatchWriter, with the store's batch if it
-// has one, else one Set or Delete per change.
+// WriteBatch implements state.BatchWriter (state.WriteChanges on the
+// wrapped store).
 func (f *faultKV) WriteBatch(changes []state.Change) error {
-	var err error
-	if bw, ok := f.KV.(state.BatchWriter); ok {
-		err = bw.WriteBatch(changes)
-	} else {
-		for _, c := range changes {
-			if c.Value == nil {
-				err = f.KV.Delete(c.Key)
-			} else {
-				err = f.KV.Set(c.Key, c.Value)
-			}
-			if err != nil {
-				break
-			}
-		}
-	}
+	err := state.WriteChanges(f.KV, changes)
 	if err != nil {
 		f.fail(err)
 	}

@@ -74,6 +74,27 @@ type BatchWriter interface {
 	WriteBatch(changes []Change) error
 }
 
+// WriteChanges applies changes to w in order: in one WriteBatch call if w
+// is a BatchWriter (which then owns the slices), else one Set or Delete
+// per change, stopping at the first error.
+func WriteChanges(w Writer, changes []Change) error {
+	if bw, ok := w.(BatchWriter); ok {
+		return bw.WriteBatch(changes)
+	}
+	for _, c := range changes {
+		var err error
+		if c.Value == nil {
+			err = w.Delete(c.Key)
+		} else {
+			err = w.Set(c.Key, c.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // KV is read and write access; a Store, an Engine and a Branch implement it.
 type KV interface {
 	Reader
