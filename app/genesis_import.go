@@ -64,9 +64,10 @@ func isHex32(s string) bool {
 }
 
 // initImported builds and commits the initial state of a genesis that
-// names legacy dumps: the genesis writes and the dumps' records are made
-// on a branch, then the store's first version is built from its sorted
-// keys in one pass (state/bulk), as version ImportHeight. The chain must
+// names legacy dumps: the genesis writes are made on a branch, the loader
+// builds the whole state over it (outside the store), then the store's
+// first version is built from its sorted keys in one pass (state/bulk), as
+// version ImportHeight. The chain must
 // start at ImportHeight+1.
 func (a *App) initImported(g *Genesis, chainID string, genesisTime time.Time, initialHeight int64) ([]byte, []core.Validator, error) {
 	if initialHeight != ImportHeight+1 {
@@ -82,18 +83,16 @@ func (a *App) initImported(g *Genesis, chainID string, genesisTime time.Time, in
 	if err := g.write(kv, chainID, genesisTime, 0); err != nil {
 		return nil, nil, fmt.Errorf("%w: write genesis: %v", ErrStorage, err)
 	}
-	if err := a.loader(g.Import, kv, ImportOrigin{ChainID: chainID, Height: ImportHeight, Time: genesisTime}); err != nil {
+	imported, err := a.loader(g.Import, kv, ImportOrigin{ChainID: chainID, Height: ImportHeight, Time: genesisTime})
+	if err != nil {
 		return nil, nil, err
 	}
-	n, err := countKeys(kv)
+	defer imported.Close()
+	it, err := imported.Iterator()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
 	}
-	it, err := kv.Iterator(nil, nil, true)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrStorage, err)
-	}
-	hash, err := bulk.Build(a.store, ImportHeight, it, n)
+	hash, err := bulk.Build(a.store, ImportHeight, it, imported.Len())
 	if cerr := it.Close(); err == nil {
 		err = cerr
 	}
@@ -170,16 +169,4 @@ func (a *App) sameAsCommitted(r state.Reader) error {
 		}
 	}
 	return it.Error()
-}
-
-func countKeys(r state.Reader) (int, error) {
-	it, err := r.Iterator(nil, nil, true)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for ; it.Valid(); it.Next() {
-		n++
-	}
-	return n, errors.Join(it.Error(), it.Close())
 }

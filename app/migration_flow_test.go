@@ -157,7 +157,7 @@ func newImportApp(t *testing.T, dumps string, c *testChain, ref ImportRef, chang
 	a, err := New(st)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = a.Close() })
-	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
+	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, "", nil))
 	_, _, err = a.InitChain(c.chainID, c.time, ImportHeight+1, g)
 	require.NoError(t, err)
 	return a

@@ -2,12 +2,9 @@ package legacy
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -137,89 +134,25 @@ type entry struct {
 // reg's columns (CSV) or one JSON object per line (JSON Lines). Rows that
 // do not map to a valid record are set aside with a reason and never stop
 // the read; an unreadable stream, a bad header or ctx's end does. progress
-// may be nil.
+// may be nil. The rows are sorted on disk, in the system's temporary
+// directory, when they do not fit a few hundred megabytes.
 func Canonicalise(ctx context.Context, r io.Reader, reg *Registry, format Format, progress Progress) (*Dump, error) {
-	h := sha256.New()
-	sc := bufio.NewScanner(io.TeeReader(r, h))
-	sc.Buffer(make([]byte, 64<<10), MaxLine)
-	d := &Dump{Registry: reg}
-	var (
-		entries []entry
-		index   []int // column i of reg is field index[i] of a CSV line
-		line    int
-	)
-	report := func() {
-		if progress != nil {
-			progress(d.Read, len(d.Rejects))
-		}
+	s, err := scan(ctx, r, reg, format, "", true, progress)
+	if err != nil {
+		return nil, err
 	}
-	for sc.Scan() {
-		line++
-		text := sc.Bytes()
-		if line == 1 {
-			text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-		}
-		text = bytes.TrimSuffix(text, []byte("\r"))
-		if format == FormatCSV && line == 1 {
-			var err error
-			if index, err = header(reg, text); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if len(bytes.TrimSpace(text)) == 0 {
-			continue
-		}
-		d.Read++
-		if d.Read%ProgressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("legacy: stopped after %d rows: %w", d.Read, err)
-			}
-			report()
-		}
-		e, err := parseLine(reg, format, index, text)
-		e.line, e.raw = line, string(text)
-		if err != nil {
-			rj := asReject(err, CodeBadField)
-			rj.Line, rj.Raw = line, e.raw
-			if rj.ID == "" {
-				rj.ID = e.id
-			}
-			d.Rejects = append(d.Rejects, *rj)
-			continue
-		}
-		entries = append(entries, e)
+	d := &Dump{Registry: reg, SHA256: s.sha, Read: s.read}
+	if err := s.each(func(_ string, line int, row []byte) error {
+		d.Rows = append(d.Rows, row)
+		d.lines = append(d.lines, line)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("legacy: read dump at line %d: %w", line+1, err)
+	d.Rejects = s.rejects
+	if progress != nil {
+		progress(d.Read, len(d.Rejects))
 	}
-	if format == FormatCSV && line == 0 {
-		return nil, errors.New("legacy: the dump is empty (no header line)")
-	}
-	copy(d.SHA256[:], h.Sum(nil))
-	slices.SortStableFunc(entries, func(a, b entry) int { return strings.Compare(a.id, b.id) })
-	for i := 0; i < len(entries); {
-		j := i + 1
-		for j < len(entries) && entries[j].id == entries[i].id {
-			j++
-		}
-		if j-i == 1 {
-			d.Rows = append(d.Rows, entries[i].row)
-			d.lines = append(d.lines, entries[i].line)
-		} else {
-			lines := make([]string, 0, j-i)
-			for _, e := range entries[i:j] {
-				lines = append(lines, strconv.Itoa(e.line))
-			}
-			for _, e := range entries[i:j] {
-				d.Rejects = append(d.Rejects, Reject{Line: e.line, ID: e.id, Code: CodeDuplicate,
-					Reason: "id " + e.id + " is on lines " + strings.Join(lines, ", "), Raw: e.raw})
-			}
-		}
-		i = j
-	}
-	slices.SortFunc(d.Rejects, func(a, b Reject) int { return a.Line - b.Line })
-	report()
 	return d, nil
 }
 

@@ -16,10 +16,65 @@ import (
 // splitCSV parses one line as one CSV record. A line without a quote is
 // split at its commas, as encoding/csv would.
 func splitCSV(text []byte) ([]string, error) {
-	if len(text) > 0 && bytes.IndexByte(text, '"') < 0 && bytes.IndexByte(text, '\r') < 0 && bytes.IndexByte(text, '\n') < 0 {
-		return strings.Split(string(text), ","), nil
+	if len(text) > 0 && bytes.IndexByte(text, '\r') < 0 && bytes.IndexByte(text, '\n') < 0 {
+		if bytes.IndexByte(text, '"') < 0 {
+			return strings.Split(string(text), ","), nil
+		}
+		if f, ok := splitQuoted(text); ok {
+			return f, nil
+		}
 	}
 	return splitCSVSlow(text)
+}
+
+// splitQuoted splits a one-line record whose quoted fields are well formed
+// (each opens at the field's start and closes before a comma or the end,
+// quotes inside doubled), as encoding/csv does; ok is false for any other
+// line, which encoding/csv then reads (or refuses) itself.
+func splitQuoted(text []byte) (fields []string, ok bool) {
+	i := 0
+	for {
+		if i < len(text) && text[i] == '"' {
+			var f []byte
+			j := i + 1
+			for {
+				k := bytes.IndexByte(text[j:], '"')
+				if k < 0 {
+					return nil, false
+				}
+				f = append(f, text[j:j+k]...)
+				j += k + 1
+				if j < len(text) && text[j] == '"' {
+					f = append(f, '"')
+					j++
+					continue
+				}
+				break
+			}
+			fields = append(fields, string(f))
+			switch {
+			case j == len(text):
+				return fields, true
+			case text[j] != ',':
+				return nil, false
+			}
+			i = j + 1
+			continue
+		}
+		k := bytes.IndexByte(text[i:], ',')
+		f := text[i:]
+		if k >= 0 {
+			f = text[i : i+k]
+		}
+		if bytes.IndexByte(f, '"') >= 0 {
+			return nil, false
+		}
+		fields = append(fields, string(f))
+		if k < 0 {
+			return fields, true
+		}
+		i += k + 1
+	}
 }
 
 func splitCSVSlow(text []byte) ([]string, error) {

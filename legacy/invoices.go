@@ -23,6 +23,7 @@ var Invoices = &Registry{
 	fields:     invoiceFields,
 	recordKey:  invoiceKey,
 	pathPrefix: "/invoice/invoice/",
+	shared:     invoice.ImportSharedPrefixes(),
 	id:         func(f []string) string { return f[0] + "/" + f[1] },
 }
 

@@ -48,28 +48,19 @@ var settleSigner = core.Address{0x1e, 0x6a, 0xc1}
 // module's result code) every row the module refuses given the rows before
 // it, such as a second vehicle with a plate already taken, or a model year
 // after the year following at, the block time the records are to be
-// created at (the genesis time). Call it before Root and Prove.
+// created at (the genesis time). Call it before Root and Prove. The
+// records it makes are held on disk in the system's temporary directory
+// while it runs, and dropped.
 func (d *Dump) Settle(ctx context.Context, at time.Time, progress func(done int)) error {
-	scratch := state.NewBranch(state.Empty{})
-	if err := core.SetJSON(scratch, core.RoleGrantKey(settleSigner, d.Registry.Role),
-		core.RoleGrant{Account: settleSigner, Role: d.Registry.Role, Agency: "import"}); err != nil {
+	l, origin, err := newSettleLoad(d.Registry, "", at)
+	if err != nil {
 		return err
 	}
-	return d.settleOn(ctx, scratch, Origin{Signer: settleSigner, ChainID: "settle", Height: 1, Time: at}, progress)
-}
-
-// settleOn executes the rows in order over kv, each as the registry's
-// message signed by origin.Signer with the SHA-256 of its canonical row as
-// its transaction hash, so that each record and its first history entry
-// are exactly those the message would have made and name their row. A row
-// the module refuses leaves no write and is set aside. It stops when ctx
-// ends; progress (may be nil) is told the rows done.
-func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progress func(done int)) error {
+	defer l.Close()
 	var (
 		rows  [][]byte
 		lines []int
 	)
-	b := state.NewBranch(kv)
 	for i, row := range d.Rows {
 		if i%ProgressEvery == 0 && i > 0 {
 			if err := ctx.Err(); err != nil {
@@ -79,17 +70,21 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 				progress(i)
 			}
 		}
-		if err := execRow(b, d.Registry, row, origin); err != nil {
-			b.Discard()
-			d.Rejects = append(d.Rejects, Reject{Line: d.lines[i], ID: d.Registry.RowID(row), Code: CodeRefused,
-				ResultCode: core.ResultCode(err), Reason: err.Error(), Raw: string(row)})
-			continue
-		}
-		if err := b.Write(); err != nil {
+		line := d.lines[i]
+		if err := l.submit(d.Registry, row, origin, func(refusal error) error {
+			if refusal != nil {
+				d.Rejects = append(d.Rejects, refusedRow(d.Registry, line, row, refusal))
+			} else {
+				rows = append(rows, row)
+				lines = append(lines, line)
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
-		rows = append(rows, row)
-		lines = append(lines, d.lines[i])
+	}
+	if err := l.finish(true); err != nil {
+		return err
 	}
 	if progress != nil {
 		progress(len(d.Rows))
@@ -97,6 +92,12 @@ func (d *Dump) settleOn(ctx context.Context, kv state.KV, origin Origin, progres
 	d.Rows, d.lines, d.leaves = rows, lines, nil
 	slices.SortFunc(d.Rejects, func(a, b Reject) int { return a.Line - b.Line })
 	return nil
+}
+
+// refusedRow is the reject of a canonical row its module refused.
+func refusedRow(reg *Registry, line int, row []byte, refusal error) Reject {
+	return Reject{Line: line, ID: reg.RowID(row), Code: CodeRefused,
+		ResultCode: core.ResultCode(refusal), Reason: refusal.Error(), Raw: string(row)}
 }
 
 // Expected is the record a canonical row of reg maps to when created at

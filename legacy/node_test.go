@@ -76,7 +76,7 @@ func node(t *testing.T, engine, dumps string) (*app.App, state.Store) {
 	a, err := app.New(st)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = a.Close() })
-	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
+	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, "", nil))
 	return a, st
 }
 
@@ -233,7 +233,7 @@ func TestPathARestartsInTheCrashWindow(t *testing.T) {
 			require.NoError(t, err)
 			a, err := app.New(st)
 			require.NoError(t, err)
-			a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, nil))
+			a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, "", nil))
 			return a, st
 		}
 		a, st := open()

@@ -45,6 +45,11 @@ type Registry struct {
 	pathPrefix string
 	// id is a row's id from its fields; nil: the first field.
 	id func(f []string) string
+	// shared are the prefixes of the keys that rows of the registry read
+	// or write beyond their own records (totals, counters, indexes by
+	// another id): a bulk load keeps them in memory and streams every
+	// other key (see leanLoad).
+	shared [][]byte
 }
 
 // RowID is the id of a canonical row of r: the record's id, by which the
@@ -75,6 +80,7 @@ var Parcels = &Registry{
 	fields:     parcelFields,
 	recordKey:  land.ParcelKey,
 	pathPrefix: "/land/parcel/",
+	shared:     [][]byte{land.OwnersPrefix(), land.CountersPrefix()},
 }
 
 // Vehicles is the vehicle registry: one row per vehicle.
@@ -88,6 +94,7 @@ var Vehicles = &Registry{
 	fields:     vehicleFields,
 	recordKey:  vehicle.VehicleKey,
 	pathPrefix: "/vehicle/vehicle/",
+	shared:     vehicle.ImportSharedPrefixes(),
 }
 
 // Persons is the civil registry as the chain holds it: one row per

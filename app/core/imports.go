@@ -37,9 +37,26 @@ type ImportOrigin struct {
 	Time    time.Time
 }
 
-// GenesisLoader adds the records of the dumps a genesis names to kv, which
-// holds the genesis state: it checks the node's copy of each dump against
-// its ref (hash, root, rows) and executes its rows as the registry's
-// messages signed by ref.Signer. It must be deterministic in the dumps'
-// bytes; any error stops InitChain, and the node does not start.
-type GenesisLoader func(refs []ImportRef, kv state.KV, origin ImportOrigin) error
+// GenesisLoader builds the initial state of a genesis that names dumps:
+// genesis holds the genesis state; the loader checks the node's copy of
+// each dump against its ref (hash, root, rows) and executes its rows as
+// the registry's messages signed by ref.Signer, over the genesis state.
+// The state it returns is the genesis state with every record the rows
+// made, exactly as executing them one after another on one store would
+// leave it. It must be deterministic in the dumps' bytes; any error stops
+// InitChain, and the node does not start.
+type GenesisLoader func(refs []ImportRef, genesis state.Reader, origin ImportOrigin) (ImportedState, error)
+
+// ImportedState is a whole initial state built by a GenesisLoader, held
+// outside the store until it is written there in one pass.
+type ImportedState interface {
+	// Len is the number of keys.
+	Len() int
+	// Iterator yields every key and its value in ascending key order; it
+	// may be called more than once. Keys and values stay valid after the
+	// iterator moves on.
+	Iterator() (state.Iterator, error)
+	// Close releases what the state holds (its files); call it once the
+	// state is written.
+	Close() error
+}

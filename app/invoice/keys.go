@@ -79,3 +79,10 @@ func totalsID(issuer core.Address, period string) []byte {
 func TotalsEntryKey(issuer core.Address, period string, seq uint64) []byte {
 	return core.HistoryKey(Prefix, tableTotalsEntry, totalsID(issuer, period), seq)
 }
+
+// ImportSharedPrefixes are the prefixes of the keys that recording one
+// invoice reads or writes beyond the invoice's own records: the buyers'
+// records and the tax periods' totals.
+func ImportSharedPrefixes() [][]byte {
+	return [][]byte{state.Key(Prefix, tableBuyer), state.Key(Prefix, tableTotals)}
+}

@@ -77,3 +77,11 @@ func DisputeKey(id uint64) []byte {
 func counterKey(name string) []byte {
 	return state.Key(Prefix, tableCounter, []byte(name))
 }
+
+// OwnersPrefix is the prefix of every owner record (OwnerKey): per-account
+// totals that every registration of a parcel of the account updates.
+func OwnersPrefix() []byte { return state.Key(Prefix, tableOwner) }
+
+// CountersPrefix is the prefix of the module's id counters (the lien
+// counter among them).
+func CountersPrefix() []byte { return state.Key(Prefix, tableCounter) }

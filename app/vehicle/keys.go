@@ -80,3 +80,10 @@ func ParamsKey() []byte { return state.Key(Prefix, tableParams, []byte("params")
 func counterKey(name string) []byte {
 	return state.Key(Prefix, tableCounter, []byte(name))
 }
+
+// ImportSharedPrefixes are the prefixes of the keys that registering one
+// vehicle reads or writes beyond the vehicle's own records: the plate
+// index, the owners' totals and the id counters.
+func ImportSharedPrefixes() [][]byte {
+	return [][]byte{state.Key(Prefix, tablePlate), state.Key(Prefix, tableOwner), state.Key(Prefix, tableCounter)}
+}

@@ -168,6 +168,52 @@ func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string
 	return d, nil
 }
 
+// prepareStream canonicalises and settles the dump at path in bounded
+// memory (legacy.Prepare), with progress on stderr; canonical, if not
+// nil, receives the canonical dump.
+func (c *cli) prepareStream(ctx context.Context, reg *legacy.Registry, path string, at time.Time, canonical io.Writer) (*legacy.Prepared, error) {
+	format, err := legacy.FormatOf(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	p := newProgress(c.errOut, "read "+filepath.Base(path), size)
+	cr := &countingReader{r: f}
+	var s *progress
+	rejected := 0
+	prep, err := legacy.Prepare(ctx, cr, reg, format, legacy.PrepareOptions{At: at, Canonical: canonical,
+		Read: func(read, rej int) { rejected = rej; p.update(read, rej, cr.n) },
+		Checked: func(done int) {
+			if s == nil {
+				p.done()
+				s = newProgress(c.errOut, "check "+filepath.Base(path), 0)
+			}
+			s.update(done, rejected, 0)
+		}})
+	if err != nil {
+		if s != nil {
+			s.abandon()
+		} else {
+			p.abandon()
+		}
+		return nil, err
+	}
+	if s == nil {
+		p.done()
+	} else {
+		s.done()
+	}
+	return prep, nil
+}
+
 // dumpOfArgs prepares the dump of args (REGISTRY DUMP) at importTime.
 func (c *cli) dumpOfArgs(ctx context.Context, args []string) (*legacy.Registry, *legacy.Dump, error) {
 	reg, err := registryArg(args[0])
@@ -210,7 +256,11 @@ otherwise plain lines. Ctrl-C stops it, writing nothing.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
-			reg, d, err := c.dumpOfArgs(cmd.Context(), args)
+			reg, err := registryArg(args[0])
+			if err != nil {
+				return err
+			}
+			at, err := c.importTime()
 			if err != nil {
 				return err
 			}
@@ -218,16 +268,25 @@ otherwise plain lines. Ctrl-C stops it, writing nothing.`,
 			if rejects == "" {
 				rejects = args[1] + ".rejected.csv"
 			}
-			if err := writeFileAtomic(rejects, func(w io.Writer) error { return legacy.WriteRejects(w, d.Rejects) }); err != nil {
+			var d *legacy.Prepared
+			prep := func(canonical io.Writer) error {
+				var err error
+				d, err = c.prepareStream(cmd.Context(), reg, args[1], at, canonical)
 				return err
 			}
 			if canon := c.v.GetString(flagCanonical); canon != "" {
-				if err := writeFileAtomic(canon, d.WriteCanonical); err != nil {
-					return err
-				}
+				err = writeFileAtomic(canon, prep)
+			} else {
+				err = prep(nil)
+			}
+			if err != nil {
+				return err
+			}
+			if err := writeFileAtomic(rejects, func(w io.Writer) error { return legacy.WriteRejects(w, d.Rejects) }); err != nil {
+				return err
 			}
 			res := prepared{Registry: reg.Name, File: args[1], SHA256: hex.EncodeToString(d.SHA256[:]),
-				Root: hex.EncodeToString(d.Root()), Read: d.Read, Rows: len(d.Rows), Rejected: len(d.Rejects),
+				Root: hex.EncodeToString(d.Root), Read: d.Read, Rows: d.Rows, Rejected: len(d.Rejects),
 				ByCode: map[string]int{}, Rejects: rejects, Seconds: time.Since(start).Seconds()}
 			for _, r := range d.Rejects {
 				res.ByCode[r.Code]++
@@ -300,7 +359,7 @@ dump in its own <home>/import/ before it starts.`,
 					return fmt.Errorf("genesis %s already names a dump %s", gpath, r.File)
 				}
 			}
-			d, err := c.prepareDump(cmd.Context(), reg, args[1], doc.GenesisTime.UTC())
+			d, err := c.prepareStream(cmd.Context(), reg, args[1], doc.GenesisTime.UTC(), nil)
 			if err != nil {
 				return err
 			}

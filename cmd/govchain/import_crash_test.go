@@ -43,7 +43,7 @@ func TestImportNodeStartsAfterCrashBeforeCometSavedTheHash(t *testing.T) {
 		require.NoError(t, err)
 		a, err := app.New(st)
 		require.NoError(t, err)
-		a.SetGenesisLoader(legacy.NodeLoader(context.Background(), importDir(home), nil))
+		a.SetGenesisLoader(legacy.NodeLoader(context.Background(), importDir(home), "", nil))
 		imported, _, err = a.InitChain(doc.ChainID, doc.GenesisTime, doc.InitialHeight, doc.AppState)
 		require.NoError(t, err)
 		require.Equal(t, int64(app.ImportHeight), st.Version())

@@ -88,7 +88,7 @@ func TestImportRefusesBadInputWithOneLine(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, stderr, code = govchainCtx(ctx, t, "import", "prepare", "parcels", dump)
-	requireOneLineError(t, stderr, code, "legacy: stopped after 10000 rows")
+	requireOneLineError(t, stderr, code, "legacy: stopped after 0 rows: context canceled")
 	_, err := os.Stat(dump + ".rejected.csv")
 	require.ErrorIs(t, err, os.ErrNotExist)
 }

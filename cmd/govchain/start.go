@@ -182,7 +182,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		return err
 	}
 	importLog := logger.With("module", "import")
-	a.SetGenesisLoader(legacy.NodeLoader(cmd.Context(), importDir(home), func(msg string) { importLog.Info(msg) }))
+	a.SetGenesisLoader(legacy.NodeLoader(cmd.Context(), importDir(home), conf.DBDir(), func(msg string) { importLog.Info(msg) }))
 	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), st, appCfg.Snapshot,
 		snapshot.Options{Logger: logger.With("module", "snapshot")})
 	if err != nil {

@@ -1,0 +1,644 @@
+package legacy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// A lean load executes an import's rows, in order, as their registry's
+// messages without holding the state they build in memory. Each row runs
+// on its own branch over a view that serves:
+//   - the keys under a shared prefix (Registry.shared: counters and
+//     per-account totals that many rows read and update) from an
+//     in-memory map of their latest values over the base;
+//   - every other key from the base (the genesis state) alone.
+//
+// A kept row's writes to shared keys update the map; its other writes go
+// to an external sorter, tagged with the row's sequence number, together
+// with every read of a key that was in neither the base nor the row's own
+// writes (a miss). A refused row's writes are dropped, its misses kept.
+//
+// The result is the base, the map and the sorted writes merged in key
+// order. It is exactly the state executing the rows one after another on
+// one store makes, provided no row reads or writes a non-shared key an
+// earlier row wrote: the merge checks that for every key (two rows
+// writing it, or a row missing it after an earlier row wrote it) and
+// fails with the two rows named, so a registry whose rows share an
+// undeclared key cannot load silently wrong.
+type leanLoad struct {
+	base     state.Reader
+	baseKeys []string          // the base's keys, sorted
+	baseVals map[string][]byte // the base's pairs: read by every worker
+	prefixes [][]byte
+	// shared holds the shared keys' latest values (nil: deleted). Only
+	// the committing goroutine writes it, under mu; workers read it under
+	// mu.
+	shared map[string][]byte
+	mu     sync.RWMutex
+	dir    string
+	writes *sorter
+	seq    uint64
+	misses [][]byte
+	fatal  error
+	files  []loadFile
+	// parallel execution (submit): the rows in flight, oldest first, and
+	// the workers' queue
+	window []*specJob
+	jobs   chan *specJob
+	again  int // rows executed again at commit
+	// added is how many keys the writes so far add to the base's (the
+	// shared keys' counted at finish)
+	added int
+	// after finish
+	sharedKeys []string
+	n          int
+	finished   bool
+}
+
+// loadFile names the dump whose rows start at sequence number first.
+type loadFile struct {
+	first uint64
+	name  string
+}
+
+// Write kinds in the sorter's payload.
+const (
+	opSet    byte = 's'
+	opDelete byte = 'd'
+	opMiss   byte = 'm'
+)
+
+// sharedPrefixes are the shared key prefixes of every registry: a load of
+// several dumps keeps the same key shared whichever dump writes it.
+func sharedPrefixes() [][]byte {
+	var out [][]byte
+	for _, r := range Registries {
+		out = append(out, r.shared...)
+	}
+	return out
+}
+
+// newLeanLoad starts a lean load over base, with its sorter's runs in a
+// new directory under dir ("": the system's temporary directory).
+func newLeanLoad(base state.Reader, dir string) (*leanLoad, error) {
+	l := &leanLoad{base: base, baseVals: map[string][]byte{}, prefixes: sharedPrefixes(), shared: map[string][]byte{}}
+	it, err := base.Iterator(nil, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	for ; it.Valid(); it.Next() {
+		k := string(it.Key())
+		l.baseKeys = append(l.baseKeys, k)
+		l.baseVals[k] = bytes.Clone(it.Value())
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return nil, err
+	}
+	if l.dir, err = sorterDir(dir); err != nil {
+		return nil, err
+	}
+	l.writes = newSorter(l.dir, sortBudget)
+	return l, nil
+}
+
+// baseGet reads the base (its snapshot: safe from any goroutine).
+func (l *leanLoad) baseGet(key []byte) []byte { return l.baseVals[string(key)] }
+
+func (l *leanLoad) isShared(key []byte) bool {
+	for _, p := range l.prefixes {
+		if bytes.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Get implements state.Reader for the rows' branches.
+func (l *leanLoad) Get(key []byte) ([]byte, error) {
+	if l.isShared(key) {
+		if v, ok := l.shared[string(key)]; ok {
+			return v, nil
+		}
+		return l.baseGet(key), nil
+	}
+	v := l.baseGet(key)
+	if v == nil {
+		l.misses = append(l.misses, bytes.Clone(key))
+	}
+	return v, nil
+}
+
+// Has implements state.Reader.
+func (l *leanLoad) Has(key []byte) (bool, error) {
+	v, err := l.Get(key)
+	return v != nil, err
+}
+
+// errLeanIterate is why a row that iterates the store cannot be loaded
+// lean: the rows before it are not in one store to iterate.
+var errLeanIterate = errors.New("legacy: a row iterates the store, which a bulk import cannot serve")
+
+// Iterator implements state.Reader: a lean load cannot serve it, and the
+// load fails.
+func (l *leanLoad) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
+	l.fatal = fmt.Errorf("%w (keys from %x)", errLeanIterate, start)
+	return nil, l.fatal
+}
+
+// Set implements state.Writer.
+func (l *leanLoad) Set(key, value []byte) error {
+	return l.WriteBatch([]state.Change{{Key: key, Value: value}})
+}
+
+// Delete implements state.Writer.
+func (l *leanLoad) Delete(key []byte) error {
+	return l.WriteBatch([]state.Change{{Key: key}})
+}
+
+// WriteBatch implements state.BatchWriter: a kept row's writes.
+func (l *leanLoad) WriteBatch(changes []state.Change) error {
+	l.mu.Lock()
+	for _, c := range changes {
+		if l.isShared(c.Key) {
+			l.shared[string(c.Key)] = c.Value
+		}
+	}
+	l.mu.Unlock()
+	for _, c := range changes {
+		if l.isShared(c.Key) {
+			continue
+		}
+		// A key no other row writes (the merge checks it): a new key, or
+		// one of the base replaced or deleted.
+		_, inBase := l.baseVals[string(c.Key)]
+		var err error
+		if c.Value == nil {
+			if inBase {
+				l.added--
+			}
+			err = l.writes.add(c.Key, l.seq, []byte{opDelete})
+		} else {
+			if !inBase {
+				l.added++
+			}
+			err = l.writes.add(c.Key, l.seq, []byte{opSet}, c.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// begin names the dump whose rows follow.
+func (l *leanLoad) begin(file string) { l.files = append(l.files, loadFile{first: l.seq, name: file}) }
+
+// where names row seq of the load.
+func (l *leanLoad) where(seq uint64) string {
+	for i := len(l.files) - 1; i >= 0; i-- {
+		if seq >= l.files[i].first {
+			return fmt.Sprintf("canonical row %d of %s", seq-l.files[i].first+1, l.files[i].name)
+		}
+	}
+	return fmt.Sprintf("row %d", seq+1)
+}
+
+// exec runs one canonical row of reg at origin. refusal is the module's
+// refusal of the row (its writes dropped); err is a failure of the load.
+func (l *leanLoad) exec(reg *Registry, row []byte, origin Origin) (refusal, err error) {
+	if l.finished {
+		return nil, errors.New("legacy: load already finished")
+	}
+	b := state.NewBranch(l)
+	l.misses = l.misses[:0]
+	refusal = execRow(b, reg, row, origin)
+	if l.fatal != nil {
+		return nil, fmt.Errorf("%s: %w", l.where(l.seq), l.fatal)
+	}
+	for _, k := range l.misses {
+		if err := l.writes.add(k, l.seq, []byte{opMiss}); err != nil {
+			return nil, err
+		}
+	}
+	if refusal != nil {
+		b.Discard()
+	} else if err := b.Write(); err != nil {
+		return nil, err
+	}
+	l.seq++
+	return refusal, nil
+}
+
+// finish ends the rows: it sorts the rest of the writes and counts the
+// keys of the merged state. With check it also merges everything once,
+// which checks that no two rows shared a key they did not declare (see
+// leanLoad); without, that check happens while the state is read, whose
+// iterator then fails.
+func (l *leanLoad) finish(check bool) error {
+	if l.finished {
+		return nil
+	}
+	if err := l.flush(); err != nil {
+		return err
+	}
+	if err := l.writes.finish(); err != nil {
+		return err
+	}
+	l.sharedKeys = make([]string, 0, len(l.shared))
+	for k, v := range l.shared {
+		l.sharedKeys = append(l.sharedKeys, k)
+		_, inBase := l.baseVals[k]
+		switch {
+		case v != nil && !inBase:
+			l.added++
+		case v == nil && inBase:
+			l.added--
+		}
+	}
+	slices.Sort(l.sharedKeys)
+	l.finished = true
+	l.n = len(l.baseKeys) + l.added
+	if !check {
+		return nil
+	}
+	it, err := l.merged()
+	if err != nil {
+		return err
+	}
+	n := 0
+	for ; it.Valid(); it.Next() {
+		n++
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return err
+	}
+	if n != l.n {
+		return fmt.Errorf("legacy: the merged state has %d keys, the writes counted %d", n, l.n)
+	}
+	return nil
+}
+
+// Len is the number of keys of the merged state (core.ImportedState).
+func (l *leanLoad) Len() int { return l.n }
+
+// merged returns the merged state in ascending key order
+// (core.ImportedState's Iterator).
+func (l *leanLoad) merged() (state.Iterator, error) {
+	if !l.finished {
+		return nil, errors.New("legacy: load not finished")
+	}
+	ws, err := l.writes.open()
+	if err != nil {
+		return nil, err
+	}
+	it := &mergedState{l: l, ws: ws}
+	it.wok = ws.next()
+	it.group()
+	it.step()
+	return it, nil
+}
+
+// Close stops the workers and removes the load's files.
+func (l *leanLoad) Close() error {
+	if l.jobs != nil {
+		close(l.jobs)
+		for _, j := range l.window {
+			<-j.done
+		}
+		l.jobs, l.window = nil, nil
+	}
+	return errors.Join(l.writes.close(), os.RemoveAll(l.dir))
+}
+
+// mergedState is the iterator over a lean load's state: the base, the
+// shared map and the rows' writes, merged by key; for the same key the
+// rows' write wins over the map, the map over the base; deleted keys are
+// skipped.
+type mergedState struct {
+	l   *leanLoad
+	bi  int // next base key
+	si  int // next shared key
+	ws  *sortStream
+	wok bool // ws has a record
+	// the head group of writes: its key, its write (0: only misses) and
+	// the value written
+	gvalid bool
+	gkey   []byte
+	gop    byte
+	gval   []byte
+
+	valid      bool
+	key, value []byte
+	err        error
+}
+
+// group reads the writes and misses of the next key from the sorted
+// writes, checking that one row at most wrote it and no later row missed
+// it.
+func (m *mergedState) group() {
+	m.gvalid = false
+	if !m.wok {
+		if m.ws.err != nil {
+			m.err = m.ws.err
+		}
+		return
+	}
+	r := m.ws.record()
+	m.gkey, m.gop, m.gval = bytes.Clone(r.key), 0, nil
+	var writer uint64
+	for m.wok {
+		r := m.ws.record()
+		if !bytes.Equal(r.key, m.gkey) {
+			break
+		}
+		if len(r.payload) == 0 {
+			m.err = errors.New("legacy: sorter: empty write record")
+			return
+		}
+		switch op := r.payload[0]; op {
+		case opSet, opDelete:
+			if m.gop != 0 {
+				m.err = fmt.Errorf("legacy: %s and %s both write key %x; a bulk import keeps such a key to one row unless its registry names its prefix as shared",
+					m.l.where(writer), m.l.where(r.seq), m.gkey)
+				return
+			}
+			m.gop, writer = op, r.seq
+			if op == opSet {
+				m.gval = bytes.Clone(r.payload[1:])
+			}
+		case opMiss:
+			if m.gop != 0 && r.seq > writer {
+				m.err = fmt.Errorf("legacy: %s reads key %x, which %s wrote before it; a bulk import keeps such a key to one row unless its registry names its prefix as shared",
+					m.l.where(r.seq), m.gkey, m.l.where(writer))
+				return
+			}
+		default:
+			m.err = fmt.Errorf("legacy: sorter: unknown write kind %q", op)
+			return
+		}
+		m.wok = m.ws.next()
+	}
+	if !m.wok && m.ws.err != nil {
+		m.err = m.ws.err
+		return
+	}
+	m.gvalid = true
+}
+
+// step moves to the next key that has a value.
+func (m *mergedState) step() {
+	m.valid = false
+	for m.err == nil {
+		var k []byte
+		if m.bi < len(m.l.baseKeys) {
+			k = []byte(m.l.baseKeys[m.bi])
+		}
+		if m.si < len(m.l.sharedKeys) {
+			if sk := []byte(m.l.sharedKeys[m.si]); k == nil || bytes.Compare(sk, k) < 0 {
+				k = sk
+			}
+		}
+		if m.gvalid && (k == nil || bytes.Compare(m.gkey, k) < 0) {
+			k = m.gkey
+		}
+		if k == nil {
+			return
+		}
+		var (
+			value   []byte
+			decided bool
+		)
+		if m.gvalid && bytes.Equal(m.gkey, k) {
+			switch m.gop {
+			case opSet:
+				value, decided = m.gval, true
+			case opDelete:
+				decided = true
+			}
+			m.group()
+		}
+		if m.si < len(m.l.sharedKeys) && m.l.sharedKeys[m.si] == string(k) {
+			if !decided {
+				value, decided = m.l.shared[m.l.sharedKeys[m.si]], true
+			}
+			m.si++
+		}
+		if m.bi < len(m.l.baseKeys) && m.l.baseKeys[m.bi] == string(k) {
+			if !decided {
+				value = m.l.baseVals[m.l.baseKeys[m.bi]]
+			}
+			m.bi++
+		}
+		if value != nil {
+			m.key, m.value, m.valid = k, value, true
+			return
+		}
+	}
+}
+
+// Valid implements state.Iterator.
+func (m *mergedState) Valid() bool { return m.valid && m.err == nil }
+
+// Next implements state.Iterator.
+func (m *mergedState) Next() { m.step() }
+
+// Key implements state.Iterator.
+func (m *mergedState) Key() []byte { return m.key }
+
+// Value implements state.Iterator.
+func (m *mergedState) Value() []byte { return m.value }
+
+// Error implements state.Iterator.
+func (m *mergedState) Error() error { return m.err }
+
+// Close implements state.Iterator.
+func (m *mergedState) Close() error { return m.ws.close() }
+
+var _ core.ImportedState = (*importedState)(nil)
+
+// importedState is a finished lean load as core.ImportedState.
+type importedState struct{ l *leanLoad }
+
+func (s *importedState) Len() int                          { return s.l.Len() }
+func (s *importedState) Iterator() (state.Iterator, error) { return s.l.merged() }
+func (s *importedState) Close() error                      { return s.l.Close() }
+
+// Parallel execution. submit hands rows to workers that execute each on
+// its own branch over a specView: the shared keys as committed so far
+// (each read recorded with the value seen) and the base. The submitting
+// goroutine commits the rows in order: a row whose every shared read
+// still holds the value it saw would execute now exactly as it did, so its
+// writes and misses are applied as they are; any other row is executed
+// again, in order, by exec. The state and the refusals are those of exec
+// on every row in turn, whatever the workers' timing.
+
+// specWindow is how many rows may be in flight.
+const specWindow = 256
+
+// specJob is one row in flight.
+type specJob struct {
+	reg     *Registry
+	row     []byte
+	origin  Origin
+	result  func(refusal error) error
+	reads   []specRead
+	misses  [][]byte
+	changes []state.Change
+	refusal error
+	fatal   error
+	done    chan struct{}
+}
+
+// specRead is a shared key a job read and what it saw.
+type specRead struct {
+	key     string
+	value   []byte
+	present bool
+}
+
+// submit queues row of reg at origin; result is called with the row's
+// refusal (nil: kept), in the order the rows were submitted, on this
+// goroutine, by a later submit, flush or finish.
+func (l *leanLoad) submit(reg *Registry, row []byte, origin Origin, result func(refusal error) error) error {
+	if l.finished {
+		return errors.New("legacy: load already finished")
+	}
+	if l.jobs == nil {
+		l.jobs = make(chan *specJob, specWindow)
+		for range max(1, runtime.GOMAXPROCS(0)) {
+			go func(jobs <-chan *specJob) {
+				for j := range jobs {
+					j.run(l)
+					close(j.done)
+				}
+			}(l.jobs)
+		}
+	}
+	j := &specJob{reg: reg, row: row, origin: origin, result: result, done: make(chan struct{})}
+	l.window = append(l.window, j)
+	l.jobs <- j
+	if len(l.window) >= specWindow {
+		return l.commitOldest()
+	}
+	return nil
+}
+
+// flush commits every row in flight.
+func (l *leanLoad) flush() error {
+	for len(l.window) > 0 {
+		if err := l.commitOldest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *leanLoad) commitOldest() error {
+	j := l.window[0]
+	l.window[0] = nil
+	l.window = l.window[1:]
+	<-j.done
+	if j.fatal != nil {
+		return fmt.Errorf("%s: %w", l.where(l.seq), j.fatal)
+	}
+	for _, r := range j.reads {
+		v, ok := l.shared[r.key] // this goroutine is the only writer
+		if !ok {
+			v = l.baseVals[r.key]
+		}
+		if (v != nil) != r.present || !bytes.Equal(v, r.value) {
+			l.again++
+			refusal, err := l.exec(j.reg, j.row, j.origin)
+			if err != nil {
+				return err
+			}
+			return j.result(refusal)
+		}
+	}
+	for _, k := range j.misses {
+		if err := l.writes.add(k, l.seq, []byte{opMiss}); err != nil {
+			return err
+		}
+	}
+	if j.refusal == nil {
+		if err := l.WriteBatch(j.changes); err != nil {
+			return err
+		}
+	}
+	l.seq++
+	return j.result(j.refusal)
+}
+
+// run executes the job's row on a branch over its view.
+func (j *specJob) run(l *leanLoad) {
+	v := &specView{l: l, j: j}
+	b := state.NewBranch(v)
+	j.refusal = execRow(b, j.reg, j.row, j.origin)
+	if j.refusal == nil && j.fatal == nil {
+		if err := b.Write(); err != nil {
+			j.fatal = err
+		}
+	}
+}
+
+// specView is a job's view of the load: see the Parallel execution
+// comment.
+type specView struct {
+	l *leanLoad
+	j *specJob
+}
+
+// Get implements state.Reader.
+func (v *specView) Get(key []byte) ([]byte, error) {
+	l := v.l
+	if l.isShared(key) {
+		l.mu.RLock()
+		val, ok := l.shared[string(key)]
+		l.mu.RUnlock()
+		if !ok {
+			val = l.baseGet(key)
+		}
+		v.j.reads = append(v.j.reads, specRead{key: string(key), value: val, present: val != nil})
+		return val, nil
+	}
+	val := l.baseGet(key)
+	if val == nil {
+		v.j.misses = append(v.j.misses, bytes.Clone(key))
+	}
+	return val, nil
+}
+
+// Has implements state.Reader.
+func (v *specView) Has(key []byte) (bool, error) {
+	val, err := v.Get(key)
+	return val != nil, err
+}
+
+// Iterator implements state.Reader: as leanLoad's, it fails the load.
+func (v *specView) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
+	v.j.fatal = fmt.Errorf("%w (keys from %x)", errLeanIterate, start)
+	return nil, v.j.fatal
+}
+
+// Set implements state.Writer.
+func (v *specView) Set(key, value []byte) error {
+	return v.WriteBatch([]state.Change{{Key: key, Value: value}})
+}
+
+// Delete implements state.Writer.
+func (v *specView) Delete(key []byte) error { return v.WriteBatch([]state.Change{{Key: key}}) }
+
+// WriteBatch implements state.BatchWriter: the row's writes, kept until
+// the row commits.
+func (v *specView) WriteBatch(changes []state.Change) error {
+	v.j.changes = append(v.j.changes, changes...)
+	return nil
+}

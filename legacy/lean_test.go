@@ -1,0 +1,221 @@
+package legacy
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/state"
+)
+
+// smallSorts makes every sorter spill after about budget bytes for the
+// test's duration, so that runs on disk and their merge are exercised.
+func smallSorts(t *testing.T, budget int) {
+	old := sortBudget
+	sortBudget = budget
+	t.Cleanup(func() { sortBudget = old })
+}
+
+func TestSorterMergesRunsInOrder(t *testing.T) {
+	smallSorts(t, 4<<10)
+	s := newSorter(t.TempDir(), sortBudget)
+	rng := rand.New(rand.NewPCG(1, 2))
+	type rec struct {
+		key     string
+		seq     uint64
+		payload string
+	}
+	var want []rec
+	for i := range 5000 {
+		r := rec{key: fmt.Sprintf("k%03d", rng.IntN(700)), seq: uint64(i), payload: fmt.Sprint(rng.Uint64())}
+		want = append(want, r)
+		require.NoError(t, s.add([]byte(r.key), r.seq, []byte(r.payload)))
+	}
+	require.NoError(t, s.finish())
+	require.Greater(t, len(s.runs), 10, "the test must spill runs")
+	// A second sorter in the same directory (a load's rows and its
+	// writes) keeps its runs apart.
+	other := newSorter(s.dir, sortBudget)
+	for i := range 3000 {
+		require.NoError(t, other.add([]byte(fmt.Sprintf("z%05d", i)), 0, []byte("other")))
+	}
+	require.NoError(t, other.finish())
+	require.Greater(t, len(other.runs), 5)
+	defer other.close()
+	slices.SortFunc(want, func(a, b rec) int {
+		if c := bytes.Compare([]byte(a.key), []byte(b.key)); c != 0 {
+			return c
+		}
+		return int(a.seq) - int(b.seq)
+	})
+	for range 2 { // a sorter can be read more than once
+		st, err := s.open()
+		require.NoError(t, err)
+		var got []rec
+		for st.next() {
+			r := st.record()
+			got = append(got, rec{key: string(r.key), seq: r.seq, payload: string(r.payload)})
+		}
+		require.NoError(t, st.err)
+		require.NoError(t, st.close())
+		require.Equal(t, want, got)
+	}
+	runs := s.runs
+	require.NoError(t, s.close())
+	for _, r := range runs {
+		_, err := os.Stat(r)
+		require.ErrorIs(t, err, os.ErrNotExist, "close removes the runs")
+	}
+}
+
+// sequential executes rows one after another on one branch over base, as
+// a chain would: the state a lean load must reproduce, and the rows it
+// keeps.
+func sequential(t *testing.T, reg *Registry, base state.KV, rows [][]byte, o Origin) ([]core.KVPair, []bool) {
+	t.Helper()
+	var kept []bool
+	for _, row := range rows {
+		b := state.NewBranch(base)
+		if err := execRow(b, reg, row, o); err != nil {
+			b.Discard()
+			kept = append(kept, false)
+			continue
+		}
+		require.NoError(t, b.Write())
+		kept = append(kept, true)
+	}
+	return pairsOf(t, base), kept
+}
+
+func pairsOf(t *testing.T, r state.Reader) []core.KVPair {
+	t.Helper()
+	it, err := r.Iterator(nil, nil, true)
+	require.NoError(t, err)
+	defer it.Close()
+	var out []core.KVPair
+	for ; it.Valid(); it.Next() {
+		out = append(out, core.KVPair{Key: bytes.Clone(it.Key()), Value: bytes.Clone(it.Value())})
+	}
+	require.NoError(t, it.Error())
+	return out
+}
+
+// genesisFor is a base state where signer holds reg's role.
+func genesisFor(t *testing.T, reg *Registry, signer core.Address) *state.Branch {
+	g := state.NewBranch(state.Empty{})
+	require.NoError(t, core.SetJSON(g, core.RoleGrantKey(signer, reg.Role), core.RoleGrant{Account: signer, Role: reg.Role, Agency: "import"}))
+	return g
+}
+
+// The lean load gives, key for key, the state executing the rows in order
+// on one store gives, on every registry, with malformed and refused rows,
+// shared owners and plates, liens, and runs spilled to disk.
+func TestLeanLoadEqualsSequentialExecution(t *testing.T) {
+	smallSorts(t, 64<<10)
+	signer := core.Address{0x1e, 0x6a}
+	o := Origin{Signer: signer, ChainID: "lean", Height: 1, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	for _, reg := range Registries {
+		t.Run(reg.Name, func(t *testing.T) {
+			cfg := GenConfig{Rows: 3000, Seed: 7, BadEvery: 41}
+			if reg == Parcels {
+				cfg.LiensEvery = 3
+			}
+			var buf bytes.Buffer
+			require.NoError(t, Generate(&buf, reg, FormatCSV, cfg))
+			if reg == Persons { // the civil registry's own dump, committed
+				var dump, salts bytes.Buffer
+				_, _, err := Commit(context.Background(), &buf, &dump, &salts, rand.NewChaCha8([32]byte{9}))
+				require.NoError(t, err)
+				buf = dump
+			}
+			d, err := Canonicalise(context.Background(), &buf, reg, FormatCSV, nil)
+			require.NoError(t, err)
+			require.NotEmpty(t, d.Rejects)
+
+			want, wantKept := sequential(t, reg, genesisFor(t, reg, signer), d.Rows, o)
+			for _, parallel := range []bool{false, true} {
+				l, err := newLeanLoad(genesisFor(t, reg, signer), t.TempDir())
+				require.NoError(t, err)
+				defer l.Close()
+				l.begin("dump")
+				var kept []bool
+				for _, row := range d.Rows {
+					if parallel {
+						require.NoError(t, l.submit(reg, row, o, func(refusal error) error {
+							kept = append(kept, refusal == nil)
+							return nil
+						}))
+						continue
+					}
+					refusal, err := l.exec(reg, row, o)
+					require.NoError(t, err)
+					kept = append(kept, refusal == nil)
+				}
+				require.NoError(t, l.finish(!parallel))
+				require.Greater(t, len(l.writes.runs), 2, "the test must spill runs")
+				require.Equal(t, wantKept, kept)
+				require.Equal(t, len(want), l.Len())
+				it, err := l.merged()
+				require.NoError(t, err)
+				var got []core.KVPair
+				for ; it.Valid(); it.Next() {
+					got = append(got, core.KVPair{Key: it.Key(), Value: it.Value()})
+				}
+				require.NoError(t, it.Error())
+				require.NoError(t, it.Close())
+				require.Equal(t, want, got)
+				if parallel && reg != Persons {
+					require.Positive(t, l.again, "rows in flight together must have read a shared key another changed")
+				}
+			}
+		})
+	}
+}
+
+// A registry whose rows share a key it does not declare cannot load: the
+// merge names the two rows, whether both wrote the key or the later one
+// only read it.
+func TestLeanLoadRefusesUndeclaredSharedKeys(t *testing.T) {
+	signer := core.Address{0x1e, 0x6a}
+	o := Origin{Signer: signer, ChainID: "lean", Height: 1, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	undeclared := *Parcels
+	undeclared.shared = nil
+	saved := Parcels.shared
+	Parcels.shared = nil // sharedPrefixes reads the registries' list
+	t.Cleanup(func() { Parcels.shared = saved })
+
+	var buf bytes.Buffer
+	require.NoError(t, Generate(&buf, Parcels, FormatCSV, GenConfig{Rows: 200, Seed: 3}))
+	d, err := Canonicalise(context.Background(), &buf, Parcels, FormatCSV, nil)
+	require.NoError(t, err)
+	for _, check := range []bool{true, false} {
+		l, err := newLeanLoad(genesisFor(t, Parcels, signer), t.TempDir())
+		require.NoError(t, err)
+		defer l.Close()
+		l.begin("parcels.csv")
+		for _, row := range d.Rows {
+			require.NoError(t, l.submit(&undeclared, row, o, func(error) error { return nil }))
+		}
+		err = l.finish(check)
+		if !check { // the check happens as the state is read
+			require.NoError(t, err)
+			it, merr := l.merged()
+			require.NoError(t, merr)
+			for it.Valid() {
+				it.Next()
+			}
+			err = it.Error()
+			require.NoError(t, it.Close())
+		}
+		require.Error(t, err)
+		require.Regexp(t, `canonical row \d+ of parcels\.csv (and canonical row \d+ of parcels\.csv both write|reads) key`, err.Error())
+	}
+}
