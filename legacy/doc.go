@@ -15,14 +15,20 @@
 // rows in order. Prove gives the proof that row N is under that root; an
 // auditor holding the dump recomputes both values with this package.
 //
-// Load executes canonical rows over a state as their module's messages,
-// signed by the importing account, with each row's SHA-256 as the
-// transaction hash: the records are exactly those the messages would have
-// made, and their first history entry names the row.
+// NodeLoader (a node's InitChain) executes canonical rows over the genesis
+// state as their module's messages, signed by the importing account, with
+// each row's SHA-256 as the transaction hash: the records are exactly
+// those the messages would have made, and their first history entry names
+// the row. It runs in bounded memory: rows and records are sorted on disk,
+// rows execute on GOMAXPROCS workers and commit in order, and only
+// the keys a registry declares shared stay in memory; the merge refuses a
+// load in which rows shared any other key. Prepare is the same run for the
+// offline `govchain import prepare`.
 //
 // Generate writes realistic dumps of any size, deterministic from a seed,
 // with malformed rows on request.
 //
 // The package never writes to the chain's store itself, reads no clock and
-// no environment: its results depend on the dump's bytes alone.
+// no environment: its results depend on the dump's bytes alone. It writes
+// sorted runs, removed when done, in the work directory it is given.
 package legacy

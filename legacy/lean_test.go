@@ -219,3 +219,48 @@ func TestLeanLoadRefusesUndeclaredSharedKeys(t *testing.T) {
 		require.Regexp(t, `canonical row \d+ of parcels\.csv (and canonical row \d+ of parcels\.csv both write|reads) key`, err.Error())
 	}
 }
+
+// Prepare, which streams, gives what Canonicalise then Settle give, which
+// hold the dump in memory: hash, root, rows, every reject in line order,
+// and the same canonical file.
+func TestPrepareEqualsCanonicaliseAndSettle(t *testing.T) {
+	smallSorts(t, 32<<10)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, reg := range []*Registry{Parcels, Vehicles, Invoices} {
+		t.Run(reg.Name, func(t *testing.T) {
+			cfg := GenConfig{Rows: 2000, Seed: 11, BadEvery: 29}
+			if reg == Parcels {
+				cfg.LiensEvery = 5
+			}
+			var dump bytes.Buffer
+			require.NoError(t, Generate(&dump, reg, FormatCSV, cfg))
+			if reg == Vehicles { // a plate taken twice: refused by the module, not by the parser
+				lines := bytes.Split(dump.Bytes(), []byte("\n"))
+				f1, f2 := bytes.Split(lines[1], []byte(",")), bytes.Split(lines[2], []byte(","))
+				f2[6] = f1[6]
+				lines[2] = bytes.Join(f2, []byte(","))
+				dump = *bytes.NewBuffer(bytes.Join(lines, []byte("\n")))
+			}
+			d, err := Canonicalise(context.Background(), bytes.NewReader(dump.Bytes()), reg, FormatCSV, nil)
+			require.NoError(t, err)
+			require.NoError(t, d.Settle(context.Background(), at, nil))
+			var wantCanon bytes.Buffer
+			require.NoError(t, d.WriteCanonical(&wantCanon))
+
+			var canon bytes.Buffer
+			p, err := Prepare(context.Background(), bytes.NewReader(dump.Bytes()), reg, FormatCSV,
+				PrepareOptions{At: at, Work: t.TempDir(), Canonical: &canon})
+			require.NoError(t, err)
+			require.Equal(t, d.SHA256, p.SHA256)
+			require.Equal(t, d.Root(), p.Root)
+			require.Equal(t, d.Read, p.Read)
+			require.Equal(t, len(d.Rows), p.Rows)
+			require.Equal(t, d.Rejects, p.Rejects)
+			require.Equal(t, wantCanon.String(), canon.String())
+			require.NotEmpty(t, p.Rejects)
+			if reg == Vehicles {
+				require.True(t, slices.ContainsFunc(p.Rejects, func(r Reject) bool { return r.Code == CodeRefused }))
+			}
+		})
+	}
+}
