@@ -134,24 +134,33 @@ func (c *cli) prepareChainDump(ctx context.Context, cl *client.Client, reg *lega
 	return d, genesis.Genesis.ChainID, nil
 }
 
-// prepareDump canonicalises and settles the dump at path with progress on
-// stderr.
-func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string, at time.Time) (*legacy.Dump, error) {
+// openDump opens the dump at path for reading with a progress line on
+// stderr: its format, a reader that counts the bytes read, and the
+// progress line, sized to the file.
+func (c *cli) openDump(path string) (*os.File, legacy.Format, *countingReader, *progress, error) {
 	format, err := legacy.FormatOf(path)
 	if err != nil {
-		return nil, err
+		return nil, "", nil, nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, "", nil, nil, err
 	}
-	defer f.Close()
 	var size int64
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	p := newProgress(c.errOut, "read "+filepath.Base(path), size)
-	cr := &countingReader{r: f}
+	return f, format, &countingReader{r: f}, newProgress(c.errOut, "read "+filepath.Base(path), size), nil
+}
+
+// prepareDump canonicalises and settles the dump at path with progress on
+// stderr.
+func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string, at time.Time) (*legacy.Dump, error) {
+	f, format, cr, p, err := c.openDump(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	d, err := legacy.Canonicalise(ctx, cr, reg, format, func(read, rejected int) { p.update(read, rejected, cr.n) })
 	if err != nil {
 		p.abandon()
@@ -172,21 +181,11 @@ func (c *cli) prepareDump(ctx context.Context, reg *legacy.Registry, path string
 // memory (legacy.Prepare), with progress on stderr; canonical, if not
 // nil, receives the canonical dump.
 func (c *cli) prepareStream(ctx context.Context, reg *legacy.Registry, path string, at time.Time, canonical io.Writer) (*legacy.Prepared, error) {
-	format, err := legacy.FormatOf(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
+	f, format, cr, p, err := c.openDump(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-	}
-	p := newProgress(c.errOut, "read "+filepath.Base(path), size)
-	cr := &countingReader{r: f}
 	var s *progress
 	rejected := 0
 	prep, err := legacy.Prepare(ctx, cr, reg, format, legacy.PrepareOptions{At: at, Canonical: canonical,
