@@ -204,7 +204,10 @@ func TestNodesDieWithTheTestBinary(t *testing.T) {
 			if tc.shell {
 				cmd = exec.Command("/bin/sh", append([]string{"-c", `"$@" & echo "child pid $!"; wait`, "sh", self}, args...)...)
 			}
-			cmd.Env = append(os.Environ(), envOrphanMode+"="+tc.mode)
+			// The child is killed before its own cleanup can remove its
+			// temporary directories: they go under this test's, removed
+			// when it ends.
+			cmd.Env = append(os.Environ(), envOrphanMode+"="+tc.mode, "TMPDIR="+t.TempDir())
 			r, w, err := os.Pipe()
 			require.NoError(t, err)
 			defer r.Close()
