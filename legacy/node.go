@@ -95,8 +95,9 @@ func loadDump(ctx context.Context, dir string, ref core.ImportRef, l *leanLoad, 
 // each dump is loaded (loadDump) in the order genesis names them, lean
 // (leanLoad): the records are sorted on disk in a directory under work
 // ("": the system's temporary directory), removed when the state is
-// closed. log (may be nil) is told each step in one line, and every
-// million rows.
+// closed; work must be the node's own (directories there that an earlier,
+// unfinished import left are removed first). log (may be nil) is told
+// each step in one line, and every million rows.
 func NodeLoader(ctx context.Context, dir, work string, log func(msg string)) core.GenesisLoader {
 	say := func(format string, args ...any) {
 		if log != nil {
@@ -104,6 +105,20 @@ func NodeLoader(ctx context.Context, dir, work string, log func(msg string)) cor
 		}
 	}
 	return func(refs []core.ImportRef, genesis state.Reader, origin core.ImportOrigin) (core.ImportedState, error) {
+		if work != "" {
+			// A node stopped during an earlier import left its runs: the
+			// work directory is the node's own, so they are nobody else's.
+			stale, err := filepath.Glob(filepath.Join(work, workPattern))
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range stale {
+				say("import: removing %s, left by an import that did not finish", d)
+				if err := os.RemoveAll(d); err != nil {
+					return nil, fmt.Errorf("legacy: %w", err)
+				}
+			}
+		}
 		l, err := newLeanLoad(genesis, work)
 		if err != nil {
 			return nil, err

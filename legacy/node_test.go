@@ -376,3 +376,31 @@ func TestMatchAtHeightOfABatch(t *testing.T) {
 	_, err = legacy.ImportedHeight([]byte(`{"id":"x"}`))
 	require.ErrorContains(t, err, "names no height")
 }
+
+// A node's import leaves nothing in its work directory, and removes what
+// an import stopped midway (a killed node) left there.
+func TestPathAWorkDirectoryIsCleared(t *testing.T) {
+	dumps, work := t.TempDir(), t.TempDir()
+	d := writeDump(t, dumps, 50)
+	gen := importGenesis(t, d.Ref("parcels.csv", importer))
+	stale := filepath.Join(work, "govchain-import-123")
+	require.NoError(t, os.MkdirAll(stale, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(stale, "run-1"), []byte("left by a killed node"), 0o644))
+	mine := filepath.Join(work, "operator-notes")
+	require.NoError(t, os.MkdirAll(mine, 0o755))
+
+	st, err := store.Open(t.TempDir(), state.DefaultConfig())
+	require.NoError(t, err)
+	a, err := app.New(st)
+	require.NoError(t, err)
+	defer a.Close()
+	var said []string
+	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, work, func(msg string) { said = append(said, msg) }))
+	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	require.NoError(t, err)
+	left, err := os.ReadDir(work)
+	require.NoError(t, err)
+	require.Len(t, left, 1, "only what is not the import's stays")
+	require.Equal(t, "operator-notes", left[0].Name())
+	require.Contains(t, strings.Join(said, "\n"), "removing "+stale)
+}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 )
 
 // sorter sorts records (key, seq, payload) by key, then seq, in bounded
@@ -361,10 +362,13 @@ func (s *runSource) advance() (bool, error) {
 
 func (s *runSource) record() sortRecord { return s.cur }
 
+// workPattern matches the directories sorterDir makes.
+const workPattern = "govchain-import-*"
+
 // sorterDir makes a directory for a sorter's runs under dir ("": the
 // system's temporary directory); remove it with os.RemoveAll.
 func sorterDir(dir string) (string, error) {
-	d, err := os.MkdirTemp(dir, "govchain-import-")
+	d, err := os.MkdirTemp(dir, strings.TrimSuffix(workPattern, "*"))
 	if err != nil {
 		return "", fmt.Errorf("legacy: work directory: %w", err)
 	}
