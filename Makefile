@@ -194,3 +194,12 @@ clean:
 # rows per second committed and the blocks it took.
 bench-import-send:
 	$(GO) test -run '^$$' -bench '^BenchmarkPathB$$' -benchtime 1x -timeout 60m ./cmd/govchain/
+
+# Path B of a legacy import on a 4-validator network on this machine
+# (testnet BenchmarkPathBTestnet): govchain import send of
+# GOVCHAIN_BENCH_IMPORT_TESTNET_PARCELS rows (100,000 by default) to one
+# node, every validator's app.toml [load] set from
+# GOVCHAIN_BENCH_IMPORT_TESTNET_LOAD. Run it alone: it measures the whole
+# machine. Prints rows per second committed and the blocks it took.
+bench-import-testnet:
+	$(GO) test -run '^$$' -bench '^BenchmarkPathBTestnet$$' -benchtime 1x -timeout 60m ./testnet/

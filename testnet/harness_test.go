@@ -53,7 +53,7 @@ type netConfig struct {
 
 // network is a running testnet under the test's control.
 type network struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	chainID string
 	nodes   []*node
@@ -138,7 +138,7 @@ func pickAddresses(t testing.TB, n int) (firstIP string, p2pPort, rpcPort int) {
 // proxy on every peer link, starts every node and waits until each RPC
 // answers, the chain has made a block and every node it started is ready
 // on /readyz.
-func startNetwork(t *testing.T, cfg netConfig) *network {
+func startNetwork(t testing.TB, cfg netConfig) *network {
 	t.Helper()
 	if cfg.timeoutCommit == 0 {
 		cfg.timeoutCommit = 300 * time.Millisecond

@@ -283,7 +283,7 @@ type opsParcel struct {
 
 // opsReplay applies the transactions found in blocks, in block order, to
 // the model, requiring the registry's rules of each (see checkOps).
-func opsReplay(t *testing.T, inChain []committed) *opsModel {
+func opsReplay(t testing.TB, inChain []committed) *opsModel {
 	t.Helper()
 	sort.Slice(inChain, func(i, j int) bool {
 		if inChain[i].height != inChain[j].height {

@@ -166,7 +166,7 @@ func jsonNumber(v any) string { return strconv.FormatFloat(v.(float64), 'f', -1,
 
 // sameBlocks requires every node of nw to hold the same block id and app
 // hash at each height from the chain's first to the lowest node's tip.
-func sameBlocks(ctx context.Context, t *testing.T, nw *network) {
+func sameBlocks(ctx context.Context, t testing.TB, nw *network) {
 	t.Helper()
 	top := int64(-1)
 	for _, nd := range nw.nodes {

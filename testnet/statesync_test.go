@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,21 +32,35 @@ func setSnapshotInterval(t *testing.T, home string, interval int) {
 // app.toml.
 func setSnapshotConfig(t *testing.T, home string, interval, keepRecent int) {
 	t.Helper()
+	setAppConfig(t, home, "snapshot", []appSetting{{"interval", int64(interval)}, {"keep_recent", int64(keepRecent)}})
+}
+
+// appSetting is one integer setting of app.toml.
+type appSetting struct {
+	key   string
+	value int64
+}
+
+// setAppConfig sets integer settings of one section of a home's app.toml;
+// each key must be there once in that section, as init writes it.
+func setAppConfig(t testing.TB, home, section string, settings []appSetting) {
+	t.Helper()
 	f := filepath.Join(home, "config", "app.toml")
 	b, err := os.ReadFile(f)
 	require.NoError(t, err)
-	section := bytes.Index(b, []byte("\n[snapshot]\n"))
-	require.Positive(t, section, "app.toml has no [snapshot] section:\n%s", b)
-	head, tail := b[:section], b[section:]
-	for _, kv := range []struct {
-		key   string
-		value int
-	}{{"interval", interval}, {"keep_recent", keepRecent}} {
-		re := regexp.MustCompile(`(?m)^` + kv.key + ` = \d+$`)
-		require.Len(t, re.FindAll(tail, -1), 1, "[snapshot] %s in app.toml:\n%s", kv.key, b)
-		tail = re.ReplaceAll(tail, []byte(fmt.Sprintf("%s = %d", kv.key, kv.value)))
+	start := bytes.Index(b, []byte("\n["+section+"]\n"))
+	require.Positive(t, start, "app.toml has no [%s] section:\n%s", section, b)
+	end := len(b)
+	if i := bytes.Index(b[start+1:], []byte("\n[")); i >= 0 {
+		end = start + 1 + i
 	}
-	require.NoError(t, os.WriteFile(f, append(head, tail...), 0o644))
+	body := b[start:end]
+	for _, s := range settings {
+		re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(s.key) + ` = \d+$`)
+		require.Len(t, re.FindAll(body, -1), 1, "[%s] %s in app.toml:\n%s", section, s.key, b)
+		body = re.ReplaceAll(body, []byte(fmt.Sprintf("%s = %d", s.key, s.value)))
+	}
+	require.NoError(t, os.WriteFile(f, slices.Concat(b[:start], body, b[end:]), 0o644))
 }
 
 // readNodeConfig loads a home's config.toml as CometBFT does.
