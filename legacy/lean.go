@@ -54,6 +54,7 @@ type leanLoad struct {
 	window []*specJob
 	jobs   chan *specJob
 	again  int // rows executed again at commit
+	panics int // speculative runs that panicked
 	// added is how many keys the writes so far add to the base's (the
 	// shared keys' counted at finish)
 	added int
@@ -494,7 +495,9 @@ type specJob struct {
 	changes []state.Change
 	refusal error
 	fatal   error
-	done    chan struct{}
+	// panicked: the speculative execution panicked
+	panicked bool
+	done     chan struct{}
 }
 
 // specRead is a shared key a job read and what it saw.
@@ -546,22 +549,29 @@ func (l *leanLoad) commitOldest() error {
 	l.window[0] = nil
 	l.window = l.window[1:]
 	<-j.done
-	if j.fatal != nil {
-		return fmt.Errorf("%s: %w", l.where(l.seq), j.fatal)
-	}
+	// A speculative run that panicked or failed the load may have seen
+	// shared keys from different moments: only the run in order decides.
+	valid := !j.panicked && j.fatal == nil
 	for _, r := range j.reads {
+		if !valid {
+			break
+		}
 		v, ok := l.shared[r.key] // this goroutine is the only writer
 		if !ok {
 			v = l.baseVals[r.key]
 		}
-		if (v != nil) != r.present || !bytes.Equal(v, r.value) {
-			l.again++
-			refusal, err := l.exec(j.reg, j.row, j.origin)
-			if err != nil {
-				return err
-			}
-			return j.result(refusal)
+		valid = (v != nil) == r.present && bytes.Equal(v, r.value)
+	}
+	if j.panicked {
+		l.panics++
+	}
+	if !valid {
+		l.again++
+		refusal, err := l.exec(j.reg, j.row, j.origin)
+		if err != nil {
+			return err
 		}
+		return j.result(refusal)
 	}
 	for _, k := range j.misses {
 		if err := l.writes.add(k, l.seq, []byte{opMiss}); err != nil {
@@ -577,8 +587,15 @@ func (l *leanLoad) commitOldest() error {
 	return j.result(j.refusal)
 }
 
-// run executes the job's row on a branch over its view.
+// run executes the job's row on a branch over its view. A panic is not
+// the row's outcome: the row saw shared keys from different moments and is
+// executed again, in order, at its commit.
 func (j *specJob) run(l *leanLoad) {
+	defer func() {
+		if recover() != nil {
+			j.panicked = true
+		}
+	}()
 	v := &specView{l: l, j: j}
 	b := state.NewBranch(v)
 	j.refusal = execRow(b, j.reg, j.row, j.origin)

@@ -3,6 +3,7 @@ package legacy
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -262,5 +263,80 @@ func TestPrepareEqualsCanonicaliseAndSettle(t *testing.T) {
 				require.True(t, slices.ContainsFunc(p.Rejects, func(r Reject) bool { return r.Code == CodeRefused }))
 			}
 		})
+	}
+}
+
+// pairKeys are two shared keys that every tornRegistry row updates in one
+// write; a state made by rows in order always holds them equal.
+var pairKeys = [2][]byte{{0xfe, 0x01, 'a'}, {0xfe, 0x01, 'b'}}
+
+// pairMsg reads both pair keys, pausing between the reads, and panics if
+// they differ: a read torn across a commit, which only a speculative run
+// can see. It then increments both and writes its own key.
+type pairMsg struct{ id string }
+
+func (pairMsg) Type() string    { return "test/pair" }
+func (pairMsg) Validate() error { return nil }
+func (m pairMsg) Exec(ctx *core.Context) error {
+	a, err := ctx.KV.Get(pairKeys[0])
+	if err != nil {
+		return err
+	}
+	time.Sleep(20 * time.Microsecond)
+	b, err := ctx.KV.Get(pairKeys[1])
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(a, b) {
+		panic("legacy test: a torn read of the pair")
+	}
+	var n uint64
+	if a != nil {
+		n = binary.BigEndian.Uint64(a)
+	}
+	next := state.Uint64(n + 1)
+	if err := ctx.KV.Set(pairKeys[0], next); err != nil {
+		return err
+	}
+	if err := ctx.KV.Set(pairKeys[1], next); err != nil {
+		return err
+	}
+	return ctx.KV.Set(append([]byte{0xfe, 0x02}, m.id...), next)
+}
+
+// A speculative run that panics on a torn read of shared keys is run
+// again in order at its commit; the state is that of the rows in order.
+func TestLeanLoadRunsAgainARowWhoseSpeculativeRunPanicked(t *testing.T) {
+	reg := &Registry{Name: "pairs", Columns: []string{"id"},
+		parse: func(f []string) (core.Msg, string, error) { return pairMsg{id: f[0]}, f[0], nil }}
+	var rows [][]byte
+	for i := range 1000 {
+		rows = append(rows, []byte(fmt.Sprintf("row-%05d", i)))
+	}
+	o := Origin{ChainID: "pairs", Height: 1, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	want, _ := sequential(t, reg, state.NewBranch(state.Empty{}), rows, o)
+	for attempt := 0; ; attempt++ {
+		l, err := newLeanLoad(state.NewBranch(state.Empty{}), t.TempDir())
+		require.NoError(t, err)
+		l.prefixes = [][]byte{{0xfe, 0x01}}
+		l.begin("pairs")
+		for _, row := range rows {
+			require.NoError(t, l.submit(reg, row, o, func(refusal error) error { return refusal }))
+		}
+		require.NoError(t, l.finish(true))
+		it, err := l.merged()
+		require.NoError(t, err)
+		var got []core.KVPair
+		for ; it.Valid(); it.Next() {
+			got = append(got, core.KVPair{Key: it.Key(), Value: it.Value()})
+		}
+		require.NoError(t, it.Error())
+		require.NoError(t, it.Close())
+		require.Equal(t, want, got)
+		require.NoError(t, l.Close())
+		if l.panics > 0 {
+			return
+		}
+		require.Less(t, attempt, 5, "no speculative run saw a torn read in 6 loads of 1,000 rows")
 	}
 }
