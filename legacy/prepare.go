@@ -45,9 +45,10 @@ type PrepareOptions struct {
 	// Dump.WriteCanonical writes it.
 	Canonical io.Writer
 	// Read (may be nil) is told the lines read and rows set aside, every
-	// few thousand lines; Checked (may be nil) the canonical rows checked.
+	// few thousand lines; Checked (may be nil) the canonical rows checked
+	// of the rows read and kept (of: rows sharing an id still counted).
 	Read    Progress
-	Checked func(done int)
+	Checked func(done, of int)
 }
 
 // Prepare canonicalises and settles the dump of reg in format read from
@@ -73,6 +74,7 @@ func Prepare(ctx context.Context, r io.Reader, reg *Registry, format Format, opt
 		}
 		defer canon.close()
 	}
+	of := s.rows.n
 	var (
 		leaves  [][32]byte
 		refused []Reject
@@ -84,7 +86,7 @@ func Prepare(ctx context.Context, r io.Reader, reg *Registry, format Format, opt
 				return fmt.Errorf("legacy: stopped after %d rows: %w", done, err)
 			}
 			if opt.Checked != nil {
-				opt.Checked(done)
+				opt.Checked(done, of)
 			}
 		}
 		done++
@@ -107,7 +109,7 @@ func Prepare(ctx context.Context, r io.Reader, reg *Registry, format Format, opt
 		return nil, err
 	}
 	if opt.Checked != nil {
-		opt.Checked(done)
+		opt.Checked(done, done)
 	}
 	if canon != nil {
 		if err := canon.writeTo(opt.Canonical, reg); err != nil {

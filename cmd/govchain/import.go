@@ -190,10 +190,11 @@ func (c *cli) prepareStream(ctx context.Context, reg *legacy.Registry, path stri
 	rejected := 0
 	prep, err := legacy.Prepare(ctx, cr, reg, format, legacy.PrepareOptions{At: at, Canonical: canonical,
 		Read: func(read, rej int) { rejected = rej; p.update(read, rej, cr.n) },
-		Checked: func(done int) {
+		Checked: func(done, of int) {
 			if s == nil {
 				p.done()
 				s = newProgress(c.errOut, "check "+filepath.Base(path), 0)
+				s.total = of
 			}
 			s.update(done, rejected, 0)
 		}})
