@@ -36,6 +36,7 @@ import (
 type leanLoad struct {
 	base     state.Reader
 	baseKeys []string          // the base's keys, sorted
+	baseKeyB [][]byte          // the same, as bytes
 	baseVals map[string][]byte // the base's pairs: read by every worker
 	prefixes [][]byte
 	// shared holds the shared keys' latest values (nil: deleted). Only
@@ -60,6 +61,7 @@ type leanLoad struct {
 	added int
 	// after finish
 	sharedKeys []string
+	sharedKeyB [][]byte // the same, as bytes
 	n          int
 	finished   bool
 }
@@ -98,6 +100,7 @@ func newLeanLoad(base state.Reader, dir string) (*leanLoad, error) {
 	for ; it.Valid(); it.Next() {
 		k := string(it.Key())
 		l.baseKeys = append(l.baseKeys, k)
+		l.baseKeyB = append(l.baseKeyB, []byte(k))
 		l.baseVals[k] = bytes.Clone(it.Value())
 	}
 	if err := errors.Join(it.Error(), it.Close()); err != nil {
@@ -265,6 +268,10 @@ func (l *leanLoad) finish(check bool) error {
 		}
 	}
 	slices.Sort(l.sharedKeys)
+	l.sharedKeyB = make([][]byte, len(l.sharedKeys))
+	for i, k := range l.sharedKeys {
+		l.sharedKeyB[i] = []byte(k)
+	}
 	l.finished = true
 	l.n = len(l.baseKeys) + l.added
 	if !check {
@@ -399,11 +406,11 @@ func (m *mergedState) step() {
 	m.valid = false
 	for m.err == nil {
 		var k []byte
-		if m.bi < len(m.l.baseKeys) {
-			k = []byte(m.l.baseKeys[m.bi])
+		if m.bi < len(m.l.baseKeyB) {
+			k = m.l.baseKeyB[m.bi]
 		}
-		if m.si < len(m.l.sharedKeys) {
-			if sk := []byte(m.l.sharedKeys[m.si]); k == nil || bytes.Compare(sk, k) < 0 {
+		if m.si < len(m.l.sharedKeyB) {
+			if sk := m.l.sharedKeyB[m.si]; k == nil || bytes.Compare(sk, k) < 0 {
 				k = sk
 			}
 		}
@@ -426,13 +433,13 @@ func (m *mergedState) step() {
 			}
 			m.group()
 		}
-		if m.si < len(m.l.sharedKeys) && m.l.sharedKeys[m.si] == string(k) {
+		if m.si < len(m.l.sharedKeyB) && bytes.Equal(m.l.sharedKeyB[m.si], k) {
 			if !decided {
 				value, decided = m.l.shared[m.l.sharedKeys[m.si]], true
 			}
 			m.si++
 		}
-		if m.bi < len(m.l.baseKeys) && m.l.baseKeys[m.bi] == string(k) {
+		if m.bi < len(m.l.baseKeyB) && bytes.Equal(m.l.baseKeyB[m.bi], k) {
 			if !decided {
 				value = m.l.baseVals[m.l.baseKeys[m.bi]]
 			}
