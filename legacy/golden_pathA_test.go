@@ -17,7 +17,6 @@ import (
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/state"
-	"github.com/govchain/govchain/state/store"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden_apphash_pathA.txt")
@@ -71,16 +70,9 @@ func TestPathAGoldenAppHash(t *testing.T) {
 	require.NoError(t, err)
 	var got []string
 	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
-		cfg := state.DefaultConfig()
-		cfg.Engine = engine
-		st, err := store.Open(t.TempDir(), cfg)
-		require.NoError(t, err)
-		a, err := app.New(st)
-		require.NoError(t, err)
-		a.SetGenesisLoader(goldenLoader(dumps))
+		a, _ := node(t, engine, dumps)
 		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
 		require.NoError(t, err, engine)
-		require.NoError(t, a.Close())
 		got = append(got, hex.EncodeToString(hash))
 	}
 	require.Equal(t, got[0], got[1], "the engines disagree")
@@ -91,8 +83,4 @@ func TestPathAGoldenAppHash(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run go test ./legacy -run PathAGolden -update to create it")
 	require.Equal(t, string(want), got[0]+"\n", "path A's initial state changed: if on purpose, run with -update")
-}
-
-func goldenLoader(dumps string) app.GenesisLoader {
-	return legacy.NodeLoader(context.Background(), dumps, "", nil)
 }

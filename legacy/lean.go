@@ -2,6 +2,7 @@ package legacy
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -35,8 +36,7 @@ import (
 // undeclared key cannot load silently wrong.
 type leanLoad struct {
 	base     state.Reader
-	baseKeys []string          // the base's keys, sorted
-	baseKeyB [][]byte          // the same, as bytes
+	baseKeys [][]byte          // the base's keys, sorted
 	baseVals map[string][]byte // the base's pairs: read by every worker
 	prefixes [][]byte
 	// shared holds the shared keys' latest values (nil: deleted). Only
@@ -60,8 +60,7 @@ type leanLoad struct {
 	// shared keys' counted at finish)
 	added int
 	// after finish
-	sharedKeys []string
-	sharedKeyB [][]byte // the same, as bytes
+	sharedKeys [][]byte // sorted
 	n          int
 	finished   bool
 }
@@ -99,8 +98,7 @@ func newLeanLoad(base state.Reader, dir string) (*leanLoad, error) {
 	}
 	for ; it.Valid(); it.Next() {
 		k := string(it.Key())
-		l.baseKeys = append(l.baseKeys, k)
-		l.baseKeyB = append(l.baseKeyB, []byte(k))
+		l.baseKeys = append(l.baseKeys, []byte(k))
 		l.baseVals[k] = bytes.Clone(it.Value())
 	}
 	if err := errors.Join(it.Error(), it.Close()); err != nil {
@@ -256,9 +254,9 @@ func (l *leanLoad) finish(check bool) error {
 	if err := l.writes.finish(); err != nil {
 		return err
 	}
-	l.sharedKeys = make([]string, 0, len(l.shared))
+	l.sharedKeys = make([][]byte, 0, len(l.shared))
 	for k, v := range l.shared {
-		l.sharedKeys = append(l.sharedKeys, k)
+		l.sharedKeys = append(l.sharedKeys, []byte(k))
 		_, inBase := l.baseVals[k]
 		switch {
 		case v != nil && !inBase:
@@ -267,11 +265,7 @@ func (l *leanLoad) finish(check bool) error {
 			l.added--
 		}
 	}
-	slices.Sort(l.sharedKeys)
-	l.sharedKeyB = make([][]byte, len(l.sharedKeys))
-	for i, k := range l.sharedKeys {
-		l.sharedKeyB[i] = []byte(k)
-	}
+	slices.SortFunc(l.sharedKeys, bytes.Compare)
 	l.finished = true
 	l.n = len(l.baseKeys) + l.added
 	if !check {
@@ -406,11 +400,11 @@ func (m *mergedState) step() {
 	m.valid = false
 	for m.err == nil {
 		var k []byte
-		if m.bi < len(m.l.baseKeyB) {
-			k = m.l.baseKeyB[m.bi]
+		if m.bi < len(m.l.baseKeys) {
+			k = m.l.baseKeys[m.bi]
 		}
-		if m.si < len(m.l.sharedKeyB) {
-			if sk := m.l.sharedKeyB[m.si]; k == nil || bytes.Compare(sk, k) < 0 {
+		if m.si < len(m.l.sharedKeys) {
+			if sk := m.l.sharedKeys[m.si]; k == nil || bytes.Compare(sk, k) < 0 {
 				k = sk
 			}
 		}
@@ -433,15 +427,15 @@ func (m *mergedState) step() {
 			}
 			m.group()
 		}
-		if m.si < len(m.l.sharedKeyB) && bytes.Equal(m.l.sharedKeyB[m.si], k) {
+		if m.si < len(m.l.sharedKeys) && bytes.Equal(m.l.sharedKeys[m.si], k) {
 			if !decided {
-				value, decided = m.l.shared[m.l.sharedKeys[m.si]], true
+				value, decided = m.l.shared[string(k)], true
 			}
 			m.si++
 		}
-		if m.bi < len(m.l.baseKeyB) && bytes.Equal(m.l.baseKeyB[m.bi], k) {
+		if m.bi < len(m.l.baseKeys) && bytes.Equal(m.l.baseKeys[m.bi], k) {
 			if !decided {
-				value = m.l.baseVals[m.l.baseKeys[m.bi]]
+				value = m.l.baseVals[string(k)]
 			}
 			m.bi++
 		}
@@ -539,6 +533,32 @@ func (l *leanLoad) submit(reg *Registry, row []byte, origin Origin, result func(
 		return l.commitOldest()
 	}
 	return nil
+}
+
+// run submits the rows rows yields (in order, each with its line) as reg's
+// messages at origin and commits them all; result is told each row's
+// outcome in the same order (refusal nil: kept). Every ProgressEvery rows
+// it stops if ctx has ended and tells progress (may be nil) the rows
+// submitted.
+func (l *leanLoad) run(ctx context.Context, rows func(yield func(line int, row []byte) error) error, reg *Registry, origin Origin,
+	progress func(done int), result func(line int, row []byte, refusal error) error) error {
+	done := 0
+	err := rows(func(line int, row []byte) error {
+		if done%ProgressEvery == 0 && done > 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("legacy: stopped after %d rows: %w", done, err)
+			}
+			if progress != nil {
+				progress(done)
+			}
+		}
+		done++
+		return l.submit(reg, row, origin, func(refusal error) error { return result(line, row, refusal) })
+	})
+	if err != nil {
+		return err
+	}
+	return l.flush()
 }
 
 // flush commits every row in flight.

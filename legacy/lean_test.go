@@ -100,12 +100,26 @@ func pairsOf(t *testing.T, r state.Reader) []core.KVPair {
 	t.Helper()
 	it, err := r.Iterator(nil, nil, true)
 	require.NoError(t, err)
-	defer it.Close()
+	return drain(t, it)
+}
+
+// mergedPairs is a finished lean load's state.
+func mergedPairs(t *testing.T, l *leanLoad) []core.KVPair {
+	t.Helper()
+	it, err := l.merged()
+	require.NoError(t, err)
+	return drain(t, it)
+}
+
+// drain reads every pair of it and closes it.
+func drain(t *testing.T, it state.Iterator) []core.KVPair {
+	t.Helper()
 	var out []core.KVPair
 	for ; it.Valid(); it.Next() {
 		out = append(out, core.KVPair{Key: bytes.Clone(it.Key()), Value: bytes.Clone(it.Value())})
 	}
 	require.NoError(t, it.Error())
+	require.NoError(t, it.Close())
 	return out
 }
 
@@ -164,15 +178,7 @@ func TestLeanLoadEqualsSequentialExecution(t *testing.T) {
 				require.Greater(t, len(l.writes.runs), 2, "the test must spill runs")
 				require.Equal(t, wantKept, kept)
 				require.Equal(t, len(want), l.Len())
-				it, err := l.merged()
-				require.NoError(t, err)
-				var got []core.KVPair
-				for ; it.Valid(); it.Next() {
-					got = append(got, core.KVPair{Key: it.Key(), Value: it.Value()})
-				}
-				require.NoError(t, it.Error())
-				require.NoError(t, it.Close())
-				require.Equal(t, want, got)
+				require.Equal(t, want, mergedPairs(t, l))
 				if parallel && reg != Persons {
 					require.Positive(t, l.again, "rows in flight together must have read a shared key another changed")
 				}
@@ -324,15 +330,7 @@ func TestLeanLoadRunsAgainARowWhoseSpeculativeRunPanicked(t *testing.T) {
 			require.NoError(t, l.submit(reg, row, o, func(refusal error) error { return refusal }))
 		}
 		require.NoError(t, l.finish(true))
-		it, err := l.merged()
-		require.NoError(t, err)
-		var got []core.KVPair
-		for ; it.Valid(); it.Next() {
-			got = append(got, core.KVPair{Key: it.Key(), Value: it.Value()})
-		}
-		require.NoError(t, it.Error())
-		require.NoError(t, it.Close())
-		require.Equal(t, want, got)
+		require.Equal(t, want, mergedPairs(t, l))
 		require.NoError(t, l.Close())
 		if l.panics > 0 {
 			return

@@ -61,27 +61,24 @@ func (d *Dump) Settle(ctx context.Context, at time.Time, progress func(done int)
 		rows  [][]byte
 		lines []int
 	)
-	for i, row := range d.Rows {
-		if i%ProgressEvery == 0 && i > 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("legacy: stopped after %d rows: %w", i, err)
-			}
-			if progress != nil {
-				progress(i)
+	each := func(yield func(line int, row []byte) error) error {
+		for i, row := range d.Rows {
+			if err := yield(d.lines[i], row); err != nil {
+				return err
 			}
 		}
-		line := d.lines[i]
-		if err := l.submit(d.Registry, row, origin, func(refusal error) error {
-			if refusal != nil {
-				d.Rejects = append(d.Rejects, refusedRow(d.Registry, line, row, refusal))
-			} else {
-				rows = append(rows, row)
-				lines = append(lines, line)
-			}
-			return nil
-		}); err != nil {
-			return err
+		return nil
+	}
+	if err := l.run(ctx, each, d.Registry, origin, progress, func(line int, row []byte, refusal error) error {
+		if refusal != nil {
+			d.Rejects = append(d.Rejects, refusedRow(d.Registry, line, row, refusal))
+		} else {
+			rows = append(rows, row)
+			lines = append(lines, line)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := l.finish(true); err != nil {
 		return err

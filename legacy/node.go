@@ -59,30 +59,15 @@ func loadDump(ctx context.Context, dir string, ref core.ImportRef, l *leanLoad, 
 	o := Origin{Signer: ref.Signer, ChainID: origin.ChainID, Height: origin.Height, Time: origin.Time}
 	l.begin(ref.File)
 	var leaves [][32]byte
-	refused, done := 0, 0
-	err = s.each(func(_ string, _ int, row []byte) error {
-		if done%ProgressEvery == 0 && done > 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("legacy: stopped after %d rows: %w", done, err)
-			}
-			if progress != nil {
-				progress(done)
-			}
+	refused := 0
+	if err := l.run(ctx, s.rowsOf, reg, o, progress, func(_ int, row []byte, refusal error) error {
+		if refusal != nil {
+			refused++
+		} else {
+			leaves = append(leaves, leafHash(row))
 		}
-		done++
-		return l.submit(reg, row, o, func(refusal error) error {
-			if refusal != nil {
-				refused++
-			} else {
-				leaves = append(leaves, leafHash(row))
-			}
-			return nil
-		})
-	})
-	if err == nil {
-		err = l.flush()
-	}
-	if err != nil {
+		return nil
+	}); err != nil {
 		return res, err
 	}
 	if got := hex.EncodeToString(rootOfHashes(leaves)); got != ref.Root || uint64(len(leaves)) != ref.Rows {

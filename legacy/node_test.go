@@ -389,14 +389,10 @@ func TestPathAWorkDirectoryIsCleared(t *testing.T) {
 	mine := filepath.Join(work, "operator-notes")
 	require.NoError(t, os.MkdirAll(mine, 0o755))
 
-	st, err := store.Open(t.TempDir(), state.DefaultConfig())
-	require.NoError(t, err)
-	a, err := app.New(st)
-	require.NoError(t, err)
-	defer a.Close()
+	a, _ := node(t, state.EngineMemIAVL, dumps)
 	var said []string
 	a.SetGenesisLoader(legacy.NodeLoader(context.Background(), dumps, work, func(msg string) { said = append(said, msg) }))
-	_, _, err = a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+	_, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
 	require.NoError(t, err)
 	left, err := os.ReadDir(work)
 	require.NoError(t, err)

@@ -78,38 +78,29 @@ func Prepare(ctx context.Context, r io.Reader, reg *Registry, format Format, opt
 	var (
 		leaves  [][32]byte
 		refused []Reject
-		done    int
 	)
-	err = s.each(func(_ string, line int, row []byte) error {
-		if done%ProgressEvery == 0 && done > 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("legacy: stopped after %d rows: %w", done, err)
-			}
-			if opt.Checked != nil {
-				opt.Checked(done, of)
-			}
-		}
-		done++
-		return l.submit(reg, row, origin, func(refusal error) error {
-			if refusal != nil {
-				refused = append(refused, refusedRow(reg, line, row, refusal))
-				return nil
-			}
-			leaves = append(leaves, leafHash(row))
-			if canon != nil {
-				return canon.add(row)
-			}
+	var checked func(done int)
+	if opt.Checked != nil {
+		checked = func(done int) { opt.Checked(done, of) }
+	}
+	if err := l.run(ctx, s.rowsOf, reg, origin, checked, func(line int, row []byte, refusal error) error {
+		if refusal != nil {
+			refused = append(refused, refusedRow(reg, line, row, refusal))
 			return nil
-		})
-	})
-	if err != nil {
+		}
+		leaves = append(leaves, leafHash(row))
+		if canon != nil {
+			return canon.add(row)
+		}
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	if err := l.finish(true); err != nil {
 		return nil, err
 	}
 	if opt.Checked != nil {
-		opt.Checked(done, done)
+		opt.Checked(len(leaves)+len(refused), len(leaves)+len(refused))
 	}
 	if canon != nil {
 		if err := canon.writeTo(opt.Canonical, reg); err != nil {

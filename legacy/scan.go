@@ -24,7 +24,6 @@ var sortBudget = 256 << 20
 // parsed rows in a sorter (key: id; seq: line; payload: the canonical
 // row's length, the row, and the line as read if raw lines are kept).
 type scanned struct {
-	reg     *Registry
 	sha     [32]byte
 	read    int
 	rejects []Reject
@@ -50,16 +49,21 @@ const scanLines = 1024
 // (keepRaw: with the line as read, for the rejected rows' file). Rows that
 // do not map to a valid record are set aside with a reason; an unreadable
 // stream, a bad header or ctx's end stops it. progress may be nil.
-func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir string, keepRaw bool, progress Progress) (*scanned, error) {
+func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir string, keepRaw bool, progress Progress) (_ *scanned, err error) {
 	h := sha256.New()
 	sc := bufio.NewScanner(io.TeeReader(r, h))
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
-	s := &scanned{reg: reg, rows: newSorter(dir, sortBudget)}
+	s := &scanned{rows: newSorter(dir, sortBudget)}
+	defer func() {
+		if err != nil {
+			s.rows.close()
+		}
+	}()
+	stopped := func(err error) error { return fmt.Errorf("legacy: stopped after %d rows: %w", s.read, err) }
 	var index []int // column i of reg is field index[i] of a CSV line
 	line := 0
 	if format == FormatCSV {
 		if !sc.Scan() {
-			s.rows.close()
 			if err := sc.Err(); err != nil {
 				return nil, fmt.Errorf("legacy: read dump at line 1: %w", err)
 			}
@@ -67,9 +71,7 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 		}
 		line = 1
 		text := bytes.TrimSuffix(bytes.TrimPrefix(sc.Bytes(), []byte("\xef\xbb\xbf")), []byte("\r"))
-		var err error
 		if index, err = header(reg, text); err != nil {
-			s.rows.close()
 			return nil, err
 		}
 	}
@@ -140,12 +142,9 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 		select {
 		case <-b.done:
 		case <-ctx.Done():
-			s.rows.close()
-			return nil, fmt.Errorf("legacy: stopped after %d rows: %w", s.read, ctx.Err())
 		}
 		if err := ctx.Err(); err != nil {
-			s.rows.close()
-			return nil, fmt.Errorf("legacy: stopped after %d rows: %w", s.read, err)
+			return nil, stopped(err)
 		}
 		before := s.read
 		s.read += b.read
@@ -156,21 +155,17 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 		for _, e := range b.entries {
 			payload = binary.AppendUvarint(payload[:0], uint64(len(e.row)))
 			if err := s.rows.add([]byte(e.id), uint64(e.line), payload, e.row, []byte(e.raw)); err != nil {
-				s.rows.close()
 				return nil, err
 			}
 		}
 	}
 	if err := <-readErr; err != nil {
-		s.rows.close()
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		s.rows.close()
-		return nil, fmt.Errorf("legacy: stopped after %d rows: %w", s.read, err)
+		return nil, stopped(err)
 	}
 	if err := s.rows.finish(); err != nil {
-		s.rows.close()
 		return nil, err
 	}
 	copy(s.sha[:], h.Sum(nil))
@@ -202,6 +197,11 @@ func (b *scanBatch) parse(reg *Registry, format Format, index []int, keepRaw boo
 		}
 		b.entries = append(b.entries, e)
 	}
+}
+
+// rowsOf is each as leanLoad.run reads rows: each with its line.
+func (s *scanned) rowsOf(yield func(line int, row []byte) error) error {
+	return s.each(func(_ string, line int, row []byte) error { return yield(line, row) })
 }
 
 // each calls fn with every row whose id is on no other row, in id order;
