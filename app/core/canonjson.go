@@ -21,7 +21,9 @@ import (
 // transaction is accepted only if re-encoding what was decoded gives back
 // its exact bytes (app.Decode). encoding/json decides; the functions below
 // are fast paths for the three encodings every transaction touches (its
-// envelope, its signer's Account, the HistoryEntry it appends). Each
+// envelope, its signer's Account, the HistoryEntry it appends), and a
+// registry's hot records carry their own (JSONAppender and JSONDecoder,
+// jsonfast.go). Each
 // produces byte for byte what encoding/json produces, or accepts only
 // input for which encoding/json gives the same value, and otherwise
 // reports false so that the caller takes encoding/json's path: a fast path

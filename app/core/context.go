@@ -131,6 +131,9 @@ func NextID(kv state.KV, key []byte) (uint64, error) {
 
 // decodeStored decodes b, the JSON value stored under key, into v.
 func decodeStored(key, b []byte, v any) error {
+	if d, ok := v.(JSONDecoder); ok && d.DecodeJSON(b) {
+		return nil
+	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("core: stored value under %x does not decode: %w", key, err)
 	}
@@ -139,8 +142,12 @@ func decodeStored(key, b []byte, v any) error {
 
 // SetJSON encodes v as compact JSON (encoding/json: struct fields in
 // declaration order, map keys sorted, so the bytes are deterministic) and
-// writes it under key.
+// writes it under key. A value that is a JSONAppender writes its own
+// bytes, which are the same.
 func SetJSON(w state.Writer, key []byte, v any) error {
+	if b, ok := marshalFast(v); ok {
+		return w.Set(key, b)
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("core: encode value for %x: %w", key, err)
@@ -166,7 +173,9 @@ type HistoryEntry struct {
 // so a verifier knows how many entries exist.
 func (c *Context) AppendHistory(prefix, table byte, id []byte, seq uint64, action string, details any) error {
 	var raw json.RawMessage
-	if details != nil {
+	if b, ok := marshalFast(details); ok {
+		raw = b
+	} else if details != nil {
 		b, err := json.Marshal(details)
 		if err != nil {
 			return fmt.Errorf("core: encode history details: %w", err)

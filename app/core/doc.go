@@ -6,6 +6,7 @@
 // the helpers every module's checks, reads and queries use (validation of
 // common fields, typed reads with a not-found sentinel, sequential ids,
 // history entries with their count, closing stamps, workflow deadlines,
+// the canonical JSON codec with its fast paths for hot records,
 // query answers and path segments), and the error kinds and coded
 // sentinels that the abci package maps to stable result codes. A step two
 // modules take the same way lives here once.

@@ -8,7 +8,9 @@
 // (History, Index, Lookup, RequireStored, RequireNotFound,
 // RequireMalformed), Env.Refuse with Env.RequireSeen (every sentinel
 // triggered, state unchanged), Env.RefuseRecorded (a refusal whose record
-// is exactly what the test expects), and the readers Read and Attrs. A module's
+// is exactly what the test expects), CheckJSONCodec, CheckJSONMutations
+// and CheckJSONDecode (a record's hand-written JSON against
+// encoding/json), and the readers Read and Attrs. A module's
 // tests keep their own data: cases, setups, casts of accounts.
 //
 // It is imported only by _test.go files; it must never be used by the
