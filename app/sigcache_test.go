@@ -57,6 +57,8 @@ func BenchmarkTxPath(b *testing.B) {
 	const perBlock = 1000
 	c := newPathChain(b)
 	c.block()
+	// Every block of the benchmark is proposed whole: no block budget.
+	require.NoError(b, c.app.SetBlockBudget(BlockBudget{}))
 	var check, recheck, prepare, process, finalize, commit time.Duration
 	next := 0
 	for i := 0; i < b.N; i++ {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -35,6 +36,10 @@ type JSONDecoder interface {
 	DecodeJSON(b []byte) bool
 }
 
+// scratch holds buffers marshalFast writes into before copying out
+// exactly the bytes written: one allocation of the right size a value.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 // marshalFast returns v's canonical JSON by its own AppendJSON, if it has
 // one that succeeds.
 func marshalFast(v any) ([]byte, bool) {
@@ -42,7 +47,17 @@ func marshalFast(v any) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	return a.AppendJSON(make([]byte, 0, 256))
+	p := scratch.Get().(*[]byte)
+	b, ok := a.AppendJSON((*p)[:0])
+	var out []byte
+	if ok {
+		out = bytes.Clone(b)
+	}
+	if cap(b) <= 64<<10 {
+		*p = b[:0]
+	}
+	scratch.Put(p)
+	return out, ok
 }
 
 // JSONWriter appends JSON the way json.Marshal writes it, one token at a
