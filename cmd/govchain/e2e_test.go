@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,6 +53,14 @@ func startDevNodeWith(t *testing.T, chainID string, prepare func(home string)) *
 	home := filepath.Join(t.TempDir(), "dev")
 	_, errOut, code := govchain(t, "init", "--dev", "--home", home, "--chain-id", chainID)
 	require.Equal(t, 0, code, errOut)
+	// Blocks every 250 ms rather than the dev chain's second: each step
+	// of these tests waits for its transaction's block.
+	cfgPath := filepath.Join(home, "config", "config.toml")
+	cfg, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	fast := strings.Replace(string(cfg), "\ntimeout_commit = \"1s\"\n", "\ntimeout_commit = \"250ms\"\n", 1)
+	require.NotEqual(t, string(cfg), fast, "config.toml has no timeout_commit of 1s")
+	require.NoError(t, os.WriteFile(cfgPath, []byte(fast), 0o600))
 	if prepare != nil {
 		prepare(home)
 	}
