@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -12,6 +13,8 @@ import (
 
 	"github.com/govchain/govchain/app/agency"
 	"github.com/govchain/govchain/app/core"
+	"github.com/govchain/govchain/app/land"
+	"github.com/govchain/govchain/app/vehicle"
 )
 
 func testKey(seed string) ed25519.PrivKey { return ed25519.GenPrivKeyFromSecret([]byte(seed)) }
@@ -156,10 +159,33 @@ func FuzzDecode(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"chain_id":"c1","signer":"","sequence":0,"msg":{"type":"land/register_parcel","body":{}},"signature":""}`))
+	// Messages whose bodies take the hand-written decoders.
+	for _, m := range []core.Msg{
+		&land.RegisterParcel{ParcelID: "P-1", CadastralRef: "C-1", AreaM2: 100, Location: "x", Denominator: 2,
+			Owners: []land.Share{{Account: core.Address{1}, Shares: 1}, {Account: core.Address{2}, Shares: 1}}, DocumentHash: core.Hash{3}},
+		&vehicle.RecordOdometer{VIN: "1HGCM82633A004352", OdometerKM: 12},
+	} {
+		raw, err := NewTx("c1", testKey("alice"), 3, m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		d, err := Decode(raw, DefaultMaxTxBytes)
 		if err != nil {
 			return
+		}
+		// The message is what encoding/json decodes from its body.
+		want, err := NewMsg(d.Tx.Msg.Type)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := core.StrictUnmarshal(d.Tx.Msg.Body, want); err != nil {
+			t.Fatalf("accepted a body encoding/json refuses: %v", err)
+		}
+		if !reflect.DeepEqual(want, d.Msg) {
+			t.Fatalf("decoded %#v, encoding/json decodes %#v", d.Msg, want)
 		}
 		again, err := json.Marshal(d.Tx)
 		if err != nil {

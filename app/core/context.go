@@ -145,14 +145,30 @@ func decodeStored(key, b []byte, v any) error {
 // writes it under key. A value that is a JSONAppender writes its own
 // bytes, which are the same.
 func SetJSON(w state.Writer, key []byte, v any) error {
-	if b, ok := marshalFast(v); ok {
-		return w.Set(key, b)
-	}
-	b, err := json.Marshal(v)
+	b, err := MarshalCanonical(v)
 	if err != nil {
 		return fmt.Errorf("core: encode value for %x: %w", key, err)
 	}
 	return w.Set(key, b)
+}
+
+// MarshalCanonical returns what json.Marshal returns for v, by v's own
+// AppendJSON when it has one that succeeds.
+func MarshalCanonical(v any) ([]byte, error) {
+	if b, ok := marshalFast(v); ok {
+		return b, nil
+	}
+	return json.Marshal(v)
+}
+
+// UnmarshalStrict decodes b into v as StrictUnmarshal does, by v's own
+// DecodeJSON when it has one that accepts b (it accepts only exactly the
+// fields of v, so StrictUnmarshal would give the same value).
+func UnmarshalStrict(b []byte, v any) error {
+	if d, ok := v.(JSONDecoder); ok && d.DecodeJSON(b) {
+		return nil
+	}
+	return StrictUnmarshal(b, v)
 }
 
 // HistoryEntry is one change to a record, appended and never rewritten. It

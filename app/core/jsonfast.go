@@ -32,7 +32,9 @@ type JSONAppender interface {
 type JSONDecoder interface {
 	// DecodeJSON sets the receiver to what json.Unmarshal gives for b
 	// (into a zero value) and reports true, or reports false and leaves
-	// the receiver unchanged when b is not in the form it reads.
+	// the receiver unchanged when b is not in the form it reads. It
+	// accepts only an object with exactly the receiver's fields and
+	// nothing after it, so StrictUnmarshal gives the same value too.
 	DecodeJSON(b []byte) bool
 }
 

@@ -7,6 +7,58 @@ import "github.com/govchain/govchain/app/core"
 // as encoding/json, which still decides anything they do not handle.
 // json_test.go checks them against encoding/json.
 
+func writeLines(w *core.JSONWriter, l []Line) {
+	if l == nil {
+		w.Null()
+		return
+	}
+	w.OpenArray()
+	for _, x := range l {
+		w.Open()
+		w.Key("description")
+		w.String(x.Description)
+		w.Key("quantity")
+		w.Int(x.Quantity)
+		w.Key("unit_price")
+		w.Int(x.UnitPrice)
+		w.Key("net_amount")
+		w.Int(x.NetAmount)
+		w.Key("tax_rate_bp")
+		w.Int(x.TaxRateBP)
+		w.Key("tax_amount")
+		w.Int(x.TaxAmount)
+		w.Close()
+	}
+	w.CloseArray()
+}
+
+func readLines(r *core.JSONReader) []Line {
+	if r.Null() {
+		return nil
+	}
+	r.OpenArray()
+	out := []Line{}
+	for r.More() {
+		var x Line
+		r.Open()
+		r.Key("description")
+		x.Description = r.String()
+		r.Key("quantity")
+		x.Quantity = r.Int()
+		r.Key("unit_price")
+		x.UnitPrice = r.Int()
+		r.Key("net_amount")
+		x.NetAmount = r.Int()
+		r.Key("tax_rate_bp")
+		x.TaxRateBP = r.Int()
+		r.Key("tax_amount")
+		x.TaxAmount = r.Int()
+		r.Close()
+		out = append(out, x)
+	}
+	return out
+}
+
 // AppendJSON implements core.JSONAppender.
 func (inv Invoice) AppendJSON(b []byte) ([]byte, bool) {
 	w := core.NewJSONWriter(b)
@@ -24,28 +76,7 @@ func (inv Invoice) AppendJSON(b []byte) ([]byte, bool) {
 	w.Key("currency")
 	w.String(inv.Currency)
 	w.Key("lines")
-	if inv.Lines == nil {
-		w.Null()
-	} else {
-		w.OpenArray()
-		for _, l := range inv.Lines {
-			w.Open()
-			w.Key("description")
-			w.String(l.Description)
-			w.Key("quantity")
-			w.Int(l.Quantity)
-			w.Key("unit_price")
-			w.Int(l.UnitPrice)
-			w.Key("net_amount")
-			w.Int(l.NetAmount)
-			w.Key("tax_rate_bp")
-			w.Int(l.TaxRateBP)
-			w.Key("tax_amount")
-			w.Int(l.TaxAmount)
-			w.Close()
-		}
-		w.CloseArray()
-	}
+	writeLines(&w, inv.Lines)
 	w.Key("net_total")
 	w.Int(inv.NetTotal)
 	w.Key("tax_total")
@@ -293,4 +324,57 @@ func (d issueDetails) AppendJSON(b []byte) ([]byte, bool) {
 	}
 	w.Close()
 	return w.Bytes()
+}
+
+// AppendJSON implements core.JSONAppender.
+func (m IssueInvoice) AppendJSON(b []byte) ([]byte, bool) {
+	w := core.NewJSONWriter(b)
+	w.Open()
+	w.Key("number")
+	w.String(m.Number)
+	w.Key("buyer")
+	w.Hex(m.Buyer[:])
+	w.Key("currency")
+	w.String(m.Currency)
+	w.Key("lines")
+	writeLines(&w, m.Lines)
+	w.Key("net_total")
+	w.Int(m.NetTotal)
+	w.Key("tax_total")
+	w.Int(m.TaxTotal)
+	w.Key("gross_total")
+	w.Int(m.GrossTotal)
+	w.Key("document_hash")
+	w.Hex(m.DocumentHash[:])
+	w.Close()
+	return w.Bytes()
+}
+
+// DecodeJSON implements core.JSONDecoder.
+func (m *IssueInvoice) DecodeJSON(b []byte) bool {
+	r := core.NewJSONReader(b)
+	var v IssueInvoice
+	r.Open()
+	r.Key("number")
+	v.Number = r.String()
+	r.Key("buyer")
+	r.Hex(v.Buyer[:])
+	r.Key("currency")
+	v.Currency = r.String()
+	r.Key("lines")
+	v.Lines = readLines(&r)
+	r.Key("net_total")
+	v.NetTotal = r.Int()
+	r.Key("tax_total")
+	v.TaxTotal = r.Int()
+	r.Key("gross_total")
+	v.GrossTotal = r.Int()
+	r.Key("document_hash")
+	r.Hex(v.DocumentHash[:])
+	r.Close()
+	if !r.Done() {
+		return false
+	}
+	*m = v
+	return true
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/govchain/govchain/app/core/coretest"
 )
 
-// The hand-written JSON of the invoice records gives encoding/json's
-// bytes and values.
+// The hand-written JSON of the invoice records and messages gives
+// encoding/json's bytes and values.
 func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	coretest.CheckJSONCodec[Invoice](t, 400)
 	coretest.CheckJSONCodec[Buyer](t, 400)
@@ -15,4 +15,5 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	coretest.CheckJSONCodec[Totals](t, 400)
 	coretest.CheckJSONCodec[TotalsEntry](t, 400)
 	coretest.CheckJSONCodec[issueDetails](t, 400)
+	coretest.CheckJSONCodec[IssueInvoice](t, 400)
 }

@@ -209,3 +209,56 @@ func (d parcelDetails) AppendJSON(b []byte) ([]byte, bool) {
 	w.Close()
 	return w.Bytes()
 }
+
+// AppendJSON implements core.JSONAppender.
+func (m RegisterParcel) AppendJSON(b []byte) ([]byte, bool) {
+	w := core.NewJSONWriter(b)
+	w.Open()
+	w.Key("parcel_id")
+	w.String(m.ParcelID)
+	w.Key("cadastral_ref")
+	w.String(m.CadastralRef)
+	w.Key("area_m2")
+	w.Int(m.AreaM2)
+	w.Key("location")
+	w.String(m.Location)
+	w.Key("description")
+	w.String(m.Description)
+	w.Key("denominator")
+	w.Uint(m.Denominator)
+	w.Key("owners")
+	writeShares(&w, m.Owners)
+	w.Key("document_hash")
+	w.Hex(m.DocumentHash[:])
+	w.Close()
+	return w.Bytes()
+}
+
+// DecodeJSON implements core.JSONDecoder.
+func (m *RegisterParcel) DecodeJSON(b []byte) bool {
+	r := core.NewJSONReader(b)
+	var v RegisterParcel
+	r.Open()
+	r.Key("parcel_id")
+	v.ParcelID = r.String()
+	r.Key("cadastral_ref")
+	v.CadastralRef = r.String()
+	r.Key("area_m2")
+	v.AreaM2 = r.Int()
+	r.Key("location")
+	v.Location = r.String()
+	r.Key("description")
+	v.Description = r.String()
+	r.Key("denominator")
+	v.Denominator = r.Uint()
+	r.Key("owners")
+	v.Owners = readShares(&r)
+	r.Key("document_hash")
+	r.Hex(v.DocumentHash[:])
+	r.Close()
+	if !r.Done() {
+		return false
+	}
+	*m = v
+	return true
+}

@@ -262,3 +262,93 @@ func (d odometerDetails) AppendJSON(b []byte) ([]byte, bool) {
 	w.Close()
 	return w.Bytes()
 }
+
+// AppendJSON implements core.JSONAppender.
+func (m RegisterVehicle) AppendJSON(b []byte) ([]byte, bool) {
+	w := core.NewJSONWriter(b)
+	w.Open()
+	w.Key("vin")
+	w.String(m.VIN)
+	w.Key("check_digit_scheme")
+	w.String(m.CheckDigitScheme)
+	w.Key("make")
+	w.String(m.Make)
+	w.Key("model")
+	w.String(m.Model)
+	w.Key("year")
+	w.Int(m.Year)
+	w.Key("colour")
+	w.String(m.Colour)
+	w.Key("plate")
+	w.String(m.Plate)
+	w.Key("owner")
+	w.Hex(m.Owner[:])
+	w.Key("tax_liable")
+	w.Hex(m.TaxLiable[:])
+	w.Key("odometer_km")
+	w.Int(m.OdometerKM)
+	w.Close()
+	return w.Bytes()
+}
+
+// DecodeJSON implements core.JSONDecoder.
+func (m *RegisterVehicle) DecodeJSON(b []byte) bool {
+	r := core.NewJSONReader(b)
+	var v RegisterVehicle
+	r.Open()
+	r.Key("vin")
+	v.VIN = r.String()
+	r.Key("check_digit_scheme")
+	v.CheckDigitScheme = r.String()
+	r.Key("make")
+	v.Make = r.String()
+	r.Key("model")
+	v.Model = r.String()
+	r.Key("year")
+	v.Year = r.Int()
+	r.Key("colour")
+	v.Colour = r.String()
+	r.Key("plate")
+	v.Plate = r.String()
+	r.Key("owner")
+	r.Hex(v.Owner[:])
+	r.Key("tax_liable")
+	r.Hex(v.TaxLiable[:])
+	r.Key("odometer_km")
+	v.OdometerKM = r.Int()
+	r.Close()
+	if !r.Done() {
+		return false
+	}
+	*m = v
+	return true
+}
+
+// AppendJSON implements core.JSONAppender.
+func (m RecordOdometer) AppendJSON(b []byte) ([]byte, bool) {
+	w := core.NewJSONWriter(b)
+	w.Open()
+	w.Key("vin")
+	w.String(m.VIN)
+	w.Key("odometer_km")
+	w.Int(m.OdometerKM)
+	w.Close()
+	return w.Bytes()
+}
+
+// DecodeJSON implements core.JSONDecoder.
+func (m *RecordOdometer) DecodeJSON(b []byte) bool {
+	r := core.NewJSONReader(b)
+	var v RecordOdometer
+	r.Open()
+	r.Key("vin")
+	v.VIN = r.String()
+	r.Key("odometer_km")
+	v.OdometerKM = r.Int()
+	r.Close()
+	if !r.Done() {
+		return false
+	}
+	*m = v
+	return true
+}
