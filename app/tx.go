@@ -172,7 +172,7 @@ func decodeHashed(raw []byte, maxBytes int, hash *[sha256.Size]byte) (*DecodedTx
 	if err != nil {
 		return nil, err
 	}
-	if err := core.UnmarshalStrict(tx.Msg.Body, msg); err != nil {
+	if err := core.StrictUnmarshal(tx.Msg.Body, msg); err != nil {
 		return nil, core.Wrapf(core.ErrMalformedTx, "body of %s: %v", tx.Msg.Type, err)
 	}
 	// Canonical check: re-encoding the decoded message and envelope must

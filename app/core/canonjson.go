@@ -32,8 +32,13 @@ import (
 // of a good input, and FuzzCanonicalJSON keeps checking it.
 
 // StrictUnmarshal decodes exactly one JSON value from b into v with
-// unknown fields refused (at every depth) and nothing after the value.
+// unknown fields refused (at every depth) and nothing after the value. A
+// v that is a JSONDecoder decodes b itself when it can (it accepts only
+// exactly v's fields, so the value is the same).
 func StrictUnmarshal(b []byte, v any) error {
+	if d, ok := v.(JSONDecoder); ok && d.DecodeJSON(b) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

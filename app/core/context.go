@@ -161,16 +161,6 @@ func MarshalCanonical(v any) ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// UnmarshalStrict decodes b into v as StrictUnmarshal does, by v's own
-// DecodeJSON when it has one that accepts b (it accepts only exactly the
-// fields of v, so StrictUnmarshal would give the same value).
-func UnmarshalStrict(b []byte, v any) error {
-	if d, ok := v.(JSONDecoder); ok && d.DecodeJSON(b) {
-		return nil
-	}
-	return StrictUnmarshal(b, v)
-}
-
 // HistoryEntry is one change to a record, appended and never rewritten. It
 // is stored in the Merkle tree, so a record's history is provable.
 type HistoryEntry struct {
@@ -189,10 +179,8 @@ type HistoryEntry struct {
 // so a verifier knows how many entries exist.
 func (c *Context) AppendHistory(prefix, table byte, id []byte, seq uint64, action string, details any) error {
 	var raw json.RawMessage
-	if b, ok := marshalFast(details); ok {
-		raw = b
-	} else if details != nil {
-		b, err := json.Marshal(details)
+	if details != nil {
+		b, err := MarshalCanonical(details)
 		if err != nil {
 			return fmt.Errorf("core: encode history details: %w", err)
 		}

@@ -131,9 +131,6 @@ func (w *JSONWriter) Uint(n uint64) { w.sep(); w.b = strconv.AppendUint(w.b, n, 
 // Int writes n.
 func (w *JSONWriter) Int(n int64) { w.sep(); w.b = strconv.AppendInt(w.b, n, 10) }
 
-// Bool writes v.
-func (w *JSONWriter) Bool(v bool) { w.sep(); w.b = strconv.AppendBool(w.b, v) }
-
 // Hex writes b as a string of lower-case hex, as Address, Hash and
 // HexBytes marshal.
 func (w *JSONWriter) Hex(b []byte) {
@@ -221,9 +218,6 @@ func NewJSONReader(b []byte) JSONReader { return JSONReader{b: b} }
 // Done reports whether everything read was in the expected form and
 // nothing is left.
 func (r *JSONReader) Done() bool { return !r.bad && len(r.b) == 0 }
-
-// Bad reports whether the reader met input it does not read.
-func (r *JSONReader) Bad() bool { return r.bad }
 
 func (r *JSONReader) sep() bool {
 	if r.bad {
@@ -401,23 +395,6 @@ func (r *JSONReader) Int() int64 {
 	return n
 }
 
-// Bool reads true or false.
-func (r *JSONReader) Bool() bool {
-	if !r.sep() {
-		return false
-	}
-	switch {
-	case bytes.HasPrefix(r.b, []byte("true")):
-		r.b = r.b[4:]
-		return true
-	case bytes.HasPrefix(r.b, []byte("false")):
-		r.b = r.b[5:]
-		return false
-	}
-	r.bad = true
-	return false
-}
-
 // Hex reads a string of exactly 2*len(dst) lower-case hex digits into dst
 // (Address and Hash).
 func (r *JSONReader) Hex(dst []byte) {
@@ -425,20 +402,6 @@ func (r *JSONReader) Hex(dst []byte) {
 	if r.bad || !decodeLowerHex(dst, s) {
 		r.bad = true
 	}
-}
-
-// HexBytes reads a string of lower-case hex of any even length.
-func (r *JSONReader) HexBytes() HexBytes {
-	s := r.quoted()
-	if r.bad || len(s)%2 != 0 {
-		r.bad = true
-		return nil
-	}
-	out := make(HexBytes, len(s)/2)
-	if !decodeLowerHex(out, s) {
-		r.bad = true
-	}
-	return out
 }
 
 // Time reads a time as time.Time unmarshals it.

@@ -3,7 +3,6 @@ package coretest
 import (
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -27,7 +26,7 @@ func CheckJSONCodec[T any](t testing.TB, n int) {
 	_, canAppend := any(zero).(core.JSONAppender)
 	_, canDecode := any(&zero).(core.JSONDecoder)
 	require.True(t, canAppend || canDecode, "%T has no hand-written JSON", zero)
-	rng := rand.New(rand.NewPCG(uint64(n), 0x15c0de))
+	rng := &splitMix{s: uint64(n) ^ 0x15c0de}
 	for i := range n {
 		plain := i%2 == 0
 		var v T
@@ -88,7 +87,7 @@ func CheckJSONDecode[T any](t testing.TB, raw []byte) {
 	t.Helper()
 	var x T
 	sentinel := reflect.ValueOf(&x).Elem()
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := &splitMix{s: 1}
 	randomValue(rng, sentinel, true, 0)
 	before := x
 	if !any(&x).(core.JSONDecoder).DecodeJSON(raw) {
@@ -110,7 +109,7 @@ var (
 
 // randomValue sets v to a random value of its type: plain restricts
 // strings and times to those encoding/json writes as they are.
-func randomValue(rng *rand.Rand, v reflect.Value, plain bool, depth int) {
+func randomValue(rng *splitMix, v reflect.Value, plain bool, depth int) {
 	if v.Type() == timeType {
 		times := []time.Time{
 			{},
@@ -182,3 +181,29 @@ func randomValue(rng *rand.Rand, v reflect.Value, plain bool, depth int) {
 		panic("coretest: no random values of kind " + v.Kind().String())
 	}
 }
+
+// splitMix is SplitMix64, the tests' own deterministic generator of random
+// values (a fixed seed gives the same values on every run).
+type splitMix struct{ s uint64 }
+
+// Uint64 returns the next value.
+func (g *splitMix) Uint64() uint64 {
+	g.s += 0x9e3779b97f4a7c15
+	z := g.s
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// Uint64N returns a value in [0, n) (n > 0; the modulo bias does not
+// matter to a test).
+func (g *splitMix) Uint64N(n uint64) uint64 { return g.Uint64() % n }
+
+// Int64 returns a non-negative int64.
+func (g *splitMix) Int64() int64 { return int64(g.Uint64() >> 1) }
+
+// Int64N returns a value in [0, n) (n > 0).
+func (g *splitMix) Int64N(n int64) int64 { return int64(g.Uint64N(uint64(n))) }
+
+// IntN returns a value in [0, n) (n > 0).
+func (g *splitMix) IntN(n int) int { return int(g.Uint64N(uint64(n))) }
