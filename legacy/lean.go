@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"iter"
 	"os"
 	"runtime"
 	"slices"
@@ -40,10 +42,8 @@ type leanLoad struct {
 	baseVals map[string][]byte // the base's pairs: read by every worker
 	prefixes [][]byte
 	// shared holds the shared keys' latest values (nil: deleted). Only
-	// the committing goroutine writes it, under mu; workers read it under
-	// mu.
-	shared map[string][]byte
-	mu     sync.RWMutex
+	// the committing goroutine writes it; workers read it through load.
+	shared *sharedMap
 	dir    string
 	writes *sorter
 	seq    uint64
@@ -91,7 +91,7 @@ func sharedPrefixes() [][]byte {
 // newLeanLoad starts a lean load over base, with its sorter's runs in a
 // new directory under dir ("": the system's temporary directory).
 func newLeanLoad(base state.Reader, dir string) (*leanLoad, error) {
-	l := &leanLoad{base: base, baseVals: map[string][]byte{}, prefixes: sharedPrefixes(), shared: map[string][]byte{}}
+	l := &leanLoad{base: base, baseVals: map[string][]byte{}, prefixes: sharedPrefixes(), shared: newSharedMap()}
 	it, err := base.Iterator(nil, nil, true)
 	if err != nil {
 		return nil, err
@@ -126,7 +126,7 @@ func (l *leanLoad) isShared(key []byte) bool {
 // Get implements state.Reader for the rows' branches.
 func (l *leanLoad) Get(key []byte) ([]byte, error) {
 	if l.isShared(key) {
-		if v, ok := l.shared[string(key)]; ok {
+		if v, ok := l.shared.get(key); ok {
 			return v, nil
 		}
 		return l.baseGet(key), nil
@@ -167,13 +167,11 @@ func (l *leanLoad) Delete(key []byte) error {
 
 // WriteBatch implements state.BatchWriter: a kept row's writes.
 func (l *leanLoad) WriteBatch(changes []state.Change) error {
-	l.mu.Lock()
 	for _, c := range changes {
 		if l.isShared(c.Key) {
-			l.shared[string(c.Key)] = c.Value
+			l.shared.set(c.Key, c.Value)
 		}
 	}
-	l.mu.Unlock()
 	for _, c := range changes {
 		if l.isShared(c.Key) {
 			continue
@@ -254,8 +252,8 @@ func (l *leanLoad) finish(check bool) error {
 	if err := l.writes.finish(); err != nil {
 		return err
 	}
-	l.sharedKeys = make([][]byte, 0, len(l.shared))
-	for k, v := range l.shared {
+	l.sharedKeys = make([][]byte, 0, l.shared.len())
+	for k, v := range l.shared.all() {
 		l.sharedKeys = append(l.sharedKeys, []byte(k))
 		_, inBase := l.baseVals[k]
 		switch {
@@ -429,7 +427,8 @@ func (m *mergedState) step() {
 		}
 		if m.si < len(m.l.sharedKeys) && bytes.Equal(m.l.sharedKeys[m.si], k) {
 			if !decided {
-				value, decided = m.l.shared[string(k)], true
+				value, _ = m.l.shared.get(k)
+				decided = true
 			}
 			m.si++
 		}
@@ -583,7 +582,7 @@ func (l *leanLoad) commitOldest() error {
 		if !valid {
 			break
 		}
-		v, ok := l.shared[r.key] // this goroutine is the only writer
+		v, ok := l.shared.getString(r.key) // this goroutine is the only writer
 		if !ok {
 			v = l.baseVals[r.key]
 		}
@@ -644,9 +643,7 @@ type specView struct {
 func (v *specView) Get(key []byte) ([]byte, error) {
 	l := v.l
 	if l.isShared(key) {
-		l.mu.RLock()
-		val, ok := l.shared[string(key)]
-		l.mu.RUnlock()
+		val, ok := l.shared.load(key)
 		if !ok {
 			val = l.baseGet(key)
 		}
@@ -685,4 +682,84 @@ func (v *specView) Delete(key []byte) error { return v.WriteBatch([]state.Change
 func (v *specView) WriteBatch(changes []state.Change) error {
 	v.j.changes = append(v.j.changes, changes...)
 	return nil
+}
+
+// sharedMap is the shared keys' values, split into shards by a hash of the
+// key, each under its own lock: one goroutine writes (set) and reads
+// without locking (get); the workers read (load) under the shard's read
+// lock, so a write blocks only the readers of its own shard, not every
+// worker at every committed row.
+type sharedMap struct {
+	seed   maphash.Seed
+	shards [sharedShards]sharedShard
+}
+
+const sharedShards = 64
+
+type sharedShard struct {
+	mu sync.RWMutex
+	m  map[string][]byte
+}
+
+func newSharedMap() *sharedMap {
+	s := &sharedMap{seed: maphash.MakeSeed()}
+	for i := range s.shards {
+		s.shards[i].m = map[string][]byte{}
+	}
+	return s
+}
+
+func (s *sharedMap) shard(key []byte) *sharedShard {
+	return &s.shards[maphash.Bytes(s.seed, key)%sharedShards]
+}
+
+// get is the writer's read: no lock.
+func (s *sharedMap) get(key []byte) ([]byte, bool) {
+	v, ok := s.shard(key).m[string(key)]
+	return v, ok
+}
+
+// getString is get of a key held as a string.
+func (s *sharedMap) getString(key string) ([]byte, bool) {
+	v, ok := s.shards[maphash.String(s.seed, key)%sharedShards].m[key]
+	return v, ok
+}
+
+// load is a worker's read.
+func (s *sharedMap) load(key []byte) ([]byte, bool) {
+	sh := s.shard(key)
+	sh.mu.RLock()
+	v, ok := sh.m[string(key)]
+	sh.mu.RUnlock()
+	return v, ok
+}
+
+// set stores value under key (nil: deleted); the writer's only.
+func (s *sharedMap) set(key, value []byte) {
+	sh := s.shard(key)
+	sh.mu.Lock()
+	sh.m[string(key)] = value
+	sh.mu.Unlock()
+}
+
+func (s *sharedMap) len() int {
+	n := 0
+	for i := range s.shards {
+		n += len(s.shards[i].m)
+	}
+	return n
+}
+
+// all yields every key and value, shard by shard (the writer's, after the
+// last set).
+func (s *sharedMap) all() iter.Seq2[string, []byte] {
+	return func(yield func(string, []byte) bool) {
+		for i := range s.shards {
+			for k, v := range s.shards[i].m {
+				if !yield(k, v) {
+					return
+				}
+			}
+		}
+	}
 }
