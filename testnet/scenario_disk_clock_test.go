@@ -384,14 +384,12 @@ func lastErrorLine(log string) string {
 	return lines[len(lines)-1]
 }
 
-// resyncState is the operator's recovery from a state that cannot be
-// opened: everything under data/ is removed but the validator's signing
-// state (priv_validator_state.json, which keeps it from signing twice at a
-// height it signed), and the node block-syncs from its peers. It must be
-// ready at the tip within 60 s.
-func resyncState(t *testing.T, nw *network, v *node) {
+// clearData removes everything under the stopped node's data/ but its
+// signing state (priv_validator_state.json, which keeps a validator from
+// signing twice at a height it signed).
+func clearData(t *testing.T, nd *node) {
 	t.Helper()
-	data := filepath.Join(v.home, "data")
+	data := filepath.Join(nd.home, "data")
 	entries, err := os.ReadDir(data)
 	require.NoError(t, err)
 	for _, e := range entries {
@@ -399,6 +397,16 @@ func resyncState(t *testing.T, nw *network, v *node) {
 			require.NoError(t, os.RemoveAll(filepath.Join(data, e.Name())))
 		}
 	}
+}
+
+// resyncState is the operator's recovery from a state that cannot be
+// opened: everything under data/ is removed but the validator's signing
+// state (priv_validator_state.json, which keeps it from signing twice at a
+// height it signed), and the node block-syncs from its peers. It must be
+// ready at the tip within 60 s.
+func resyncState(t *testing.T, nw *network, v *node) {
+	t.Helper()
+	clearData(t, v)
 	v.Start()
 	t.Logf("%s resynced from its peers: ready at the tip in %s", v.name, nw.waitTip(v, 60*time.Second).Round(time.Millisecond))
 }
