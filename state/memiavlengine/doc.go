@@ -16,6 +16,9 @@
 // newest snapshot at or below it plus the log, so it works back to the
 // oldest kept snapshot (Config.KeepRecent) and costs a log replay. Proofs
 // are deep-copied out of the memory maps before they are returned.
+// Import (state sync's restore and a bulk load) writes the imported tree's
+// snapshot itself (treeWriter): byte for byte the files memiavl's own
+// importer writes, with the leaves hashed on every core instead of one.
 //
 // # What it must never do
 //

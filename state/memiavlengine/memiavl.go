@@ -698,26 +698,32 @@ func (m *Engine) Import(version int64) (state.EngineImporter, error) {
 		return nil, err
 	}
 	mti, err := memiavl.NewMultiTreeImporter(m.dir, uint64(version))
-	if err == nil {
-		err = mti.AddTree(treeName)
-	}
 	if err != nil {
 		m.gen.mu.Unlock()
 		return nil, err
 	}
-	return &memImporter{m: m, mti: mti, version: version}, nil
+	// The tree goes where memiavl's own importer would write it (the
+	// multi-tree importer's temporary directory), written by treeWriter;
+	// Finalize then writes the multi-tree's metadata and moves it in place.
+	tw, err := newTreeWriter(filepath.Join(m.dir, fmt.Sprintf("%s%020d%s", memiavl.SnapshotPrefix, version, memiavl.TmpSuffix), treeName), version)
+	if err != nil {
+		m.gen.mu.Unlock()
+		return nil, errors.Join(err, mti.Close())
+	}
+	return &memImporter{m: m, mti: mti, tw: tw, version: version}, nil
 }
 
 type memImporter struct {
 	m       *Engine
 	mti     *memiavl.MultiTreeImporter
+	tw      *treeWriter
 	version int64
 }
 
-// Add hands n to memiavl's importer, which stops reading on a malformed
-// stream and would then block: the caller checks the stream first.
+// Add hands n to the tree writer; the caller checks the stream first (a
+// malformed one fails Commit).
 func (im *memImporter) Add(n *state.ExportNode) error {
-	im.mti.AddNode(&memiavl.ExportNode{Key: n.Key, Value: n.Value, Version: n.Version, Height: n.Height})
+	im.tw.add(n)
 	return nil
 }
 
@@ -736,7 +742,12 @@ func (im *memImporter) Commit() ([]byte, error) {
 }
 
 func (im *memImporter) finalize() error {
-	err := im.mti.Finalize()
+	err := im.tw.finish()
+	im.tw = nil
+	if err != nil {
+		return err
+	}
+	err = im.mti.Finalize()
 	err = errors.Join(err, im.mti.Close())
 	im.mti = nil
 	if err != nil {
@@ -750,6 +761,10 @@ func (im *memImporter) Close() error {
 	m := im.m
 	defer m.gen.mu.Unlock()
 	var err error
+	if im.tw != nil {
+		_ = im.tw.stop() // abandoned: its files are removed below
+		im.tw = nil
+	}
 	if im.mti != nil {
 		err = im.mti.Close()
 		im.mti = nil
