@@ -257,11 +257,7 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 		rj.ID = id
 		return entry{id: id}, rj
 	}
-	row, err := canonicalRow(reg.canonicalFields(m))
-	if err != nil {
-		return entry{id: id}, err
-	}
-	return entry{id: id, row: row}, nil
+	return entry{id: id, row: canonicalRow(reg.canonicalFields(m))}, nil
 }
 
 // Fields decodes a canonical row into its fields.
@@ -306,12 +302,8 @@ func (d *Dump) WriteCanonical(w io.Writer) error {
 			width = max(width, len(f))
 		}
 	}
-	head, err := canonicalRow(d.Registry.AllColumns()[:width])
-	if err != nil {
-		return err
-	}
 	bw := bufio.NewWriter(w)
-	bw.Write(head)
+	bw.Write(canonicalRow(d.Registry.AllColumns()[:width]))
 	bw.WriteByte('\n')
 	for _, r := range d.Rows {
 		bw.Write(r)

@@ -93,8 +93,8 @@ func splitCSVSlow(text []byte) ([]string, error) {
 // canonicalRow encodes fields as one CSV record without its line end,
 // exactly as encoding/csv's Writer does (with its defaults): a field that
 // needs quotes (needsQuotes) is written between quotes with each quote
-// doubled, every other field as it is. It never fails.
-func canonicalRow(fields []string) ([]byte, error) {
+// doubled, every other field as it is.
+func canonicalRow(fields []string) []byte {
 	n := len(fields)
 	for _, f := range fields {
 		n += len(f) + 2
@@ -121,7 +121,7 @@ func canonicalRow(fields []string) ([]byte, error) {
 		b = append(b, f...)
 		b = append(b, '"')
 	}
-	return b, nil
+	return b
 }
 
 // needsQuotes is encoding/csv's rule for a field the Writer quotes: the

@@ -182,12 +182,8 @@ func (c *canonicalFile) writeTo(w io.Writer, reg *Registry) error {
 		return fmt.Errorf("legacy: %w", err)
 	}
 	width := max(len(reg.Columns), c.width)
-	head, err := canonicalRow(reg.AllColumns()[:width])
-	if err != nil {
-		return err
-	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.Write(head)
+	bw.Write(canonicalRow(reg.AllColumns()[:width]))
 	bw.WriteByte('\n')
 	r := bufio.NewReaderSize(c.f, 1<<20)
 	var row []byte
