@@ -226,13 +226,9 @@ func field(b []byte) ([]byte, []byte, bool) {
 }
 
 // treeHasher recomputes the IAVL root hash from exported nodes in
-// post-order, as cosmos/iavl (Node.writeHashBytes) and memiavl do:
-//
-//	leaf:   SHA-256(varint(0) varint(1) varint(version) bytes(key) bytes(SHA-256(value)))
-//	branch: SHA-256(varint(height) varint(size) varint(version) bytes(left) bytes(right))
-//
-// where varint is zig-zag (binary.AppendVarint) and bytes is a uvarint
-// length prefix and the bytes. An empty tree's hash is SHA-256 of nothing.
+// post-order, as cosmos/iavl (Node.writeHashBytes) and memiavl do
+// (state.AppendLeafHashInput, state.AppendInnerHashInput). An empty tree's
+// hash is SHA-256 of nothing.
 type treeHasher struct {
 	stack []subtree
 	buf   []byte
@@ -245,18 +241,13 @@ type subtree struct {
 }
 
 func (h *treeHasher) add(n *state.ExportNode) error {
-	b := h.buf[:0]
-	var st subtree
+	var (
+		b  []byte
+		st subtree
+	)
 	if n.Height == 0 {
 		st = subtree{size: 1}
-		b = binary.AppendVarint(b, 0)
-		b = binary.AppendVarint(b, 1)
-		b = binary.AppendVarint(b, n.Version)
-		b = binary.AppendUvarint(b, uint64(len(n.Key)))
-		b = append(b, n.Key...)
-		vh := sha256.Sum256(n.Value)
-		b = binary.AppendUvarint(b, sha256.Size)
-		b = append(b, vh[:]...)
+		b = state.AppendLeafHashInput(h.buf[:0], n.Version, n.Key, n.Value)
 	} else {
 		k := len(h.stack)
 		if n.Height < 0 || k < 2 || h.stack[k-1].height >= n.Height || h.stack[k-2].height >= n.Height {
@@ -265,13 +256,7 @@ func (h *treeHasher) add(n *state.ExportNode) error {
 		left, right := h.stack[k-2], h.stack[k-1]
 		h.stack = h.stack[:k-2]
 		st = subtree{size: left.size + right.size, height: n.Height}
-		b = binary.AppendVarint(b, int64(n.Height))
-		b = binary.AppendVarint(b, st.size)
-		b = binary.AppendVarint(b, n.Version)
-		b = binary.AppendUvarint(b, uint64(len(left.hash)))
-		b = append(b, left.hash...)
-		b = binary.AppendUvarint(b, uint64(len(right.hash)))
-		b = append(b, right.hash...)
+		b = state.AppendInnerHashInput(h.buf[:0], n.Height, st.size, n.Version, left.hash, right.hash)
 	}
 	sum := sha256.Sum256(b)
 	st.hash = sum[:]

@@ -24,6 +24,9 @@
 // VerifyExistence and VerifyAbsence check proofs against a root hash with
 // nothing but ics23, and EncodeProof and DecodeProof carry proofs as bytes,
 // so light clients and offline certificate checkers can use them.
+// AppendLeafHashInput and AppendInnerHashInput are the bytes an IAVL node's
+// hash covers, for code that hashes a streamed tree (a snapshot's chunks,
+// an imported tree) without an engine.
 //
 // Key, Uint64 and PrefixEnd build keys in the one layout of keys.go: a
 // registry prefix byte, a table byte, then length-prefixed parts. Records

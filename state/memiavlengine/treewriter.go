@@ -116,24 +116,10 @@ func (b *treeBatch) hashLeaves() {
 	var buf []byte
 	for i := range b.nodes {
 		if n := &b.nodes[i]; n.Height == 0 {
-			buf = leafHashInput(buf[:0], n)
+			buf = state.AppendLeafHashInput(buf[:0], n.Version, n.Key, n.Value)
 			b.hashes[i] = sha256.Sum256(buf)
 		}
 	}
-}
-
-// leafHashInput is the bytes memiavl (as IAVL) hashes for a leaf: height
-// 0, size 1 and version as varints, then the key and its value's SHA-256,
-// each after its length as a uvarint.
-func leafHashInput(buf []byte, n *state.ExportNode) []byte {
-	buf = binary.AppendVarint(buf, 0)
-	buf = binary.AppendVarint(buf, 1)
-	buf = binary.AppendVarint(buf, n.Version)
-	buf = binary.AppendUvarint(buf, uint64(len(n.Key)))
-	buf = append(buf, n.Key...)
-	vh := sha256.Sum256(n.Value)
-	buf = binary.AppendUvarint(buf, uint64(len(vh)))
-	return append(buf, vh[:]...)
 }
 
 // subtree is a finished subtree on the writer's stack.
@@ -166,19 +152,20 @@ func (w *treeWriter) write() (err error) {
 			return err
 		}
 	}
+	// A bufio.Writer keeps its first error and Flush returns it: the
+	// writes below are checked there.
 	nodes := bufio.NewWriterSize(files[0], treeWriterBuffer)
 	leaves := bufio.NewWriterSize(files[1], treeWriterBuffer)
 	kvs := bufio.NewWriterSize(files[2], treeWriterBuffer)
 
 	var (
-		stack      []subtree
-		leafCount  uint32
-		kvsOffset  uint64
-		leafBuf    [memiavl.SizeLeafWithoutHash]byte
-		branchBuf  [memiavl.SizeNodeWithoutHash]byte
-		num        [4]byte
-		hashInput  []byte
-		wroteNodes bool
+		stack     []subtree
+		leafCount uint32
+		kvsOffset uint64
+		leafBuf   [memiavl.SizeLeafWithoutHash]byte
+		branchBuf [memiavl.SizeNodeWithoutHash]byte
+		num       [4]byte
+		hashInput []byte
 	)
 	for b := range w.ordered {
 		<-b.ready
@@ -187,7 +174,6 @@ func (w *treeWriter) write() (err error) {
 			if n.Version < 0 || n.Version > int64(^uint32(0)) {
 				return fmt.Errorf("memiavlengine: node version %d out of range", n.Version)
 			}
-			wroteNodes = true
 			if n.Height == 0 {
 				binary.LittleEndian.PutUint32(leafBuf[memiavl.OffsetLeafVersion:], uint32(n.Version))
 				binary.LittleEndian.PutUint32(leafBuf[memiavl.OffsetLeafKeyLen:], uint32(len(n.Key)))
@@ -200,9 +186,7 @@ func (w *treeWriter) write() (err error) {
 				kvs.Write(n.Value)
 				kvsOffset += 8 + uint64(len(n.Key)) + uint64(len(n.Value))
 				leaves.Write(leafBuf[:])
-				if _, err := leaves.Write(b.hashes[i][:]); err != nil {
-					return err
-				}
+				leaves.Write(b.hashes[i][:])
 				leafCount++
 				stack = append(stack, subtree{hash: b.hashes[i], size: 1, leaves: leafCount})
 				continue
@@ -212,13 +196,7 @@ func (w *treeWriter) write() (err error) {
 			}
 			left, right := stack[len(stack)-2], stack[len(stack)-1]
 			size := left.size + right.size
-			hashInput = binary.AppendVarint(hashInput[:0], int64(n.Height))
-			hashInput = binary.AppendVarint(hashInput, size)
-			hashInput = binary.AppendVarint(hashInput, n.Version)
-			hashInput = binary.AppendUvarint(hashInput, sha256.Size)
-			hashInput = append(hashInput, left.hash[:]...)
-			hashInput = binary.AppendUvarint(hashInput, sha256.Size)
-			hashInput = append(hashInput, right.hash[:]...)
+			hashInput = state.AppendInnerHashInput(hashInput[:0], n.Height, size, n.Version, left.hash[:], right.hash[:])
 			h := sha256.Sum256(hashInput)
 			branchBuf[memiavl.OffsetHeight] = uint8(n.Height)
 			branchBuf[memiavl.OffsetPreTrees] = uint8(len(stack) - 2)
@@ -226,13 +204,13 @@ func (w *treeWriter) write() (err error) {
 			binary.LittleEndian.PutUint32(branchBuf[memiavl.OffsetSize:], uint32(size))
 			binary.LittleEndian.PutUint32(branchBuf[memiavl.OffsetKeyLeaf:], left.leaves)
 			nodes.Write(branchBuf[:])
-			if _, err := nodes.Write(h[:]); err != nil {
-				return err
-			}
+			nodes.Write(h[:])
 			stack = append(stack[:len(stack)-2], subtree{hash: h, size: size, leaves: leafCount})
 		}
 	}
-	if wroteNodes && len(stack) != 1 {
+	// Every inner node closes two subtrees, so a stream with nodes has
+	// leaves.
+	if leafCount > 0 && len(stack) != 1 {
 		return fmt.Errorf("memiavlengine: invalid node structure, found stack size %d after import", len(stack))
 	}
 	if leafCount > 0 {

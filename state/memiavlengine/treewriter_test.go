@@ -3,6 +3,7 @@ package memiavlengine
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,14 +23,8 @@ func TestTreeWriterWritesMemiavlsSnapshot(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 3, 17, 1000, 5000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			tree := memiavl.New(0)
-			seed := uint64(n)*2654435761 + 1
-			next := func() uint64 { // SplitMix64: the same trees on every run
-				seed += 0x9e3779b97f4a7c15
-				z := seed
-				z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-				z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-				return z ^ (z >> 31)
-			}
+			rng := rand.New(rand.NewPCG(uint64(n), 1)) // the same trees on every run
+			next := rng.Uint64
 			for v := 0; v < 4; v++ {
 				var cs memiavl.ChangeSet
 				for i := 0; i < n; i++ {
