@@ -706,6 +706,13 @@ func (s *shareScenario) crashAfterStore() {
 
 	s.startService()
 	require.Contains(t, s.lastSettled(), `pending=1 found=0 posted=1 removed=0 conflicts=0`, "the stored delivery's receipt is posted at start")
+	// The receipt was committed through the owner's validator; the
+	// requester's validator reads it once it has that block too.
+	st = s.status(s.owner)
+	i = slices.IndexFunc(st.Deliveries, func(d datasvc.Delivery) bool { return d.RequestID == q.id })
+	require.GreaterOrEqual(t, i, 0)
+	require.True(t, st.Deliveries[i].Confirmed(), "the delivery's receipt is confirmed at start")
+	s.requester.WaitHeight(st.Deliveries[i].ReceiptHeight, time.Now().Add(30*time.Second))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	got, _, err := s.requester.Client().SharingRequest(ctx, q.id, client.QueryOptions{Prove: true})
