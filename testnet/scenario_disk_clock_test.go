@@ -129,6 +129,7 @@ func skewRun(ctx context.Context, t *testing.T, nw *network, v *node, fo string,
 
 	// v's precommits and the block times, from another node's blocks.
 	other := nw.nodes[(v.idx+1)%len(nw.nodes)]
+	other.WaitHeight(to, time.Now().Add(30*time.Second)) // to is the highest node's height: other may be a block behind
 	cl := other.Client().RPC()
 	signed := 0
 	for h := from + 1; h <= to; h++ {
