@@ -34,6 +34,13 @@ type GenConfig struct {
 	// then). The liens come from a random stream of their own: the other
 	// columns are those of the same dump without liens.
 	LiensEvery int
+	// LifeEvery, if positive, gives every LifeEvery-th invoice what
+	// happened to it after its issue (invoices only; the optional columns
+	// are written only then): an acknowledgement by its buyer within 30
+	// days, a claim for its reimbursement within 90 days by one of eight
+	// insurers, or both. They come from a random stream of their own: the
+	// other columns are those of the same dump without them.
+	LifeEvery int
 }
 
 // Malformations Generate cycles through, in order.
@@ -64,7 +71,8 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 	cw := csv.NewWriter(bw)
 	columns := reg.Columns
 	liens := cfg.LiensEvery > 0 && reg == Parcels
-	if liens {
+	life := cfg.LifeEvery > 0 && reg == Invoices
+	if liens || life {
 		columns = reg.AllColumns()
 	}
 	lrng := rand.New(rand.NewPCG(cfg.Seed, 0x6c69656e73))
@@ -106,6 +114,13 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 			f = genPerson(rng, i)
 		case Invoices:
 			f = genInvoice(rng, i, account)
+			if life {
+				l := []string{"", "", "", ""}
+				if (i+1)%cfg.LifeEvery == 0 {
+					l = genInvoiceLife(lrng, cfg.Seed, f[3])
+				}
+				f = append(f, l...)
+			}
 		default:
 			return fmt.Errorf("legacy: generate: no generator for registry %s", reg.Name)
 		}
@@ -263,6 +278,25 @@ func genLiens(rng *rand.Rand, seed uint64) string {
 		out = out[:1]
 	}
 	return strings.Join(out, ";")
+}
+
+// genInvoiceLife draws what happened to an invoice issued on issued: an
+// acknowledgement, a claim by one of eight insurers, or both (the
+// columns acknowledged, claimed, claimant, claim_reference).
+func genInvoiceLife(rng *rand.Rand, seed uint64, issued string) []string {
+	day, _ := time.Parse(time.DateOnly, issued)
+	out := []string{"", "", "", ""}
+	kind := rng.IntN(3)
+	if kind != 1 {
+		out[0] = day.AddDate(0, 0, rng.IntN(30)).Format(time.DateOnly)
+	}
+	if kind != 0 {
+		h := sha256.Sum256(fmt.Appendf(nil, "insurer-%d-%d", seed, rng.IntN(8)))
+		out[1] = day.AddDate(0, 0, rng.IntN(90)).Format(time.DateOnly)
+		out[2] = hex.EncodeToString(h[:20])
+		out[3] = fmt.Sprintf("CLM-%07d", rng.IntN(10_000_000))
+	}
+	return out
 }
 
 func distinct(account func() string) (string, string) {

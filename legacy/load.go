@@ -164,7 +164,8 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 // record the canonical row of registry maps to when registered by signer
 // (hex; empty: the account the record names as registering it, or any
 // for a record that names none, an invoice) at height, at the time the
-// record itself says it was registered and with the lien ids it holds:
+// record itself says it was registered (an invoice: the latest of its
+// issue, acknowledgement and claim dates) and with the lien ids it holds:
 // every byte else is fixed by the row. It is the verify.RowMatch of
 // govchain's registries.
 func MatchAt(registry string, row []byte, signer string, height int64, record []byte) error {
@@ -178,6 +179,14 @@ func MatchAt(registry string, row []byte, signer string, height int64, record []
 		IssuedAt     time.Time    `json:"issued_at"`
 		ActiveLiens  []uint64     `json:"active_liens"`
 		BuyerSeq     uint64       `json:"buyer_seq"`
+		// An invoice's acknowledgement and claim, dated by the legacy
+		// registry: the import came after them.
+		Acknowledgement *struct {
+			Time time.Time `json:"time"`
+		} `json:"acknowledgement"`
+		Claim *struct {
+			Time time.Time `json:"time"`
+		} `json:"claim"`
 	}
 	if err := json.Unmarshal(record, &at); err != nil {
 		return fmt.Errorf("legacy: record does not decode: %w", err)
@@ -194,7 +203,14 @@ func MatchAt(registry string, row []byte, signer string, height int64, record []
 	}
 	when := at.RegisteredAt
 	if when.IsZero() {
-		when = at.IssuedAt // an invoice: its issue date, not the import's
+		// An invoice: the latest of its legacy dates, not the import's.
+		when = at.IssuedAt
+		if a := at.Acknowledgement; a != nil && a.Time.After(when) {
+			when = a.Time
+		}
+		if c := at.Claim; c != nil && c.Time.After(when) {
+			when = c.Time
+		}
 	}
 	want, err := expectedAfter(reg, row, Origin{Signer: a, Height: height, Time: when}, p)
 	if err != nil {

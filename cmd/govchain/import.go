@@ -31,6 +31,7 @@ const (
 	flagSeed        = "seed"
 	flagBadEvery    = "bad-every"
 	flagLiensEvery  = "liens-every"
+	flagLifeEvery   = "life-every"
 	flagRejects     = "rejects"
 	flagCanonical   = "canonical"
 	flagGenesisTime = "genesis-time"
@@ -83,15 +84,19 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--%s: %w", flagOut, err)
 			}
-			rows, bad, liens := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery), c.v.GetInt(flagLiensEvery)
-			if rows < 0 || bad < 0 || liens < 0 {
-				return fmt.Errorf("--%s, --%s and --%s must not be negative", flagRows, flagBadEvery, flagLiensEvery)
+			rows, bad, liens, life := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery), c.v.GetInt(flagLiensEvery), c.v.GetInt(flagLifeEvery)
+			if rows < 0 || bad < 0 || liens < 0 || life < 0 {
+				return fmt.Errorf("--%s, --%s, --%s and --%s must not be negative", flagRows, flagBadEvery, flagLiensEvery, flagLifeEvery)
 			}
 			if liens > 0 && reg != legacy.Parcels {
 				return fmt.Errorf("--%s: only parcels have liens", flagLiensEvery)
 			}
+			if life > 0 && reg != legacy.Invoices {
+				return fmt.Errorf("--%s: only invoices are acknowledged and claimed", flagLifeEvery)
+			}
 			return writeFileAtomic(out, func(w io.Writer) error {
-				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad, LiensEvery: liens})
+				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad,
+					LiensEvery: liens, LifeEvery: life})
 			})
 		},
 	}
@@ -100,6 +105,7 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 	f.Uint64(flagSeed, 1, "seed: the same seed writes the same dump")
 	f.Int(flagBadEvery, 0, "make every Nth row malformed (0: none)")
 	f.Int(flagLiensEvery, 0, "give every Nth parcel one or two liens (0: none, and no liens column)")
+	f.Int(flagLifeEvery, 0, "acknowledge or claim every Nth invoice, or both (0: none, and no such columns)")
 	f.String(flagOut, "", "the dump to write; .csv or .jsonl")
 	_ = cmd.MarkFlagRequired(flagOut)
 	return cmd

@@ -108,12 +108,12 @@ func TestImportSendResumesAfterTheImporterIsKilled(t *testing.T) {
 // prepareFile canonicalises and settles the dump at path as import send
 // does against n (at its genesis time).
 func prepareFile(path string, n *devnode.Node) (*legacy.Dump, error) {
-	return prepareAt(path, n.Client)
+	return prepareAt(path, legacy.Parcels, n.Client)
 }
 
 // prepareAt prepares the parcels dump at path at the genesis time of cl's
 // node.
-func prepareAt(path string, cl *client.Client) (*legacy.Dump, error) {
+func prepareAt(path string, reg *legacy.Registry, cl *client.Client) (*legacy.Dump, error) {
 	g, err := cl.RPC().Genesis(context.Background())
 	if err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func prepareAt(path string, cl *client.Client) (*legacy.Dump, error) {
 		return nil, err
 	}
 	defer f.Close()
-	d, err := legacy.Canonicalise(context.Background(), f, legacy.Parcels, legacy.FormatCSV, nil)
+	d, err := legacy.Canonicalise(context.Background(), f, reg, legacy.FormatCSV, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
 		_, stderr, code = govchainCtx(ctx, t, "import", "send", "parcels", dump, "--from", "registrar", "--batch", "16", "--in-flight", "1",
 			"--home", n.home, "--node", n.url)
 	}()
-	d, err := prepareAt(dump, cl)
+	d, err := prepareAt(dump, legacy.Parcels, cl)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		cp, err := checkpointOf(context.Background(), cl, d.Root())
@@ -268,7 +268,7 @@ func TestImportSendPipelinesBatches(t *testing.T) {
 
 	cl, err := client.New(n.url)
 	require.NoError(t, err)
-	d, err := prepareAt(dump, cl)
+	d, err := prepareAt(dump, legacy.Parcels, cl)
 	require.NoError(t, err)
 	cp, err := checkpointOf(context.Background(), cl, d.Root())
 	require.NoError(t, err)
@@ -339,7 +339,7 @@ func TestImportCertifyPathB(t *testing.T) {
 
 	cl, err := client.New(n.url)
 	require.NoError(t, err)
-	d, err := prepareAt(dump, cl)
+	d, err := prepareAt(dump, legacy.Parcels, cl)
 	require.NoError(t, err)
 	cp, err := checkpointOf(context.Background(), cl, d.Root())
 	require.NoError(t, err)
@@ -397,4 +397,34 @@ func TestImportCertifyPathB(t *testing.T) {
 	_, stderr, code = govchain(t, "import", "verify", bad, "--trust", genesis)
 	requireOneLineError(t, stderr, code, "NOT VERIFIED: verify: migration not proven")
 	require.Contains(t, stderr, "is not in the dump of root")
+
+	// An invoice that was acknowledged and claimed in the legacy registry:
+	// its record, claim included, is its row's mapping.
+	_, stderr, code = n.cli("tx", "agency", "grant-role", "--from", "admin-finance", "--account", "registrar", "--role", "tax_authority")
+	require.Equal(t, 0, code, stderr)
+	invoices := filepath.Join(dir, "invoices.csv")
+	_, _, code = govchain(t, "import", "generate", "invoices", "--rows", "40", "--life-every", "2", "--out", invoices)
+	require.Equal(t, 0, code)
+	_, stderr, code = n.cli("import", "send", "invoices", invoices, "--from", "registrar", "--batch", "16")
+	require.Equal(t, 0, code, stderr)
+	d, err = prepareAt(invoices, legacy.Invoices, cl)
+	require.NoError(t, err)
+	claimed := -1
+	for i, row := range d.Rows {
+		if f, err := legacy.Fields(row); err == nil && len(f) > 11 && f[11] != "" && claimed < 0 {
+			claimed = i
+		}
+	}
+	require.NotEqual(t, -1, claimed, "a claimed invoice")
+	id := legacy.Invoices.RowID(d.Rows[claimed])
+	cert := filepath.Join(dir, "invoice.json")
+	out, stderr, code := govchain(t, "import", "certify", "invoices", invoices, "--id", id, "--out", cert, "--node", n.url)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "wrote migration certificate of /invoice/invoice/"+id)
+	out, stderr, code = govchain(t, "import", "verify", cert, "--trust", genesis)
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `^MIGRATED /invoice/invoice/`+id+` from row `+strconv.Itoa(claimed)+` of `, out)
+	r, err := cl.Query(context.Background(), "/invoice/invoice/"+id, client.QueryOptions{})
+	require.NoError(t, err)
+	require.Contains(t, string(r.Value), `"claim":{"claimant":`)
 }
