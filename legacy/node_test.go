@@ -80,6 +80,23 @@ func node(t *testing.T, engine, dumps string) (*app.App, state.Store) {
 	return a, st
 }
 
+// onBothEngines runs InitChain of gen on a fresh node of each state
+// engine reading dumps from dumps, calls check with each, requires the two
+// app hashes to be equal and returns it.
+func onBothEngines(t *testing.T, dumps string, gen []byte, check func(engine string, a *app.App)) []byte {
+	t.Helper()
+	var hashes [][]byte
+	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
+		a, _ := node(t, engine, dumps)
+		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
+		require.NoError(t, err, engine)
+		hashes = append(hashes, hash)
+		check(engine, a)
+	}
+	require.Equal(t, hashes[0], hashes[1], "the engines disagree")
+	return hashes[0]
+}
+
 func TestPathAHomesAgreeOnBothEngines(t *testing.T) {
 	dumps := t.TempDir()
 	d := writeDump(t, dumps, 300)
@@ -195,12 +212,7 @@ func TestPathAPersonsBesideParcels(t *testing.T) {
 	require.Len(t, persons.Rows, 80)
 
 	gen := importGenesis(t, parcels.Ref("parcels.csv", importer), persons.Ref("persons.csv", importer))
-	var hashes []string
-	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
-		a, _ := node(t, engine, dumps)
-		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
-		require.NoError(t, err, engine)
-		hashes = append(hashes, string(hash))
+	onBothEngines(t, dumps, gen, func(engine string, a *app.App) {
 		r := a.Query("identity/person/BY-P-00000007", 0, false)
 		require.NoError(t, r.Err)
 		require.Contains(t, string(r.Value), `"attribute":"given_name"`)
@@ -210,8 +222,7 @@ func TestPathAPersonsBesideParcels(t *testing.T) {
 		want, err := legacy.Expected(legacy.Persons, persons.Rows[7], legacy.Origin{Signer: importer, Height: app.ImportHeight, Time: genesisTime})
 		require.NoError(t, err)
 		require.Equal(t, string(want.Value), string(r.Value))
-	}
-	require.Equal(t, hashes[0], hashes[1])
+	})
 }
 
 // TestPathARestartsInTheCrashWindow: a node whose store committed the
@@ -303,12 +314,7 @@ func TestPathALiens(t *testing.T) {
 	require.Len(t, d.Rows, 200)
 	gen := importGenesis(t, d.Ref("parcels.csv", importer))
 
-	var hashes []string
-	for _, engine := range []string{state.EngineMemIAVL, state.EngineIAVL} {
-		a, _ := node(t, engine, dumps)
-		hash, _, err := a.InitChain("import-chain", genesisTime, app.ImportHeight+1, gen)
-		require.NoError(t, err)
-		hashes = append(hashes, string(hash))
+	onBothEngines(t, dumps, gen, func(engine string, a *app.App) {
 		next, withLiens := uint64(1), 0
 		for _, row := range d.Rows {
 			fields, err := legacy.Fields(row)
@@ -351,8 +357,7 @@ func TestPathALiens(t *testing.T) {
 			require.Equal(t, string(want.Value), string(r.Value))
 		}
 		require.Greater(t, withLiens, 50)
-	}
-	require.Equal(t, hashes[0], hashes[1])
+	})
 }
 
 // TestMatchAtHeightOfABatch: a record made by a batch at height 7 (path
