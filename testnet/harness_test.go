@@ -1,6 +1,7 @@
 package testnet
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -49,6 +50,9 @@ type netConfig struct {
 	// any node starts: to edit configs, copy keys, or set a node's
 	// binary or environment.
 	before func(nw *network)
+	// startWait bounds the wait for every started node to reach height 1
+	// and be ready (default 60 s; longer for a large import at InitChain).
+	startWait time.Duration
 }
 
 // network is a running testnet under the test's control.
@@ -193,8 +197,9 @@ func startNetwork(t testing.TB, cfg netConfig) *network {
 			nd.Start()
 		}
 	}
-	nw.waitHeight(1, 60*time.Second)
-	nw.waitReady(60 * time.Second)
+	wait := cmp.Or(cfg.startWait, 60*time.Second)
+	nw.waitHeight(1, wait)
+	nw.waitReady(wait)
 	return nw
 }
 

@@ -197,8 +197,9 @@ func sameBlocks(ctx context.Context, t testing.TB, nw *network) {
 
 // TestScenarioImportJoin: a node that joins a chain built by path A
 // catches up by state sync. Four validators start from a parcels dump
-// named in their genesis (2,000 rows; GOVCHAIN_E2E_FULL=1: 100,000) and
-// snapshot every 5 blocks (20 in the full version); once a snapshot is
+// named in their genesis (2,000 rows; GOVCHAIN_E2E_FULL=1: 100,000;
+// GOVCHAIN_E2E_JOIN_ROWS=N: N) and snapshot every 5 blocks (20 in the
+// full version, 100 in the sized one); once a snapshot is
 // usable, a full node that was not started joins by state sync (trusting
 // header 2, the chain's first block). It must restore a snapshot instead
 // of replaying (its log names the height), reach the tip, and then answer
@@ -211,6 +212,17 @@ func TestScenarioImportJoin(t *testing.T) {
 	if fullE2E() {
 		rows, interval = 100_000, 20
 	}
+	if v := os.Getenv("GOVCHAIN_E2E_JOIN_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "GOVCHAIN_E2E_JOIN_ROWS")
+		require.Positive(t, n, "GOVCHAIN_E2E_JOIN_ROWS")
+		// Snapshots further apart, so that the one restored is still on
+		// disk when the join ends (ten are kept).
+		rows, interval = n, 100
+	}
+	// Waits grow with the dump: each validator imports it at InitChain,
+	// snapshots it, and the joiner restores it.
+	scale := time.Duration(max(1, rows/100_000))
 	began := time.Now()
 	dir := t.TempDir()
 	dump := filepath.Join(dir, "parcels.csv")
@@ -223,7 +235,7 @@ func TestScenarioImportJoin(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	ids := canonicalIDs(t, canonical)
 
-	nw := startNetwork(t, netConfig{validators: 4, fullNodes: 1, startLater: []int{4}, before: func(nw *network) {
+	nw := startNetwork(t, netConfig{validators: 4, fullNodes: 1, startLater: []int{4}, startWait: scale * time.Minute, before: func(nw *network) {
 		k, err := nw.keys.Info("registrar-" + nw.nodes[0].agency)
 		require.NoError(t, err)
 		home := nw.nodes[0].home
@@ -250,15 +262,15 @@ func TestScenarioImportJoin(t *testing.T) {
 	t.Logf("path A network up with %d rows in %s", len(ids), time.Since(began).Round(time.Millisecond))
 
 	// A snapshot at 2*interval is usable once headers up to 2 past it exist.
-	nw.waitHeight(int64(2*interval)+3, 3*time.Minute)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	nw.waitHeight(int64(2*interval)+3, scale*3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), scale*5*time.Minute)
 	defer cancel()
 	joiner := nw.nodes[4]
 	enableStateSync(ctx, t, nw, joiner)
 	from := nw.maxHeight()
 	joined := time.Now()
 	joiner.Start()
-	took := nw.waitTip(joiner, 4*time.Minute)
+	took := nw.waitTip(joiner, scale*4*time.Minute)
 	restored := joinLogHeight(t, joiner, `Snapshot restored.*height=(\d+)`)
 	require.Zero(t, restored%int64(interval), "restored height %d is no snapshot height", restored)
 	st, err := joiner.Client().RPC().Status(ctx)
