@@ -689,6 +689,16 @@ func (v *specView) WriteBatch(changes []state.Change) error {
 // without locking (get); the workers read (load) under the shard's read
 // lock, so a write blocks only the readers of its own shard, not every
 // worker at every committed row.
+//
+// A shard holds no pointers the garbage collector must follow: keys and
+// values are appended to one byte arena, entries are offsets into it, and
+// the index maps a key's 64-bit hash to its entry. At national scale the
+// map holds millions of keys (one total per owner), and a map of strings
+// to slices made the collector trace every one of them at each cycle.
+// Bytes once written to an arena never change, so a value returned by get
+// or load stays valid after later writes (an arena that grows or is
+// compacted is copied, and the old one lives on while a value refers to
+// it).
 type sharedMap struct {
 	seed   maphash.Seed
 	shards [sharedShards]sharedShard
@@ -698,54 +708,133 @@ const sharedShards = 64
 
 type sharedShard struct {
 	mu sync.RWMutex
-	m  map[string][]byte
+	// index maps a key's hash to its first entry, plus one; entries with
+	// the same hash are chained by next.
+	index map[uint64]uint32
+	ents  []sharedEnt
+	arena []byte
+	// dead counts the arena's bytes no entry refers to any more.
+	dead int
+	// compactions counts the arena's compactions.
+	compactions int
 }
+
+// sharedEnt is a key and its latest value in a shard's arena.
+type sharedEnt struct {
+	koff, voff uint64
+	klen, vlen uint32
+	next       uint32 // the next entry with the same hash, plus one; 0: none
+	deleted    bool   // the value is nil
+}
+
+// compactAt is how many dead arena bytes a shard keeps before it compacts
+// (when they are also more than the live ones); a variable for the tests.
+var compactAt = 16 << 20
 
 func newSharedMap() *sharedMap {
 	s := &sharedMap{seed: maphash.MakeSeed()}
 	for i := range s.shards {
-		s.shards[i].m = map[string][]byte{}
+		s.shards[i].index = map[uint64]uint32{}
 	}
 	return s
 }
 
-func (s *sharedMap) shard(key []byte) *sharedShard {
-	return &s.shards[maphash.Bytes(s.seed, key)%sharedShards]
+func (s *sharedMap) shardOf(h uint64) *sharedShard { return &s.shards[h%sharedShards] }
+
+// find returns key's entry, plus one (0: absent).
+func (sh *sharedShard) find(h uint64, key []byte) uint32 {
+	for i := sh.index[h]; i != 0; i = sh.ents[i-1].next {
+		e := &sh.ents[i-1]
+		if bytes.Equal(sh.arena[e.koff:e.koff+uint64(e.klen)], key) {
+			return i
+		}
+	}
+	return 0
+}
+
+// value is entry i's value (nil: deleted), capped so that no append
+// through it reaches the arena.
+func (sh *sharedShard) value(i uint32) []byte {
+	e := &sh.ents[i-1]
+	if e.deleted {
+		return nil
+	}
+	end := e.voff + uint64(e.vlen)
+	return sh.arena[e.voff:end:end]
+}
+
+func (s *sharedMap) lookup(h uint64, key []byte, lock bool) ([]byte, bool) {
+	sh := s.shardOf(h)
+	if lock {
+		sh.mu.RLock()
+		defer sh.mu.RUnlock()
+	}
+	i := sh.find(h, key)
+	if i == 0 {
+		return nil, false
+	}
+	return sh.value(i), true
 }
 
 // get is the writer's read: no lock.
 func (s *sharedMap) get(key []byte) ([]byte, bool) {
-	v, ok := s.shard(key).m[string(key)]
-	return v, ok
+	return s.lookup(maphash.Bytes(s.seed, key), key, false)
 }
 
 // getString is get of a key held as a string.
 func (s *sharedMap) getString(key string) ([]byte, bool) {
-	v, ok := s.shards[maphash.String(s.seed, key)%sharedShards].m[key]
-	return v, ok
+	return s.lookup(maphash.String(s.seed, key), []byte(key), false)
 }
 
 // load is a worker's read.
 func (s *sharedMap) load(key []byte) ([]byte, bool) {
-	sh := s.shard(key)
-	sh.mu.RLock()
-	v, ok := sh.m[string(key)]
-	sh.mu.RUnlock()
-	return v, ok
+	return s.lookup(maphash.Bytes(s.seed, key), key, true)
 }
 
 // set stores value under key (nil: deleted); the writer's only.
 func (s *sharedMap) set(key, value []byte) {
-	sh := s.shard(key)
+	h := maphash.Bytes(s.seed, key)
+	sh := s.shardOf(h)
 	sh.mu.Lock()
-	sh.m[string(key)] = value
-	sh.mu.Unlock()
+	defer sh.mu.Unlock()
+	i := sh.find(h, key)
+	if i == 0 {
+		sh.ents = append(sh.ents, sharedEnt{koff: uint64(len(sh.arena)), klen: uint32(len(key)), next: sh.index[h]})
+		sh.arena = append(sh.arena, key...)
+		i = uint32(len(sh.ents))
+		sh.index[h] = i
+	} else {
+		sh.dead += int(sh.ents[i-1].vlen)
+	}
+	e := &sh.ents[i-1]
+	e.deleted = value == nil
+	e.voff, e.vlen = uint64(len(sh.arena)), uint32(len(value))
+	sh.arena = append(sh.arena, value...)
+	if sh.dead > compactAt && sh.dead > len(sh.arena)-sh.dead {
+		sh.compact()
+	}
+}
+
+// compact copies the live keys and values into a new arena.
+func (sh *sharedShard) compact() {
+	arena := make([]byte, 0, len(sh.arena)-sh.dead)
+	for i := range sh.ents {
+		e := &sh.ents[i]
+		k := sh.arena[e.koff : e.koff+uint64(e.klen)]
+		v := sh.arena[e.voff : e.voff+uint64(e.vlen)]
+		e.koff = uint64(len(arena))
+		arena = append(arena, k...)
+		e.voff = uint64(len(arena))
+		arena = append(arena, v...)
+	}
+	sh.arena, sh.dead = arena, 0
+	sh.compactions++
 }
 
 func (s *sharedMap) len() int {
 	n := 0
 	for i := range s.shards {
-		n += len(s.shards[i].m)
+		n += len(s.shards[i].ents)
 	}
 	return n
 }
@@ -755,8 +844,10 @@ func (s *sharedMap) len() int {
 func (s *sharedMap) all() iter.Seq2[string, []byte] {
 	return func(yield func(string, []byte) bool) {
 		for i := range s.shards {
-			for k, v := range s.shards[i].m {
-				if !yield(k, v) {
+			sh := &s.shards[i]
+			for j := range sh.ents {
+				e := &sh.ents[j]
+				if !yield(string(sh.arena[e.koff:e.koff+uint64(e.klen)]), sh.value(uint32(j+1))) {
 					return
 				}
 			}
