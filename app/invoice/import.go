@@ -111,19 +111,20 @@ func ImportInvoice(ctx *core.Context, issuer core.Address, m IssueInvoice, issue
 			Claimant: c.Claimant, Reference: c.Reference, Amount: inv.Claim.Amount, Time: inv.Claim.Time,
 		})
 	}
-	var steps []func() error
-	switch acked := !life.Acknowledged.IsZero(); {
-	case acked && life.Claim != nil && life.Claim.Time.Before(life.Acknowledged):
-		steps = []func() error{claim, ack}
-	case acked && life.Claim != nil:
-		steps = []func() error{ack, claim}
-	case acked:
-		steps = []func() error{ack}
-	case life.Claim != nil:
-		steps = []func() error{claim}
+	acked := !life.Acknowledged.IsZero()
+	claimFirst := acked && life.Claim != nil && life.Claim.Time.Before(life.Acknowledged)
+	if acked && !claimFirst {
+		if err := ack(); err != nil {
+			return err
+		}
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	if life.Claim != nil {
+		if err := claim(); err != nil {
+			return err
+		}
+	}
+	if claimFirst {
+		if err := ack(); err != nil {
 			return err
 		}
 	}
