@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -29,6 +30,9 @@ type Context struct {
 	// Signer is the account the transaction signs for (see ResolveSigner):
 	// the signing key's own address, or the account it was rotated into.
 	Signer Address
+	// DropEvents makes Emit keep nothing, for a caller that keeps no events
+	// (a bulk import executing legacy rows); see Emitting.
+	DropEvents bool
 
 	events     []Event
 	validators []Validator
@@ -59,11 +63,15 @@ type Attr struct {
 	Index bool
 }
 
-// Emit appends an event of the given type. Attributes are given as
-// alternating keys and values and are all indexed.
+// Emit appends an event of the given type (none if c.DropEvents).
+// Attributes are given as alternating keys and values and are all
+// indexed.
 func (c *Context) Emit(typ string, kv ...string) {
 	if len(kv)%2 != 0 {
 		panic("core: Emit needs key/value pairs")
+	}
+	if c.DropEvents {
+		return
 	}
 	ev := Event{Type: typ}
 	for i := 0; i < len(kv); i += 2 {
@@ -71,6 +79,10 @@ func (c *Context) Emit(typ string, kv ...string) {
 	}
 	c.events = append(c.events, ev)
 }
+
+// Emitting reports whether Emit keeps events: a module may skip building
+// an event's attributes when it does not.
+func (c *Context) Emitting() bool { return !c.DropEvents }
 
 // Dec is n in decimal, as event attributes and query paths write numbers.
 func Dec[N ~int64 | ~uint64](n N) string {
@@ -149,7 +161,9 @@ func SetJSON(w state.Writer, key []byte, v any) error {
 	if err != nil {
 		return fmt.Errorf("core: encode value for %x: %w", key, err)
 	}
-	return w.Set(key, b)
+	// b is new (never nil) and nobody else's: a BatchWriter (a branch)
+	// takes it without a copy.
+	return state.WriteChanges(w, []state.Change{{Key: bytes.Clone(key), Value: b}})
 }
 
 // MarshalCanonical returns what json.Marshal returns for v, by v's own

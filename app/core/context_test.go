@@ -180,3 +180,38 @@ func TestIsRefusal(t *testing.T) {
 	require.False(t, core.IsRefusal(errors.New("disk failed")))
 	require.False(t, core.IsRefusal(nil))
 }
+
+// Emit keeps events in order unless the context drops them; a dropping
+// context says so (Emitting), and SetJSON writes the same bytes either way.
+func TestEmitAndDropEvents(t *testing.T) {
+	kv := coretest.NewMemKV()
+	ctx := coretest.Context(kv, coretest.Address("s"), 3)
+	require.True(t, ctx.Emitting())
+	ctx.Emit("land", "action", "a", "parcel_id", "P-1")
+	ctx.Emit("land", "action", "b")
+	require.Equal(t, []core.Event{
+		{Type: "land", Attrs: []core.Attr{{Key: "action", Value: "a", Index: true}, {Key: "parcel_id", Value: "P-1", Index: true}}},
+		{Type: "land", Attrs: []core.Attr{{Key: "action", Value: "b", Index: true}}},
+	}, ctx.Events())
+
+	dropping := coretest.Context(kv, coretest.Address("s"), 3)
+	dropping.DropEvents = true
+	require.False(t, dropping.Emitting())
+	dropping.Emit("land", "action", "a")
+	require.Empty(t, dropping.Events())
+}
+
+// SetJSON on a branch stores its own bytes: a later write through the
+// caller's key slice changes nothing stored.
+func TestSetJSONOwnsItsBytes(t *testing.T) {
+	b := state.NewBranch(coretest.NewMemKV())
+	key := []byte("k1")
+	require.NoError(t, core.SetJSON(b, key, map[string]int{"n": 1}))
+	key[1] = '2'
+	got, err := b.Get([]byte("k1"))
+	require.NoError(t, err)
+	require.Equal(t, `{"n":1}`, string(got))
+	missing, err := b.Get([]byte("k2"))
+	require.NoError(t, err)
+	require.Nil(t, missing)
+}

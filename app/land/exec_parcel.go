@@ -64,7 +64,9 @@ func (m RegisterParcel) Exec(ctx *core.Context) error {
 	if err := putParcel(ctx.KV, p); err != nil {
 		return err
 	}
-	emit(ctx, "register_parcel", []string{p.ID}, ownerAttrs("owner", p.Owners)...)
+	if ctx.Emitting() {
+		emit(ctx, "register_parcel", []string{p.ID}, ownerAttrs("owner", p.Owners)...)
+	}
 	return nil
 }
 
