@@ -30,46 +30,54 @@ func splitCSV(text []byte) ([]string, error) {
 // splitQuoted splits a one-line record whose quoted fields are well formed
 // (each opens at the field's start and closes before a comma or the end,
 // quotes inside doubled), as encoding/csv does; ok is false for any other
-// line, which encoding/csv then reads (or refuses) itself.
+// line, which encoding/csv then reads (or refuses) itself. The fields are
+// substrings of one copy of text, but for a quoted field with doubled
+// quotes, which is a string of its own.
 func splitQuoted(text []byte) (fields []string, ok bool) {
+	line := string(text)
+	fields = make([]string, 0, strings.Count(line, ",")+1)
 	i := 0
 	for {
-		if i < len(text) && text[i] == '"' {
-			var f []byte
+		if i < len(line) && line[i] == '"' {
 			j := i + 1
-			for {
-				k := bytes.IndexByte(text[j:], '"')
-				if k < 0 {
-					return nil, false
-				}
-				f = append(f, text[j:j+k]...)
-				j += k + 1
-				if j < len(text) && text[j] == '"' {
-					f = append(f, '"')
-					j++
-					continue
-				}
-				break
+			k := strings.IndexByte(line[j:], '"')
+			if k < 0 {
+				return nil, false
 			}
-			fields = append(fields, string(f))
+			f := line[j : j+k]
+			j += k + 1
+			if j < len(line) && line[j] == '"' { // doubled quotes: unquote
+				b := []byte(f)
+				for j < len(line) && line[j] == '"' {
+					b = append(b, '"')
+					k := strings.IndexByte(line[j+1:], '"')
+					if k < 0 {
+						return nil, false
+					}
+					b = append(b, line[j+1:j+1+k]...)
+					j += k + 2
+				}
+				f = string(b)
+			}
+			fields = append(fields, f)
 			switch {
-			case j == len(text):
+			case j == len(line):
 				return fields, true
-			case text[j] != ',':
+			case line[j] != ',':
 				return nil, false
 			}
 			i = j + 1
 			continue
 		}
-		k := bytes.IndexByte(text[i:], ',')
-		f := text[i:]
+		k := strings.IndexByte(line[i:], ',')
+		f := line[i:]
 		if k >= 0 {
-			f = text[i : i+k]
+			f = line[i : i+k]
 		}
-		if bytes.IndexByte(f, '"') >= 0 {
+		if strings.IndexByte(f, '"') >= 0 {
 			return nil, false
 		}
-		fields = append(fields, string(f))
+		fields = append(fields, f)
 		if k < 0 {
 			return fields, true
 		}

@@ -12,6 +12,7 @@ var csvSeeds = []string{
 	"a,b,c", "", ",", "a,,b", " a,b", "\ta", `\.`, `a,"b,c",d`, `"a""b"`, "a\rb", "x\r", "é,ü", `a,b"c`,
 	`"a",b`, `a,"b"`, `"a"x`, `"a""`, `"",""`, `a,"b""c",d`, `"a,`, ` "a"`, `"a" ,b`, `a,"b",`,
 	"BY-01-00000007,62401134493:56:592:0007,23853,\"Baranovichi, Pobedy st. 167\",commercial plot",
+	`"a""b""c",d`, `"""",x`, `"a""""b"`, `"a""b`, `x,"""a"""`, `"a""b"c`, `"a""b",`,
 }
 
 // FuzzSplitCSV: the fast path splits every line as encoding/csv does.

@@ -12,6 +12,9 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unsafe"
+
+	"github.com/golang/snappy"
 )
 
 // sorter sorts records (key, seq, payload) by key, then seq, in bounded
@@ -44,13 +47,45 @@ type sortBuf struct {
 }
 
 // recRef locates a record in its buffer and holds what sorting compares:
-// the key's place and the seq.
+// the key's first 16 bytes (big-endian, zero-padded), its place and the
+// seq. Most comparisons end on the first bytes without reading the
+// buffer, whose records are in the order they were added.
 type recRef struct {
 	off, koff, klen int32
 	seq             uint64
+	k0, k1          uint64
 }
 
+// recRefSize is the memory a recRef takes, counted in a buffer's budget.
+const recRefSize = int(unsafe.Sizeof(recRef{}))
+
 func (b *sortBuf) key(r recRef) []byte { return b.data[r.koff : r.koff+r.klen] }
+
+// keyHead is the first 16 bytes of key as two big-endian numbers, the
+// missing bytes zero.
+func keyHead(key []byte) (k0, k1 uint64) {
+	var head [16]byte
+	copy(head[:], key)
+	return binary.BigEndian.Uint64(head[:8]), binary.BigEndian.Uint64(head[8:])
+}
+
+// compare orders two records of b by key, then seq.
+func (b *sortBuf) compare(x, y recRef) int {
+	if x.k0 != y.k0 {
+		return cmp.Compare(x.k0, y.k0)
+	}
+	if x.k1 != y.k1 {
+		return cmp.Compare(x.k1, y.k1)
+	}
+	kx, ky := b.key(x), b.key(y)
+	if len(kx) >= 16 && len(ky) >= 16 { // the first 16 bytes are equal
+		kx, ky = kx[16:], ky[16:]
+	}
+	if c := bytes.Compare(kx, ky); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.seq, y.seq)
+}
 
 // sortRecord is a decoded record; its slices point into a buffer or a
 // reader's storage and are valid until the stream moves on.
@@ -96,7 +131,8 @@ func (s *sorter) add(key []byte, seq uint64, payload ...[]byte) error {
 	}
 	off := len(b.data)
 	b.data = binary.AppendUvarint(b.data, uint64(len(key)))
-	b.refs = append(b.refs, recRef{off: int32(off), koff: int32(len(b.data)), klen: int32(len(key)), seq: seq})
+	k0, k1 := keyHead(key)
+	b.refs = append(b.refs, recRef{off: int32(off), koff: int32(len(b.data)), klen: int32(len(key)), seq: seq, k0: k0, k1: k1})
 	b.data = append(b.data, key...)
 	b.data = binary.BigEndian.AppendUint64(b.data, seq)
 	pl := 0
@@ -108,7 +144,7 @@ func (s *sorter) add(key []byte, seq uint64, payload ...[]byte) error {
 		b.data = append(b.data, p...)
 	}
 	s.n++
-	if len(b.data)+24*len(b.refs) < s.budget {
+	if len(b.data)+recRefSize*len(b.refs) < s.budget {
 		return nil
 	}
 	if err := s.waitSpill(); err != nil {
@@ -146,19 +182,31 @@ func (s *sorter) waitSpill() error {
 }
 
 func (b *sortBuf) sort() {
-	slices.SortFunc(b.refs, func(x, y recRef) int {
-		if c := bytes.Compare(b.key(x), b.key(y)); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.seq, y.seq)
-	})
+	slices.SortFunc(b.refs, b.compare)
 }
 
-// writeRun sorts the buffer and writes it to f, which it closes.
+// runBlock is about how many bytes of records a run compresses as one
+// block.
+const runBlock = 256 << 10
+
+// writeRun sorts the buffer and writes it to f, which it closes. A run is
+// the records in order, in blocks: each block's compressed length
+// (uvarint), then the block, whole records compressed by Snappy (its
+// block format). Records are mostly JSON, which Snappy shrinks to about
+// a third at more than 1 GB/s, so that a load writes, and the kernel
+// caches and writes back, a third of the bytes.
 func (b *sortBuf) writeRun(f *os.File) error {
 	b.sort()
 	path := f.Name()
 	w := bufio.NewWriterSize(f, 1<<20)
+	var block, packed, head []byte
+	flush := func() {
+		packed = snappy.Encode(packed[:cap(packed)], block)
+		head = binary.AppendUvarint(head[:0], uint64(len(packed)))
+		w.Write(head)
+		w.Write(packed)
+		block = block[:0]
+	}
 	for _, r := range b.refs {
 		o := int(r.off)
 		_, n, err := decodeRecord(b.data[o:])
@@ -166,7 +214,13 @@ func (b *sortBuf) writeRun(f *os.File) error {
 			f.Close()
 			return err
 		}
-		w.Write(b.data[o : o+n])
+		if len(block) > 0 && len(block)+n > runBlock {
+			flush()
+		}
+		block = append(block, b.data[o:o+n]...)
+	}
+	if len(block) > 0 {
+		flush()
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
@@ -327,36 +381,49 @@ func (s *bufSource) advance() (bool, error) {
 
 func (s *bufSource) record() sortRecord { return s.cur }
 
-// runSource reads a run file.
+// runSource reads a run file (see writeRun) block by block; a record's
+// slices point into its block.
 type runSource struct {
-	r   *bufio.Reader
-	buf []byte
-	cur sortRecord
+	r             *bufio.Reader
+	packed, block []byte
+	pos           int
+	cur           sortRecord
 }
 
+// maxRunBlock bounds a block's compressed length, so that a damaged run
+// fails instead of asking for any amount of memory.
+const maxRunBlock = 1 << 30
+
 func (s *runSource) advance() (bool, error) {
-	kl, err := binary.ReadUvarint(s.r)
-	if errors.Is(err, io.EOF) {
-		return false, nil
+	if s.pos >= len(s.block) {
+		n, err := binary.ReadUvarint(s.r)
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		if err == nil && (n == 0 || n > maxRunBlock) {
+			err = fmt.Errorf("a block of %d bytes", n)
+		}
+		if err == nil {
+			s.packed = slices.Grow(s.packed[:0], int(n))[:n]
+			_, err = io.ReadFull(s.r, s.packed)
+		}
+		if err == nil {
+			s.block, err = snappy.Decode(s.block[:cap(s.block)], s.packed)
+		}
+		if err == nil && len(s.block) == 0 {
+			err = errors.New("an empty block")
+		}
+		if err != nil {
+			return false, fmt.Errorf("legacy: sorter: read run: %w", err)
+		}
+		s.pos = 0
 	}
+	r, n, err := decodeRecord(s.block[s.pos:])
 	if err != nil {
-		return false, fmt.Errorf("legacy: sorter: read run: %w", err)
+		return false, err
 	}
-	s.buf = s.buf[:0]
-	s.buf = slices.Grow(s.buf, int(kl)+8)[:int(kl)+8]
-	if _, err := io.ReadFull(s.r, s.buf); err != nil {
-		return false, fmt.Errorf("legacy: sorter: read run: %w", err)
-	}
-	pl, err := binary.ReadUvarint(s.r)
-	if err != nil {
-		return false, fmt.Errorf("legacy: sorter: read run: %w", err)
-	}
-	n := len(s.buf)
-	s.buf = slices.Grow(s.buf, int(pl))[:n+int(pl)]
-	if _, err := io.ReadFull(s.r, s.buf[n:]); err != nil {
-		return false, fmt.Errorf("legacy: sorter: read run: %w", err)
-	}
-	s.cur = sortRecord{key: s.buf[:kl], seq: binary.BigEndian.Uint64(s.buf[kl:]), payload: s.buf[n:]}
+	s.pos += n
+	s.cur = r
 	return true, nil
 }
 
