@@ -27,7 +27,9 @@ import (
 // A kept row's writes to shared keys update the map; its other writes go
 // to an external sorter, tagged with the row's sequence number, together
 // with every read of a key that was in neither the base nor the row's own
-// writes (a miss). A refused row's writes are dropped, its misses kept.
+// writes (a miss), except, where the row's writes are known before its
+// misses are (rows executed in parallel), a miss of a key the row then
+// writes itself. A refused row's writes are dropped, its misses kept.
 //
 // The result is the base, the map and the sorted writes merged in key
 // order. It is exactly the state executing the rows one after another on
@@ -166,9 +168,20 @@ func (l *leanLoad) Delete(key []byte) error {
 }
 
 // WriteBatch implements state.BatchWriter: a kept row's writes.
-func (l *leanLoad) WriteBatch(changes []state.Change) error {
+func (l *leanLoad) WriteBatch(changes []state.Change) error { return l.writeBatch(changes, nil) }
+
+// writeBatch is WriteBatch of a row whose shared reads, still valid, were
+// reads: a shared key it read from the map is set through the entry it
+// was found at.
+func (l *leanLoad) writeBatch(changes []state.Change, reads []specRead) error {
 	for _, c := range changes {
-		if l.isShared(c.Key) {
+		if !l.isShared(c.Key) {
+			continue
+		}
+		i := slices.IndexFunc(reads, func(r specRead) bool { return r.seen.ent != 0 && r.key == string(c.Key) })
+		if i >= 0 {
+			l.shared.setSeen(reads[i].seen, c.Value)
+		} else {
 			l.shared.set(c.Key, c.Value)
 		}
 	}
@@ -338,6 +351,36 @@ type mergedState struct {
 	valid      bool
 	key, value []byte
 	err        error
+	// copies holds the keys and values the iterator hands out: they stay
+	// valid after it moves on (the tree's builder keeps them until it has
+	// written them).
+	copies slab
+}
+
+// slab makes copies of byte slices in large blocks rather than one
+// allocation each: the merge hands out two for each of tens of millions
+// of keys. A block is freed once no copy in it is referenced.
+type slab struct{ block []byte }
+
+// slabBlock is the size of a slab's blocks; a larger slice gets a block of
+// its own.
+const slabBlock = 1 << 20
+
+// clone returns a copy of b (nil if b is nil, empty if it is empty),
+// capped so that no append through it reaches the rest of the block.
+func (s *slab) clone(b []byte) []byte {
+	switch {
+	case b == nil:
+		return nil
+	case len(b) == 0:
+		return []byte{}
+	}
+	if len(b) > cap(s.block)-len(s.block) {
+		s.block = make([]byte, 0, max(slabBlock, len(b)))
+	}
+	n := len(s.block)
+	s.block = append(s.block, b...)
+	return s.block[n:len(s.block):len(s.block)]
 }
 
 // group reads the writes and misses of the next key from the sorted
@@ -352,7 +395,7 @@ func (m *mergedState) group() {
 		return
 	}
 	r := m.ws.record()
-	m.gkey, m.gop, m.gval = bytes.Clone(r.key), 0, nil
+	m.gkey, m.gop, m.gval = m.copies.clone(r.key), 0, nil
 	var writer uint64
 	for m.wok {
 		r := m.ws.record()
@@ -372,7 +415,7 @@ func (m *mergedState) group() {
 			}
 			m.gop, writer = op, r.seq
 			if op == opSet {
-				m.gval = bytes.Clone(r.payload[1:])
+				m.gval = m.copies.clone(r.payload[1:])
 			}
 		case opMiss:
 			if m.gop != 0 && r.seq > writer {
@@ -505,6 +548,7 @@ type specRead struct {
 	key     string
 	value   []byte
 	present bool
+	seen    sharedSeen // where the map had it (seen.ent 0: not in the map)
 }
 
 // submit queues row of reg at origin; result is called with the row's
@@ -582,6 +626,9 @@ func (l *leanLoad) commitOldest() error {
 		if !valid {
 			break
 		}
+		if l.shared.same(r.seen) {
+			continue
+		}
 		v, ok := l.shared.getString(r.key) // this goroutine is the only writer
 		if !ok {
 			v = l.baseVals[r.key]
@@ -600,12 +647,18 @@ func (l *leanLoad) commitOldest() error {
 		return j.result(refusal)
 	}
 	for _, k := range j.misses {
+		// A kept row's miss of a key it then writes itself is left out:
+		// any other row writing that key fails the merge as a second
+		// writer, whichever came first.
+		if j.refusal == nil && slices.ContainsFunc(j.changes, func(c state.Change) bool { return bytes.Equal(c.Key, k) }) {
+			continue
+		}
 		if err := l.writes.add(k, l.seq, []byte{opMiss}); err != nil {
 			return err
 		}
 	}
 	if j.refusal == nil {
-		if err := l.WriteBatch(j.changes); err != nil {
+		if err := l.writeBatch(j.changes, j.reads); err != nil {
 			return err
 		}
 	}
@@ -643,11 +696,11 @@ type specView struct {
 func (v *specView) Get(key []byte) ([]byte, error) {
 	l := v.l
 	if l.isShared(key) {
-		val, ok := l.shared.load(key)
+		val, ok, seen := l.shared.load(key)
 		if !ok {
 			val = l.baseGet(key)
 		}
-		v.j.reads = append(v.j.reads, specRead{key: string(key), value: val, present: val != nil})
+		v.j.reads = append(v.j.reads, specRead{key: string(key), value: val, present: val != nil, seen: seen})
 		return val, nil
 	}
 	val := l.baseGet(key)
@@ -690,15 +743,18 @@ func (v *specView) WriteBatch(changes []state.Change) error {
 // lock, so a write blocks only the readers of its own shard, not every
 // worker at every committed row.
 //
-// A shard holds no pointers the garbage collector must follow: keys and
-// values are appended to one byte arena, entries are offsets into it, and
-// the index maps a key's 64-bit hash to its entry. At national scale the
-// map holds millions of keys (one total per owner), and a map of strings
-// to slices made the collector trace every one of them at each cycle.
-// Bytes once written to an arena never change, so a value returned by get
-// or load stays valid after later writes (an arena that grows or is
-// compacted is copied, and the old one lives on while a value refers to
-// it).
+// A shard holds no pointers the garbage collector must follow but its
+// chunks': keys and values are appended to an arena of byte chunks,
+// entries are positions in it, and the index maps a key's 64-bit hash to
+// its entry. At national scale the map holds millions of keys (one total
+// per owner), and a map of strings to slices made the collector trace
+// every one of them at each cycle. The arena grows by new chunks, so
+// growing copies nothing. Bytes once written to a chunk never change, so
+// a value returned by get or load stays valid after later writes (a
+// compaction writes new chunks, and the old ones live on while a value
+// refers to them); and an entry whose value still has the position and
+// length a reader saw, in the same generation of chunks, still has the
+// value it saw (see sharedSeen).
 type sharedMap struct {
 	seed   maphash.Seed
 	shards [sharedShards]sharedShard
@@ -706,25 +762,48 @@ type sharedMap struct {
 
 const sharedShards = 64
 
+// sharedChunk is the size of a shard's arena chunks once it has grown
+// (the first are smaller, so that a small load stays small); a larger
+// key or value gets a chunk of its own size.
+const sharedChunk = 1 << 20
+
 type sharedShard struct {
 	mu sync.RWMutex
 	// index maps a key's hash to its first entry, plus one; entries with
 	// the same hash are chained by next.
 	index map[uint64]uint32
 	ents  []sharedEnt
-	arena []byte
-	// dead counts the arena's bytes no entry refers to any more.
-	dead int
-	// compactions counts the arena's compactions.
-	compactions int
+	// chunks is the arena; a position in it is chunk<<32 | offset.
+	chunks [][]byte
+	// used counts the bytes appended to the chunks, dead those no entry
+	// refers to any more.
+	used, dead int
+	// compactions counts the arena's compactions: each starts new chunks.
+	compactions uint32
 }
 
-// sharedEnt is a key and its latest value in a shard's arena.
+// sharedEnt is a key and its latest value in a shard's arena: at
+// positions kpos and vpos.
 type sharedEnt struct {
-	koff, voff uint64
+	kpos, vpos uint64
 	klen, vlen uint32
 	next       uint32 // the next entry with the same hash, plus one; 0: none
 	deleted    bool   // the value is nil
+}
+
+// sharedSeen is where a reader found a shared key: its shard and entry,
+// the shard's generation (compactions) and the value's position, length
+// and presence. Until the entry is set again or the shard compacts, those
+// stay the same, and so does the value (its bytes never change): the
+// writer checks that without looking the key up again (sharedMap.same),
+// and sets the key through the entry (sharedMap.setSeen).
+type sharedSeen struct {
+	shard   uint32
+	ent     uint32 // plus one; 0: the key was absent
+	gen     uint32
+	vlen    uint32
+	vpos    uint64
+	deleted bool
 }
 
 // compactAt is how many dead arena bytes a shard keeps before it compacts
@@ -739,95 +818,154 @@ func newSharedMap() *sharedMap {
 	return s
 }
 
-func (s *sharedMap) shardOf(h uint64) *sharedShard { return &s.shards[h%sharedShards] }
+func (s *sharedMap) shardOf(h uint64) uint32 { return uint32(h % sharedShards) }
+
+// at is the n bytes at position pos of the arena.
+func (sh *sharedShard) at(pos uint64, n uint32) []byte { return chunkAt(sh.chunks, pos, n) }
+
+// chunkAt is the n bytes at position pos of chunks, capped so that no
+// append through them reaches a chunk.
+func chunkAt(chunks [][]byte, pos uint64, n uint32) []byte {
+	c, off := chunks[pos>>32], uint32(pos)
+	return c[off : off+n : off+n]
+}
+
+// put appends b to the arena and returns its position.
+func (sh *sharedShard) put(b []byte) uint64 {
+	n := len(sh.chunks)
+	if n == 0 || len(sh.chunks[n-1])+len(b) > cap(sh.chunks[n-1]) {
+		size := sharedChunk
+		if n > 0 {
+			size = min(size, 2*cap(sh.chunks[n-1]))
+		} else {
+			size = 4 << 10
+		}
+		sh.chunks = append(sh.chunks, make([]byte, 0, max(size, len(b))))
+		n++
+	}
+	c := &sh.chunks[n-1]
+	pos := uint64(n-1)<<32 | uint64(len(*c))
+	*c = append(*c, b...)
+	sh.used += len(b)
+	return pos
+}
 
 // find returns key's entry, plus one (0: absent).
 func (sh *sharedShard) find(h uint64, key []byte) uint32 {
 	for i := sh.index[h]; i != 0; i = sh.ents[i-1].next {
 		e := &sh.ents[i-1]
-		if bytes.Equal(sh.arena[e.koff:e.koff+uint64(e.klen)], key) {
+		if bytes.Equal(sh.at(e.kpos, e.klen), key) {
 			return i
 		}
 	}
 	return 0
 }
 
-// value is entry i's value (nil: deleted), capped so that no append
-// through it reaches the arena.
+// value is entry i's value (nil: deleted).
 func (sh *sharedShard) value(i uint32) []byte {
 	e := &sh.ents[i-1]
 	if e.deleted {
 		return nil
 	}
-	end := e.voff + uint64(e.vlen)
-	return sh.arena[e.voff:end:end]
+	return sh.at(e.vpos, e.vlen)
 }
 
-func (s *sharedMap) lookup(h uint64, key []byte, lock bool) ([]byte, bool) {
-	sh := s.shardOf(h)
+// seen is where entry i (0: none) of shard si stands now.
+func (sh *sharedShard) seen(si, i uint32) sharedSeen {
+	if i == 0 {
+		return sharedSeen{shard: si}
+	}
+	e := &sh.ents[i-1]
+	return sharedSeen{shard: si, ent: i, gen: sh.compactions, vlen: e.vlen, vpos: e.vpos, deleted: e.deleted}
+}
+
+func (s *sharedMap) lookup(h uint64, key []byte, lock bool) ([]byte, bool, sharedSeen) {
+	si := s.shardOf(h)
+	sh := &s.shards[si]
 	if lock {
 		sh.mu.RLock()
 		defer sh.mu.RUnlock()
 	}
 	i := sh.find(h, key)
 	if i == 0 {
-		return nil, false
+		return nil, false, sharedSeen{shard: si}
 	}
-	return sh.value(i), true
+	return sh.value(i), true, sh.seen(si, i)
 }
 
 // get is the writer's read: no lock.
 func (s *sharedMap) get(key []byte) ([]byte, bool) {
-	return s.lookup(maphash.Bytes(s.seed, key), key, false)
+	v, ok, _ := s.lookup(maphash.Bytes(s.seed, key), key, false)
+	return v, ok
 }
 
 // getString is get of a key held as a string.
 func (s *sharedMap) getString(key string) ([]byte, bool) {
-	return s.lookup(maphash.String(s.seed, key), []byte(key), false)
+	v, ok, _ := s.lookup(maphash.String(s.seed, key), []byte(key), false)
+	return v, ok
 }
 
-// load is a worker's read.
-func (s *sharedMap) load(key []byte) ([]byte, bool) {
+// load is a worker's read; seen tells where it found the key.
+func (s *sharedMap) load(key []byte) (value []byte, ok bool, seen sharedSeen) {
 	return s.lookup(maphash.Bytes(s.seed, key), key, true)
+}
+
+// same reports whether the key a reader found at seen (present then) has
+// not been set since; the writer's only. False does not mean the value
+// differs: the caller then compares it.
+func (s *sharedMap) same(seen sharedSeen) bool {
+	if seen.ent == 0 {
+		return false
+	}
+	sh := &s.shards[seen.shard]
+	return sh.seen(seen.shard, seen.ent) == seen
 }
 
 // set stores value under key (nil: deleted); the writer's only.
 func (s *sharedMap) set(key, value []byte) {
 	h := maphash.Bytes(s.seed, key)
-	sh := s.shardOf(h)
+	si := s.shardOf(h)
+	sh := &s.shards[si]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	i := sh.find(h, key)
 	if i == 0 {
-		sh.ents = append(sh.ents, sharedEnt{koff: uint64(len(sh.arena)), klen: uint32(len(key)), next: sh.index[h]})
-		sh.arena = append(sh.arena, key...)
+		sh.ents = append(sh.ents, sharedEnt{kpos: sh.put(key), klen: uint32(len(key)), next: sh.index[h]})
 		i = uint32(len(sh.ents))
 		sh.index[h] = i
-	} else {
-		sh.dead += int(sh.ents[i-1].vlen)
 	}
+	sh.setEnt(i, value)
+}
+
+// setSeen stores value under the key a reader found at seen (present:
+// seen.ent is not 0), without looking it up; the writer's only.
+func (s *sharedMap) setSeen(seen sharedSeen, value []byte) {
+	sh := &s.shards[seen.shard]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.setEnt(seen.ent, value)
+}
+
+// setEnt stores value as entry i's; the shard is locked.
+func (sh *sharedShard) setEnt(i uint32, value []byte) {
 	e := &sh.ents[i-1]
+	sh.dead += int(e.vlen)
 	e.deleted = value == nil
-	e.voff, e.vlen = uint64(len(sh.arena)), uint32(len(value))
-	sh.arena = append(sh.arena, value...)
-	if sh.dead > compactAt && sh.dead > len(sh.arena)-sh.dead {
+	e.vpos, e.vlen = sh.put(value), uint32(len(value))
+	if sh.dead > compactAt && sh.dead > sh.used-sh.dead {
 		sh.compact()
 	}
 }
 
-// compact copies the live keys and values into a new arena.
+// compact copies the live keys and values into new chunks.
 func (sh *sharedShard) compact() {
-	arena := make([]byte, 0, len(sh.arena)-sh.dead)
+	old := sh.chunks
+	sh.chunks, sh.used, sh.dead = nil, 0, 0
 	for i := range sh.ents {
 		e := &sh.ents[i]
-		k := sh.arena[e.koff : e.koff+uint64(e.klen)]
-		v := sh.arena[e.voff : e.voff+uint64(e.vlen)]
-		e.koff = uint64(len(arena))
-		arena = append(arena, k...)
-		e.voff = uint64(len(arena))
-		arena = append(arena, v...)
+		e.kpos = sh.put(chunkAt(old, e.kpos, e.klen))
+		e.vpos = sh.put(chunkAt(old, e.vpos, e.vlen))
 	}
-	sh.arena, sh.dead = arena, 0
 	sh.compactions++
 }
 
@@ -847,7 +985,7 @@ func (s *sharedMap) all() iter.Seq2[string, []byte] {
 			sh := &s.shards[i]
 			for j := range sh.ents {
 				e := &sh.ents[j]
-				if !yield(string(sh.arena[e.koff:e.koff+uint64(e.klen)]), sh.value(uint32(j+1))) {
+				if !yield(string(sh.at(e.kpos, e.klen)), sh.value(uint32(j+1))) {
 					return
 				}
 			}
