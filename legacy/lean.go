@@ -170,9 +170,9 @@ func (l *leanLoad) Delete(key []byte) error {
 // WriteBatch implements state.BatchWriter: a kept row's writes.
 func (l *leanLoad) WriteBatch(changes []state.Change) error { return l.writeBatch(changes, nil) }
 
-// writeBatch is WriteBatch of a row whose shared reads, still valid, were
-// reads: a shared key it read from the map is set through the entry it
-// was found at.
+// writeBatch is WriteBatch for a row whose shared reads are known (reads,
+// all still valid; nil: none known): a shared key the row read from the
+// map is set through the entry it was found at, without a lookup.
 func (l *leanLoad) writeBatch(changes []state.Change, reads []specRead) error {
 	for _, c := range changes {
 		if !l.isShared(c.Key) {

@@ -182,7 +182,7 @@ func TestIsRefusal(t *testing.T) {
 }
 
 // Emit keeps events in order unless the context drops them; a dropping
-// context says so (Emitting), and SetJSON writes the same bytes either way.
+// context says so (Emitting).
 func TestEmitAndDropEvents(t *testing.T) {
 	kv := coretest.NewMemKV()
 	ctx := coretest.Context(kv, coretest.Address("s"), 3)
