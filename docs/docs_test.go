@@ -338,33 +338,7 @@ func newShell(t *testing.T, bin string) *shell {
 	require.NotEqual(t, string(cfg), string(fast), "config.toml has no timeout_commit to shorten")
 	require.NoError(t, os.WriteFile(cfgPath, fast, 0o644))
 
-	rpc, web, metrics := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
-	node := exec.Command(bin, "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-		"--p2p-laddr", "tcp://127.0.0.1:"+freePort(t), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error")
-	logFile, err := os.Create(filepath.Join(dir, "node.log"))
-	require.NoError(t, err)
-	node.Stdout, node.Stderr = logFile, logFile
-	dieWithTest(node, syscall.SIGKILL)
-	require.NoError(t, node.Start())
-	t.Cleanup(func() {
-		_ = node.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = node.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = node.Process.Kill()
-			<-done
-		}
-		_ = logFile.Close()
-	})
-	require.Eventually(t, func() bool {
-		c, err := net.DialTimeout("tcp", rpc, time.Second)
-		if err == nil {
-			_ = c.Close()
-		}
-		return err == nil
-	}, 60*time.Second, 100*time.Millisecond, "the development node never opened its RPC port")
+	rpc, web, metrics := startDevNode(t, bin, home, dir)
 
 	cmd := exec.Command("bash", "--noprofile", "--norc")
 	cmd.Dir = dir
@@ -477,12 +451,91 @@ func goCaches(t *testing.T) []string {
 	return []string{"GOCACHE=" + vals[0], "GOMODCACHE=" + vals[1], "GOPATH=" + vals[2]}
 }
 
-func freePort(t *testing.T) string {
+// startDevNode starts the development node of home on four ports of
+// 127.0.0.1 and returns its RPC, web and metrics addresses once its RPC
+// port accepts connections. A port picked free can be taken by another
+// process before the node binds it (the other packages' tests run beside
+// this one): a node that exits saying so is started again on other ports,
+// at most three times. A node that exits for any other reason, or does
+// not open its RPC port within a minute, fails the test with the end of
+// its log.
+func startDevNode(t *testing.T, bin, home, dir string) (rpc, web, metrics string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	const attempts = 3
+	for attempt := 1; ; attempt++ {
+		ports := freePorts(t, 4)
+		rpc, web, metrics = "127.0.0.1:"+ports[0], "127.0.0.1:"+ports[1], "127.0.0.1:"+ports[2]
+		node := exec.Command(bin, "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
+			"--p2p-laddr", "tcp://127.0.0.1:"+ports[3], "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error")
+		logPath := filepath.Join(dir, fmt.Sprintf("node-%d.log", attempt))
+		logFile, err := os.Create(logPath)
+		require.NoError(t, err)
+		node.Stdout, node.Stderr = logFile, logFile
+		dieWithTest(node, syscall.SIGKILL)
+		require.NoError(t, node.Start())
+		exited := make(chan struct{})
+		go func() { _ = node.Wait(); close(exited) }()
+		t.Cleanup(func() {
+			_ = node.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(20 * time.Second):
+				_ = node.Process.Kill()
+				<-exited
+			}
+			_ = logFile.Close()
+		})
+		deadline := time.Now().Add(time.Minute)
+		for {
+			c, err := net.DialTimeout("tcp", rpc, time.Second)
+			if err == nil {
+				_ = c.Close()
+				return rpc, web, metrics
+			}
+			select {
+			case <-exited:
+			case <-time.After(100 * time.Millisecond):
+				if time.Now().Before(deadline) {
+					continue
+				}
+				t.Fatalf("the development node never opened its RPC port %s within a minute; the end of its log:\n%s", rpc, logTail(logPath))
+			}
+			break
+		}
+		log := logTail(logPath)
+		if attempt == attempts || !strings.Contains(log, "address already in use") {
+			t.Fatalf("the development node exited (%v) before it opened its RPC port; the end of its log:\n%s", node.ProcessState, log)
+		}
+		t.Logf("the development node found a port taken (attempt %d of %d); starting it on other ports", attempt, attempts)
+	}
+}
+
+// logTail returns the last 4 KiB of the file at path, or why it could not
+// be read.
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	if len(b) > 4096 {
+		b = b[len(b)-4096:]
+	}
+	return string(b)
+}
+
+// freePorts returns n distinct TCP ports on 127.0.0.1 that were free a
+// moment ago: all n are held open until the last is picked, so none is
+// returned twice.
+func freePorts(t *testing.T, n int) []string {
+	t.Helper()
+	ports := make([]string, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer l.Close()
+		ports = append(ports, fmt.Sprint(l.Addr().(*net.TCPAddr).Port))
+	}
+	return ports
 }
 
 // dieWithTest starts cmd's process in a process group of its own, whose
