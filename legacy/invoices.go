@@ -93,7 +93,7 @@ func parseInvoice(f []string) (core.Msg, string, error) {
 			return nil, id, err
 		}
 	}
-	if m.DocumentHash, err = core.ParseHash(strings.ToLower(f[9])); err != nil {
+	if m.DocumentHash, err = core.ParseHash(f[9]); err != nil {
 		return nil, id, bad(CodeBadField, "document_sha256: %q is not 64 hex digits", f[9])
 	}
 	if m.Life, err = parseInvoiceLife(f[10:14]); err != nil {

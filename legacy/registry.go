@@ -165,8 +165,11 @@ func parseInt(field, s string) (int64, error) {
 	return n, nil
 }
 
+// parseAddress reads an account in either case of hex, as core.ParseAddress
+// and core.ParseHash do (hex.DecodeString): a dump's hex fields are never
+// lower-cased first, as their canonical form is written from the bytes.
 func parseAddress(field, s string) (core.Address, error) {
-	a, err := core.ParseAddress(strings.ToLower(s))
+	a, err := core.ParseAddress(s)
 	if err != nil {
 		return a, bad(CodeBadField, "%s: %q is not an account (40 hex digits)", field, s)
 	}
@@ -187,7 +190,7 @@ func parseParcel(f []string) (core.Msg, string, error) {
 	if m.AreaM2, err = parseInt("area_m2", f[2]); err != nil {
 		return nil, m.ParcelID, err
 	}
-	if m.DocumentHash, err = core.ParseHash(strings.ToLower(f[5])); err != nil {
+	if m.DocumentHash, err = core.ParseHash(f[5]); err != nil {
 		return nil, m.ParcelID, bad(CodeBadField, "document_sha256: %q is not 64 hex digits", f[5])
 	}
 	den, err := parseInt("denominator", f[6])
@@ -395,7 +398,7 @@ func asReject(err error, code string) *Reject {
 func parsePerson(f []string) (core.Msg, string, error) {
 	m := identity.RegisterPerson{PersonID: f[0]}
 	var err error
-	if m.DocumentHash, err = core.ParseHash(strings.ToLower(f[1])); err != nil {
+	if m.DocumentHash, err = core.ParseHash(f[1]); err != nil {
 		return nil, m.PersonID, bad(CodeBadField, "document_sha256: %q is not 64 hex digits", f[1])
 	}
 	for part := range strings.SplitSeq(f[2], ";") {
@@ -403,7 +406,7 @@ func parsePerson(f []string) (core.Msg, string, error) {
 		if !ok {
 			return nil, m.PersonID, bad(CodeBadField, "commitments: %q is not attribute:sha256", part)
 		}
-		h, err := core.ParseHash(strings.ToLower(hash))
+		h, err := core.ParseHash(hash)
 		if err != nil {
 			return nil, m.PersonID, bad(CodeBadField, "commitments: %q is not 64 hex digits", hash)
 		}
