@@ -54,7 +54,7 @@ func (m invoiceRow) Validate() error {
 	if m.Issuer == m.Buyer {
 		return core.Wrapf(invoice.ErrBuyerIsIssuer, "account %s", m.Buyer)
 	}
-	return m.Life.Validate(m.Issued)
+	return m.Life.Validate(m.IssueInvoice, m.Issued)
 }
 
 // Exec implements core.Msg.
