@@ -2,12 +2,14 @@ package legacy
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -128,6 +130,8 @@ type entry struct {
 	row  []byte
 	line int
 	raw  string
+	// claims are the ids the row claims beyond its own (Registry.claims).
+	claims []string
 }
 
 // Canonicalise reads a dump of reg in format from r: a header line naming
@@ -237,6 +241,16 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 				return entry{}, bad(CodeColumns, "no field %q", c)
 			}
 			var s string
+			if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+				// A list (an invoice's credit notes): its JSON text.
+				var b bytes.Buffer
+				if err := json.Compact(&b, t); err != nil {
+					return entry{}, bad(CodeBadField, "%s: not JSON", c)
+				}
+				fields[i] = b.String()
+				delete(obj, c)
+				continue
+			}
 			if err := json.Unmarshal(raw, &s); err != nil {
 				var n json.Number
 				if err := json.Unmarshal(raw, &n); err != nil {
@@ -257,11 +271,35 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 		rj.ID = id
 		return entry{id: id}, rj
 	}
-	return entry{id: id, row: canonicalRow(reg.canonicalFields(m))}, nil
+	e := entry{id: id, row: canonicalRow(reg.canonicalFields(m))}
+	if reg.claims != nil {
+		e.claims = reg.claims(m)
+	}
+	return e, nil
 }
 
 // Fields decodes a canonical row into its fields.
 func Fields(row []byte) ([]string, error) { return splitCSV(row) }
+
+// Index is the position in d.Rows of the row whose id is id or, in a
+// registry whose rows claim ids beyond their own, of the row that claims
+// it (the invoice that lists credit note id); false if there is none.
+func (d *Dump) Index(id string) (int, bool) {
+	reg := d.Registry
+	i := sort.Search(len(d.Rows), func(i int) bool { return reg.RowID(d.Rows[i]) >= id })
+	if i < len(d.Rows) && reg.RowID(d.Rows[i]) == id {
+		return i, true
+	}
+	if reg.claims == nil {
+		return 0, false
+	}
+	for i, row := range d.Rows {
+		if m, err := rowMsg(reg, row); err == nil && slices.Contains(reg.claims(m), id) {
+			return i, true
+		}
+	}
+	return 0, false
+}
 
 // Leaves returns the rows' leaf hashes, computed once.
 func (d *Dump) Leaves() [][]byte {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/govchain/govchain/app/invoice"
 	"github.com/govchain/govchain/app/vehicle"
 )
 
@@ -41,6 +42,13 @@ type GenConfig struct {
 	// insurers, or both. They come from a random stream of their own: the
 	// other columns are those of the same dump without them.
 	LifeEvery int
+	// CreditEvery, if positive, gives every CreditEvery-th invoice one or
+	// two credit notes in the credit_notes column (invoices only; the
+	// column is written only then), each crediting part of one of its
+	// lines within 120 days of the issue, never the whole invoice. They
+	// come from a random stream of their own: the other columns are those
+	// of the same dump without them.
+	CreditEvery int
 }
 
 // Malformations Generate cycles through, in order.
@@ -72,10 +80,23 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 	columns := reg.Columns
 	liens := cfg.LiensEvery > 0 && reg == Parcels
 	life := cfg.LifeEvery > 0 && reg == Invoices
-	if liens || life {
+	credits := cfg.CreditEvery > 0 && reg == Invoices
+	switch {
+	case liens:
 		columns = reg.AllColumns()
+	case reg == Invoices:
+		// Only the optional columns written: a header without one
+		// reads it as empty.
+		columns = slices.Clone(reg.Columns)
+		if life {
+			columns = append(columns, reg.Optional[:4]...)
+		}
+		if credits {
+			columns = append(columns, reg.Optional[4])
+		}
 	}
 	lrng := rand.New(rand.NewPCG(cfg.Seed, 0x6c69656e73))
+	crng := rand.New(rand.NewPCG(cfg.Seed, 0x63726564697473))
 	if reg == Persons {
 		// The civil registry's own file, the input of Commit.
 		if format != FormatCSV {
@@ -121,6 +142,13 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 				}
 				f = append(f, l...)
 			}
+			if credits {
+				cn := ""
+				if (i+1)%cfg.CreditEvery == 0 {
+					cn = genCreditNotes(crng, i, f)
+				}
+				f = append(f, cn)
+			}
 		default:
 			return fmt.Errorf("legacy: generate: no generator for registry %s", reg.Name)
 		}
@@ -164,7 +192,7 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 			raw = true
 		}
 		prev = f
-		if err := writeRow(bw, cw, reg, format, f, raw); err != nil {
+		if err := writeRow(bw, cw, columns, format, f, raw); err != nil {
 			return err
 		}
 	}
@@ -178,7 +206,7 @@ func Generate(w io.Writer, reg *Registry, format Format, cfg GenConfig) error {
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // writeRow writes one row; raw puts a byte that is not UTF-8 in it.
-func writeRow(bw *bufio.Writer, cw *csv.Writer, reg *Registry, format Format, f []string, raw bool) error {
+func writeRow(bw *bufio.Writer, cw *csv.Writer, columns []string, format Format, f []string, raw bool) error {
 	if raw {
 		f = append([]string(nil), f...)
 		f[len(f)/2] = f[len(f)/2] + "\xff"
@@ -192,7 +220,7 @@ func writeRow(bw *bufio.Writer, cw *csv.Writer, reg *Registry, format Format, f 
 	}
 	obj := make(map[string]string, len(f))
 	for i, v := range f {
-		obj[reg.AllColumns()[i]] = v
+		obj[columns[i]] = v
 	}
 	if raw {
 		// json.Marshal would replace the bad byte: write it as is.
@@ -332,3 +360,40 @@ func genVehicle(rng *rand.Rand, i int, account func() string) []string {
 	return []string{string(vin), scheme, mk[0], mk[1], strconv.Itoa(1995 + rng.IntN(31)), colours[rng.IntN(len(colours))],
 		plate, account(), tax, strconv.Itoa(rng.IntN(400000))}
 }
+
+// genCreditNotes draws one or two credit notes against the invoice of row
+// i (its fields f), each crediting part of the quantity of a different
+// line at the line's price and rate, dated within 120 days of the issue:
+// the credit_notes column, as formatCreditNotes writes it.
+func genCreditNotes(rng *rand.Rand, i int, f []string) string {
+	issued, _ := time.Parse(time.DateOnly, f[3])
+	lines, err := parseLines("lines", f[5])
+	if err != nil {
+		return ""
+	}
+	var notes []invoice.ImportedCreditNote
+	for k, j := range rng.Perm(len(lines))[:1+rng.IntN(min(2, len(lines)))] {
+		l := lines[j]
+		if l.Quantity < 1000 {
+			continue
+		}
+		q := 500 * (1 + rng.Int64N(l.Quantity/500-1))
+		n := (q*l.UnitPrice + 500) / 1000
+		t := (n*l.TaxRateBP + 5000) / 10000
+		number := fmt.Sprintf("CN-%08d-%d", i, k+1)
+		notes = append(notes, invoice.ImportedCreditNote{
+			Number: number, Time: issued.AddDate(0, 0, rng.IntN(120)), Reason: creditReasons[rng.IntN(len(creditReasons))],
+			Lines:    []invoice.Line{{Description: l.Description, Quantity: q, UnitPrice: l.UnitPrice, NetAmount: n, TaxRateBP: l.TaxRateBP, TaxAmount: t}},
+			NetTotal: n, TaxTotal: t, GrossTotal: n + t, DocumentHash: sha256.Sum256([]byte("credit note " + f[0] + " " + number)),
+		})
+	}
+	slices.SortStableFunc(notes, func(a, b invoice.ImportedCreditNote) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Number, b.Number)
+	})
+	return formatCreditNotes(notes)
+}
+
+var creditReasons = []string{"goods returned", "price corrected", "quantity delivered short", "damaged in transport"}

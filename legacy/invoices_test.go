@@ -129,7 +129,7 @@ func TestInvoicesLife(t *testing.T) {
 	a, b, ins := strings.Repeat("0a", 20), strings.Repeat("0b", 20), strings.Repeat("1c", 20)
 	doc := strings.Repeat("cd", 32)
 	row := func(number, life string) string {
-		return a + "," + number + "," + b + ",2026-05-30,byn,\"chairs|2000|1500|3000|2000|600\",3000,600,3600," + doc + "," + life + "\n"
+		return a + "," + number + "," + b + ",2026-05-30,byn,\"chairs|2000|1500|3000|2000|600\",3000,600,3600," + doc + "," + life + ",\n"
 	}
 	long := strings.Repeat("r", invoice.MaxReferenceLen+1)
 	dump := head + row("N-1", ",,,") + row("N-2", "2026-06-02,,,") + row("N-3", ",2026-06-01,"+strings.ToUpper(ins)+",") +

@@ -120,6 +120,9 @@ type prior struct {
 	firstLien uint64
 	// buyerSeq is an invoice's position in its buyer's index.
 	buyerSeq uint64
+	// key is the key of the record wanted when it is not the one the
+	// row's id names (an invoice's credit note); nil: that one.
+	key []byte
 }
 
 func expectedAfter(reg *Registry, row []byte, origin Origin, p prior) (core.KVPair, error) {
@@ -145,8 +148,14 @@ func expectedAfter(reg *Registry, row []byte, origin Origin, p prior) (core.KVPa
 	if err := execRow(scratch, reg, row, origin); err != nil {
 		return core.KVPair{}, err
 	}
-	key := reg.recordKey(reg.RowID(row))
+	key := p.key
+	if key == nil {
+		key = reg.recordKey(reg.RowID(row))
+	}
 	v, err := scratch.Get(key)
+	if err == nil && v == nil {
+		return core.KVPair{}, fmt.Errorf("legacy: the row makes no record at %X", key)
+	}
 	if err != nil {
 		return core.KVPair{}, err
 	}
@@ -164,10 +173,11 @@ func Match(registry string, row []byte, signer string, record []byte) error {
 // record the canonical row of registry maps to when registered by signer
 // (hex; empty: the account the record names as registering it, or any
 // for a record that names none, an invoice) at height, at the time the
-// record itself says it was registered (an invoice: the latest of its
-// issue, acknowledgement and claim dates) and with the lien ids it holds:
-// every byte else is fixed by the row. It is the verify.RowMatch of
-// govchain's registries.
+// record itself says it was registered (an invoice or credit note: the
+// latest date of its row, when the import came) and with the lien ids it
+// holds: every byte else is fixed by the row. The record may be one of
+// the row's credit notes: a credit note record matches the invoice row
+// that lists it. It is the verify.RowMatch of govchain's registries.
 func MatchAt(registry string, row []byte, signer string, height int64, record []byte) error {
 	reg, err := RegistryByName(registry)
 	if err != nil {
@@ -176,17 +186,12 @@ func MatchAt(registry string, row []byte, signer string, height int64, record []
 	var at struct {
 		RegisteredBy core.Address `json:"registered_by"`
 		RegisteredAt time.Time    `json:"registered_at"`
-		IssuedAt     time.Time    `json:"issued_at"`
 		ActiveLiens  []uint64     `json:"active_liens"`
-		BuyerSeq     uint64       `json:"buyer_seq"`
-		// An invoice's acknowledgement and claim, dated by the legacy
-		// registry: the import came after them.
-		Acknowledgement *struct {
-			Time time.Time `json:"time"`
-		} `json:"acknowledgement"`
-		Claim *struct {
-			Time time.Time `json:"time"`
-		} `json:"claim"`
+		// An invoice's or credit note's.
+		Kind     string       `json:"kind"`
+		Issuer   core.Address `json:"issuer"`
+		Number   string       `json:"number"`
+		BuyerSeq uint64       `json:"buyer_seq"`
 	}
 	if err := json.Unmarshal(record, &at); err != nil {
 		return fmt.Errorf("legacy: record does not decode: %w", err)
@@ -202,14 +207,23 @@ func MatchAt(registry string, row []byte, signer string, height int64, record []
 		p.firstLien = at.ActiveLiens[0]
 	}
 	when := at.RegisteredAt
-	if when.IsZero() {
-		// An invoice: the latest of its legacy dates, not the import's.
-		when = at.IssuedAt
-		if a := at.Acknowledgement; a != nil && a.Time.After(when) {
-			when = a.Time
+	if reg == Invoices {
+		m, err := rowMsg(reg, row)
+		if err != nil {
+			return fmt.Errorf("legacy: row does not map to a record: %w", err)
 		}
-		if c := at.Claim; c != nil && c.Time.After(when) {
-			when = c.Time
+		r := m.(invoiceRow)
+		// The import came after every date of the row.
+		when = r.latest()
+		if at.Kind == invoice.KindCreditNote {
+			// The k-th credit note follows the invoice in its
+			// buyer's index by k.
+			k := slices.IndexFunc(r.Life.CreditNotes, func(cn invoice.ImportedCreditNote) bool { return cn.Number == at.Number })
+			if k < 0 || at.Issuer != r.Issuer || uint64(k+1) > at.BuyerSeq {
+				return fmt.Errorf("legacy: the record is credit note %s of %s, which the row does not list", at.Number, at.Issuer)
+			}
+			p.buyerSeq -= uint64(k + 1)
+			p.key = invoice.InvoiceKey(at.Issuer, at.Number)
 		}
 	}
 	want, err := expectedAfter(reg, row, Origin{Signer: a, Height: height, Time: when}, p)
@@ -220,6 +234,15 @@ func MatchAt(registry string, row []byte, signer string, height int64, record []
 		return fmt.Errorf("legacy: record differs from the row's mapping: want %s", want.Value)
 	}
 	return nil
+}
+
+// rowMsg is the message a canonical row of reg maps to.
+func rowMsg(reg *Registry, row []byte) (core.Msg, error) {
+	f, err := Fields(row)
+	if err != nil {
+		return nil, err
+	}
+	return reg.Msg(f)
 }
 
 // ImportedHeight is the height a record says it was registered at (an

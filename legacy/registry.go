@@ -45,6 +45,11 @@ type Registry struct {
 	pathPrefix string
 	// id is a row's id from its fields; nil: the first field.
 	id func(f []string) string
+	// claims are the ids a row's message claims beyond its own (an
+	// invoice's credit notes: ISSUER/NUMBER of each); nil: none. Rows
+	// that claim the same id, as their own or beyond it, are all set
+	// aside (CodeDuplicate) before any is loaded.
+	claims func(m core.Msg) []string
 	// shared are the prefixes of the keys that rows of the registry read
 	// or write beyond their own records (totals, counters, indexes by
 	// another id): a bulk load keeps them in memory and streams every

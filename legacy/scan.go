@@ -28,6 +28,13 @@ type scanned struct {
 	read    int
 	rejects []Reject
 	rows    *sorter
+	// claimed holds, for a registry whose rows claim ids beyond their own,
+	// every id each row claims (key: id; seq: line; payload: 1 for a
+	// claim beyond the row's own id, else 0); nil for other registries.
+	claimed *sorter
+	// collided are the lines set aside for claiming an id another line
+	// claims too, with the reason (collisions).
+	collided map[int]string
 }
 
 // scanBatch is a run of consecutive lines handed to a parsing worker and
@@ -54,9 +61,15 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 	sc := bufio.NewScanner(io.TeeReader(r, h))
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
 	s := &scanned{rows: newSorter(dir, sortBudget)}
+	if reg.claims != nil {
+		s.claimed = newSorter(dir, sortBudget/4)
+	}
 	defer func() {
 		if err != nil {
 			s.rows.close()
+			if s.claimed != nil {
+				s.claimed.close()
+			}
 		}
 	}()
 	stopped := func(err error) error { return fmt.Errorf("legacy: stopped after %d rows: %w", s.read, err) }
@@ -157,6 +170,16 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 			if err := s.rows.add([]byte(e.id), uint64(e.line), payload, e.row, []byte(e.raw)); err != nil {
 				return nil, err
 			}
+			if s.claimed != nil {
+				if err := s.claimed.add([]byte(e.id), uint64(e.line), []byte{0}); err != nil {
+					return nil, err
+				}
+				for _, c := range e.claims {
+					if err := s.claimed.add([]byte(c), uint64(e.line), []byte{1}); err != nil {
+						return nil, err
+					}
+				}
+			}
 		}
 	}
 	if err := <-readErr; err != nil {
@@ -166,6 +189,9 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 		return nil, stopped(err)
 	}
 	if err := s.rows.finish(); err != nil {
+		return nil, err
+	}
+	if s.collided, err = s.collisions(); err != nil {
 		return nil, err
 	}
 	copy(s.sha[:], h.Sum(nil))
@@ -199,13 +225,83 @@ func (b *scanBatch) parse(reg *Registry, format Format, index []int, keepRaw boo
 	}
 }
 
+// collisions reads and closes the claimed sorter (if any): it returns
+// every line that claims an id some other line claims too, where at least
+// one of the claims is beyond a row's own id, with the reason. Rows that
+// share their own id and nothing else are each's to set aside.
+func (s *scanned) collisions() (map[int]string, error) {
+	if s.claimed == nil {
+		return nil, nil
+	}
+	defer s.claimed.close()
+	if err := s.claimed.finish(); err != nil {
+		return nil, err
+	}
+	st, err := s.claimed.open()
+	if err != nil {
+		return nil, err
+	}
+	defer st.close()
+	type claim struct {
+		line   int
+		beyond bool
+	}
+	var (
+		id       string
+		group    []claim
+		collided map[int]string
+	)
+	flush := func() {
+		beyond := false
+		for _, c := range group {
+			beyond = beyond || c.beyond
+		}
+		if len(group) < 2 || !beyond || group[0].line == group[len(group)-1].line {
+			return
+		}
+		parts := make([]string, len(group))
+		for i, c := range group {
+			parts[i] = strconv.Itoa(c.line)
+			if c.beyond {
+				parts[i] += " (a credit note)"
+			}
+		}
+		reason := "id " + id + " is claimed on lines " + strings.Join(parts, ", ")
+		if collided == nil {
+			collided = map[int]string{}
+		}
+		for _, c := range group {
+			if _, ok := collided[c.line]; !ok {
+				collided[c.line] = reason
+			}
+		}
+	}
+	for st.next() {
+		r := st.record()
+		if len(r.payload) != 1 {
+			return nil, errors.New("legacy: sorter: bad claim record")
+		}
+		if string(r.key) != id {
+			flush()
+			id, group = string(r.key), group[:0]
+		}
+		group = append(group, claim{line: int(r.seq), beyond: r.payload[0] == 1})
+	}
+	if st.err != nil {
+		return nil, st.err
+	}
+	flush()
+	return collided, nil
+}
+
 // rowsOf is each as leanLoad.run reads rows: each with its line.
 func (s *scanned) rowsOf(yield func(line int, row []byte) error) error {
 	return s.each(func(_ string, line int, row []byte) error { return yield(line, row) })
 }
 
-// each calls fn with every row whose id is on no other row, in id order;
-// rows sharing an id are set aside (CodeDuplicate). row is the caller's
+// each calls fn with every row whose id is on no other row and that
+// claims no id another row claims, in id order; the others are set aside
+// (CodeDuplicate). row is the caller's
 // to keep. It may run once; it closes the sorter.
 func (s *scanned) each(fn func(id string, line int, row []byte) error) error {
 	defer s.rows.close()
@@ -228,15 +324,23 @@ func (s *scanned) each(fn func(id string, line int, row []byte) error) error {
 		case 0:
 			return nil
 		case 1:
-			return fn(id, group[0].line, group[0].row)
+			g := group[0]
+			if reason, ok := s.collided[g.line]; ok {
+				s.rejects = append(s.rejects, Reject{Line: g.line, ID: id, Code: CodeDuplicate, Reason: reason, Raw: g.raw})
+				return nil
+			}
+			return fn(id, g.line, g.row)
 		}
 		lines := make([]string, len(group))
 		for i, g := range group {
 			lines[i] = strconv.Itoa(g.line)
 		}
 		for _, g := range group {
-			s.rejects = append(s.rejects, Reject{Line: g.line, ID: id, Code: CodeDuplicate,
-				Reason: "id " + id + " is on lines " + strings.Join(lines, ", "), Raw: g.raw})
+			reason, ok := s.collided[g.line]
+			if !ok {
+				reason = "id " + id + " is on lines " + strings.Join(lines, ", ")
+			}
+			s.rejects = append(s.rejects, Reject{Line: g.line, ID: id, Code: CodeDuplicate, Reason: reason, Raw: g.raw})
 		}
 		return nil
 	}

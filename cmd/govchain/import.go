@@ -32,6 +32,7 @@ const (
 	flagBadEvery    = "bad-every"
 	flagLiensEvery  = "liens-every"
 	flagLifeEvery   = "life-every"
+	flagCreditEvery = "credit-every"
 	flagRejects     = "rejects"
 	flagCanonical   = "canonical"
 	flagGenesisTime = "genesis-time"
@@ -84,9 +85,9 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--%s: %w", flagOut, err)
 			}
-			rows, bad, liens, life := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery), c.v.GetInt(flagLiensEvery), c.v.GetInt(flagLifeEvery)
-			if rows < 0 || bad < 0 || liens < 0 || life < 0 {
-				return fmt.Errorf("--%s, --%s, --%s and --%s must not be negative", flagRows, flagBadEvery, flagLiensEvery, flagLifeEvery)
+			rows, bad, liens, life, credits := c.v.GetInt(flagRows), c.v.GetInt(flagBadEvery), c.v.GetInt(flagLiensEvery), c.v.GetInt(flagLifeEvery), c.v.GetInt(flagCreditEvery)
+			if rows < 0 || bad < 0 || liens < 0 || life < 0 || credits < 0 {
+				return fmt.Errorf("--%s, --%s, --%s, --%s and --%s must not be negative", flagRows, flagBadEvery, flagLiensEvery, flagLifeEvery, flagCreditEvery)
 			}
 			if liens > 0 && reg != legacy.Parcels {
 				return fmt.Errorf("--%s: only parcels have liens", flagLiensEvery)
@@ -94,9 +95,12 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 			if life > 0 && reg != legacy.Invoices {
 				return fmt.Errorf("--%s: only invoices are acknowledged and claimed", flagLifeEvery)
 			}
+			if credits > 0 && reg != legacy.Invoices {
+				return fmt.Errorf("--%s: only invoices have credit notes", flagCreditEvery)
+			}
 			return writeFileAtomic(out, func(w io.Writer) error {
 				return legacy.Generate(w, reg, format, legacy.GenConfig{Rows: rows, Seed: c.v.GetUint64(flagSeed), BadEvery: bad,
-					LiensEvery: liens, LifeEvery: life})
+					LiensEvery: liens, LifeEvery: life, CreditEvery: credits})
 			})
 		},
 	}
@@ -106,6 +110,7 @@ func (c *cli) importGenerateCmd() *cobra.Command {
 	f.Int(flagBadEvery, 0, "make every Nth row malformed (0: none)")
 	f.Int(flagLiensEvery, 0, "give every Nth parcel one or two liens (0: none, and no liens column)")
 	f.Int(flagLifeEvery, 0, "acknowledge or claim every Nth invoice, or both (0: none, and no such columns)")
+	f.Int(flagCreditEvery, 0, "give every Nth invoice one or two credit notes (0: none, and no credit_notes column)")
 	f.String(flagOut, "", "the dump to write; .csv or .jsonl")
 	_ = cmd.MarkFlagRequired(flagOut)
 	return cmd
@@ -451,15 +456,11 @@ func (c *cli) importProveCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice)")
+	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice or of one of its credit notes)")
 	f.String(flagGenesisTime, "", "the time the records are created at, RFC 3339 (default now)")
 	_ = cmd.MarkFlagRequired(flagID)
 	return cmd
 }
-
-// rowID is the id of a canonical row of d (the first field, or
-// ISSUER/NUMBER for an invoice).
-func rowID(d *legacy.Dump, row []byte) string { return d.Registry.RowID(row) }
 
 // writeFileAtomic writes path through a temporary file renamed into
 // place, so that an interrupted write leaves nothing.
@@ -491,10 +492,11 @@ func copyFile(from, to string) error {
 	})
 }
 
-// proveID returns the proof of the canonical row with id.
+// proveID returns the proof of the canonical row with id, or of the row
+// that lists it (an invoice's credit note).
 func proveID(d *legacy.Dump, file, id string) (*legacy.RowProof, error) {
-	i := sort.Search(len(d.Rows), func(i int) bool { return rowID(d, d.Rows[i]) >= id })
-	if i == len(d.Rows) || rowID(d, d.Rows[i]) != id {
+	i, ok := d.Index(id)
+	if !ok {
 		return nil, fmt.Errorf("%s has no canonical row with id %q", file, id)
 	}
 	return d.Prove(i)
@@ -578,7 +580,7 @@ verify checks it offline.`,
 		},
 	}
 	f := cmd.Flags()
-	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice)")
+	f.String(flagID, "", "the record's id (parcel id, VIN, person id, or ISSUER/NUMBER of an invoice or of one of its credit notes)")
 	f.String(flagOut, "", "file to write (- for stdout)")
 	_ = cmd.MarkFlagRequired(flagID)
 	_ = cmd.MarkFlagRequired(flagOut)

@@ -403,7 +403,7 @@ func TestImportCertifyPathB(t *testing.T) {
 	_, stderr, code = n.cli("tx", "agency", "grant-role", "--from", "admin-finance", "--account", "registrar", "--role", "tax_authority")
 	require.Equal(t, 0, code, stderr)
 	invoices := filepath.Join(dir, "invoices.csv")
-	_, _, code = govchain(t, "import", "generate", "invoices", "--rows", "40", "--life-every", "2", "--out", invoices)
+	_, _, code = govchain(t, "import", "generate", "invoices", "--rows", "40", "--life-every", "2", "--credit-every", "3", "--out", invoices)
 	require.Equal(t, 0, code)
 	_, stderr, code = n.cli("import", "send", "invoices", invoices, "--from", "registrar", "--batch", "16")
 	require.Equal(t, 0, code, stderr)
@@ -427,4 +427,28 @@ func TestImportCertifyPathB(t *testing.T) {
 	r, err := cl.Query(context.Background(), "/invoice/invoice/"+id, client.QueryOptions{})
 	require.NoError(t, err)
 	require.Contains(t, string(r.Value), `"claim":{"claimant":`)
+
+	// A legacy credit note is certified from the row of the invoice
+	// that lists it.
+	credited := -1
+	var notes []struct {
+		Number string `json:"number"`
+	}
+	for i, row := range d.Rows {
+		if f, err := legacy.Fields(row); err == nil && len(f) > 14 && f[14] != "" && credited < 0 {
+			credited = i
+			require.NoError(t, json.Unmarshal([]byte(f[14]), &notes))
+		}
+	}
+	require.NotEqual(t, -1, credited, "an invoice with credit notes")
+	issuer, _, _ := strings.Cut(legacy.Invoices.RowID(d.Rows[credited]), "/")
+	id = issuer + "/" + notes[len(notes)-1].Number
+	out, stderr, code = govchain(t, "import", "certify", "invoices", invoices, "--id", id, "--out", cert, "--node", n.url)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "wrote migration certificate of /invoice/invoice/"+id)
+	out, stderr, code = govchain(t, "import", "verify", cert, "--trust", genesis)
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `^MIGRATED /invoice/invoice/`+id+` from row `+strconv.Itoa(credited)+` of `, out)
+	_, stderr, code = govchain(t, "import", "certify", "invoices", invoices, "--id", issuer+"/CN-none", "--out", cert, "--node", n.url)
+	requireOneLineError(t, stderr, code, "has no canonical row with id")
 }
