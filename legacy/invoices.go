@@ -30,6 +30,7 @@ var Invoices = &Registry{
 	Optional:   []string{"acknowledged", "claimed", "claimant", "claim_reference", "credit_notes"},
 	parse:      parseInvoice,
 	claims:     invoiceClaims,
+	claimName:  "a credit note",
 	fields:     invoiceFields,
 	recordKey:  invoiceKey,
 	pathPrefix: "/invoice/invoice/",

@@ -50,6 +50,9 @@ type Registry struct {
 	// that claim the same id, as their own or beyond it, are all set
 	// aside (CodeDuplicate) before any is loaded.
 	claims func(m core.Msg) []string
+	// claimName is what such a claim is, as a reason names it ("a credit
+	// note").
+	claimName string
 	// shared are the prefixes of the keys that rows of the registry read
 	// or write beyond their own records (totals, counters, indexes by
 	// another id): a bulk load keeps them in memory and streams every

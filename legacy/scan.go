@@ -32,6 +32,9 @@ type scanned struct {
 	// every id each row claims (key: id; seq: line; payload: 1 for a
 	// claim beyond the row's own id, else 0); nil for other registries.
 	claimed *sorter
+	// claimName names a claim beyond a row's own id in a reason
+	// (Registry.claimName).
+	claimName string
 	// collided are the lines set aside for claiming an id another line
 	// claims too, with the reason (collisions).
 	collided map[int]string
@@ -62,7 +65,7 @@ func scan(ctx context.Context, r io.Reader, reg *Registry, format Format, dir st
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
 	s := &scanned{rows: newSorter(dir, sortBudget)}
 	if reg.claims != nil {
-		s.claimed = newSorter(dir, sortBudget/4)
+		s.claimed, s.claimName = newSorter(dir, sortBudget/4), reg.claimName
 	}
 	defer func() {
 		if err != nil {
@@ -263,7 +266,7 @@ func (s *scanned) collisions() (map[int]string, error) {
 		for i, c := range group {
 			parts[i] = strconv.Itoa(c.line)
 			if c.beyond {
-				parts[i] += " (a credit note)"
+				parts[i] += " (" + s.claimName + ")"
 			}
 		}
 		reason := "id " + id + " is claimed on lines " + strings.Join(parts, ", ")
@@ -301,8 +304,8 @@ func (s *scanned) rowsOf(yield func(line int, row []byte) error) error {
 
 // each calls fn with every row whose id is on no other row and that
 // claims no id another row claims, in id order; the others are set aside
-// (CodeDuplicate). row is the caller's
-// to keep. It may run once; it closes the sorter.
+// (CodeDuplicate). row is the caller's to keep. It may run once; it
+// closes the sorter.
 func (s *scanned) each(fn func(id string, line int, row []byte) error) error {
 	defer s.rows.close()
 	st, err := s.rows.open()
