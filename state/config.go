@@ -5,14 +5,18 @@ import (
 	"fmt"
 )
 
+// IAVLCacheSize is the iavl engine's node cache, in nodes, when
+// Config.CacheSize is 0.
+const IAVLCacheSize = 100_000
+
 // DefaultConfig returns the configuration a node uses unless told otherwise:
-// the memiavl engine, a 100,000-entry cache, an on-disk snapshot every 1,000
-// versions, and every version kept (iavl) or only the newest snapshot kept
-// (memiavl).
+// the memiavl engine, the engine's own choice of cache (CacheSize 0), an
+// on-disk snapshot every 1,000 versions, and every version kept (iavl) or
+// only the newest snapshot kept (memiavl).
 func DefaultConfig() Config {
 	return Config{
 		Engine:           EngineMemIAVL,
-		CacheSize:        100_000,
+		CacheSize:        0,
 		SnapshotInterval: 1000,
 		KeepRecent:       0,
 	}

@@ -9,6 +9,7 @@ import (
 func TestConfigValidate(t *testing.T) {
 	require.NoError(t, DefaultConfig().Validate())
 	require.Equal(t, EngineMemIAVL, DefaultConfig().Engine)
+	require.Zero(t, DefaultConfig().CacheSize, "the engine chooses its cache")
 	cases := map[string]func(*Config){
 		"unknown engine":  func(c *Config) { c.Engine = "rocks" },
 		"empty engine":    func(c *Config) { c.Engine = "" },

@@ -111,7 +111,9 @@ const appConfigTemplate = `# govchain application configuration. CometBFT's own 
 # (cosmos/iavl on cosmos-db). Both give identical app hashes. Changing it
 # on an existing node needs a fresh data/state (state sync or replay).
 engine = "{{.State.Engine}}"
-# Node cache size, in nodes.
+# Cache: iavl's node cache in nodes, memiavl's cache of recent keys in
+# entries. 0 lets the engine choose: 100,000 nodes for iavl, no key cache
+# for memiavl (faster there).
 cache_size = {{.State.CacheSize}}
 # memiavl: versions between on-disk snapshots; the write-ahead log
 # covers the versions in between.

@@ -48,8 +48,12 @@ func Open(parent string, cfg state.Config, target int64) (*Engine, []byte, error
 		return nil, nil, fmt.Errorf("iavlengine: open database: %w", err)
 	}
 	e := &Engine{cfg: cfg, db: db}
-	e.tree = iavl.NewMutableTree(idb.NewWrapper(db), cfg.CacheSize, true, iavl.NewNopLogger(), iavl.SyncOption(true))
-	e.reader = iavl.NewMutableTree(idb.NewWrapper(db), cfg.CacheSize, true, iavl.NewNopLogger())
+	cache := cfg.CacheSize
+	if cache == 0 {
+		cache = state.IAVLCacheSize
+	}
+	e.tree = iavl.NewMutableTree(idb.NewWrapper(db), cache, true, iavl.NewNopLogger(), iavl.SyncOption(true))
+	e.reader = iavl.NewMutableTree(idb.NewWrapper(db), cache, true, iavl.NewNopLogger())
 	fail := func(err error) (*Engine, []byte, error) {
 		return nil, nil, errors.Join(err, db.Close())
 	}
