@@ -58,19 +58,41 @@ func newDocument(ctx *core.Context, inv *Invoice, action string) error {
 	inv.IssuedHeight = ctx.Height
 	inv.IssuedAt = ctx.BlockTime.UTC()
 	inv.TaxPeriod = periodOf(ctx.BlockTime)
+	if err := registerDocument(ctx, inv, action); err != nil {
+		return err
+	}
+	return putInvoice(ctx.KV, inv)
+}
+
+// registerDocument counts inv, whose issuer, tax period and amounts are
+// set, in its issuer's totals, indexes it for its buyer and appends its
+// first history entry (action, with the issue's details); the caller
+// saves it.
+func registerDocument(ctx *core.Context, inv *Invoice, action string) error {
 	if err := addToTotals(ctx, inv); err != nil {
 		return err
 	}
 	if err := indexForBuyer(ctx.KV, inv); err != nil {
 		return err
 	}
-	if err := appendHistory(ctx, inv, action, issueDetails{
+	return appendHistory(ctx, inv, action, issueDetails{
 		Kind: inv.Kind, Buyer: inv.Buyer, Currency: inv.Currency, NetTotal: inv.NetTotal, TaxTotal: inv.TaxTotal,
 		GrossTotal: inv.GrossTotal, DocumentHash: inv.DocumentHash, TaxPeriod: inv.TaxPeriod, Original: inv.Original,
-	}); err != nil {
-		return err
+	})
+}
+
+// applyCredit reduces invoice inv by credit note cn: its credited amounts,
+// its list of credit notes and its status (cancelled when nothing
+// remains). The caller has checked that cn fits; it saves inv.
+func applyCredit(inv, cn *Invoice) {
+	inv.CreditedNet += cn.NetTotal
+	inv.CreditedTax += cn.TaxTotal
+	inv.CreditedGross += cn.GrossTotal
+	inv.CreditNotes = append(inv.CreditNotes, cn.Number)
+	inv.Status = StatusPartiallyCredited
+	if inv.RemainingGross() == 0 {
+		inv.Status = StatusCancelled
 	}
-	return putInvoice(ctx.KV, inv)
 }
 
 // Exec implements core.Msg: the signer must be a business, not the buyer,
@@ -139,14 +161,7 @@ func (m IssueCreditNote) Exec(ctx *core.Context) error {
 	if err := newDocument(ctx, cn, "issue_credit_note"); err != nil {
 		return err
 	}
-	orig.CreditedNet += m.NetTotal
-	orig.CreditedTax += m.TaxTotal
-	orig.CreditedGross += m.GrossTotal
-	orig.CreditNotes = append(orig.CreditNotes, cn.Number)
-	orig.Status = StatusPartiallyCredited
-	if orig.RemainingGross() == 0 {
-		orig.Status = StatusCancelled
-	}
+	applyCredit(orig, cn)
 	if err := appendHistory(ctx, orig, "credit_invoice", creditDetails{
 		CreditNote: cn.Number, NetTotal: cn.NetTotal, TaxTotal: cn.TaxTotal, GrossTotal: cn.GrossTotal,
 		CreditedGross: orig.CreditedGross, Status: orig.Status,

@@ -129,16 +129,7 @@ func ImportInvoice(ctx *core.Context, issuer core.Address, m IssueInvoice, issue
 		NetTotal: m.NetTotal, TaxTotal: m.TaxTotal, GrossTotal: m.GrossTotal, DocumentHash: m.DocumentHash,
 		TaxPeriod: periodOf(issued), IssuedHeight: ctx.Height, IssuedAt: issued.UTC(),
 	}
-	if err := addToTotals(ctx, inv); err != nil {
-		return err
-	}
-	if err := indexForBuyer(ctx.KV, inv); err != nil {
-		return err
-	}
-	if err := appendHistory(ctx, inv, "import_invoice", issueDetails{
-		Kind: inv.Kind, Buyer: inv.Buyer, Currency: inv.Currency, NetTotal: inv.NetTotal, TaxTotal: inv.TaxTotal,
-		GrossTotal: inv.GrossTotal, DocumentHash: inv.DocumentHash, TaxPeriod: inv.TaxPeriod,
-	}); err != nil {
+	if err := registerDocument(ctx, inv, "import_invoice"); err != nil {
 		return err
 	}
 	// The legacy events in date order; on one date the acknowledgement,
@@ -210,29 +201,13 @@ func importCreditNote(ctx *core.Context, inv *Invoice, cn ImportedCreditNote) er
 		Lines: cn.Lines, NetTotal: cn.NetTotal, TaxTotal: cn.TaxTotal, GrossTotal: cn.GrossTotal, DocumentHash: cn.DocumentHash,
 		TaxPeriod: periodOf(cn.Time), IssuedHeight: ctx.Height, IssuedAt: cn.Time.UTC(), Original: inv.Number, Reason: cn.Reason,
 	}
-	if err := addToTotals(ctx, doc); err != nil {
-		return err
-	}
-	if err := indexForBuyer(ctx.KV, doc); err != nil {
-		return err
-	}
-	if err := appendHistory(ctx, doc, "import_credit_note", issueDetails{
-		Kind: doc.Kind, Buyer: doc.Buyer, Currency: doc.Currency, NetTotal: doc.NetTotal, TaxTotal: doc.TaxTotal,
-		GrossTotal: doc.GrossTotal, DocumentHash: doc.DocumentHash, TaxPeriod: doc.TaxPeriod, Original: doc.Original,
-	}); err != nil {
+	if err := registerDocument(ctx, doc, "import_credit_note"); err != nil {
 		return err
 	}
 	if err := putInvoice(ctx.KV, doc); err != nil {
 		return err
 	}
-	inv.CreditedNet += cn.NetTotal
-	inv.CreditedTax += cn.TaxTotal
-	inv.CreditedGross += cn.GrossTotal
-	inv.CreditNotes = append(inv.CreditNotes, cn.Number)
-	inv.Status = StatusPartiallyCredited
-	if inv.RemainingGross() == 0 {
-		inv.Status = StatusCancelled
-	}
+	applyCredit(inv, doc)
 	return appendHistory(ctx, inv, "import_credit", importCreditDetails{
 		CreditNote: cn.Number, NetTotal: cn.NetTotal, TaxTotal: cn.TaxTotal, GrossTotal: cn.GrossTotal,
 		CreditedGross: inv.CreditedGross, Status: inv.Status, Time: doc.IssuedAt,
