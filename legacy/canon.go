@@ -2,7 +2,6 @@ package legacy
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -241,13 +240,10 @@ func parseLine(reg *Registry, format Format, index []int, text []byte) (entry, e
 				return entry{}, bad(CodeColumns, "no field %q", c)
 			}
 			var s string
-			if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) > 0 && t[0] == '[' {
-				// A list (an invoice's credit notes): its JSON text.
-				var b bytes.Buffer
-				if err := json.Compact(&b, t); err != nil {
-					return entry{}, bad(CodeBadField, "%s: not JSON", c)
-				}
-				fields[i] = b.String()
+			if len(raw) > 0 && raw[0] == '[' {
+				// A list (an invoice's credit notes): its JSON text, which
+				// the column's parser reads and writes canonically.
+				fields[i] = string(raw)
 				delete(obj, c)
 				continue
 			}

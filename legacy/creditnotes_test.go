@@ -106,7 +106,9 @@ func TestInvoicesCreditNotesRows(t *testing.T) {
 	var value []any
 	notes := list(creditNote("CN-5b", "2026-06-03"), creditNote("CN-5a", "2026-06-03"), creditNote("CN-5c", "2026-06-01"))
 	require.NoError(t, json.Unmarshal([]byte(notes), &value))
-	for _, line := range []string{obj(value), obj(notes)} {
+	spaced := strings.Replace(obj(value), `"credit_notes":[`, `"credit_notes" :   [ `, 1)
+	require.NotEqual(t, obj(value), spaced)
+	for _, line := range []string{obj(value), obj(notes), spaced} {
 		j, err := legacy.Canonicalise(context.Background(), strings.NewReader(line), legacy.Invoices, legacy.FormatJSONL, nil)
 		require.NoError(t, err)
 		require.Empty(t, j.Rejects, line)
@@ -136,13 +138,28 @@ func TestPathAInvoicesCreditNotes(t *testing.T) {
 		require.NotEqual(t, legacy.CodeRefused, r.Code, "the generator's credit notes are all valid: %+v", r)
 	}
 
-	// The same dump without credit notes: the other columns are the same.
+	// The same dump without credit notes: every row is the same but for
+	// its credit_notes field.
 	var plain bytes.Buffer
 	cfg.CreditEvery = 0
 	require.NoError(t, legacy.Generate(&plain, legacy.Invoices, legacy.FormatCSV, cfg))
 	p, err := legacy.Canonicalise(context.Background(), &plain, legacy.Invoices, legacy.FormatCSV, nil)
 	require.NoError(t, err)
-	require.Equal(t, len(p.Rows), len(d.Rows))
+	require.NoError(t, p.Settle(context.Background(), genesisTime, nil))
+	require.Len(t, p.Rows, len(d.Rows))
+	for i := range d.Rows {
+		with, err := legacy.Fields(d.Rows[i])
+		require.NoError(t, err)
+		without, err := legacy.Fields(p.Rows[i])
+		require.NoError(t, err)
+		if len(with) == 15 {
+			with = with[:14]
+			for len(with) > 10 && with[len(with)-1] == "" {
+				with = with[:len(with)-1]
+			}
+		}
+		require.Equal(t, without, with, "row %d", i)
+	}
 
 	gen := importGenesis(t, d.Ref("invoices.csv", importer))
 	onBothEngines(t, dumps, gen, func(engine string, a *app.App) {
