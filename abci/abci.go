@@ -161,11 +161,28 @@ func (s *Application) CheckTx(_ context.Context, req *abcitypes.RequestCheckTx) 
 	return &abcitypes.ResponseCheckTx{Code: code, Log: Log(res.Err), Codespace: codespace(res.Err)}, nil
 }
 
+// InsertTx takes a transaction a peer gossiped into the node's own
+// mempool (CometBFT's mempool type "app"; app.App.InsertTx).
+func (s *Application) InsertTx(_ context.Context, req *abcitypes.RequestInsertTx) (*abcitypes.ResponseInsertTx, error) {
+	err := s.app.InsertTx(req.Tx)
+	return &abcitypes.ResponseInsertTx{Code: Code(err)}, nil
+}
+
+// ReapTxs returns the transactions this node admitted from its clients
+// since the last call, for CometBFT to gossip (app.App.ReapTxs).
+func (s *Application) ReapTxs(_ context.Context, req *abcitypes.RequestReapTxs) (*abcitypes.ResponseReapTxs, error) {
+	return &abcitypes.ResponseReapTxs{Txs: s.app.ReapTxs(req.MaxBytes)}, nil
+}
+
 // PrepareProposal drops transactions that fail the shared validity check.
 // (The faultinject test build may then add byzantine ones: faults.go.)
 func (s *Application) PrepareProposal(_ context.Context, req *abcitypes.RequestPrepareProposal) (*abcitypes.ResponsePrepareProposal, error) {
-	txs := s.app.PrepareProposal(req.Txs, req.MaxTxBytes)
-	return &abcitypes.ResponsePrepareProposal{Txs: s.faultPropose(req, txs)}, nil
+	in := req.Txs
+	if s.app.PoolEnabled() {
+		in = s.app.PoolTxs()
+	}
+	txs := s.app.PrepareProposal(in, req.MaxTxBytes)
+	return &abcitypes.ResponsePrepareProposal{Txs: s.faultPropose(req, in, txs)}, nil
 }
 
 // ProcessProposal rejects a block carrying any transaction that fails the

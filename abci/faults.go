@@ -22,9 +22,10 @@ import abcitypes "github.com/cometbft/cometbft/abci/types"
 func (s *Application) faultCommit(point string) {}
 
 // faultPropose returns the transactions PrepareProposal proposes, given
-// the request and the ones the app selected. The production build returns
+// the request, the mempool the proposal was built from and the ones the
+// app selected. The production build returns
 // txs unchanged; the faultinject build may add transactions that never
 // passed CheckTx.
-func (s *Application) faultPropose(_ *abcitypes.RequestPrepareProposal, txs [][]byte) [][]byte {
+func (s *Application) faultPropose(_ *abcitypes.RequestPrepareProposal, _, txs [][]byte) [][]byte {
 	return txs
 }

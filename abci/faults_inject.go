@@ -131,13 +131,15 @@ func (s *Application) faultCommit(point string) {
 }
 
 // faultPropose appends the byzantine proposer's transactions to txs, as
-// far as they fit in the request's MaxTxBytes.
-func (s *Application) faultPropose(req *abcitypes.RequestPrepareProposal, txs [][]byte) [][]byte {
+// far as they fit in the request's MaxTxBytes; mempool is what the
+// proposal was built from (the request's transactions, or the
+// application's own pool).
+func (s *Application) faultPropose(req *abcitypes.RequestPrepareProposal, mempool, txs [][]byte) [][]byte {
 	modes := faults().proposer
 	if len(modes) == 0 {
 		return txs
 	}
-	return byzantine.propose(s, modes, req, txs)
+	return byzantine.propose(s, modes, req, mempool, txs)
 }
 
 // byzantine is the byzantine proposer's memory (one per process).
@@ -159,13 +161,13 @@ type seenTx struct {
 // maxSeen bounds the replay memory.
 const maxSeen = 256
 
-func (b *byzantineProposer) propose(s *Application, modes []string, req *abcitypes.RequestPrepareProposal, txs [][]byte) [][]byte {
+func (b *byzantineProposer) propose(s *Application, modes []string, req *abcitypes.RequestPrepareProposal, mempool, txs [][]byte) [][]byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	mode := modes[b.calls%len(modes)]
 	b.calls++
 	present := map[string]bool{}
-	for _, tx := range slices.Concat(req.Txs, txs) {
+	for _, tx := range slices.Concat(mempool, txs) {
 		present[string(tx)] = true
 	}
 	var extra [][]byte
@@ -203,7 +205,7 @@ func (b *byzantineProposer) propose(s *Application, modes []string, req *abcityp
 	for _, st := range b.seen {
 		known[string(st.tx)] = true
 	}
-	for _, tx := range req.Txs {
+	for _, tx := range mempool {
 		if !known[string(tx)] {
 			b.seen = append(b.seen, seenTx{height: req.Height, tx: tx})
 		}

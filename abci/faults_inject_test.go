@@ -127,7 +127,7 @@ func TestByzantineProposer(t *testing.T) {
 	modes := []string{"bad-signature", "replay", "unchecked"}
 	propose := func(h int64, mempool ...[]byte) [][]byte {
 		req := &abcitypes.RequestPrepareProposal{Height: h, Txs: mempool, MaxTxBytes: 1 << 20}
-		return b.propose(s, modes, req, s.app.PrepareProposal(req.Txs, req.MaxTxBytes))
+		return b.propose(s, modes, req, req.Txs, s.app.PrepareProposal(req.Txs, req.MaxTxBytes))
 	}
 	accepted := func(txs [][]byte) bool {
 		res, err := s.ProcessProposal(ctx, &abcitypes.RequestProcessProposal{Height: 2, Txs: txs})
@@ -163,5 +163,5 @@ func TestByzantineProposer(t *testing.T) {
 
 	// Height 5, bad-signature again, with no room left: nothing is added.
 	req := &abcitypes.RequestPrepareProposal{Height: 5, Txs: [][]byte{grant}, MaxTxBytes: int64(len(grant))}
-	require.Equal(t, [][]byte{grant}, b.propose(s, modes, req, [][]byte{grant}))
+	require.Equal(t, [][]byte{grant}, b.propose(s, modes, req, req.Txs, [][]byte{grant}))
 }

@@ -55,6 +55,9 @@ type App struct {
 	budget       BlockBudget
 	pendingLimit PendingLimit
 	admitted     admission
+	// pool is the node's own mempool, or nil when CometBFT keeps it
+	// (pool.go).
+	pool *pool
 }
 
 // New returns an App over an opened store that carries the upgrades this

@@ -86,6 +86,9 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 			// Executed: it will not be checked again (a copy sent later is
 			// a replay, refused by its sequence).
 			a.txs.remove([sha256.Size]byte(d.tx.Hash))
+			if a.pool != nil {
+				a.pool.remove([sha256.Size]byte(d.tx.Hash))
+			}
 		}
 	}
 	events, err = a.runSteps(fkv, height, blockTime.UTC())

@@ -27,16 +27,19 @@ type BlockBudget struct {
 }
 
 // DefaultBlockBudget is the budget of a node that sets none: blocks of at
-// most 1,000 transactions, 512 KiB of transactions and 100,000 work units
-// (about 100 ms of FinalizeBlock and Commit on one core of the measured
-// machine: 1,000 parcel registrations, or 714 vehicle registrations).
-// Parcel registrations are 617 bytes, so 844 of them fill the bytes
-// first. On four validators sharing two cores, blocks of up to 844 came
-// every 0.9 to 1.3 s at every load of make bench-e2e, where blocks of
-// 2,500 to 4,000 that an unbounded proposer built took 5 to 12 s each
+// most 1,500 transactions, 768 KiB of transactions and 150,000 work units
+// (about 150 ms of FinalizeBlock and Commit on one core of the measured
+// machine: 1,500 parcel registrations, or 1,071 vehicle registrations).
+// Parcel registrations are 617 bytes, so 1,274 of them fill the bytes
+// first. On four validators sharing two cores, with the application's
+// mempool, blocks of up to 1,274 came 19 to 26 in each 20 s window at
+// every load of make bench-e2e, where blocks of 2,500 to 4,000 that an
+// unbounded proposer built took 5 to 12 s each; blocks of up to 1,699
+// (twice the earlier default of 1,000 transactions and 512 KiB) carried
+// more but came only 14 a window under the heaviest loads
 // (docs/measurements.md).
 func DefaultBlockBudget() BlockBudget {
-	return BlockBudget{MaxTxs: 1000, MaxBytes: 512 << 10, MaxWork: 100_000}
+	return BlockBudget{MaxTxs: 1500, MaxBytes: 768 << 10, MaxWork: 150_000}
 }
 
 // Validate refuses negative bounds.
@@ -181,7 +184,12 @@ func (l PendingLimit) reached(txs int, bytes int64, num, den int) bool {
 
 // Pending returns the count of transactions (and their bytes) this node
 // holds admitted and not yet executed, as CheckTx's shedding sees it.
-func (a *App) Pending() (txs int, bytes int64) { return a.admitted.count(a.height.Load()) }
+func (a *App) Pending() (txs int, bytes int64) {
+	if a.pool != nil {
+		return a.pool.count()
+	}
+	return a.admitted.count(a.height.Load())
+}
 
 // PendingLimit bounds the transactions a node holds admitted and not yet
 // executed. From half the limit on, CheckTx refuses with ErrBusy a
@@ -204,12 +212,12 @@ type PendingLimit struct {
 }
 
 // DefaultPendingLimit is about two and a half blocks of the default
-// budget: 2,500 transactions or 1.25 MiB (pipelines are cut from half
-// that), well below CometBFT's default mempool of 5,000, so that a
-// transaction admitted waits for a few blocks at most, and a client is
-// told to retry before the mempool overflows.
+// budget: 3,750 transactions or 1.875 MiB (pipelines are cut from half
+// that), below CometBFT's default mempool of 5,000 for a node that runs
+// it, so that a transaction admitted waits for a few blocks at most, and
+// a client is told to retry before the mempool overflows.
 func DefaultPendingLimit() PendingLimit {
-	return PendingLimit{MaxTxs: 2500, MaxBytes: 1280 << 10}
+	return PendingLimit{MaxTxs: 3750, MaxBytes: 1920 << 10}
 }
 
 // String describes the limit ("4000 transactions or 3145728 bytes").

@@ -78,6 +78,10 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		return TxResult{Err: err}
 	}
 	res := TxResult{Signer: d.Signer, Type: d.Msg.Type()}
+	if a.pool != nil && runMessage && a.pool.has([sha256.Size]byte(d.Hash)) {
+		res.Err = core.Wrapf(core.ErrReplay, "this exact transaction (hash %X) is already in this node's mempool; a new transaction needs the signer's next sequence", d.Hash)
+		return res
+	}
 	a.viewMu.RLock()
 	defer a.viewMu.RUnlock()
 	if a.view == nil {
@@ -105,7 +109,7 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		return res
 	}
 	limit := a.PendingLimit()
-	txs, bytes := a.admitted.count(a.view.Version())
+	txs, bytes := a.pendingCount()
 	switch ahead := d.Tx.Sequence - acc.Sequence; {
 	case limit.reached(txs, bytes, 1, 1):
 		res.Err = core.Wrapf(core.ErrBusy, "%d transactions (%d bytes) wait for a block on this node, the most it admits is %s; send the same transaction again after the next block",
@@ -146,9 +150,23 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		}
 	}
 	if res.Err == nil {
-		a.admitted.add(a.view.Version(), len(raw))
+		if a.pool != nil {
+			a.pool.add(raw, d, a.view.Version(), true)
+		} else {
+			a.admitted.add(a.view.Version(), len(raw))
+		}
 	}
 	return res
+}
+
+// pendingCount is what CheckTx sheds load by: the transactions (and
+// bytes) of the node's own pool, or those admitted since the last block
+// and kept by CometBFT's recheck.
+func (a *App) pendingCount() (int, int64) {
+	if a.pool != nil {
+		return a.pool.count()
+	}
+	return a.admitted.count(a.view.Version())
 }
 
 // recordNewAccount writes the account record of a first-time signer into

@@ -22,6 +22,11 @@ func (a *App) Commit() (int64, error) {
 		return 0, fmt.Errorf("%w: open view at %d: %v", ErrStorage, version, err)
 	}
 	a.setView(v)
+	if a.pool != nil {
+		a.viewMu.RLock()
+		a.recheckPool()
+		a.viewMu.RUnlock()
+	}
 	return version, nil
 }
 
@@ -42,6 +47,7 @@ func (a *App) setView(v state.View) {
 
 // Close closes the committed view and the store.
 func (a *App) Close() error {
+	a.pool.close()
 	a.viewMu.Lock()
 	if a.view != nil {
 		_ = a.view.Close()

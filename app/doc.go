@@ -18,7 +18,8 @@
 // steps, and the wrapper that turns a storage failure into a halt), commit.go (Commit, the committed view, Close), sigcache.go
 // (the checked-transaction cache), tx.go (the envelope), modules.go (the
 // module list and the routing derived from it), genesis.go, query.go and
-// pathkey.go.
+// pathkey.go, and pool.go (the node's own mempool, when CometBFT runs
+// with mempool type "app": InsertTx, ReapTxs, PoolTxs).
 //
 // # Modules, and how to add one
 //
@@ -86,7 +87,12 @@
 // ValidateTx (size, canonical encoding, known type, the message's stateless
 // Validate, chain id, signature) is the one check shared by CheckTx and
 // ProcessProposal. CheckTx also checks the sequence and runs the message on
-// a throw-away branch of the last committed state. ProcessProposal also
+// a throw-away branch of the last committed state. A transaction a peer
+// gossips into the node's own mempool (InsertTx) gets ValidateTx's checks,
+// its signature verified in a batch, and the sequence check, not the
+// message run: that ran on the node its client sent it to, and nothing a
+// mempool admits reaches the state without FinalizeBlock's checks.
+// ProcessProposal also
 // rejects a block that repeats a used sequence (a replay), which an honest
 // PrepareProposal never builds. FinalizeBlock re-checks
 // everything, because a byzantine proposer may include transactions that

@@ -230,7 +230,9 @@ func (c *Client) broadcastOnce(ctx context.Context, tx []byte) ([]byte, error) {
 	res, err := c.rpc.BroadcastTxSync(ctx, tx)
 	var rpcErr *rpctypes.RPCError
 	if errors.As(err, &rpcErr) {
-		if strings.Contains(rpcErr.Data, "already exists in cache") {
+		// CometBFT's own mempool says "tx already exists in cache", the
+		// application's mempool (type "app") "tx already seen".
+		if strings.Contains(rpcErr.Data, "already exists in cache") || strings.Contains(rpcErr.Data, "tx already seen") {
 			d := duplicateTx(c.remote, tx)
 			return d.Hash, d
 		}

@@ -30,9 +30,16 @@ func TestCodesAreTheChains(t *testing.T) {
 }
 
 // TestBroadcastDuplicateIsReplay: CometBFT's answer to a transaction whose
-// bytes its mempool cache holds (a JSON-RPC internal error) becomes a
+// bytes its mempool cache holds (a JSON-RPC internal error), from its own
+// mempool or from the application's (type "app"), becomes a
 // *DuplicateTxError in the words of the chain's replay code.
 func TestBroadcastDuplicateIsReplay(t *testing.T) {
+	for _, answer := range []string{"tx already exists in cache", "tx already seen"} {
+		t.Run(answer, func(t *testing.T) { testBroadcastDuplicate(t, answer) })
+	}
+}
+
+func testBroadcastDuplicate(t *testing.T, answer string) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		var req struct {
@@ -43,7 +50,7 @@ func TestBroadcastDuplicateIsReplay(t *testing.T) {
 			http.Error(w, "unexpected request", http.StatusBadRequest)
 			return
 		}
-		fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"error":{"code":-32603,"message":"Internal error","data":"tx already exists in cache"}}`, req.ID)
+		fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"error":{"code":-32603,"message":"Internal error","data":%q}}`, req.ID, answer)
 	}))
 	defer srv.Close()
 	cl, err := New(srv.URL)

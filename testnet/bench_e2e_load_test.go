@@ -497,7 +497,8 @@ func (l *benchE2ELoad) submit(ctx context.Context, s *benchE2ESigner, tx []byte)
 		code, log, err := l.rpcs[s.node].broadcast(bctx, tx)
 		cancel()
 		switch {
-		case err == nil && code == 0, err != nil && strings.Contains(err.Error(), "already exists in cache"):
+		case err == nil && code == 0, err != nil && strings.Contains(err.Error(), "already exists in cache"),
+			err != nil && strings.Contains(err.Error(), "tx already seen"):
 			l.accepted.Add(1)
 			return
 		}

@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -64,8 +66,32 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 			bin: os.Getenv("GOVCHAIN_BENCH_E2E_GOVCHAIN_BIN")}
 		if app == "kvstore" {
 			nd.bin, nd.args = kvnode, []string{"--home", nd.home}
+			// CometBFT's kvstore keeps no mempool of its own: it runs with
+			// CometBFT's (testnet init writes govchain's, type "app").
+			editNodeConfig(tb, nd.home, func(c *cmtcfg.Config) {
+				root := c.Mempool.RootDir
+				c.Mempool = cmtcfg.DefaultMempoolConfig()
+				c.Mempool.RootDir = root
+			})
 		}
 		nw.nodes = append(nw.nodes, nd)
+	}
+	if mp := os.Getenv("GOVCHAIN_BENCH_E2E_MEMPOOL"); mp != "" && app == "govchain" {
+		for _, nd := range nw.nodes {
+			editNodeConfig(tb, nd.home, func(c *cmtcfg.Config) { c.Mempool.Type = mp })
+		}
+	}
+	if set := os.Getenv("GOVCHAIN_BENCH_E2E_APP_TOML"); set != "" && app == "govchain" {
+		for _, nd := range nw.nodes {
+			f := filepath.Join(nd.home, "config", "app.toml")
+			b, err := os.ReadFile(f)
+			require.NoError(tb, err)
+			for _, kv := range strings.Split(set, ",") {
+				k, v, _ := strings.Cut(kv, "=")
+				b = regexp.MustCompile(`(?m)^`+k+` = .*$`).ReplaceAll(b, []byte(k+" = "+v))
+			}
+			require.NoError(tb, os.WriteFile(f, b, 0o600))
+		}
 	}
 	if pprof {
 		nw.pprof = fmt.Sprintf("%s:%d", firstIP, freePort(tb))

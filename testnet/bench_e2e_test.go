@@ -42,9 +42,13 @@ import (
 // GOVCHAIN_BENCH_E2E_PROFILE=DIR saves a CPU profile of node 0 during each
 // window as DIR/<app>-<senders>.pprof, GOVCHAIN_BENCH_E2E_LOGS=DIR keeps the
 // node logs, GOVCHAIN_BENCH_E2E_GOVCHAIN_BIN runs the govchain nodes
-// with another build, and GOVCHAIN_BENCH_E2E_KV_BYTES (default 214) sets
+// with another build, GOVCHAIN_BENCH_E2E_KV_BYTES (default 214) sets
 // the size of a kvstore transaction (617 gives govchain's size, to see how
-// much of the gap is the transaction's size alone).
+// much of the gap is the transaction's size alone),
+// GOVCHAIN_BENCH_E2E_MEMPOOL sets the govchain nodes' config.toml [mempool]
+// type ("flood" for CometBFT's own instead of testnet init's "app"), and
+// GOVCHAIN_BENCH_E2E_APP_TOML=key=value,... sets keys of their app.toml
+// (block_max_txs=1500,block_max_bytes=786432, say).
 func BenchmarkE2E(b *testing.B) {
 	senders := benchE2EEnvInts(b, "GOVCHAIN_BENCH_E2E_SENDERS", []int{4, 8, 16, 32, 64})
 	window := benchE2EEnvDuration(b, "GOVCHAIN_BENCH_E2E_WINDOW", 20*time.Second)

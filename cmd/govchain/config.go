@@ -33,6 +33,18 @@ type Config struct {
 	// Load bounds the blocks this node proposes and the transactions it
 	// admits (app.BlockBudget, app.PendingLimit).
 	Load LoadLimits `mapstructure:"load" toml:"load"`
+	// Mempool configures the application's own mempool (config.toml's
+	// [mempool] type = "app").
+	Mempool MempoolConfig `mapstructure:"mempool" toml:"mempool"`
+}
+
+// MempoolConfig is app.toml's [mempool], read when config.toml's
+// [mempool] type is "app" (app.App.EnablePool).
+type MempoolConfig struct {
+	// Relay gossips on the transactions peers gossiped, not only those
+	// this node's clients sent: needed where this node's peers are not
+	// all connected to each other.
+	Relay bool `mapstructure:"relay" toml:"relay"`
 }
 
 // LoadLimits is app.toml's [load]: the block budget of this node's
@@ -155,10 +167,20 @@ block_max_txs = {{.Load.BlockMaxTxs}}
 block_max_bytes = {{.Load.BlockMaxBytes}}
 block_max_work = {{.Load.BlockMaxWork}}
 # Past this many transactions (or bytes) admitted and not yet in a block,
-# CheckTx answers new ones "busy, retry later" (code 19); keep it below
-# config.toml's [mempool] size. 0: no bound.
+# CheckTx answers new ones "busy, retry later" (code 19); with CometBFT's
+# mempool (config.toml [mempool] type = "flood"), keep it below its
+# size. 0: no bound.
 pending_max_txs = {{.Load.PendingMaxTxs}}
 pending_max_bytes = {{.Load.PendingMaxBytes}}
+
+[mempool]
+# With config.toml's [mempool] type = "app" (as init writes it) this node
+# keeps the mempool itself and gossips the transactions its clients send.
+# relay = true also gossips on those that peers sent: set it on a node
+# whose peers are not all connected to each other (one that links nodes
+# which do not peer directly); where every node peers with every other,
+# as the ministries' validators do, it only adds traffic.
+relay = {{.Mempool.Relay}}
 `
 
 // WriteConfig writes c to path (mode 0644), refusing an invalid c.

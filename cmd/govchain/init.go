@@ -161,6 +161,7 @@ func (c *cli) runInit() (err error) {
 		}
 	}
 	conf.Consensus.DoubleSignCheckHeight = DefaultDoubleSignCheckHeight
+	nodeMempool(conf)
 	if dev {
 		devNodeConfig(conf)
 		appCfg.Web.Enable = true

@@ -181,6 +181,9 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = a.Close()
 		return err
 	}
+	if conf.Mempool.Type == cmtcfg.MempoolTypeApp {
+		a.EnablePool(appCfg.Mempool.Relay)
+	}
 	importLog := logger.With("module", "import")
 	a.SetGenesisLoader(legacy.NodeLoader(cmd.Context(), importDir(home), conf.DBDir(), func(msg string) { importLog.Info(msg) }))
 	snaps, err := snapshot.NewManager(filepath.Join(conf.DBDir(), "snapshots"), st, appCfg.Snapshot,

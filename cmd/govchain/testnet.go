@@ -392,6 +392,7 @@ func testnetNodeConfig(cfg TestnetConfig, home, name, ip string) *cmtcfg.Config 
 	conf := cmtcfg.DefaultConfig()
 	conf.SetRoot(home)
 	conf.Moniker = name
+	nodeMempool(conf)
 	conf.RPC.ListenAddress = fmt.Sprintf("tcp://%s:%d", ip, cfg.RPCPort)
 	conf.P2P.ListenAddress = fmt.Sprintf("tcp://%s:%d", ip, cfg.P2PPort)
 	conf.P2P.PexReactor = false
