@@ -32,7 +32,7 @@ type BlockBudget struct {
 // machine: 1,500 parcel registrations, or 1,071 vehicle registrations).
 // Parcel registrations are 617 bytes, so 1,274 of them fill the bytes
 // first. On four validators sharing two cores, with the application's
-// mempool, blocks of up to 1,274 came 19 to 26 in each 20 s window at
+// mempool, blocks of up to 1,274 came 18 to 26 in each 20 s window at
 // every load of make bench-e2e, where blocks of 2,500 to 4,000 that an
 // unbounded proposer built took 5 to 12 s each; blocks of up to 1,699
 // (twice the earlier default of 1,000 transactions and 512 KiB) carried
