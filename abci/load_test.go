@@ -3,6 +3,7 @@ package abci
 import (
 	"context"
 	"testing"
+	"time"
 
 	abcitypes "github.com/cometbft/cometbft/abci/types"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
@@ -59,4 +60,56 @@ func TestCheckTxBusyAndBudget(t *testing.T) {
 	require.Equal(t, CodeOK, check(grants[2], abcitypes.CheckTxType_New).Code, "the same bytes are admitted after a block")
 	require.Equal(t, Code(core.ErrReplay), check(grants[0], abcitypes.CheckTxType_New).Code,
 		"the node is full again, and a replay still gets its own code")
+}
+
+// TestAppMempool drives the application's mempool as CometBFT's mempool
+// type "app" does: CheckTx (a client's transaction) and InsertTx (a
+// peer's) fill it, ReapTxs returns what to gossip, PrepareProposal
+// ignores the request's transactions (CometBFT hands it none) and
+// proposes from the pool within the budget, and a block empties what it
+// executed; a duplicate is code 14, and a transaction over the size limit
+// is refused by InsertTx with its code.
+func TestAppMempool(t *testing.T) {
+	ctx := context.Background()
+	s := faultTestApp(t, t.TempDir(), state.EngineMemIAVL, cmtlog.NewNopLogger())
+	a := s.app
+	a.EnablePool(false)
+	faultTestBlock(t, s, 1)
+
+	var grants [][]byte
+	for i, name := range []string{"alice", "bob", "carol"} {
+		tx, err := app.NewTx("c", key("admin"), uint64(i), &agency.GrantRole{Account: addr(name), Role: core.RoleNotary})
+		require.NoError(t, err)
+		grants = append(grants, tx)
+	}
+	res, err := s.CheckTx(ctx, &abcitypes.RequestCheckTx{Tx: grants[0]})
+	require.NoError(t, err)
+	require.Equal(t, CodeOK, res.Code)
+	dup, err := s.CheckTx(ctx, &abcitypes.RequestCheckTx{Tx: grants[0]})
+	require.NoError(t, err)
+	require.Equal(t, Code(core.ErrReplay), dup.Code, "%s", dup.Log)
+	for _, tx := range grants[1:] {
+		ins, err := s.InsertTx(ctx, &abcitypes.RequestInsertTx{Tx: tx})
+		require.NoError(t, err)
+		require.Equal(t, CodeOK, ins.Code)
+	}
+	big, err := s.InsertTx(ctx, &abcitypes.RequestInsertTx{Tx: make([]byte, app.DefaultMaxTxBytes+1)})
+	require.NoError(t, err)
+	require.Equal(t, Code(core.ErrTxTooLarge), big.Code)
+
+	reap, err := s.ReapTxs(ctx, &abcitypes.RequestReapTxs{})
+	require.NoError(t, err)
+	require.Equal(t, grants[:1], reap.Txs, "the client's transaction is gossiped, the peers' are not")
+
+	require.NoError(t, a.SetBlockBudget(app.BlockBudget{MaxTxs: 2}))
+	var prep *abcitypes.ResponsePrepareProposal
+	require.Eventually(t, func() bool {
+		prep, err = s.PrepareProposal(ctx, &abcitypes.RequestPrepareProposal{Txs: [][]byte{[]byte("not from the pool")}, MaxTxBytes: 1 << 20, Height: 2})
+		return err == nil && len(prep.Txs) == 2
+	}, 10*time.Second, 5*time.Millisecond, "the gossiped transactions are checked in the background")
+	require.Equal(t, grants[:2], prep.Txs, "from the pool, in sequence order, within the budget")
+	require.Equal(t, []uint32{CodeOK, CodeOK}, faultTestBlock(t, s, 2, prep.Txs...))
+	prep, err = s.PrepareProposal(ctx, &abcitypes.RequestPrepareProposal{MaxTxBytes: 1 << 20, Height: 3})
+	require.NoError(t, err)
+	require.Equal(t, grants[2:], prep.Txs, "what the block executed left the pool")
 }
