@@ -168,7 +168,7 @@ func (s *Application) InsertTx(_ context.Context, req *abcitypes.RequestInsertTx
 	return &abcitypes.ResponseInsertTx{Code: Code(err)}, nil
 }
 
-// ReapTxs returns the transactions this node admitted from its clients
+// ReapTxs returns the transactions that entered the node's own mempool
 // since the last call, for CometBFT to gossip (app.App.ReapTxs).
 func (s *Application) ReapTxs(_ context.Context, req *abcitypes.RequestReapTxs) (*abcitypes.ResponseReapTxs, error) {
 	return &abcitypes.ResponseReapTxs{Txs: s.app.ReapTxs(req.MaxBytes)}, nil

@@ -58,6 +58,10 @@ func (a *App) maxTxBytes() int {
 // transaction MaxSequenceAheadBusy ahead, a valid transaction is refused
 // with ErrBusy; send the same bytes again later), and then the message itself,
 // run against the last committed state on a branch that is thrown away.
+// When the App keeps its own mempool (EnablePool), a transaction admitted
+// enters it, and bytes already in it are refused with ErrReplay. It is
+// safe to call concurrently with the other hooks (CometBFT's mempool type
+// "app" does).
 func (a *App) CheckTx(raw []byte) TxResult { return a.checkTx(raw, true) }
 
 // RecheckTx decides whether a transaction already in the mempool may stay
