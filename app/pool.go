@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // pool is the node's own mempool when CometBFT runs with the application
@@ -46,6 +47,9 @@ type pool struct {
 	stopOnce   sync.Once
 	// relay: transactions peers gossiped are gossiped on (ReapTxs).
 	relay bool
+	// droppedBusy and droppedInvalid count gossiped transactions left
+	// out at the pending limit and for failing their checks.
+	droppedBusy, droppedInvalid atomic.Uint64
 }
 
 type poolTx struct {
@@ -75,6 +79,30 @@ func (a *App) EnablePool(relay bool) {
 	}
 	a.pool = newPool(relay)
 	go a.checkGossiped()
+}
+
+// MempoolStats describes the transactions waiting for a block, for
+// monitoring only: nothing the App computes depends on them.
+type MempoolStats struct {
+	// Txs and Bytes are the transactions admitted and not yet executed,
+	// as CheckTx's shedding counts them (Pending).
+	Txs   int
+	Bytes int64
+	// DroppedBusy and DroppedInvalid count the transactions peers
+	// gossiped that the node's own mempool left out since the App was
+	// created: at the pending limit, and for failing their checks (0
+	// without the node's own mempool).
+	DroppedBusy, DroppedInvalid uint64
+}
+
+// MempoolStats reports the transactions waiting for a block.
+func (a *App) MempoolStats() MempoolStats {
+	txs, bytes := a.Pending()
+	st := MempoolStats{Txs: txs, Bytes: bytes}
+	if a.pool != nil {
+		st.DroppedBusy, st.DroppedInvalid = a.pool.droppedBusy.Load(), a.pool.droppedInvalid.Load()
+	}
+	return st
 }
 
 // PoolEnabled reports whether the App keeps its own mempool.
@@ -178,8 +206,13 @@ func (a *App) InsertTx(raw []byte) error {
 	key := sha256.Sum256(raw)
 	limit := a.PendingLimit()
 	p.mu.Lock()
-	if _, ok := p.byKey[key]; ok || limit.reached(p.txs+len(p.queue), p.bytes+p.queueBytes, 1, 1) {
+	if _, ok := p.byKey[key]; ok {
 		p.mu.Unlock()
+		return nil
+	}
+	if limit.reached(p.txs+len(p.queue), p.bytes+p.queueBytes, 1, 1) {
+		p.mu.Unlock()
+		p.droppedBusy.Add(1)
 		return nil
 	}
 	p.queue = append(p.queue, raw)
@@ -216,9 +249,11 @@ func (a *App) checkGossiped() {
 		view, height := a.view, a.height.Load()
 		for i, d := range decs {
 			if d.err != nil || view == nil {
+				p.droppedInvalid.Add(1)
 				continue
 			}
 			if _, err := authenticate(view, d.tx, MaxSequenceAhead); err != nil {
+				p.droppedInvalid.Add(1)
 				continue
 			}
 			p.add(batch[i], d.tx, height, p.relay)

@@ -172,3 +172,21 @@ func TestPoolRelaysGossiped(t *testing.T) {
 	require.Equal(t, txs[:2], c.app.ReapTxs(0))
 	require.Empty(t, c.app.ReapTxs(0))
 }
+
+// TestPoolCountsWhatItDrops checks MempoolStats: the pool's size, and the
+// gossiped transactions left out at the pending limit and for failing
+// their checks.
+func TestPoolCountsWhatItDrops(t *testing.T) {
+	c := poolChain(t, false)
+	require.NoError(t, c.app.SetPendingLimit(PendingLimit{MaxTxs: 2}))
+	txs := pathTxs(c, 3, 0)
+	bad := append([]byte(nil), txs[1]...)
+	bad[len(bad)-3] ^= 0x01
+	require.NoError(t, c.app.CheckTx(txs[0]).Err)
+	require.NoError(t, c.app.InsertTx(bad))
+	require.Eventually(t, func() bool { return c.app.MempoolStats().DroppedInvalid == 1 }, 10*time.Second, 5*time.Millisecond)
+	require.NoError(t, c.app.InsertTx(txs[1]))
+	waitPool(t, c, 2)
+	require.NoError(t, c.app.InsertTx(txs[2]))
+	require.Equal(t, MempoolStats{Txs: 2, Bytes: int64(len(txs[0]) + len(txs[1])), DroppedBusy: 1, DroppedInvalid: 1}, c.app.MempoolStats())
+}

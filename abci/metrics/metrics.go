@@ -33,6 +33,9 @@ const (
 	TxCacheEntries       = Namespace + "_tx_cache_entries"
 	AccessRequestsTotal  = Namespace + "_sharing_access_requests_total"
 	SnapshotHeight       = Namespace + "_snapshot_latest_height"
+	MempoolTxs           = Namespace + "_mempool_txs"
+	MempoolBytes         = Namespace + "_mempool_bytes"
+	MempoolDroppedTotal  = Namespace + "_mempool_gossip_dropped_total"
 )
 
 // Names lists every metric name this package registers (New and
@@ -40,8 +43,12 @@ const (
 func Names() []string {
 	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
 		StateVersion, StateDiskBytes, DiskFreeBytes, DiskSizeBytes, TxCacheHitsTotal, TxCacheMissesTotal,
-		TxCacheEntries, AccessRequestsTotal, SnapshotHeight, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer}
+		TxCacheEntries, AccessRequestsTotal, SnapshotHeight, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer,
+		MempoolTxs, MempoolBytes, MempoolDroppedTotal}
 }
+
+// droppedHelp is MempoolDroppedTotal's help text.
+const droppedHelp = "Transactions peers gossiped that the application's mempool left out: reason busy (past the pending limit) or invalid (failed the checks)."
 
 // UnknownType is the type label of a transaction that did not decode.
 const UnknownType = "unknown"
@@ -58,6 +65,9 @@ type Sources struct {
 	// LatestSnapshot returns the height of the newest state-sync
 	// snapshot on disk (0: none); nil leaves SnapshotHeight out.
 	LatestSnapshot func() int64
+	// Mempool reports the transactions waiting for a block (app.App's
+	// MempoolStats); nil leaves its metrics out.
+	Mempool func() app.MempoolStats
 }
 
 // Metrics records the application's metrics. A nil *Metrics records
@@ -112,6 +122,22 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: TxCacheEntries,
 				Help: "Transactions held in the cache of checked transactions."},
 				func() float64 { return float64(stats().Entries) }))
+	}
+	if src.Mempool != nil {
+		stats := src.Mempool
+		cs = append(cs,
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: MempoolTxs,
+				Help: "Transactions admitted and not yet executed, as CheckTx's shedding counts them (with the application's mempool: the transactions it holds)."},
+				func() float64 { return float64(stats().Txs) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: MempoolBytes,
+				Help: "Bytes of those transactions."},
+				func() float64 { return float64(stats().Bytes) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: MempoolDroppedTotal, Help: droppedHelp,
+				ConstLabels: prometheus.Labels{"reason": "busy"}},
+				func() float64 { return float64(stats().DroppedBusy) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: MempoolDroppedTotal, Help: droppedHelp,
+				ConstLabels: prometheus.Labels{"reason": "invalid"}},
+				func() float64 { return float64(stats().DroppedInvalid) }))
 	}
 	if src.StateDir != "" {
 		dir := src.StateDir

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
 
+	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/app/core"
 	"github.com/govchain/govchain/app/sharing"
 )
@@ -105,4 +106,30 @@ govchain_snapshot_latest_height %d
 	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0)), SnapshotHeight))
 	latest = 1200
 	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1200)), SnapshotHeight))
+}
+
+// TestMempoolMetrics: the mempool gauges and the dropped counters read
+// the App's MempoolStats at each scrape.
+func TestMempoolMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	st := app.MempoolStats{Txs: 3, Bytes: 1851, DroppedBusy: 7, DroppedInvalid: 1}
+	_, err := New(reg, Sources{Mempool: func() app.MempoolStats { return st }})
+	require.NoError(t, err)
+	want := `
+# HELP govchain_mempool_bytes Bytes of those transactions.
+# TYPE govchain_mempool_bytes gauge
+govchain_mempool_bytes %d
+# HELP govchain_mempool_gossip_dropped_total Transactions peers gossiped that the application's mempool left out: reason busy (past the pending limit) or invalid (failed the checks).
+# TYPE govchain_mempool_gossip_dropped_total counter
+govchain_mempool_gossip_dropped_total{reason="busy"} %d
+govchain_mempool_gossip_dropped_total{reason="invalid"} %d
+# HELP govchain_mempool_txs Transactions admitted and not yet executed, as CheckTx's shedding counts them (with the application's mempool: the transactions it holds).
+# TYPE govchain_mempool_txs gauge
+govchain_mempool_txs %d
+`
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1851, 7, 1, 3)),
+		MempoolTxs, MempoolBytes, MempoolDroppedTotal))
+	st = app.MempoolStats{DroppedBusy: 9, DroppedInvalid: 2}
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0, 9, 2, 0)),
+		MempoolTxs, MempoolBytes, MempoolDroppedTotal))
 }
