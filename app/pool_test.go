@@ -63,9 +63,17 @@ func TestPoolAdmitsGossipsAndProposes(t *testing.T) {
 	require.Empty(t, c.app.ReapTxs(0), "a peer's transactions are not gossiped on")
 	require.Equal(t, txs[:5], c.app.PrepareProposal(got, 1<<20))
 
-	res := c.block(txs[0], txs[1])
-	require.NoError(t, res[0].Err)
-	require.NoError(t, res[1].Err)
+	// FinalizeBlock takes out what it executed at once, before Commit.
+	c.height++
+	c.time = c.time.Add(10 * time.Second)
+	block, err := c.app.FinalizeBlock(c.height, c.time, [][]byte{txs[0], txs[1]})
+	require.NoError(t, err)
+	require.NoError(t, block.Txs[0].Err)
+	require.NoError(t, block.Txs[1].Err)
+	n, _ := c.app.Pending()
+	require.Equal(t, 3, n, "the room is free before the commit")
+	_, err = c.app.Commit()
+	require.NoError(t, err)
 	require.Equal(t, txs[2:5], waitPool(t, c, 3), "a block takes out what it executed")
 
 	// reg-0's sequence 1 is used by another transaction in a block: the
