@@ -27,12 +27,7 @@ func TestCheckTxBusyAndBudget(t *testing.T) {
 	a := s.app
 	faultTestBlock(t, s, 1)
 
-	var grants [][]byte
-	for i, name := range []string{"alice", "bob", "carol"} {
-		tx, err := app.NewTx("c", key("admin"), uint64(i), &agency.GrantRole{Account: addr(name), Role: core.RoleNotary})
-		require.NoError(t, err)
-		grants = append(grants, tx)
-	}
+	grants := notaryGrants(t)
 	check := func(tx []byte, typ abcitypes.CheckTxType) *abcitypes.ResponseCheckTx {
 		res, err := s.CheckTx(ctx, &abcitypes.RequestCheckTx{Tx: tx, Type: typ})
 		require.NoError(t, err)
@@ -76,12 +71,7 @@ func TestAppMempool(t *testing.T) {
 	a.EnablePool(false)
 	faultTestBlock(t, s, 1)
 
-	var grants [][]byte
-	for i, name := range []string{"alice", "bob", "carol"} {
-		tx, err := app.NewTx("c", key("admin"), uint64(i), &agency.GrantRole{Account: addr(name), Role: core.RoleNotary})
-		require.NoError(t, err)
-		grants = append(grants, tx)
-	}
+	grants := notaryGrants(t)
 	res, err := s.CheckTx(ctx, &abcitypes.RequestCheckTx{Tx: grants[0]})
 	require.NoError(t, err)
 	require.Equal(t, CodeOK, res.Code)
@@ -112,4 +102,17 @@ func TestAppMempool(t *testing.T) {
 	prep, err = s.PrepareProposal(ctx, &abcitypes.RequestPrepareProposal{MaxTxBytes: 1 << 20, Height: 3})
 	require.NoError(t, err)
 	require.Equal(t, grants[2:], prep.Txs, "what the block executed left the pool")
+}
+
+// notaryGrants signs the admin's notary grants to alice, bob and carol,
+// sequences 0 to 2.
+func notaryGrants(t *testing.T) [][]byte {
+	t.Helper()
+	var grants [][]byte
+	for i, name := range []string{"alice", "bob", "carol"} {
+		tx, err := app.NewTx("c", key("admin"), uint64(i), &agency.GrantRole{Account: addr(name), Role: core.RoleNotary})
+		require.NoError(t, err)
+		grants = append(grants, tx)
+	}
+	return grants
 }

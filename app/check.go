@@ -113,7 +113,7 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		return res
 	}
 	limit := a.PendingLimit()
-	txs, bytes := a.pendingCount()
+	txs, bytes := a.Pending()
 	switch ahead := d.Tx.Sequence - acc.Sequence; {
 	case limit.reached(txs, bytes, 1, 1):
 		res.Err = core.Wrapf(core.ErrBusy, "%d transactions (%d bytes) wait for a block on this node, the most it admits is %s; send the same transaction again after the next block",
@@ -161,16 +161,6 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		}
 	}
 	return res
-}
-
-// pendingCount is what CheckTx sheds load by: the transactions (and
-// bytes) of the node's own pool, or those admitted since the last block
-// and kept by CometBFT's recheck.
-func (a *App) pendingCount() (int, int64) {
-	if a.pool != nil {
-		return a.pool.count()
-	}
-	return a.admitted.count(a.view.Version())
 }
 
 // recordNewAccount writes the account record of a first-time signer into

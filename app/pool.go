@@ -162,28 +162,28 @@ func (p *pool) remove(key [sha256.Size]byte) {
 	}
 }
 
-// compactLocked drops removed entries from order and fresh once they
-// are at least half of order. The caller holds mu.
+// compactLocked drops removed entries from order and fresh once order
+// holds at least as many removed entries as live ones (and 64 more). The
+// caller holds mu.
 func (p *pool) compactLocked() {
 	if len(p.order) < 2*p.txs+64 {
 		return
 	}
-	live := p.order[:0]
-	for _, e := range p.order {
+	p.order = live(p.order)
+	p.fresh = live(p.fresh)
+}
+
+// live keeps list's entries that are still in the pool, in order, in
+// list's own array.
+func live(list []*poolTx) []*poolTx {
+	kept := list[:0]
+	for _, e := range list {
 		if !e.gone {
-			live = append(live, e)
+			kept = append(kept, e)
 		}
 	}
-	clear(p.order[len(live):])
-	p.order = live
-	fresh := p.fresh[:0]
-	for _, e := range p.fresh {
-		if !e.gone {
-			fresh = append(fresh, e)
-		}
-	}
-	clear(p.fresh[len(fresh):])
-	p.fresh = fresh
+	clear(list[len(kept):])
+	return kept
 }
 
 // InsertTx takes a transaction a peer gossiped (CometBFT's mempool type
@@ -293,32 +293,21 @@ func (a *App) ReapTxs(maxBytes uint64) [][]byte {
 	return out
 }
 
-// PoolTxs returns the transactions PrepareProposal should look at, in
-// arrival order: a prefix of the pool of twice what the block budget
-// admits (proposalInput).
+// PoolTxs returns the pool's transactions in arrival order, for
+// PrepareProposal, which looks at a prefix of them (proposalInput).
 func (a *App) PoolTxs() [][]byte {
 	p := a.pool
 	if p == nil {
 		return nil
 	}
-	b := a.BlockBudget()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.compactLocked()
-	var out [][]byte
-	var total int64
+	out := make([][]byte, 0, p.txs)
 	for _, e := range p.order {
-		if e.gone {
-			continue
+		if !e.gone {
+			out = append(out, e.raw)
 		}
-		if b.MaxTxs > 0 && len(out) >= 2*b.MaxTxs {
-			break
-		}
-		if b.MaxBytes > 0 && total+int64(len(e.raw)) > 2*b.MaxBytes && len(out) > 0 {
-			break
-		}
-		total += int64(len(e.raw))
-		out = append(out, e.raw)
 	}
 	return out
 }

@@ -137,8 +137,8 @@ func TestPoolShedsLoad(t *testing.T) {
 }
 
 // TestPoolProposalKeepsToTheBudget checks that PoolTxs offers
-// PrepareProposal twice what the block budget admits, and that the
-// proposal keeps to the budget.
+// PrepareProposal the whole pool in arrival order, and that the proposal
+// keeps to the budget.
 func TestPoolProposalKeepsToTheBudget(t *testing.T) {
 	c := poolChain(t, false)
 	require.NoError(t, c.app.SetBlockBudget(BlockBudget{MaxTxs: 4}))
@@ -147,7 +147,7 @@ func TestPoolProposalKeepsToTheBudget(t *testing.T) {
 		require.NoError(t, c.app.CheckTx(tx).Err)
 	}
 	in := c.app.PoolTxs()
-	require.Equal(t, txs[:8], in)
+	require.Equal(t, txs, in)
 	require.Equal(t, txs[:4], c.app.PrepareProposal(in, 1<<20))
 }
 
@@ -197,4 +197,20 @@ func TestPoolCountsWhatItDrops(t *testing.T) {
 	waitPool(t, c, 2)
 	require.NoError(t, c.app.InsertTx(txs[2]))
 	require.Equal(t, MempoolStats{Txs: 2, Bytes: int64(len(txs[0]) + len(txs[1])), DroppedBusy: 1, DroppedInvalid: 1}, c.app.MempoolStats())
+}
+
+// TestPoolCompacts checks that once most of the pool's entries are gone,
+// the pool and the transactions still to gossip keep only the live ones,
+// in order.
+func TestPoolCompacts(t *testing.T) {
+	c := poolChain(t, false)
+	txs := pathTxs(c, 100, 0)
+	for _, tx := range txs {
+		require.NoError(t, c.app.CheckTx(tx).Err)
+	}
+	c.block(txs[:90]...)
+	require.Equal(t, txs[90:], c.app.PoolTxs())
+	require.Len(t, c.app.pool.order, 10, "compacted")
+	require.Len(t, c.app.pool.fresh, 10, "compacted too")
+	require.Equal(t, txs[90:], c.app.ReapTxs(0), "the executed ones are not gossiped")
 }
