@@ -64,20 +64,31 @@ func startDevNodeWith(t *testing.T, chainID string, prepare func(home string)) *
 	if prepare != nil {
 		prepare(home)
 	}
+	n := &devNode{t: t, home: home}
+	n.launch()
+	return n
+}
+
+// launch starts the node of n's home with free ports and returns once it
+// answers queries. It stops when the test ends.
+func (n *devNode) launch() {
+	t := n.t
+	t.Helper()
 	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
 	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
-	n := &devNode{t: t, home: home, url: "http://" + strings.TrimPrefix(rpc, "tcp://"), web: "http://" + web,
-		metrics: "http://" + metrics, cancel: cancel, done: make(chan int, 1)}
+	n.url, n.web, n.metrics = "http://"+strings.TrimPrefix(rpc, "tcp://"), "http://"+web, "http://"+metrics
+	n.cancel, n.done = cancel, make(chan int, 1)
+	done := n.done
 	go func() {
-		n.done <- run(ctx, []string{"start", "--home", home, "--rpc-laddr", rpc,
+		done <- run(ctx, []string{"start", "--home", n.home, "--rpc-laddr", rpc,
 			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error"}, io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-n.done:
+		case <-done:
 		case <-time.After(30 * time.Second):
 		}
 	})
@@ -85,7 +96,6 @@ func startDevNodeWith(t *testing.T, chainID string, prepare func(home string)) *
 		_, _, code := n.cli("query", "chain")
 		return code == 0
 	}, 60*time.Second, 200*time.Millisecond, "the node never answered")
-	return n
 }
 
 // cli runs the command line with --home and --node set to the node's.

@@ -167,6 +167,12 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		return err
 	}
 	defer pv.close()
+	// Blocks committed but not indexed when the node last stopped (a kill
+	// between commit and indexing) are indexed before the node starts.
+	idxLog := logger.With("module", "txindex")
+	if _, err := catchUpTxIndex(conf, idxLog.Info); err != nil {
+		idxLog.Error("transaction index not caught up", "err", err)
+	}
 
 	st, err := store.Open(filepath.Join(conf.DBDir(), "state"), appCfg.State)
 	if err != nil {
@@ -192,8 +198,10 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		_ = a.Close()
 		return err
 	}
-	// The manager reads the store in the background: close it first.
-	closeApp := func() error { return errors.Join(snaps.Close(), a.Close()) }
+	// The manager reads the store in the background: close it first. The
+	// node's transaction index is closed with them (nodeDBs).
+	dbs := &nodeDBs{}
+	closeApp := func() error { return errors.Join(dbs.close(), snaps.Close(), a.Close()) }
 	bi := buildInfo()
 	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
 	abciApp.SetSnapshots(snaps)
@@ -229,7 +237,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	n, err := node.NewNodeWithContext(cmd.Context(), conf, pv, nodeKey,
 		proxy.NewLocalClientCreator(abciApp),
 		node.DefaultGenesisDocProviderFunc(conf),
-		cmtcfg.DefaultDBProvider,
+		dbs.provide,
 		onceMetricsProvider(conf.Instrumentation, logger.With("module", "main")),
 		nodeLog,
 	)
