@@ -49,11 +49,13 @@ type App struct {
 	// loader reads the legacy dumps a genesis names (genesis_import.go).
 	loader GenesisLoader
 
-	// limitsMu guards budget and pendingLimit (budget.go); admitted
-	// counts the pending transactions CheckTx sheds load by.
+	// limitsMu guards budget, pendingLimit (budget.go) and pace
+	// (pace.go); admitted counts the pending transactions CheckTx sheds
+	// load by.
 	limitsMu     sync.Mutex
 	budget       BlockBudget
 	pendingLimit PendingLimit
+	pace         pace
 	admitted     admission
 	// pool is the node's own mempool, or nil when CometBFT keeps it
 	// (pool.go).

@@ -74,10 +74,17 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 		return nil, fmt.Errorf("%w: record evidence: %v", ErrStorage, errors.Join(err, fkv.err))
 	}
 	out.Events = append(out.Events, events...)
-	var vals validatorSet
+	var (
+		vals        validatorSet
+		bytes, work int64
+	)
 	decs := a.decodeStream(txs)
 	for i := range txs {
 		d := decs.at(i)
+		bytes += int64(len(txs[i]))
+		if d.err == nil {
+			work += TxWork(d.tx.Msg.Type(), len(txs[i]))
+		}
 		out.Txs[i] = a.deliver(fkv, height, blockTime.UTC(), d, &vals)
 		if fkv.err != nil {
 			return nil, fmt.Errorf("%w: tx %d: %v", ErrStorage, i, fkv.err)
@@ -98,6 +105,7 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	out.Events = append(out.Events, events...)
 	out.ValidatorUpdates = vals.sorted()
 	out.AppHash = a.store.WorkingHash()
+	a.observePace(height, blockTime, len(txs), bytes, work)
 	return out, nil
 }
 

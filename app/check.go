@@ -112,7 +112,7 @@ func (a *App) checkTx(raw []byte, runMessage bool) TxResult {
 		a.admitted.add(a.view.Version(), len(raw))
 		return res
 	}
-	limit := a.PendingLimit()
+	_, limit := a.ScaledLimits()
 	txs, bytes := a.Pending()
 	switch ahead := d.Tx.Sequence - acc.Sequence; {
 	case limit.reached(txs, bytes, 1, 1):

@@ -204,7 +204,7 @@ func (a *App) InsertTx(raw []byte) error {
 		return err
 	}
 	key := sha256.Sum256(raw)
-	limit := a.PendingLimit()
+	_, limit := a.ScaledLimits()
 	p.mu.Lock()
 	if _, ok := p.byKey[key]; ok {
 		p.mu.Unlock()

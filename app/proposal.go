@@ -122,7 +122,8 @@ func (p *proposalAccounts) get(signer []byte) *proposalAccount {
 // transactions held back or refused), is looked at: the rest waits in the
 // mempool for a later block.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
-	fill := &blockFill{budget: a.BlockBudget(), maxBytes: maxBytes}
+	budget, _ := a.ScaledLimits()
+	fill := &blockFill{budget: budget, maxBytes: maxBytes}
 	txs = txs[:proposalInput(txs, fill.budget)]
 	out := make([][]byte, 0, len(txs))
 	decs := a.decodeAll(txs)

@@ -36,6 +36,7 @@ const (
 	MempoolTxs           = Namespace + "_mempool_txs"
 	MempoolBytes         = Namespace + "_mempool_bytes"
 	MempoolDroppedTotal  = Namespace + "_mempool_gossip_dropped_total"
+	BudgetScale          = Namespace + "_block_budget_scale"
 )
 
 // Names lists every metric name this package registers (New and
@@ -44,7 +45,7 @@ func Names() []string {
 	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
 		StateVersion, StateDiskBytes, DiskFreeBytes, DiskSizeBytes, TxCacheHitsTotal, TxCacheMissesTotal,
 		TxCacheEntries, AccessRequestsTotal, SnapshotHeight, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer,
-		MempoolTxs, MempoolBytes, MempoolDroppedTotal}
+		MempoolTxs, MempoolBytes, MempoolDroppedTotal, BudgetScale}
 }
 
 // droppedHelp is MempoolDroppedTotal's help text.
@@ -68,6 +69,10 @@ type Sources struct {
 	// Mempool reports the transactions waiting for a block (app.App's
 	// MempoolStats); nil leaves its metrics out.
 	Mempool func() app.MempoolStats
+	// BudgetScale returns the multiple of the configured block budget
+	// this node proposes with (app.App's BudgetScale); nil leaves
+	// BudgetScale out.
+	BudgetScale func() float64
 }
 
 // Metrics records the application's metrics. A nil *Metrics records
@@ -138,6 +143,11 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: MempoolDroppedTotal, Help: droppedHelp,
 				ConstLabels: prometheus.Labels{"reason": "invalid"}},
 				func() float64 { return float64(stats().DroppedInvalid) }))
+	}
+	if src.BudgetScale != nil {
+		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: BudgetScale,
+			Help: "The multiple of app.toml's block budget and pending limit this node applies now (1 to block_budget_max_scale, following the block interval)."},
+			src.BudgetScale))
 	}
 	if src.StateDir != "" {
 		dir := src.StateDir

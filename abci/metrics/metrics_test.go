@@ -133,3 +133,19 @@ govchain_mempool_txs %d
 	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0, 9, 2, 0)),
 		MempoolTxs, MempoolBytes, MempoolDroppedTotal))
 }
+
+// TestBudgetScale: the gauge shows the App's scale at each scrape.
+func TestBudgetScale(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	scale := 1.0
+	_, err := New(reg, Sources{BudgetScale: func() float64 { return scale }})
+	require.NoError(t, err)
+	const want = `
+# HELP govchain_block_budget_scale The multiple of app.toml's block budget and pending limit this node applies now (1 to block_budget_max_scale, following the block interval).
+# TYPE govchain_block_budget_scale gauge
+govchain_block_budget_scale %g
+`
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1.0)), BudgetScale))
+	scale = 1.625
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1.625)), BudgetScale))
+}

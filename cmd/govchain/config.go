@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/template"
+	"time"
 
 	"github.com/spf13/viper"
 
@@ -56,13 +58,21 @@ type LoadLimits struct {
 	BlockMaxWork    int64 `mapstructure:"block_max_work" toml:"block_max_work"`
 	PendingMaxTxs   int   `mapstructure:"pending_max_txs" toml:"pending_max_txs"`
 	PendingMaxBytes int64 `mapstructure:"pending_max_bytes" toml:"pending_max_bytes"`
+	// BlockBudgetMaxScale and BlockIntervalTarget are app.BudgetPace; a
+	// zero target is twice config.toml's timeout_commit.
+	BlockBudgetMaxScale float64       `mapstructure:"block_budget_max_scale" toml:"block_budget_max_scale"`
+	BlockIntervalTarget time.Duration `mapstructure:"block_interval_target" toml:"block_interval_target"`
 }
+
+// DefaultBudgetMaxScale is how far the block budget may grow while the
+// chain keeps its pace (app.BudgetPace): twice the configured budget.
+const DefaultBudgetMaxScale = 2
 
 // DefaultLoadLimits are app.DefaultBlockBudget and app.DefaultPendingLimit.
 func DefaultLoadLimits() LoadLimits {
 	b, p := app.DefaultBlockBudget(), app.DefaultPendingLimit()
 	return LoadLimits{BlockMaxTxs: b.MaxTxs, BlockMaxBytes: b.MaxBytes, BlockMaxWork: b.MaxWork,
-		PendingMaxTxs: p.MaxTxs, PendingMaxBytes: p.MaxBytes}
+		PendingMaxTxs: p.MaxTxs, PendingMaxBytes: p.MaxBytes, BlockBudgetMaxScale: DefaultBudgetMaxScale}
 }
 
 // Budget is the block budget the limits set.
@@ -75,20 +85,39 @@ func (l LoadLimits) Pending() app.PendingLimit {
 	return app.PendingLimit{MaxTxs: l.PendingMaxTxs, MaxBytes: l.PendingMaxBytes}
 }
 
-// apply sets the limits on a.
-func (l LoadLimits) apply(a *app.App) error {
+// Pace is the budget's pace the limits set, on a node whose
+// timeout_commit is timeoutCommit.
+func (l LoadLimits) Pace(timeoutCommit time.Duration) app.BudgetPace {
+	p := app.BudgetPace{MaxScale: l.BlockBudgetMaxScale, Target: l.BlockIntervalTarget}
+	if p.Target == 0 {
+		p.Target = 2 * timeoutCommit
+	}
+	return p
+}
+
+// apply sets the limits on a, on a node whose timeout_commit is
+// timeoutCommit.
+func (l LoadLimits) apply(a *app.App, timeoutCommit time.Duration) error {
 	if err := a.SetBlockBudget(l.Budget()); err != nil {
 		return err
 	}
-	return a.SetPendingLimit(l.Pending())
+	if err := a.SetPendingLimit(l.Pending()); err != nil {
+		return err
+	}
+	return a.SetBudgetPace(l.Pace(timeoutCommit))
 }
 
-// Validate refuses negative bounds, naming the first.
+// Validate refuses negative bounds, naming the first, and a scale out of
+// range.
 func (l LoadLimits) Validate() error {
 	if err := l.Budget().Validate(); err != nil {
 		return err
 	}
-	return l.Pending().Validate()
+	if err := l.Pending().Validate(); err != nil {
+		return err
+	}
+	// A zero target is taken from config.toml (Pace).
+	return l.Pace(time.Second).Validate()
 }
 
 // DefaultConfig returns the configuration init writes unless told
@@ -172,6 +201,13 @@ block_max_work = {{.Load.BlockMaxWork}}
 # size. 0: no bound.
 pending_max_txs = {{.Load.PendingMaxTxs}}
 pending_max_bytes = {{.Load.PendingMaxBytes}}
+# While the chain makes blocks faster than block_interval_target (averaged
+# over four blocks), full blocks let this node's budget and pending limit
+# grow by an eighth a block, up to block_budget_max_scale times the values
+# above; slower blocks bring them back down by a quarter a block. 1 keeps
+# them fixed. A target of "0s" is twice config.toml's timeout_commit.
+block_budget_max_scale = {{.Load.BlockBudgetMaxScale}}
+block_interval_target = "{{.Load.BlockIntervalTarget}}"
 
 [mempool]
 # With config.toml's [mempool] type = "app" (as init writes it) this node
@@ -211,7 +247,8 @@ func LoadConfig(home string) (Config, error) {
 	}
 	c := DefaultConfig()
 	if err := v.UnmarshalExact(&c); err != nil {
-		return Config{}, fmt.Errorf("%s: %w", path, err)
+		// mapstructure lists its errors on lines of their own.
+		return Config{}, fmt.Errorf("%s: %s", path, strings.Join(strings.Fields(err.Error()), " "))
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -21,13 +22,16 @@ func TestLoadConfig(t *testing.T) {
 	want := DefaultConfig()
 	require.Equal(t, app.DefaultBlockBudget(), want.Load.Budget())
 	require.Equal(t, app.DefaultPendingLimit(), want.Load.Pending())
-	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0}
+	require.Equal(t, app.BudgetPace{MaxScale: 2, Target: time.Second}, want.Load.Pace(500*time.Millisecond), "twice timeout_commit")
+	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0,
+		BlockBudgetMaxScale: 1.5, BlockIntervalTarget: 1500 * time.Millisecond}
 	require.NoError(t, WriteConfig(f, want))
 	got, err := LoadConfig(home)
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.Equal(t, app.BlockBudget{MaxTxs: 7, MaxBytes: 8, MaxWork: 9}, got.Load.Budget())
 	require.Equal(t, app.PendingLimit{MaxTxs: 10}, got.Load.Pending())
+	require.Equal(t, app.BudgetPace{MaxScale: 1.5, Target: 1500 * time.Millisecond}, got.Load.Pace(time.Second))
 
 	b, err := os.ReadFile(f)
 	require.NoError(t, err)
@@ -42,4 +46,15 @@ func TestLoadConfig(t *testing.T) {
 	_, err = LoadConfig(home)
 	require.ErrorContains(t, err, "app.toml: [load] app: pending limit bounds must not be negative")
 	require.NotContains(t, err.Error(), "\n")
+	for bad, msg := range map[string]string{
+		"block_budget_max_scale = 0.5":  "app.toml: [load] app: block budget max scale 0.5 is not between 1 and 16",
+		"block_budget_max_scale = 17":   "app.toml: [load] app: block budget max scale 17 is not between 1 and 16",
+		`block_interval_target = "-1s"`: "app.toml: [load] app: block interval target -1s is negative",
+		`block_interval_target = "1"`:   "app.toml: decoding failed due to the following error(s): 'load.block_interval_target' time: missing unit in duration",
+	} {
+		require.NoError(t, os.WriteFile(f, []byte(old+"[load]\n"+bad+"\n"), 0o644))
+		_, err = LoadConfig(home)
+		require.ErrorContains(t, err, msg, bad)
+		require.NotContains(t, err.Error(), "\n")
+	}
 }

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"fmt"
+	"time"
+)
+
+// BudgetPace lets the block budget follow the chain's pace: a node
+// proposes blocks larger than its configured budget (BlockBudget), up to
+// MaxScale times it, while the chain makes blocks faster than Target, and
+// comes back towards the configured budget when it makes them slower.
+// The pending limit (PendingLimit) is scaled with the budget, so that it
+// stays the same number of blocks.
+//
+// Blocks bound by a fixed budget leave CPU unused at light load, where the
+// interval between blocks is set by the consensus timeouts and a larger
+// block costs little more time; and under heavy load larger blocks slow
+// the chain's rhythm. The pace takes the larger blocks only while the
+// rhythm allows them.
+//
+// After each block, the average interval of the last paceBlocks blocks
+// (their header times, which every node shares) is compared with Target:
+// above it, the scale falls by a quarter of the budget (never below 1);
+// at or below four fifths of it, with the block full (at least 90% of the
+// scaled budget's transactions, bytes or work), it rises by an eighth
+// (never above MaxScale). In between, or with the block not full, it
+// stays. A node starts at scale 1.
+//
+// Like the budget it is a setting of the node that proposes, not a rule
+// of the chain: it never changes an app hash.
+type BudgetPace struct {
+	// MaxScale is the largest multiple of the configured budget a block
+	// may take; 1 (or 0) keeps the budget fixed.
+	MaxScale float64
+	// Target is the block interval above which the scale falls.
+	Target time.Duration
+}
+
+// paceUnit is the scale's unit: the scale is kept in eighths of the
+// configured budget. paceUp and paceDown are its steps after a block.
+const (
+	paceUnit = 8
+	paceUp   = 1
+	paceDown = 2
+	// paceBlocks is how many blocks the interval is averaged over: one
+	// round of a four-validator chain's proposers.
+	paceBlocks = 4
+)
+
+// Validate refuses a scale below 1 (other than 0, which is 1) or above
+// 16, and a negative target; a scale above 1 needs a target.
+func (p BudgetPace) Validate() error {
+	switch {
+	case p.MaxScale != 0 && (p.MaxScale < 1 || p.MaxScale > 16):
+		return fmt.Errorf("app: block budget max scale %g is not between 1 and 16", p.MaxScale)
+	case p.Target < 0:
+		return fmt.Errorf("app: block interval target %s is negative", p.Target)
+	case p.MaxScale > 1 && p.Target == 0:
+		return fmt.Errorf("app: block budget max scale %g needs a block interval target", p.MaxScale)
+	}
+	return nil
+}
+
+// pace is the node's current scale and the block times it follows
+// (guarded by App.limitsMu).
+type pace struct {
+	// max and scale are in paceUnit units.
+	max, scale int
+	target     time.Duration
+	// times are the header times of the last paceBlocks+1 blocks, a ring
+	// indexed by height.
+	times  [paceBlocks + 1]time.Time
+	height int64
+	seen   int
+}
+
+// SetBudgetPace sets how the block budget follows the chain's pace, and
+// sets the scale back to 1.
+func (a *App) SetBudgetPace(p BudgetPace) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	a.limitsMu.Lock()
+	defer a.limitsMu.Unlock()
+	a.pace = pace{max: max(paceUnit, int(p.MaxScale*paceUnit)), scale: paceUnit, target: p.Target}
+	return nil
+}
+
+// BudgetScale returns the multiple of the configured budget (and pending
+// limit) that this node applies now: 1 unless BudgetPace lets it grow.
+func (a *App) BudgetScale() float64 {
+	a.limitsMu.Lock()
+	defer a.limitsMu.Unlock()
+	return float64(a.paceScale()) / paceUnit
+}
+
+// paceScale is the scale in paceUnit units (limitsMu held).
+func (a *App) paceScale() int {
+	if a.pace.scale == 0 {
+		return paceUnit
+	}
+	return a.pace.scale
+}
+
+// ScaledLimits returns the block budget and pending limit this node
+// applies now: the configured ones times BudgetScale.
+func (a *App) ScaledLimits() (BlockBudget, PendingLimit) {
+	a.limitsMu.Lock()
+	defer a.limitsMu.Unlock()
+	s := int64(a.paceScale())
+	b, p := a.budget, a.pendingLimit
+	b.MaxTxs = int(int64(b.MaxTxs) * s / paceUnit)
+	b.MaxBytes = b.MaxBytes * s / paceUnit
+	b.MaxWork = b.MaxWork * s / paceUnit
+	p.MaxTxs = int(int64(p.MaxTxs) * s / paceUnit)
+	p.MaxBytes = p.MaxBytes * s / paceUnit
+	return b, p
+}
+
+// observePace moves the scale after the block at height with header time
+// t, which carried txs transactions of bytes bytes and work work units.
+func (a *App) observePace(height int64, t time.Time, txs int, bytes, work int64) {
+	a.limitsMu.Lock()
+	defer a.limitsMu.Unlock()
+	p := &a.pace
+	if p.max <= paceUnit {
+		return
+	}
+	if height != p.height+1 {
+		// A first block, or a gap (a re-executed block, state sync):
+		// start the intervals again.
+		p.seen = 0
+	}
+	p.height = height
+	p.times[height%int64(len(p.times))] = t
+	if p.seen < len(p.times) {
+		p.seen++
+	}
+	if p.seen < len(p.times) {
+		return
+	}
+	avg := t.Sub(p.times[(height+1)%int64(len(p.times))]) / paceBlocks
+	s := int64(p.scale)
+	b := a.budget
+	full := b.MaxTxs > 0 && int64(txs)*10*paceUnit >= int64(b.MaxTxs)*9*s ||
+		b.MaxBytes > 0 && bytes*10*paceUnit >= b.MaxBytes*9*s ||
+		b.MaxWork > 0 && work*10*paceUnit >= b.MaxWork*9*s
+	switch {
+	case avg > p.target:
+		p.scale = max(paceUnit, p.scale-paceDown)
+	case full && avg*5 <= p.target*4:
+		p.scale = min(p.max, p.scale+paceUp)
+	}
+}
