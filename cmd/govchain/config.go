@@ -201,11 +201,12 @@ block_max_work = {{.Load.BlockMaxWork}}
 # size. 0: no bound.
 pending_max_txs = {{.Load.PendingMaxTxs}}
 pending_max_bytes = {{.Load.PendingMaxBytes}}
-# While the chain makes blocks faster than block_interval_target (averaged
-# over four blocks), full blocks let this node's budget and pending limit
-# grow by an eighth a block, up to block_budget_max_scale times the values
-# above; slower blocks bring them back down by a quarter a block. 1 keeps
-# them fixed. A target of "0s" is twice config.toml's timeout_commit.
+# While blocks come at most four fifths of block_interval_target apart
+# (averaged over four blocks), full blocks let this node's block budget
+# and pending limit grow by an eighth a block, up to
+# block_budget_max_scale times the values above; blocks further apart
+# than the target bring them back down by a quarter a block. 1 keeps them
+# fixed. A target of "0s" is twice config.toml's timeout_commit.
 block_budget_max_scale = {{.Load.BlockBudgetMaxScale}}
 block_interval_target = "{{.Load.BlockIntervalTarget}}"
 
