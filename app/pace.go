@@ -7,10 +7,11 @@ import (
 
 // BudgetPace lets the block budget follow the chain's pace: a node
 // proposes blocks larger than its configured budget (BlockBudget), up to
-// MaxScale times it, while the chain makes blocks faster than Target, and
-// comes back towards the configured budget when it makes them slower.
-// The pending limit (PendingLimit) is scaled with the budget, so that it
-// stays the same number of blocks.
+// MaxScale times it, while the chain's blocks come well within Target of
+// each other, and comes back towards the configured budget when they come
+// further apart. The pending limit (PendingLimit) is scaled with the
+// budget, so that it stays the same number of blocks: a queue held at the
+// configured limit does not fill the larger blocks.
 //
 // Blocks bound by a fixed budget leave CPU unused at light load, where the
 // interval between blocks is set by the consensus timeouts and a larger
