@@ -22,7 +22,7 @@ func TestLoadConfig(t *testing.T) {
 	want := DefaultConfig()
 	require.Equal(t, app.DefaultBlockBudget(), want.Load.Budget())
 	require.Equal(t, app.DefaultPendingLimit(), want.Load.Pending())
-	require.Equal(t, app.BudgetPace{MaxScale: 2, Target: time.Second}, want.Load.Pace(500*time.Millisecond), "twice timeout_commit")
+	require.Equal(t, app.BudgetPace{MaxScale: 1, Target: time.Second}, want.Load.Pace(500*time.Millisecond), "a fixed budget; twice timeout_commit")
 	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0,
 		BlockBudgetMaxScale: 1.5, BlockIntervalTarget: 1500 * time.Millisecond}
 	require.NoError(t, WriteConfig(f, want))
