@@ -7,7 +7,7 @@ import (
 
 // BudgetPace lets the block budget follow the chain's pace: a node
 // proposes blocks larger than its configured budget (BlockBudget), up to
-// MaxScale times it, while the chain's blocks come well within Target of
+// MaxEighths eighths of it, while the chain's blocks come well within Target of
 // each other, and comes back towards the configured budget when they come
 // further apart. The pending limit (PendingLimit) is scaled with the
 // budget, so that it stays the same number of blocks: a queue held at the
@@ -24,23 +24,27 @@ import (
 // above it, the scale falls by a quarter of the budget (never below 1);
 // at or below four fifths of it, with the block full (at least 90% of the
 // scaled budget's transactions, bytes or work), it rises by an eighth
-// (never above MaxScale). In between, or with the block not full, it
+// (never above MaxEighths). In between, or with the block not full, it
 // stays. A node starts at scale 1.
 //
 // Like the budget it is a setting of the node that proposes, not a rule
 // of the chain: it never changes an app hash.
 type BudgetPace struct {
-	// MaxScale is the largest multiple of the configured budget a block
-	// may take; 1 (or 0) keeps the budget fixed.
-	MaxScale float64
+	// MaxEighths is the largest budget a block may take, in eighths
+	// (BudgetScaleUnit) of the configured one: 16 is twice it; 8 (or 0)
+	// keeps the budget fixed.
+	MaxEighths int
 	// Target is the block interval above which the scale falls.
 	Target time.Duration
 }
 
-// paceUnit is the scale's unit: the scale is kept in eighths of the
-// configured budget. paceUp and paceDown are its steps after a block.
+// BudgetScaleUnit is the scale's unit: the scale of the budget is kept
+// in eighths of the configured budget, in integers, as everything in this
+// package is.
+const BudgetScaleUnit = 8
+
+// paceUp and paceDown are the scale's steps after a block.
 const (
-	paceUnit = 8
 	paceUp   = 1
 	paceDown = 2
 	// paceBlocks is how many blocks the interval is averaged over: one
@@ -48,16 +52,17 @@ const (
 	paceBlocks = 4
 )
 
-// Validate refuses a scale below 1 (other than 0, which is 1) or above
-// 16, and a negative target; a scale above 1 needs a target.
+// Validate refuses a largest budget below the configured one (other than
+// 0, which is it) or above 16 times it, and a negative target; a largest
+// budget above the configured one needs a target.
 func (p BudgetPace) Validate() error {
 	switch {
-	case p.MaxScale != 0 && (p.MaxScale < 1 || p.MaxScale > 16):
-		return fmt.Errorf("app: block budget max scale %g is not between 1 and 16", p.MaxScale)
+	case p.MaxEighths != 0 && (p.MaxEighths < BudgetScaleUnit || p.MaxEighths > 16*BudgetScaleUnit):
+		return fmt.Errorf("app: block budget max scale of %d eighths is not between %d and %d eighths", p.MaxEighths, BudgetScaleUnit, 16*BudgetScaleUnit)
 	case p.Target < 0:
 		return fmt.Errorf("app: block interval target %s is negative", p.Target)
-	case p.MaxScale > 1 && p.Target == 0:
-		return fmt.Errorf("app: block budget max scale %g needs a block interval target", p.MaxScale)
+	case p.MaxEighths > BudgetScaleUnit && p.Target == 0:
+		return fmt.Errorf("app: block budget max scale of %d eighths needs a block interval target", p.MaxEighths)
 	}
 	return nil
 }
@@ -65,7 +70,7 @@ func (p BudgetPace) Validate() error {
 // pace is the node's current scale and the block times it follows
 // (guarded by App.limitsMu).
 type pace struct {
-	// max and scale are in paceUnit units.
+	// max and scale are in BudgetScaleUnit units.
 	max, scale int
 	target     time.Duration
 	// times are the header times of the last paceBlocks+1 blocks, a ring
@@ -83,38 +88,39 @@ func (a *App) SetBudgetPace(p BudgetPace) error {
 	}
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
-	a.pace = pace{max: max(paceUnit, int(p.MaxScale*paceUnit)), scale: paceUnit, target: p.Target}
+	a.pace = pace{max: max(BudgetScaleUnit, p.MaxEighths), scale: BudgetScaleUnit, target: p.Target}
 	return nil
 }
 
-// BudgetScale returns the multiple of the configured budget (and pending
-// limit) that this node applies now: 1 unless BudgetPace lets it grow.
-func (a *App) BudgetScale() float64 {
+// BudgetEighths returns the budget (and pending limit) this node applies
+// now, in eighths (BudgetScaleUnit) of the configured ones: 8 unless
+// BudgetPace lets it grow.
+func (a *App) BudgetEighths() int {
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
-	return float64(a.paceScale()) / paceUnit
+	return a.paceScale()
 }
 
-// paceScale is the scale in paceUnit units (limitsMu held).
+// paceScale is the scale in BudgetScaleUnit units (limitsMu held).
 func (a *App) paceScale() int {
 	if a.pace.scale == 0 {
-		return paceUnit
+		return BudgetScaleUnit
 	}
 	return a.pace.scale
 }
 
 // ScaledLimits returns the block budget and pending limit this node
-// applies now: the configured ones times BudgetScale.
+// applies now: BudgetEighths eighths of the configured ones.
 func (a *App) ScaledLimits() (BlockBudget, PendingLimit) {
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
 	s := int64(a.paceScale())
 	b, p := a.budget, a.pendingLimit
-	b.MaxTxs = int(int64(b.MaxTxs) * s / paceUnit)
-	b.MaxBytes = b.MaxBytes * s / paceUnit
-	b.MaxWork = b.MaxWork * s / paceUnit
-	p.MaxTxs = int(int64(p.MaxTxs) * s / paceUnit)
-	p.MaxBytes = p.MaxBytes * s / paceUnit
+	b.MaxTxs = int(int64(b.MaxTxs) * s / BudgetScaleUnit)
+	b.MaxBytes = b.MaxBytes * s / BudgetScaleUnit
+	b.MaxWork = b.MaxWork * s / BudgetScaleUnit
+	p.MaxTxs = int(int64(p.MaxTxs) * s / BudgetScaleUnit)
+	p.MaxBytes = p.MaxBytes * s / BudgetScaleUnit
 	return b, p
 }
 
@@ -124,7 +130,7 @@ func (a *App) observePace(height int64, t time.Time, txs int, bytes, work int64)
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
 	p := &a.pace
-	if p.max <= paceUnit {
+	if p.max <= BudgetScaleUnit {
 		return
 	}
 	if height != p.height+1 {
@@ -143,12 +149,12 @@ func (a *App) observePace(height int64, t time.Time, txs int, bytes, work int64)
 	avg := t.Sub(p.times[(height+1)%int64(len(p.times))]) / paceBlocks
 	s := int64(p.scale)
 	b := a.budget
-	full := b.MaxTxs > 0 && int64(txs)*10*paceUnit >= int64(b.MaxTxs)*9*s ||
-		b.MaxBytes > 0 && bytes*10*paceUnit >= b.MaxBytes*9*s ||
-		b.MaxWork > 0 && work*10*paceUnit >= b.MaxWork*9*s
+	full := b.MaxTxs > 0 && int64(txs)*10*BudgetScaleUnit >= int64(b.MaxTxs)*9*s ||
+		b.MaxBytes > 0 && bytes*10*BudgetScaleUnit >= b.MaxBytes*9*s ||
+		b.MaxWork > 0 && work*10*BudgetScaleUnit >= b.MaxWork*9*s
 	switch {
 	case avg > p.target:
-		p.scale = max(paceUnit, p.scale-paceDown)
+		p.scale = max(BudgetScaleUnit, p.scale-paceDown)
 	case full && avg*5 <= p.target*4:
 		p.scale = min(p.max, p.scale+paceUp)
 	}

@@ -16,30 +16,30 @@ import (
 func TestBudgetPace(t *testing.T) {
 	c := newPathChain(t)
 	a := c.app
-	require.Equal(t, 1.0, a.BudgetScale(), "a node that sets no pace")
+	require.Equal(t, 8, a.BudgetEighths(), "a node that sets no pace")
 	require.NoError(t, a.SetBlockBudget(BlockBudget{MaxTxs: 10, MaxBytes: 1000}))
 	require.NoError(t, a.SetPendingLimit(PendingLimit{MaxTxs: 25, MaxBytes: 2500}))
 	a.observePace(1, time.Unix(0, 0), 10, 1000, 0)
 	a.observePace(2, time.Unix(0, 0), 10, 1000, 0)
-	require.Equal(t, 1.0, a.BudgetScale(), "no pace set: no scale")
+	require.Equal(t, 8, a.BudgetEighths(), "no pace set: no scale")
 
-	require.NoError(t, a.SetBudgetPace(BudgetPace{MaxScale: 2, Target: time.Second}))
+	require.NoError(t, a.SetBudgetPace(BudgetPace{MaxEighths: 16, Target: time.Second}))
 	h, now := int64(100), time.Unix(1_000_000, 0)
-	block := func(interval time.Duration, txs int, bytes, work int64) float64 {
+	block := func(interval time.Duration, txs int, bytes, work int64) int {
 		t.Helper()
 		h++
 		now = now.Add(interval)
 		a.observePace(h, now, txs, bytes, work)
-		return a.BudgetScale()
+		return a.BudgetEighths()
 	}
 	fast := 500 * time.Millisecond
 	for i := 0; i < paceBlocks; i++ {
-		require.Equal(t, 1.0, block(fast, 10, 0, 0), "block %d: fewer than %d intervals known", i, paceBlocks)
+		require.Equal(t, 8, block(fast, 10, 0, 0), "block %d: fewer than %d intervals known", i, paceBlocks)
 	}
-	require.Equal(t, 1.125, block(fast, 10, 0, 0), "full by transactions")
-	require.Equal(t, 1.25, block(fast, 1, 1100, 0), "full by bytes (90% of 1,125)")
-	require.Equal(t, 1.25, block(fast, 11, 1000, 0), "not full at the scaled budget (90% of 12.5 transactions or 1,250 bytes)")
-	require.Equal(t, 1.375, block(fast, 12, 0, 0), "12 of 12.5")
+	require.Equal(t, 9, block(fast, 10, 0, 0), "full by transactions")
+	require.Equal(t, 10, block(fast, 1, 1100, 0), "full by bytes (90% of 1,125)")
+	require.Equal(t, 10, block(fast, 11, 1000, 0), "not full at the scaled budget (90% of 12.5 transactions or 1,250 bytes)")
+	require.Equal(t, 11, block(fast, 12, 0, 0), "12 of 12.5")
 	b, p := a.ScaledLimits()
 	require.Equal(t, BlockBudget{MaxTxs: 13, MaxBytes: 1375}, b)
 	require.Equal(t, PendingLimit{MaxTxs: 34, MaxBytes: 3437}, p)
@@ -47,23 +47,23 @@ func TestBudgetPace(t *testing.T) {
 	for range 20 {
 		block(fast, 20, 0, 0)
 	}
-	require.Equal(t, 2.0, a.BudgetScale(), "never above the largest scale")
+	require.Equal(t, 16, a.BudgetEighths(), "never above the largest scale")
 	b, p = a.ScaledLimits()
 	require.Equal(t, BlockBudget{MaxTxs: 20, MaxBytes: 2000}, b)
 	require.Equal(t, PendingLimit{MaxTxs: 50, MaxBytes: 5000}, p)
 
 	// Slower blocks: the average of the last four intervals decides.
 	for range 8 {
-		require.Equal(t, 2.0, block(900*time.Millisecond, 20, 0, 0))
+		require.Equal(t, 16, block(900*time.Millisecond, 20, 0, 0))
 	}
-	require.Equal(t, 2.0, block(1100*time.Millisecond, 20, 0, 0), "average 0.95 s")
-	require.Equal(t, 2.0, block(1100*time.Millisecond, 20, 0, 0), "average 1.0 s is not above the target")
-	require.Equal(t, 1.75, block(1100*time.Millisecond, 0, 0, 0), "average 1.05 s")
-	require.Equal(t, 1.5, block(1100*time.Millisecond, 20, 0, 0), "full or not")
+	require.Equal(t, 16, block(1100*time.Millisecond, 20, 0, 0), "average 0.95 s")
+	require.Equal(t, 16, block(1100*time.Millisecond, 20, 0, 0), "average 1.0 s is not above the target")
+	require.Equal(t, 14, block(1100*time.Millisecond, 0, 0, 0), "average 1.05 s")
+	require.Equal(t, 12, block(1100*time.Millisecond, 20, 0, 0), "full or not")
 	for range 10 {
 		block(2*time.Second, 20, 0, 0)
 	}
-	require.Equal(t, 1.0, a.BudgetScale(), "never below 1")
+	require.Equal(t, 8, a.BudgetEighths(), "never below 1")
 	b, p = a.ScaledLimits()
 	require.Equal(t, BlockBudget{MaxTxs: 10, MaxBytes: 1000}, b)
 	require.Equal(t, PendingLimit{MaxTxs: 25, MaxBytes: 2500}, p)
@@ -73,30 +73,30 @@ func TestBudgetPace(t *testing.T) {
 	// are needed again.
 	h += 10
 	for i := 0; i < paceBlocks; i++ {
-		require.Equal(t, 1.0, block(fast, 10, 0, 0), "after the gap, block %d", i)
+		require.Equal(t, 8, block(fast, 10, 0, 0), "after the gap, block %d", i)
 	}
 	h += 10
 	// Four fifths of the target to the target: held, full or not.
 	for range 2 * paceBlocks {
-		require.Equal(t, 1.0, block(900*time.Millisecond, 10, 0, 0))
+		require.Equal(t, 8, block(900*time.Millisecond, 10, 0, 0))
 	}
 	for range paceBlocks {
 		block(fast, 10, 0, 0)
 	}
-	require.Equal(t, 1.125, block(fast, 10, 0, 0))
-	require.Equal(t, 1.125, block(fast, 0, 0, 100), "work: a zero bound is never full")
+	require.Equal(t, 9, block(fast, 10, 0, 0))
+	require.Equal(t, 9, block(fast, 0, 0, 100), "work: a zero bound is never full")
 	require.NoError(t, a.SetBlockBudget(BlockBudget{MaxWork: 100}))
-	require.Equal(t, 1.25, block(fast, 0, 0, 102), "full by work (90% of 112.5)")
+	require.Equal(t, 10, block(fast, 0, 0, 102), "full by work (90% of 112.5)")
 
-	require.NoError(t, a.SetBudgetPace(BudgetPace{MaxScale: 1, Target: time.Second}))
-	require.Equal(t, 1.0, a.BudgetScale(), "setting the pace sets the scale back to 1")
+	require.NoError(t, a.SetBudgetPace(BudgetPace{MaxEighths: 8, Target: time.Second}))
+	require.Equal(t, 8, a.BudgetEighths(), "setting the pace sets the scale back to 1")
 	for range 10 {
 		block(fast, 10, 0, 0)
 	}
-	require.Equal(t, 1.0, a.BudgetScale(), "a largest scale of 1 keeps the budget fixed")
+	require.Equal(t, 8, a.BudgetEighths(), "a largest scale of 1 keeps the budget fixed")
 
-	for _, bad := range []BudgetPace{{MaxScale: 0.5, Target: time.Second}, {MaxScale: 17, Target: time.Second},
-		{MaxScale: 2, Target: -time.Second}, {MaxScale: 2}} {
+	for _, bad := range []BudgetPace{{MaxEighths: 7, Target: time.Second}, {MaxEighths: 129, Target: time.Second},
+		{MaxEighths: 16, Target: -time.Second}, {MaxEighths: 16}} {
 		require.Error(t, a.SetBudgetPace(bad), "%+v", bad)
 	}
 	require.NoError(t, a.SetBudgetPace(BudgetPace{}), "no pace")
@@ -110,15 +110,15 @@ func TestBudgetPaceFollowsBlocks(t *testing.T) {
 	c.block()
 	require.NoError(t, c.app.SetBlockBudget(BlockBudget{MaxTxs: 8}))
 	require.NoError(t, c.app.SetPendingLimit(PendingLimit{MaxTxs: 8}))
-	require.NoError(t, c.app.SetBudgetPace(BudgetPace{MaxScale: 2, Target: 20 * time.Second}))
+	require.NoError(t, c.app.SetBudgetPace(BudgetPace{MaxEighths: 16, Target: 20 * time.Second}))
 	txs := pathTxs(c, 5*8, 0)
 	for i := range 5 {
-		require.Equal(t, 1.0, c.app.BudgetScale(), "block %d", i)
+		require.Equal(t, 8, c.app.BudgetEighths(), "block %d", i)
 		for j, r := range c.block(txs[8*i : 8*i+8]...) {
 			require.NoError(t, r.Err, "block %d tx %d", i, j)
 		}
 	}
-	require.Equal(t, 1.125, c.app.BudgetScale(), "5 blocks of 8 transactions, 10 s apart")
+	require.Equal(t, 9, c.app.BudgetEighths(), "5 blocks of 8 transactions, 10 s apart")
 	more := pathTxs(c, 12, 5*8)
 	require.Len(t, c.app.PrepareProposal(more, 1<<30), 9, "the scaled budget")
 	for i, tx := range more[:9] {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,13 +90,20 @@ func (l LoadLimits) Pending() app.PendingLimit {
 }
 
 // Pace is the budget's pace the limits set, on a node whose
-// timeout_commit is timeoutCommit.
-func (l LoadLimits) Pace(timeoutCommit time.Duration) app.BudgetPace {
-	p := app.BudgetPace{MaxScale: l.BlockBudgetMaxScale, Target: l.BlockIntervalTarget}
+// timeout_commit is timeoutCommit. block_budget_max_scale must be 0 or
+// between 1 and 16 in steps of 1/8: the application keeps the scale in
+// eighths (app.BudgetScaleUnit), as integers.
+func (l LoadLimits) Pace(timeoutCommit time.Duration) (app.BudgetPace, error) {
+	s := l.BlockBudgetMaxScale
+	eighths := s * app.BudgetScaleUnit
+	if eighths != math.Trunc(eighths) || s != 0 && (s < 1 || s > 16) {
+		return app.BudgetPace{}, fmt.Errorf("block_budget_max_scale %g is not between 1 and 16 in steps of 1/8", s)
+	}
+	p := app.BudgetPace{MaxEighths: int(eighths), Target: l.BlockIntervalTarget}
 	if p.Target == 0 {
 		p.Target = 2 * timeoutCommit
 	}
-	return p
+	return p, p.Validate()
 }
 
 // apply sets the limits on a, on a node whose timeout_commit is
@@ -107,7 +115,11 @@ func (l LoadLimits) apply(a *app.App, timeoutCommit time.Duration) error {
 	if err := a.SetPendingLimit(l.Pending()); err != nil {
 		return err
 	}
-	return a.SetBudgetPace(l.Pace(timeoutCommit))
+	p, err := l.Pace(timeoutCommit)
+	if err != nil {
+		return err
+	}
+	return a.SetBudgetPace(p)
 }
 
 // Validate refuses negative bounds, naming the first, and a scale out of
@@ -120,7 +132,8 @@ func (l LoadLimits) Validate() error {
 		return err
 	}
 	// A zero target is taken from config.toml (Pace).
-	return l.Pace(time.Second).Validate()
+	_, err := l.Pace(time.Second)
+	return err
 }
 
 // DefaultConfig returns the configuration init writes unless told

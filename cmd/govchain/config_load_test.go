@@ -22,7 +22,9 @@ func TestLoadConfig(t *testing.T) {
 	want := DefaultConfig()
 	require.Equal(t, app.DefaultBlockBudget(), want.Load.Budget())
 	require.Equal(t, app.DefaultPendingLimit(), want.Load.Pending())
-	require.Equal(t, app.BudgetPace{MaxScale: 1, Target: time.Second}, want.Load.Pace(500*time.Millisecond), "a fixed budget; twice timeout_commit")
+	pace, err := want.Load.Pace(500 * time.Millisecond)
+	require.NoError(t, err)
+	require.Equal(t, app.BudgetPace{MaxEighths: 8, Target: time.Second}, pace, "a fixed budget; twice timeout_commit")
 	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0,
 		BlockBudgetMaxScale: 1.5, BlockIntervalTarget: 1500 * time.Millisecond}
 	require.NoError(t, WriteConfig(f, want))
@@ -31,7 +33,9 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, want, got)
 	require.Equal(t, app.BlockBudget{MaxTxs: 7, MaxBytes: 8, MaxWork: 9}, got.Load.Budget())
 	require.Equal(t, app.PendingLimit{MaxTxs: 10}, got.Load.Pending())
-	require.Equal(t, app.BudgetPace{MaxScale: 1.5, Target: 1500 * time.Millisecond}, got.Load.Pace(time.Second))
+	pace, err = got.Load.Pace(time.Second)
+	require.NoError(t, err)
+	require.Equal(t, app.BudgetPace{MaxEighths: 12, Target: 1500 * time.Millisecond}, pace)
 
 	b, err := os.ReadFile(f)
 	require.NoError(t, err)
@@ -47,8 +51,9 @@ func TestLoadConfig(t *testing.T) {
 	require.ErrorContains(t, err, "app.toml: [load] app: pending limit bounds must not be negative")
 	require.NotContains(t, err.Error(), "\n")
 	for bad, msg := range map[string]string{
-		"block_budget_max_scale = 0.5":  "app.toml: [load] app: block budget max scale 0.5 is not between 1 and 16",
-		"block_budget_max_scale = 17":   "app.toml: [load] app: block budget max scale 17 is not between 1 and 16",
+		"block_budget_max_scale = 0.5":  "app.toml: [load] block_budget_max_scale 0.5 is not between 1 and 16 in steps of 1/8",
+		"block_budget_max_scale = 17":   "app.toml: [load] block_budget_max_scale 17 is not between 1 and 16 in steps of 1/8",
+		"block_budget_max_scale = 1.3":  "app.toml: [load] block_budget_max_scale 1.3 is not between 1 and 16 in steps of 1/8",
 		`block_interval_target = "-1s"`: "app.toml: [load] app: block interval target -1s is negative",
 		`block_interval_target = "1"`:   "app.toml: decoding failed due to the following error(s): 'load.block_interval_target' time: missing unit in duration",
 	} {

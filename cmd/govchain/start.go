@@ -218,7 +218,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		opsAddr = conf.Instrumentation.PrometheusListenAddr
 		conf.Instrumentation.PrometheusListenAddr = ""
 		appReg = prometheus.NewRegistry()
-		m, err := metrics.New(appReg, metrics.Sources{TxCache: a.TxCacheStats, Mempool: a.MempoolStats, BudgetScale: a.BudgetScale, StateDir: filepath.Join(conf.DBDir(), "state"),
+		m, err := metrics.New(appReg, metrics.Sources{TxCache: a.TxCacheStats, Mempool: a.MempoolStats, BudgetScale: func() float64 { return float64(a.BudgetEighths()) / app.BudgetScaleUnit }, StateDir: filepath.Join(conf.DBDir(), "state"),
 			LatestSnapshot: func() int64 {
 				list, err := snaps.List()
 				if err != nil || len(list) == 0 {

@@ -64,7 +64,7 @@ func TestStartIndexesWhatTheIndexMissed(t *testing.T) {
 
 	conf, err := newCLI(nil, nil).loadNodeConfig(n.home)
 	require.NoError(t, err)
-	var noLog = func(string, ...any) {}
+	noLog := func(string, ...any) {}
 
 	// Block height2 indexed without its transaction, nothing after it.
 	idb, err := cmtcfg.DefaultDBProvider(&cmtcfg.DBContext{ID: "tx_index", Config: conf})
