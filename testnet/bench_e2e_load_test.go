@@ -179,6 +179,9 @@ type benchE2EBlock struct {
 	height int64
 	seen   time.Time
 	txs    int
+	// round is the consensus round that decided the block (read from
+	// the next block's last commit), 0 until that block is seen.
+	round int32
 }
 
 // benchE2ELoad drives one network.
@@ -219,7 +222,7 @@ func (l *benchE2ELoad) watch(ctx context.Context) error {
 	}
 	go func() {
 		for h++; ctx.Err() == nil; {
-			txs, err := rpc.blockTxs(ctx, h)
+			txs, lastRound, err := rpc.blockTxs(ctx, h)
 			if err != nil {
 				time.Sleep(10 * time.Millisecond)
 				continue
@@ -237,6 +240,9 @@ func (l *benchE2ELoad) watch(ctx context.Context) error {
 			}
 			l.mu.Lock()
 			l.commits = append(l.commits, found...)
+			if n := len(l.blocks); n > 0 && l.blocks[n-1].height == h-1 {
+				l.blocks[n-1].round = lastRound
+			}
 			l.blocks = append(l.blocks, benchE2EBlock{height: h, seen: seen, txs: len(txs)})
 			l.mu.Unlock()
 			h++
@@ -259,6 +265,11 @@ type benchE2EStep struct {
 	// transaction was sent, retries included.
 	p95first time.Duration
 	blocks   int
+	// laterRounds: blocks of the window decided after round 0 (a
+	// proposal that did not reach enough validators in time); gap: the
+	// longest interval between two blocks seen in the window.
+	laterRounds int
+	gap         time.Duration
 	// failed: executed with a code other than 0; lost: accepted in the
 	// window but not in a block by the end of the drain; refused: refused
 	// by CheckTx; retries: submissions repeated because the mempool was
@@ -355,12 +366,25 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 			latFirst = append(latFirst, c.seen.Sub(c.first))
 		}
 	}
+	var prev time.Time
 	for _, b := range l.blocks {
 		if !b.seen.Before(t0) && b.seen.Before(t1) {
 			st.blocks++
+			if b.round > 0 {
+				st.laterRounds++
+			}
+			if !prev.IsZero() {
+				st.gap = max(st.gap, b.seen.Sub(prev))
+			}
+			prev = b.seen
 		}
 	}
-	l.commits, l.blocks = l.commits[:0], l.blocks[:0]
+	// The last block keeps its place: its round comes with the next one,
+	// in the next step's window.
+	if n := len(l.blocks); n > 0 {
+		l.blocks = append(l.blocks[:0], l.blocks[n-1])
+	}
+	l.commits = l.commits[:0]
 	l.mu.Unlock()
 	st.committed = float64(ok) / t1.Sub(t0).Seconds()
 	st.p50, st.p95 = benchE2EPercentile(lat, 50), benchE2EPercentile(lat, 95)
@@ -644,22 +668,25 @@ func (r *benchE2ERPC) height(ctx context.Context) (int64, error) {
 }
 
 // blockTxs returns the transactions of block h (an error if there is no
-// such block yet).
-func (r *benchE2ERPC) blockTxs(ctx context.Context, h int64) ([][]byte, error) {
+// such block yet) and the round that decided block h-1 (its last commit's).
+func (r *benchE2ERPC) blockTxs(ctx context.Context, h int64) ([][]byte, int32, error) {
 	var res struct {
 		Block *struct {
 			Data struct {
 				Txs [][]byte `json:"txs"`
 			} `json:"data"`
+			LastCommit struct {
+				Round int32 `json:"round"`
+			} `json:"last_commit"`
 		} `json:"block"`
 	}
 	if err := r.call(ctx, "block", map[string]string{"height": strconv.FormatInt(h, 10)}, &res); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if res.Block == nil {
-		return nil, errors.New("no block")
+		return nil, 0, errors.New("no block")
 	}
-	return res.Block.Data.Txs, nil
+	return res.Block.Data.Txs, res.Block.LastCommit.Round, nil
 }
 
 // benchE2EResult is a transaction's result in a block.

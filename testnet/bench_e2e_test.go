@@ -98,9 +98,9 @@ func BenchmarkE2E(b *testing.B) {
 			require.NoError(b, err)
 			results[app] = append(results[app], st)
 			est = max(est, st.submitted)
-			b.Logf("%s %2d senders: submitted %6.0f/s committed %6.0f tx/s p50 %s p95 %s (from first try %s), %d blocks, failed %d lost %d refused %d retries %d busy %d %s",
+			b.Logf("%s %2d senders: submitted %6.0f/s committed %6.0f tx/s p50 %s p95 %s (from first try %s), %d blocks (%d after round 0, longest interval %s), failed %d lost %d refused %d retries %d busy %d %s",
 				app, s, st.submitted, st.committed, st.p50.Round(time.Millisecond), st.p95.Round(time.Millisecond), st.p95first.Round(time.Millisecond),
-				st.blocks, st.failed, st.lost, st.refused, st.retries, st.busy, st.refusal)
+				st.blocks, st.laterRounds, st.gap.Round(time.Millisecond), st.failed, st.lost, st.refused, st.retries, st.busy, st.refusal)
 		}
 		cancel()
 		nw.stop()
@@ -159,16 +159,16 @@ func benchE2ETable(machine string, senders []int, window time.Duration, govTxSiz
 	}
 	gp, kp := benchE2EPeak(res["govchain"]), benchE2EPeak(res["kvstore"])
 	fmt.Fprintf(&sb, "| peak | %.0f | | | | %.0f | | | | %s |\n\n", gp, kp, ratio(gp, kp))
-	sb.WriteString("| app | senders | submitted/s | committed tx/s | blocks | tx/block | p95 from first try | failed | lost | refused | mempool-full retries | busy retries |\n")
-	sb.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	sb.WriteString("| app | senders | submitted/s | committed tx/s | blocks | tx/block | blocks after round 0 | longest interval | p95 from first try | failed | lost | refused | mempool-full retries | busy retries |\n")
+	sb.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, app := range []string{"govchain", "kvstore"} {
 		for _, st := range res[app] {
 			perBlock := 0.0
 			if st.blocks > 0 {
 				perBlock = st.committed * st.window.Seconds() / float64(st.blocks)
 			}
-			fmt.Fprintf(&sb, "| %s | %d | %.0f | %.0f | %d | %.0f | %s | %d | %d | %d | %d | %d |\n", app, st.senders, st.submitted, st.committed,
-				st.blocks, perBlock, benchE2EDur(st.p95first), st.failed, st.lost, st.refused, st.retries, st.busy)
+			fmt.Fprintf(&sb, "| %s | %d | %.0f | %.0f | %d | %.0f | %d | %s | %s | %d | %d | %d | %d | %d |\n", app, st.senders, st.submitted, st.committed,
+				st.blocks, perBlock, st.laterRounds, benchE2EDur(st.gap), benchE2EDur(st.p95first), st.failed, st.lost, st.refused, st.retries, st.busy)
 		}
 	}
 	return sb.String()
