@@ -199,6 +199,7 @@ func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestP
 // FinalizeBlock executes the decided block. An error stops the node.
 func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFinalizeBlock) (*abcitypes.ResponseFinalizeBlock, error) {
 	start := time.Now()
+	s.app.ObserveDecidedRound(req.Height-1, req.DecidedLastCommit.Round)
 	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
 		s.logger.Error("cannot execute block; stopping", "height", req.Height, "err", err)

@@ -2,6 +2,7 @@ package abci
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -115,4 +116,39 @@ func notaryGrants(t *testing.T) [][]byte {
 		grants = append(grants, tx)
 	}
 	return grants
+}
+
+// TestPaceSeesDecidedRounds drives the budget's pace (app.BudgetPace)
+// through FinalizeBlock as CometBFT calls it: full blocks a second apart
+// under a target of 20 s grow the budget an eighth a block, and a block
+// whose decided last commit says the block before needed round 1 brings
+// it back down, although the blocks still come fast.
+func TestPaceSeesDecidedRounds(t *testing.T) {
+	ctx := context.Background()
+	s := faultTestApp(t, t.TempDir(), state.EngineMemIAVL, cmtlog.NewNopLogger())
+	a := s.app
+	var txs [][]byte
+	for i := range 7 {
+		tx, err := app.NewTx("c", key("admin"), uint64(i), &agency.GrantRole{Account: addr(fmt.Sprint("notary", i)), Role: core.RoleNotary})
+		require.NoError(t, err)
+		txs = append(txs, tx)
+	}
+	// A block of one transaction is full up to a scale of 1.25.
+	require.NoError(t, a.SetBlockBudget(app.BlockBudget{MaxBytes: int64(len(txs[0])) * 3 / 4}))
+	require.NoError(t, a.SetBudgetPace(app.BudgetPace{MaxEighths: 16, Target: 20 * time.Second}))
+	block := func(h int64, round int32) {
+		t.Helper()
+		res, err := s.FinalizeBlock(ctx, &abcitypes.RequestFinalizeBlock{Height: h, Time: time.Unix(h, 0), Txs: txs[h-1 : h],
+			DecidedLastCommit: abcitypes.CommitInfo{Round: round}})
+		require.NoError(t, err)
+		require.Equal(t, CodeOK, res.TxResults[0].Code, "block %d: %s", h, res.TxResults[0].Log)
+		_, err = s.Commit(ctx, &abcitypes.RequestCommit{})
+		require.NoError(t, err)
+	}
+	for h := int64(1); h <= 6; h++ {
+		block(h, 0)
+	}
+	require.Equal(t, 10, a.BudgetEighths(), "two full fast blocks after the first four intervals")
+	block(7, 1)
+	require.Equal(t, 8, a.BudgetEighths(), "block 6 was decided in round 1")
 }

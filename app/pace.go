@@ -20,12 +20,22 @@ import (
 // rhythm allows them.
 //
 // After each block, the average interval of the last paceBlocks blocks
-// (their header times, which every node shares) is compared with Target:
-// above it, the scale falls by a quarter of the budget (never below 1);
-// at or below four fifths of it, with the block full (at least 90% of the
-// scaled budget's transactions, bytes or work), it rises by an eighth
-// (never above MaxEighths). In between, or with the block not full, it
-// stays. A node starts at scale 1.
+// (their header times, which every node shares) is compared with Target.
+// The chain has slowed down when the average is above Target, or when
+// the block before was decided after round 0 (a proposal that did not
+// reach the validators in time, which costs the chain a timeout_propose
+// and more: ObserveDecidedRound). Then the scale falls by a quarter of
+// the budget (never below 1); and at the first block of a slowdown found
+// above scale 1 the ceiling the scale may climb to is set half way
+// between 1 and that scale (the scale itself falls at least that far),
+// so that the pace does not climb back into the same slowdown. After
+// paceRelax blocks without a slowdown the ceiling rises by an eighth,
+// back to MaxEighths, as load changes. With the chain not slowed, the
+// average at or below four fifths of Target and the block full (at least
+// 90% of the scaled budget's transactions, bytes or work), the scale
+// rises by an eighth, never above the ceiling. In between, or with the
+// block not full, it stays. A node starts at scale 1 with the ceiling at
+// MaxEighths.
 //
 // Like the budget it is a setting of the node that proposes, not a rule
 // of the chain: it never changes an app hash.
@@ -50,6 +60,9 @@ const (
 	// paceBlocks is how many blocks the interval is averaged over: one
 	// round of a four-validator chain's proposers.
 	paceBlocks = 4
+	// paceRelax is how many blocks without a slowdown raise the
+	// ceiling by paceUp: about half a minute at the testnet's pace.
+	paceRelax = 32
 )
 
 // Validate refuses a largest budget below the configured one (other than
@@ -70,9 +83,15 @@ func (p BudgetPace) Validate() error {
 // pace is the node's current scale and the block times it follows
 // (guarded by App.limitsMu).
 type pace struct {
-	// max and scale are in BudgetScaleUnit units.
-	max, scale int
-	target     time.Duration
+	// max, ceil and scale are in BudgetScaleUnit units.
+	max, ceil, scale int
+	target           time.Duration
+	// slow tells whether the last block observed found the chain slowed
+	// down, calm how many blocks since it last was, and late the height
+	// of the last block decided after round 0.
+	slow bool
+	calm int
+	late int64
 	// times are the header times of the last paceBlocks+1 blocks, a ring
 	// indexed by height.
 	times  [paceBlocks + 1]time.Time
@@ -88,8 +107,22 @@ func (a *App) SetBudgetPace(p BudgetPace) error {
 	}
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
-	a.pace = pace{max: max(BudgetScaleUnit, p.MaxEighths), scale: BudgetScaleUnit, target: p.Target}
+	m := max(BudgetScaleUnit, p.MaxEighths)
+	a.pace = pace{max: m, ceil: m, scale: BudgetScaleUnit, target: p.Target}
 	return nil
+}
+
+// ObserveDecidedRound tells the pace that the block at height was
+// decided in round (CometBFT gives it with the next block, in
+// FinalizeBlock's decided last commit): a round after 0 slows the pace
+// down when the block after it is observed (see BudgetPace).
+func (a *App) ObserveDecidedRound(height int64, round int32) {
+	if round == 0 {
+		return
+	}
+	a.limitsMu.Lock()
+	defer a.limitsMu.Unlock()
+	a.pace.late = height
 }
 
 // BudgetEighths returns the budget (and pending limit) this node applies
@@ -152,10 +185,23 @@ func (a *App) observePace(height int64, t time.Time, txs int, bytes, work int64)
 	full := b.MaxTxs > 0 && int64(txs)*10*BudgetScaleUnit >= int64(b.MaxTxs)*9*s ||
 		b.MaxBytes > 0 && bytes*10*BudgetScaleUnit >= b.MaxBytes*9*s ||
 		b.MaxWork > 0 && work*10*BudgetScaleUnit >= b.MaxWork*9*s
-	switch {
-	case avg > p.target:
-		p.scale = max(BudgetScaleUnit, p.scale-paceDown)
-	case full && avg*5 <= p.target*4:
-		p.scale = min(p.max, p.scale+paceUp)
+	slow := avg > p.target || p.late == height-1
+	if slow {
+		down := p.scale - paceDown
+		if !p.slow && p.scale > BudgetScaleUnit {
+			p.ceil = BudgetScaleUnit + (p.scale-BudgetScaleUnit)/2
+			down = min(down, p.ceil)
+		}
+		p.scale = max(BudgetScaleUnit, down)
+		p.calm = 0
+	} else {
+		if p.calm++; p.calm >= paceRelax && p.ceil < p.max {
+			p.ceil += paceUp
+			p.calm = 0
+		}
+		if full && avg*5 <= p.target*4 {
+			p.scale = min(p.ceil, p.scale+paceUp)
+		}
 	}
+	p.slow = slow
 }

@@ -10,9 +10,11 @@ import (
 // TestBudgetPace follows the scale through the rule of BudgetPace: no
 // move before four intervals are known, up an eighth per fast full block
 // to the largest scale, held while blocks are not full or the pace is
-// between four fifths of the target and the target, down a quarter per
-// block while the average interval is above the target (never below 1),
-// and the intervals started again after a gap in heights.
+// between four fifths of the target and the target, half way to 1 at the
+// first block whose average interval is above the target and down a
+// quarter per block while it stays above (never below 1), and the
+// intervals started again after a gap in heights. TestBudgetPaceCeiling
+// follows the ceiling a slowdown leaves.
 func TestBudgetPace(t *testing.T) {
 	c := newPathChain(t)
 	a := c.app
@@ -58,8 +60,8 @@ func TestBudgetPace(t *testing.T) {
 	}
 	require.Equal(t, 16, block(1100*time.Millisecond, 20, 0, 0), "average 0.95 s")
 	require.Equal(t, 16, block(1100*time.Millisecond, 20, 0, 0), "average 1.0 s is not above the target")
-	require.Equal(t, 14, block(1100*time.Millisecond, 0, 0, 0), "average 1.05 s")
-	require.Equal(t, 12, block(1100*time.Millisecond, 20, 0, 0), "full or not")
+	require.Equal(t, 12, block(1100*time.Millisecond, 0, 0, 0), "average 1.05 s: the first slow block falls half way to 1")
+	require.Equal(t, 10, block(1100*time.Millisecond, 20, 0, 0), "then a quarter a block, full or not")
 	for range 10 {
 		block(2*time.Second, 20, 0, 0)
 	}
@@ -125,4 +127,68 @@ func TestBudgetPaceFollowsBlocks(t *testing.T) {
 		require.NoError(t, c.app.CheckTx(tx).Err, "tx %d", i)
 	}
 	require.ErrorContains(t, c.app.CheckTx(more[9]).Err, "the most it admits is 9 transactions", "the scaled pending limit")
+}
+
+// TestBudgetPaceCeiling follows the ceiling of BudgetPace: a slowdown at
+// a scale above 1 (an average interval above the target, or a block
+// decided after round 0) holds the scale at most half way between 1 and
+// where it slowed, until paceRelax blocks without a slowdown raise the
+// ceiling by an eighth at a time; a slowdown at scale 1 leaves the
+// ceiling where it is; and a round 0 is no slowdown.
+func TestBudgetPaceCeiling(t *testing.T) {
+	c := newPathChain(t)
+	a := c.app
+	require.NoError(t, a.SetBlockBudget(BlockBudget{MaxTxs: 10}))
+	require.NoError(t, a.SetBudgetPace(BudgetPace{MaxEighths: 16, Target: time.Second}))
+	h, now := int64(0), time.Unix(1_000_000, 0)
+	block := func(interval time.Duration, round int32) int {
+		t.Helper()
+		h++
+		a.ObserveDecidedRound(h-1, round)
+		now = now.Add(interval)
+		a.observePace(h, now, 20, 0, 0)
+		return a.BudgetEighths()
+	}
+	fast := 500 * time.Millisecond
+	for range paceBlocks + 8 {
+		block(fast, 0)
+	}
+	require.Equal(t, 16, block(fast, 0), "round 0 is no slowdown")
+
+	// The block before this one needed a second round: the intervals are
+	// still short, but the chain has slowed down.
+	require.Equal(t, 12, block(fast, 1), "a later round: half way to 1")
+	require.Equal(t, 12, block(fast, 0))
+	for i := range paceRelax - 2 {
+		require.Equal(t, 12, block(fast, 0), "calm block %d: held at the ceiling", i+2)
+	}
+	require.Equal(t, 13, block(fast, 0), "paceRelax calm blocks raise the ceiling by an eighth")
+	require.Equal(t, 13, block(fast, 0))
+
+	// A slowdown that lasts: half way at its first block, then a quarter
+	// a block down to 1; the ceiling is the first block's.
+	require.Equal(t, 10, block(fast, 2), "half way from 13 (integer eighths)")
+	require.Equal(t, 8, block(fast, 1), "still slowed: a quarter down")
+	require.Equal(t, 8, block(fast, 1))
+	for range 2 {
+		block(fast, 0)
+	}
+	require.Equal(t, 10, a.BudgetEighths(), "up again to the ceiling the slowdown left")
+	for range 5 {
+		require.Equal(t, 10, block(fast, 0))
+	}
+
+	// At scale 1 a slowdown is not the pace's doing: the ceiling stays.
+	require.NoError(t, a.SetBudgetPace(BudgetPace{MaxEighths: 16, Target: time.Second}))
+	for range paceBlocks {
+		block(2*time.Second, 0)
+	}
+	require.Equal(t, 8, block(2*time.Second, 1), "slow at scale 1")
+	for range paceBlocks {
+		block(fast, 0)
+	}
+	for range 8 {
+		block(fast, 0)
+	}
+	require.Equal(t, 16, a.BudgetEighths(), "the ceiling stayed at the largest scale")
 }

@@ -146,7 +146,7 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 	}
 	if src.BudgetScale != nil {
 		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: BudgetScale,
-			Help: "The multiple of app.toml's block budget and pending limit this node applies now (1 to block_budget_max_scale, following the block interval)."},
+			Help: "The multiple of app.toml's block budget and pending limit this node applies now (1 to block_budget_max_scale, following the block interval and the rounds blocks need)."},
 			src.BudgetScale))
 	}
 	if src.StateDir != "" {

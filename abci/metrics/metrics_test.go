@@ -141,7 +141,7 @@ func TestBudgetScale(t *testing.T) {
 	_, err := New(reg, Sources{BudgetScale: func() float64 { return scale }})
 	require.NoError(t, err)
 	const want = `
-# HELP govchain_block_budget_scale The multiple of app.toml's block budget and pending limit this node applies now (1 to block_budget_max_scale, following the block interval).
+# HELP govchain_block_budget_scale The multiple of app.toml's block budget and pending limit this node applies now (1 to block_budget_max_scale, following the block interval and the rounds blocks need).
 # TYPE govchain_block_budget_scale gauge
 govchain_block_budget_scale %g
 `

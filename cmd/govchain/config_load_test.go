@@ -24,7 +24,7 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, app.DefaultPendingLimit(), want.Load.Pending())
 	pace, err := want.Load.Pace(500 * time.Millisecond)
 	require.NoError(t, err)
-	require.Equal(t, app.BudgetPace{MaxEighths: 8, Target: time.Second}, pace, "a fixed budget; twice timeout_commit")
+	require.Equal(t, app.BudgetPace{MaxEighths: 16, Target: time.Second}, pace, "up to twice the budget; twice timeout_commit")
 	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0,
 		BlockBudgetMaxScale: 1.5, BlockIntervalTarget: 1500 * time.Millisecond}
 	require.NoError(t, WriteConfig(f, want))
