@@ -100,7 +100,7 @@ type pace struct {
 }
 
 // SetBudgetPace sets how the block budget follows the chain's pace, and
-// sets the scale back to 1.
+// sets the scale back to 1 and the ceiling to p.MaxEighths.
 func (a *App) SetBudgetPace(p BudgetPace) error {
 	if err := p.Validate(); err != nil {
 		return err
