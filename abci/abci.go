@@ -229,7 +229,8 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 			s.logger.Debug("transaction executed", "height", req.Height, "index", i, "tx_hash", txHash(req.Txs[i]), "type", r.Type)
 		}
 	}
-	s.logger.Info("executed block", "height", req.Height, "txs", len(block.Txs), "failed", failed, "app_hash", fmt.Sprintf("%X", block.AppHash))
+	s.logger.Info("executed block", "height", req.Height, "txs", len(block.Txs), "failed", failed, "app_hash", fmt.Sprintf("%X", block.AppHash),
+		"took", time.Since(start).Round(time.Millisecond))
 	var updates []abcitypes.ValidatorUpdate
 	for _, v := range block.ValidatorUpdates {
 		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))

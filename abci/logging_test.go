@@ -92,6 +92,10 @@ func TestLogLinesCarryHeightAndTxHash(t *testing.T) {
 	require.EqualValues(t, 2, l["txs"])
 	require.EqualValues(t, 1, l["failed"])
 	require.Equal(t, fmt.Sprintf("%X", res.AppHash), l["app_hash"])
+	took, ok := l["took"].(string)
+	require.True(t, ok, "took: %v", l["took"])
+	_, err = time.ParseDuration(took)
+	require.NoError(t, err, "took: the app's execution time of the block")
 
 	require.EqualValues(t, 2, find("committed")["height"])
 }
