@@ -184,10 +184,7 @@ func TestBudgetPaceCeiling(t *testing.T) {
 		block(2*time.Second, 0)
 	}
 	require.Equal(t, 8, block(2*time.Second, 1), "slow at scale 1")
-	for range paceBlocks {
-		block(fast, 0)
-	}
-	for range 8 {
+	for range paceBlocks + 8 {
 		block(fast, 0)
 	}
 	require.Equal(t, 16, a.BudgetEighths(), "the ceiling stayed at the largest scale")

@@ -379,12 +379,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 			prev = b.seen
 		}
 	}
-	// The last block keeps its place: its round comes with the next one,
-	// in the next step's window.
-	if n := len(l.blocks); n > 0 {
-		l.blocks = append(l.blocks[:0], l.blocks[n-1])
-	}
-	l.commits = l.commits[:0]
+	l.commits, l.blocks = l.commits[:0], l.blocks[:0]
 	l.mu.Unlock()
 	st.committed = float64(ok) / t1.Sub(t0).Seconds()
 	st.p50, st.p95 = benchE2EPercentile(lat, 50), benchE2EPercentile(lat, 95)

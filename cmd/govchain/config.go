@@ -69,8 +69,8 @@ type LoadLimits struct {
 // chain keeps its pace (app.BudgetPace): twice the configured budget. It
 // carried 0.77x to 0.92x of kvstore's peak at equal size against 0.69x
 // with the budget fixed; with the ceiling a slowdown leaves, the budget
-// is back at 1 under heavy load, where p95 latency is what the fixed
-// budget gives (docs/measurements.md, "A ceiling after each slowdown").
+// is back at 1 under heavy load, as if it were fixed
+// (docs/measurements.md, "A ceiling after each slowdown").
 const DefaultBudgetMaxScale = 2
 
 // DefaultLoadLimits are app.DefaultBlockBudget and app.DefaultPendingLimit.
