@@ -198,7 +198,7 @@ func (s *Application) ProcessProposal(_ context.Context, req *abcitypes.RequestP
 
 // FinalizeBlock executes the decided block. An error stops the node.
 func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFinalizeBlock) (*abcitypes.ResponseFinalizeBlock, error) {
-	start := time.Now()
+	start, cpu, gcs := time.Now(), processCPU(), gcCycles()
 	s.app.ObserveDecidedRound(req.Height-1, req.DecidedLastCommit.Round)
 	block, err := s.app.FinalizeBlock(req.Height, req.Time, req.Txs, misbehavior(req.Misbehavior)...)
 	if err != nil {
@@ -230,7 +230,8 @@ func (s *Application) FinalizeBlock(_ context.Context, req *abcitypes.RequestFin
 		}
 	}
 	s.logger.Info("executed block", "height", req.Height, "txs", len(block.Txs), "failed", failed, "app_hash", fmt.Sprintf("%X", block.AppHash),
-		"took", time.Since(start).Round(time.Millisecond))
+		"took", time.Since(start).Round(time.Millisecond), "checked", block.Checked,
+		"cpu", (processCPU() - cpu).Round(time.Millisecond), "gc", gcCycles()-gcs)
 	var updates []abcitypes.ValidatorUpdate
 	for _, v := range block.ValidatorUpdates {
 		updates = append(updates, abcitypes.Ed25519ValidatorUpdate(v.PubKey, v.Power))

@@ -96,6 +96,13 @@ func TestLogLinesCarryHeightAndTxHash(t *testing.T) {
 	require.True(t, ok, "took: %v", l["took"])
 	_, err = time.ParseDuration(took)
 	require.NoError(t, err, "took: the app's execution time of the block")
+	require.EqualValues(t, 1, l["checked"], "checked: only good was not seen by CheckTx before its block")
+	cpu, ok := l["cpu"].(string)
+	require.True(t, ok, "cpu: %v", l["cpu"])
+	_, err = time.ParseDuration(cpu)
+	require.NoError(t, err, "cpu: the process's CPU time over the block")
+	_, ok = l["gc"].(float64)
+	require.True(t, ok, "gc: the GC cycles over the block: %v", l["gc"])
 
 	require.EqualValues(t, 2, find("committed")["height"])
 }

@@ -49,13 +49,14 @@ type App struct {
 	// loader reads the legacy dumps a genesis names (genesis_import.go).
 	loader GenesisLoader
 
-	// limitsMu guards budget, pendingLimit (budget.go) and pace
-	// (pace.go); admitted counts the pending transactions CheckTx sheds
+	// limitsMu guards budget, pendingLimit (budget.go), pace (pace.go)
+	// and rate (rate.go); admitted counts the pending transactions CheckTx sheds
 	// load by.
 	limitsMu     sync.Mutex
 	budget       BlockBudget
 	pendingLimit PendingLimit
 	pace         pace
+	rate         commitRate
 	admitted     admission
 	// pool is the node's own mempool, or nil when CometBFT keeps it
 	// (pool.go).

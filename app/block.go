@@ -30,6 +30,12 @@ type BlockResult struct {
 	Events []core.Event
 	// AppHash is the root of the state after the block.
 	AppHash []byte
+	// Checked is how many of the block's transactions this node decoded
+	// and signature-checked while executing it, not having them in its
+	// cache of checked transactions (its mempool had not seen them, or had
+	// dropped them). It differs between nodes and is for monitoring only:
+	// no result depends on it.
+	Checked int
 }
 
 // FinalizeBlock runs the upgrade scheduled at this height, if any
@@ -105,6 +111,7 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	out.Events = append(out.Events, events...)
 	out.ValidatorUpdates = vals.sorted()
 	out.AppHash = a.store.WorkingHash()
+	out.Checked = int(decs.checked.Load())
 	a.observePace(height, blockTime, len(txs), bytes, work)
 	return out, nil
 }

@@ -36,6 +36,9 @@ func (a *App) decodeAll(txs [][]byte) []decoded {
 type decodedStream struct {
 	out  []decoded
 	done []chan struct{} // one per chunk, closed when it is checked
+	// checked counts the transactions not found in the cache of checked
+	// transactions, decoded and verified here (for monitoring).
+	checked atomic.Int64
 }
 
 // at waits until transaction i is checked and returns its result.
@@ -70,7 +73,7 @@ func (a *App) decodeStream(txs [][]byte) *decodedStream {
 					return
 				}
 				lo, hi := c*decodeChunkSize, min((c+1)*decodeChunkSize, len(txs))
-				a.decodeChunk(txs[lo:hi], s.out[lo:hi])
+				s.checked.Add(int64(a.decodeChunk(txs[lo:hi], s.out[lo:hi])))
 				close(s.done[c])
 			}
 		}()
@@ -80,8 +83,9 @@ func (a *App) decodeStream(txs [][]byte) *decodedStream {
 
 // decodeChunk decodes and verifies one chunk of decodeStream; a
 // transaction found in the cache of checked transactions is taken from
-// it, and the others are added to it once verified.
-func (a *App) decodeChunk(txs [][]byte, out []decoded) {
+// it, and the others are added to it once verified. It returns how many
+// were not found in the cache.
+func (a *App) decodeChunk(txs [][]byte, out []decoded) (checked int) {
 	chainID := a.info.ChainID
 	bv := ed25519.NewBatchVerifier()
 	var idx []int
@@ -91,6 +95,7 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 			out[i] = decoded{tx: d}
 			continue
 		}
+		checked++
 		if err == nil {
 			err = CheckChainID(d, chainID)
 		}
@@ -106,7 +111,7 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 		idx = append(idx, i)
 	}
 	if len(idx) == 0 {
-		return
+		return checked
 	}
 	ok, valid := bv.Verify()
 	for j, i := range idx {
@@ -116,4 +121,5 @@ func (a *App) decodeChunk(txs [][]byte, out []decoded) {
 		}
 		a.txs.add([sha256.Size]byte(out[i].tx.Hash), chainID, out[i].tx, a.height.Load())
 	}
+	return checked
 }

@@ -143,7 +143,8 @@ func (a *App) paceScale() int {
 }
 
 // ScaledLimits returns the block budget and pending limit this node
-// applies now: BudgetEighths eighths of the configured ones.
+// applies now: BudgetEighths eighths of the configured ones, the pending
+// limit then lowered to PendingLimit.MaxWait of the chain's commit rate.
 func (a *App) ScaledLimits() (BlockBudget, PendingLimit) {
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
@@ -154,14 +155,22 @@ func (a *App) ScaledLimits() (BlockBudget, PendingLimit) {
 	b.MaxWork = b.MaxWork * s / BudgetScaleUnit
 	p.MaxTxs = int(int64(p.MaxTxs) * s / BudgetScaleUnit)
 	p.MaxBytes = p.MaxBytes * s / BudgetScaleUnit
+	if p.MaxWait > 0 {
+		if txs, bytes, ok := a.rate.in(p.MaxWait); ok {
+			p.MaxTxs = int(waitBound(int64(p.MaxTxs), txs, int64(b.MaxTxs)))
+			p.MaxBytes = waitBound(p.MaxBytes, bytes, b.MaxBytes)
+		}
+	}
 	return b, p
 }
 
-// observePace moves the scale after the block at height with header time
-// t, which carried txs transactions of bytes bytes and work work units.
+// observePace records the block at height with header time t, which
+// carried txs transactions of bytes bytes and work work units, for the
+// commit rate, and moves the scale after it.
 func (a *App) observePace(height int64, t time.Time, txs int, bytes, work int64) {
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
+	a.rate.observe(height, t, txs, bytes)
 	p := &a.pace
 	if p.max <= BudgetScaleUnit {
 		return

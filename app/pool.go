@@ -27,8 +27,8 @@ import (
 // when a block executes it, or after a block when its sequence was
 // consumed, its signer no longer resolves, or it has waited more than
 // MaxGapWaitBlocks behind a sequence gap (recheck). Its size is bounded by
-// the node's PendingLimit: past it, CheckTx answers ErrBusy and InsertTx
-// drops what peers gossip.
+// the node's PendingLimit: past it, CheckTx answers ErrBusy; InsertTx
+// drops what peers gossip only past twice it (gossipLimitFactor).
 type pool struct {
 	mu    sync.Mutex
 	byKey map[[sha256.Size]byte]*poolTx
@@ -48,7 +48,8 @@ type pool struct {
 	// relay: transactions peers gossiped are gossiped on (ReapTxs).
 	relay bool
 	// droppedBusy and droppedInvalid count gossiped transactions left
-	// out at the pending limit and for failing their checks.
+	// out past gossipLimitFactor times the pending limit and for failing
+	// their checks.
 	droppedBusy, droppedInvalid atomic.Uint64
 }
 
@@ -90,15 +91,21 @@ type MempoolStats struct {
 	Bytes int64
 	// DroppedBusy and DroppedInvalid count the transactions peers
 	// gossiped that the node's own mempool left out since the App was
-	// created: at the pending limit, and for failing their checks (0
-	// without the node's own mempool).
+	// created: past twice the pending limit, and for failing their checks
+	// (0 without the node's own mempool).
 	DroppedBusy, DroppedInvalid uint64
+	// LimitTxs and LimitBytes are the pending limit CheckTx applies now
+	// (ScaledLimits: scaled by the pace, lowered to its MaxWait of the
+	// commit rate); 0 is no bound.
+	LimitTxs   int
+	LimitBytes int64
 }
 
 // MempoolStats reports the transactions waiting for a block.
 func (a *App) MempoolStats() MempoolStats {
 	txs, bytes := a.Pending()
-	st := MempoolStats{Txs: txs, Bytes: bytes}
+	_, limit := a.ScaledLimits()
+	st := MempoolStats{Txs: txs, Bytes: bytes, LimitTxs: limit.MaxTxs, LimitBytes: limit.MaxBytes}
 	if a.pool != nil {
 		st.DroppedBusy, st.DroppedInvalid = a.pool.droppedBusy.Load(), a.pool.droppedInvalid.Load()
 	}
@@ -186,14 +193,30 @@ func live(list []*poolTx) []*poolTx {
 	return kept
 }
 
+// gossipLimitFactor is how many times its pending limit (ScaledLimits) a
+// node's pool may hold with what peers gossip: CheckTx stops admitting
+// from clients at the limit, gossip is dropped only past this many times
+// it.
+//
+// Why more than the limit: under load every node's pool sits at the
+// limit, and the room a block frees is taken at once by the node's own
+// clients, whose CheckTx comes before the same block's worth of gossip
+// from its peers. A transaction every peer dropped waits in its own
+// node's pool for that node's turn to propose: with four validators, up
+// to four blocks. Clients are held at about the limit by CheckTx on every
+// node, so the pools then converge on the same transactions and any
+// proposer takes the oldest; the factor only bounds a node's memory
+// against peers that admit past their limits.
+const gossipLimitFactor = 2
+
 // InsertTx takes a transaction a peer gossiped (CometBFT's mempool type
 // "app") and answers at once. It returns nil when the transaction is
 // queued for its batch check (checkGossiped; one that fails the check is
-// dropped), already in the pool, or dropped because the pool is at the
-// node's PendingLimit: the peer that gossiped it holds it and may propose
-// it, and CometBFT would only log a refusal, once per transaction, where
-// a node under load refuses thousands. Only a transaction over the size
-// limit is refused, with its error.
+// dropped), already in the pool, or dropped because the pool holds twice
+// the node's pending limit (gossipLimitFactor): the peer that gossiped it
+// holds it and may propose it, and CometBFT would only log a refusal,
+// once per transaction, where a node under load refuses thousands. Only a
+// transaction over the size limit is refused, with its error.
 func (a *App) InsertTx(raw []byte) error {
 	p := a.pool
 	if p == nil {
@@ -210,7 +233,7 @@ func (a *App) InsertTx(raw []byte) error {
 		p.mu.Unlock()
 		return nil
 	}
-	if limit.reached(p.txs+len(p.queue), p.bytes+p.queueBytes, 1, 1) {
+	if limit.reached(p.txs+len(p.queue), p.bytes+p.queueBytes, gossipLimitFactor, 1) {
 		p.mu.Unlock()
 		p.droppedBusy.Add(1)
 		return nil

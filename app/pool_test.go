@@ -107,9 +107,9 @@ func TestPoolDropsWhatWaitsBehindAGap(t *testing.T) {
 }
 
 // TestPoolShedsLoad checks that the pool keeps to the node's
-// PendingLimit: past it CheckTx answers busy (code 19) and InsertTx drops
-// what peers gossip, and once a block makes room the same bytes are
-// admitted.
+// PendingLimit: past it CheckTx answers busy (code 19) while InsertTx
+// still takes what peers gossip, and once a block makes room a client's
+// transaction is admitted again.
 func TestPoolShedsLoad(t *testing.T) {
 	c := poolChain(t, false)
 	require.NoError(t, c.app.SetPendingLimit(PendingLimit{MaxTxs: 3}))
@@ -119,17 +119,20 @@ func TestPoolShedsLoad(t *testing.T) {
 	require.NoError(t, c.app.InsertTx(txs[2]))
 	waitPool(t, c, 3)
 
-	require.NoError(t, c.app.InsertTx(txs[3]), "dropped, not refused")
 	res := c.app.CheckTx(txs[3])
 	require.ErrorIs(t, res.Err, core.ErrBusy)
 	require.Equal(t, uint32(19), core.ResultCode(res.Err))
 	require.Contains(t, res.Err.Error(), "3 transactions")
-	time.Sleep(50 * time.Millisecond) // a queued transaction would be checked by now
-	require.Equal(t, txs[:3], c.app.PoolTxs(), "nothing past the limit was added")
+	time.Sleep(50 * time.Millisecond)
+	require.Len(t, c.app.PoolTxs(), 3, "a client's transaction past the limit was added")
+
+	// What a peer gossips still enters (up to twice the limit,
+	// TestPoolCountsWhatItDrops): the peer admitted it from its client.
+	require.NoError(t, c.app.InsertTx(txs[3]))
+	waitPool(t, c, 4)
 
 	c.block(txs[0], txs[1])
-	require.NoError(t, c.app.CheckTx(txs[3]).Err, "the same bytes once there is room")
-	require.NoError(t, c.app.InsertTx(txs[4]))
+	require.NoError(t, c.app.CheckTx(txs[4]).Err, "a client's transaction once there is room")
 	require.Equal(t, [][]byte{txs[2], txs[3], txs[4]}, waitPool(t, c, 3))
 
 	big := make([]byte, DefaultMaxTxBytes+1)
@@ -181,13 +184,14 @@ func TestPoolRelaysGossiped(t *testing.T) {
 	require.Empty(t, c.app.ReapTxs(0))
 }
 
-// TestPoolCountsWhatItDrops checks MempoolStats: the pool's size, and the
-// gossiped transactions left out at the pending limit and for failing
-// their checks.
+// TestPoolCountsWhatItDrops checks MempoolStats and the two bounds of
+// the pool: CheckTx answers busy at the pending limit, while what peers
+// gossip still enters up to twice it (so that every node's pool holds the
+// transactions its peers admitted), and is dropped and counted past that.
 func TestPoolCountsWhatItDrops(t *testing.T) {
 	c := poolChain(t, false)
 	require.NoError(t, c.app.SetPendingLimit(PendingLimit{MaxTxs: 2}))
-	txs := pathTxs(c, 3, 0)
+	txs := pathTxs(c, 6, 0)
 	bad := append([]byte(nil), txs[1]...)
 	bad[len(bad)-3] ^= 0x01
 	require.NoError(t, c.app.CheckTx(txs[0]).Err)
@@ -195,8 +199,19 @@ func TestPoolCountsWhatItDrops(t *testing.T) {
 	require.Eventually(t, func() bool { return c.app.MempoolStats().DroppedInvalid == 1 }, 10*time.Second, 5*time.Millisecond)
 	require.NoError(t, c.app.InsertTx(txs[1]))
 	waitPool(t, c, 2)
+	require.ErrorIs(t, c.app.CheckTx(txs[2]).Err, core.ErrBusy, "a client's transaction at the limit")
 	require.NoError(t, c.app.InsertTx(txs[2]))
-	require.Equal(t, MempoolStats{Txs: 2, Bytes: int64(len(txs[0]) + len(txs[1])), DroppedBusy: 1, DroppedInvalid: 1}, c.app.MempoolStats())
+	waitPool(t, c, 3)
+	require.NoError(t, c.app.InsertTx(txs[3]))
+	waitPool(t, c, 4)
+	require.NoError(t, c.app.InsertTx(txs[4]))
+	var size int64
+	for _, tx := range txs[:4] {
+		size += int64(len(tx))
+	}
+	require.Equal(t, MempoolStats{Txs: 4, Bytes: size, DroppedBusy: 1, DroppedInvalid: 1, LimitTxs: 2}, c.app.MempoolStats())
+	require.Len(t, c.app.PoolTxs(), 4)
+	require.ErrorIs(t, c.app.CheckTx(txs[5]).Err, core.ErrBusy)
 }
 
 // TestPoolCompacts checks that once most of the pool's entries are gone,

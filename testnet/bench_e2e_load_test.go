@@ -276,7 +276,12 @@ type benchE2EStep struct {
 	// full or the node did not answer; busy: submissions repeated because
 	// the node answered busy.
 	failed, lost, refused, retries, busy int64
-	refusal                              string
+	// gossipDropped: transactions peers gossiped that the nodes' own
+	// mempools left out past their limit during the window, summed over
+	// the nodes (govchain_mempool_gossip_dropped_total{reason="busy"}),
+	// or -1 where the nodes do not count them (kvstore).
+	gossipDropped int64
+	refusal       string
 }
 
 // runStep runs senders closed-loop senders for warmup+window, then waits
@@ -307,6 +312,7 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 	time.Sleep(warmup)
 	t0 := time.Now()
 	acc0, ref0, ret0, busy0 := l.accepted.Load(), l.refused.Load(), l.retries.Load(), l.busy.Load()
+	drop0 := l.gossipDropped()
 	var profErr error
 	var profWG sync.WaitGroup
 	if profile != "" && l.nw.pprof != "" {
@@ -316,6 +322,10 @@ func (l *benchE2ELoad) runStep(senders int, warmup, window, drain time.Duration,
 	time.Sleep(window)
 	t1 := time.Now()
 	acc1, ref1, ret1, busy1 := l.accepted.Load(), l.refused.Load(), l.retries.Load(), l.busy.Load()
+	st.gossipDropped = -1
+	if drop1 := l.gossipDropped(); drop0 >= 0 && drop1 >= 0 {
+		st.gossipDropped = drop1 - drop0
+	}
 	cancel()
 	wg.Wait()
 	profWG.Wait()
@@ -549,6 +559,46 @@ func (l *benchE2ELoad) submit(ctx context.Context, s *benchE2ESigner, tx []byte)
 		}
 		time.Sleep(wait)
 	}
+}
+
+// benchE2EGossipDropped is the metric line of the gossiped transactions a
+// node's own mempool left out past its limit.
+const benchE2EGossipDropped = `govchain_mempool_gossip_dropped_total{reason="busy"} `
+
+// gossipDropped sums benchE2EGossipDropped over the nodes' Prometheus
+// endpoints, or returns -1 if a node does not serve it.
+func (l *benchE2ELoad) gossipDropped() int64 {
+	var sum int64
+	for _, nd := range l.nw.nodes {
+		conf, err := readNodeConfig(nd.home)
+		if err != nil || !conf.Instrumentation.Prometheus {
+			return -1
+		}
+		resp, err := http.Get("http://" + conf.Instrumentation.PrometheusListenAddr + "/metrics")
+		if err != nil {
+			return -1
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return -1
+		}
+		found := false
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, benchE2EGossipDropped); ok {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					return -1
+				}
+				sum += int64(f)
+				found = true
+			}
+		}
+		if !found {
+			return -1
+		}
+	}
+	return sum
 }
 
 // profile saves a CPU profile of node 0 taken over d.

@@ -40,7 +40,9 @@ type benchE2ENet struct {
 
 // benchE2EStartNet generates a 4-validator network with govchain testnet
 // init (extra registrars per ministry for the load generator), and starts
-// it running app ("govchain", or "kvstore" with the kvnode binary). With
+// it running app ("govchain", or "kvstore" with the kvnode binary);
+// GOVCHAIN_BENCH_E2E_INIT_FLAGS adds flags to testnet init for both apps
+// ("--timeout-propose 2s", say). With
 // pprof, node 0 serves net/http/pprof. GOVCHAIN_BENCH_E2E_GOVCHAIN_BIN
 // names another govchain binary to start the nodes with (another build,
 // to compare before and after a change); testnet init is always this
@@ -51,10 +53,12 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 	const validators = 4
 	firstIP, p2pPort, rpcPort := pickAddresses(tb, validators)
 	dir := filepath.Join(tb.TempDir(), app)
-	out, err := exec.Command(binary, "testnet", "init", "--dir", dir, "--chain-id", "bench-e2e",
+	args := []string{"testnet", "init", "--dir", dir, "--chain-id", "bench-e2e",
 		"--validators", strconv.Itoa(validators), "--first-ip", firstIP,
 		"--p2p-port", strconv.Itoa(p2pPort), "--rpc-port", strconv.Itoa(rpcPort),
-		"--extra-registrars", strconv.Itoa(extraRegistrars)).CombinedOutput()
+		"--extra-registrars", strconv.Itoa(extraRegistrars)}
+	args = append(args, strings.Fields(os.Getenv("GOVCHAIN_BENCH_E2E_INIT_FLAGS"))...)
+	out, err := exec.Command(binary, args...).CombinedOutput()
 	require.NoError(tb, err, "%s", out)
 	b, err := os.ReadFile(filepath.Join(dir, "testnet.json"))
 	require.NoError(tb, err)

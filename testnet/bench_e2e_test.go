@@ -29,7 +29,9 @@ import (
 // it reports committed tx/s in the window, the latency from accepted
 // submission to the block on node 0 (p50, p95; and p95 from the first
 // try, since a transaction refused by a full mempool or a busy govchain
-// node is sent again) and the blocks node 0 saw in the window. It prints
+// node is sent again), the blocks node 0 saw in the window, and the
+// gossiped transactions govchain's nodes left out at their pending limit
+// (read from their Prometheus metrics). It prints
 // a table of both apps side by side with govchain's throughput as a ratio
 // of kvstore's, and the machine it ran on. Run it alone: it measures the
 // whole machine.
@@ -48,7 +50,9 @@ import (
 // GOVCHAIN_BENCH_E2E_MEMPOOL sets the govchain nodes' config.toml [mempool]
 // type ("flood" for CometBFT's own instead of testnet init's "app"), and
 // GOVCHAIN_BENCH_E2E_APP_TOML=key=value,... sets keys of their app.toml
-// (block_max_txs=1500,block_max_bytes=786432, say).
+// (block_max_txs=1500,block_max_bytes=786432, say), and
+// GOVCHAIN_BENCH_E2E_INIT_FLAGS adds flags to testnet init, for both apps
+// ("--timeout-propose 2s", say).
 func BenchmarkE2E(b *testing.B) {
 	senders := benchE2EEnvInts(b, "GOVCHAIN_BENCH_E2E_SENDERS", []int{4, 8, 16, 32, 64})
 	window := benchE2EEnvDuration(b, "GOVCHAIN_BENCH_E2E_WINDOW", 20*time.Second)
@@ -98,9 +102,9 @@ func BenchmarkE2E(b *testing.B) {
 			require.NoError(b, err)
 			results[app] = append(results[app], st)
 			est = max(est, st.submitted)
-			b.Logf("%s %2d senders: submitted %6.0f/s committed %6.0f tx/s p50 %s p95 %s (from first try %s), %d blocks (%d after round 0, longest interval %s), failed %d lost %d refused %d retries %d busy %d %s",
+			b.Logf("%s %2d senders: submitted %6.0f/s committed %6.0f tx/s p50 %s p95 %s (from first try %s), %d blocks (%d after round 0, longest interval %s), failed %d lost %d refused %d retries %d busy %d gossip dropped %d %s",
 				app, s, st.submitted, st.committed, st.p50.Round(time.Millisecond), st.p95.Round(time.Millisecond), st.p95first.Round(time.Millisecond),
-				st.blocks, st.laterRounds, st.gap.Round(time.Millisecond), st.failed, st.lost, st.refused, st.retries, st.busy, st.refusal)
+				st.blocks, st.laterRounds, st.gap.Round(time.Millisecond), st.failed, st.lost, st.refused, st.retries, st.busy, st.gossipDropped, st.refusal)
 		}
 		cancel()
 		nw.stop()
@@ -159,16 +163,20 @@ func benchE2ETable(machine string, senders []int, window time.Duration, govTxSiz
 	}
 	gp, kp := benchE2EPeak(res["govchain"]), benchE2EPeak(res["kvstore"])
 	fmt.Fprintf(&sb, "| peak | %.0f | | | | %.0f | | | | %s |\n\n", gp, kp, ratio(gp, kp))
-	sb.WriteString("| app | senders | submitted/s | committed tx/s | blocks | tx/block | blocks after round 0 | longest interval | p95 from first try | failed | lost | refused | mempool-full retries | busy retries |\n")
-	sb.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	sb.WriteString("| app | senders | submitted/s | committed tx/s | blocks | tx/block | blocks after round 0 | longest interval | p95 from first try | failed | lost | refused | mempool-full retries | busy retries | gossip dropped |\n")
+	sb.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, app := range []string{"govchain", "kvstore"} {
 		for _, st := range res[app] {
 			perBlock := 0.0
 			if st.blocks > 0 {
 				perBlock = st.committed * st.window.Seconds() / float64(st.blocks)
 			}
-			fmt.Fprintf(&sb, "| %s | %d | %.0f | %.0f | %d | %.0f | %d | %s | %s | %d | %d | %d | %d | %d |\n", app, st.senders, st.submitted, st.committed,
-				st.blocks, perBlock, st.laterRounds, benchE2EDur(st.gap), benchE2EDur(st.p95first), st.failed, st.lost, st.refused, st.retries, st.busy)
+			dropped := "-"
+			if st.gossipDropped >= 0 {
+				dropped = strconv.FormatInt(st.gossipDropped, 10)
+			}
+			fmt.Fprintf(&sb, "| %s | %d | %.0f | %.0f | %d | %.0f | %d | %s | %s | %d | %d | %d | %d | %d | %s |\n", app, st.senders, st.submitted, st.committed,
+				st.blocks, perBlock, st.laterRounds, benchE2EDur(st.gap), benchE2EDur(st.p95first), st.failed, st.lost, st.refused, st.retries, st.busy, dropped)
 		}
 	}
 	return sb.String()

@@ -36,6 +36,8 @@ const (
 	MempoolTxs           = Namespace + "_mempool_txs"
 	MempoolBytes         = Namespace + "_mempool_bytes"
 	MempoolDroppedTotal  = Namespace + "_mempool_gossip_dropped_total"
+	MempoolLimitTxs      = Namespace + "_mempool_limit_txs"
+	MempoolLimitBytes    = Namespace + "_mempool_limit_bytes"
 	BudgetScale          = Namespace + "_block_budget_scale"
 )
 
@@ -45,11 +47,11 @@ func Names() []string {
 	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
 		StateVersion, StateDiskBytes, DiskFreeBytes, DiskSizeBytes, TxCacheHitsTotal, TxCacheMissesTotal,
 		TxCacheEntries, AccessRequestsTotal, SnapshotHeight, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer,
-		MempoolTxs, MempoolBytes, MempoolDroppedTotal, BudgetScale}
+		MempoolTxs, MempoolBytes, MempoolDroppedTotal, MempoolLimitTxs, MempoolLimitBytes, BudgetScale}
 }
 
 // droppedHelp is MempoolDroppedTotal's help text.
-const droppedHelp = "Transactions peers gossiped that the application's mempool left out: reason busy (past the pending limit) or invalid (failed the checks)."
+const droppedHelp = "Transactions peers gossiped that the application's mempool left out: reason busy (past twice the pending limit) or invalid (failed the checks)."
 
 // UnknownType is the type label of a transaction that did not decode.
 const UnknownType = "unknown"
@@ -142,7 +144,13 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 				func() float64 { return float64(stats().DroppedBusy) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: MempoolDroppedTotal, Help: droppedHelp,
 				ConstLabels: prometheus.Labels{"reason": "invalid"}},
-				func() float64 { return float64(stats().DroppedInvalid) }))
+				func() float64 { return float64(stats().DroppedInvalid) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: MempoolLimitTxs,
+				Help: "The pending limit in transactions CheckTx applies now, past which it answers busy: app.toml's pending_max_txs scaled by the pace and lowered to pending_max_wait of the commit rate (0: no bound)."},
+				func() float64 { return float64(stats().LimitTxs) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: MempoolLimitBytes,
+				Help: "The same limit in bytes (pending_max_bytes)."},
+				func() float64 { return float64(stats().LimitBytes) }))
 	}
 	if src.BudgetScale != nil {
 		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: BudgetScale,

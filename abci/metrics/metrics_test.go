@@ -112,26 +112,31 @@ govchain_snapshot_latest_height %d
 // the App's MempoolStats at each scrape.
 func TestMempoolMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	st := app.MempoolStats{Txs: 3, Bytes: 1851, DroppedBusy: 7, DroppedInvalid: 1}
+	st := app.MempoolStats{Txs: 3, Bytes: 1851, DroppedBusy: 7, DroppedInvalid: 1, LimitTxs: 2400, LimitBytes: 1500000}
 	_, err := New(reg, Sources{Mempool: func() app.MempoolStats { return st }})
 	require.NoError(t, err)
 	want := `
 # HELP govchain_mempool_bytes Bytes of those transactions.
 # TYPE govchain_mempool_bytes gauge
 govchain_mempool_bytes %d
-# HELP govchain_mempool_gossip_dropped_total Transactions peers gossiped that the application's mempool left out: reason busy (past the pending limit) or invalid (failed the checks).
+# HELP govchain_mempool_gossip_dropped_total Transactions peers gossiped that the application's mempool left out: reason busy (past twice the pending limit) or invalid (failed the checks).
 # TYPE govchain_mempool_gossip_dropped_total counter
 govchain_mempool_gossip_dropped_total{reason="busy"} %d
 govchain_mempool_gossip_dropped_total{reason="invalid"} %d
+# HELP govchain_mempool_limit_bytes The same limit in bytes (pending_max_bytes).
+# TYPE govchain_mempool_limit_bytes gauge
+govchain_mempool_limit_bytes %d
+# HELP govchain_mempool_limit_txs The pending limit in transactions CheckTx applies now, past which it answers busy: app.toml's pending_max_txs scaled by the pace and lowered to pending_max_wait of the commit rate (0: no bound).
+# TYPE govchain_mempool_limit_txs gauge
+govchain_mempool_limit_txs %d
 # HELP govchain_mempool_txs Transactions admitted and not yet executed, as CheckTx's shedding counts them (with the application's mempool: the transactions it holds).
 # TYPE govchain_mempool_txs gauge
 govchain_mempool_txs %d
 `
-	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1851, 7, 1, 3)),
-		MempoolTxs, MempoolBytes, MempoolDroppedTotal))
-	st = app.MempoolStats{DroppedBusy: 9, DroppedInvalid: 2}
-	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0, 9, 2, 0)),
-		MempoolTxs, MempoolBytes, MempoolDroppedTotal))
+	names := []string{MempoolTxs, MempoolBytes, MempoolDroppedTotal, MempoolLimitTxs, MempoolLimitBytes}
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 1851, 7, 1, 1500000, 2400, 3)), names...))
+	st = app.MempoolStats{DroppedBusy: 9, DroppedInvalid: 2, LimitTxs: 1500, LimitBytes: 786432}
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, 0, 9, 2, 786432, 1500, 0)), names...))
 }
 
 // TestBudgetScale: the gauge shows the App's scale at each scrape.

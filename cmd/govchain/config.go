@@ -59,6 +59,9 @@ type LoadLimits struct {
 	BlockMaxWork    int64 `mapstructure:"block_max_work" toml:"block_max_work"`
 	PendingMaxTxs   int   `mapstructure:"pending_max_txs" toml:"pending_max_txs"`
 	PendingMaxBytes int64 `mapstructure:"pending_max_bytes" toml:"pending_max_bytes"`
+	// PendingMaxWait is app.PendingLimit.MaxWait: the pending bounds no
+	// more than what the chain commits in that time; 0 leaves them fixed.
+	PendingMaxWait time.Duration `mapstructure:"pending_max_wait" toml:"pending_max_wait"`
 	// BlockBudgetMaxScale and BlockIntervalTarget are app.BudgetPace; a
 	// zero target is twice config.toml's timeout_commit.
 	BlockBudgetMaxScale float64       `mapstructure:"block_budget_max_scale" toml:"block_budget_max_scale"`
@@ -77,7 +80,7 @@ const DefaultBudgetMaxScale = 2
 func DefaultLoadLimits() LoadLimits {
 	b, p := app.DefaultBlockBudget(), app.DefaultPendingLimit()
 	return LoadLimits{BlockMaxTxs: b.MaxTxs, BlockMaxBytes: b.MaxBytes, BlockMaxWork: b.MaxWork,
-		PendingMaxTxs: p.MaxTxs, PendingMaxBytes: p.MaxBytes, BlockBudgetMaxScale: DefaultBudgetMaxScale}
+		PendingMaxTxs: p.MaxTxs, PendingMaxBytes: p.MaxBytes, PendingMaxWait: p.MaxWait, BlockBudgetMaxScale: DefaultBudgetMaxScale}
 }
 
 // Budget is the block budget the limits set.
@@ -87,7 +90,7 @@ func (l LoadLimits) Budget() app.BlockBudget {
 
 // Pending is the pending limit the limits set.
 func (l LoadLimits) Pending() app.PendingLimit {
-	return app.PendingLimit{MaxTxs: l.PendingMaxTxs, MaxBytes: l.PendingMaxBytes}
+	return app.PendingLimit{MaxTxs: l.PendingMaxTxs, MaxBytes: l.PendingMaxBytes, MaxWait: l.PendingMaxWait}
 }
 
 // Pace is the budget's pace the limits set, on a node whose
@@ -218,6 +221,12 @@ block_max_work = {{.Load.BlockMaxWork}}
 # size. 0: no bound.
 pending_max_txs = {{.Load.PendingMaxTxs}}
 pending_max_bytes = {{.Load.PendingMaxBytes}}
+# Once the chain has made nine blocks, the two bounds above are lowered to
+# what its last eight blocks committed in this time, but never below one
+# block of the budget: a transaction admitted then waits about this long
+# for its block, whether the chain runs fast or slow. "0s": the bounds
+# stay fixed.
+pending_max_wait = "{{.Load.PendingMaxWait}}"
 # While blocks come at most four fifths of block_interval_target apart
 # (averaged over four blocks), full blocks let this node's block budget
 # and pending limit grow by an eighth a block, up to
