@@ -277,9 +277,10 @@ type benchE2EStep struct {
 	// the node answered busy.
 	failed, lost, refused, retries, busy int64
 	// gossipDropped: transactions peers gossiped that the nodes' own
-	// mempools left out past their limit during the window, summed over
-	// the nodes (govchain_mempool_gossip_dropped_total{reason="busy"}),
-	// or -1 where the nodes do not count them (kvstore).
+	// mempools left out for load during the window (past twice their
+	// pending limit), summed over the nodes
+	// (govchain_mempool_gossip_dropped_total{reason="busy"}), or -1
+	// where the nodes do not count them (kvstore).
 	gossipDropped int64
 	refusal       string
 }
@@ -562,7 +563,7 @@ func (l *benchE2ELoad) submit(ctx context.Context, s *benchE2ESigner, tx []byte)
 }
 
 // benchE2EGossipDropped is the metric line of the gossiped transactions a
-// node's own mempool left out past its limit.
+// node's own mempool left out for load.
 const benchE2EGossipDropped = `govchain_mempool_gossip_dropped_total{reason="busy"} `
 
 // gossipDropped sums benchE2EGossipDropped over the nodes' Prometheus

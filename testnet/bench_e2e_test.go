@@ -30,8 +30,8 @@ import (
 // submission to the block on node 0 (p50, p95; and p95 from the first
 // try, since a transaction refused by a full mempool or a busy govchain
 // node is sent again), the blocks node 0 saw in the window, and the
-// gossiped transactions govchain's nodes left out at their pending limit
-// (read from their Prometheus metrics). It prints
+// gossiped transactions govchain's nodes left out for load (read from
+// their Prometheus metrics). It prints
 // a table of both apps side by side with govchain's throughput as a ratio
 // of kvstore's, and the machine it ran on. Run it alone: it measures the
 // whole machine.
