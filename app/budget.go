@@ -237,12 +237,11 @@ func DefaultPendingLimit() PendingLimit {
 
 // DefaultPendingMaxWait is the default PendingLimit.MaxWait. With it the
 // 4-validator testnet's p95 latency stayed within 1.4x of CometBFT's
-// kvstore's at every load of make bench-e2e in five runs of six (the
-// sixth had blocks decided after round 0), while its peak throughput
-// stayed where the pace takes it (0.80x to 0.84x of kvstore's at equal
-// size); two seconds cut the peak to 0.73x, since clients that hear
-// "busy" at light load wait before they send again (docs/measurements.md,
-// "A pending limit in time").
+// kvstore's at every load of make bench-e2e in five runs of seven, while
+// its peak throughput stayed where the pace takes it (0.80x to 0.84x of
+// kvstore's at equal size); two seconds cut the peak to 0.73x, since
+// clients that hear "busy" at light load wait before they send again
+// (docs/measurements.md, "A pending limit in time").
 const DefaultPendingMaxWait = 3 * time.Second
 
 // String describes the limit ("4000 transactions or 3145728 bytes").
