@@ -50,13 +50,13 @@ type App struct {
 	loader GenesisLoader
 
 	// limitsMu guards budget, pendingLimit (budget.go), pace (pace.go)
-	// and rate (rate.go); admitted counts the pending transactions CheckTx sheds
-	// load by.
+	// and recent (rate.go); admitted counts the pending transactions
+	// CheckTx sheds load by.
 	limitsMu     sync.Mutex
 	budget       BlockBudget
 	pendingLimit PendingLimit
 	pace         pace
-	rate         commitRate
+	recent       recentBlocks
 	admitted     admission
 	// pool is the node's own mempool, or nil when CometBFT keeps it
 	// (pool.go).

@@ -208,7 +208,7 @@ func (a *App) Pending() (txs int, bytes int64) {
 //
 // MaxWait bounds the same count by time: with it, the limit is no more
 // than what the chain committed in MaxWait at the rate of its last blocks
-// (commitRate), so that a transaction admitted waits about MaxWait for
+// (recentBlocks), so that a transaction admitted waits about MaxWait for
 // its block however fast or slow the chain runs now, rather than the time
 // the chain takes to work through a fixed count. It never lowers a bound
 // below one block of the node's budget (scaled by the pace), so that the

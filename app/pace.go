@@ -80,8 +80,8 @@ func (p BudgetPace) Validate() error {
 	return nil
 }
 
-// pace is the node's current scale and the block times it follows
-// (guarded by App.limitsMu).
+// pace is the node's current scale (guarded by App.limitsMu); the block
+// times it follows are App.recent's.
 type pace struct {
 	// max, ceil and scale are in BudgetScaleUnit units.
 	max, ceil, scale int
@@ -92,15 +92,12 @@ type pace struct {
 	slow bool
 	calm int
 	late int64
-	// times are the header times of the last paceBlocks+1 blocks, a ring
-	// indexed by height.
-	times  [paceBlocks + 1]time.Time
-	height int64
-	seen   int
 }
 
 // SetBudgetPace sets how the block budget follows the chain's pace, and
-// sets the scale back to 1 and the ceiling to p.MaxEighths.
+// sets the scale back to 1 and the ceiling to p.MaxEighths. The intervals
+// it follows are those of the blocks the App has executed, before the
+// call too.
 func (a *App) SetBudgetPace(p BudgetPace) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -156,7 +153,7 @@ func (a *App) ScaledLimits() (BlockBudget, PendingLimit) {
 	p.MaxTxs = int(int64(p.MaxTxs) * s / BudgetScaleUnit)
 	p.MaxBytes = p.MaxBytes * s / BudgetScaleUnit
 	if p.MaxWait > 0 {
-		if txs, bytes, ok := a.rate.in(p.MaxWait); ok {
+		if txs, bytes, ok := a.recent.committedIn(p.MaxWait); ok {
 			p.MaxTxs = int(waitBound(int64(p.MaxTxs), txs, int64(b.MaxTxs)))
 			p.MaxBytes = waitBound(p.MaxBytes, bytes, b.MaxBytes)
 		}
@@ -165,30 +162,23 @@ func (a *App) ScaledLimits() (BlockBudget, PendingLimit) {
 }
 
 // observePace records the block at height with header time t, which
-// carried txs transactions of bytes bytes and work work units, for the
-// commit rate, and moves the scale after it.
+// carried txs transactions of bytes bytes and work work units (in
+// App.recent, for the pace's intervals and the commit rate), and moves
+// the scale after it.
 func (a *App) observePace(height int64, t time.Time, txs int, bytes, work int64) {
 	a.limitsMu.Lock()
 	defer a.limitsMu.Unlock()
-	a.rate.observe(height, t, txs, bytes)
+	a.recent.observe(height, t, txs, bytes)
 	p := &a.pace
 	if p.max <= BudgetScaleUnit {
 		return
 	}
-	if height != p.height+1 {
-		// A first block, or a gap (a re-executed block, state sync):
-		// start the intervals again.
-		p.seen = 0
-	}
-	p.height = height
-	p.times[height%int64(len(p.times))] = t
-	if p.seen < len(p.times) {
-		p.seen++
-	}
-	if p.seen < len(p.times) {
+	// After a first block or a gap (a re-executed block, state sync) the
+	// intervals start again.
+	avg, ok := a.recent.interval(paceBlocks)
+	if !ok {
 		return
 	}
-	avg := t.Sub(p.times[(height+1)%int64(len(p.times))]) / paceBlocks
 	s := int64(p.scale)
 	b := a.budget
 	full := b.MaxTxs > 0 && int64(txs)*10*BudgetScaleUnit >= int64(b.MaxTxs)*9*s ||

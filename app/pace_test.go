@@ -113,15 +113,15 @@ func TestBudgetPaceFollowsBlocks(t *testing.T) {
 	require.NoError(t, c.app.SetBlockBudget(BlockBudget{MaxTxs: 8}))
 	require.NoError(t, c.app.SetPendingLimit(PendingLimit{MaxTxs: 8}))
 	require.NoError(t, c.app.SetBudgetPace(BudgetPace{MaxEighths: 16, Target: 20 * time.Second}))
-	txs := pathTxs(c, 5*8, 0)
-	for i := range 5 {
+	txs := pathTxs(c, 4*8, 0)
+	for i := range 4 {
 		require.Equal(t, 8, c.app.BudgetEighths(), "block %d", i)
 		for j, r := range c.block(txs[8*i : 8*i+8]...) {
 			require.NoError(t, r.Err, "block %d tx %d", i, j)
 		}
 	}
-	require.Equal(t, 9, c.app.BudgetEighths(), "5 blocks of 8 transactions, 10 s apart")
-	more := pathTxs(c, 12, 5*8)
+	require.Equal(t, 9, c.app.BudgetEighths(), "the block before the pace was set and 4 of 8 transactions, 10 s apart")
+	more := pathTxs(c, 12, 4*8)
 	require.Len(t, c.app.PrepareProposal(more, 1<<30), 9, "the scaled budget")
 	for i, tx := range more[:9] {
 		require.NoError(t, c.app.CheckTx(tx).Err, "tx %d", i)

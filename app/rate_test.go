@@ -94,26 +94,45 @@ func TestPendingLimitFollowsCommitRate(t *testing.T) {
 	require.Contains(t, busy.Err.Error(), "the most it admits is 2 transactions")
 }
 
-// TestCommitRate checks the rate's arithmetic on its own: the count of
-// the last rateBlocks blocks over the time since the header before them.
-func TestCommitRate(t *testing.T) {
-	var r commitRate
-	_, _, ok := r.in(time.Second)
+// TestRecentBlocks checks the arithmetic of the recent blocks on its
+// own: the commit rate is the count of the last rateBlocks blocks over
+// the time since the header before them, the pace's interval the average
+// of the last k, and a gap in heights starts both again.
+func TestRecentBlocks(t *testing.T) {
+	var r recentBlocks
+	_, _, ok := r.committedIn(time.Second)
 	require.False(t, ok)
 	start := time.Unix(0, 0)
-	for i := int64(1); i <= rateBlocks+1; i++ {
-		r.observe(i, start.Add(time.Duration(i)*250*time.Millisecond), int(i), i*10)
+	at := func(h int64) time.Time { return start.Add(time.Duration(h*h) * 10 * time.Millisecond) }
+	for h := int64(1); h <= rateBlocks; h++ {
+		r.observe(h, at(h), int(h), h*10)
 	}
-	// Blocks 2..9 carried 2+...+9 = 44 transactions in 2 s (0.25 s to 2.25 s).
-	txs, bytes, ok := r.in(time.Second)
+	_, _, ok = r.committedIn(time.Second)
+	require.False(t, ok, "eight blocks are seven intervals")
+	avg, ok := r.interval(paceBlocks)
 	require.True(t, ok)
-	require.Equal(t, int64(22), txs)
-	require.Equal(t, int64(220), bytes)
-	var same commitRate
-	for i := int64(1); i <= rateBlocks+1; i++ {
-		same.observe(i, start, 5, 5)
+	require.Equal(t, at(8).Sub(at(4))/paceBlocks, avg, "blocks 4 to 8")
+	r.observe(rateBlocks+1, at(rateBlocks+1), rateBlocks+1, (rateBlocks+1)*10)
+	// Blocks 2..9 carried 2+...+9 = 44 transactions from 0.01 s to 0.81 s.
+	txs, bytes, ok := r.committedIn(time.Second)
+	require.True(t, ok)
+	require.Equal(t, int64(44*1000/800), txs)
+	require.Equal(t, int64(440*1000/800), bytes)
+	avg, ok = r.interval(paceBlocks)
+	require.True(t, ok)
+	require.Equal(t, at(9).Sub(at(5))/paceBlocks, avg, "the ring moved on")
+
+	r.observe(20, at(20), 1, 1)
+	_, _, ok = r.committedIn(time.Second)
+	require.False(t, ok, "a gap in heights")
+	_, ok = r.interval(1)
+	require.False(t, ok)
+
+	var same recentBlocks
+	for h := int64(1); h <= rateBlocks+1; h++ {
+		same.observe(h, start, 5, 5)
 	}
-	_, _, ok = same.in(time.Second)
+	_, _, ok = same.committedIn(time.Second)
 	require.False(t, ok, "times that do not advance")
 	require.Equal(t, int64(1<<63-1), mulDiv(1<<62, 4, 1), "saturates")
 }

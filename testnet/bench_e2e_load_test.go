@@ -186,8 +186,11 @@ type benchE2EBlock struct {
 
 // benchE2ELoad drives one network.
 type benchE2ELoad struct {
-	nw      *benchE2ENet
-	rpcs    []*benchE2ERPC
+	nw   *benchE2ENet
+	rpcs []*benchE2ERPC
+	// metrics are the nodes' Prometheus endpoints ("" where a node
+	// serves none).
+	metrics []string
 	signers []*benchE2ESigner
 
 	pending sync.Map // [32]byte -> *benchE2EPending
@@ -206,6 +209,11 @@ func newBenchE2ELoad(nw *benchE2ENet, signers []*benchE2ESigner) *benchE2ELoad {
 	l := &benchE2ELoad{nw: nw, signers: signers}
 	for _, nd := range nw.nodes {
 		l.rpcs = append(l.rpcs, newBenchE2ERPC(nd.rpc))
+		var prom string
+		if conf, err := readNodeConfig(nd.home); err == nil && conf.Instrumentation.Prometheus {
+			prom = "http://" + conf.Instrumentation.PrometheusListenAddr + "/metrics"
+		}
+		l.metrics = append(l.metrics, prom)
 	}
 	return l
 }
@@ -570,12 +578,11 @@ const benchE2EGossipDropped = `govchain_mempool_gossip_dropped_total{reason="bus
 // endpoints, or returns -1 if a node does not serve it.
 func (l *benchE2ELoad) gossipDropped() int64 {
 	var sum int64
-	for _, nd := range l.nw.nodes {
-		conf, err := readNodeConfig(nd.home)
-		if err != nil || !conf.Instrumentation.Prometheus {
+	for _, url := range l.metrics {
+		if url == "" {
 			return -1
 		}
-		resp, err := http.Get("http://" + conf.Instrumentation.PrometheusListenAddr + "/metrics")
+		resp, err := http.Get(url)
 		if err != nil {
 			return -1
 		}

@@ -26,13 +26,13 @@ func TestLoadConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, app.BudgetPace{MaxEighths: 16, Target: time.Second}, pace, "up to twice the budget; twice timeout_commit")
 	want.Load = LoadLimits{BlockMaxTxs: 7, BlockMaxBytes: 8, BlockMaxWork: 9, PendingMaxTxs: 10, PendingMaxBytes: 0,
-		BlockBudgetMaxScale: 1.5, BlockIntervalTarget: 1500 * time.Millisecond}
+		PendingMaxWait: 2500 * time.Millisecond, BlockBudgetMaxScale: 1.5, BlockIntervalTarget: 1500 * time.Millisecond}
 	require.NoError(t, WriteConfig(f, want))
 	got, err := LoadConfig(home)
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.Equal(t, app.BlockBudget{MaxTxs: 7, MaxBytes: 8, MaxWork: 9}, got.Load.Budget())
-	require.Equal(t, app.PendingLimit{MaxTxs: 10}, got.Load.Pending())
+	require.Equal(t, app.PendingLimit{MaxTxs: 10, MaxWait: 2500 * time.Millisecond}, got.Load.Pending())
 	pace, err = got.Load.Pace(time.Second)
 	require.NoError(t, err)
 	require.Equal(t, app.BudgetPace{MaxEighths: 12, Target: 1500 * time.Millisecond}, pace)
@@ -55,6 +55,7 @@ func TestLoadConfig(t *testing.T) {
 		"block_budget_max_scale = 17":   "app.toml: [load] block_budget_max_scale 17 is not between 1 and 16 in steps of 1/8",
 		"block_budget_max_scale = 1.3":  "app.toml: [load] block_budget_max_scale 1.3 is not between 1 and 16 in steps of 1/8",
 		`block_interval_target = "-1s"`: "app.toml: [load] app: block interval target -1s is negative",
+		`pending_max_wait = "-1s"`:      "app.toml: [load] app: pending limit bounds must not be negative (max_txs 3750, max_bytes 1966080, max_wait -1s)",
 		`block_interval_target = "1"`:   "app.toml: decoding failed due to the following error(s): 'load.block_interval_target' time: missing unit in duration",
 	} {
 		require.NoError(t, os.WriteFile(f, []byte(old+"[load]\n"+bad+"\n"), 0o644))
