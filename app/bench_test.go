@@ -164,7 +164,7 @@ func benchLandBlocks(b *testing.B, engine string) {
 // runBenchBlocks is the timed part of a block benchmark: it finalizes and
 // commits each of blocks (b.N of them, one a second of block time),
 // requires every transaction to succeed, and reports tx/s.
-func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) {
+func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) (txPerSec float64) {
 	b.ResetTimer()
 	failed, txs := 0, 0
 	for i := 0; i < b.N; i++ {
@@ -186,5 +186,7 @@ func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) {
 	}
 	b.StopTimer()
 	require.Zero(b, failed, "every benchmark transaction must succeed")
-	b.ReportMetric(float64(txs)/b.Elapsed().Seconds(), "tx/s")
+	txPerSec = float64(txs) / b.Elapsed().Seconds()
+	b.ReportMetric(txPerSec, "tx/s")
+	return txPerSec
 }

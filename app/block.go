@@ -56,7 +56,7 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	if a.pending {
 		// CometBFT re-executes a block after a crash before Commit; start
 		// from the committed state again.
-		if err := a.store.Rollback(); err != nil {
+		if err := a.withoutView(a.store.Rollback); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrStorage, err)
 		}
 	}

@@ -86,6 +86,13 @@ func newTestChainWith(t testing.TB, engine string, dir string, mutate func(*test
 	cfg.Engine = engine
 	st, err := store.Open(dir, cfg)
 	require.NoError(t, err)
+	return newTestChainOn(t, st, mutate)
+}
+
+// newTestChainOn is newTestChainWith on a store the caller opened (and
+// may have wrapped); the chain closes it at the end of the test.
+func newTestChainOn(t testing.TB, st state.Store, mutate func(*testChain, *Genesis)) *testChain {
+	t.Helper()
 	a, err := New(st)
 	require.NoError(t, err)
 	c := &testChain{t: t, app: a, store: st, chainID: "test-chain", time: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
