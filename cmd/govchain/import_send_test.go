@@ -177,7 +177,12 @@ func TestImportSendStopsCleanlyOnCtrlC(t *testing.T) {
 	require.Regexp(t, `stopped at row \d+ of 200`, stderr)
 
 	// The same command with larger batches resumes too: batches grow
-	// back from the row the first run stopped at to 64 rows.
+	// back from the row the first run stopped at to 64 rows. The batch the
+	// stopped run had posted may still be waiting for a block: read the
+	// checkpoint once two more blocks are made.
+	h0, err := latestHeight(n.url)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { h, err := latestHeight(n.url); return err == nil && h >= h0+2 }, time.Minute, 50*time.Millisecond)
 	cp, err := checkpointOf(context.Background(), cl, d.Root())
 	require.NoError(t, err)
 	out, stderr, code := n.cli("import", "send", "parcels", dump, "--from", "registrar", "--batch", "64", "-o", "json")
