@@ -49,12 +49,13 @@ func (a *App) withoutView(op func() error) error {
 		a.view = nil
 	}
 	err := op()
-	if a.store.Version() == 0 {
+	version := a.store.Version()
+	if version == 0 {
 		return err
 	}
-	v, verr := a.store.ViewAt(0)
+	v, verr := a.store.ViewAt(version)
 	if verr != nil {
-		return errors.Join(err, fmt.Errorf("open view at %d: %w", a.store.Version(), verr))
+		return errors.Join(err, fmt.Errorf("open view at %d: %w", version, verr))
 	}
 	a.setViewLocked(v)
 	return err
