@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 	"time"
@@ -163,8 +164,19 @@ func benchLandBlocks(b *testing.B, engine string) {
 
 // runBenchBlocks is the timed part of a block benchmark: it finalizes and
 // commits each of blocks (b.N of them, one a second of block time),
-// requires every transaction to succeed, and reports tx/s.
+// requires every transaction to succeed, and reports tx/s. With
+// GOVCHAIN_BENCH_PROFILE=FILE it writes a CPU profile of these blocks alone
+// (not the fill before them) to FILE.
 func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) (txPerSec float64) {
+	if path := os.Getenv("GOVCHAIN_BENCH_PROFILE"); path != "" && b.N > 1 {
+		f, err := os.Create(path)
+		require.NoError(b, err)
+		require.NoError(b, pprof.StartCPUProfile(f))
+		defer func() {
+			pprof.StopCPUProfile()
+			require.NoError(b, f.Close())
+		}()
+	}
 	b.ResetTimer()
 	failed, txs := 0, 0
 	for i := 0; i < b.N; i++ {
