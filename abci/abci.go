@@ -40,6 +40,11 @@ type Application struct {
 	snapshots *snapshot.Manager
 	// metrics observes the hooks' results; nil records nothing.
 	metrics *metrics.Metrics
+	// treeSnapshot reports the engine snapshot the state tree is read
+	// from (SetTreeSnapshot); nil: not watched. lastTreeSnapshot is the
+	// value after the previous Commit.
+	treeSnapshot     func() int64
+	lastTreeSnapshot int64
 	// finalized is the height of the last block FinalizeBlock executed,
 	// for Commit's log lines (CometBFT calls the two in turn, never
 	// concurrently).
@@ -83,6 +88,17 @@ func (s *Application) SetMetrics(m *metrics.Metrics) {
 	s.metrics = m
 	h, _ := s.app.Info()
 	m.SetVersion(h)
+}
+
+// SetTreeSnapshot makes Commit log a line each time snapshot, the version
+// of the engine snapshot the state tree is read from (store.TreeSnapshot),
+// changes: the node switched to the snapshot its engine rewrote in the
+// background (every snapshot_interval versions), which frees the memory
+// of the versions before it and prunes the old snapshots and the
+// write-ahead log. Call it before CometBFT starts.
+func (s *Application) SetTreeSnapshot(snapshot func() int64) {
+	s.treeSnapshot = snapshot
+	s.lastTreeSnapshot = snapshot()
 }
 
 // Info reports exactly the last committed height and app hash, so that
@@ -288,6 +304,12 @@ func (s *Application) Commit(_ context.Context, _ *abcitypes.RequestCommit) (*ab
 	}
 	s.faultCommit("after-write")
 	s.logger.Info("committed", "height", version)
+	if s.treeSnapshot != nil {
+		if snap := s.treeSnapshot(); snap != s.lastTreeSnapshot {
+			s.logger.Info("state tree switched to its snapshot", "height", version, "snapshot", snap, "previous", s.lastTreeSnapshot)
+			s.lastTreeSnapshot = snap
+		}
+	}
 	s.metrics.Commit(version, time.Since(start))
 	s.afterCommit(version)
 	s.faultCommit("before-return")

@@ -23,6 +23,14 @@ func faultTestApp(t *testing.T, dir, engine string, logger cmtlog.Logger) *Appli
 	t.Helper()
 	cfg := state.DefaultConfig()
 	cfg.Engine = engine
+	s, _ := faultTestAppOn(t, dir, cfg, logger)
+	return s
+}
+
+// faultTestAppOn is faultTestApp with the store's whole configuration; it
+// also returns the store.
+func faultTestAppOn(t *testing.T, dir string, cfg state.Config, logger cmtlog.Logger) (*Application, state.Store) {
+	t.Helper()
 	st, err := store.Open(dir, cfg)
 	require.NoError(t, err)
 	a, err := app.New(st)
@@ -30,7 +38,7 @@ func faultTestApp(t *testing.T, dir, engine string, logger cmtlog.Logger) *Appli
 	t.Cleanup(func() { _ = a.Close() })
 	s := New(a, logger, Version{Software: "test", AppVersion: 1})
 	if h, _ := a.Info(); h > 0 {
-		return s
+		return s, st
 	}
 	g := app.Genesis{
 		Params: app.DefaultParams(),
@@ -43,7 +51,7 @@ func faultTestApp(t *testing.T, dir, engine string, logger cmtlog.Logger) *Appli
 	require.NoError(t, err)
 	_, err = s.InitChain(context.Background(), &abcitypes.RequestInitChain{ChainId: "c", Time: time.Unix(0, 0), AppStateBytes: appState, InitialHeight: 1})
 	require.NoError(t, err)
-	return s
+	return s, st
 }
 
 // faultTestBlock finalizes and commits block h with txs, requiring both to

@@ -1,8 +1,9 @@
 // Package metrics holds the govchain application's Prometheus metrics,
 // all under the "govchain_" namespace: transactions by message type and
 // result code, mempool refusals by code, the latency of CheckTx,
-// FinalizeBlock and Commit, the committed state version and the size of
-// the state on disk and the free space beside it, the newest state-sync
+// FinalizeBlock and Commit, the committed state version, the memiavl
+// snapshot the state tree is read from, the size of the state on disk and
+// the free space beside it, the newest state-sync
 // snapshot's height, the cache of checked
 // transactions, the sharing module's access requests by outcome, and the
 // node's health as its /readyz computes it (RegisterNode).

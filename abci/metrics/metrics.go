@@ -39,6 +39,7 @@ const (
 	MempoolLimitTxs      = Namespace + "_mempool_limit_txs"
 	MempoolLimitBytes    = Namespace + "_mempool_limit_bytes"
 	BudgetScale          = Namespace + "_block_budget_scale"
+	StateTreeSnapshot    = Namespace + "_state_tree_snapshot_version"
 )
 
 // Names lists every metric name this package registers (New and
@@ -47,7 +48,7 @@ func Names() []string {
 	return []string{TxsTotal, MempoolRefusedTotal, CheckTxSeconds, FinalizeBlockSeconds, CommitSeconds,
 		StateVersion, StateDiskBytes, DiskFreeBytes, DiskSizeBytes, TxCacheHitsTotal, TxCacheMissesTotal,
 		TxCacheEntries, AccessRequestsTotal, SnapshotHeight, Ready, LastBlockAgeSeconds, PeersAppHashAgree, PeersAppHashDiffer,
-		MempoolTxs, MempoolBytes, MempoolDroppedTotal, MempoolLimitTxs, MempoolLimitBytes, BudgetScale}
+		MempoolTxs, MempoolBytes, MempoolDroppedTotal, MempoolLimitTxs, MempoolLimitBytes, BudgetScale, StateTreeSnapshot}
 }
 
 // droppedHelp is MempoolDroppedTotal's help text.
@@ -65,6 +66,10 @@ type Sources struct {
 	// StateDiskBytes, and whose filesystem's free space and size are
 	// DiskFreeBytes and DiskSizeBytes; empty leaves them out.
 	StateDir string
+	// TreeSnapshot returns the version of the state engine's on-disk
+	// snapshot the tree is read from (store.TreeSnapshot); nil leaves
+	// StateTreeSnapshot out.
+	TreeSnapshot func() int64
 	// LatestSnapshot returns the height of the newest state-sync
 	// snapshot on disk (0: none); nil leaves SnapshotHeight out.
 	LatestSnapshot func() int64
@@ -168,6 +173,12 @@ func New(reg prometheus.Registerer, src Sources) (*Metrics, error) {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: DiskSizeBytes,
 				Help: "Size in bytes of the filesystem holding data/state (0 where unknown)."},
 				func() float64 { _, size, _ := diskSpace(dir); return float64(size) }))
+	}
+	if src.TreeSnapshot != nil {
+		tree := src.TreeSnapshot
+		cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: StateTreeSnapshot,
+			Help: "Version of the memiavl snapshot the state tree is read from (0: iavl engine); the versions after it are in memory and the write-ahead log. It should rise every snapshot_interval versions."},
+			func() float64 { return float64(tree()) }))
 	}
 	if src.LatestSnapshot != nil {
 		latest := src.LatestSnapshot

@@ -28,6 +28,7 @@ import (
 	"github.com/govchain/govchain/app"
 	"github.com/govchain/govchain/legacy"
 	"github.com/govchain/govchain/snapshot"
+	"github.com/govchain/govchain/state"
 	"github.com/govchain/govchain/state/store"
 )
 
@@ -205,6 +206,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	bi := buildInfo()
 	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
 	abciApp.SetSnapshots(snaps)
+	abciApp.SetTreeSnapshot(func() int64 { return store.TreeSnapshot(st) })
 	// With Prometheus on, start serves the metrics port itself (ops.go):
 	// /metrics with CometBFT's metrics (the default registry) and the
 	// application's (a registry of this node's own), /healthz and /readyz.
@@ -218,14 +220,20 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		opsAddr = conf.Instrumentation.PrometheusListenAddr
 		conf.Instrumentation.PrometheusListenAddr = ""
 		appReg = prometheus.NewRegistry()
-		m, err := metrics.New(appReg, metrics.Sources{TxCache: a.TxCacheStats, Mempool: a.MempoolStats, BudgetScale: func() float64 { return float64(a.BudgetEighths()) / app.BudgetScaleUnit }, StateDir: filepath.Join(conf.DBDir(), "state"),
+		src := metrics.Sources{TxCache: a.TxCacheStats, Mempool: a.MempoolStats, BudgetScale: func() float64 { return float64(a.BudgetEighths()) / app.BudgetScaleUnit }, StateDir: filepath.Join(conf.DBDir(), "state"),
 			LatestSnapshot: func() int64 {
 				list, err := snaps.List()
 				if err != nil || len(list) == 0 {
 					return 0
 				}
 				return int64(list[0].Height)
-			}})
+			}}
+		if st.Engine() == state.EngineMemIAVL {
+			// iavl keeps no snapshots: no series, rather than a 0 that
+			// would read as a memiavl node stuck on its first one.
+			src.TreeSnapshot = func() int64 { return store.TreeSnapshot(st) }
+		}
+		m, err := metrics.New(appReg, src)
 		if err != nil {
 			_ = closeApp()
 			return err

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	ics23 "github.com/cosmos/ics23/go"
 	"github.com/crypto-org-chain/cronos/memiavl"
@@ -59,6 +60,9 @@ type Engine struct {
 	dirty     bool
 	// loads counts the DB loads, each of which starts a generation.
 	loads uint64
+	// snapshot is the version of the snapshot the loaded DB reads its
+	// tree from; read without the store's lock (metrics).
+	snapshot atomic.Int64
 
 	// rewrite receives the result of the running snapshot rewrite; nil when
 	// none runs. switchReady is set once a rewrite finished.
@@ -137,8 +141,16 @@ func (m *Engine) load(target int64) error {
 	m.committed = tree.Copy(0)
 	m.gen = &generation{}
 	m.loads++
+	m.snapshot.Store(db.SnapshotVersion())
 	return nil
 }
+
+// Snapshot returns the version of the snapshot on disk that the tree is
+// read from (its memory maps); versions after it are on the heap and in
+// the write-ahead log. It changes when the engine switches to a newer
+// snapshot after a rewrite, or after a rollback or import reloads the DB.
+// Safe to call concurrently with anything.
+func (m *Engine) Snapshot() int64 { return m.snapshot.Load() }
 
 // SetSnapshotInterval sets how many versions pass between snapshot
 // rewrites, from the next commit on (Config.SnapshotInterval at Open); n

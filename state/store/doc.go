@@ -22,6 +22,8 @@
 // (the default) keeps the tree in memory over memory-mapped snapshots and a
 // write-ahead log; state/iavlengine is cosmos/iavl v1 on a pebble database.
 // Each package's documentation says how it makes a commit durable.
+// TreeSnapshot reports which memiavl snapshot the tree is read from, so
+// that the node can log and export each switch to a newer one.
 //
 // # Last-committed marker
 //

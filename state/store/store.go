@@ -323,6 +323,24 @@ func (s *store) Import(version int64) (state.Importer, error) {
 // Engine implements state.Store.
 func (s *store) Engine() string { return s.name }
 
+// TreeSnapshot returns the version of the on-disk snapshot that st's tree
+// is read from, for a store opened by Open on the memiavl engine: the
+// engine rewrites its tree as a snapshot every SnapshotInterval versions
+// and switches to it once no view reads the old one, so this number
+// rising is the switch. It returns 0 for the iavl engine (no snapshots)
+// and for any other implementation of state.Store. Safe to call
+// concurrently with anything, including a commit.
+func TreeSnapshot(st state.Store) int64 {
+	s, ok := st.(*store)
+	if !ok {
+		return 0
+	}
+	if m, ok := s.eng.(*memiavlengine.Engine); ok {
+		return m.Snapshot()
+	}
+	return 0
+}
+
 // Close implements state.Store. Views opened before Close stay usable with
 // the iavl engine only until Close; close them first.
 func (s *store) Close() error {
