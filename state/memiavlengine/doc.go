@@ -12,6 +12,11 @@
 // (memiavl's own rewriting is switched off), fsynced before "current" points
 // at them, and switched to only when no view still reads the old memory
 // maps; Rollback, Import and Close wait for open views of the live tree.
+// The switch prunes the snapshots Config.KeepRecent does not keep and the
+// log segments before the oldest kept one by renaming them into
+// <store dir>/memiavl.pruned, and deletes that in the background (Close
+// waits for it; Open deletes what a crash left there), so that no commit
+// waits for the deletion of gigabytes.
 // View of an older version loads a separate read-only memiavl DB from the
 // newest snapshot at or below it plus the log, so it works back to the
 // oldest kept snapshot (Config.KeepRecent) and costs a log replay. Proofs

@@ -63,6 +63,12 @@ type Engine struct {
 	// snapshot is the version of the snapshot the loaded DB reads its
 	// tree from; read without the store's lock (metrics).
 	snapshot atomic.Int64
+	// deleting is held while the trash is being emptied (emptyTrash);
+	// trashPending is set when there is more to delete; trashWG counts the
+	// deleting goroutines, for Close.
+	deleting     sync.Mutex
+	trashPending atomic.Bool
+	trashWG      sync.WaitGroup
 
 	// rewrite receives the result of the running snapshot rewrite; nil when
 	// none runs. switchReady is set once a rewrite finished.
@@ -83,6 +89,9 @@ func Open(parent string, cfg state.Config, target int64) (*Engine, []byte, error
 	m := &Engine{dir: filepath.Join(parent, Dir), cfg: cfg}
 	if err := m.load(target); err != nil {
 		return nil, nil, err
+	}
+	if _, err := os.Stat(m.trashDir()); err == nil {
+		m.emptyTrash() // what a crash or a failed deletion left
 	}
 	return m, m.committed.RootHash(), nil
 }
@@ -454,8 +463,17 @@ func (m *Engine) reload() error {
 }
 
 // prune removes all but the newest snapshot at or below version and the
-// KeepRecent snapshots before it, then the WAL entries older than the oldest
-// snapshot kept. The DB must be closed.
+// KeepRecent snapshots before it, then the WAL segments that hold only
+// entries older than the oldest snapshot kept. The DB must be closed.
+//
+// It runs inside the commit that switches to a new snapshot, so it only
+// moves what it prunes into a directory of the trash (renames, then an
+// fsync of the directories they left) and deletes that in the background:
+// deleting a snapshot or a thousand versions of log takes from a tenth of
+// a second to seconds on a disk mounted with discard, which a block would
+// otherwise wait for. A rename is atomic: after a crash each pruned entry
+// is either still in place (pruned again at the next switch) or in the
+// trash (deleted when the engine next opens).
 func (m *Engine) prune(version int64) error {
 	snaps, err := m.snapshots()
 	if err != nil {
@@ -472,27 +490,124 @@ func (m *Engine) prune(version int64) error {
 		return nil
 	}
 	oldest := upTo[len(upTo)-keep]
-	if err := m.removeSnapshots(func(v int64) bool { return v < oldest }); err != nil {
-		return err
-	}
 	w, err := readMemWAL(m.dir)
 	if err != nil {
 		return err
 	}
-	// Keep the entry of the oldest snapshot's own version, so that rolling
-	// back to exactly that version can still truncate the log behind it.
-	idx := w.index(oldest)
-	if idx <= w.first || idx > w.last {
-		return nil
+	// Whole segments only, each ending before the entry of the oldest
+	// kept snapshot's own version (so that rolling back to exactly that
+	// version can still truncate the log behind it). The rest of the
+	// segment holding that entry stays: a few versions more of log.
+	walDir := filepath.Join(m.dir, memWALDir)
+	var segments []string
+	if idx := w.index(oldest); idx > w.first && idx <= w.last {
+		if segments, err = walSegmentsBefore(walDir, idx); err != nil {
+			return err
+		}
 	}
-	log, err := memiavl.OpenWAL(filepath.Join(m.dir, memWALDir), &wal.Options{NoCopy: true, NoSync: true})
+	trash, err := m.newTrash(version)
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(log.TruncateFront(idx), log.Close()); err != nil {
+	for _, v := range upTo[:len(upTo)-keep] {
+		name := snapshotDirName(v)
+		if err := os.Rename(filepath.Join(m.dir, name), filepath.Join(trash, name)); err != nil {
+			return err
+		}
+	}
+	// In ascending order: a crash that keeps only the first renames
+	// leaves a log that starts later, without a gap.
+	for _, name := range segments {
+		if err := os.Rename(filepath.Join(walDir, name), filepath.Join(trash, name)); err != nil {
+			return err
+		}
+	}
+	if err := errors.Join(durable.Sync(m.dir), durable.Sync(walDir)); err != nil {
 		return err
 	}
-	return durable.Sync(filepath.Join(m.dir, memWALDir))
+	m.emptyTrash()
+	return nil
+}
+
+// walSegmentsBefore returns the names, ascending, of the WAL segment files
+// in walDir whose entries all come before index idx: every segment but the
+// last whose successor starts at or before idx.
+func walSegmentsBefore(walDir string, idx uint64) ([]string, error) {
+	entries, err := os.ReadDir(walDir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	var starts []uint64
+	for _, e := range entries { // ReadDir sorts by name: 20 digits sort as numbers
+		n := e.Name()
+		if len(n) != walSegmentNameLen || e.IsDir() {
+			continue
+		}
+		start, err := strconv.ParseUint(n, 10, 64)
+		if err != nil {
+			continue
+		}
+		names, starts = append(names, n), append(starts, start)
+	}
+	var out []string
+	for k := 0; k+1 < len(names) && starts[k+1] <= idx; k++ {
+		out = append(out, names[k])
+	}
+	return out, nil
+}
+
+// trashDir holds what prune moved out of the engine's directory until it
+// is deleted: beside that directory, not in it, because memiavl's Load
+// deletes the "-tmp" entries in it before it returns.
+func (m *Engine) trashDir() string { return m.dir + ".pruned" }
+
+// newTrash creates and returns an empty directory in the trash for one
+// prune at version: named by the version, with a suffix if a directory of
+// that name is still there.
+func (m *Engine) newTrash(version int64) (string, error) {
+	if err := os.MkdirAll(m.trashDir(), 0o755); err != nil {
+		return "", err
+	}
+	base := filepath.Join(m.trashDir(), fmt.Sprintf("%020d", version))
+	for n := 0; ; n++ {
+		p := base
+		if n > 0 {
+			p = fmt.Sprintf("%s-%d", base, n)
+		}
+		err := os.Mkdir(p, 0o755)
+		if err == nil {
+			return p, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", err
+		}
+	}
+}
+
+// emptyTrash deletes everything in the trash in the background; Close
+// waits for it. One deletion runs at a time, and it runs again if more
+// was put in the trash meanwhile. A deletion that fails leaves the trash
+// for the next one.
+func (m *Engine) emptyTrash() {
+	m.trashPending.Store(true)
+	if !m.deleting.TryLock() {
+		return // the running deletion sees trashPending
+	}
+	m.trashWG.Add(1)
+	go func() {
+		defer m.trashWG.Done()
+		for m.trashPending.Swap(false) {
+			entries, _ := os.ReadDir(m.trashDir())
+			for _, e := range entries {
+				_ = os.RemoveAll(filepath.Join(m.trashDir(), e.Name()))
+			}
+		}
+		m.deleting.Unlock()
+		if m.trashPending.Load() {
+			m.emptyTrash() // set after the last pass, before the unlock
+		}
+	}()
 }
 
 // snapshots lists the snapshot versions in the directory, ascending.
@@ -582,7 +697,9 @@ func (m *Engine) Close() error {
 		<-m.rewrite
 		m.rewrite = nil
 	}
-	return m.db.Close()
+	err := m.db.Close()
+	m.trashWG.Wait()
+	return err
 }
 
 // memView is a read-only version of a memiavl tree. Its tree has no cache,
