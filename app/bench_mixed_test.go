@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
 	"strconv"
 	"testing"
@@ -32,8 +31,9 @@ import (
 // After the fill the chain runs empty blocks up to memiavl's first
 // snapshot (version 1,000) and switches to it, as a running node does, so
 // the filled tree is read from the snapshot's memory maps, not the heap;
-// GOVCHAIN_BENCH_SNAPSHOT=0 measures right after the fill instead, the
-// whole tree on the heap.
+// GOVCHAIN_BENCH_SNAPSHOT=N makes N such switches (2: up to version 2,000,
+// whose switch prunes the first snapshot, a whole state's), and 0 measures
+// right after the fill instead, the whole tree on the heap.
 //
 //	go test ./app -run '^$' -bench MixedBlocks -benchtime 20x -timeout 60m
 func BenchmarkMixedBlocks(b *testing.B) {
@@ -89,25 +89,26 @@ func BenchmarkMixedBlocks(b *testing.B) {
 	fill("shop", func(i int) core.Msg { return bill(i) })
 	c.height = c.store.Version()
 	b.Logf("filled %d parcels, %d vehicles, %d invoices in %s", records, records, records, time.Since(start).Round(time.Second))
-	if os.Getenv("GOVCHAIN_BENCH_SNAPSHOT") != "0" {
-		// As a node does every SnapshotInterval versions: write the tree
-		// to disk and reload it from the snapshot's memory maps, leaving
-		// only later writes on the heap. Empty blocks up to the interval,
-		// then more while the rewrite runs.
-		for c.store.Version() < int64(cfg.SnapshotInterval) {
+	// As a node does every SnapshotInterval versions: write the tree to
+	// disk and reload it from the snapshot's memory maps, leaving only
+	// later writes on the heap. Empty blocks up to each snapshot's
+	// version, then more while the rewrite runs.
+	for n := int64(1); n <= int64(benchEnvInt(b, "GOVCHAIN_BENCH_SNAPSHOT", 1)); n++ {
+		version := n * int64(cfg.SnapshotInterval)
+		for c.store.Version() < version {
 			c.block()
 		}
 		start := time.Now()
 		var switching time.Duration // the last empty block: its commit switched
-		for deadline := start.Add(20 * time.Minute); store.TreeSnapshot(st) != int64(cfg.SnapshotInterval); {
-			require.True(b, time.Now().Before(deadline), "no switch to snapshot %d", cfg.SnapshotInterval)
+		for deadline := start.Add(20 * time.Minute); store.TreeSnapshot(st) != version; {
+			require.True(b, time.Now().Before(deadline), "no switch to snapshot %d", version)
 			time.Sleep(100 * time.Millisecond)
 			t0 := time.Now()
 			c.block()
 			switching = time.Since(t0)
 		}
 		b.Logf("snapshot at version %d written and switched to in %s; the empty block whose commit switched took %s",
-			cfg.SnapshotInterval, time.Since(start).Round(time.Millisecond), switching.Round(time.Millisecond))
+			version, time.Since(start).Round(time.Millisecond), switching.Round(time.Millisecond))
 	}
 
 	const perBlock = 999
