@@ -3,6 +3,7 @@ package devnode
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -95,6 +96,24 @@ func (n *Node) start(opts Options) error {
 			return fmt.Errorf("devnode: configure: %w", err)
 		}
 	}
+	// A port free a moment ago may be taken by another test's process
+	// before the node binds it: start again on other ports then.
+	for attempt := 1; ; attempt++ {
+		err := n.launch()
+		if err == nil || !errors.Is(err, errAddrInUse) || attempt == 3 {
+			return err
+		}
+		<-n.done
+	}
+}
+
+// errAddrInUse marks a node that exited because an address it was given
+// was taken meanwhile.
+var errAddrInUse = errors.New("devnode: an address was taken before the node bound it")
+
+// launch starts the initialised node on free ports and waits until it has
+// committed block 2, or has exited.
+func (n *Node) launch() error {
 	rpc := FreeAddr()
 	cmd := exec.Command(n.Bin, "start", "--home", n.Home, "--rpc-laddr", "tcp://"+rpc, "--p2p-laddr", "tcp://"+FreeAddr(),
 		"--web-laddr", "127.0.0.1:0", "--metrics-laddr", FreeAddr(), "--log-level", "*:error")
@@ -117,9 +136,27 @@ func (n *Node) start(opts Options) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for {
-		st, err := n.Client.RPC().Status(ctx)
+		// Checked before a status counts: whatever took a port of the node
+		// may answer on it (another test's node, even).
+		select {
+		case <-n.done:
+			out, _ := os.ReadFile(logPath)
+			if bytes.Contains(out, []byte("address already in use")) {
+				return fmt.Errorf("%w:\n%s", errAddrInUse, out)
+			}
+			return fmt.Errorf("devnode: the node exited before it made blocks:\n%s", out)
+		default:
+		}
+		call, stop := context.WithTimeout(ctx, 2*time.Second)
+		st, err := n.Client.RPC().Status(call)
+		stop()
 		if err == nil && st.SyncInfo.LatestBlockHeight >= 2 {
-			return nil
+			select {
+			case <-n.done:
+				continue // not this node's answer: the check above says why
+			default:
+				return nil
+			}
 		}
 		if ctx.Err() != nil {
 			out, _ := os.ReadFile(logPath)

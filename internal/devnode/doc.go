@@ -7,7 +7,9 @@
 //
 //   - Start returns once the node has committed block 2, with a client of
 //     its RPC and its home's keyring (the dev genesis keys), or an error
-//     that carries the node's log.
+//     that carries the node's log. A node that exits because one of its
+//     ports was taken between FreeAddr and its bind (by another test's
+//     process) is started again on other ports, up to three times.
 //   - The node never outlives the test binary: it runs in a process group
 //     of its own with SIGKILL as its parent-death signal, forked from a
 //     thread locked for the life of the binary (Spawn), so that the signal
