@@ -206,7 +206,8 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 	bi := buildInfo()
 	abciApp := abci.New(a, logger.With("module", "abci"), abci.Version{Software: bi.Version, AppVersion: AppVersion})
 	abciApp.SetSnapshots(snaps)
-	abciApp.SetTreeSnapshot(func() int64 { return store.TreeSnapshot(st) })
+	treeSnapshot := func() int64 { return store.TreeSnapshot(st) }
+	abciApp.SetTreeSnapshot(treeSnapshot)
 	// With Prometheus on, start serves the metrics port itself (ops.go):
 	// /metrics with CometBFT's metrics (the default registry) and the
 	// application's (a registry of this node's own), /healthz and /readyz.
@@ -231,7 +232,7 @@ func (c *cli) runStart(cmd *cobra.Command) error {
 		if st.Engine() == state.EngineMemIAVL {
 			// iavl keeps no snapshots: no series, rather than a 0 that
 			// would read as a memiavl node stuck on its first one.
-			src.TreeSnapshot = func() int64 { return store.TreeSnapshot(st) }
+			src.TreeSnapshot = treeSnapshot
 		}
 		m, err := metrics.New(appReg, src)
 		if err != nil {

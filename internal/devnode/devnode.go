@@ -103,7 +103,6 @@ func (n *Node) start(opts Options) error {
 		if err == nil || !errors.Is(err, errAddrInUse) || attempt == 3 {
 			return err
 		}
-		<-n.done
 	}
 }
 
@@ -136,8 +135,12 @@ func (n *Node) launch() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for {
-		// Checked before a status counts: whatever took a port of the node
-		// may answer on it (another test's node, even).
+		call, stop := context.WithTimeout(ctx, 2*time.Second)
+		st, err := n.Client.RPC().Status(call)
+		stop()
+		// Checked after the call, before its answer counts: whatever took
+		// a port of a node that exited may answer on it (another test's
+		// node, even).
 		select {
 		case <-n.done:
 			out, _ := os.ReadFile(logPath)
@@ -147,16 +150,8 @@ func (n *Node) launch() error {
 			return fmt.Errorf("devnode: the node exited before it made blocks:\n%s", out)
 		default:
 		}
-		call, stop := context.WithTimeout(ctx, 2*time.Second)
-		st, err := n.Client.RPC().Status(call)
-		stop()
 		if err == nil && st.SyncInfo.LatestBlockHeight >= 2 {
-			select {
-			case <-n.done:
-				continue // not this node's answer: the check above says why
-			default:
-				return nil
-			}
+			return nil
 		}
 		if ctx.Err() != nil {
 			out, _ := os.ReadFile(logPath)

@@ -63,12 +63,10 @@ type Engine struct {
 	// snapshot is the version of the snapshot the loaded DB reads its
 	// tree from; read without the store's lock (metrics).
 	snapshot atomic.Int64
-	// deleting is held while the trash is being emptied (emptyTrash);
-	// trashPending is set when there is more to delete; trashWG counts the
-	// deleting goroutines, for Close.
-	deleting     sync.Mutex
-	trashPending atomic.Bool
-	trashWG      sync.WaitGroup
+	// trash wakes the goroutine that empties the trash (emptyTrash): one
+	// pending wake-up at most; trashDone is closed when it has ended.
+	trash     chan struct{}
+	trashDone chan struct{}
 
 	// rewrite receives the result of the running snapshot rewrite; nil when
 	// none runs. switchReady is set once a rewrite finished.
@@ -86,13 +84,12 @@ func Open(parent string, cfg state.Config, target int64) (*Engine, []byte, error
 	if target > math.MaxUint32 {
 		return nil, nil, fmt.Errorf("memiavlengine: version %d exceeds memiavl's limit", target)
 	}
-	m := &Engine{dir: filepath.Join(parent, Dir), cfg: cfg}
+	m := &Engine{dir: filepath.Join(parent, Dir), cfg: cfg, trash: make(chan struct{}, 1), trashDone: make(chan struct{})}
 	if err := m.load(target); err != nil {
 		return nil, nil, err
 	}
-	if _, err := os.Stat(m.trashDir()); err == nil {
-		m.emptyTrash() // what a crash or a failed deletion left
-	}
+	go m.deleteTrash()
+	m.emptyTrash() // what a crash or a failed deletion left
 	return m, m.committed.RootHash(), nil
 }
 
@@ -585,29 +582,25 @@ func (m *Engine) newTrash(version int64) (string, error) {
 	}
 }
 
-// emptyTrash deletes everything in the trash in the background; Close
-// waits for it. One deletion runs at a time, and it runs again if more
-// was put in the trash meanwhile. A deletion that fails leaves the trash
-// for the next one.
+// emptyTrash has the trash deleted in the background, after what is
+// being deleted now, if anything; Close waits for the deletion.
 func (m *Engine) emptyTrash() {
-	m.trashPending.Store(true)
-	if !m.deleting.TryLock() {
-		return // the running deletion sees trashPending
+	select {
+	case m.trash <- struct{}{}:
+	default: // a wake-up is pending: it will see this prune's files too
 	}
-	m.trashWG.Add(1)
-	go func() {
-		defer m.trashWG.Done()
-		for m.trashPending.Swap(false) {
-			entries, _ := os.ReadDir(m.trashDir())
-			for _, e := range entries {
-				_ = os.RemoveAll(filepath.Join(m.trashDir(), e.Name()))
-			}
+}
+
+// deleteTrash deletes everything in the trash at each wake-up, until
+// Close. A deletion that fails leaves the trash for the next one.
+func (m *Engine) deleteTrash() {
+	defer close(m.trashDone)
+	for range m.trash {
+		entries, _ := os.ReadDir(m.trashDir())
+		for _, e := range entries {
+			_ = os.RemoveAll(filepath.Join(m.trashDir(), e.Name()))
 		}
-		m.deleting.Unlock()
-		if m.trashPending.Load() {
-			m.emptyTrash() // set after the last pass, before the unlock
-		}
-	}()
+	}
 }
 
 // snapshots lists the snapshot versions in the directory, ascending.
@@ -698,7 +691,8 @@ func (m *Engine) Close() error {
 		m.rewrite = nil
 	}
 	err := m.db.Close()
-	m.trashWG.Wait()
+	close(m.trash)
+	<-m.trashDone
 	return err
 }
 
