@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // A session is the commands of one ```console block of a page, each with
@@ -463,10 +465,9 @@ func startDevNode(t *testing.T, bin, home, dir string) (rpc, web, metrics string
 	t.Helper()
 	const attempts = 3
 	for attempt := 1; ; attempt++ {
-		ports := freePorts(t, 4)
-		rpc, web, metrics = "127.0.0.1:"+ports[0], "127.0.0.1:"+ports[1], "127.0.0.1:"+ports[2]
+		rpc, web, metrics = devnode.FreeAddr(), devnode.FreeAddr(), devnode.FreeAddr()
 		node := exec.Command(bin, "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-			"--p2p-laddr", "tcp://127.0.0.1:"+ports[3], "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error")
+			"--p2p-laddr", "tcp://"+devnode.FreeAddr(), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error")
 		logPath := filepath.Join(dir, fmt.Sprintf("node-%d.log", attempt))
 		logFile, err := os.Create(logPath)
 		require.NoError(t, err)
@@ -521,21 +522,6 @@ func logTail(path string) string {
 		b = b[len(b)-4096:]
 	}
 	return string(b)
-}
-
-// freePorts returns n distinct TCP ports on 127.0.0.1 that were free a
-// moment ago: all n are held open until the last is picked, so none is
-// returned twice.
-func freePorts(t *testing.T, n int) []string {
-	t.Helper()
-	ports := make([]string, 0, n)
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		defer l.Close()
-		ports = append(ports, fmt.Sprint(l.Addr().(*net.TCPAddr).Port))
-	}
-	return ports
 }
 
 // dieWithTest starts cmd's process in a process group of its own, whose

@@ -15,6 +15,8 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // The networks of the end-to-end benchmark (bench_e2e_test.go). Both apps
@@ -98,7 +100,7 @@ func benchE2EStartNet(tb testing.TB, app, kvnode string, extraRegistrars int, pp
 		}
 	}
 	if pprof {
-		nw.pprof = fmt.Sprintf("%s:%d", firstIP, freePort(tb))
+		nw.pprof = fmt.Sprintf("%s:%d", firstIP, devnode.FreePort())
 		editNodeConfig(tb, nw.nodes[0].home, func(c *cmtcfg.Config) { c.RPC.PprofListenAddress = nw.pprof })
 	}
 	tb.Cleanup(nw.stop)

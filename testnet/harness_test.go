@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // The fault-injection harness. A network is the output of `govchain
@@ -115,7 +116,7 @@ func pickAddresses(t testing.TB, n int) (firstIP string, p2pPort, rpcPort int) {
 			continue
 		}
 		firstIP = fmt.Sprintf("127.0.%d.1", x)
-		p2pPort, rpcPort = freePort(t), freePort(t)
+		p2pPort, rpcPort = devnode.FreePort(), devnode.FreePort()
 		if p2pPort == rpcPort {
 			continue
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govchain/govchain/client"
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // binary is the govchain binary built once by TestMain; faultBinary is
@@ -82,15 +82,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // node is one node process and its home: a govchain node (a lone
 // development node, or one of a network), a kvnode of the end-to-end
 // benchmark, or a stand-in. It is the only process wrapper of the
@@ -142,7 +133,7 @@ func newDevNode(t *testing.T, engine string) *node {
 // (SIGTERM) when the test ends.
 func newLoneNode(t *testing.T, name, home string) *node {
 	t.Helper()
-	rpcPort, p2pPort := freePort(t), freePort(t)
+	rpcPort, p2pPort := devnode.FreePort(), devnode.FreePort()
 	n := &node{tb: t, name: name, home: home,
 		rpc:     fmt.Sprintf("http://127.0.0.1:%d", rpcPort),
 		p2pAddr: fmt.Sprintf("127.0.0.1:%d", p2pPort),

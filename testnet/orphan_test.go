@@ -18,6 +18,8 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // The tests of the no-orphan guarantee (process_test.go) use stand-in
@@ -70,7 +72,7 @@ func newStandIn(t *testing.T) (*node, string) {
 	t.Helper()
 	self, err := os.Executable()
 	require.NoError(t, err)
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr := devnode.FreeAddr()
 	nd := &node{tb: t, name: "stand-in", home: t.TempDir(), rpc: "http://" + addr, bin: self,
 		args: []string{"--rpc-laddr", "tcp://" + addr}, env: []string{envStandIn + "=1"}}
 	t.Cleanup(nd.Kill)
@@ -355,7 +357,7 @@ func TestStalePortIsNamed(t *testing.T) {
 	// By its config.toml: P2P on the taken port.
 	byConfig, _ := newStandIn(t)
 	conf := cmtcfg.DefaultConfig()
-	conf.RPC.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+	conf.RPC.ListenAddress = "tcp://" + devnode.FreeAddr()
 	conf.P2P.ListenAddress = "tcp://" + addr
 	require.NoError(t, os.MkdirAll(filepath.Join(byConfig.home, "config"), 0o755))
 	cmtcfg.WriteConfigFile(filepath.Join(byConfig.home, "config", "config.toml"), conf)
@@ -366,7 +368,7 @@ func TestStalePortIsNamed(t *testing.T) {
 	require.Zero(t, byConfig.Pid())
 
 	// A free port is not reported.
-	require.NoError(t, checkListenFree(fmt.Sprintf("127.0.0.1:%d", freePort(t))))
+	require.NoError(t, checkListenFree(devnode.FreeAddr()))
 
 	stale.Kill()
 	byFlag.Spawn()

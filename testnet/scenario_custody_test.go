@@ -15,6 +15,8 @@ import (
 	"github.com/cometbft/cometbft/privval"
 	cmtypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // TestScenarioKeyCustody is the key custody scenario, on four validators.
@@ -138,7 +140,7 @@ func custodySigner(t *testing.T, nw *network, val *node) (*node, cmtypes.Address
 	}
 	pv := privval.LoadFilePV(filepath.Join(home, "config/priv_validator_key.json"), filepath.Join(home, "data/priv_validator_state.json"))
 	host := val.p2pAddr[:strings.LastIndexByte(val.p2pAddr, ':')]
-	laddr := fmt.Sprintf("tcp://%s:%d", host, freePort(t))
+	laddr := fmt.Sprintf("tcp://%s:%d", host, devnode.FreePort())
 	editNodeConfig(t, val.home, func(c *cmtcfg.Config) { c.PrivValidatorListenAddr = laddr })
 	return &node{tb: t, name: val.name + "-signer", home: home,
 		args: []string{"signer", "--home", home, "--chain-id", nw.chainID, "--node-laddr", laddr}}, pv.GetAddress()

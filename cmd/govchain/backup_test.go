@@ -12,6 +12,8 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // blockInfo is a block's hash and its header's app hash, from a node's
@@ -87,7 +89,7 @@ func TestBackupRestore(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	keyA, err := p2p.LoadNodeKey(filepath.Join(homeA, "config", "node_key.json"))
 	require.NoError(t, err)
-	p2pB := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	p2pB := devnode.FreeAddr()
 	confB, err := newCLI(nil, nil).loadNodeConfig(homeB)
 	require.NoError(t, err)
 	confB.P2P.PersistentPeers = string(keyA.ID()) + "@" + p2pA

@@ -60,29 +60,50 @@ func (p *proc) exited(d time.Duration) (bool, int) {
 // devStartArgs are start's arguments for home on free 127.0.0.1 ports;
 // rpc is the RPC's base URL.
 func devStartArgs(t *testing.T, home string) (args []string, rpc string) {
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr := devnode.FreeAddr()
 	return []string{"start", "--home", home, "--rpc-laddr", "tcp://" + addr,
-		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0",
-		"--metrics-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-level", "info"}, "http://" + addr
+		"--p2p-laddr", "tcp://" + devnode.FreeAddr(), "--web-laddr", "127.0.0.1:0",
+		"--metrics-laddr", devnode.FreeAddr(), "--log-level", "info"}, "http://" + addr
 }
 
 // waitBlocks waits until the node at rpc is n blocks past the first
-// height it reports and returns that height.
+// height it reports and returns that height. The test fails, with the end
+// of p's output, if p exits first or the blocks take over a minute.
 func waitBlocks(t *testing.T, rpc string, n int64, p *proc) int64 {
 	t.Helper()
 	first, last := int64(0), int64(0)
-	require.Eventually(t, func() bool {
+	deadline := time.Now().Add(time.Minute)
+	for {
 		h, err := latestHeight(rpc)
-		if err != nil {
-			return false
+		// Checked after the call, before its answer counts: whatever took
+		// the port of a node that exited may answer on it.
+		select {
+		case <-p.done:
+			t.Fatalf("the node exited before it made %d blocks:\n%s", n, p.tail())
+		default:
 		}
-		if first == 0 {
-			first = h
+		if err == nil {
+			if first == 0 {
+				first = h
+			}
+			if last = h; h >= first+n {
+				return h
+			}
 		}
-		last = h
-		return h >= first+n
-	}, 60*time.Second, 200*time.Millisecond, "no %d blocks made:\n%s", n, p.out.String())
-	return last
+		if time.Now().After(deadline) {
+			t.Fatalf("no %d blocks made in a minute (heights %d to %d, last error %v):\n%s", n, first, last, err, p.tail())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// tail is the end of p's output so far (its last 8 KB).
+func (p *proc) tail() string {
+	out := p.out.String()
+	if len(out) > 8<<10 {
+		out = "...\n" + out[len(out)-8<<10:]
+	}
+	return out
 }
 
 // TestInitWritesPrivateKeys: init writes the validator's key and the

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,16 +10,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-)
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
+	"github.com/govchain/govchain/internal/devnode"
+)
 
 // devNode is a development chain's node run in-process by start, on
 // 127.0.0.1 with free ports. It stops when the test ends.
@@ -74,16 +65,16 @@ func startDevNodeWith(t *testing.T, chainID string, prepare func(home string)) *
 func (n *devNode) launch() {
 	t := n.t
 	t.Helper()
-	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
-	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	rpc := "tcp://" + devnode.FreeAddr()
+	web := devnode.FreeAddr()
+	metrics := devnode.FreeAddr()
 	ctx, cancel := context.WithCancel(context.Background())
 	n.url, n.web, n.metrics = "http://"+strings.TrimPrefix(rpc, "tcp://"), "http://"+web, "http://"+metrics
 	n.cancel, n.done = cancel, make(chan int, 1)
-	done := n.done
+	done, errOut := n.done, &devnode.SyncBuffer{}
 	go func() {
 		done <- run(ctx, []string{"start", "--home", n.home, "--rpc-laddr", rpc,
-			"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error"}, io.Discard, io.Discard)
+			"--p2p-laddr", "tcp://" + devnode.FreeAddr(), "--web-laddr", web, "--metrics-laddr", metrics, "--log-level", "*:error"}, io.Discard, errOut)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -92,10 +83,25 @@ func (n *devNode) launch() {
 		case <-time.After(30 * time.Second):
 		}
 	})
-	require.Eventually(t, func() bool {
-		_, _, code := n.cli("query", "chain")
-		return code == 0
-	}, 60*time.Second, 200*time.Millisecond, "the node never answered")
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, qErr, code := n.cli("query", "chain")
+		// Checked after the query, before its answer counts: whatever took
+		// the port of a node that exited may answer on it.
+		select {
+		case code := <-done:
+			done <- code
+			t.Fatalf("the node exited with status %d before it answered:\n%s", code, errOut.String())
+		default:
+		}
+		if code == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the node never answered in a minute: %s\n%s", strings.TrimSpace(qErr), errOut.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // cli runs the command line with --home and --node set to the node's.

@@ -35,12 +35,12 @@ func TestJSONLogs(t *testing.T) {
 	require.Equal(t, 1, strings.Count(strings.TrimSpace(errOut), "\n")+1, "one line: %q", errOut)
 	require.Contains(t, errOut, `--log-format: "xml" is neither "plain" nor "json"`)
 
-	rpc := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	rpc := devnode.FreeAddr()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0",
-		"--metrics-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-format", "json", "--log-level", "abci:debug,*:info")
+		"--p2p-laddr", "tcp://"+devnode.FreeAddr(), "--web-laddr", "127.0.0.1:0",
+		"--metrics-laddr", devnode.FreeAddr(), "--log-format", "json", "--log-level", "abci:debug,*:info")
 	cmd.Env = append(os.Environ(), envRunMain+"=1")
 	var out devnode.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // get fetches url and returns its status and body.
@@ -138,8 +140,8 @@ func TestMetricsLaddrRefused(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer l.Close()
-	_, errOut, code = govchain(t, "start", "--home", dev, "--rpc-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+	_, errOut, code = govchain(t, "start", "--home", dev, "--rpc-laddr", "tcp://"+devnode.FreeAddr(),
+		"--p2p-laddr", "tcp://"+devnode.FreeAddr(), "--web-laddr", devnode.FreeAddr(),
 		"--metrics-laddr", l.Addr().String())
 	requireOneLineError(t, errOut, code, "--metrics-laddr: listen tcp "+l.Addr().String())
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/cometbft/cometbft/privval"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // TestRemoteSigner: a development validator whose key lives only in a
@@ -29,7 +31,7 @@ func TestRemoteSigner(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(signerHome, f)), 0o700))
 		require.NoError(t, os.Rename(filepath.Join(home, f), filepath.Join(signerHome, f)))
 	}
-	laddr := fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+	laddr := "tcp://" + devnode.FreeAddr()
 	signerArgs := []string{"signer", "--home", signerHome, "--node-laddr", laddr, "--chain-id", "signer-1"}
 
 	signer := startProc(t, signerArgs...)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -14,8 +13,9 @@ import (
 	"time"
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
-	"github.com/govchain/govchain/internal/devnode"
 	"github.com/stretchr/testify/require"
+
+	"github.com/govchain/govchain/internal/devnode"
 )
 
 // envRunMain makes the test binary run the command line instead of the
@@ -39,12 +39,12 @@ func TestCleanStopLogsNoError(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			rpc := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+			rpc := devnode.FreeAddr()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, os.Args[0], "start", "--home", home, "--rpc-laddr", "tcp://"+rpc,
-				"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", "127.0.0.1:0",
-				"--metrics-laddr", fmt.Sprintf("127.0.0.1:%d", freePort(t)), "--log-level", "info")
+				"--p2p-laddr", "tcp://"+devnode.FreeAddr(), "--web-laddr", "127.0.0.1:0",
+				"--metrics-laddr", devnode.FreeAddr(), "--log-level", "info")
 			cmd.Env = append(os.Environ(), envRunMain+"=1")
 			var out devnode.SyncBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out

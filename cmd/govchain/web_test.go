@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -50,8 +49,8 @@ func TestWebConfig(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer l.Close()
-	_, errOut, code = govchain(t, "start", "--home", dev, "--rpc-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-		"--p2p-laddr", fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)), "--web-laddr", l.Addr().String())
+	_, errOut, code = govchain(t, "start", "--home", dev, "--rpc-laddr", "tcp://"+devnode.FreeAddr(),
+		"--p2p-laddr", "tcp://"+devnode.FreeAddr(), "--web-laddr", l.Addr().String())
 	requireOneLineError(t, errOut, code, "web: listen tcp "+l.Addr().String())
 }
 

@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -213,15 +215,76 @@ type spawnReq struct {
 	err chan<- error
 }
 
-// FreeAddr returns a 127.0.0.1 address with a port that was free a
-// moment ago.
+// FreeAddr returns 127.0.0.1 and a port from FreePort.
 func FreeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
+	return fmt.Sprintf("127.0.0.1:%d", FreePort())
+}
+
+// FreePort returns a TCP port that was free on 127.0.0.1 a moment ago and
+// that no other caller of FreePort on this machine holds: it comes from
+// below the kernel's ephemeral range (net.ipv4.ip_local_port_range), which
+// the kernel never hands to an outgoing connection or to a bind of port 0,
+// and it stays reserved for the life of the calling process by an flock
+// on a file named after it in os.TempDir()/govchain-test-ports, so test
+// binaries running side by side never pick the same port. It panics when
+// no port can be had.
+func FreePort() int {
+	ports.mu.Lock()
+	defer ports.mu.Unlock()
+	if ports.held == nil {
+		ports.held = map[int]*os.File{}
+		ports.lo, ports.hi = reservedRange()
+		ports.dir = filepath.Join(os.TempDir(), "govchain-test-ports")
+		if err := os.MkdirAll(ports.dir, 0o777); err != nil {
+			panic(fmt.Sprintf("devnode: %v", err))
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	for range 1000 {
+		p := ports.lo + rand.IntN(ports.hi-ports.lo)
+		if ports.held[p] != nil {
+			continue
+		}
+		f, err := os.OpenFile(filepath.Join(ports.dir, fmt.Sprint(p)), os.O_CREATE|os.O_RDWR, 0o666)
+		if err != nil {
+			panic(fmt.Sprintf("devnode: %v", err))
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+			f.Close() // another process holds it
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			f.Close() // something that does not reserve ports holds it
+			continue
+		}
+		l.Close()
+		ports.held[p] = f
+		return p
+	}
+	panic(fmt.Sprintf("devnode: no free port in [%d, %d) after 1000 tries", ports.lo, ports.hi))
+}
+
+// ports are the ports this process reserved, each with its locked file.
+var ports struct {
+	mu     sync.Mutex
+	held   map[int]*os.File
+	lo, hi int
+	dir    string
+}
+
+// reservedRange is the range FreePort picks from: the 16,384 ports below
+// the kernel's ephemeral range (from 1024 at least), or 16384-32767 when
+// that range cannot be read.
+func reservedRange() (lo, hi int) {
+	hi = 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if v, err := strconv.Atoi(f[0]); err == nil && v > 2048 {
+				hi = v
+			}
+		}
+	}
+	return max(1024, hi-16384), hi
 }
 
 // SyncBuffer collects a process's output (its Stdout and Stderr) while a

@@ -16,6 +16,12 @@
 //     fires only when the binary ends, however it ends.
 //   - Stop ends it (SIGTERM to its group, SIGKILL after 20 s) and removes
 //     its directory; it may be called more than once.
+//   - FreePort (and FreeAddr) give the tests of every package their
+//     ports: from below the kernel's ephemeral range, so that no outgoing
+//     connection or bind of port 0 takes one, each reserved for the life
+//     of the process that got it by an flock on a file in
+//     os.TempDir()/govchain-test-ports, so that test binaries running side
+//     by side never get the same port.
 //
 // It is test support: no production code imports it.
 package devnode
