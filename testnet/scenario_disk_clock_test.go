@@ -195,8 +195,8 @@ func absDuration(d time.Duration) time.Duration {
 
 // powerLossOnce stops v cleanly, flushes the machine's page cache to disk
 // (sync(2): what is on disk now counts as durable), restarts v on the
-// fault-OS build journalling its fsyncs, lets it run for d under the
-// workload, kills it, reverts its data directory to what it had synced,
+// fault-OS build journalling its fsyncs, lets it run under the workload
+// until d after its first Commit, kills it, reverts its data directory to what it had synced,
 // and restarts it on the production build. The handshake must find the
 // app at or past the last Commit v logged as done, and not ahead of
 // CometBFT's block store; v must then be ready at the tip within 30 s.
@@ -213,11 +213,16 @@ func powerLossOnce(t *testing.T, nw *network, v *node, fo string, d time.Duratio
 	v.bin, v.env = fo, []string{envFsyncJournal + "=" + journal, diskClockLog}
 	v.Start()
 	nw.waitTip(v, 30*time.Second)
+	// The cut comes d after the node's first Commit since its start (a
+	// node at the tip may wait a few seconds for its next block when the
+	// machine is busy), so that there is a Commit it logged as done.
+	committedRe := regexp.MustCompile(`committed +module=abci height=(\d+)`)
+	require.Eventually(t, func() bool { return committedRe.MatchString(commitCrashLogSince(t, v, off)) },
+		30*time.Second, 50*time.Millisecond, "%s logged no Commit within 30s of reaching the tip", v.name)
 	time.Sleep(d)
 	v.Kill()
 	before := commitCrashLogSince(t, v, off)
-	committed := regexp.MustCompile(`committed +module=abci height=(\d+)`).FindAllStringSubmatch(before, -1)
-	require.NotEmpty(t, committed, "%s logged no Commit in %s:\n%s", v.name, d, before)
+	committed := committedRe.FindAllStringSubmatch(before, -1)
 	lastCommit := commitCrashAtoi(t, committed[len(committed)-1][1])
 
 	rev := revertUnsynced(t, data, baseline, journal)

@@ -339,6 +339,8 @@ type browser struct {
 // stops).
 func newBrowser(t *testing.T, shots string) *browser {
 	t.Helper()
+	tmp, err := os.MkdirTemp("", "govchain-chromium-")
+	require.NoError(t, err)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
@@ -352,6 +354,9 @@ func newBrowser(t *testing.T, shots string) *browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
+		// Chromium's singleton socket directories go into TMPDIR and stay
+		// there when it is killed: a directory of the test's own.
+		chromedp.Env("TMPDIR=" + tmp),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
@@ -360,6 +365,7 @@ func newBrowser(t *testing.T, shots string) *browser {
 		cancelTimeout()
 		cancel()
 		cancelAlloc()
+		_ = os.RemoveAll(tmp)
 	})
 	b := &browser{t: t, ctx: ctx, shots: shots}
 	// Start the browser, then record every request it sends.
@@ -386,7 +392,7 @@ func newBrowser(t *testing.T, shots string) *browser {
 			b.mu.Unlock()
 		}
 	}()
-	_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+	_, err = chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
 	require.NoError(t, err)
 	return b
 }
