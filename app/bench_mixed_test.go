@@ -26,8 +26,7 @@ import (
 // and odometer readings), a third invoices (new invoices). Beside it, the
 // ed25519 batch-verification rate of the same signatures, same run, the
 // tx/s as a share of two cores' batch rate, and the time the blocks spent
-// in the state store (timedStore.report): tree-bound-tx/s is the most the
-// one tree's writes, hashing and commits allow, whatever the rest costs.
+// in the state store (timedStore.report).
 // After the fill the chain runs empty blocks up to memiavl's first
 // snapshot (version 1,000) and switches to it, as a running node does, so
 // the filled tree is read from the snapshot's memory maps, not the heap;

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"testing"
@@ -162,13 +163,31 @@ func benchLandBlocks(b *testing.B, engine string) {
 	b.ReportMetric(float64(len(sigs))/time.Since(vstart).Seconds(), "batch-verify/s")
 }
 
+// writeHeapProfile writes the heap profile (allocations since the start
+// included) to path.
+func writeHeapProfile(b *testing.B, path string) {
+	runtime.GC() // the profile shows allocations up to the last GC
+	f, err := os.Create(path)
+	require.NoError(b, err)
+	require.NoError(b, pprof.Lookup("heap").WriteTo(f, 0))
+	require.NoError(b, f.Close())
+}
+
 // runBenchBlocks is the timed part of a block benchmark: it finalizes and
 // commits each of blocks (b.N of them, one a second of block time),
-// requires every transaction to succeed, and reports tx/s and the major
-// page faults per block (reads from disk). With
+// requires every transaction to succeed, and reports tx/s, the major
+// page faults per block (reads from disk) and the process's CPU time per
+// transaction (all cores). With
 // GOVCHAIN_BENCH_PROFILE=FILE it writes a CPU profile of these blocks alone
-// (not the fill before them) to FILE.
+// (not the fill before them) to FILE; with GOVCHAIN_BENCH_ALLOCS=FILE, heap
+// profiles before and after them to FILE.base and FILE, so that
+// `go tool pprof -sample_index=alloc_space -base FILE.base FILE` shows
+// what these blocks allocated.
 func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) (txPerSec float64) {
+	if path := os.Getenv("GOVCHAIN_BENCH_ALLOCS"); path != "" && b.N > 1 {
+		writeHeapProfile(b, path+".base")
+		defer writeHeapProfile(b, path)
+	}
 	if path := os.Getenv("GOVCHAIN_BENCH_PROFILE"); path != "" && b.N > 1 {
 		f, err := os.Create(path)
 		require.NoError(b, err)
@@ -178,7 +197,7 @@ func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) (txPerSec flo
 			require.NoError(b, f.Close())
 		}()
 	}
-	faults := majorFaults()
+	faults, cpu := majorFaults(), cpuTime()
 	b.ResetTimer()
 	failed, txs := 0, 0
 	for i := 0; i < b.N; i++ {
@@ -203,6 +222,11 @@ func runBenchBlocks(b *testing.B, c *testChain, blocks [][][]byte) (txPerSec flo
 		// Reads of memory-mapped state files that missed the page cache:
 		// a run with many is measuring the disk, not the code.
 		b.ReportMetric(float64(after-faults)/float64(b.N), "major-faults/block")
+	}
+	if after := cpuTime(); cpu >= 0 && after >= 0 && txs > 0 {
+		// CPU on every core: what the blocks cost a machine whose cores
+		// are shared (four validators on two cores, as bench-e2e runs).
+		b.ReportMetric(float64((after-cpu).Microseconds())/float64(txs), "cpu-µs/tx")
 	}
 	require.Zero(b, failed, "every benchmark transaction must succeed")
 	txPerSec = float64(txs) / b.Elapsed().Seconds()

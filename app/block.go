@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -61,7 +62,15 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 		}
 	}
 	a.pending = true
-	fkv := &faultKV{KV: a.store}
+	var kv state.KV = a.store
+	if view := a.blockView(); view != nil {
+		// The block's writes reach the store on a goroutine of their own
+		// (blockWriter); it is drained before every return.
+		bw := newBlockWriter(view, a.store)
+		defer bw.finish()
+		kv = bw
+	}
+	fkv := &faultKV{KV: kv}
 	out := &BlockResult{Txs: make([]TxResult, len(txs))}
 	done, err := upgrade.Begin(fkv, height, a.upgrades)
 	switch {
@@ -81,13 +90,13 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	}
 	out.Events = append(out.Events, events...)
 	var (
-		vals        validatorSet
-		bytes, work int64
+		vals       validatorSet
+		size, work int64
 	)
 	decs := a.decodeStream(txs)
 	for i := range txs {
 		d := decs.at(i)
-		bytes += int64(len(txs[i]))
+		size += int64(len(txs[i]))
 		if d.err == nil {
 			work += TxWork(d.tx.Msg.Type(), len(txs[i]))
 		}
@@ -110,10 +119,32 @@ func (a *App) FinalizeBlock(height int64, blockTime time.Time, txs [][]byte, evi
 	}
 	out.Events = append(out.Events, events...)
 	out.ValidatorUpdates = vals.sorted()
+	if bw, ok := kv.(*blockWriter); ok {
+		if err := bw.finish(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrStorage, err)
+		}
+	}
 	out.AppHash = a.store.WorkingHash()
 	out.Checked = int(decs.checked.Load())
-	a.observePace(height, blockTime, len(txs), bytes, work)
+	a.observePace(height, blockTime, len(txs), size, work)
 	return out, nil
+}
+
+// blockView returns the App's committed view if it reads what the next
+// block starts from: the store's latest version, with nothing written
+// since (the working hash is the view's; InitChain writes the genesis
+// state on top of an imported version without committing it). Otherwise
+// (no view yet, one that could not be reopened, uncommitted writes) it
+// returns nil and the block writes to the store directly. FinalizeBlock
+// and Commit hold blockMu, and only they (and InitChain and state sync,
+// which never run beside them) replace the view.
+func (a *App) blockView() state.View {
+	a.viewMu.RLock()
+	defer a.viewMu.RUnlock()
+	if a.view == nil || a.view.Version() != a.store.Version() || !bytes.Equal(a.view.Hash(), a.store.WorkingHash()) {
+		return nil
+	}
+	return a.view
 }
 
 // validatorSet collects a block's validator updates, the last per key.

@@ -15,7 +15,11 @@
 // scheduled upgrade of package upgrade, which may halt the node before
 // anything is written, then each transaction's execution followed by the
 // hooks other modules declare on its type, then the modules' per-block
-// steps, and the wrapper that turns a storage failure into a halt), commit.go (Commit, the committed view, Close), sigcache.go
+// steps, and the wrapper that turns a storage failure into a halt),
+// blockwriter.go (a block executes on the committed view with its own
+// writes over it, while a second goroutine applies those writes to the
+// store in the order they were made: the store sees the same writes as if
+// they were made on it directly), commit.go (Commit, the committed view, Close), sigcache.go
 // (the checked-transaction cache), tx.go (the envelope), modules.go (the
 // module list and the routing derived from it), genesis.go, query.go and
 // pathkey.go, and pool.go (the node's own mempool, when CometBFT runs

@@ -2,7 +2,10 @@
 
 package app
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 // majorFaults returns how many page faults of the whole process so far
 // needed a read from disk, or -1 when the system does not say.
@@ -12,4 +15,14 @@ func majorFaults() int64 {
 		return -1
 	}
 	return int64(ru.Majflt)
+}
+
+// cpuTime returns the CPU time (user and system) the whole process has
+// used so far, on every core, or -1 when the system does not say.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
