@@ -23,8 +23,10 @@ import (
 // error of the store itself is reported by finish, and stops the node as
 // it did when the write was made directly.
 type blockWriter struct {
-	*state.Branch
-	store blockStore
+	// branch holds the block's writes over the committed view; it is
+	// only read and written through, never Written or Discarded.
+	branch *state.Branch
+	store  blockStore
 	// queued are the writes not yet handed to the writer, which takes
 	// them sendEvery at a time (one wake-up of its goroutine for several).
 	queued [][]state.Change
@@ -58,7 +60,7 @@ const (
 // the store's committed version.
 func newBlockWriter(view state.Reader, store blockStore) *blockWriter {
 	w := &blockWriter{
-		Branch: state.NewBranch(readOnly{view}),
+		branch: state.NewBranch(readOnly{view}),
 		store:  store,
 		ops:    make(chan [][]state.Change, 64),
 		done:   make(chan struct{}),
@@ -91,6 +93,17 @@ func (w *blockWriter) run() {
 	}
 }
 
+// Get implements state.Reader: the block's writes over the committed view.
+func (w *blockWriter) Get(key []byte) ([]byte, error) { return w.branch.Get(key) }
+
+// Has implements state.Reader, as Get.
+func (w *blockWriter) Has(key []byte) (bool, error) { return w.branch.Has(key) }
+
+// Iterator implements state.Reader, as Get.
+func (w *blockWriter) Iterator(start, end []byte, ascending bool) (state.Iterator, error) {
+	return w.branch.Iterator(start, end, ascending)
+}
+
 // Set implements state.Writer: key = value in the block's branch, and the
 // same write queued for the store (one change: as the store's Set).
 func (w *blockWriter) Set(key, value []byte) error {
@@ -115,7 +128,7 @@ func (w *blockWriter) Delete(key []byte) error {
 // WriteBatch implements state.BatchWriter: the changes go into the block's
 // branch and, as one batch, to the store, which owns their slices.
 func (w *blockWriter) WriteBatch(changes []state.Change) error {
-	if err := w.Branch.WriteBatch(changes); err != nil {
+	if err := w.branch.WriteBatch(changes); err != nil {
 		return err
 	}
 	if w.queued = append(w.queued, changes); len(w.queued) == sendEvery {
